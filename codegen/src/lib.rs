@@ -1,0 +1,99 @@
+//! # mktows-codegen
+//!
+//! Generates Rust bindings from a WSDL 1.1 document with SOAP 1.1 document/literal bindings and
+//! an embedded (or imported) XML Schema, in the style of `prost-build`: drive it from `build.rs`
+//! through [`Config`], write the result to `OUT_DIR`, `include!` it.
+//!
+//! ```no_run
+//! let code = mktows_codegen::Config::new()
+//!     .wsdl("wsdl/marketo_2_6.wsdl")
+//!     .runtime_path("crate::xml")
+//!     .generate()
+//!     .expect("bindings");
+//! std::fs::write(std::env::var("OUT_DIR").unwrap() + "/mktows.rs", code).unwrap();
+//! ```
+//!
+//! The pipeline is three stages, one module each: [`parse`] (roxmltree, QNames resolved by
+//! namespace URI) → [`resolve`] (a [`model::Model`] with final Rust names) → [`emit`]
+//! (proc-macro2/quote, formatted by prettyplease). Unsupported constructs are reported as
+//! [`Error`]s naming file, line and column; the generator never panics on input.
+
+pub mod docs;
+pub mod emit;
+mod error;
+pub mod model;
+pub mod names;
+pub mod parse;
+pub mod resolve;
+
+use std::path::{Path, PathBuf};
+
+pub use error::{Error, Location, Result};
+
+/// What to generate and how.
+#[derive(Debug, Clone)]
+pub struct Config {
+    wsdl: Option<PathBuf>,
+    runtime_path: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            wsdl: None,
+            runtime_path: "::mktows::xml".into(),
+        }
+    }
+}
+
+impl Config {
+    /// A configuration with defaults: runtime at `::mktows::xml`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The WSDL file to read (schemas it imports are resolved relative to it).
+    pub fn wsdl(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.wsdl = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Path of the XML runtime module the generated code calls (`crate::xml` inside `mktows`).
+    pub fn runtime_path(&mut self, path: &str) -> &mut Self {
+        self.runtime_path = path.to_owned();
+        self
+    }
+
+    /// Reads and resolves the WSDL into a model without emitting code.
+    pub fn load(&self) -> Result<model::Model> {
+        let wsdl = self.wsdl.as_deref().ok_or(Error::NoInput)?;
+        resolve::resolve(parse::parse(wsdl)?)
+    }
+
+    /// Runs the whole pipeline and returns the formatted Rust source.
+    pub fn generate(&self) -> Result<String> {
+        let model = self.load()?;
+        self.emit(&model)
+    }
+
+    /// Emits the formatted Rust source for an already loaded model.
+    pub fn emit(&self, model: &model::Model) -> Result<String> {
+        let runtime: syn::Path = syn::parse_str(&self.runtime_path)
+            .map_err(|e| Error::Emit(format!("runtime path `{}` is not a Rust path: {e}", self.runtime_path)))?;
+        emit::emit(model, &quote::quote!(#runtime))
+    }
+
+    /// Generates and writes the source to `path` only when it changed (so Cargo does not
+    /// rebuild dependants for nothing).
+    pub fn write_to(&self, path: impl AsRef<Path>) -> Result<()> {
+        let code = self.generate()?;
+        let path = path.as_ref();
+        if std::fs::read_to_string(path).is_ok_and(|old| old == code) {
+            return Ok(());
+        }
+        std::fs::write(path, code).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}

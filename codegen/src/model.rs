@@ -1,0 +1,284 @@
+//! The resolved model: what the emitter turns into Rust. Every reference is an index, every Rust
+//! name is final (unique and valid), every XML name is exactly as in the schema.
+
+use crate::docs::Doc;
+use crate::parse::QName;
+
+/// The whole service description.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Schema namespaces; the element at index `i` is written with prefix `ns{i+1}`.
+    pub namespaces: Vec<String>,
+    /// Simple types (enumerations and aliases of built-ins).
+    pub simple_types: Vec<SimpleType>,
+    /// Complex types.
+    pub complex_types: Vec<ComplexType>,
+    /// Global elements.
+    pub elements: Vec<GlobalElement>,
+    /// The SOAP 1.1 service (first service/port with a SOAP 1.1 binding).
+    pub service: Service,
+    /// File name of the WSDL, for the generated header.
+    pub source_name: String,
+}
+
+/// XSD built-in types and their Rust representation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    /// `String` (also `normalizedString`, `token`, `anyURI`, `anySimpleType`, `date`, ...).
+    String,
+    /// `bool`.
+    Boolean,
+    /// `i8`.
+    Byte,
+    /// `i16`.
+    Short,
+    /// `i32` (`xs:int`).
+    Int,
+    /// `i64` (`xs:long`, and `xs:integer`, which is unbounded: values outside i64 are rejected).
+    Long,
+    /// `u8`.
+    UnsignedByte,
+    /// `u16`.
+    UnsignedShort,
+    /// `u32`.
+    UnsignedInt,
+    /// `u64`.
+    UnsignedLong,
+    /// `f32`.
+    Float,
+    /// `f64`.
+    Double,
+    /// `chrono::DateTime<FixedOffset>`.
+    DateTime,
+    /// `Vec<u8>` written as base64.
+    Base64Binary,
+}
+
+impl Builtin {
+    /// Maps an XSD built-in local name.
+    pub fn from_xsd(local: &str) -> Option<Builtin> {
+        Some(match local {
+            "string" | "normalizedString" | "token" | "anyURI" | "anySimpleType" | "language" | "Name"
+            | "NCName" | "NMTOKEN" | "ID" | "IDREF" | "ENTITY" | "QName" | "date" | "time" | "duration"
+            | "gYear" | "gYearMonth" | "gMonth" | "gMonthDay" | "gDay" | "decimal" | "hexBinary" => Builtin::String,
+            "boolean" => Builtin::Boolean,
+            "byte" => Builtin::Byte,
+            "short" => Builtin::Short,
+            "int" => Builtin::Int,
+            "long" | "integer" | "negativeInteger" | "nonPositiveInteger" => Builtin::Long,
+            "unsignedByte" => Builtin::UnsignedByte,
+            "unsignedShort" => Builtin::UnsignedShort,
+            "unsignedInt" => Builtin::UnsignedInt,
+            "unsignedLong" | "nonNegativeInteger" | "positiveInteger" => Builtin::UnsignedLong,
+            "float" => Builtin::Float,
+            "double" => Builtin::Double,
+            "dateTime" => Builtin::DateTime,
+            "base64Binary" => Builtin::Base64Binary,
+            _ => return None,
+        })
+    }
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeRef {
+    /// An XSD built-in.
+    Builtin(Builtin),
+    /// Index into [`Model::simple_types`].
+    Simple(usize),
+    /// Index into [`Model::complex_types`].
+    Complex(usize),
+}
+
+/// A named simple type.
+#[derive(Debug, Clone)]
+pub struct SimpleType {
+    /// XML name.
+    pub name: QName,
+    /// Rust type name.
+    pub rust_name: String,
+    /// Documentation.
+    pub doc: Doc,
+    /// What it is.
+    pub kind: SimpleKind,
+}
+
+/// Kinds of simple types.
+#[derive(Debug, Clone)]
+pub enum SimpleKind {
+    /// An enumeration; unknown values are kept in the fallback variant.
+    Enum {
+        /// The values in schema order.
+        values: Vec<EnumValue>,
+        /// Name of the fallback variant holding unknown values.
+        fallback: String,
+    },
+    /// A restriction without enumerations: the base's representation.
+    Alias(Builtin),
+}
+
+/// One enumeration value.
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    /// Exact XML spelling.
+    pub xml: String,
+    /// Variant name.
+    pub rust_name: String,
+    /// Documentation.
+    pub doc: Doc,
+}
+
+/// A complex type (a sequence of elements).
+#[derive(Debug, Clone)]
+pub struct ComplexType {
+    /// XML name (for an anonymous type, the name of its element).
+    pub name: QName,
+    /// Rust name (for a polymorphic family, the enum's name).
+    pub rust_name: String,
+    /// Documentation.
+    pub doc: Doc,
+    /// Fields in schema order, inherited ones first.
+    pub fields: Vec<Field>,
+    /// `abstract="true"`.
+    pub is_abstract: bool,
+    /// Concrete types derived from this one (transitively), in declaration order.
+    pub subtypes: Vec<usize>,
+    /// Whether `Default` can be derived.
+    pub has_default: bool,
+}
+
+impl ComplexType {
+    /// A type referenced polymorphically: written as an enum of its concrete subtypes.
+    pub fn is_polymorphic(&self) -> bool {
+        self.is_abstract
+    }
+}
+
+/// An element of a sequence.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Exact XML local name.
+    pub xml_name: String,
+    /// Namespace index when the element is qualified.
+    pub namespace: Option<usize>,
+    /// Rust field name (without `r#`).
+    pub rust_name: String,
+    /// Element type.
+    pub ty: TypeRef,
+    /// `minOccurs`.
+    pub min: u32,
+    /// `maxOccurs`, `None` for unbounded.
+    pub max: Option<u32>,
+    /// `nillable`.
+    pub nillable: bool,
+    /// Stored in a `Box` because the type contains itself through this field.
+    pub boxed: bool,
+    /// Documentation.
+    pub doc: Doc,
+}
+
+impl Field {
+    /// How many times the element may appear, as the Rust container shape.
+    pub fn shape(&self) -> Shape {
+        let repeated = self.max != Some(1);
+        match (repeated, self.min == 0, self.nillable) {
+            (true, _, false) => Shape::Many,
+            (true, _, true) => Shape::ManyNillable,
+            (false, false, false) => Shape::One,
+            (false, true, false) => Shape::Optional,
+            (false, false, true) => Shape::Nillable,
+            (false, true, true) => Shape::OptionalNillable,
+        }
+    }
+}
+
+/// Rust container for a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `T`: exactly once.
+    One,
+    /// `Option<T>`: absent or present.
+    Optional,
+    /// `Nillable<T>`: present, nil or with a value.
+    Nillable,
+    /// `Option<Nillable<T>>`: absent, nil, or a value.
+    OptionalNillable,
+    /// `Vec<T>`.
+    Many,
+    /// `Vec<Nillable<T>>`.
+    ManyNillable,
+}
+
+/// A global element (message part, header).
+#[derive(Debug, Clone)]
+pub struct GlobalElement {
+    /// Qualified name.
+    pub name: QName,
+    /// Namespace index.
+    pub namespace: Option<usize>,
+    /// Variant name in the generated `AnyElement`.
+    pub rust_name: String,
+    /// Type.
+    pub ty: TypeRef,
+    /// Documentation.
+    pub doc: Doc,
+}
+
+/// The service, port and binding the stubs are generated for.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// `wsdl:service/@name`.
+    pub name: String,
+    /// `wsdl:port/@name`.
+    pub port: String,
+    /// `wsdl:portType/@name`.
+    pub port_type: String,
+    /// Rust name of the stub.
+    pub stub_name: String,
+    /// `soap:address/@location`.
+    pub address: Option<String>,
+    /// Documentation of the service and port type.
+    pub doc: Doc,
+    /// Operations in binding order.
+    pub operations: Vec<Operation>,
+}
+
+/// One operation of the binding.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// XML name (`syncLead`).
+    pub name: String,
+    /// Method name (`sync_lead`).
+    pub method_name: String,
+    /// Marker type name (`SyncLead`).
+    pub type_name: String,
+    /// Name of the input headers struct.
+    pub headers_name: String,
+    /// Name of the output headers struct.
+    pub output_headers_name: String,
+    /// Documentation from the port type.
+    pub doc: Doc,
+    /// `soapAction`.
+    pub soap_action: String,
+    /// Global element of the request body.
+    pub input: usize,
+    /// Global element of the response body.
+    pub output: usize,
+    /// Request headers.
+    pub input_headers: Vec<HeaderPart>,
+    /// Response headers.
+    pub output_headers: Vec<HeaderPart>,
+}
+
+/// A `soap:header` of an operation.
+#[derive(Debug, Clone)]
+pub struct HeaderPart {
+    /// Message name.
+    pub message: String,
+    /// Part name.
+    pub part: String,
+    /// Field name in the headers struct.
+    pub rust_name: String,
+    /// Global element.
+    pub element: usize,
+}

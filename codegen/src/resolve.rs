@@ -1,0 +1,648 @@
+//! Stage 2, resolve: link the raw definitions into a [`Model`]: look up every QName, flatten
+//! extensions, find polymorphic families, pick Rust names, and choose the one SOAP 1.1 service.
+
+use std::collections::HashMap;
+
+use crate::docs::Doc;
+use crate::error::{Error, Location, Result};
+use crate::model::*;
+use crate::names::{self, NameSet};
+use crate::parse::{
+    QName, RawComplexType, RawDefs, RawGlobalElement, RawHeader, RawLocalElement, RawSimpleType, RawType, XS,
+};
+
+/// Links `raw` into a model.
+pub fn resolve(raw: RawDefs) -> Result<Model> {
+    let mut r = Resolver::new(&raw)?;
+    for (i, ty) in raw.simple_types.iter().enumerate() {
+        r.resolve_simple(i, ty)?;
+    }
+    for (i, ty) in raw.complex_types.iter().enumerate() {
+        r.resolve_complex(i, ty)?;
+    }
+    r.link_subtypes(&raw)?;
+    let mut element_names = NameSet::default();
+    let mut elements = Vec::with_capacity(raw.elements.len());
+    for element in &raw.elements {
+        elements.push(r.resolve_global_element(element, &mut element_names)?);
+    }
+    r.model.elements = elements;
+    r.mark_boxed();
+    r.compute_defaults();
+    r.model.service = resolve_service(&raw, &r.element_index)?;
+    let mut model = r.model;
+    model.source_name = raw
+        .wsdl_file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(model)
+}
+
+struct Resolver<'a> {
+    raw: &'a RawDefs,
+    model: Model,
+    simple_index: HashMap<QName, usize>,
+    complex_index: HashMap<QName, usize>,
+    element_index: HashMap<QName, usize>,
+    raw_elements: HashMap<QName, RawGlobalElement>,
+    type_names: NameSet,
+    /// Simple types being resolved (cycle detection), by raw index.
+    simple_done: Vec<bool>,
+    complex_done: Vec<bool>,
+    /// Base of each complex type (by model index) with the extension's location.
+    bases: HashMap<usize, (QName, Location)>,
+    /// Fields that must be boxed: (type index, field index).
+    boxed: Vec<(usize, usize)>,
+}
+
+/// Generated items that live beside the schema's types.
+const RESERVED_TYPE_NAMES: &[&str] = &["Nillable"];
+
+impl<'a> Resolver<'a> {
+    fn new(raw: &'a RawDefs) -> Result<Self> {
+        let mut namespaces: Vec<String> = Vec::new();
+        if let Some(tns) = &raw.target_ns {
+            if raw.schema_namespaces.contains(tns) {
+                namespaces.push(tns.clone());
+            }
+        }
+        for ns in &raw.schema_namespaces {
+            if !namespaces.contains(ns) {
+                namespaces.push(ns.clone());
+            }
+        }
+        let placeholder = Model {
+            namespaces,
+            simple_types: Vec::new(),
+            complex_types: Vec::new(),
+            elements: Vec::new(),
+            service: Service {
+                name: String::new(),
+                port: String::new(),
+                port_type: String::new(),
+                stub_name: String::new(),
+                address: None,
+                doc: Doc::default(),
+                operations: Vec::new(),
+            },
+            source_name: String::new(),
+        };
+        let mut r = Resolver {
+            raw,
+            model: placeholder,
+            simple_index: HashMap::new(),
+            complex_index: HashMap::new(),
+            element_index: HashMap::new(),
+            raw_elements: HashMap::new(),
+            type_names: NameSet::with_reserved(RESERVED_TYPE_NAMES),
+            simple_done: vec![false; raw.simple_types.len()],
+            complex_done: vec![false; raw.complex_types.len()],
+            bases: HashMap::new(),
+            boxed: Vec::new(),
+        };
+        // Register every named type first so references can point forward.
+        for ty in &raw.simple_types {
+            if r.simple_index.contains_key(&ty.name) || r.complex_index.contains_key(&ty.name) {
+                return Err(duplicate(&ty.loc, "type", &ty.name));
+            }
+            let index = r.model.simple_types.len();
+            r.simple_index.insert(ty.name.clone(), index);
+            let rust_name = r.type_names.claim(&names::camel(&ty.name.local));
+            r.model.simple_types.push(SimpleType {
+                name: ty.name.clone(),
+                rust_name,
+                doc: ty.doc.clone(),
+                kind: SimpleKind::Alias(Builtin::String),
+            });
+        }
+        for ty in &raw.complex_types {
+            if r.simple_index.contains_key(&ty.name) || r.complex_index.contains_key(&ty.name) {
+                return Err(duplicate(&ty.loc, "type", &ty.name));
+            }
+            let index = r.model.complex_types.len();
+            r.complex_index.insert(ty.name.clone(), index);
+            let rust_name = r.type_names.claim(&names::camel(&ty.name.local));
+            r.model.complex_types.push(empty_complex(ty, rust_name));
+        }
+        for element in &raw.elements {
+            if r.raw_elements.insert(element.name.clone(), element.clone()).is_some() {
+                return Err(duplicate(&element.loc, "element", &element.name));
+            }
+            r.element_index.insert(element.name.clone(), r.element_index.len());
+        }
+        Ok(r)
+    }
+
+    fn namespace_index(&self, ns: Option<&str>) -> Option<usize> {
+        ns.and_then(|ns| self.model.namespaces.iter().position(|n| n == ns))
+    }
+
+    /// Resolves named simple type `index` (raw and model indexes agree for named types).
+    fn resolve_simple(&mut self, index: usize, raw: &RawSimpleType) -> Result<()> {
+        if self.simple_done[index] {
+            return Ok(());
+        }
+        self.simple_done[index] = true;
+        let kind = self.simple_kind(raw, 0)?;
+        self.model.simple_types[index].kind = kind;
+        Ok(())
+    }
+
+    fn simple_kind(&self, raw: &RawSimpleType, depth: usize) -> Result<SimpleKind> {
+        if !raw.enumerations.is_empty() {
+            let mut variants = NameSet::default();
+            let values: Vec<EnumValue> = raw
+                .enumerations
+                .iter()
+                .map(|(value, doc)| EnumValue {
+                    xml: value.clone(),
+                    rust_name: variants.claim(&names::camel(value)),
+                    doc: doc.clone(),
+                })
+                .collect();
+            let fallback = variants.claim("Unknown");
+            return Ok(SimpleKind::Enum { values, fallback });
+        }
+        Ok(SimpleKind::Alias(self.builtin_base(&raw.base, &raw.base_loc, depth)?))
+    }
+
+    /// The built-in at the bottom of a restriction chain.
+    fn builtin_base(&self, base: &QName, loc: &Location, depth: usize) -> Result<Builtin> {
+        if depth > 64 {
+            return Err(Error::Invalid {
+                location: loc.clone(),
+                message: format!("the restriction chain through `{}` is circular or deeper than 64", base.local),
+            });
+        }
+        if base.ns.as_deref() == Some(XS) {
+            return builtin(base, loc);
+        }
+        match self.simple_index.get(base) {
+            Some(&i) => match &self.model.simple_types[i].kind {
+                // Walk the raw chain again for aliases that are not resolved yet.
+                SimpleKind::Enum { .. } => Ok(Builtin::String),
+                SimpleKind::Alias(_) => {
+                    let raw = self.raw_simple(i);
+                    match raw {
+                        Some(raw) if raw.enumerations.is_empty() => {
+                            self.builtin_base(&raw.base, &raw.base_loc, depth + 1)
+                        }
+                        _ => Ok(Builtin::String),
+                    }
+                }
+            },
+            None if self.complex_index.contains_key(base) => Err(Error::Invalid {
+                location: loc.clone(),
+                message: format!("simple type restricts the complex type `{}`", base.local),
+            }),
+            None => Err(Error::Unresolved {
+                location: loc.clone(),
+                kind: "simple type",
+                name: base.to_string(),
+            }),
+        }
+    }
+
+    fn raw_simple(&self, index: usize) -> Option<&'a RawSimpleType> {
+        self.raw.simple_types.get(index)
+    }
+
+    fn resolve_complex(&mut self, index: usize, raw: &RawComplexType) -> Result<()> {
+        if self.complex_done[index] {
+            return Ok(());
+        }
+        self.complex_done[index] = true;
+        let fields = self.resolve_fields(raw)?;
+        self.model.complex_types[index].fields = fields;
+        if let Some(base) = &raw.base {
+            self.bases.insert(index, base.clone());
+        }
+        Ok(())
+    }
+
+    fn resolve_fields(&mut self, raw: &RawComplexType) -> Result<Vec<Field>> {
+        let mut field_names = NameSet::default();
+        let mut fields = Vec::with_capacity(raw.elements.len());
+        for element in &raw.elements {
+            fields.push(self.resolve_field(element, &mut field_names)?);
+        }
+        Ok(fields)
+    }
+
+    fn resolve_field(&mut self, element: &RawLocalElement, field_names: &mut NameSet) -> Result<Field> {
+        let (ty, namespace) = match &element.reference {
+            Some(reference) => {
+                let Some(global) = self.raw_elements.get(reference).cloned() else {
+                    return Err(Error::Unresolved {
+                        location: element.loc.clone(),
+                        kind: "element",
+                        name: reference.to_string(),
+                    });
+                };
+                (self.resolve_type(&global.ty)?, self.namespace_index(reference.ns.as_deref()))
+            }
+            None => {
+                let ty = element.ty.as_ref().expect("parse gives a type to every non-ref element");
+                (self.resolve_type(ty)?, self.namespace_index(element.namespace.as_deref()))
+            }
+        };
+        Ok(Field {
+            xml_name: element.name.clone(),
+            namespace,
+            rust_name: field_names.claim(&names::snake(&element.name)),
+            ty,
+            min: element.min,
+            max: element.max,
+            nillable: element.nillable,
+            boxed: false,
+            doc: element.doc.clone(),
+        })
+    }
+
+    fn resolve_type(&mut self, ty: &RawType) -> Result<TypeRef> {
+        match ty {
+            RawType::Named(name, loc) => {
+                if name.ns.as_deref() == Some(XS) {
+                    return Ok(TypeRef::Builtin(builtin(name, loc)?));
+                }
+                if let Some(&i) = self.simple_index.get(name) {
+                    return Ok(TypeRef::Simple(i));
+                }
+                if let Some(&i) = self.complex_index.get(name) {
+                    return Ok(TypeRef::Complex(i));
+                }
+                Err(Error::Unresolved {
+                    location: loc.clone(),
+                    kind: "type",
+                    name: name.to_string(),
+                })
+            }
+            RawType::AnonSimple(raw) => {
+                let kind = self.simple_kind(raw, 0)?;
+                let index = self.model.simple_types.len();
+                let rust_name = self.type_names.claim(&names::camel(&raw.name.local));
+                self.model.simple_types.push(SimpleType {
+                    name: raw.name.clone(),
+                    rust_name,
+                    doc: raw.doc.clone(),
+                    kind,
+                });
+                Ok(TypeRef::Simple(index))
+            }
+            RawType::AnonComplex(raw) => {
+                if raw.base.is_some() {
+                    return Err(Error::Unsupported {
+                        location: raw.loc.clone(),
+                        construct: "xs:extension in an anonymous complex type".into(),
+                        hint: "declare the derived type with a name".into(),
+                    });
+                }
+                let index = self.model.complex_types.len();
+                let rust_name = self.type_names.claim(&names::camel(&raw.name.local));
+                self.model.complex_types.push(empty_complex(raw, rust_name));
+                let fields = self.resolve_fields(raw)?;
+                self.model.complex_types[index].fields = fields;
+                Ok(TypeRef::Complex(index))
+            }
+        }
+    }
+
+    /// Prepends inherited fields and records each abstract base's concrete subtypes.
+    fn link_subtypes(&mut self, raw: &RawDefs) -> Result<()> {
+        let count = raw.complex_types.len();
+        let mut parent: Vec<Option<usize>> = vec![None; count];
+        for index in 0..count {
+            let Some((base, loc)) = self.bases.get(&index).cloned() else {
+                continue;
+            };
+            let Some(&base_index) = self.complex_index.get(&base) else {
+                return Err(if base.ns.as_deref() == Some(XS) || self.simple_index.contains_key(&base) {
+                    Error::Unsupported {
+                        location: loc,
+                        construct: "xs:complexContent/xs:extension of a simple type".into(),
+                        hint: "simple content with attributes is not supported".into(),
+                    }
+                } else {
+                    Error::Unresolved {
+                        location: loc,
+                        kind: "base type",
+                        name: base.to_string(),
+                    }
+                });
+            };
+            if !self.model.complex_types[base_index].is_abstract {
+                return Err(Error::Unsupported {
+                    location: loc,
+                    construct: format!("xs:extension of the non-abstract type `{}`", base.local),
+                    hint: "only abstract bases are supported (they become an enum of their extensions)".into(),
+                });
+            }
+            parent[index] = Some(base_index);
+        }
+        for index in 0..count {
+            // Walk up to the root, checking for cycles.
+            let mut chain = Vec::new();
+            let mut cursor = parent[index];
+            while let Some(p) = cursor {
+                if chain.contains(&p) || p == index {
+                    return Err(Error::Invalid {
+                        location: raw.complex_types[index].loc.clone(),
+                        message: format!("type `{}` extends itself", raw.complex_types[index].name.local),
+                    });
+                }
+                chain.push(p);
+                cursor = parent[p];
+            }
+            if chain.is_empty() {
+                continue;
+            }
+            let mut inherited = Vec::new();
+            for &ancestor in chain.iter().rev() {
+                inherited.extend(self.model.complex_types[ancestor].fields.iter().cloned());
+            }
+            let own = std::mem::take(&mut self.model.complex_types[index].fields);
+            let mut field_names = NameSet::default();
+            let mut fields = Vec::with_capacity(inherited.len() + own.len());
+            for mut field in inherited.into_iter().chain(own) {
+                field.rust_name = field_names.claim(&field.rust_name);
+                fields.push(field);
+            }
+            self.model.complex_types[index].fields = fields;
+            if !self.model.complex_types[index].is_abstract {
+                for &ancestor in &chain {
+                    self.model.complex_types[ancestor].subtypes.push(index);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn resolve_global_element(&mut self, raw: &RawGlobalElement, names_used: &mut NameSet) -> Result<GlobalElement> {
+        let ty = self.resolve_type(&raw.ty)?;
+        Ok(GlobalElement {
+            name: raw.name.clone(),
+            namespace: self.namespace_index(raw.name.ns.as_deref()),
+            rust_name: names_used.claim(&names::camel(&raw.name.local)),
+            ty,
+            doc: raw.doc.clone(),
+        })
+    }
+
+    /// Complex types reachable from `from` through fields stored inline (not in a `Vec`).
+    fn inline_targets(&self, from: usize) -> Vec<usize> {
+        let ty = &self.model.complex_types[from];
+        let mut out: Vec<usize> = ty.subtypes.clone();
+        for field in &ty.fields {
+            if let (TypeRef::Complex(target), false) = (field.ty, matches!(field.shape(), Shape::Many | Shape::ManyNillable)) {
+                out.push(target);
+            }
+        }
+        out
+    }
+
+    fn reaches(&self, from: usize, to: usize) -> bool {
+        let mut seen = vec![false; self.model.complex_types.len()];
+        let mut stack = vec![from];
+        while let Some(at) = stack.pop() {
+            if at == to {
+                return true;
+            }
+            if std::mem::replace(&mut seen[at], true) {
+                continue;
+            }
+            stack.extend(self.inline_targets(at));
+        }
+        false
+    }
+
+    /// Recursive types need a `Box` somewhere on each cycle: box every inline field closing one.
+    fn mark_boxed(&mut self) {
+        for owner in 0..self.model.complex_types.len() {
+            for (f, field) in self.model.complex_types[owner].fields.iter().enumerate() {
+                if let TypeRef::Complex(target) = field.ty {
+                    let inline = !matches!(field.shape(), Shape::Many | Shape::ManyNillable);
+                    if inline && self.reaches(target, owner) {
+                        self.boxed.push((owner, f));
+                    }
+                }
+            }
+        }
+        for &(owner, f) in &self.boxed {
+            self.model.complex_types[owner].fields[f].boxed = true;
+        }
+    }
+
+    /// Greatest fixed point: a type has `Default` when all its required fields do.
+    fn compute_defaults(&mut self) {
+        let count = self.model.complex_types.len();
+        for ty in &mut self.model.complex_types {
+            ty.has_default = !ty.is_polymorphic();
+        }
+        loop {
+            let mut changed = false;
+            for i in 0..count {
+                if !self.model.complex_types[i].has_default {
+                    continue;
+                }
+                let ok = self.model.complex_types[i].fields.iter().all(|field| match field.shape() {
+                    Shape::Optional | Shape::OptionalNillable | Shape::Many | Shape::ManyNillable => true,
+                    Shape::Nillable => false,
+                    Shape::One => match field.ty {
+                        TypeRef::Builtin(b) => b != Builtin::DateTime,
+                        TypeRef::Simple(s) => match self.model.simple_types[s].kind {
+                            SimpleKind::Alias(b) => b != Builtin::DateTime,
+                            SimpleKind::Enum { .. } => false,
+                        },
+                        TypeRef::Complex(c) => self.model.complex_types[c].has_default,
+                    },
+                });
+                if !ok {
+                    self.model.complex_types[i].has_default = false;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+}
+
+fn empty_complex(raw: &RawComplexType, rust_name: String) -> ComplexType {
+    ComplexType {
+        name: raw.name.clone(),
+        rust_name,
+        doc: raw.doc.clone(),
+        fields: Vec::new(),
+        is_abstract: raw.is_abstract,
+        subtypes: Vec::new(),
+        has_default: false,
+    }
+}
+
+fn duplicate(loc: &Location, kind: &str, name: &QName) -> Error {
+    Error::Invalid {
+        location: loc.clone(),
+        message: format!("{kind} `{name}` is declared twice"),
+    }
+}
+
+fn builtin(name: &QName, loc: &Location) -> Result<Builtin> {
+    Builtin::from_xsd(&name.local).ok_or_else(|| Error::Unsupported {
+        location: loc.clone(),
+        construct: format!("xs:{}", name.local),
+        hint: if name.local == "anyType" {
+            "xs:anyType (arbitrary XML) has no typed representation".into()
+        } else {
+            "this XML Schema built-in type is not supported".into()
+        },
+    })
+}
+
+fn resolve_service(raw: &RawDefs, element_index: &HashMap<QName, usize>) -> Result<Service> {
+    let no_port = || Error::Invalid {
+        location: Location {
+            file: raw.wsdl_file.clone(),
+            line: 1,
+            column: 1,
+        },
+        message: "no wsdl:service has a port with a SOAP 1.1 document/literal binding".into(),
+    };
+    let (service, port, binding) = raw
+        .services
+        .iter()
+        .flat_map(|s| s.ports.iter().map(move |p| (s, p)))
+        .find_map(|(s, p)| raw.bindings.iter().find(|b| b.name == p.binding).map(|b| (s, p, b)))
+        .ok_or_else(no_port)?;
+    let Some(port_type) = raw.port_types.iter().find(|p| p.name == binding.port_type) else {
+        return Err(Error::Unresolved {
+            location: binding.loc.clone(),
+            kind: "portType",
+            name: binding.port_type.to_string(),
+        });
+    };
+    let message = |name: &QName, loc: &Location| {
+        raw.messages.iter().find(|m| &m.name == name).ok_or_else(|| Error::Unresolved {
+            location: loc.clone(),
+            kind: "message",
+            name: name.to_string(),
+        })
+    };
+    let element_of = |name: &Option<QName>, loc: &Location, part: &str| -> Result<usize> {
+        let Some(name) = name else {
+            return Err(Error::Invalid {
+                location: loc.clone(),
+                message: format!("part `{part}` names no element"),
+            });
+        };
+        element_index.get(name).copied().ok_or_else(|| Error::Unresolved {
+            location: loc.clone(),
+            kind: "element",
+            name: name.to_string(),
+        })
+    };
+    let headers = |list: &[RawHeader], field_names: &mut NameSet| -> Result<Vec<HeaderPart>> {
+        list.iter()
+            .map(|h| {
+                let msg = message(&h.message, &h.loc)?;
+                let part = msg.parts.iter().find(|p| p.name == h.part).ok_or_else(|| Error::Unresolved {
+                    location: h.loc.clone(),
+                    kind: "message part",
+                    name: format!("{}#{}", h.message, h.part),
+                })?;
+                Ok(HeaderPart {
+                    message: h.message.local.clone(),
+                    part: h.part.clone(),
+                    rust_name: field_names.claim(&names::snake(&h.part)),
+                    element: element_of(&part.element, &part.loc, &part.name)?,
+                })
+            })
+            .collect()
+    };
+    let mut method_names = NameSet::with_reserved(&["new", "into_inner", "inner"]);
+    let mut type_names = NameSet::default();
+    let stub_name = type_names.claim(&format!("{}Stub", names::camel(&port_type.name.local)));
+    let mut operations = Vec::new();
+    for op in &binding.operations {
+        let matching: Vec<_> = port_type.operations.iter().filter(|o| o.name == op.name).collect();
+        let abstract_op = match matching.as_slice() {
+            [one] => *one,
+            [] => {
+                return Err(Error::Unresolved {
+                    location: op.loc.clone(),
+                    kind: "portType operation",
+                    name: op.name.clone(),
+                });
+            }
+            _ => {
+                return Err(Error::Unsupported {
+                    location: op.loc.clone(),
+                    construct: format!("overloaded operation `{}`", op.name),
+                    hint: "operation names must be unique in a port type".into(),
+                });
+            }
+        };
+        let body = |io: &Option<(QName, Location)>, parts_filter: &Option<Vec<String>>, header_list: &[RawHeader], dir: &str| -> Result<usize> {
+            let Some((name, loc)) = io else {
+                return Err(Error::Unsupported {
+                    location: abstract_op.loc.clone(),
+                    construct: format!("operation `{}` without {dir}", op.name),
+                    hint: "only request-response operations are supported".into(),
+                });
+            };
+            let msg = message(name, loc)?;
+            let parts: Vec<_> = msg
+                .parts
+                .iter()
+                .filter(|p| match parts_filter {
+                    Some(selected) => selected.contains(&p.name),
+                    None => !header_list.iter().any(|h| h.message == msg.name && h.part == p.name),
+                })
+                .collect();
+            match parts.as_slice() {
+                [part] => element_of(&part.element, &part.loc, &part.name),
+                _ => Err(Error::Unsupported {
+                    location: msg.loc.clone(),
+                    construct: format!("{} body parts in message `{}`", parts.len(), msg.name.local),
+                    hint: "document/literal operations need exactly one body part".into(),
+                }),
+            }
+        };
+        let input = body(&abstract_op.input, &op.input.body_parts, &op.input.headers, "input")?;
+        let output = body(&abstract_op.output, &op.output.body_parts, &op.output.headers, "output")?;
+        let type_name = type_names.claim(&names::camel(&op.name));
+        let headers_name = type_names.claim(&format!("{type_name}Headers"));
+        let output_headers_name = type_names.claim(&format!("{type_name}OutputHeaders"));
+        operations.push(Operation {
+            name: op.name.clone(),
+            method_name: method_names.claim(&names::snake(&op.name)),
+            type_name,
+            headers_name,
+            output_headers_name,
+            doc: abstract_op.doc.clone(),
+            soap_action: op.soap_action.clone().unwrap_or_default(),
+            input,
+            output,
+            input_headers: headers(&op.input.headers, &mut NameSet::default())?,
+            output_headers: headers(&op.output.headers, &mut NameSet::default())?,
+        });
+    }
+    let mut doc = service.doc.clone();
+    if !port_type.doc.is_empty() {
+        if !doc.is_empty() {
+            doc.0.push(String::new());
+        }
+        doc.0.extend(port_type.doc.0.iter().cloned());
+    }
+    Ok(Service {
+        name: service.name.clone(),
+        port: port.name.clone(),
+        port_type: port_type.name.local.clone(),
+        stub_name,
+        address: port.address.clone(),
+        doc,
+        operations,
+    })
+}
+
