@@ -116,6 +116,15 @@ pub fn escape_markdown(line: &str) -> String {
     out
 }
 
+/// `text` as an inline code span (safe in rustdoc whatever it contains).
+pub fn code(text: &str) -> String {
+    if text.contains('`') || text.contains('\n') {
+        escape_markdown(text)
+    } else {
+        format!("`{text}`")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

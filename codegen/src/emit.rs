@@ -5,7 +5,7 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::docs::{Doc, escape_markdown};
+use crate::docs::{Doc, code, escape_markdown};
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::names;
@@ -118,7 +118,7 @@ impl Emitter<'_> {
 
     fn xsd_name(&self, ty: TypeRef) -> String {
         match ty {
-            TypeRef::Builtin(b) => format!("{b:?}"),
+            TypeRef::Builtin(b) => b.xsd_name().to_owned(),
             TypeRef::Simple(i) => self.model.simple_types[i].name.local.clone(),
             TypeRef::Complex(i) => self.model.complex_types[i].name.local.clone(),
         }
@@ -177,16 +177,16 @@ impl Emitter<'_> {
         let name = ident(&t.rust_name);
         match &t.kind {
             SimpleKind::Alias(b) => {
-                let doc = doc_attrs(&t.doc, &format!("Simple type `{}`, a restriction of a built-in type.", t.name.local));
+                let doc = doc_attrs(&t.doc, &format!("Simple type {}, a restriction of a built-in type.", code(&t.name.local)));
                 let target = self.builtin_type(*b);
                 quote! { #doc pub type #name = #target; }
             }
             SimpleKind::Enum { values, fallback } => {
-                let doc = doc_attrs(&t.doc, &format!("Enumeration `{}`; values not listed by this WSDL version are kept in [`Self::{fallback}`].", t.name.local));
+                let doc = doc_attrs(&t.doc, &format!("Enumeration {}; values not listed by this WSDL version are kept in [`Self::{fallback}`].", code(&t.name.local)));
                 let fallback = ident(fallback);
                 let variants: Vec<Ident> = values.iter().map(|v| ident(&v.rust_name)).collect();
                 let xml: Vec<Literal> = values.iter().map(|v| lit(&v.xml)).collect();
-                let variant_docs = values.iter().map(|v| doc_attrs(&v.doc, &format!("`{}`", escape_markdown(&v.xml))));
+                let variant_docs = values.iter().map(|v| doc_attrs(&v.doc, &code(&v.xml)));
                 let xsd = lit(&t.name.local);
                 quote! {
                     #doc
@@ -283,9 +283,9 @@ impl Emitter<'_> {
         };
         let nil = if field.nillable { ", nillable" } else { "" };
         let summary = format!(
-            "Element `{}` of type `{}` (minOccurs {}, maxOccurs {max}{nil}).",
-            escape_markdown(&field.xml_name),
-            escape_markdown(&self.xsd_name(field.ty)),
+            "Element {} of type {} (minOccurs {}, maxOccurs {max}{nil}).",
+            code(&field.xml_name),
+            code(&self.xsd_name(field.ty)),
             field.min
         );
         doc_attrs(&field.doc, &summary)
@@ -314,7 +314,7 @@ impl Emitter<'_> {
     fn struct_type(&self, t: &ComplexType) -> TokenStream {
         let rt = self.rt;
         let name = ident(&t.rust_name);
-        let doc = doc_attrs(&t.doc, &format!("Complex type `{}`.", escape_markdown(&t.name.local)));
+        let doc = doc_attrs(&t.doc, &format!("Complex type {}.", code(&t.name.local)));
         let default = if t.has_default { quote!(Default,) } else { quote!() };
         let fields = t.fields.iter().map(|f| {
             let doc = self.field_doc(f);
@@ -432,8 +432,8 @@ impl Emitter<'_> {
         let doc = doc_attrs(
             &t.doc,
             &format!(
-                "Abstract type `{}`: one of its extensions, written with `xsi:type`.",
-                escape_markdown(&t.name.local)
+                "Abstract type {}: one of its extensions, written with `xsi:type`.",
+                code(&t.name.local)
             ),
         );
         let subtypes: Vec<&ComplexType> = t.subtypes.iter().map(|&i| &self.model.complex_types[i]).collect();
@@ -441,7 +441,7 @@ impl Emitter<'_> {
         let renames = subtypes.iter().map(|s| lit(&s.name.local));
         let variant_docs = subtypes
             .iter()
-            .map(|s| doc_attrs(&Doc::default(), &format!("`xsi:type` `{}`.", escape_markdown(&s.name.local))));
+            .map(|s| doc_attrs(&Doc::default(), &format!("`xsi:type` {}.", code(&s.name.local))));
         let writes = subtypes.iter().map(|s| {
             let variant = ident(&s.rust_name);
             let ns = self.namespace_of(s);
@@ -511,7 +511,7 @@ impl Emitter<'_> {
         let types: Vec<TokenStream> = elements.iter().map(|e| self.type_tokens(e.ty, false)).collect();
         let renames = elements.iter().map(|e| lit(&e.name.local));
         let docs = elements.iter().map(|e| {
-            doc_attrs(&e.doc, &format!("Global element `{}`.", escape_markdown(&e.name.local)))
+            doc_attrs(&e.doc, &format!("Global element {}.", code(&e.name.local)))
         });
         let names: Vec<TokenStream> = elements.iter().map(|e| self.name_expr(e.namespace, &e.name.local)).collect();
         let reads = elements.iter().zip(&variants).map(|(e, v)| {
@@ -573,16 +573,16 @@ impl Emitter<'_> {
             return (quote!(), quote!(#rt::NoHeaders));
         }
         let type_name = ident(name);
-        let doc = lit(&format!(" SOAP headers of the `{}` {direction}.", op.name));
+        let doc = lit(&format!(" SOAP headers of the {} {direction}.", code(&op.name)));
         let fields = parts.iter().map(|h| {
             let f = ident(&h.rust_name);
             let element = &self.model.elements[h.element];
             let ty = self.type_tokens(element.ty, false);
             let doc = lit(&format!(
-                " Part `{}` of message `{}`: header element `{}`.",
-                escape_markdown(&h.part),
-                escape_markdown(&h.message),
-                escape_markdown(&element.name.local)
+                " Part {} of message {}: header element {}.",
+                code(&h.part),
+                code(&h.message),
+                code(&element.name.local)
             ));
             quote!(#[doc = #doc] #[serde(default, skip_serializing_if = "::core::option::Option::is_none")] pub #f: ::core::option::Option<#ty>,)
         });
@@ -644,7 +644,7 @@ impl Emitter<'_> {
             let in_infos = self.header_infos(&op.input_headers);
             let out_infos = self.header_infos(&op.output_headers);
             let documentation = lit(&doc_string(&op.doc));
-            let doc = doc_attrs(&op.doc, &format!("Operation `{}` (SOAPAction `{}`).", escape_markdown(&op.name), escape_markdown(&op.soap_action)));
+            let doc = doc_attrs(&op.doc, &format!("Operation {} (SOAPAction {}).", code(&op.name), code(&op.soap_action)));
             items.push(quote! {
                 #doc
                 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -681,10 +681,10 @@ impl Emitter<'_> {
         let stub_doc = doc_attrs(
             &service.doc,
             &format!(
-                "Typed stub for port `{}` of service `{}` (port type `{}`): one method per operation, over any [`Invoke`]({}::Invoke).",
-                escape_markdown(&service.port),
-                escape_markdown(&service.name),
-                escape_markdown(&service.port_type),
+                "Typed stub for port {} of service {} (port type {}): one method per operation, over any [`Invoke`]({}::Invoke).",
+                code(&service.port),
+                code(&service.name),
+                code(&service.port_type),
                 self.rt.to_string().replace(' ', "")
             ),
         );

@@ -55,6 +55,26 @@ pub enum Builtin {
 }
 
 impl Builtin {
+    /// The canonical XSD name of the representation, e.g. `xs:int`.
+    pub fn xsd_name(self) -> &'static str {
+        match self {
+            Builtin::String => "xs:string",
+            Builtin::Boolean => "xs:boolean",
+            Builtin::Byte => "xs:byte",
+            Builtin::Short => "xs:short",
+            Builtin::Int => "xs:int",
+            Builtin::Long => "xs:long",
+            Builtin::UnsignedByte => "xs:unsignedByte",
+            Builtin::UnsignedShort => "xs:unsignedShort",
+            Builtin::UnsignedInt => "xs:unsignedInt",
+            Builtin::UnsignedLong => "xs:unsignedLong",
+            Builtin::Float => "xs:float",
+            Builtin::Double => "xs:double",
+            Builtin::DateTime => "xs:dateTime",
+            Builtin::Base64Binary => "xs:base64Binary",
+        }
+    }
+
     /// Maps an XSD built-in local name.
     pub fn from_xsd(local: &str) -> Option<Builtin> {
         Some(match local {

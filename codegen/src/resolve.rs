@@ -340,6 +340,7 @@ impl<'a> Resolver<'a> {
             }
             parent[index] = Some(base_index);
         }
+        let own_fields: Vec<Vec<Field>> = self.model.complex_types[..count].iter().map(|t| t.fields.clone()).collect();
         for index in 0..count {
             // Walk up to the root, checking for cycles.
             let mut chain = Vec::new();
@@ -359,9 +360,9 @@ impl<'a> Resolver<'a> {
             }
             let mut inherited = Vec::new();
             for &ancestor in chain.iter().rev() {
-                inherited.extend(self.model.complex_types[ancestor].fields.iter().cloned());
+                inherited.extend(own_fields[ancestor].iter().cloned());
             }
-            let own = std::mem::take(&mut self.model.complex_types[index].fields);
+            let own = own_fields[index].clone();
             let mut field_names = NameSet::default();
             let mut fields = Vec::with_capacity(inherited.len() + own.len());
             for mut field in inherited.into_iter().chain(own) {

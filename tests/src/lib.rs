@@ -1,1 +1,134 @@
-//! Workspace integration tests.
+//! Helpers shared by the workspace's integration tests: the test data, XML equivalence, and the
+//! schema extracted from the WSDL for libxml2.
+
+use std::path::{Path, PathBuf};
+
+/// `tests/data`.
+pub fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+/// The vendored WSDL.
+pub fn wsdl_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../wsdl/marketo_2_6.wsdl")
+}
+
+/// Reads a test data file.
+pub fn read(relative: &str) -> String {
+    let path = data_dir().join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every `.xml` file under `tests/data/{seeds,marketo-docs,captured}`, sorted.
+pub fn sample_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in ["seeds", "marketo-docs", "captured"] {
+        for entry in std::fs::read_dir(data_dir().join(dir)).expect("sample dir") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "xml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The envelopes in a sample file: the whole file, or the parts after `REQUEST:` / `RESPONSE:`
+/// markers of a captured log, labelled.
+pub fn envelopes(text: &str) -> Vec<(&'static str, String)> {
+    if !text.contains("REQUEST:") && !text.contains("RESPONSE:") {
+        return vec![("document", text.to_owned())];
+    }
+    let mut out = Vec::new();
+    let request = text.find("REQUEST:");
+    let response = text.find("RESPONSE:");
+    if let Some(start) = request {
+        let end = response.filter(|&r| r > start).unwrap_or(text.len());
+        out.push(("request", text[start + "REQUEST:".len()..end].trim().to_owned()));
+    }
+    if let Some(start) = response {
+        out.push(("response", text[start + "RESPONSE:".len()..].trim().to_owned()));
+    }
+    out
+}
+
+/// A namespace-resolved, whitespace-insensitive view of an XML document: elements with their
+/// namespace URI, attributes other than namespace declarations (QName values of `xsi:type`
+/// resolved), and trimmed text. Two documents are equivalent when their views are equal.
+pub fn canonical(xml: &str) -> String {
+    let doc = roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("not XML: {e}\n{xml}"));
+    let mut out = String::new();
+    write_canonical(doc.root_element(), 0, &mut out);
+    out
+}
+
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+fn write_canonical(node: roxmltree::Node, depth: usize, out: &mut String) {
+    use std::fmt::Write;
+    let name = node.tag_name();
+    let _ = write!(out, "{:indent$}{{{}}}{}", "", name.namespace().unwrap_or(""), name.name(), indent = depth * 2);
+    let mut attrs: Vec<String> = node
+        .attributes()
+        .map(|a| {
+            let mut value = a.value().to_owned();
+            if a.namespace() == Some(XSI) && a.name() == "type" {
+                let (prefix, local) = value.split_once(':').map_or((None, value.as_str()), |(p, l)| (Some(p), l));
+                value = format!("{{{}}}{local}", node.lookup_namespace_uri(prefix).unwrap_or(""));
+            }
+            if a.namespace() == Some(XSI) && a.name() == "nil" && value == "1" {
+                value = "true".into();
+            }
+            format!("{{{}}}{}={value}", a.namespace().unwrap_or(""), a.name())
+        })
+        .collect();
+    attrs.sort();
+    for a in attrs {
+        let _ = write!(out, " {a}");
+    }
+    let text: String = node.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
+    let text = text.trim();
+    if !text.is_empty() {
+        let _ = write!(out, " = {text:?}");
+    }
+    out.push('\n');
+    for child in node.children().filter(|c| c.is_element()) {
+        write_canonical(child, depth + 1, out);
+    }
+}
+
+/// The `xs:schema` of the WSDL as a standalone schema document: the namespace declarations in
+/// scope on `wsdl:definitions` are copied onto it.
+pub fn schema_from_wsdl(wsdl: &str) -> String {
+    let doc = roxmltree::Document::parse(wsdl).expect("WSDL parses");
+    let schema = doc
+        .descendants()
+        .find(|n| n.tag_name().name() == "schema" && n.tag_name().namespace() == Some("http://www.w3.org/2001/XMLSchema"))
+        .expect("an embedded schema");
+    let source = &wsdl[schema.range()];
+    let open_end = source.find('>').expect("start tag");
+    let start_tag = &source[..open_end];
+    let mut declarations = String::new();
+    for ns in schema.namespaces() {
+        let attr = match ns.name() {
+            Some(prefix) => format!("xmlns:{prefix}="),
+            None => "xmlns=".to_owned(),
+        };
+        if !start_tag.contains(&attr) {
+            declarations.push_str(&format!(" {attr}\"{}\"", ns.uri()));
+        }
+    }
+    let name_end = start_tag.find(char::is_whitespace).unwrap_or(start_tag.len());
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}{declarations}{}",
+        &source[..name_end],
+        &source[name_end..]
+    )
+}
+
+/// Bindings generated from `data/wsdl/features.wsdl` by `build.rs`.
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+pub mod features {
+    include!(concat!(env!("OUT_DIR"), "/features.rs"));
+}

@@ -295,6 +295,7 @@ fn read_envelope<'a, T>(
         ));
     }
     expect_element(&r, &root, &ENVELOPE)?;
+    r.enter("Envelope");
     let mut body = None;
     let mut on_body = Some(on_body);
     let mut seen_header = false;
@@ -342,6 +343,7 @@ fn read_envelope<'a, T>(
             ));
         }
     }
+    r.leave();
     r.end_of_document()?;
     body.ok_or_else(|| r.error(DecodeErrorKind::Envelope("no Body".into())))
 }

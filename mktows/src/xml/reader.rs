@@ -201,6 +201,8 @@ impl<'a> XmlReader<'a> {
     pub fn known(&self, uri: &str) -> Ns {
         match self.namespaces.iter().position(|(_, u)| *u == uri) {
             Some(i) => Ns::Known(i),
+            None if uri.as_bytes() == SOAP11_ENV => Ns::SoapEnvelope,
+            None if uri.as_bytes() == SOAP12_ENV => Ns::Soap12Envelope,
             None => Ns::Other,
         }
     }
@@ -268,7 +270,16 @@ impl<'a> XmlReader<'a> {
         let offset = self.inner.buffer_position() as usize;
         match self.inner.read_resolved_event() {
             Ok((resolved, event)) => Ok((classify(self.namespaces, &resolved), event, offset)),
-            Err(e) => Err(self.error_at(offset, DecodeErrorKind::Malformed(e.to_string()))),
+            Err(e) => {
+                let message = e.to_string();
+                // A syntax error at the very end of the input is a truncated document.
+                let kind = if self.inner.buffer_position() as usize >= self.input.len() {
+                    DecodeErrorKind::UnexpectedEof
+                } else {
+                    DecodeErrorKind::Malformed(message)
+                };
+                Err(self.error_at(offset, kind))
+            }
         }
     }
 
