@@ -326,9 +326,12 @@ fn parse_xml<'t>(path: &Path, text: &'t str) -> Result<Document<'t>> {
         nodes_limit: MAX_NODES,
         ..ParsingOptions::default()
     };
-    Document::parse_with_options(text, options).map_err(|e| Error::Xml {
-        path: path.to_path_buf(),
-        message: e.to_string(),
+    Document::parse_with_options(text, options).map_err(|e| {
+        let pos = e.pos();
+        Error::Xml {
+            path: path.to_path_buf(),
+            message: format!("{e} (line {}, column {})", pos.row, pos.col),
+        }
     })
 }
 
