@@ -334,7 +334,17 @@ impl Emitter<'_> {
                 Shape::Many => quote!(write_many),
                 Shape::ManyNillable => quote!(write_many_nillable),
             };
-            quote!(#rt::#helper(w, &#element, &self.#fname);)
+            match f.shape() {
+                Shape::Many | Shape::ManyNillable => {
+                    let min = f.min;
+                    let max = match f.max {
+                        Some(m) => quote!(::core::option::Option::Some(#m)),
+                        None => quote!(::core::option::Option::None),
+                    };
+                    quote!(#rt::#helper(w, &#element, &self.#fname, #min, #max);)
+                }
+                _ => quote!(#rt::#helper(w, &#element, &self.#fname);),
+            }
         });
         let slots = t.fields.iter().map(|f| {
             let slot = format_ident!("slot_{}", f.rust_name);

@@ -389,6 +389,25 @@ impl Ctx<'_, '_> {
             message: format!("<{}> has no `{attr}` attribute", node.tag_name().name()),
         })
     }
+
+    /// The `name` attribute, which must be an XML NCName (it becomes an element or type name).
+    fn name_attr<'n>(&self, node: Node<'n, '_>) -> Result<&'n str> {
+        let name = self.required_attr(node, "name")?;
+        if !is_ncname(name) {
+            return Err(Error::Invalid {
+                location: self.loc(node),
+                message: format!("name {name:?} is not an XML name (NCName)"),
+            });
+        }
+        Ok(name)
+    }
+}
+
+/// An XML NCName: a name without a colon (approximated with Unicode identifier classes).
+pub fn is_ncname(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
+        && chars.all(|c| matches!(c, '-' | '.' | '_') || unicode_ident::is_xid_continue(c))
 }
 
 fn is(node: Node, ns: &str, local: &str) -> bool {
@@ -464,7 +483,7 @@ impl SchemaCtx<'_> {
     fn global_name(&self, ctx: &Ctx, node: Node) -> Result<QName> {
         Ok(QName {
             ns: self.tns.map(str::to_owned),
-            local: ctx.required_attr(node, "name")?.to_owned(),
+            local: ctx.name_attr(node)?.to_owned(),
         })
     }
 }
@@ -657,7 +676,7 @@ fn read_local_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLo
             loc,
         });
     }
-    let name = ctx.required_attr(node, "name")?.to_owned();
+    let name = ctx.name_attr(node)?.to_owned();
     let qualified = match node.attribute("form") {
         Some("qualified") => true,
         Some("unqualified") => false,

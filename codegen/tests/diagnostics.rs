@@ -195,7 +195,7 @@ fn rpc_style_is_rejected() {
 
 #[test]
 fn hostile_names_and_documentation_give_safe_code() {
-    let body = r#"      <xs:simpleType name="fn main() {}">
+    let body = r#"      <xs:simpleType name="fn-main.x">
         <xs:annotation><xs:documentation>*/ "] " #[doc = "x"] fn evil() {} /* `code` [link](x) &lt;b&gt;</xs:documentation></xs:annotation>
         <xs:restriction base="xs:string">
           <xs:enumeration value='"); evil(); ("'/>
@@ -205,7 +205,7 @@ fn hostile_names_and_documentation_give_safe_code() {
       <xs:complexType name="In">
         <xs:sequence>
           <!-- "] fn injected() {} #[doc = " -->
-          <xs:element name="a&quot;b" type='tns:fn main() {}'/>
+          <xs:element name="a-b.c" type='tns:fn-main.x'/>
           <xs:element name="match" type="xs:string"/>
           <xs:element name="Self" type="xs:string"/>
           <xs:element name="super" type="xs:string"/>
@@ -232,9 +232,9 @@ fn hostile_names_and_documentation_give_safe_code() {
     assert!(code.contains("pub self_: ::std::string::String"));
     assert!(code.contains("pub super_: ::std::string::String"));
     assert!(code.contains("pub 日本: ::std::string::String"));
-    assert!(code.contains("pub enum FnMain"));
+    assert!(code.contains("pub enum FnMainX"));
     // The wire names stay exactly as written, as string literals.
-    assert!(code.contains(r#"Name::local("a\"b")"#));
+    assert!(code.contains(r#"Name::local("a-b.c")"#));
     assert!(code.contains(r#""\"); evil(); (\"""#));
 }
 
@@ -268,4 +268,21 @@ fn imports_and_includes_are_resolved_relative_to_the_wsdl() {
     std::fs::write(&path, missing).unwrap();
     let err = Config::new().wsdl(&path).generate().unwrap_err();
     assert!(err.to_string().contains("absent.xsd"), "{err}");
+}
+
+#[test]
+fn names_that_are_not_xml_names_are_rejected() {
+    for (case, name) in [("quote", "a&quot;b"), ("digit", "2fast"), ("space", "fn main() {}")] {
+        let body = format!(
+            r#"      <xs:complexType name="In"><xs:sequence><xs:element name="{name}" type="xs:string"/></xs:sequence></xs:complexType>"#
+        );
+        let (_, result) = generate(case, &wsdl(&body), &[]);
+        match result {
+            Err(Error::Invalid { location, message }) => {
+                assert_eq!(location.line, 6);
+                assert!(message.contains("is not an XML name"), "{message}");
+            }
+            other => panic!("{case}: {other:?}"),
+        }
+    }
 }

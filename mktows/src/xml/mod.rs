@@ -171,15 +171,23 @@ pub fn write_optional_nillable<T: XmlValue>(w: &mut XmlWriter, name: &Name, valu
     }
 }
 
-/// Writes a repeated element.
-pub fn write_many<T: XmlValue>(w: &mut XmlWriter, name: &Name, values: &[T]) {
+/// Writes a repeated element, whose count must lie within `min..=max` (`None`: unbounded).
+pub fn write_many<T: XmlValue>(w: &mut XmlWriter, name: &Name, values: &[T], min: u32, max: Option<u32>) {
+    w.check_count(name, values.len(), min, max);
     for v in values {
         v.write_element(w, name);
     }
 }
 
-/// Writes a repeated nillable element.
-pub fn write_many_nillable<T: XmlValue>(w: &mut XmlWriter, name: &Name, values: &[Nillable<T>]) {
+/// Writes a repeated nillable element, whose count must lie within `min..=max`.
+pub fn write_many_nillable<T: XmlValue>(
+    w: &mut XmlWriter,
+    name: &Name,
+    values: &[Nillable<T>],
+    min: u32,
+    max: Option<u32>,
+) {
+    w.check_count(name, values.len(), min, max);
     for v in values {
         write_nillable(w, name, v);
     }

@@ -150,6 +150,19 @@ impl XmlWriter {
         self.out.push_str(&text[flushed..]);
     }
 
+    /// Records an error when a repeated element's count is outside `min..=max`.
+    pub fn check_count(&mut self, name: &Name, count: usize, min: u32, max: Option<u32>) {
+        let too_few = (count as u64) < u64::from(min);
+        let too_many = max.is_some_and(|max| count as u64 > u64::from(max));
+        if (too_few || too_many) && self.error.is_none() {
+            let max = max.map_or_else(|| "unbounded".to_owned(), |m| m.to_string());
+            self.error = Some(EncodeError {
+                element: name.local.to_owned(),
+                reason: format!("{count} occurrences, the schema allows {min} to {max}"),
+            });
+        }
+    }
+
     #[cold]
     fn reject(&mut self, element: &str, text: &str, at: usize) {
         if self.error.is_none() {
