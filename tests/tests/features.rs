@@ -119,3 +119,21 @@ fn occurrence_bounds_are_enforced_both_ways() {
     assert_eq!(err.path, "Envelope/Body/everything");
     assert_eq!(err.kind, xml::DecodeErrorKind::TooMany { element: "mode".into(), max: 3 });
 }
+
+#[test]
+fn recursion_depth_is_bounded() {
+    let mut xml = String::from(
+        r#"<ns1:everything xmlns:ns1="urn:features"><type>t</type><inline><x>1</x><level>low</level></inline><tree>"#,
+    );
+    for _ in 0..300 {
+        xml.push_str("<label>n</label><child>");
+    }
+    let err = xml::from_xml::<Everything>(
+        xml.as_bytes(),
+        &xml::Name::qualified("ns1", "urn:features", "everything"),
+        mktows_tests::features::NAMESPACES,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind, xml::DecodeErrorKind::TooDeep);
+    assert!(err.path.starts_with("everything/tree/child/child"), "{}", err.path);
+}
