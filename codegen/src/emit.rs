@@ -79,7 +79,10 @@ impl Emitter<'_> {
     fn ns_expr(&self, ns: Option<usize>) -> TokenStream {
         let rt = self.rt;
         match ns {
-            Some(i) => quote!(#rt::Ns::Known(#i)),
+            Some(i) => {
+                let i = u16::try_from(i).expect("fewer than 65536 namespaces");
+                quote!(#rt::Ns::Known(#i))
+            }
             None => quote!(#rt::Ns::None),
         }
     }

@@ -428,12 +428,12 @@ fn read_message<H: Headers, B: XmlValue>(
 pub fn decode_request<O: Operation>(xml: &[u8]) -> Result<Envelope<O::InputHeaders, O::Input>, DecodeError> {
     match read_message(xml, O::INFO, &O::INFO.input)? {
         Reply::Success(envelope) => Ok(envelope),
-        Reply::Fault(_) => Err(DecodeError {
-            path: "Envelope/Body".into(),
-            line: 1,
-            column: 1,
-            kind: DecodeErrorKind::Envelope("a request cannot be a fault".into()),
-        }),
+        Reply::Fault(_) => Err(DecodeError::new(
+            "Envelope/Body",
+            1,
+            1,
+            DecodeErrorKind::Envelope("a request cannot be a fault".into()),
+        )),
     }
 }
 

@@ -10,7 +10,7 @@ mod simple;
 mod writer;
 
 pub use envelope::*;
-pub use reader::{DecodeError, DecodeErrorKind, MAX_DEPTH, Ns, StartTag, XmlReader};
+pub use reader::{DecodeError, DecodeErrorDetails, DecodeErrorKind, MAX_DEPTH, Ns, StartTag, XmlReader};
 pub use simple::SimpleValue;
 pub use writer::{EncodeError, XmlWriter};
 
@@ -193,6 +193,7 @@ pub fn write_many_nillable<T: XmlValue>(
     }
 }
 
+#[inline]
 fn read_value<T: XmlValue>(r: &mut XmlReader<'_>, start: &StartTag<'_>, name: &'static str) -> Result<T, DecodeError> {
     r.enter(name);
     if start.is_nil() {
@@ -228,6 +229,7 @@ fn duplicate(r: &mut XmlReader<'_>, start: &StartTag<'_>, name: &'static str) ->
 }
 
 /// Reads an element that may appear at most once into `slot`.
+#[inline]
 pub fn read_into<T: XmlValue>(
     r: &mut XmlReader<'_>,
     start: &StartTag<'_>,
@@ -256,6 +258,7 @@ pub fn read_into_nillable<T: XmlValue>(
 }
 
 /// Reads one more repetition of an element.
+#[inline]
 pub fn read_push<T: XmlValue>(
     r: &mut XmlReader<'_>,
     start: &StartTag<'_>,
@@ -278,6 +281,7 @@ pub fn read_push_nillable<T: XmlValue>(
 }
 
 /// The value of a required element, or an error naming it.
+#[inline]
 pub fn required<T>(r: &XmlReader<'_>, slot: Option<T>, name: &'static str) -> Result<T, DecodeError> {
     match slot {
         Some(v) => Ok(v),
@@ -311,6 +315,7 @@ pub fn check_count<T>(
 }
 
 /// Reads the element whose start tag was just read as a simple value.
+#[inline]
 pub fn read_simple<T: SimpleValue>(r: &mut XmlReader<'_>) -> Result<T, DecodeError> {
     let text = r.text()?;
     T::parse_text(&text).ok_or_else(|| r.invalid_value(T::XSD_TYPE, &text))

@@ -1,13 +1,14 @@
-//! Reading XML: a pull parser (quick-xml) driven by the generated code, one element at a time.
-//! It tracks the path of elements for error messages, resolves namespaces by URI, and never
-//! expands entities beyond the five predefined ones or reads a DTD.
+//! Reading XML: a pull parser driven by the generated code, one element at a time.
+//!
+//! It is a small, strict XML 1.0 tokenizer specialised for SOAP messages: UTF-8 input checked
+//! once up front, namespaces resolved by URI, end tags checked against start tags, the five
+//! predefined entities and character references decoded, CDATA and comments understood, and no
+//! DTD ever read (a `<!DOCTYPE` is an error, so no entity can be expanded). Text without
+//! entities is borrowed from the input, not copied. It tracks the path of elements for error
+//! messages and bounds nesting at [`MAX_DEPTH`].
 
 use std::borrow::Cow;
 use std::fmt;
-
-use quick_xml::events::Event;
-use quick_xml::name::{QName, ResolveResult};
-use quick_xml::reader::NsReader;
 
 use super::XSI;
 
@@ -22,11 +23,13 @@ pub enum Ns {
     /// No namespace (an unqualified element).
     None,
     /// One of the known namespaces (index into the table the reader was built with).
-    Known(usize),
+    Known(u16),
     /// The SOAP 1.1 envelope namespace.
     SoapEnvelope,
     /// The SOAP 1.2 envelope namespace (recognised to be refused clearly).
     Soap12Envelope,
+    /// The XML Schema instance namespace (`xsi:nil`, `xsi:type`).
+    Xsi,
     /// Some other namespace.
     Other,
 }
@@ -37,17 +40,17 @@ const SOAP12_ENV: &[u8] = b"http://www.w3.org/2003/05/soap-envelope";
 /// A start tag as the generated code sees it.
 #[derive(Debug, Clone)]
 pub struct StartTag<'a> {
-    local: Cow<'a, [u8]>,
+    local: &'a [u8],
     ns: Ns,
     nil: bool,
-    xsi_type: Option<(Ns, String)>,
+    xsi_type: Option<Box<(Ns, String)>>,
     offset: usize,
 }
 
-impl StartTag<'_> {
+impl<'a> StartTag<'a> {
     /// Local name bytes.
-    pub fn local_name(&self) -> &[u8] {
-        &self.local
+    pub fn local_name(&self) -> &'a [u8] {
+        self.local
     }
 
     /// The element's namespace.
@@ -62,17 +65,17 @@ impl StartTag<'_> {
 
     /// `xsi:type`, resolved: namespace and local name.
     pub fn xsi_type(&self) -> Option<(Ns, &str)> {
-        self.xsi_type.as_ref().map(|(ns, local)| (*ns, local.as_str()))
+        self.xsi_type.as_deref().map(|(ns, local)| (*ns, local.as_str()))
     }
 
     /// True when the element has local name `local` and namespace `ns`.
     pub fn is(&self, ns: Ns, local: &[u8]) -> bool {
-        self.ns == ns && *self.local == *local
+        self.ns == ns && self.local == local
     }
 
     /// The local name as text (lossy), for messages.
     pub fn display_name(&self) -> String {
-        String::from_utf8_lossy(&self.local).into_owned()
+        String::from_utf8_lossy(self.local).into_owned()
     }
 }
 
@@ -158,9 +161,15 @@ impl fmt::Display for DecodeErrorKind {
 }
 
 /// A document that does not conform, with the path of elements where it happened.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: {kind} (line {line}, column {column})")]
-pub struct DecodeError {
+///
+/// The details are boxed so that results stay small on the hot path; read them through
+/// `Deref` (`err.path`, `err.kind`, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError(Box<DecodeErrorDetails>);
+
+/// What a [`DecodeError`] says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeErrorDetails {
     /// Element path from the root of the decoded value, e.g. `successSyncLead/result/syncStatus/status`.
     pub path: String,
     /// 1-based line.
@@ -171,46 +180,92 @@ pub struct DecodeError {
     pub kind: DecodeErrorKind,
 }
 
-/// A pull reader over one document.
-pub struct XmlReader<'a> {
-    inner: NsReader<&'a [u8]>,
-    input: &'a [u8],
-    namespaces: &'static [(&'static str, &'static str)],
-    path: Vec<&'static str>,
+impl DecodeError {
+    /// An error with these details.
+    pub fn new(path: impl Into<String>, line: u32, column: u32, kind: DecodeErrorKind) -> Self {
+        DecodeError(Box::new(DecodeErrorDetails {
+            path: path.into(),
+            line,
+            column,
+            kind,
+        }))
+    }
+}
+
+impl std::ops::Deref for DecodeError {
+    type Target = DecodeErrorDetails;
+    fn deref(&self) -> &DecodeErrorDetails {
+        &self.0
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} (line {}, column {})", self.path, self.kind, self.line, self.column)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// A namespace binding in scope: `xmlns:prefix="uri"` (empty prefix: default namespace).
+#[derive(Debug, Clone, Copy)]
+struct Binding<'a> {
+    prefix: &'a [u8],
+    ns: Ns,
+    /// Depth of the element that declared it.
     depth: usize,
 }
+
+/// A pull reader over one document.
+pub struct XmlReader<'a> {
+    input: &'a [u8],
+    /// The longest UTF-8 prefix of the input (all of it, for a valid document).
+    text: &'a str,
+    pos: usize,
+    namespaces: &'static [(&'static str, &'static str)],
+    /// Qualified names of the open elements, for end-tag checks.
+    open: Vec<&'a [u8]>,
+    bindings: Vec<Binding<'a>>,
+    /// The last start tag was `<x/>`: its end is consumed by the next call.
+    pending_end: bool,
+    /// Where the input is not UTF-8, if anywhere (reported when reached).
+    invalid_utf8_at: Option<usize>,
+    path: Vec<&'static str>,
+}
+
+/// Attribute bytes scanned from a start tag: (qualified name, raw value).
+type RawAttribute<'a> = (&'a [u8], &'a [u8]);
 
 impl<'a> XmlReader<'a> {
     /// A reader over `input`; `namespaces` are the (prefix, URI) pairs known to the bindings.
     pub fn new(input: &'a [u8], namespaces: &'static [(&'static str, &'static str)]) -> Self {
-        let mut inner = NsReader::from_reader(input);
-        let config = inner.config_mut();
-        config.expand_empty_elements = true;
-        config.check_end_names = true;
-        config.trim_text(false);
+        let (text, invalid_utf8_at) = match std::str::from_utf8(input) {
+            Ok(text) => (text, None),
+            Err(e) => (std::str::from_utf8(&input[..e.valid_up_to()]).unwrap_or_default(), Some(e.valid_up_to())),
+        };
+        let pos = if input.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
         XmlReader {
-            inner,
             input,
+            text,
+            pos,
             namespaces,
-            path: Vec::new(),
-            depth: 0,
+            open: Vec::with_capacity(16),
+            bindings: Vec::with_capacity(8),
+            pending_end: false,
+            invalid_utf8_at,
+            path: Vec::with_capacity(16),
         }
     }
 
     /// Index of a known namespace URI.
     pub fn known(&self, uri: &str) -> Ns {
-        match self.namespaces.iter().position(|(_, u)| *u == uri) {
-            Some(i) => Ns::Known(i),
-            None if uri.as_bytes() == SOAP11_ENV => Ns::SoapEnvelope,
-            None if uri.as_bytes() == SOAP12_ENV => Ns::Soap12Envelope,
-            None => Ns::Other,
-        }
+        classify(self.namespaces, uri.as_bytes())
     }
 
     /// The URI of a namespace the reader knows.
     pub fn namespace_uri(&self, ns: Ns) -> Option<&'static str> {
         match ns {
-            Ns::Known(i) => self.namespaces.get(i).map(|(_, uri)| *uri),
+            Ns::Known(i) => self.namespaces.get(usize::from(i)).map(|(_, uri)| *uri),
             Ns::SoapEnvelope => Some(super::SOAP_ENV),
             _ => None,
         }
@@ -229,7 +284,7 @@ impl<'a> XmlReader<'a> {
     /// An error at the current position.
     #[cold]
     pub fn error(&self, kind: DecodeErrorKind) -> DecodeError {
-        self.error_at(self.inner.buffer_position() as usize, kind)
+        self.error_at(self.pos, kind)
     }
 
     /// An error at the start of `tag`.
@@ -245,12 +300,23 @@ impl<'a> XmlReader<'a> {
         let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
         let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
         let path = if self.path.is_empty() { "(document)".to_owned() } else { self.path.join("/") };
-        DecodeError {
-            path,
-            line: line as u32,
-            column: column as u32,
-            kind,
-        }
+        DecodeError::new(path, line as u32, column as u32, kind)
+    }
+
+    #[cold]
+    fn malformed(&self, offset: usize, message: impl Into<String>) -> DecodeError {
+        self.error_at(offset, DecodeErrorKind::Malformed(message.into()))
+    }
+
+    #[cold]
+    fn eof(&self) -> DecodeError {
+        self.error_at(self.input.len(), DecodeErrorKind::UnexpectedEof)
+    }
+
+    /// The input ends inside the construct that starts at `offset`.
+    #[cold]
+    fn eof_at(&self, offset: usize) -> DecodeError {
+        self.error_at(offset, DecodeErrorKind::UnexpectedEof)
     }
 
     /// An error for a bad value of type `expected`.
@@ -266,61 +332,234 @@ impl<'a> XmlReader<'a> {
         })
     }
 
-    fn next_event(&mut self) -> Result<(Ns, Event<'a>, usize), DecodeError> {
-        let offset = self.inner.buffer_position() as usize;
-        match self.inner.read_resolved_event() {
-            Ok((resolved, event)) => Ok((classify(self.namespaces, &resolved), event, offset)),
-            Err(e) => {
-                let message = e.to_string();
-                // A syntax error at the very end of the input is a truncated document.
-                let kind = if self.inner.buffer_position() as usize >= self.input.len() {
-                    DecodeErrorKind::UnexpectedEof
-                } else {
-                    DecodeErrorKind::Malformed(message)
-                };
-                Err(self.error_at(offset, kind))
-            }
+    /// Checks that `start..end` is UTF-8 (the whole input was checked once up front).
+    fn check_utf8(&self, start: usize, end: usize) -> Result<(), DecodeError> {
+        match self.invalid_utf8_at {
+            Some(bad) if bad >= start && bad < end => Err(self.malformed(bad, "invalid UTF-8")),
+            _ => Ok(()),
         }
     }
 
-    fn start_tag(&mut self, ns: Ns, start: quick_xml::events::BytesStart<'a>, offset: usize) -> Result<StartTag<'a>, DecodeError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
+    #[inline]
+    fn str_at(&self, start: usize, end: usize) -> Result<&'a str, DecodeError> {
+        self.check_utf8(start, end)?;
+        self.text.get(start..end).ok_or_else(|| self.malformed(start, "invalid UTF-8"))
+    }
+
+    /// Position of the next `<` from the current position.
+    #[inline]
+    fn next_lt(&self) -> Option<usize> {
+        let pos = self.pos;
+        match self.input.get(pos) {
+            Some(b'<') => Some(pos),
+            Some(_) => memchr::memchr(b'<', &self.input[pos..]).map(|p| pos + p),
+            None => None,
+        }
+    }
+
+    /// Finds `needle` from the current position; the index is absolute.
+    fn find(&self, needle: &[u8]) -> Option<usize> {
+        memchr::memmem::find(&self.input[self.pos..], needle).map(|i| self.pos + i)
+    }
+
+    /// Consumes markup that is not an element: comment, PI, CDATA (returned), DOCTYPE (refused).
+    /// `self.pos` is at `<` followed by `!` or `?`.
+    fn other_markup(&mut self) -> Result<Option<&'a [u8]>, DecodeError> {
+        let start = self.pos;
+        let rest = &self.input[start..];
+        if rest.starts_with(b"<!--") {
+            self.pos += 4;
+            let end = self.find(b"-->").ok_or_else(|| self.eof_at(start))?;
+            self.pos = end + 3;
+            Ok(None)
+        } else if rest.starts_with(b"<?") {
+            self.pos += 2;
+            let end = self.find(b"?>").ok_or_else(|| self.eof_at(start))?;
+            self.pos = end + 2;
+            Ok(None)
+        } else if rest.starts_with(b"<![CDATA[") {
+            self.pos += 9;
+            let end = self.find(b"]]>").ok_or_else(|| self.eof_at(start))?;
+            let content = &self.input[start + 9..end];
+            self.check_utf8(start, end)?;
+            self.pos = end + 3;
+            Ok(Some(content))
+        } else if rest.starts_with(b"<!DOCTYPE") || rest.len() < 9 && b"<!DOCTYPE".starts_with(rest) {
+            Err(self.error_at(start, DecodeErrorKind::Dtd))
+        } else if rest.len() < 9 {
+            Err(self.eof_at(start))
+        } else {
+            Err(self.malformed(start, "unknown markup declaration"))
+        }
+    }
+
+    /// Reads a start tag at `self.pos` (which is at `<` + name char).
+    fn start_tag(&mut self) -> Result<StartTag<'a>, DecodeError> {
+        let offset = self.pos;
+        let input = self.input;
+        let mut i = offset + 1;
+        let mut bad_name = false;
+        loop {
+            match input.get(i) {
+                None => return Err(self.eof_at(offset)),
+                Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>') => break,
+                Some(b'<' | b'=' | b'"' | b'\'' | b'&') => bad_name = true,
+                Some(_) => {}
+            }
+            i += 1;
+        }
+        let qname = &input[offset + 1..i];
+        if qname.is_empty() || bad_name {
+            return Err(self.malformed(offset, "invalid element name"));
+        }
+        self.check_utf8(offset, i)?;
+        // Fast path: `<name>` without attributes or namespace declarations.
+        if input[i] == b'>' {
+            let depth = self.open.len() + 1;
+            if depth > MAX_DEPTH {
+                return Err(self.error_at(offset, DecodeErrorKind::TooDeep));
+            }
+            self.pos = i + 1;
+            self.open.push(qname);
+            let (prefix, local) = split_qname(qname);
+            let ns = self.resolve(prefix, true, offset)?;
+            self.pending_end = false;
+            return Ok(StartTag {
+                local,
+                ns,
+                nil: false,
+                xsi_type: None,
+                offset,
+            });
+        }
+        // Attributes.
+        let mut attributes: [RawAttribute<'a>; 4] = [(&[], &[]); 4];
+        let mut extra: Vec<RawAttribute<'a>> = Vec::new();
+        let mut count = 0usize;
+        let empty;
+        loop {
+            while i < input.len() && matches!(input[i], b' ' | b'\t' | b'\n' | b'\r') {
+                i += 1;
+            }
+            match input.get(i) {
+                None => return Err(self.eof_at(offset)),
+                Some(b'>') => {
+                    empty = false;
+                    i += 1;
+                    break;
+                }
+                Some(b'/') => match input.get(i + 1) {
+                    Some(b'>') => {
+                        empty = true;
+                        i += 2;
+                        break;
+                    }
+                    None => return Err(self.eof_at(offset)),
+                    _ => return Err(self.malformed(i, "`/` not followed by `>` in a start tag")),
+                },
+                Some(_) => {
+                    if i > 0 && !matches!(input[i - 1], b' ' | b'\t' | b'\n' | b'\r') {
+                        return Err(self.malformed(i, "attributes must be separated by whitespace"));
+                    }
+                    let name_start = i;
+                    while i < input.len() && !matches!(input[i], b'=' | b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/') {
+                        i += 1;
+                    }
+                    let name = &input[name_start..i];
+                    while i < input.len() && matches!(input[i], b' ' | b'\t' | b'\n' | b'\r') {
+                        i += 1;
+                    }
+                    if i >= input.len() {
+                        return Err(self.eof_at(offset));
+                    }
+                    if input[i] != b'=' || name.is_empty() {
+                        return Err(self.malformed(name_start, "attribute without a value"));
+                    }
+                    i += 1;
+                    while i < input.len() && matches!(input[i], b' ' | b'\t' | b'\n' | b'\r') {
+                        i += 1;
+                    }
+                    let Some(&quote) = input.get(i) else {
+                        return Err(self.eof_at(offset));
+                    };
+                    if quote != b'"' && quote != b'\'' {
+                        return Err(self.malformed(i, "attribute value not quoted"));
+                    }
+                    let value_start = i + 1;
+                    let value_end = memchr::memchr(quote, &input[value_start..])
+                        .map(|p| value_start + p)
+                        .ok_or_else(|| self.eof_at(offset))?;
+                    let value = &input[value_start..value_end];
+                    if value.contains(&b'<') {
+                        return Err(self.malformed(value_start, "`<` in an attribute value"));
+                    }
+                    self.check_utf8(name_start, value_end)?;
+                    let duplicate = attributes[..count.min(4)].iter().chain(&extra).any(|(n, _)| *n == name);
+                    if duplicate {
+                        return Err(self.malformed(name_start, "duplicate attribute"));
+                    }
+                    if count < 4 {
+                        attributes[count] = (name, value);
+                    } else {
+                        extra.push((name, value));
+                    }
+                    count += 1;
+                    i = value_end + 1;
+                }
+            }
+        }
+        self.pos = i;
+        let depth = self.open.len() + 1;
+        if depth > MAX_DEPTH {
             return Err(self.error_at(offset, DecodeErrorKind::TooDeep));
         }
+        let all = || attributes[..count.min(4)].iter().chain(extra.iter());
+        // Namespace declarations first: they apply to this element's own name and attributes.
+        for &(name, value) in all() {
+            let prefix = if name == b"xmlns" {
+                Some(&b""[..])
+            } else {
+                name.strip_prefix(b"xmlns:")
+            };
+            if let Some(prefix) = prefix {
+                let uri = self.attribute_value(value, offset)?;
+                if uri.is_empty() && !prefix.is_empty() {
+                    return Err(self.malformed(offset, "a namespace prefix cannot be undeclared"));
+                }
+                let ns = if uri.is_empty() { Ns::None } else { classify(self.namespaces, uri.as_bytes()) };
+                self.bindings.push(Binding { prefix, ns, depth });
+            }
+        }
+        self.open.push(qname);
+        let (prefix, local) = split_qname(qname);
+        let ns = self.resolve(prefix, true, offset)?;
         let mut nil = false;
         let mut xsi_type = None;
-        for attr in start.attributes() {
-            let attr = attr.map_err(|e| self.error_at(offset, DecodeErrorKind::Malformed(e.to_string())))?;
-            let (resolved, local) = self.inner.resolve_attribute(attr.key);
-            let is_xsi = matches!(resolved, ResolveResult::Bound(ns) if ns.0 == XSI.as_bytes());
-            if !is_xsi {
+        for &(name, value) in all() {
+            let (attr_prefix, attr_local) = split_qname(name);
+            let Some(attr_prefix) = attr_prefix else { continue };
+            if attr_prefix == b"xmlns" || self.resolve(Some(attr_prefix), false, offset)? != Ns::Xsi {
                 continue;
             }
-            match local.as_ref() {
-                b"nil" => nil = matches!(attr.value.as_ref(), b"true" | b"1"),
+            match attr_local {
+                b"nil" => {
+                    nil = match value {
+                        b"true" | b"1" => true,
+                        b"false" | b"0" => false,
+                        _ => matches!(self.attribute_value(value, offset)?.trim(), "true" | "1"),
+                    }
+                }
                 b"type" => {
-                    let value = String::from_utf8(attr.value.to_vec())
-                        .map_err(|_| self.error_at(offset, DecodeErrorKind::Malformed("xsi:type is not UTF-8".into())))?;
+                    let value = self.attribute_value(value, offset)?;
                     let value = value.trim();
-                    let (resolved, local) = self.inner.resolve_element(QName(value.as_bytes()));
-                    let type_ns = classify(self.namespaces, &resolved);
-                    let local = String::from_utf8_lossy(local.as_ref()).into_owned();
-                    xsi_type = Some((type_ns, local));
+                    let (type_prefix, type_local) = split_qname(value.as_bytes());
+                    let type_ns = self.resolve(type_prefix, true, offset)?;
+                    xsi_type = Some(Box::new((type_ns, String::from_utf8_lossy(type_local).into_owned())));
                 }
                 _ => {}
             }
         }
-        // The local name is the suffix of the qualified name; borrow it from the input when the
-        // event's bytes lie inside it (always, for a slice reader), else copy.
-        let qname = start.name();
-        let local_len = start.local_name().as_ref().len();
-        let local_bytes = &qname.as_ref()[qname.as_ref().len() - local_len..];
-        let offset_in_input = (local_bytes.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
-        let local = match self.input.get(offset_in_input..offset_in_input.wrapping_add(local_len)) {
-            Some(borrowed) if std::ptr::eq(borrowed.as_ptr(), local_bytes.as_ptr()) => Cow::Borrowed(borrowed),
-            _ => Cow::Owned(local_bytes.to_vec()),
-        };
+        self.pending_end = empty;
         Ok(StartTag {
             local,
             ns,
@@ -330,132 +569,329 @@ impl<'a> XmlReader<'a> {
         })
     }
 
+    #[inline]
+    fn resolve(&self, prefix: Option<&[u8]>, element: bool, offset: usize) -> Result<Ns, DecodeError> {
+        let prefix = prefix.unwrap_or(b"");
+        if prefix == b"xml" {
+            return Ok(Ns::Other);
+        }
+        if prefix.is_empty() && !element {
+            return Ok(Ns::None);
+        }
+        match self.bindings.iter().rev().find(|b| b.prefix.len() == prefix.len() && b.prefix == prefix) {
+            Some(binding) => Ok(binding.ns),
+            None if prefix.is_empty() => Ok(Ns::None),
+            None => Err(self.malformed(
+                offset,
+                format!("undeclared namespace prefix `{}`", String::from_utf8_lossy(prefix)),
+            )),
+        }
+    }
+
+    /// Decodes an attribute value (entities and character references).
+    fn attribute_value(&self, raw: &'a [u8], offset: usize) -> Result<Cow<'a, str>, DecodeError> {
+        let text = std::str::from_utf8(raw).map_err(|_| self.malformed(offset, "invalid UTF-8"))?;
+        decode_text(text).map_err(|m| self.malformed(offset, m))
+    }
+
+    /// Consumes an end tag at `self.pos` (at `</`), checking it closes the innermost element.
+    #[inline]
+    fn end_tag(&mut self) -> Result<(), DecodeError> {
+        let start = self.pos;
+        // Fast path: `</name>` exactly closing the innermost element.
+        if let Some(&open) = self.open.last() {
+            let after = start + 2 + open.len();
+            if self.input.get(start + 2..after) == Some(open) && self.input.get(after) == Some(&b'>') {
+                self.open.pop();
+                self.pop_bindings();
+                self.pos = after + 1;
+                return Ok(());
+            }
+        }
+        let close = memchr::memchr(b'>', &self.input[start..]).map(|p| start + p).ok_or_else(|| self.eof_at(start))?;
+        let name = trim_end(&self.input[start + 2..close]);
+        match self.open.pop() {
+            Some(open) if open == name => {}
+            Some(open) => {
+                return Err(self.malformed(
+                    start,
+                    format!(
+                        "end tag </{}> does not match <{}>",
+                        String::from_utf8_lossy(name),
+                        String::from_utf8_lossy(open)
+                    ),
+                ));
+            }
+            None => return Err(self.malformed(start, "end tag without a start tag")),
+        }
+        self.pop_bindings();
+        self.pos = close + 1;
+        Ok(())
+    }
+
+    #[inline]
+    fn pop_bindings(&mut self) {
+        let depth = self.open.len();
+        while self.bindings.last().is_some_and(|b| b.depth > depth) {
+            self.bindings.pop();
+        }
+    }
+
+    /// Consumes the end of an empty element (`<x/>`) if one is pending.
+    #[inline]
+    fn take_pending_end(&mut self) -> bool {
+        if self.pending_end {
+            self.pending_end = false;
+            self.open.pop();
+            self.pop_bindings();
+            true
+        } else {
+            false
+        }
+    }
+
     /// Reads up to the root element and returns it.
     pub fn root(&mut self) -> Result<StartTag<'a>, DecodeError> {
         loop {
-            let (ns, event, offset) = self.next_event()?;
-            match event {
-                Event::Start(start) => return self.start_tag(ns, start, offset),
-                Event::DocType(_) => return Err(self.error_at(offset, DecodeErrorKind::Dtd)),
-                Event::Text(t) if is_whitespace(&t) => {}
-                Event::Text(_) | Event::CData(_) => return Err(self.error_at(offset, DecodeErrorKind::UnexpectedText)),
-                Event::Eof => return Err(self.error_at(offset, DecodeErrorKind::UnexpectedEof)),
-                _ => {}
+            let text_start = self.pos;
+            let lt = memchr::memchr(b'<', &self.input[self.pos..]).map(|p| self.pos + p);
+            let Some(lt) = lt else {
+                return Err(if self.input[text_start..].iter().all(u8::is_ascii_whitespace) {
+                    self.eof()
+                } else {
+                    self.error_at(text_start, DecodeErrorKind::UnexpectedText)
+                });
+            };
+            if !self.input[text_start..lt].iter().all(u8::is_ascii_whitespace) {
+                return Err(self.error_at(text_start, DecodeErrorKind::UnexpectedText));
+            }
+            self.pos = lt;
+            match self.input.get(lt + 1) {
+                Some(b'?') if self.input[lt..].starts_with(b"<?xml") => self.declaration()?,
+                Some(b'!' | b'?') => {
+                    if self.other_markup()?.is_some() {
+                        return Err(self.error_at(lt, DecodeErrorKind::UnexpectedText));
+                    }
+                }
+                Some(b'/') => return Err(self.malformed(lt, "end tag before the root element")),
+                Some(_) => return self.start_tag(),
+                None => return Err(self.eof()),
             }
         }
     }
 
+    /// The XML declaration: only UTF-8 documents are accepted.
+    fn declaration(&mut self) -> Result<(), DecodeError> {
+        let start = self.pos;
+        let end = self.find(b"?>").ok_or_else(|| self.eof())?;
+        let decl = String::from_utf8_lossy(&self.input[start..end]).to_ascii_lowercase();
+        if let Some(at) = decl.find("encoding") {
+            let value = decl[at + 8..].trim_start_matches([' ', '=', '"', '\'']);
+            if !(value.starts_with("utf-8") || value.starts_with("utf8")) {
+                return Err(self.malformed(start, "only UTF-8 documents are supported"));
+            }
+        }
+        self.pos = end + 2;
+        Ok(())
+    }
+
     /// The next child element of the current element, or `None` at its end tag.
+    #[inline]
     pub fn next_child(&mut self) -> Result<Option<StartTag<'a>>, DecodeError> {
+        if self.take_pending_end() {
+            return Ok(None);
+        }
         loop {
-            let (ns, event, offset) = self.next_event()?;
-            match event {
-                Event::Start(start) => return self.start_tag(ns, start, offset).map(Some),
-                Event::End(_) => {
-                    self.depth -= 1;
+            let text_start = self.pos;
+            let Some(lt) = self.next_lt() else {
+                return Err(self.eof());
+            };
+            if !self.input[text_start..lt].iter().all(u8::is_ascii_whitespace) {
+                return Err(self.error_at(text_start, DecodeErrorKind::UnexpectedText));
+            }
+            self.pos = lt;
+            match self.input.get(lt + 1) {
+                Some(b'/') => {
+                    self.end_tag()?;
                     return Ok(None);
                 }
-                Event::Text(t) if is_whitespace(&t) => {}
-                Event::CData(c) if c.iter().all(u8::is_ascii_whitespace) => {}
-                Event::Text(_) | Event::CData(_) => return Err(self.error_at(offset, DecodeErrorKind::UnexpectedText)),
-                Event::DocType(_) => return Err(self.error_at(offset, DecodeErrorKind::Dtd)),
-                Event::Eof => return Err(self.error_at(offset, DecodeErrorKind::UnexpectedEof)),
-                _ => {}
+                Some(b'!' | b'?') => {
+                    if let Some(cdata) = self.other_markup()? {
+                        if !cdata.iter().all(u8::is_ascii_whitespace) {
+                            return Err(self.error_at(lt, DecodeErrorKind::UnexpectedText));
+                        }
+                    }
+                }
+                Some(_) => return self.start_tag().map(Some),
+                None => return Err(self.eof()),
             }
         }
     }
 
     /// Skips the rest of the current element (after its start tag), whatever it contains.
     pub fn skip(&mut self) -> Result<(), DecodeError> {
-        let mut open = 1usize;
+        if self.take_pending_end() {
+            return Ok(());
+        }
+        let target = self.open.len() - 1;
         loop {
-            let (_, event, offset) = self.next_event()?;
-            match event {
-                Event::Start(_) => open += 1,
-                Event::End(_) => {
-                    open -= 1;
-                    if open == 0 {
-                        self.depth -= 1;
+            let Some(lt) = self.next_lt() else {
+                return Err(self.eof());
+            };
+            self.pos = lt;
+            match self.input.get(lt + 1) {
+                Some(b'/') => {
+                    self.end_tag()?;
+                    if self.open.len() == target {
                         return Ok(());
                     }
                 }
-                Event::DocType(_) => return Err(self.error_at(offset, DecodeErrorKind::Dtd)),
-                Event::Eof => return Err(self.error_at(offset, DecodeErrorKind::UnexpectedEof)),
-                _ => {}
+                Some(b'!' | b'?') => {
+                    self.other_markup()?;
+                }
+                Some(_) => {
+                    // Inner elements get the same checks (names, attributes, depth), iteratively.
+                    self.start_tag()?;
+                    self.take_pending_end();
+                }
+                None => return Err(self.eof()),
             }
         }
     }
 
     /// Reads the text content of the current element up to its end tag (entities, character
     /// references and CDATA decoded; comments ignored).
+    #[inline]
     pub fn text(&mut self) -> Result<Cow<'a, str>, DecodeError> {
+        if self.take_pending_end() {
+            return Ok(Cow::Borrowed(""));
+        }
         let mut text: Option<Cow<'a, str>> = None;
         loop {
-            let (_, event, offset) = self.next_event()?;
-            let piece: Cow<'a, str> = match event {
-                Event::Text(t) => t
-                    .unescape()
-                    .map_err(|e| self.error_at(offset, DecodeErrorKind::Malformed(e.to_string())))?,
-                Event::CData(c) => match c.into_inner() {
-                    Cow::Borrowed(b) => Cow::Borrowed(
-                        std::str::from_utf8(b)
-                            .map_err(|e| self.error_at(offset, DecodeErrorKind::Malformed(e.to_string())))?,
-                    ),
-                    Cow::Owned(b) => Cow::Owned(
-                        String::from_utf8(b).map_err(|e| self.error_at(offset, DecodeErrorKind::Malformed(e.to_string())))?,
-                    ),
-                },
-                Event::End(_) => {
-                    self.depth -= 1;
+            let start = self.pos;
+            let Some(lt) = self.next_lt() else {
+                return Err(self.eof());
+            };
+            if lt > start {
+                let raw = self.str_at(start, lt)?;
+                let piece = decode_text(raw).map_err(|m| self.malformed(start, m))?;
+                text = Some(append(text, piece));
+            }
+            self.pos = lt;
+            match self.input.get(lt + 1) {
+                Some(b'/') => {
+                    self.end_tag()?;
                     return Ok(text.unwrap_or(Cow::Borrowed("")));
                 }
-                Event::Start(start) => {
-                    let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
-                    return Err(self.error_at(offset, DecodeErrorKind::UnexpectedElement(name)));
+                Some(b'!' | b'?') => {
+                    if let Some(cdata) = self.other_markup()? {
+                        let cdata = std::str::from_utf8(cdata).map_err(|_| self.malformed(lt, "invalid UTF-8"))?;
+                        text = Some(append(text, Cow::Borrowed(cdata)));
+                    }
                 }
-                Event::DocType(_) => return Err(self.error_at(offset, DecodeErrorKind::Dtd)),
-                Event::Eof => return Err(self.error_at(offset, DecodeErrorKind::UnexpectedEof)),
-                _ => continue,
-            };
-            text = Some(match text {
-                None => piece,
-                Some(before) => Cow::Owned(before.into_owned() + &piece),
-            });
+                Some(_) => {
+                    let end = self.input[lt..].iter().position(|&b| matches!(b, b'>' | b' ' | b'/')).map_or(self.input.len(), |p| lt + p);
+                    let name = String::from_utf8_lossy(&self.input[lt + 1..end]).into_owned();
+                    return Err(self.error_at(lt, DecodeErrorKind::UnexpectedElement(name)));
+                }
+                None => return Err(self.eof()),
+            }
         }
     }
 
     /// After the root element: only whitespace, comments and processing instructions may follow.
     pub fn end_of_document(&mut self) -> Result<(), DecodeError> {
         loop {
-            let (_, event, offset) = self.next_event()?;
-            match event {
-                Event::Eof => return Ok(()),
-                Event::Text(t) if is_whitespace(&t) => {}
-                Event::Comment(_) | Event::PI(_) => {}
-                _ => {
-                    return Err(self.error_at(
-                        offset,
-                        DecodeErrorKind::Malformed("content after the root element".into()),
-                    ));
+            let start = self.pos;
+            let lt = memchr::memchr(b'<', &self.input[start..]).map(|p| start + p);
+            let end = lt.unwrap_or(self.input.len());
+            if !self.input[start..end].iter().all(u8::is_ascii_whitespace) {
+                return Err(self.malformed(start, "content after the root element"));
+            }
+            let Some(lt) = lt else { return Ok(()) };
+            self.pos = lt;
+            match self.input.get(lt + 1) {
+                Some(b'!') if self.input[lt..].starts_with(b"<!--") => {
+                    self.other_markup()?;
                 }
+                Some(b'?') => {
+                    self.other_markup()?;
+                }
+                _ => return Err(self.malformed(lt, "content after the root element")),
             }
         }
     }
 }
 
-fn classify(namespaces: &[(&str, &str)], resolved: &ResolveResult) -> Ns {
-    match resolved {
-        ResolveResult::Unbound => Ns::None,
-        ResolveResult::Bound(ns) => match namespaces.iter().position(|(_, u)| u.as_bytes() == ns.0) {
-            Some(i) => Ns::Known(i),
-            None if ns.0 == SOAP11_ENV => Ns::SoapEnvelope,
-            None if ns.0 == SOAP12_ENV => Ns::Soap12Envelope,
-            None => Ns::Other,
-        },
-        ResolveResult::Unknown(_) => Ns::Other,
+fn classify(namespaces: &[(&str, &str)], uri: &[u8]) -> Ns {
+    match namespaces.iter().position(|(_, u)| u.as_bytes() == uri) {
+        Some(i) => u16::try_from(i).map_or(Ns::Other, Ns::Known),
+        None if uri == SOAP11_ENV => Ns::SoapEnvelope,
+        None if uri == SOAP12_ENV => Ns::Soap12Envelope,
+        None if uri == XSI.as_bytes() => Ns::Xsi,
+        None => Ns::Other,
     }
 }
 
-fn is_whitespace(text: &[u8]) -> bool {
-    text.iter().all(u8::is_ascii_whitespace)
+fn split_qname(qname: &[u8]) -> (Option<&[u8]>, &[u8]) {
+    match memchr::memchr(b':', qname) {
+        Some(colon) => (Some(&qname[..colon]), &qname[colon + 1..]),
+        None => (None, qname),
+    }
+}
+
+fn trim_end(bytes: &[u8]) -> &[u8] {
+    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |p| p + 1);
+    &bytes[..end]
+}
+
+fn append<'a>(text: Option<Cow<'a, str>>, piece: Cow<'a, str>) -> Cow<'a, str> {
+    match text {
+        None => piece,
+        Some(before) => Cow::Owned(before.into_owned() + &piece),
+    }
+}
+
+/// Decodes entity and character references and normalises line ends (XML 1.0 §2.11).
+fn decode_text(raw: &str) -> Result<Cow<'_, str>, String> {
+    if memchr::memchr2(b'&', b'\r', raw.as_bytes()).is_none() {
+        return Ok(Cow::Borrowed(raw));
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(at) = rest.find(['&', '\r']) {
+        out.push_str(&rest[..at]);
+        if rest.as_bytes()[at] == b'\r' {
+            out.push('\n');
+            rest = rest[at + 1..].strip_prefix('\n').unwrap_or(&rest[at + 1..]);
+            continue;
+        }
+        let end = rest[at..].find(';').ok_or("`&` without `;`")? + at;
+        let entity = &rest[at + 1..end];
+        match entity {
+            "amp" => out.push('&'),
+            "lt" => out.push('<'),
+            "gt" => out.push('>'),
+            "quot" => out.push('"'),
+            "apos" => out.push('\''),
+            _ => {
+                let code = if let Some(hex) = entity.strip_prefix("#x") {
+                    u32::from_str_radix(hex, 16).ok()
+                } else if let Some(dec) = entity.strip_prefix('#') {
+                    dec.parse::<u32>().ok()
+                } else {
+                    return Err(format!("unknown entity `&{entity};` (no DTD is read)"));
+                };
+                let c = code.and_then(char::from_u32).filter(|&c| is_xml_char(c));
+                out.push(c.ok_or_else(|| format!("invalid character reference `&{entity};`"))?);
+            }
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(Cow::Owned(out))
+}
+
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
