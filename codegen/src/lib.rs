@@ -78,9 +78,7 @@ impl Config {
 
     /// Emits the formatted Rust source for an already loaded model.
     pub fn emit(&self, model: &model::Model) -> Result<String> {
-        let runtime: syn::Path = syn::parse_str(&self.runtime_path)
-            .map_err(|e| Error::Emit(format!("runtime path `{}` is not a Rust path: {e}", self.runtime_path)))?;
-        emit::emit(model, &quote::quote!(#runtime))
+        emit::emit(model, &self.runtime_path)
     }
 
     /// Generates and writes the source to `path` only when it changed (so Cargo does not

@@ -222,7 +222,7 @@ pub fn parse(wsdl: &Path) -> Result<RawDefs> {
     let mut loader = Loader::default();
     let text = loader.read(wsdl)?;
     let doc = parse_xml(wsdl, &text)?;
-    let ctx = Ctx { file: wsdl, doc: &doc };
+    let ctx = Ctx::new(wsdl, &doc, &text);
     let root = doc.root_element();
     if !is(root, WSDL, "definitions") {
         return Err(Error::Invalid {
@@ -272,10 +272,7 @@ pub fn parse(wsdl: &Path) -> Result<RawDefs> {
         }
         let text = loader.read(&path)?;
         let doc = parse_xml(&path, &text)?;
-        let ctx = Ctx {
-            file: &path,
-            doc: &doc,
-        };
+        let ctx = Ctx::new(&path, &doc, &text);
         let root = doc.root_element();
         if !is(root, XS, "schema") {
             return Err(Error::Invalid {
@@ -339,15 +336,27 @@ fn parse_xml<'t>(path: &Path, text: &'t str) -> Result<Document<'t>> {
 struct Ctx<'a, 'input> {
     file: &'a Path,
     doc: &'a Document<'input>,
+    /// Byte offset of the start of each line, for positions in O(log n).
+    line_starts: Vec<usize>,
 }
 
-impl Ctx<'_, '_> {
+impl<'a, 'input> Ctx<'a, 'input> {
+    fn new(file: &'a Path, doc: &'a Document<'input>, text: &str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Ctx { file, doc, line_starts }
+    }
+
     fn loc(&self, node: Node) -> Location {
-        let pos = self.doc.text_pos_at(node.range().start);
+        let offset = node.range().start;
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self.line_starts[line - 1];
+        let column = self.doc.input_text()[line_start..offset].chars().count() + 1;
         Location {
             file: self.file.to_path_buf(),
-            line: pos.row,
-            column: pos.col,
+            line: line as u32,
+            column: column as u32,
         }
     }
 

@@ -56,8 +56,14 @@ struct Resolver<'a> {
     boxed: Vec<(usize, usize)>,
 }
 
-/// Generated items that live beside the schema's types.
-const RESERVED_TYPE_NAMES: &[&str] = &["Nillable"];
+/// Names the generated modules use unqualified (the prelude and the runtime alias): a schema
+/// type with one of these names gets a suffix instead of shadowing it.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone", "Copy", "Send",
+    "Sync", "Sized", "Drop", "Fn", "FnMut", "FnOnce", "From", "Into", "TryFrom", "TryInto", "Iterator",
+    "IntoIterator", "FromIterator", "Extend", "Eq", "PartialEq", "Ord", "PartialOrd", "Debug", "ToString",
+    "ToOwned", "AsRef", "AsMut", "Unpin", "Nillable",
+];
 
 impl<'a> Resolver<'a> {
     fn new(raw: &'a RawDefs) -> Result<Self> {
@@ -562,7 +568,7 @@ fn resolve_service(raw: &RawDefs, element_index: &HashMap<QName, usize>) -> Resu
             .collect()
     };
     let mut method_names = NameSet::with_reserved(&["new", "into_inner", "inner"]);
-    let mut type_names = NameSet::default();
+    let mut type_names = NameSet::with_reserved(RESERVED_TYPE_NAMES);
     let stub_name = type_names.claim(&format!("{}Stub", names::camel(&port_type.name.local)));
     let mut operations = Vec::new();
     for op in &binding.operations {

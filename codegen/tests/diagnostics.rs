@@ -228,10 +228,10 @@ fn hostile_names_and_documentation_give_safe_code() {
     let mut free_functions = Vec::new();
     visit(&file.items, &mut free_functions);
     assert!(free_functions.is_empty(), "{free_functions:?}");
-    assert!(code.contains("pub r#match: ::std::string::String"));
-    assert!(code.contains("pub self_: ::std::string::String"));
-    assert!(code.contains("pub super_: ::std::string::String"));
-    assert!(code.contains("pub 日本: ::std::string::String"));
+    assert!(code.contains("pub r#match: String"));
+    assert!(code.contains("pub self_: String"));
+    assert!(code.contains("pub super_: String"));
+    assert!(code.contains("pub 日本: String"));
     assert!(code.contains("pub enum FnMainX"));
     // The wire names stay exactly as written, as string literals.
     assert!(code.contains(r#"Name::local("a-b.c")"#));
