@@ -7,7 +7,9 @@ const WSDL: &str = "../wsdl/marketo_2_6.wsdl";
 
 fn main() {
     println!("cargo::rerun-if-env-changed=MKTOWS_WSDL");
-    let wsdl = std::env::var_os("MKTOWS_WSDL").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(WSDL));
+    let wsdl = std::env::var_os("MKTOWS_WSDL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(WSDL));
     println!("cargo::rerun-if-changed={}", wsdl.display());
     let mut config = codegen::Config::new();
     config.wsdl(&wsdl).runtime_path("crate::xml");
@@ -24,9 +26,13 @@ fn main() {
         .unwrap_or("unknown")
         .to_owned();
     println!("cargo::rustc-env=MKTOWS_API_VERSION={version}");
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("mktows.rs");
-    let code = config.emit(&model).unwrap_or_else(|e| panic!("cannot emit bindings: {e}"));
+    let out =
+        PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("mktows.rs");
+    let code = config
+        .emit(&model)
+        .unwrap_or_else(|e| panic!("cannot emit bindings: {e}"));
     if std::fs::read_to_string(&out).ok().as_deref() != Some(code.as_str()) {
-        std::fs::write(&out, code).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+        std::fs::write(&out, code)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
     }
 }

@@ -5,7 +5,8 @@ fn main() {
     let wsdl = "data/wsdl/features.wsdl";
     println!("cargo::rerun-if-changed={wsdl}");
     println!("cargo::rerun-if-changed=data/wsdl/other.xsd");
-    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("features.rs");
+    let out =
+        std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("features.rs");
     codegen::Config::new()
         .wsdl(wsdl)
         .write_to(out)

@@ -43,7 +43,10 @@ pub fn doc_for(node: Node) -> Doc {
         if child.tag_name().name() == "documentation" {
             push_paragraph(&mut lines, &element_text(child));
         } else if child.tag_name().name() == "annotation" {
-            for documentation in child.children().filter(|c| c.tag_name().name() == "documentation") {
+            for documentation in child
+                .children()
+                .filter(|c| c.tag_name().name() == "documentation")
+            {
                 push_paragraph(&mut lines, &element_text(documentation));
             }
         }
@@ -166,6 +169,9 @@ mod tests {
 
     #[test]
     fn markdown_is_escaped() {
-        assert_eq!(escape_markdown("a [b](c) <d> `e`"), "a \\[b\\](c) \\<d\\> \\`e\\`");
+        assert_eq!(
+            escape_markdown("a [b](c) <d> `e`"),
+            "a \\[b\\](c) \\<d\\> \\`e\\`"
+        );
     }
 }

@@ -78,9 +78,10 @@ impl Builtin {
     /// Maps an XSD built-in local name.
     pub fn from_xsd(local: &str) -> Option<Builtin> {
         Some(match local {
-            "string" | "normalizedString" | "token" | "anyURI" | "anySimpleType" | "language" | "Name"
-            | "NCName" | "NMTOKEN" | "ID" | "IDREF" | "ENTITY" | "QName" | "date" | "time" | "duration"
-            | "gYear" | "gYearMonth" | "gMonth" | "gMonthDay" | "gDay" | "decimal" | "hexBinary" => Builtin::String,
+            "string" | "normalizedString" | "token" | "anyURI" | "anySimpleType" | "language"
+            | "Name" | "NCName" | "NMTOKEN" | "ID" | "IDREF" | "ENTITY" | "QName" | "date"
+            | "time" | "duration" | "gYear" | "gYearMonth" | "gMonth" | "gMonthDay" | "gDay"
+            | "decimal" | "hexBinary" => Builtin::String,
             "boolean" => Builtin::Boolean,
             "byte" => Builtin::Byte,
             "short" => Builtin::Short,

@@ -6,10 +6,11 @@ use std::collections::HashSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
-    "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
-    "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract",
-    "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -18,7 +19,13 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 /// Replaces every character that cannot appear in an identifier with `_`.
 fn only_ident_chars(name: &str) -> String {
     name.chars()
-        .map(|c| if unicode_ident::is_xid_continue(c) { c } else { '_' })
+        .map(|c| {
+            if unicode_ident::is_xid_continue(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -69,7 +76,11 @@ impl NameSet {
         if self.used.insert(wanted.to_owned()) {
             return wanted.to_owned();
         }
-        let separator = if wanted.chars().any(char::is_uppercase) { "" } else { "_" };
+        let separator = if wanted.chars().any(char::is_uppercase) {
+            ""
+        } else {
+            "_"
+        };
         let base = wanted.trim_end_matches('_');
         (2..)
             .map(|n| format!("{base}{separator}{n}"))
@@ -105,8 +116,14 @@ mod tests {
         for name in ["", "*/", "\u{0}", "é", "日本", "r#x", "::", "'"] {
             let s = snake(name);
             let ident = if is_keyword(&s) { format!("r#{s}") } else { s };
-            assert!(syn::parse_str::<syn::Ident>(&ident).is_ok(), "{name:?} -> {ident:?}");
-            assert!(syn::parse_str::<syn::Ident>(&camel(name)).is_ok(), "{name:?}");
+            assert!(
+                syn::parse_str::<syn::Ident>(&ident).is_ok(),
+                "{name:?} -> {ident:?}"
+            );
+            assert!(
+                syn::parse_str::<syn::Ident>(&camel(name)).is_ok(),
+                "{name:?}"
+            );
         }
     }
 

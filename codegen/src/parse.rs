@@ -242,7 +242,11 @@ pub fn parse(wsdl: &Path) -> Result<RawDefs> {
                     if is(schema, XS, "schema") {
                         read_schema(&ctx, schema, &mut defs, &mut pending)?;
                     } else {
-                        return Err(unsupported(&ctx, schema, "a types child other than xs:schema"));
+                        return Err(unsupported(
+                            &ctx,
+                            schema,
+                            "a types child other than xs:schema",
+                        ));
                     }
                 }
             }
@@ -298,7 +302,10 @@ impl Loader {
         })?;
         String::from_utf8(bytes).map_err(|e| Error::Xml {
             path: path.to_path_buf(),
-            message: format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            message: format!(
+                "not UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
         })
     }
 
@@ -345,7 +352,11 @@ impl<'a, 'input> Ctx<'a, 'input> {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        Ctx { file, doc, line_starts }
+        Ctx {
+            file,
+            doc,
+            line_starts,
+        }
     }
 
     fn loc(&self, node: Node) -> Location {
@@ -415,7 +426,9 @@ impl<'a, 'input> Ctx<'a, 'input> {
 /// An XML NCName: a name without a colon (approximated with Unicode identifier classes).
 pub fn is_ncname(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
         && chars.all(|c| matches!(c, '-' | '.' | '_') || unicode_ident::is_xid_continue(c))
 }
 
@@ -437,7 +450,12 @@ fn unsupported(ctx: &Ctx, node: Node, construct: &str) -> Error {
     }
 }
 
-fn read_schema(ctx: &Ctx, schema: Node, defs: &mut RawDefs, pending: &mut Vec<PathBuf>) -> Result<()> {
+fn read_schema(
+    ctx: &Ctx,
+    schema: Node,
+    defs: &mut RawDefs,
+    pending: &mut Vec<PathBuf>,
+) -> Result<()> {
     let tns = schema.attribute("targetNamespace").map(str::to_owned);
     if let Some(ns) = &tns {
         if !defs.schema_namespaces.contains(ns) {
@@ -460,9 +478,12 @@ fn read_schema(ctx: &Ctx, schema: Node, defs: &mut RawDefs, pending: &mut Vec<Pa
             }
             "complexType" => {
                 let name = schema_ctx.global_name(ctx, child)?;
-                defs.complex_types.push(read_complex_type(ctx, &schema_ctx, child, name)?);
+                defs.complex_types
+                    .push(read_complex_type(ctx, &schema_ctx, child, name)?);
             }
-            "element" => defs.elements.push(read_global_element(ctx, &schema_ctx, child)?),
+            "element" => defs
+                .elements
+                .push(read_global_element(ctx, &schema_ctx, child)?),
             "import" | "include" => {
                 if let Some(location) = child.attribute("schemaLocation") {
                     if location.contains("://") {
@@ -503,7 +524,13 @@ fn read_simple_type(ctx: &Ctx, node: Node, name: QName) -> Result<RawSimpleType>
         match (child.tag_name().namespace(), child.tag_name().name()) {
             (Some(XS), "restriction") => restriction = Some(child),
             (Some(XS), "annotation") => {}
-            _ => return Err(unsupported(ctx, child, "a simple type other than a restriction")),
+            _ => {
+                return Err(unsupported(
+                    ctx,
+                    child,
+                    "a simple type other than a restriction",
+                ));
+            }
         }
     }
     let Some(restriction) = restriction else {
@@ -513,19 +540,33 @@ fn read_simple_type(ctx: &Ctx, node: Node, name: QName) -> Result<RawSimpleType>
         });
     };
     let Some(base) = ctx.qname_attr(restriction, "base")? else {
-        return Err(unsupported(ctx, restriction, "a restriction without a `base` attribute"));
+        return Err(unsupported(
+            ctx,
+            restriction,
+            "a restriction without a `base` attribute",
+        ));
     };
     let mut enumerations = Vec::new();
     for facet in restriction.children().filter(Node::is_element) {
         if facet.tag_name().namespace() != Some(XS) {
-            return Err(unsupported(ctx, facet, "a foreign element in xs:restriction"));
+            return Err(unsupported(
+                ctx,
+                facet,
+                "a foreign element in xs:restriction",
+            ));
         }
         match facet.tag_name().name() {
             "enumeration" => {
                 let value = ctx.required_attr(facet, "value")?.to_owned();
                 enumerations.push((value, doc_for(facet)));
             }
-            "simpleType" => return Err(unsupported(ctx, facet, "an inline base type in a restriction")),
+            "simpleType" => {
+                return Err(unsupported(
+                    ctx,
+                    facet,
+                    "an inline base type in a restriction",
+                ));
+            }
             // Other facets constrain values without changing their Rust type.
             _ => {}
         }
@@ -540,7 +581,12 @@ fn read_simple_type(ctx: &Ctx, node: Node, name: QName) -> Result<RawSimpleType>
     })
 }
 
-fn read_complex_type(ctx: &Ctx, schema: &SchemaCtx, node: Node, name: QName) -> Result<RawComplexType> {
+fn read_complex_type(
+    ctx: &Ctx,
+    schema: &SchemaCtx,
+    node: Node,
+    name: QName,
+) -> Result<RawComplexType> {
     if node.attribute("mixed") == Some("true") {
         return Err(unsupported(ctx, node, "mixed content"));
     }
@@ -554,7 +600,11 @@ fn read_complex_type(ctx: &Ctx, schema: &SchemaCtx, node: Node, name: QName) -> 
     };
     for child in node.children().filter(Node::is_element) {
         if child.tag_name().namespace() != Some(XS) {
-            return Err(unsupported(ctx, child, "a foreign element in xs:complexType"));
+            return Err(unsupported(
+                ctx,
+                child,
+                "a foreign element in xs:complexType",
+            ));
         }
         match child.tag_name().name() {
             "annotation" => {}
@@ -567,38 +617,77 @@ fn read_complex_type(ctx: &Ctx, schema: &SchemaCtx, node: Node, name: QName) -> 
                     match (content.tag_name().namespace(), content.tag_name().name()) {
                         (Some(XS), "extension") => {
                             let Some(base) = ctx.qname_attr(content, "base")? else {
-                                return Err(unsupported(ctx, content, "an extension without `base`"));
+                                return Err(unsupported(
+                                    ctx,
+                                    content,
+                                    "an extension without `base`",
+                                ));
                             };
                             ty.base = Some((base, ctx.loc(content)));
                             for part in content.children().filter(Node::is_element) {
                                 match (part.tag_name().namespace(), part.tag_name().name()) {
-                                    (Some(XS), "sequence") => read_sequence(ctx, schema, part, &mut ty.elements)?,
+                                    (Some(XS), "sequence") => {
+                                        read_sequence(ctx, schema, part, &mut ty.elements)?
+                                    }
                                     (Some(XS), "annotation") => {}
-                                    _ => return Err(unsupported(ctx, part, "this content in xs:extension")),
+                                    _ => {
+                                        return Err(unsupported(
+                                            ctx,
+                                            part,
+                                            "this content in xs:extension",
+                                        ));
+                                    }
                                 }
                             }
                         }
                         (Some(XS), "annotation") => {}
-                        _ => return Err(unsupported(ctx, content, "complexContent other than xs:extension")),
+                        _ => {
+                            return Err(unsupported(
+                                ctx,
+                                content,
+                                "complexContent other than xs:extension",
+                            ));
+                        }
                     }
                 }
             }
-            _ => return Err(unsupported(ctx, child, "this complex type content (only xs:sequence and xs:complexContent/xs:extension are)")),
+            _ => {
+                return Err(unsupported(
+                    ctx,
+                    child,
+                    "this complex type content (only xs:sequence and xs:complexContent/xs:extension are)",
+                ));
+            }
         }
     }
     Ok(ty)
 }
 
-fn read_sequence(ctx: &Ctx, schema: &SchemaCtx, seq: Node, out: &mut Vec<RawLocalElement>) -> Result<()> {
+fn read_sequence(
+    ctx: &Ctx,
+    schema: &SchemaCtx,
+    seq: Node,
+    out: &mut Vec<RawLocalElement>,
+) -> Result<()> {
     let (min, max) = occurs(ctx, seq)?;
     if min != 1 || max != Some(1) {
-        return Err(unsupported(ctx, seq, "a sequence with minOccurs/maxOccurs other than 1"));
+        return Err(unsupported(
+            ctx,
+            seq,
+            "a sequence with minOccurs/maxOccurs other than 1",
+        ));
     }
     for child in seq.children().filter(Node::is_element) {
         match (child.tag_name().namespace(), child.tag_name().name()) {
             (Some(XS), "element") => out.push(read_local_element(ctx, schema, child)?),
             (Some(XS), "annotation") => {}
-            _ => return Err(unsupported(ctx, child, "this sequence particle (only xs:element is)")),
+            _ => {
+                return Err(unsupported(
+                    ctx,
+                    child,
+                    "this sequence particle (only xs:element is)",
+                ));
+            }
         }
     }
     Ok(())
@@ -609,10 +698,14 @@ fn occurs(ctx: &Ctx, node: Node) -> Result<(u32, Option<u32>)> {
         match node.attribute(attr) {
             None => Ok(Some(1)),
             Some("unbounded") if attr == "maxOccurs" => Ok(None),
-            Some(v) => v.trim().parse::<u32>().map(Some).map_err(|_| Error::Invalid {
-                location: ctx.loc(node),
-                message: format!("{attr}=\"{v}\" is not a non-negative integer"),
-            }),
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .map(Some)
+                .map_err(|_| Error::Invalid {
+                    location: ctx.loc(node),
+                    message: format!("{attr}=\"{v}\" is not a non-negative integer"),
+                }),
         }
     };
     let min = parse("minOccurs")?.unwrap_or(1);
@@ -630,7 +723,12 @@ fn nillable(node: Node) -> bool {
     matches!(node.attribute("nillable"), Some("true" | "1"))
 }
 
-fn element_type(ctx: &Ctx, schema: &SchemaCtx, node: Node, owner: &QName) -> Result<Option<RawType>> {
+fn element_type(
+    ctx: &Ctx,
+    schema: &SchemaCtx,
+    node: Node,
+    owner: &QName,
+) -> Result<Option<RawType>> {
     if let Some(name) = ctx.qname_attr(node, "type")? {
         return Ok(Some(RawType::Named(name, ctx.loc(node))));
     }
@@ -645,7 +743,11 @@ fn element_type(ctx: &Ctx, schema: &SchemaCtx, node: Node, owner: &QName) -> Res
                 )?))));
             }
             (Some(XS), "simpleType") => {
-                return Ok(Some(RawType::AnonSimple(Box::new(read_simple_type(ctx, child, owner.clone())?))));
+                return Ok(Some(RawType::AnonSimple(Box::new(read_simple_type(
+                    ctx,
+                    child,
+                    owner.clone(),
+                )?))));
             }
             (Some(XS), "annotation") => {}
             _ => return Err(unsupported(ctx, child, "this element content")),
@@ -697,7 +799,11 @@ fn read_local_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLo
         }
         None => schema.qualified,
     };
-    let namespace = if qualified { schema.tns.map(str::to_owned) } else { None };
+    let namespace = if qualified {
+        schema.tns.map(str::to_owned)
+    } else {
+        None
+    };
     let owner = QName {
         ns: schema.tns.map(str::to_owned),
         local: name.clone(),
@@ -807,7 +913,9 @@ fn read_port_type(ctx: &Ctx, node: Node) -> Result<RawPortType> {
 
 /// Reads a binding; `None` for a binding that is not SOAP 1.1 (skipped).
 fn read_binding(ctx: &Ctx, node: Node) -> Result<Option<RawBinding>> {
-    let soap = node.children().find(|n| n.tag_name().name() == "binding" && n.is_element());
+    let soap = node
+        .children()
+        .find(|n| n.tag_name().name() == "binding" && n.is_element());
     match soap.and_then(|n| n.tag_name().namespace()) {
         Some(SOAP11) => {}
         // A SOAP 1.2 or HTTP binding next to the SOAP 1.1 one is skipped.

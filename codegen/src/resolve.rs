@@ -8,7 +8,8 @@ use crate::error::{Error, Location, Result};
 use crate::model::*;
 use crate::names::{self, NameSet};
 use crate::parse::{
-    QName, RawComplexType, RawDefs, RawGlobalElement, RawHeader, RawLocalElement, RawSimpleType, RawType, XS,
+    QName, RawComplexType, RawDefs, RawGlobalElement, RawHeader, RawLocalElement, RawSimpleType,
+    RawType, XS,
 };
 
 /// Links `raw` into a model.
@@ -59,10 +60,44 @@ struct Resolver<'a> {
 /// Names the generated modules use unqualified (the prelude and the runtime alias): a schema
 /// type with one of these names gets a suffix instead of shadowing it.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone", "Copy", "Send",
-    "Sync", "Sized", "Drop", "Fn", "FnMut", "FnOnce", "From", "Into", "TryFrom", "TryInto", "Iterator",
-    "IntoIterator", "FromIterator", "Extend", "Eq", "PartialEq", "Ord", "PartialOrd", "Debug", "ToString",
-    "ToOwned", "AsRef", "AsMut", "Unpin", "Nillable",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "Iterator",
+    "IntoIterator",
+    "FromIterator",
+    "Extend",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Debug",
+    "ToString",
+    "ToOwned",
+    "AsRef",
+    "AsMut",
+    "Unpin",
+    "Nillable",
 ];
 
 impl<'a> Resolver<'a> {
@@ -132,10 +167,14 @@ impl<'a> Resolver<'a> {
             r.model.complex_types.push(empty_complex(ty, rust_name));
         }
         for element in &raw.elements {
-            if r.raw_elements.insert(element.name.clone(), element.clone()).is_some() {
+            if r.raw_elements
+                .insert(element.name.clone(), element.clone())
+                .is_some()
+            {
                 return Err(duplicate(&element.loc, "element", &element.name));
             }
-            r.element_index.insert(element.name.clone(), r.element_index.len());
+            r.element_index
+                .insert(element.name.clone(), r.element_index.len());
         }
         Ok(r)
     }
@@ -170,7 +209,11 @@ impl<'a> Resolver<'a> {
             let fallback = variants.claim("Unknown");
             return Ok(SimpleKind::Enum { values, fallback });
         }
-        Ok(SimpleKind::Alias(self.builtin_base(&raw.base, &raw.base_loc, depth)?))
+        Ok(SimpleKind::Alias(self.builtin_base(
+            &raw.base,
+            &raw.base_loc,
+            depth,
+        )?))
     }
 
     /// The built-in at the bottom of a restriction chain.
@@ -178,7 +221,10 @@ impl<'a> Resolver<'a> {
         if depth > 64 {
             return Err(Error::Invalid {
                 location: loc.clone(),
-                message: format!("the restriction chain through `{}` is circular or deeper than 64", base.local),
+                message: format!(
+                    "the restriction chain through `{}` is circular or deeper than 64",
+                    base.local
+                ),
             });
         }
         if base.ns.as_deref() == Some(XS) {
@@ -236,7 +282,11 @@ impl<'a> Resolver<'a> {
         Ok(fields)
     }
 
-    fn resolve_field(&mut self, element: &RawLocalElement, field_names: &mut NameSet) -> Result<Field> {
+    fn resolve_field(
+        &mut self,
+        element: &RawLocalElement,
+        field_names: &mut NameSet,
+    ) -> Result<Field> {
         let (ty, namespace) = match &element.reference {
             Some(reference) => {
                 let Some(global) = self.raw_elements.get(reference).cloned() else {
@@ -246,11 +296,20 @@ impl<'a> Resolver<'a> {
                         name: reference.to_string(),
                     });
                 };
-                (self.resolve_type(&global.ty)?, self.namespace_index(reference.ns.as_deref()))
+                (
+                    self.resolve_type(&global.ty)?,
+                    self.namespace_index(reference.ns.as_deref()),
+                )
             }
             None => {
-                let ty = element.ty.as_ref().expect("parse gives a type to every non-ref element");
-                (self.resolve_type(ty)?, self.namespace_index(element.namespace.as_deref()))
+                let ty = element
+                    .ty
+                    .as_ref()
+                    .expect("parse gives a type to every non-ref element");
+                (
+                    self.resolve_type(ty)?,
+                    self.namespace_index(element.namespace.as_deref()),
+                )
             }
         };
         Ok(Field {
@@ -318,24 +377,26 @@ impl<'a> Resolver<'a> {
     fn link_subtypes(&mut self, raw: &RawDefs) -> Result<()> {
         let count = raw.complex_types.len();
         let mut parent: Vec<Option<usize>> = vec![None; count];
-        for index in 0..count {
+        for (index, parent) in parent.iter_mut().enumerate() {
             let Some((base, loc)) = self.bases.get(&index).cloned() else {
                 continue;
             };
             let Some(&base_index) = self.complex_index.get(&base) else {
-                return Err(if base.ns.as_deref() == Some(XS) || self.simple_index.contains_key(&base) {
-                    Error::Unsupported {
-                        location: loc,
-                        construct: "xs:complexContent/xs:extension of a simple type".into(),
-                        hint: "simple content with attributes is not supported".into(),
-                    }
-                } else {
-                    Error::Unresolved {
-                        location: loc,
-                        kind: "base type",
-                        name: base.to_string(),
-                    }
-                });
+                return Err(
+                    if base.ns.as_deref() == Some(XS) || self.simple_index.contains_key(&base) {
+                        Error::Unsupported {
+                            location: loc,
+                            construct: "xs:complexContent/xs:extension of a simple type".into(),
+                            hint: "simple content with attributes is not supported".into(),
+                        }
+                    } else {
+                        Error::Unresolved {
+                            location: loc,
+                            kind: "base type",
+                            name: base.to_string(),
+                        }
+                    },
+                );
             };
             if !self.model.complex_types[base_index].is_abstract {
                 return Err(Error::Unsupported {
@@ -344,9 +405,12 @@ impl<'a> Resolver<'a> {
                     hint: "only abstract bases are supported (they become an enum of their extensions)".into(),
                 });
             }
-            parent[index] = Some(base_index);
+            *parent = Some(base_index);
         }
-        let own_fields: Vec<Vec<Field>> = self.model.complex_types[..count].iter().map(|t| t.fields.clone()).collect();
+        let own_fields: Vec<Vec<Field>> = self.model.complex_types[..count]
+            .iter()
+            .map(|t| t.fields.clone())
+            .collect();
         for index in 0..count {
             // Walk up to the root, checking for cycles.
             let mut chain = Vec::new();
@@ -355,7 +419,10 @@ impl<'a> Resolver<'a> {
                 if chain.contains(&p) || p == index {
                     return Err(Error::Invalid {
                         location: raw.complex_types[index].loc.clone(),
-                        message: format!("type `{}` extends itself", raw.complex_types[index].name.local),
+                        message: format!(
+                            "type `{}` extends itself",
+                            raw.complex_types[index].name.local
+                        ),
                     });
                 }
                 chain.push(p);
@@ -385,7 +452,11 @@ impl<'a> Resolver<'a> {
         Ok(())
     }
 
-    fn resolve_global_element(&mut self, raw: &RawGlobalElement, names_used: &mut NameSet) -> Result<GlobalElement> {
+    fn resolve_global_element(
+        &mut self,
+        raw: &RawGlobalElement,
+        names_used: &mut NameSet,
+    ) -> Result<GlobalElement> {
         let ty = self.resolve_type(&raw.ty)?;
         Ok(GlobalElement {
             name: raw.name.clone(),
@@ -401,7 +472,10 @@ impl<'a> Resolver<'a> {
         let ty = &self.model.complex_types[from];
         let mut out: Vec<usize> = ty.subtypes.clone();
         for field in &ty.fields {
-            if let (TypeRef::Complex(target), false) = (field.ty, matches!(field.shape(), Shape::Many | Shape::ManyNillable)) {
+            if let (TypeRef::Complex(target), false) = (
+                field.ty,
+                matches!(field.shape(), Shape::Many | Shape::ManyNillable),
+            ) {
                 out.push(target);
             }
         }
@@ -452,18 +526,25 @@ impl<'a> Resolver<'a> {
                 if !self.model.complex_types[i].has_default {
                     continue;
                 }
-                let ok = self.model.complex_types[i].fields.iter().all(|field| match field.shape() {
-                    Shape::Optional | Shape::OptionalNillable | Shape::Many | Shape::ManyNillable => true,
-                    Shape::Nillable => false,
-                    Shape::One => match field.ty {
-                        TypeRef::Builtin(b) => b != Builtin::DateTime,
-                        TypeRef::Simple(s) => match self.model.simple_types[s].kind {
-                            SimpleKind::Alias(b) => b != Builtin::DateTime,
-                            SimpleKind::Enum { .. } => false,
-                        },
-                        TypeRef::Complex(c) => self.model.complex_types[c].has_default,
-                    },
-                });
+                let ok =
+                    self.model.complex_types[i]
+                        .fields
+                        .iter()
+                        .all(|field| match field.shape() {
+                            Shape::Optional
+                            | Shape::OptionalNillable
+                            | Shape::Many
+                            | Shape::ManyNillable => true,
+                            Shape::Nillable => false,
+                            Shape::One => match field.ty {
+                                TypeRef::Builtin(b) => b != Builtin::DateTime,
+                                TypeRef::Simple(s) => match self.model.simple_types[s].kind {
+                                    SimpleKind::Alias(b) => b != Builtin::DateTime,
+                                    SimpleKind::Enum { .. } => false,
+                                },
+                                TypeRef::Complex(c) => self.model.complex_types[c].has_default,
+                            },
+                        });
                 if !ok {
                     self.model.complex_types[i].has_default = false;
                     changed = true;
@@ -520,7 +601,12 @@ fn resolve_service(raw: &RawDefs, element_index: &HashMap<QName, usize>) -> Resu
         .services
         .iter()
         .flat_map(|s| s.ports.iter().map(move |p| (s, p)))
-        .find_map(|(s, p)| raw.bindings.iter().find(|b| b.name == p.binding).map(|b| (s, p, b)))
+        .find_map(|(s, p)| {
+            raw.bindings
+                .iter()
+                .find(|b| b.name == p.binding)
+                .map(|b| (s, p, b))
+        })
         .ok_or_else(no_port)?;
     let Some(port_type) = raw.port_types.iter().find(|p| p.name == binding.port_type) else {
         return Err(Error::Unresolved {
@@ -530,11 +616,14 @@ fn resolve_service(raw: &RawDefs, element_index: &HashMap<QName, usize>) -> Resu
         });
     };
     let message = |name: &QName, loc: &Location| {
-        raw.messages.iter().find(|m| &m.name == name).ok_or_else(|| Error::Unresolved {
-            location: loc.clone(),
-            kind: "message",
-            name: name.to_string(),
-        })
+        raw.messages
+            .iter()
+            .find(|m| &m.name == name)
+            .ok_or_else(|| Error::Unresolved {
+                location: loc.clone(),
+                kind: "message",
+                name: name.to_string(),
+            })
     };
     let element_of = |name: &Option<QName>, loc: &Location, part: &str| -> Result<usize> {
         let Some(name) = name else {
@@ -543,20 +632,25 @@ fn resolve_service(raw: &RawDefs, element_index: &HashMap<QName, usize>) -> Resu
                 message: format!("part `{part}` names no element"),
             });
         };
-        element_index.get(name).copied().ok_or_else(|| Error::Unresolved {
-            location: loc.clone(),
-            kind: "element",
-            name: name.to_string(),
-        })
+        element_index
+            .get(name)
+            .copied()
+            .ok_or_else(|| Error::Unresolved {
+                location: loc.clone(),
+                kind: "element",
+                name: name.to_string(),
+            })
     };
     let headers = |list: &[RawHeader], field_names: &mut NameSet| -> Result<Vec<HeaderPart>> {
         list.iter()
             .map(|h| {
                 let msg = message(&h.message, &h.loc)?;
-                let part = msg.parts.iter().find(|p| p.name == h.part).ok_or_else(|| Error::Unresolved {
-                    location: h.loc.clone(),
-                    kind: "message part",
-                    name: format!("{}#{}", h.message, h.part),
+                let part = msg.parts.iter().find(|p| p.name == h.part).ok_or_else(|| {
+                    Error::Unresolved {
+                        location: h.loc.clone(),
+                        kind: "message part",
+                        name: format!("{}#{}", h.message, h.part),
+                    }
                 })?;
                 Ok(HeaderPart {
                     message: h.message.local.clone(),
@@ -572,7 +666,11 @@ fn resolve_service(raw: &RawDefs, element_index: &HashMap<QName, usize>) -> Resu
     let stub_name = type_names.claim(&format!("{}Stub", names::camel(&port_type.name.local)));
     let mut operations = Vec::new();
     for op in &binding.operations {
-        let matching: Vec<_> = port_type.operations.iter().filter(|o| o.name == op.name).collect();
+        let matching: Vec<_> = port_type
+            .operations
+            .iter()
+            .filter(|o| o.name == op.name)
+            .collect();
         let abstract_op = match matching.as_slice() {
             [one] => *one,
             [] => {
@@ -590,7 +688,11 @@ fn resolve_service(raw: &RawDefs, element_index: &HashMap<QName, usize>) -> Resu
                 });
             }
         };
-        let body = |io: &Option<(QName, Location)>, parts_filter: &Option<Vec<String>>, header_list: &[RawHeader], dir: &str| -> Result<usize> {
+        let body = |io: &Option<(QName, Location)>,
+                    parts_filter: &Option<Vec<String>>,
+                    header_list: &[RawHeader],
+                    dir: &str|
+         -> Result<usize> {
             let Some((name, loc)) = io else {
                 return Err(Error::Unsupported {
                     location: abstract_op.loc.clone(),
@@ -604,20 +706,36 @@ fn resolve_service(raw: &RawDefs, element_index: &HashMap<QName, usize>) -> Resu
                 .iter()
                 .filter(|p| match parts_filter {
                     Some(selected) => selected.contains(&p.name),
-                    None => !header_list.iter().any(|h| h.message == msg.name && h.part == p.name),
+                    None => !header_list
+                        .iter()
+                        .any(|h| h.message == msg.name && h.part == p.name),
                 })
                 .collect();
             match parts.as_slice() {
                 [part] => element_of(&part.element, &part.loc, &part.name),
                 _ => Err(Error::Unsupported {
                     location: msg.loc.clone(),
-                    construct: format!("{} body parts in message `{}`", parts.len(), msg.name.local),
+                    construct: format!(
+                        "{} body parts in message `{}`",
+                        parts.len(),
+                        msg.name.local
+                    ),
                     hint: "document/literal operations need exactly one body part".into(),
                 }),
             }
         };
-        let input = body(&abstract_op.input, &op.input.body_parts, &op.input.headers, "input")?;
-        let output = body(&abstract_op.output, &op.output.body_parts, &op.output.headers, "output")?;
+        let input = body(
+            &abstract_op.input,
+            &op.input.body_parts,
+            &op.input.headers,
+            "input",
+        )?;
+        let output = body(
+            &abstract_op.output,
+            &op.output.body_parts,
+            &op.output.headers,
+            "output",
+        )?;
         let type_name = type_names.claim(&names::camel(&op.name));
         let headers_name = type_names.claim(&format!("{type_name}Headers"));
         let output_headers_name = type_names.claim(&format!("{type_name}OutputHeaders"));
@@ -652,4 +770,3 @@ fn resolve_service(raw: &RawDefs, element_index: &HashMap<QName, usize>) -> Resu
         operations,
     })
 }
-

@@ -2,6 +2,8 @@
 //! 300-lead syncMultipleLeads request (two attributes per lead), parse a 300-status response;
 //! plus the generator's run over the whole WSDL.
 
+#![allow(missing_docs)] // criterion_group! defines an undocumented function.
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -26,8 +28,16 @@ fn request() -> (SyncMultipleLeadsHeaders, ParamsSyncMultipleLeads) {
             email: Some(Nillable::Value(format!("em{i}@etestd.marketo.net"))),
             lead_attribute_list: Some(Nillable::Value(ArrayOfAttribute {
                 attribute: vec![
-                    Attribute { attr_name: "Company".into(), attr_type: None, attr_value: format!("Marketo{i}") },
-                    Attribute { attr_name: "Phone".into(), attr_type: None, attr_value: format!("650-555-{i}") },
+                    Attribute {
+                        attr_name: "Company".into(),
+                        attr_type: None,
+                        attr_value: format!("Marketo{i}"),
+                    },
+                    Attribute {
+                        attr_name: "Phone".into(),
+                        attr_type: None,
+                        attr_value: format!("650-555-{i}"),
+                    },
                 ],
             })),
             ..LeadRecord::default()
@@ -53,18 +63,25 @@ fn response() -> String {
 
 fn codec(c: &mut Criterion) {
     let (headers, body) = request();
-    let bytes = xml::encode_request::<SyncMultipleLeads>(&headers, &body).unwrap().len();
+    let bytes = xml::encode_request::<SyncMultipleLeads>(&headers, &body)
+        .unwrap()
+        .len();
     let mut group = c.benchmark_group("syncMultipleLeads");
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("serialize 300-lead request", |b| {
-        b.iter(|| xml::encode_request::<SyncMultipleLeads>(black_box(&headers), black_box(&body)).unwrap())
+        b.iter(|| {
+            xml::encode_request::<SyncMultipleLeads>(black_box(&headers), black_box(&body)).unwrap()
+        })
     });
     let response = response();
     group.throughput(Throughput::Bytes(response.len() as u64));
     group.bench_function("parse 300-status response", |b| {
-        b.iter(|| match xml::decode_response::<SyncMultipleLeads>(black_box(response.as_bytes())).unwrap() {
-            xml::Reply::Success(e) => e.body.result.sync_status_list.sync_status.len(),
-            xml::Reply::Fault(_) => unreachable!(),
+        b.iter(|| {
+            match xml::decode_response::<SyncMultipleLeads>(black_box(response.as_bytes())).unwrap()
+            {
+                xml::Reply::Success(e) => e.body.result.sync_status_list.sync_status.len(),
+                xml::Reply::Fault(_) => unreachable!(),
+            }
         })
     });
     group.finish();
@@ -73,7 +90,13 @@ fn codec(c: &mut Criterion) {
 fn generator(c: &mut Criterion) {
     let wsdl = concat!(env!("CARGO_MANIFEST_DIR"), "/../wsdl/marketo_2_6.wsdl");
     c.bench_function("generator: whole WSDL to formatted Rust", |b| {
-        b.iter(|| codegen::Config::new().wsdl(wsdl).runtime_path("crate::xml").generate().unwrap())
+        b.iter(|| {
+            codegen::Config::new()
+                .wsdl(wsdl)
+                .runtime_path("crate::xml")
+                .generate()
+                .unwrap()
+        })
     });
 }
 

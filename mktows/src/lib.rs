@@ -7,8 +7,10 @@
 //! - [`elements::AnyElement`]: every global element, to read any message of the API;
 //! - [`operations`]: one typed marker per operation (`SyncLead`, ...) with its SOAPAction,
 //!   body elements and headers, and the typed stub over an [`xml::Invoke`] transport;
-//! - [`xml`]: the runtime: envelopes, faults, and the decode errors with element paths.
+//! - [`xml`]: the runtime: envelopes, faults, and the decode errors with element paths;
+//! - [`signing`]: the `AuthenticationHeader` signature (HMAC-SHA1), with its published vectors.
 
+pub mod signing;
 pub mod xml;
 
 /// The generated bindings (see the crate documentation).
@@ -17,14 +19,12 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/mktows.rs"));
 }
 
-pub use generated::{NAMESPACES, PORT_NAME, SERVICE_ADDRESS, SERVICE_NAME, elements, operations, types};
+pub use generated::{
+    NAMESPACES, PORT_NAME, SERVICE_ADDRESS, SERVICE_NAME, elements, operations, types,
+};
 
 /// The Marketo API version the bindings were generated for (`2_6`), from the WSDL's address.
 pub const API_VERSION: &str = env!("MKTOWS_API_VERSION");
 
 /// Marketo's namespace, `http://www.marketo.com/mktows/`.
 pub const NAMESPACE: &str = NAMESPACES[0].1;
-
-/// Generates the bindings from the WSDL [`include!`]d at build time.
-#[doc(hidden)]
-pub const GENERATED_FROM: &str = "marketo WSDL";

@@ -45,10 +45,16 @@ pub fn envelopes(text: &str) -> Vec<(&'static str, String)> {
     let response = text.find("RESPONSE:");
     if let Some(start) = request {
         let end = response.filter(|&r| r > start).unwrap_or(text.len());
-        out.push(("request", text[start + "REQUEST:".len()..end].trim().to_owned()));
+        out.push((
+            "request",
+            text[start + "REQUEST:".len()..end].trim().to_owned(),
+        ));
     }
     if let Some(start) = response {
-        out.push(("response", text[start + "RESPONSE:".len()..].trim().to_owned()));
+        out.push((
+            "response",
+            text[start + "RESPONSE:".len()..].trim().to_owned(),
+        ));
     }
     out
 }
@@ -68,14 +74,26 @@ const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 fn write_canonical(node: roxmltree::Node, depth: usize, out: &mut String) {
     use std::fmt::Write;
     let name = node.tag_name();
-    let _ = write!(out, "{:indent$}{{{}}}{}", "", name.namespace().unwrap_or(""), name.name(), indent = depth * 2);
+    let _ = write!(
+        out,
+        "{:indent$}{{{}}}{}",
+        "",
+        name.namespace().unwrap_or(""),
+        name.name(),
+        indent = depth * 2
+    );
     let mut attrs: Vec<String> = node
         .attributes()
         .map(|a| {
             let mut value = a.value().to_owned();
             if a.namespace() == Some(XSI) && a.name() == "type" {
-                let (prefix, local) = value.split_once(':').map_or((None, value.as_str()), |(p, l)| (Some(p), l));
-                value = format!("{{{}}}{local}", node.lookup_namespace_uri(prefix).unwrap_or(""));
+                let (prefix, local) = value
+                    .split_once(':')
+                    .map_or((None, value.as_str()), |(p, l)| (Some(p), l));
+                value = format!(
+                    "{{{}}}{local}",
+                    node.lookup_namespace_uri(prefix).unwrap_or("")
+                );
             }
             if a.namespace() == Some(XSI) && a.name() == "nil" && value == "1" {
                 value = "true".into();
@@ -87,7 +105,11 @@ fn write_canonical(node: roxmltree::Node, depth: usize, out: &mut String) {
     for a in attrs {
         let _ = write!(out, " {a}");
     }
-    let text: String = node.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
+    let text: String = node
+        .children()
+        .filter(|c| c.is_text())
+        .filter_map(|c| c.text())
+        .collect();
     let text = text.trim();
     if !text.is_empty() {
         let _ = write!(out, " = {text:?}");
@@ -104,7 +126,10 @@ pub fn schema_from_wsdl(wsdl: &str) -> String {
     let doc = roxmltree::Document::parse(wsdl).expect("WSDL parses");
     let schema = doc
         .descendants()
-        .find(|n| n.tag_name().name() == "schema" && n.tag_name().namespace() == Some("http://www.w3.org/2001/XMLSchema"))
+        .find(|n| {
+            n.tag_name().name() == "schema"
+                && n.tag_name().namespace() == Some("http://www.w3.org/2001/XMLSchema")
+        })
         .expect("an embedded schema");
     let source = &wsdl[schema.range()];
     let open_end = source.find('>').expect("start tag");
@@ -119,7 +144,9 @@ pub fn schema_from_wsdl(wsdl: &str) -> String {
             declarations.push_str(&format!(" {attr}\"{}\"", ns.uri()));
         }
     }
-    let name_end = start_tag.find(char::is_whitespace).unwrap_or(start_tag.len());
+    let name_end = start_tag
+        .find(char::is_whitespace)
+        .unwrap_or(start_tag.len());
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}{declarations}{}",
         &source[..name_end],

@@ -39,42 +39,78 @@ fn missing_required_element_names_the_parent_path() {
 
 #[test]
 fn bad_value_names_the_element_and_type() {
-    let xml = sync_lead_response("<status>UPDATED</status>").replace("<leadId>1</leadId><syncStatus>", "<leadId>12x</leadId><syncStatus>");
+    let xml = sync_lead_response("<status>UPDATED</status>").replace(
+        "<leadId>1</leadId><syncStatus>",
+        "<leadId>12x</leadId><syncStatus>",
+    );
     let err = decode(&xml).unwrap_err();
     assert_eq!(err.path, "Envelope/Body/successSyncLead/result/leadId");
-    assert_eq!(err.kind, DecodeErrorKind::InvalidValue { expected: "xs:int", value: "12x".into() });
-    let huge = sync_lead_response("<status>UPDATED</status>").replacen("<leadId>1</leadId>", "<leadId>99999999999</leadId>", 1);
-    assert!(matches!(decode(&huge).unwrap_err().kind, DecodeErrorKind::InvalidValue { expected: "xs:int", .. }));
+    assert_eq!(
+        err.kind,
+        DecodeErrorKind::InvalidValue {
+            expected: "xs:int",
+            value: "12x".into()
+        }
+    );
+    let huge = sync_lead_response("<status>UPDATED</status>").replacen(
+        "<leadId>1</leadId>",
+        "<leadId>99999999999</leadId>",
+        1,
+    );
+    assert!(matches!(
+        decode(&huge).unwrap_err().kind,
+        DecodeErrorKind::InvalidValue {
+            expected: "xs:int",
+            ..
+        }
+    ));
 }
 
 #[test]
 fn unknown_enum_values_are_kept() {
     let body = decode(&sync_lead_response("<status>MERGED</status>")).unwrap();
-    assert_eq!(body.result.sync_status.status, LeadSyncStatus::Unknown("MERGED".into()));
+    assert_eq!(
+        body.result.sync_status.status,
+        LeadSyncStatus::Unknown("MERGED".into())
+    );
 }
 
 #[test]
 fn unknown_elements_are_skipped_wherever_they_are() {
-    let xml = sync_lead_response("<newField><deep><deeper/></deep></newField><status>CREATED</status><x:ext xmlns:x=\"urn:x\">1</x:ext>");
-    assert_eq!(decode(&xml).unwrap().result.sync_status.status, LeadSyncStatus::Created);
+    let xml = sync_lead_response(
+        "<newField><deep><deeper/></deep></newField><status>CREATED</status><x:ext xmlns:x=\"urn:x\">1</x:ext>",
+    );
+    assert_eq!(
+        decode(&xml).unwrap().result.sync_status.status,
+        LeadSyncStatus::Created
+    );
 }
 
 #[test]
 fn nil_on_a_non_nillable_element_is_refused() {
     let err = decode(&sync_lead_response("<status xsi:nil=\"true\"/>")).unwrap_err();
     assert_eq!(err.kind, DecodeErrorKind::NilNotAllowed);
-    assert_eq!(err.path, "Envelope/Body/successSyncLead/result/syncStatus/status");
+    assert_eq!(
+        err.path,
+        "Envelope/Body/successSyncLead/result/syncStatus/status"
+    );
 }
 
 #[test]
 fn nil_accepts_both_lexical_forms() {
-    let body = decode(&sync_lead_response("<status>FAILED</status><error xsi:nil=\"1\"/>")).unwrap();
+    let body = decode(&sync_lead_response(
+        "<status>FAILED</status><error xsi:nil=\"1\"/>",
+    ))
+    .unwrap();
     assert_eq!(body.result.sync_status.error, Some(Nillable::Nil));
 }
 
 #[test]
 fn duplicated_elements_are_refused() {
-    let err = decode(&sync_lead_response("<status>CREATED</status><status>UPDATED</status>")).unwrap_err();
+    let err = decode(&sync_lead_response(
+        "<status>CREATED</status><status>UPDATED</status>",
+    ))
+    .unwrap_err();
     assert_eq!(err.kind, DecodeErrorKind::Duplicate("status".into()));
 }
 
@@ -88,13 +124,18 @@ fn any_prefix_comments_cdata_and_entities() {
     let body = decode(xml).unwrap();
     assert_eq!(body.result.lead_id, 7);
     assert_eq!(body.result.sync_status.status, LeadSyncStatus::Created);
-    assert_eq!(body.result.sync_status.error, Some(Nillable::Value("a <b> & c & AB <>\"'".into())));
+    assert_eq!(
+        body.result.sync_status.error,
+        Some(Nillable::Value("a <b> & c & AB <>\"'".into()))
+    );
     assert_eq!(body.result.lead_record, Some(Nillable::Nil));
 }
 
 #[test]
 fn a_response_of_another_operation_is_named() {
-    let err = match xml::decode_response::<GetLead>(sync_lead_response("<status>UPDATED</status>").as_bytes()) {
+    let err = match xml::decode_response::<GetLead>(
+        sync_lead_response("<status>UPDATED</status>").as_bytes(),
+    ) {
         Err(e) => e,
         Ok(_) => panic!("a syncLead response is not a getLead response"),
     };
@@ -110,9 +151,15 @@ fn a_response_of_another_operation_is_named() {
 #[test]
 fn wrong_namespace_on_the_body_element() {
     let xml = sync_lead_response("<status>UPDATED</status>")
-        .replace("<ns1:successSyncLead>", "<successSyncLead xmlns=\"http://www.marketo.com/mktows/v2\">")
+        .replace(
+            "<ns1:successSyncLead>",
+            "<successSyncLead xmlns=\"http://www.marketo.com/mktows/v2\">",
+        )
         .replace("</ns1:successSyncLead>", "</successSyncLead>");
-    assert!(matches!(decode(&xml).unwrap_err().kind, DecodeErrorKind::WrongElement { .. }));
+    assert!(matches!(
+        decode(&xml).unwrap_err().kind,
+        DecodeErrorKind::WrongElement { .. }
+    ));
 }
 
 #[test]
@@ -120,16 +167,31 @@ fn dtds_are_refused_and_entities_never_expanded() {
     let bomb = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Body>&lol2;</SOAP-ENV:Body></SOAP-ENV:Envelope>"#;
     assert_eq!(decode(bomb).unwrap_err().kind, DecodeErrorKind::Dtd);
     let undeclared = sync_lead_response("<status>&xxe;</status>");
-    assert!(matches!(decode(&undeclared).unwrap_err().kind, DecodeErrorKind::Malformed(_)));
+    assert!(matches!(
+        decode(&undeclared).unwrap_err().kind,
+        DecodeErrorKind::Malformed(_)
+    ));
 }
 
 #[test]
 fn html_instead_of_xml() {
     let page = "<html><head><title>502 Bad Gateway</title></head><body><hr><center>nginx</center></body></html>";
     let err = decode(page).unwrap_err();
-    assert!(matches!(err.kind, DecodeErrorKind::WrongElement { .. } | DecodeErrorKind::Malformed(_)), "{err}");
+    assert!(
+        matches!(
+            err.kind,
+            DecodeErrorKind::WrongElement { .. } | DecodeErrorKind::Malformed(_)
+        ),
+        "{err}"
+    );
     let err = decode("Service Unavailable").unwrap_err();
-    assert!(matches!(err.kind, DecodeErrorKind::UnexpectedText | DecodeErrorKind::UnexpectedEof), "{err}");
+    assert!(
+        matches!(
+            err.kind,
+            DecodeErrorKind::UnexpectedText | DecodeErrorKind::UnexpectedEof
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -148,13 +210,19 @@ fn invalid_utf8_is_malformed() {
 fn deep_nesting_is_bounded_without_stack_overflow() {
     // 10,000 levels, in an unknown element or in a known one: refused at MAX_DEPTH, no recursion.
     let deep = format!("{}{}", "<x>".repeat(10_000), "</x>".repeat(10_000));
-    let err = decode(&sync_lead_response(&format!("{deep}<status>UPDATED</status>"))).unwrap_err();
+    let err = decode(&sync_lead_response(&format!(
+        "{deep}<status>UPDATED</status>"
+    )))
+    .unwrap_err();
     assert_eq!(err.kind, DecodeErrorKind::TooDeep);
     let nested = format!("{HEAD}{}{TAIL}", "<ns1:successSyncLead>".repeat(10_000));
     assert_eq!(decode(&nested).unwrap_err().kind, DecodeErrorKind::TooDeep);
     // A reasonable depth of unknown content is skipped.
     let ok = format!("{}{}", "<x>".repeat(100), "</x>".repeat(100));
-    let body = decode(&sync_lead_response(&format!("{ok}<status>UPDATED</status>"))).unwrap();
+    let body = decode(&sync_lead_response(&format!(
+        "{ok}<status>UPDATED</status>"
+    )))
+    .unwrap();
     assert_eq!(body.result.sync_status.status, LeadSyncStatus::Updated);
 }
 
@@ -164,25 +232,50 @@ fn dates_need_an_offset() {
         "{HEAD}<ns1:paramsGetMultipleLeads><lastUpdatedAt>2013-08-01T18:22:30</lastUpdatedAt></ns1:paramsGetMultipleLeads>{TAIL}"
     );
     let err = xml::decode_any::<AnyElement>(xml.as_bytes()).unwrap_err();
-    assert_eq!(err.path, "Envelope/Body/paramsGetMultipleLeads/lastUpdatedAt");
-    assert!(matches!(err.kind, DecodeErrorKind::InvalidValue { expected: "xs:dateTime (with a UTC offset)", .. }));
+    assert_eq!(
+        err.path,
+        "Envelope/Body/paramsGetMultipleLeads/lastUpdatedAt"
+    );
+    assert!(matches!(
+        err.kind,
+        DecodeErrorKind::InvalidValue {
+            expected: "xs:dateTime (with a UTC offset)",
+            ..
+        }
+    ));
 }
 
 #[test]
 fn soap_12_and_malformed_envelopes() {
     let soap12 = r#"<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body/></env:Envelope>"#;
-    assert!(matches!(decode(soap12).unwrap_err().kind, DecodeErrorKind::Envelope(_)));
+    assert!(matches!(
+        decode(soap12).unwrap_err().kind,
+        DecodeErrorKind::Envelope(_)
+    ));
     let no_body = r#"<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"></SOAP-ENV:Envelope>"#;
-    assert!(matches!(decode(no_body).unwrap_err().kind, DecodeErrorKind::Envelope(_)));
-    let two = sync_lead_response("<status>UPDATED</status>").replace(TAIL, &format!("<ns1:successSyncLead/>{TAIL}"));
-    assert!(matches!(decode(&two).unwrap_err().kind, DecodeErrorKind::Envelope(_)));
+    assert!(matches!(
+        decode(no_body).unwrap_err().kind,
+        DecodeErrorKind::Envelope(_)
+    ));
+    let two = sync_lead_response("<status>UPDATED</status>")
+        .replace(TAIL, &format!("<ns1:successSyncLead/>{TAIL}"));
+    assert!(matches!(
+        decode(&two).unwrap_err().kind,
+        DecodeErrorKind::Envelope(_)
+    ));
     let trailing = format!("{}<extra/>", sync_lead_response("<status>UPDATED</status>"));
-    assert!(matches!(decode(&trailing).unwrap_err().kind, DecodeErrorKind::Malformed(_)));
+    assert!(matches!(
+        decode(&trailing).unwrap_err().kind,
+        DecodeErrorKind::Malformed(_)
+    ));
 }
 
 #[test]
 fn a_request_is_not_a_response() {
-    let request = std::fs::read_to_string(mktows_tests::data_dir().join("seeds/syncmultipleleads_request.xml")).unwrap();
+    let request = std::fs::read_to_string(
+        mktows_tests::data_dir().join("seeds/syncmultipleleads_request.xml"),
+    )
+    .unwrap();
     assert!(xml::decode_response::<SyncMultipleLeads>(request.as_bytes()).is_err());
     assert!(xml::decode_request::<SyncMultipleLeads>(request.as_bytes()).is_ok());
 }

@@ -14,21 +14,47 @@ fn everything() -> Everything {
         id_2: Some(2),
         fast_2: Some(true),
         a_b_c: Some(42),
-        mode: vec![Mode::FooBar, Mode::Unknown, Mode::Unknown2("new value".into())],
+        mode: vec![
+            Mode::FooBar,
+            Mode::Unknown,
+            Mode::Unknown2("new value".into()),
+        ],
         maybe: vec![Nillable::Value("x".into()), Nillable::Nil],
         when: Some(chrono::DateTime::parse_from_rfc3339("2024-02-29T23:59:59.250+05:30").unwrap()),
         blob: Some(vec![0, 1, 2, 255]),
         shape: vec![
-            Shape::Circle(Circle { name: "c".into(), radius: 1.5 }),
-            Shape::Square(Square { name: "s".into(), sides: 4, edge: 2.0 }),
+            Shape::Circle(Circle {
+                name: "c".into(),
+                radius: 1.5,
+            }),
+            Shape::Square(Square {
+                name: "s".into(),
+                sides: 4,
+                edge: 2.0,
+            }),
         ],
-        polygon: Some(Polygon::Square(Square { name: "p".into(), sides: 4, edge: 0.5 })),
+        polygon: Some(Polygon::Square(Square {
+            name: "p".into(),
+            sides: 4,
+            edge: 0.5,
+        })),
         tree: Some(Node {
             label: "root".into(),
-            child: Some(Box::new(Node { label: "only".into(), child: None, children: vec![] })),
-            children: vec![Node { label: "leaf".into(), child: None, children: vec![] }],
+            child: Some(Box::new(Node {
+                label: "only".into(),
+                child: None,
+                children: vec![],
+            })),
+            children: vec![Node {
+                label: "leaf".into(),
+                child: None,
+                children: vec![],
+            }],
         }),
-        inline: Inline { x: 7, level: Level::High },
+        inline: Inline {
+            x: 7,
+            level: Level::High,
+        },
         extra: Some("qualified & <escaped>".into()),
         other: Some(Other { value: -3 }),
     }
@@ -36,14 +62,21 @@ fn everything() -> Everything {
 
 #[test]
 fn everything_round_trips_through_xml_and_json() {
-    let headers = EchoHeaders { ctx: Some(Context { tenant: "acme".into() }) };
+    let headers = EchoHeaders {
+        ctx: Some(Context {
+            tenant: "acme".into(),
+        }),
+    };
     let request = xml::encode_request::<Echo>(&headers, &everything()).unwrap();
     let decoded = xml::decode_request::<Echo>(request.as_bytes()).unwrap();
     assert_eq!(decoded.body, everything());
     assert_eq!(decoded.headers, headers);
 
     let json = serde_json::to_string(&everything()).unwrap();
-    assert_eq!(serde_json::from_str::<Everything>(&json).unwrap(), everything());
+    assert_eq!(
+        serde_json::from_str::<Everything>(&json).unwrap(),
+        everything()
+    );
 }
 
 #[test]
@@ -96,13 +129,18 @@ fn operation_description_comes_from_the_wsdl() {
 
 #[test]
 fn response_headers_are_read() {
-    let headers = EchoOutputHeaders { ctx: Some(Context { tenant: "t".into() }) };
+    let headers = EchoOutputHeaders {
+        ctx: Some(Context { tenant: "t".into() }),
+    };
     let response = xml::encode_response::<Echo>(&headers, &everything()).unwrap();
     let Reply::Success(reply) = xml::decode_response::<Echo>(response.as_bytes()).unwrap() else {
         panic!("success");
     };
     assert_eq!(reply.headers, headers);
-    assert_eq!(canonical(&response), canonical(&xml::encode_response::<Echo>(&reply.headers, &reply.body).unwrap()));
+    assert_eq!(
+        canonical(&response),
+        canonical(&xml::encode_response::<Echo>(&reply.headers, &reply.body).unwrap())
+    );
 }
 
 #[test]
@@ -114,10 +152,19 @@ fn occurrence_bounds_are_enforced_both_ways() {
     assert!(err.reason.contains("4 occurrences"), "{err}");
 
     let mut ok = xml::encode_request::<Echo>(&EchoHeaders::default(), &everything()).unwrap();
-    ok = ok.replace("<mode>FOO_BAR</mode>", "<mode>FOO_BAR</mode><mode>FOO_BAR</mode>");
+    ok = ok.replace(
+        "<mode>FOO_BAR</mode>",
+        "<mode>FOO_BAR</mode><mode>FOO_BAR</mode>",
+    );
     let err = xml::decode_request::<Echo>(ok.as_bytes()).unwrap_err();
     assert_eq!(err.path, "Envelope/Body/everything");
-    assert_eq!(err.kind, xml::DecodeErrorKind::TooMany { element: "mode".into(), max: 3 });
+    assert_eq!(
+        err.kind,
+        xml::DecodeErrorKind::TooMany {
+            element: "mode".into(),
+            max: 3
+        }
+    );
 }
 
 #[test]
@@ -135,5 +182,9 @@ fn recursion_depth_is_bounded() {
     )
     .unwrap_err();
     assert_eq!(err.kind, xml::DecodeErrorKind::TooDeep);
-    assert!(err.path.starts_with("everything/tree/child/child"), "{}", err.path);
+    assert!(
+        err.path.starts_with("everything/tree/child/child"),
+        "{}",
+        err.path
+    );
 }

@@ -11,8 +11,14 @@ fn text() -> impl Strategy<Value = String> {
     "[\\t\\n\\r a-zA-Z0-9<>&\"'é日\u{1F600}\u{FFFD}]{0,16}"
 }
 
-fn maybe<T: std::fmt::Debug + Clone + 'static>(value: impl Strategy<Value = T> + 'static) -> impl Strategy<Value = Option<Nillable<T>>> {
-    prop_oneof![Just(None), Just(Some(Nillable::Nil)), value.prop_map(|v| Some(Nillable::Value(v)))]
+fn maybe<T: std::fmt::Debug + Clone + 'static>(
+    value: impl Strategy<Value = T> + 'static,
+) -> impl Strategy<Value = Option<Nillable<T>>> {
+    prop_oneof![
+        Just(None),
+        Just(Some(Nillable::Nil)),
+        value.prop_map(|v| Some(Nillable::Value(v)))
+    ]
 }
 
 fn attribute() -> impl Strategy<Value = Attribute> {
@@ -35,15 +41,22 @@ fn lead() -> impl Strategy<Value = LeadRecord> {
         maybe(text()),
         maybe(text()),
         maybe(foreign),
-        maybe(prop::collection::vec(attribute(), 0..4).prop_map(|attribute| ArrayOfAttribute { attribute })),
+        maybe(
+            prop::collection::vec(attribute(), 0..4)
+                .prop_map(|attribute| ArrayOfAttribute { attribute }),
+        ),
     )
-        .prop_map(|(id, email, foreign_sys_person_id, foreign_sys_type, lead_attribute_list)| LeadRecord {
-            id,
-            email,
-            foreign_sys_person_id,
-            foreign_sys_type,
-            lead_attribute_list,
-        })
+        .prop_map(
+            |(id, email, foreign_sys_person_id, foreign_sys_type, lead_attribute_list)| {
+                LeadRecord {
+                    id,
+                    email,
+                    foreign_sys_person_id,
+                    foreign_sys_type,
+                    lead_attribute_list,
+                }
+            },
+        )
 }
 
 proptest! {

@@ -26,7 +26,10 @@ fn every_sample_parses_or_fails_clearly_where_truncated() {
             if TRUNCATED.contains(&(name, label)) {
                 let err = result.expect_err(name);
                 assert!(
-                    matches!(err.kind, DecodeErrorKind::UnexpectedEof | DecodeErrorKind::Malformed(_)),
+                    matches!(
+                        err.kind,
+                        DecodeErrorKind::UnexpectedEof | DecodeErrorKind::Malformed(_)
+                    ),
                     "{name}: {err}"
                 );
                 assert!(err.line > 1, "{name}: the error has a position: {err}");
@@ -63,13 +66,18 @@ fn seeds_round_trip_to_equivalent_xml() {
         let original = read(seed);
         let decoded = xml::decode_any::<AnyElement>(original.as_bytes()).unwrap();
         let written = xml::encode_any(&decoded).unwrap();
-        assert_eq!(canonical(&written), canonical(&original), "{seed}:\n{written}");
+        assert_eq!(
+            canonical(&written),
+            canonical(&original),
+            "{seed}:\n{written}"
+        );
     }
 }
 
 #[test]
 fn seed_requests_decode_into_typed_values() {
-    let request = xml::decode_request::<SyncLead>(read("seeds/synclead_request.xml").as_bytes()).unwrap();
+    let request =
+        xml::decode_request::<SyncLead>(read("seeds/synclead_request.xml").as_bytes()).unwrap();
     let auth = request.headers.authentication.as_ref().unwrap();
     assert_eq!(auth.mktows_user_id, "bigcorp1_461839624B16E06BA2D663");
     assert_eq!(auth.request_timestamp, "2013-07-31T12:38:47-07:00");
@@ -77,13 +85,21 @@ fn seed_requests_decode_into_typed_values() {
     let lead = &request.body.lead_record;
     assert_eq!(lead.email, Some(Nillable::Value("t@t.com".into())));
     assert_eq!(lead.id, None, "absent stays absent");
-    let attributes = &lead.lead_attribute_list.as_ref().unwrap().value().unwrap().attribute;
+    let attributes = &lead
+        .lead_attribute_list
+        .as_ref()
+        .unwrap()
+        .value()
+        .unwrap()
+        .attribute;
     assert_eq!(attributes[1].attr_name, "LastName");
     assert_eq!(attributes[1].attr_value, "of the Jungle");
     assert!(!request.body.return_lead);
 
-    let batch =
-        xml::decode_request::<SyncMultipleLeads>(read("seeds/syncmultipleleads_request.xml").as_bytes()).unwrap();
+    let batch = xml::decode_request::<SyncMultipleLeads>(
+        read("seeds/syncmultipleleads_request.xml").as_bytes(),
+    )
+    .unwrap();
     assert_eq!(batch.body.lead_record_list.lead_record.len(), 2);
     assert_eq!(batch.body.dedup_enabled, Some(Nillable::Value(true)));
 }
@@ -98,7 +114,11 @@ fn seed_responses_decode_nil_and_status() {
     let result = reply.body.result;
     assert_eq!(result.lead_id, 1089965);
     assert_eq!(result.sync_status.status, LeadSyncStatus::Updated);
-    assert_eq!(result.sync_status.error, Some(Nillable::Nil), "present but nil");
+    assert_eq!(
+        result.sync_status.error,
+        Some(Nillable::Nil),
+        "present but nil"
+    );
     assert_eq!(result.lead_record, Some(Nillable::Nil));
 }
 
@@ -128,21 +148,31 @@ fn captured_request_with_context_header_and_unknown_element() {
     let text = read("captured/markety__sync_lead_success.xml");
     let (_, request) = envelopes(&text).remove(0);
     let request = xml::decode_request::<SyncLead>(request.as_bytes()).unwrap();
-    assert_eq!(request.headers.mktows_context.unwrap().target_workspace, "Futures Institute");
+    assert_eq!(
+        request.headers.mktows_context.unwrap().target_workspace,
+        "Futures Institute"
+    );
     assert_eq!(request.body.lead_record.foreign_sys_person_id, None);
-    assert_eq!(request.body.lead_record.email, Some(Nillable::Value("spiderman@example.com".into())));
+    assert_eq!(
+        request.body.lead_record.email,
+        Some(Nillable::Value("spiderman@example.com".into()))
+    );
 }
 
 #[test]
 fn get_lead_documentation_sample_reads_comments_and_attributes() {
     let Reply::Success(reply) =
-        xml::decode_response::<GetLead>(read("marketo-docs/getlead__2_response.xml").as_bytes()).unwrap()
+        xml::decode_response::<GetLead>(read("marketo-docs/getlead__2_response.xml").as_bytes())
+            .unwrap()
     else {
         panic!("not a fault");
     };
     let result = reply.body.result;
     assert_eq!(result.count, 1);
-    let leads = result.lead_record_list.and_then(Nillable::into_value).unwrap();
+    let leads = result
+        .lead_record_list
+        .and_then(Nillable::into_value)
+        .unwrap();
     let lead = &leads.lead_record[0];
     assert_eq!(lead.id, Some(Nillable::Value(1089965)));
     assert_eq!(lead.foreign_sys_person_id, Some(Nillable::Nil));
@@ -159,5 +189,8 @@ fn polymorphic_lead_selector_is_read_by_xsi_type() {
         panic!("a LeadKeySelector");
     };
     assert_eq!(selector.key_type, LeadKeyRef::Email);
-    assert_eq!(selector.key_values.string_item, ["formtest1@marketo.com", "joe@marketo.com"]);
+    assert_eq!(
+        selector.key_values.string_item,
+        ["formtest1@marketo.com", "joe@marketo.com"]
+    );
 }

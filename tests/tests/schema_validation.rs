@@ -16,7 +16,11 @@ fn schema_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     let wsdl = std::fs::read_to_string(wsdl_path()).unwrap();
     std::fs::write(dir.join("service.xsd"), schema_from_wsdl(&wsdl)).unwrap();
-    std::fs::copy(data_dir().join("soap-envelope.xsd"), dir.join("soap-envelope.xsd")).unwrap();
+    std::fs::copy(
+        data_dir().join("soap-envelope.xsd"),
+        dir.join("soap-envelope.xsd"),
+    )
+    .unwrap();
     dir
 }
 
@@ -41,8 +45,15 @@ fn assert_valid(dir: &Path, documents: &[(String, String)]) {
         .filter(|(_, f)| !report.contains(&format!("{} validates", f.display())))
         .map(|(label, f)| format!("{label} ({})", f.display()))
         .collect();
-    assert!(failures.is_empty() && output.status.success(), "invalid: {failures:?}\n{report}");
-    assert_eq!(report.matches(" validates").count(), documents.len(), "{report}");
+    assert!(
+        failures.is_empty() && output.status.success(),
+        "invalid: {failures:?}\n{report}"
+    );
+    assert_eq!(
+        report.matches(" validates").count(),
+        documents.len(),
+        "{report}"
+    );
 }
 
 fn auth_header() -> AuthenticationHeaderInfo {
@@ -60,10 +71,20 @@ fn every_operation_request_validates() {
     let mut documents = Vec::new();
     for info in OPERATIONS {
         let json = read(&format!("requests/{}.json", info.name));
-        let body: AnyElement = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{}: {e}", info.name));
-        assert_eq!(body.element_name(), info.input, "{}.json holds the operation's input", info.name);
+        let body: AnyElement =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{}: {e}", info.name));
+        assert_eq!(
+            body.element_name(),
+            info.input,
+            "{}.json holds the operation's input",
+            info.name
+        );
         let mut headers = vec![AnyElement::AuthenticationHeader(auth_header())];
-        if info.input_headers.iter().any(|h| h.element.local == "MktowsContextHeader") {
+        if info
+            .input_headers
+            .iter()
+            .any(|h| h.element.local == "MktowsContextHeader")
+        {
             headers.push(AnyElement::MktowsContextHeader(MktowsContextHeaderInfo {
                 target_workspace: "Futures Institute".into(),
             }));
@@ -74,7 +95,12 @@ fn every_operation_request_validates() {
         };
         let xml = xml::encode_any(&envelope).unwrap();
         // What is written reads back to the same value.
-        assert_eq!(xml::decode_any::<AnyElement>(xml.as_bytes()).unwrap(), envelope, "{}", info.name);
+        assert_eq!(
+            xml::decode_any::<AnyElement>(xml.as_bytes()).unwrap(),
+            envelope,
+            "{}",
+            info.name
+        );
         documents.push((info.name.to_owned(), xml));
     }
     assert_eq!(documents.len(), 23);
@@ -94,7 +120,11 @@ fn typed_request_with_both_headers_validates() {
         }),
     };
     let xml = xml::encode_request::<SyncLead>(&headers, &body).unwrap();
-    assert!(xml.contains("<ns1:MktowsContextHeader><targetWorkspace>Futures Institute</targetWorkspace>"));
+    assert!(
+        xml.contains(
+            "<ns1:MktowsContextHeader><targetWorkspace>Futures Institute</targetWorkspace>"
+        )
+    );
     assert_valid(&schema_dir("typed"), &[("syncLead".into(), xml)]);
 }
 

@@ -4,7 +4,8 @@
 use std::future::Future;
 
 use super::{
-    DecodeError, DecodeErrorKind, EncodeError, Name, Ns, StartTag, XmlReader, XmlValue, XmlWriter, expect_element,
+    DecodeError, DecodeErrorKind, EncodeError, Name, Ns, StartTag, XmlReader, XmlValue, XmlWriter,
+    expect_element,
 };
 
 /// SOAP 1.1 envelope namespace.
@@ -67,7 +68,11 @@ pub trait Headers: Default {
     /// Writes every header that is set.
     fn write_headers(&self, w: &mut XmlWriter);
     /// Reads `start` if it is one of these headers; `Ok(false)` leaves it to the caller.
-    fn read_header(&mut self, r: &mut XmlReader<'_>, start: &StartTag<'_>) -> Result<bool, DecodeError>;
+    fn read_header(
+        &mut self,
+        r: &mut XmlReader<'_>,
+        start: &StartTag<'_>,
+    ) -> Result<bool, DecodeError>;
 }
 
 /// Headers of a message that declares none.
@@ -79,7 +84,11 @@ impl Headers for NoHeaders {
         true
     }
     fn write_headers(&self, _w: &mut XmlWriter) {}
-    fn read_header(&mut self, _r: &mut XmlReader<'_>, _start: &StartTag<'_>) -> Result<bool, DecodeError> {
+    fn read_header(
+        &mut self,
+        _r: &mut XmlReader<'_>,
+        _start: &StartTag<'_>,
+    ) -> Result<bool, DecodeError> {
         Ok(false)
     }
 }
@@ -150,7 +159,10 @@ pub struct FaultDetail {
 impl FaultDetail {
     /// The text of child `name`.
     pub fn field(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -195,22 +207,37 @@ fn write_message<H: Headers, B: XmlValue>(
     body: &B,
 ) -> Result<String, EncodeError> {
     let write_headers = |w: &mut XmlWriter| headers.write_headers(w);
-    let headers: Option<&dyn Fn(&mut XmlWriter)> = if headers.is_empty() { None } else { Some(&write_headers) };
-    write_envelope(info.namespaces, 4096, headers, |w| body.write_element(w, body_name))
+    let headers: Option<&dyn Fn(&mut XmlWriter)> = if headers.is_empty() {
+        None
+    } else {
+        Some(&write_headers)
+    };
+    write_envelope(info.namespaces, 4096, headers, |w| {
+        body.write_element(w, body_name)
+    })
 }
 
 /// The request document of operation `O`.
-pub fn encode_request<O: Operation>(headers: &O::InputHeaders, body: &O::Input) -> Result<String, EncodeError> {
+pub fn encode_request<O: Operation>(
+    headers: &O::InputHeaders,
+    body: &O::Input,
+) -> Result<String, EncodeError> {
     write_message(O::INFO, headers, &O::INFO.input, body)
 }
 
 /// The response document of operation `O`.
-pub fn encode_response<O: Operation>(headers: &O::OutputHeaders, body: &O::Output) -> Result<String, EncodeError> {
+pub fn encode_response<O: Operation>(
+    headers: &O::OutputHeaders,
+    body: &O::Output,
+) -> Result<String, EncodeError> {
     write_message(O::INFO, headers, &O::INFO.output, body)
 }
 
 /// A fault response document.
-pub fn encode_fault(fault: &Fault, namespaces: &'static [(&'static str, &'static str)]) -> Result<String, EncodeError> {
+pub fn encode_fault(
+    fault: &Fault,
+    namespaces: &'static [(&'static str, &'static str)],
+) -> Result<String, EncodeError> {
     write_envelope(namespaces, 1024, None, |w| {
         w.open(&FAULT);
         w.close_start();
@@ -266,7 +293,9 @@ fn escape_name(name: &str) -> String {
         .chars()
         .filter(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
         .collect();
-    if cleaned.is_empty() || cleaned.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.') {
+    if cleaned.is_empty()
+        || cleaned.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.')
+    {
         format!("_{cleaned}")
     } else {
         cleaned
@@ -301,7 +330,10 @@ fn read_envelope<'a, T>(
     let mut seen_header = false;
     while let Some(child) = r.next_child()? {
         if body.is_some() {
-            return Err(r.error_at_tag(&child, DecodeErrorKind::Envelope("an element after Body".into())));
+            return Err(r.error_at_tag(
+                &child,
+                DecodeErrorKind::Envelope("an element after Body".into()),
+            ));
         }
         if child.is(Ns::SoapEnvelope, b"Header") && !seen_header {
             seen_header = true;
@@ -331,7 +363,10 @@ fn read_envelope<'a, T>(
             if let Some(extra) = r.next_child()? {
                 return Err(r.error_at_tag(
                     &extra,
-                    DecodeErrorKind::Envelope(format!("a second Body element <{}>", extra.display_name())),
+                    DecodeErrorKind::Envelope(format!(
+                        "a second Body element <{}>",
+                        extra.display_name()
+                    )),
                 ));
             }
             r.leave();
@@ -339,7 +374,10 @@ fn read_envelope<'a, T>(
         } else {
             return Err(r.error_at_tag(
                 &child,
-                DecodeErrorKind::Envelope(format!("unexpected <{}> in Envelope", child.display_name())),
+                DecodeErrorKind::Envelope(format!(
+                    "unexpected <{}> in Envelope",
+                    child.display_name()
+                )),
             ));
         }
     }
@@ -380,7 +418,9 @@ fn read_fault(r: &mut XmlReader<'_>) -> Result<Fault, DecodeError> {
                     };
                     while let Some(field) = r.next_child()? {
                         let text = r.text()?;
-                        detail.fields.push((field.display_name(), text.into_owned()));
+                        detail
+                            .fields
+                            .push((field.display_name(), text.into_owned()));
                     }
                     fault.detail.push(detail);
                 }
@@ -395,7 +435,11 @@ fn read_fault(r: &mut XmlReader<'_>) -> Result<Fault, DecodeError> {
     Ok(fault)
 }
 
-fn read_body<'a, B: XmlValue>(r: &mut XmlReader<'a>, element: &StartTag<'a>, name: &Name) -> Result<B, DecodeError> {
+fn read_body<'a, B: XmlValue>(
+    r: &mut XmlReader<'a>,
+    element: &StartTag<'a>,
+    name: &Name,
+) -> Result<B, DecodeError> {
     expect_element(r, element, name)?;
     r.enter(name.local);
     if element.is_nil() {
@@ -425,7 +469,9 @@ fn read_message<H: Headers, B: XmlValue>(
 }
 
 /// Decodes a request document of operation `O` (as a server does).
-pub fn decode_request<O: Operation>(xml: &[u8]) -> Result<Envelope<O::InputHeaders, O::Input>, DecodeError> {
+pub fn decode_request<O: Operation>(
+    xml: &[u8],
+) -> Result<Envelope<O::InputHeaders, O::Input>, DecodeError> {
     match read_message(xml, O::INFO, &O::INFO.input)? {
         Reply::Success(envelope) => Ok(envelope),
         Reply::Fault(_) => Err(DecodeError::new(
@@ -438,7 +484,9 @@ pub fn decode_request<O: Operation>(xml: &[u8]) -> Result<Envelope<O::InputHeade
 }
 
 /// Decodes a response document of operation `O`: its output, or a fault.
-pub fn decode_response<O: Operation>(xml: &[u8]) -> Result<Reply<O::OutputHeaders, O::Output>, DecodeError> {
+pub fn decode_response<O: Operation>(
+    xml: &[u8],
+) -> Result<Reply<O::OutputHeaders, O::Output>, DecodeError> {
     read_message(xml, O::INFO, &O::INFO.output)
 }
 
@@ -515,16 +563,25 @@ pub fn encode_any<E: ElementSet>(envelope: &AnyEnvelope<E>) -> Result<String, En
             h.write_any(w);
         }
     };
-    let headers: Option<&dyn Fn(&mut XmlWriter)> =
-        if envelope.headers.is_empty() { None } else { Some(&write_headers) };
+    let headers: Option<&dyn Fn(&mut XmlWriter)> = if envelope.headers.is_empty() {
+        None
+    } else {
+        Some(&write_headers)
+    };
     match &envelope.body {
-        AnyBody::Element(body) => write_envelope(E::NAMESPACES, 4096, headers, |w| body.write_any(w)),
+        AnyBody::Element(body) => {
+            write_envelope(E::NAMESPACES, 4096, headers, |w| body.write_any(w))
+        }
         AnyBody::Fault(fault) => encode_fault(fault, E::NAMESPACES),
     }
 }
 
 /// Reads one global element `name` of type `T` at `start` (used by generated `AnyElement`).
-pub fn read_global<T: XmlValue>(r: &mut XmlReader<'_>, start: &StartTag<'_>, name: &'static str) -> Result<T, DecodeError> {
+pub fn read_global<T: XmlValue>(
+    r: &mut XmlReader<'_>,
+    start: &StartTag<'_>,
+    name: &'static str,
+) -> Result<T, DecodeError> {
     r.enter(name);
     if start.is_nil() {
         return Err(r.error_at_tag(start, DecodeErrorKind::NilNotAllowed));

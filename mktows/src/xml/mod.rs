@@ -10,7 +10,9 @@ mod simple;
 mod writer;
 
 pub use envelope::*;
-pub use reader::{DecodeError, DecodeErrorDetails, DecodeErrorKind, MAX_DEPTH, Ns, StartTag, XmlReader};
+pub use reader::{
+    DecodeError, DecodeErrorDetails, DecodeErrorKind, MAX_DEPTH, Ns, StartTag, XmlReader,
+};
 pub use simple::SimpleValue;
 pub use writer::{EncodeError, XmlWriter};
 
@@ -40,7 +42,11 @@ impl Name {
     }
 
     /// A namespace-qualified element name written with `prefix`.
-    pub const fn qualified(prefix: &'static str, namespace: &'static str, local: &'static str) -> Name {
+    pub const fn qualified(
+        prefix: &'static str,
+        namespace: &'static str,
+        local: &'static str,
+    ) -> Name {
         Name {
             namespace: Some(namespace),
             prefix: Some(prefix),
@@ -165,14 +171,24 @@ pub fn write_nillable<T: XmlValue>(w: &mut XmlWriter, name: &Name, value: &Nilla
 }
 
 /// Writes an optional nillable element: nothing, nil, or the value.
-pub fn write_optional_nillable<T: XmlValue>(w: &mut XmlWriter, name: &Name, value: &Option<Nillable<T>>) {
+pub fn write_optional_nillable<T: XmlValue>(
+    w: &mut XmlWriter,
+    name: &Name,
+    value: &Option<Nillable<T>>,
+) {
     if let Some(v) = value {
         write_nillable(w, name, v);
     }
 }
 
 /// Writes a repeated element, whose count must lie within `min..=max` (`None`: unbounded).
-pub fn write_many<T: XmlValue>(w: &mut XmlWriter, name: &Name, values: &[T], min: u32, max: Option<u32>) {
+pub fn write_many<T: XmlValue>(
+    w: &mut XmlWriter,
+    name: &Name,
+    values: &[T],
+    min: u32,
+    max: Option<u32>,
+) {
     w.check_count(name, values.len(), min, max);
     for v in values {
         v.write_element(w, name);
@@ -194,7 +210,11 @@ pub fn write_many_nillable<T: XmlValue>(
 }
 
 #[inline]
-fn read_value<T: XmlValue>(r: &mut XmlReader<'_>, start: &StartTag<'_>, name: &'static str) -> Result<T, DecodeError> {
+fn read_value<T: XmlValue>(
+    r: &mut XmlReader<'_>,
+    start: &StartTag<'_>,
+    name: &'static str,
+) -> Result<T, DecodeError> {
     r.enter(name);
     if start.is_nil() {
         return Err(r.error_at_tag(start, DecodeErrorKind::NilNotAllowed));
@@ -282,7 +302,11 @@ pub fn read_push_nillable<T: XmlValue>(
 
 /// The value of a required element, or an error naming it.
 #[inline]
-pub fn required<T>(r: &XmlReader<'_>, slot: Option<T>, name: &'static str) -> Result<T, DecodeError> {
+pub fn required<T>(
+    r: &XmlReader<'_>,
+    slot: Option<T>,
+    name: &'static str,
+) -> Result<T, DecodeError> {
     match slot {
         Some(v) => Ok(v),
         None => Err(r.error(DecodeErrorKind::Missing(name.to_owned()))),
@@ -358,7 +382,11 @@ pub fn from_xml<T: XmlValue>(
 }
 
 /// Checks that `tag` is the element `name` (by namespace URI and local name).
-pub fn expect_element(r: &XmlReader<'_>, tag: &StartTag<'_>, name: &Name) -> Result<(), DecodeError> {
+pub fn expect_element(
+    r: &XmlReader<'_>,
+    tag: &StartTag<'_>,
+    name: &Name,
+) -> Result<(), DecodeError> {
     let ns = match name.namespace {
         Some(uri) => r.known(uri),
         None => Ns::None,

@@ -65,7 +65,9 @@ impl<'a> StartTag<'a> {
 
     /// `xsi:type`, resolved: namespace and local name.
     pub fn xsi_type(&self) -> Option<(Ns, &str)> {
-        self.xsi_type.as_deref().map(|(ns, local)| (*ns, local.as_str()))
+        self.xsi_type
+            .as_deref()
+            .map(|(ns, local)| (*ns, local.as_str()))
     }
 
     /// True when the element has local name `local` and namespace `ns`.
@@ -145,16 +147,28 @@ impl fmt::Display for DecodeErrorKind {
             Self::Dtd => f.write_str("a DTD is not allowed in a SOAP message"),
             Self::TooDeep => write!(f, "elements nested deeper than {MAX_DEPTH}"),
             Self::UnexpectedText => f.write_str("unexpected text between elements"),
-            Self::UnexpectedElement(e) => write!(f, "unexpected element <{e}> inside a simple value"),
+            Self::UnexpectedElement(e) => {
+                write!(f, "unexpected element <{e}> inside a simple value")
+            }
             Self::Missing(e) => write!(f, "missing required element <{e}>"),
             Self::Duplicate(e) => write!(f, "element <{e}> appears more than once"),
-            Self::TooMany { element, max } => write!(f, "element <{element}> appears more than {max} times"),
-            Self::TooFew { element, min } => write!(f, "element <{element}> appears fewer than {min} times"),
-            Self::InvalidValue { expected, value } => write!(f, "invalid {expected} value {value:?}"),
+            Self::TooMany { element, max } => {
+                write!(f, "element <{element}> appears more than {max} times")
+            }
+            Self::TooFew { element, min } => {
+                write!(f, "element <{element}> appears fewer than {min} times")
+            }
+            Self::InvalidValue { expected, value } => {
+                write!(f, "invalid {expected} value {value:?}")
+            }
             Self::NilNotAllowed => f.write_str("xsi:nil on an element that is not nillable"),
-            Self::MissingXsiType(base) => write!(f, "no xsi:type on an element of the abstract type {base}"),
+            Self::MissingXsiType(base) => {
+                write!(f, "no xsi:type on an element of the abstract type {base}")
+            }
             Self::UnknownXsiType(t) => write!(f, "unknown xsi:type {t:?}"),
-            Self::WrongElement { expected, found } => write!(f, "expected element {expected}, found {found}"),
+            Self::WrongElement { expected, found } => {
+                write!(f, "expected element {expected}, found {found}")
+            }
             Self::Envelope(m) => write!(f, "invalid SOAP envelope: {m}"),
         }
     }
@@ -201,7 +215,11 @@ impl std::ops::Deref for DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} (line {}, column {})", self.path, self.kind, self.line, self.column)
+        write!(
+            f,
+            "{}: {} (line {}, column {})",
+            self.path, self.kind, self.line, self.column
+        )
     }
 }
 
@@ -241,9 +259,16 @@ impl<'a> XmlReader<'a> {
     pub fn new(input: &'a [u8], namespaces: &'static [(&'static str, &'static str)]) -> Self {
         let (text, invalid_utf8_at) = match std::str::from_utf8(input) {
             Ok(text) => (text, None),
-            Err(e) => (std::str::from_utf8(&input[..e.valid_up_to()]).unwrap_or_default(), Some(e.valid_up_to())),
+            Err(e) => (
+                std::str::from_utf8(&input[..e.valid_up_to()]).unwrap_or_default(),
+                Some(e.valid_up_to()),
+            ),
         };
-        let pos = if input.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let pos = if input.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
         XmlReader {
             input,
             text,
@@ -297,9 +322,19 @@ impl<'a> XmlReader<'a> {
     fn error_at(&self, offset: usize, kind: DecodeErrorKind) -> DecodeError {
         let before = &self.input[..offset.min(self.input.len())];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
-        let path = if self.path.is_empty() { "(document)".to_owned() } else { self.path.join("/") };
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        let path = if self.path.is_empty() {
+            "(document)".to_owned()
+        } else {
+            self.path.join("/")
+        };
         DecodeError::new(path, line as u32, column as u32, kind)
     }
 
@@ -343,7 +378,9 @@ impl<'a> XmlReader<'a> {
     #[inline]
     fn str_at(&self, start: usize, end: usize) -> Result<&'a str, DecodeError> {
         self.check_utf8(start, end)?;
-        self.text.get(start..end).ok_or_else(|| self.malformed(start, "invalid UTF-8"))
+        self.text
+            .get(start..end)
+            .ok_or_else(|| self.malformed(start, "invalid UTF-8"))
     }
 
     /// Position of the next `<` from the current position.
@@ -384,7 +421,8 @@ impl<'a> XmlReader<'a> {
             self.check_utf8(start, end)?;
             self.pos = end + 3;
             Ok(Some(content))
-        } else if rest.starts_with(b"<!DOCTYPE") || rest.len() < 9 && b"<!DOCTYPE".starts_with(rest) {
+        } else if rest.starts_with(b"<!DOCTYPE") || rest.len() < 9 && b"<!DOCTYPE".starts_with(rest)
+        {
             Err(self.error_at(start, DecodeErrorKind::Dtd))
         } else if rest.len() < 9 {
             Err(self.eof_at(start))
@@ -462,7 +500,9 @@ impl<'a> XmlReader<'a> {
                         return Err(self.malformed(i, "attributes must be separated by whitespace"));
                     }
                     let name_start = i;
-                    while i < input.len() && !matches!(input[i], b'=' | b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/') {
+                    while i < input.len()
+                        && !matches!(input[i], b'=' | b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/')
+                    {
                         i += 1;
                     }
                     let name = &input[name_start..i];
@@ -494,7 +534,10 @@ impl<'a> XmlReader<'a> {
                         return Err(self.malformed(value_start, "`<` in an attribute value"));
                     }
                     self.check_utf8(name_start, value_end)?;
-                    let duplicate = attributes[..count.min(4)].iter().chain(&extra).any(|(n, _)| *n == name);
+                    let duplicate = attributes[..count.min(4)]
+                        .iter()
+                        .chain(&extra)
+                        .any(|(n, _)| *n == name);
                     if duplicate {
                         return Err(self.malformed(name_start, "duplicate attribute"));
                     }
@@ -526,7 +569,11 @@ impl<'a> XmlReader<'a> {
                 if uri.is_empty() && !prefix.is_empty() {
                     return Err(self.malformed(offset, "a namespace prefix cannot be undeclared"));
                 }
-                let ns = if uri.is_empty() { Ns::None } else { classify(self.namespaces, uri.as_bytes()) };
+                let ns = if uri.is_empty() {
+                    Ns::None
+                } else {
+                    classify(self.namespaces, uri.as_bytes())
+                };
                 self.bindings.push(Binding { prefix, ns, depth });
             }
         }
@@ -537,8 +584,11 @@ impl<'a> XmlReader<'a> {
         let mut xsi_type = None;
         for &(name, value) in all() {
             let (attr_prefix, attr_local) = split_qname(name);
-            let Some(attr_prefix) = attr_prefix else { continue };
-            if attr_prefix == b"xmlns" || self.resolve(Some(attr_prefix), false, offset)? != Ns::Xsi {
+            let Some(attr_prefix) = attr_prefix else {
+                continue;
+            };
+            if attr_prefix == b"xmlns" || self.resolve(Some(attr_prefix), false, offset)? != Ns::Xsi
+            {
                 continue;
             }
             match attr_local {
@@ -554,7 +604,10 @@ impl<'a> XmlReader<'a> {
                     let value = value.trim();
                     let (type_prefix, type_local) = split_qname(value.as_bytes());
                     let type_ns = self.resolve(type_prefix, true, offset)?;
-                    xsi_type = Some(Box::new((type_ns, String::from_utf8_lossy(type_local).into_owned())));
+                    xsi_type = Some(Box::new((
+                        type_ns,
+                        String::from_utf8_lossy(type_local).into_owned(),
+                    )));
                 }
                 _ => {}
             }
@@ -570,7 +623,12 @@ impl<'a> XmlReader<'a> {
     }
 
     #[inline]
-    fn resolve(&self, prefix: Option<&[u8]>, element: bool, offset: usize) -> Result<Ns, DecodeError> {
+    fn resolve(
+        &self,
+        prefix: Option<&[u8]>,
+        element: bool,
+        offset: usize,
+    ) -> Result<Ns, DecodeError> {
         let prefix = prefix.unwrap_or(b"");
         if prefix == b"xml" {
             return Ok(Ns::Other);
@@ -578,12 +636,20 @@ impl<'a> XmlReader<'a> {
         if prefix.is_empty() && !element {
             return Ok(Ns::None);
         }
-        match self.bindings.iter().rev().find(|b| b.prefix.len() == prefix.len() && b.prefix == prefix) {
+        match self
+            .bindings
+            .iter()
+            .rev()
+            .find(|b| b.prefix.len() == prefix.len() && b.prefix == prefix)
+        {
             Some(binding) => Ok(binding.ns),
             None if prefix.is_empty() => Ok(Ns::None),
             None => Err(self.malformed(
                 offset,
-                format!("undeclared namespace prefix `{}`", String::from_utf8_lossy(prefix)),
+                format!(
+                    "undeclared namespace prefix `{}`",
+                    String::from_utf8_lossy(prefix)
+                ),
             )),
         }
     }
@@ -601,14 +667,18 @@ impl<'a> XmlReader<'a> {
         // Fast path: `</name>` exactly closing the innermost element.
         if let Some(&open) = self.open.last() {
             let after = start + 2 + open.len();
-            if self.input.get(start + 2..after) == Some(open) && self.input.get(after) == Some(&b'>') {
+            if self.input.get(start + 2..after) == Some(open)
+                && self.input.get(after) == Some(&b'>')
+            {
                 self.open.pop();
                 self.pop_bindings();
                 self.pos = after + 1;
                 return Ok(());
             }
         }
-        let close = memchr::memchr(b'>', &self.input[start..]).map(|p| start + p).ok_or_else(|| self.eof_at(start))?;
+        let close = memchr::memchr(b'>', &self.input[start..])
+            .map(|p| start + p)
+            .ok_or_else(|| self.eof_at(start))?;
         let name = trim_end(&self.input[start + 2..close]);
         match self.open.pop() {
             Some(open) if open == name => {}
@@ -656,13 +726,18 @@ impl<'a> XmlReader<'a> {
             let text_start = self.pos;
             let lt = memchr::memchr(b'<', &self.input[self.pos..]).map(|p| self.pos + p);
             let Some(lt) = lt else {
-                return Err(if self.input[text_start..].iter().all(u8::is_ascii_whitespace) {
-                    self.eof()
-                } else {
-                    self.error_at(text_start, DecodeErrorKind::UnexpectedText)
-                });
+                return Err(
+                    if self.input[text_start..].iter().all(u8::is_ascii_whitespace) {
+                        self.eof()
+                    } else {
+                        self.error_at(text_start, DecodeErrorKind::UnexpectedText)
+                    },
+                );
             };
-            if !self.input[text_start..lt].iter().all(u8::is_ascii_whitespace) {
+            if !self.input[text_start..lt]
+                .iter()
+                .all(u8::is_ascii_whitespace)
+            {
                 return Err(self.error_at(text_start, DecodeErrorKind::UnexpectedText));
             }
             self.pos = lt;
@@ -706,7 +781,10 @@ impl<'a> XmlReader<'a> {
             let Some(lt) = self.next_lt() else {
                 return Err(self.eof());
             };
-            if !self.input[text_start..lt].iter().all(u8::is_ascii_whitespace) {
+            if !self.input[text_start..lt]
+                .iter()
+                .all(u8::is_ascii_whitespace)
+            {
                 return Err(self.error_at(text_start, DecodeErrorKind::UnexpectedText));
             }
             self.pos = lt;
@@ -785,12 +863,16 @@ impl<'a> XmlReader<'a> {
                 }
                 Some(b'!' | b'?') => {
                     if let Some(cdata) = self.other_markup()? {
-                        let cdata = std::str::from_utf8(cdata).map_err(|_| self.malformed(lt, "invalid UTF-8"))?;
+                        let cdata = std::str::from_utf8(cdata)
+                            .map_err(|_| self.malformed(lt, "invalid UTF-8"))?;
                         text = Some(append(text, Cow::Borrowed(cdata)));
                     }
                 }
                 Some(_) => {
-                    let end = self.input[lt..].iter().position(|&b| matches!(b, b'>' | b' ' | b'/')).map_or(self.input.len(), |p| lt + p);
+                    let end = self.input[lt..]
+                        .iter()
+                        .position(|&b| matches!(b, b'>' | b' ' | b'/'))
+                        .map_or(self.input.len(), |p| lt + p);
                     let name = String::from_utf8_lossy(&self.input[lt + 1..end]).into_owned();
                     return Err(self.error_at(lt, DecodeErrorKind::UnexpectedElement(name)));
                 }
@@ -841,7 +923,10 @@ fn split_qname(qname: &[u8]) -> (Option<&[u8]>, &[u8]) {
 }
 
 fn trim_end(bytes: &[u8]) -> &[u8] {
-    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |p| p + 1);
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |p| p + 1);
     &bytes[..end]
 }
 

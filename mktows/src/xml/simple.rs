@@ -28,7 +28,22 @@ macro_rules! xml_value_via_simple {
     )*};
 }
 
-xml_value_via_simple!(String, bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, DateTime<FixedOffset>, Vec<u8>);
+xml_value_via_simple!(
+    String,
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    f32,
+    f64,
+    DateTime<FixedOffset>,
+    Vec<u8>
+);
 
 impl SimpleValue for String {
     const XSD_TYPE: &'static str = "xs:string";
@@ -115,10 +130,15 @@ impl SimpleValue for Vec<u8> {
     const XSD_TYPE: &'static str = "xs:base64Binary";
     fn parse_text(text: &str) -> Option<Self> {
         let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-        base64::engine::general_purpose::STANDARD.decode(compact).ok()
+        base64::engine::general_purpose::STANDARD
+            .decode(compact)
+            .ok()
     }
     fn write_text_element(&self, w: &mut XmlWriter, name: &Name) {
-        w.text_element(name, &base64::engine::general_purpose::STANDARD.encode(self));
+        w.text_element(
+            name,
+            &base64::engine::general_purpose::STANDARD.encode(self),
+        );
     }
 }
 
@@ -146,7 +166,10 @@ mod tests {
         let mut w = XmlWriter::default();
         t.write_text_element(&mut w, &Name::local("t"));
         assert_eq!(w.finish().unwrap(), "<t>2013-08-01T18:22:30-07:00</t>");
-        assert_eq!(DateTime::<FixedOffset>::parse_text("2013-08-01T18:22:30"), None);
+        assert_eq!(
+            DateTime::<FixedOffset>::parse_text("2013-08-01T18:22:30"),
+            None
+        );
     }
 
     #[test]

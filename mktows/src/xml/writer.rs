@@ -169,7 +169,10 @@ impl XmlWriter {
             let c = text[at..].chars().next().unwrap_or_default();
             self.error = Some(EncodeError {
                 element: element.to_owned(),
-                reason: format!("character U+{:04X} at byte {at} is not allowed in XML 1.0", c as u32),
+                reason: format!(
+                    "character U+{:04X} at byte {at} is not allowed in XML 1.0",
+                    c as u32
+                ),
             });
         }
     }
