@@ -747,6 +747,9 @@ impl Emitter<'_> {
                 }
             }
         });
+        let has_names: Vec<TokenStream> =
+            parts.iter().map(|h| self.element_name(h.element)).collect();
+        let has_fields: Vec<Ident> = parts.iter().map(|h| ident(&h.rust_name)).collect();
         let def = quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -757,6 +760,10 @@ impl Emitter<'_> {
                 fn read_header(&mut self, r: &mut rt::XmlReader<'_>, start: &rt::StartTag<'_>) -> Result<bool, rt::DecodeError> {
                     #(#reads)*
                     Result::Ok(false)
+                }
+                fn has(&self, element: &rt::Name) -> bool {
+                    #( if *element == #has_names { return self.#has_fields.is_some(); } )*
+                    false
                 }
             }
         };

@@ -10,8 +10,16 @@
 //! - [`xml`]: the runtime: envelopes, faults, and the decode errors with element paths;
 //! - [`signing`]: the `AuthenticationHeader` signature (HMAC-SHA1), with its published vectors.
 
+pub mod client;
+pub mod error;
+pub mod leads;
 pub mod signing;
+pub mod transport;
 pub mod xml;
+
+pub use client::{Client, ClientConfig};
+pub use error::{Error, ErrorCode, ServiceFault};
+pub use leads::{BatchReport, LeadKey, LeadOutcome, LeadSync};
 
 /// The generated bindings (see the crate documentation).
 #[allow(missing_docs, clippy::all, clippy::pedantic)]

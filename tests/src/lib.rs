@@ -159,3 +159,5 @@ pub fn schema_from_wsdl(wsdl: &str) -> String {
 pub mod features {
     include!(concat!(env!("OUT_DIR"), "/features.rs"));
 }
+
+pub mod http;

@@ -73,6 +73,8 @@ pub trait Headers: Default {
         r: &mut XmlReader<'_>,
         start: &StartTag<'_>,
     ) -> Result<bool, DecodeError>;
+    /// True when the header element `element` is set.
+    fn has(&self, element: &Name) -> bool;
 }
 
 /// Headers of a message that declares none.
@@ -90,6 +92,9 @@ impl Headers for NoHeaders {
         _start: &StartTag<'_>,
     ) -> Result<bool, DecodeError> {
         Ok(false)
+    }
+    fn has(&self, _element: &Name) -> bool {
+        false
     }
 }
 
@@ -223,6 +228,23 @@ pub fn encode_request<O: Operation>(
     body: &O::Input,
 ) -> Result<String, EncodeError> {
     write_message(O::INFO, headers, &O::INFO.input, body)
+}
+
+/// The request document of operation `O`, with `extra_headers` written before the typed ones
+/// (a client adds the headers it computes per request, like a signature, this way).
+pub fn encode_request_with<O: Operation>(
+    headers: &O::InputHeaders,
+    body: &O::Input,
+    extra_headers: &dyn Fn(&mut XmlWriter),
+    capacity: usize,
+) -> Result<String, EncodeError> {
+    let write_headers = |w: &mut XmlWriter| {
+        extra_headers(w);
+        headers.write_headers(w);
+    };
+    write_envelope(O::INFO.namespaces, capacity, Some(&write_headers), |w| {
+        body.write_element(w, &O::INFO.input)
+    })
 }
 
 /// The response document of operation `O`.

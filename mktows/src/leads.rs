@@ -1,0 +1,336 @@
+//! The lead sync helpers apps need: [`LeadSync`] (one lead, by the key that identifies it) and
+//! batched `syncMultipleLeads` where every lead handed in comes back with exactly one outcome.
+
+use std::sync::Arc;
+
+use futures::StreamExt;
+
+use crate::client::{Client, Idempotency};
+use crate::error::Error;
+use crate::operations::{SyncLead, SyncLeadHeaders, SyncMultipleLeads, SyncMultipleLeadsHeaders};
+use crate::transport::Transport;
+use crate::types::*;
+use crate::xml::Nillable;
+
+/// Which key identifies a lead in `syncLead` (Marketo's precedence: Id > ForeignSysPersonId >
+/// cookie > Email).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeadKey {
+    /// Marketo lead id (`Id`).
+    Id(i32),
+    /// Id in another system (`ForeignSysPersonId` with its `ForeignSysType`).
+    ForeignSystem {
+        /// `ForeignSysPersonId`.
+        id: String,
+        /// `ForeignSysType`.
+        system: ForeignSysType,
+    },
+    /// Munchkin tracking cookie (`marketoCookie`).
+    Cookie(String),
+    /// Email address (not unique in Marketo: the most recently added lead matches).
+    Email(String),
+}
+
+/// One `syncLead` call, built by key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadSync {
+    record: LeadRecord,
+    cookie: Option<String>,
+    return_lead: bool,
+    workspace: Option<String>,
+}
+
+impl LeadSync {
+    /// A sync identified by `key`.
+    pub fn new(key: LeadKey) -> Self {
+        let mut sync = LeadSync {
+            record: LeadRecord::default(),
+            cookie: None,
+            return_lead: false,
+            workspace: None,
+        };
+        sync = sync.key(key);
+        sync
+    }
+
+    /// Adds another key: Id + ForeignSysPersonId attaches the foreign id to the lead,
+    /// ForeignSysPersonId + Email updates the email.
+    pub fn key(mut self, key: LeadKey) -> Self {
+        match key {
+            LeadKey::Id(id) => self.record.id = Some(Nillable::Value(id)),
+            LeadKey::ForeignSystem { id, system } => {
+                self.record.foreign_sys_person_id = Some(Nillable::Value(id));
+                self.record.foreign_sys_type = Some(Nillable::Value(system));
+            }
+            LeadKey::Cookie(cookie) => self.cookie = Some(cookie),
+            LeadKey::Email(email) => self.record.email = Some(Nillable::Value(email)),
+        }
+        self
+    }
+
+    /// Sets a lead field (`attrName` = `name`).
+    pub fn attribute(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let list = self
+            .record
+            .lead_attribute_list
+            .get_or_insert_with(|| Nillable::Value(ArrayOfAttribute::default()));
+        if let Nillable::Nil = list {
+            *list = Nillable::Value(ArrayOfAttribute::default());
+        }
+        if let Nillable::Value(list) = list {
+            list.attribute.push(Attribute {
+                attr_name: name.into(),
+                attr_type: None,
+                attr_value: value.into(),
+            });
+        }
+        self
+    }
+
+    /// Asks for the full lead record in the response.
+    pub fn return_lead(mut self, yes: bool) -> Self {
+        self.return_lead = yes;
+        self
+    }
+
+    /// Targets a workspace (overrides the client's), via `MktowsContextHeader`.
+    pub fn workspace(mut self, workspace: impl Into<String>) -> Self {
+        self.workspace = Some(workspace.into());
+        self
+    }
+
+    /// The request body and headers.
+    pub fn into_request(self) -> (SyncLeadHeaders, ParamsSyncLead) {
+        let headers = SyncLeadHeaders {
+            authentication: None,
+            mktows_context: self
+                .workspace
+                .map(|target_workspace| MktowsContextHeaderInfo { target_workspace }),
+        };
+        let params = ParamsSyncLead {
+            lead_record: self.record,
+            return_lead: self.return_lead,
+            marketo_cookie: self.cookie.map(Nillable::Value),
+        };
+        (headers, params)
+    }
+}
+
+/// What happened to one lead of a batch.
+#[derive(Debug, Clone)]
+pub enum LeadOutcome {
+    /// Marketo answered with a status for this lead (CREATED, UPDATED, or FAILED with its
+    /// error text).
+    Synced(SyncStatus),
+    /// The call carrying this lead failed as a whole; `index` is the chunk's number.
+    ChunkFailed {
+        /// Chunk number (0-based).
+        chunk: usize,
+        /// Why (shared by the chunk's leads).
+        error: Arc<Error>,
+    },
+}
+
+impl LeadOutcome {
+    /// The Marketo lead id, when one was returned.
+    pub fn lead_id(&self) -> Option<i32> {
+        match self {
+            LeadOutcome::Synced(status) => Some(status.lead_id),
+            LeadOutcome::ChunkFailed { .. } => None,
+        }
+    }
+
+    /// True for CREATED or UPDATED.
+    pub fn is_success(&self) -> bool {
+        matches!(self, LeadOutcome::Synced(s) if matches!(s.status, LeadSyncStatus::Created | LeadSyncStatus::Updated))
+    }
+}
+
+/// The outcome of every lead of a batch, in input order.
+#[derive(Debug, Clone, Default)]
+pub struct BatchReport {
+    /// One per input lead, same order.
+    pub outcomes: Vec<LeadOutcome>,
+}
+
+/// Counts of a [`BatchReport`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchCounts {
+    /// CREATED.
+    pub created: usize,
+    /// UPDATED.
+    pub updated: usize,
+    /// FAILED by Marketo, or any status other than CREATED/UPDATED.
+    pub failed: usize,
+    /// In a chunk whose call failed.
+    pub errors: usize,
+}
+
+impl BatchReport {
+    /// Counts by outcome.
+    pub fn counts(&self) -> BatchCounts {
+        let mut counts = BatchCounts::default();
+        for outcome in &self.outcomes {
+            match outcome {
+                LeadOutcome::Synced(s) => match s.status {
+                    LeadSyncStatus::Created => counts.created += 1,
+                    LeadSyncStatus::Updated => counts.updated += 1,
+                    _ => counts.failed += 1,
+                },
+                LeadOutcome::ChunkFailed { .. } => counts.errors += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// True when resending the batch cannot create a duplicate: deduplication on, or every lead
+/// carries a unique key (Id or ForeignSysPersonId).
+fn idempotency(leads: &[LeadRecord], dedup_enabled: Option<bool>) -> Idempotency {
+    let keyed = |lead: &LeadRecord| {
+        matches!(lead.id, Some(Nillable::Value(_)))
+            || matches!(lead.foreign_sys_person_id, Some(Nillable::Value(_)))
+    };
+    if dedup_enabled == Some(true) || leads.iter().all(keyed) {
+        Idempotency::Idempotent
+    } else {
+        Idempotency::NotIdempotent
+    }
+}
+
+impl<T: Transport> Client<T> {
+    /// `syncLead` for one lead.
+    pub async fn sync_lead(&self, sync: LeadSync) -> Result<ResultSyncLead, Error> {
+        let (headers, params) = sync.into_request();
+        // A lead keyed by Id or ForeignSysPersonId is an upsert: safe to resend.
+        let idempotency = idempotency(std::slice::from_ref(&params.lead_record), None);
+        Ok(self
+            .call::<SyncLead>(&headers, &params, idempotency)
+            .await?
+            .result)
+    }
+
+    /// `syncMultipleLeads` for any number of leads: chunks of `batch_size`, at most
+    /// `max_concurrent` chunks in flight, paced, throttling retried. With deduplication off and
+    /// leads without a unique key, a chunk whose outcome is unknown is reported, never resent.
+    /// The report has exactly one outcome per input lead, in input order.
+    pub async fn sync_multiple_leads(
+        &self,
+        leads: Vec<LeadRecord>,
+        dedup_enabled: Option<bool>,
+    ) -> BatchReport {
+        let size = self.config().batch_size.max(1);
+        let concurrency = self.config().limits.max_concurrent.max(1);
+        let mut chunks = Vec::with_capacity(leads.len().div_ceil(size));
+        let mut leads = leads.into_iter().peekable();
+        while leads.peek().is_some() {
+            chunks.push(leads.by_ref().take(size).collect::<Vec<_>>());
+        }
+        let results: Vec<Vec<LeadOutcome>> = futures::stream::iter(chunks.into_iter().enumerate())
+            .map(|(index, chunk)| self.sync_chunk(index, chunk, dedup_enabled))
+            .buffered(concurrency)
+            .collect()
+            .await;
+        BatchReport {
+            outcomes: results.into_iter().flatten().collect(),
+        }
+    }
+
+    async fn sync_chunk(
+        &self,
+        index: usize,
+        chunk: Vec<LeadRecord>,
+        dedup_enabled: Option<bool>,
+    ) -> Vec<LeadOutcome> {
+        let count = chunk.len();
+        let idempotency = idempotency(&chunk, dedup_enabled);
+        let params = ParamsSyncMultipleLeads {
+            lead_record_list: ArrayOfLeadRecord { lead_record: chunk },
+            dedup_enabled: dedup_enabled.map(Nillable::Value),
+        };
+        let failed = |error: Error| {
+            let error = Arc::new(error);
+            (0..count)
+                .map(|_| LeadOutcome::ChunkFailed {
+                    chunk: index,
+                    error: error.clone(),
+                })
+                .collect()
+        };
+        match self
+            .call::<SyncMultipleLeads>(&SyncMultipleLeadsHeaders::default(), &params, idempotency)
+            .await
+        {
+            Ok(success) => {
+                let statuses = success.result.sync_status_list.sync_status;
+                if statuses.len() != count {
+                    return failed(Error::Mismatch(format!(
+                        "syncMultipleLeads returned {} statuses for {count} leads",
+                        statuses.len()
+                    )));
+                }
+                statuses.into_iter().map(LeadOutcome::Synced).collect()
+            }
+            Err(error) => failed(error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lead_sync_by_keys() {
+        let (headers, params) = LeadSync::new(LeadKey::Id(7))
+            .key(LeadKey::ForeignSystem {
+                id: "SF-1".into(),
+                system: ForeignSysType::Sfdc,
+            })
+            .attribute("FirstName", "Ann")
+            .return_lead(true)
+            .workspace("EMEA")
+            .into_request();
+        assert_eq!(params.lead_record.id, Some(Nillable::Value(7)));
+        assert_eq!(
+            params.lead_record.foreign_sys_type,
+            Some(Nillable::Value(ForeignSysType::Sfdc))
+        );
+        assert!(params.return_lead);
+        assert_eq!(headers.mktows_context.unwrap().target_workspace, "EMEA");
+        let (_, cookie) = LeadSync::new(LeadKey::Cookie("id:1".into())).into_request();
+        assert_eq!(cookie.marketo_cookie, Some(Nillable::Value("id:1".into())));
+    }
+
+    #[test]
+    fn resending_is_allowed_only_when_it_cannot_duplicate() {
+        let by_email = LeadRecord {
+            email: Some(Nillable::Value("a@b.c".into())),
+            ..LeadRecord::default()
+        };
+        let by_id = LeadRecord {
+            id: Some(Nillable::Value(1)),
+            ..LeadRecord::default()
+        };
+        assert_eq!(
+            idempotency(std::slice::from_ref(&by_email), Some(false)),
+            Idempotency::NotIdempotent
+        );
+        assert_eq!(
+            idempotency(std::slice::from_ref(&by_email), None),
+            Idempotency::NotIdempotent
+        );
+        assert_eq!(
+            idempotency(std::slice::from_ref(&by_email), Some(true)),
+            Idempotency::Idempotent
+        );
+        assert_eq!(
+            idempotency(std::slice::from_ref(&by_id), Some(false)),
+            Idempotency::Idempotent
+        );
+        assert_eq!(
+            idempotency(&[by_id, by_email], Some(false)),
+            Idempotency::NotIdempotent
+        );
+    }
+}

@@ -1,0 +1,166 @@
+//! Moving request bytes to the service and response bytes back: the [`Transport`] trait (plug
+//! your own, or a test double) and [`HttpTransport`] over reqwest (rustls, connection reuse,
+//! timeouts, a response size limit).
+
+use std::future::Future;
+use std::time::Duration;
+
+use crate::error::{Error, Outcome};
+
+/// One SOAP request.
+#[derive(Debug, Clone)]
+pub struct HttpRequest {
+    /// The endpoint URL.
+    pub url: String,
+    /// The operation's SOAPAction (sent quoted, as SOAP 1.1 requires).
+    pub soap_action: &'static str,
+    /// The envelope.
+    pub body: String,
+}
+
+/// One HTTP response, body complete.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    /// HTTP status code.
+    pub status: u16,
+    /// `Content-Type` header.
+    pub content_type: Option<String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Sends a request and returns the complete response. Implementations map their failures to
+/// [`Error::Timeout`], [`Error::Connection`], [`Error::Truncated`] and [`Error::TooLarge`],
+/// saying whether the request may have reached the server.
+pub trait Transport: Send + Sync {
+    /// Sends `request`.
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> impl Future<Output = Result<HttpResponse, Error>> + Send;
+}
+
+/// Settings of [`HttpTransport`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct HttpConfig {
+    /// Time to establish a connection.
+    pub connect_timeout: Duration,
+    /// Time for a whole request and response.
+    pub request_timeout: Duration,
+    /// Largest response body accepted.
+    pub max_response_bytes: usize,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(120),
+            max_response_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// The reqwest transport: one connection pool per transport, rustls for TLS.
+#[derive(Debug, Clone)]
+pub struct HttpTransport {
+    client: reqwest::Client,
+    config: HttpConfig,
+}
+
+impl HttpTransport {
+    /// A transport with these settings.
+    pub fn new(config: HttpConfig) -> Result<Self, Error> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .user_agent(concat!("mktows/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(HttpTransport { client, config })
+    }
+
+    fn map_error(&self, url: &str, error: &reqwest::Error, sent: bool) -> Error {
+        let outcome = if sent && !error.is_connect() {
+            Outcome::Unknown
+        } else {
+            Outcome::NotSent
+        };
+        if error.is_timeout() {
+            let phase = if error.is_connect() {
+                "connect"
+            } else {
+                "request"
+            };
+            return Error::Timeout { phase, outcome };
+        }
+        let mut detail = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(s) = source {
+            detail.push_str(": ");
+            detail.push_str(&s.to_string());
+            source = s.source();
+        }
+        Error::Connection {
+            endpoint: url.to_owned(),
+            outcome,
+            detail,
+        }
+    }
+}
+
+impl Transport for HttpTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
+        let limit = self.config.max_response_bytes;
+        let mut response = self
+            .client
+            .post(&request.url)
+            .header(reqwest::header::CONTENT_TYPE, "text/xml; charset=UTF-8")
+            .header("SOAPAction", format!("\"{}\"", request.soap_action))
+            .body(request.body)
+            .send()
+            .await
+            .map_err(|e| self.map_error(&request.url, &e, true))?;
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(Error::TooLarge { status, limit });
+        }
+        let mut body = Vec::with_capacity(response.content_length().map_or(8192, |n| n as usize));
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > limit {
+                        return Err(Error::TooLarge { status, limit });
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) if e.is_timeout() => {
+                    return Err(Error::Timeout {
+                        phase: "request",
+                        outcome: Outcome::Unknown,
+                    });
+                }
+                Err(e) => {
+                    return Err(Error::Truncated {
+                        status,
+                        received: body.len(),
+                        detail: e.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(HttpResponse {
+            status,
+            content_type,
+            body,
+        })
+    }
+}
