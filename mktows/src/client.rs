@@ -206,7 +206,7 @@ impl Pacer {
         // Held across the sleep: callers take turns in order.
         let mut starts = self.starts.lock().await;
         loop {
-            let now = Instant::now();
+            let now = tokio::time::Instant::now();
             while starts
                 .front()
                 .is_some_and(|&t| now.duration_since(t) >= self.window)
