@@ -134,6 +134,7 @@ async fn serve(
     handler: Arc<Handler>,
     log: Arc<Mutex<Vec<Received>>>,
 ) -> std::io::Result<()> {
+    stream.set_nodelay(true)?;
     let mut buffer = Vec::new();
     loop {
         // Read one request (headers, then Content-Length bytes).
@@ -192,12 +193,13 @@ async fn serve(
                 content_type,
                 body,
             } => {
-                let head = format!(
+                let mut response = format!(
                     "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
                     body.len()
-                );
-                stream.write_all(head.as_bytes()).await?;
-                stream.write_all(&body).await?;
+                )
+                .into_bytes();
+                response.extend_from_slice(&body);
+                stream.write_all(&response).await?;
             }
             Action::Close => return Ok(()),
             Action::Truncate { body, missing } => {
