@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use chrono::TimeDelta;
 use tokio::sync::{Mutex, Semaphore};
 
-use crate::error::{Error, Outcome, ServiceFault, excerpt};
+use crate::error::{Error, ErrorCode, Outcome, ServiceFault, excerpt};
 use crate::operations::MktowsPortStub;
 use crate::signing::{Credentials, sign};
 use crate::transport::{HttpConfig, HttpRequest, HttpTransport, Transport};
@@ -323,8 +323,9 @@ impl<T: Transport> Client<T> {
     }
 
     /// Calls operation `O`: paced, at most `max_concurrent` in flight, freshly signed on every
-    /// attempt, retried on throttling (20023, 20024), an expired signature (20016) or a server
-    /// error, and, for [`Idempotency::Idempotent`] requests only, when the outcome is unknown.
+    /// attempt, retried with backoff on throttling (20023, 20024) and an expired signature
+    /// (20016); for [`Idempotency::Idempotent`] requests also on server errors (10001, 20011)
+    /// and when the outcome is unknown (timeout or connection lost after sending).
     pub async fn call<O: Operation>(
         &self,
         headers: &O::InputHeaders,
@@ -337,7 +338,14 @@ impl<T: Transport> Client<T> {
             let result = self.attempt::<O>(headers, input).await;
             let retry = match &result {
                 Ok(_) => false,
-                Err(Error::Fault(fault)) => fault.is_retryable(),
+                // Throttling and an expired signature are refused before any processing: safe
+                // to resend (re-signed). A server-side internal error may have half-applied
+                // the request: resent only when that cannot duplicate anything.
+                Err(Error::Fault(fault)) => fault.code.is_some_and(|code| {
+                    code.is_throttling()
+                        || code == ErrorCode::RequestExpired
+                        || (code.is_retryable() && idempotency == Idempotency::Idempotent)
+                }),
                 Err(e) if e.outcome_unknown() => idempotency == Idempotency::Idempotent,
                 Err(Error::Connection {
                     outcome: Outcome::NotSent,

@@ -664,3 +664,24 @@ async fn the_key_never_appears_in_debug_or_logs() {
     assert!(!logs.contains(KEY), "{logs}");
     assert!(!format!("{client:?}").contains(KEY));
 }
+
+#[tokio::test]
+async fn server_errors_are_resent_only_when_idempotent() {
+    let server = TestServer::start(|request| {
+        if request.index < 2 {
+            Action::fault(fault(20011, "Internal Error", "API service failure"))
+        } else {
+            marketo(request)
+        }
+    })
+    .await;
+    let client = client(&server.url);
+    // Email-only leads without deduplication: a 20011 is reported, not resent.
+    let report = client.sync_multiple_leads(leads(3), Some(false)).await;
+    assert_eq!(report.counts().errors, 3);
+    assert_eq!(server.received().len(), 1);
+    // With deduplication the same failure is retried and succeeds.
+    let report = client.sync_multiple_leads(leads(3), Some(true)).await;
+    assert_eq!(report.counts().created, 3);
+    assert_eq!(server.received().len(), 3);
+}
