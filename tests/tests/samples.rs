@@ -194,3 +194,32 @@ fn polymorphic_lead_selector_is_read_by_xsi_type() {
         ["formtest1@marketo.com", "joe@marketo.com"]
     );
 }
+
+#[test]
+fn faults_are_written_exactly_as_marketo_writes_them() {
+    for (file, part) in [
+        ("captured/markety__sync_lead_failure.xml", 1),
+        ("captured/markety__get_lead_failure.xml", 1),
+        ("marketo-docs/authentication-signature__3_response.xml", 0),
+    ] {
+        let text = read(file);
+        let original = envelopes(&text).remove(part).1;
+        let decoded = xml::decode_any::<AnyElement>(original.as_bytes()).unwrap();
+        let AnyBody::Fault(fault) = &decoded.body else {
+            panic!("{file}: a fault")
+        };
+        let written = xml::encode_fault(fault, mktows::NAMESPACES).unwrap();
+        assert_eq!(
+            canonical(&written),
+            canonical(&original),
+            "{file}:\n{written}"
+        );
+        // Same namespace declarations too: only SOAP-ENV on the Envelope, ns1 on serviceException.
+        assert!(written.contains(
+            "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+        ));
+        assert!(
+            written.contains("<ns1:serviceException xmlns:ns1=\"http://www.marketo.com/mktows/\">")
+        );
+    }
+}

@@ -255,58 +255,78 @@ pub fn encode_response<O: Operation>(
     write_message(O::INFO, headers, &O::INFO.output, body)
 }
 
-/// A fault response document.
+/// A fault response document, shaped as Marketo writes them: the Envelope declares only the
+/// SOAP prefix and each detail entry declares its own namespace
+/// (`<ns1:serviceException xmlns:ns1="...">`).
 pub fn encode_fault(
     fault: &Fault,
     namespaces: &'static [(&'static str, &'static str)],
 ) -> Result<String, EncodeError> {
-    write_envelope(namespaces, 1024, None, |w| {
-        w.open(&FAULT);
+    let mut w = XmlWriter::with_capacity(1024);
+    w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    w.open(&ENVELOPE);
+    w.attribute("xmlns:SOAP-ENV", SOAP_ENV);
+    w.close_start();
+    w.open(&BODY);
+    w.close_start();
+    w.open(&FAULT);
+    w.close_start();
+    w.text_element(&Name::local("faultcode"), &fault.code);
+    w.text_element(&Name::local("faultstring"), &fault.string);
+    if let Some(actor) = &fault.actor {
+        w.text_element(&Name::local("faultactor"), actor);
+    }
+    if !fault.detail.is_empty() {
+        let detail = Name::local("detail");
+        w.open(&detail);
         w.close_start();
-        w.text_element(&Name::local("faultcode"), &fault.code);
-        w.text_element(&Name::local("faultstring"), &fault.string);
-        if let Some(actor) = &fault.actor {
-            w.text_element(&Name::local("faultactor"), actor);
-        }
-        if !fault.detail.is_empty() {
-            let detail = Name::local("detail");
-            w.open(&detail);
-            w.close_start();
-            for entry in &fault.detail {
-                let prefix = entry
-                    .namespace
-                    .as_deref()
-                    .and_then(|ns| namespaces.iter().find(|(_, uri)| *uri == ns))
-                    .map(|(prefix, _)| *prefix);
+        for entry in &fault.detail {
+            let name = escape_name(&entry.name);
+            let prefix = entry.namespace.as_deref().map(|ns| {
+                let prefix = namespaces
+                    .iter()
+                    .find(|(_, uri)| *uri == ns)
+                    .map_or("ns", |(p, _)| *p);
+                (prefix, ns)
+            });
+            w.raw("<");
+            if let Some((p, _)) = prefix {
+                w.raw(p);
+                w.raw(":");
+            }
+            w.raw(&name);
+            if let Some((p, ns)) = prefix {
+                w.raw(" xmlns:");
+                w.raw(p);
+                w.raw("=\"");
+                w.text_element_content(ns, &name);
+                w.raw("\"");
+            }
+            w.raw(">");
+            for (field, value) in &entry.fields {
+                let field = escape_name(field);
                 w.raw("<");
-                if let Some(p) = prefix {
-                    w.raw(p);
-                    w.raw(":");
-                }
-                w.raw(&escape_name(&entry.name));
+                w.raw(&field);
                 w.raw(">");
-                for (name, value) in &entry.fields {
-                    let name = escape_name(name);
-                    w.raw("<");
-                    w.raw(&name);
-                    w.raw(">");
-                    w.text_element_content(value, &name);
-                    w.raw("</");
-                    w.raw(&name);
-                    w.raw(">");
-                }
+                w.text_element_content(value, &field);
                 w.raw("</");
-                if let Some(p) = prefix {
-                    w.raw(p);
-                    w.raw(":");
-                }
-                w.raw(&escape_name(&entry.name));
+                w.raw(&field);
                 w.raw(">");
             }
-            w.end(&detail);
+            w.raw("</");
+            if let Some((p, _)) = prefix {
+                w.raw(p);
+                w.raw(":");
+            }
+            w.raw(&name);
+            w.raw(">");
         }
-        w.end(&FAULT);
-    })
+        w.end(&detail);
+    }
+    w.end(&FAULT);
+    w.end(&BODY);
+    w.end(&ENVELOPE);
+    w.finish()
 }
 
 /// Keeps only name characters, so a fault detail name can never break the markup.
