@@ -26,6 +26,11 @@ fn main() {
         .unwrap_or("unknown")
         .to_owned();
     println!("cargo::rustc-env=MKTOWS_API_VERSION={version}");
+    // The sandbox serves the WSDL the bindings were generated from.
+    let absolute = wsdl
+        .canonicalize()
+        .unwrap_or_else(|e| panic!("{}: {e}", wsdl.display()));
+    println!("cargo::rustc-env=MKTOWS_WSDL_FILE={}", absolute.display());
     let out =
         PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("mktows.rs");
     let code = config

@@ -13,6 +13,8 @@
 pub mod client;
 pub mod error;
 pub mod leads;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 pub mod signing;
 pub mod transport;
 pub mod xml;

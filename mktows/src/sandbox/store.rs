@@ -1,0 +1,296 @@
+//! The sandbox's leads: in memory, indexed by every key Marketo matches on, optionally written
+//! through to SQLite (each change committed before the response that acknowledges it).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+
+/// One lead as the sandbox keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredLead {
+    /// Marketo id.
+    pub id: i32,
+    /// Email (matching ignores case).
+    pub email: Option<String>,
+    /// `ForeignSysPersonId`.
+    pub foreign_id: Option<String>,
+    /// `ForeignSysType`.
+    pub foreign_type: Option<String>,
+    /// Munchkin cookies associated with the lead.
+    pub cookies: Vec<String>,
+    /// Partition the lead lives in.
+    pub partition: String,
+    /// Field values by field name.
+    pub fields: BTreeMap<String, String>,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last update time.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Leads and their indexes.
+#[derive(Debug)]
+pub struct Store {
+    leads: BTreeMap<i32, StoredLead>,
+    by_email: HashMap<String, Vec<i32>>,
+    by_foreign: HashMap<String, i32>,
+    by_cookie: HashMap<String, i32>,
+    next_id: i32,
+    db: Option<Connection>,
+}
+
+/// First id handed out (Marketo ids in the samples are around a million).
+const FIRST_ID: i32 = 1_000_001;
+
+fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+impl Store {
+    /// An empty in-memory store.
+    pub fn in_memory() -> Store {
+        Store {
+            leads: BTreeMap::new(),
+            by_email: HashMap::new(),
+            by_foreign: HashMap::new(),
+            by_cookie: HashMap::new(),
+            next_id: FIRST_ID,
+            db: None,
+        }
+    }
+
+    /// A store kept in the SQLite database at `path` (created if needed, loaded if present).
+    pub fn open(path: &Path) -> Result<Store, String> {
+        let db = Connection::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        db.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             CREATE TABLE IF NOT EXISTS leads (
+                 id INTEGER PRIMARY KEY,
+                 email TEXT,
+                 foreign_id TEXT,
+                 foreign_type TEXT,
+                 cookies TEXT NOT NULL,
+                 partition TEXT NOT NULL,
+                 fields TEXT NOT NULL,
+                 created_at TEXT NOT NULL,
+                 updated_at TEXT NOT NULL
+             );",
+        )
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut store = Store::in_memory();
+        {
+            let mut statement = db
+                .prepare("SELECT id, email, foreign_id, foreign_type, cookies, partition, fields, created_at, updated_at FROM leads")
+                .map_err(|e| e.to_string())?;
+            let rows = statement
+                .query_map([], |row| {
+                    Ok((
+                        row.get::<_, i32>(0)?,
+                        row.get::<_, Option<String>>(1)?,
+                        row.get::<_, Option<String>>(2)?,
+                        row.get::<_, Option<String>>(3)?,
+                        row.get::<_, String>(4)?,
+                        row.get::<_, String>(5)?,
+                        row.get::<_, String>(6)?,
+                        row.get::<_, String>(7)?,
+                        row.get::<_, String>(8)?,
+                    ))
+                })
+                .map_err(|e| e.to_string())?;
+            for row in rows {
+                let (
+                    id,
+                    email,
+                    foreign_id,
+                    foreign_type,
+                    cookies,
+                    partition,
+                    fields,
+                    created,
+                    updated,
+                ) = row.map_err(|e| e.to_string())?;
+                let parse_time = |t: &str| {
+                    DateTime::parse_from_rfc3339(t)
+                        .map(|t| t.with_timezone(&Utc))
+                        .map_err(|e| format!("lead {id}: bad time {t:?}: {e}"))
+                };
+                let lead = StoredLead {
+                    id,
+                    email,
+                    foreign_id,
+                    foreign_type,
+                    cookies: serde_json::from_str(&cookies)
+                        .map_err(|e| format!("lead {id}: {e}"))?,
+                    partition,
+                    fields: serde_json::from_str(&fields).map_err(|e| format!("lead {id}: {e}"))?,
+                    created_at: parse_time(&created)?,
+                    updated_at: parse_time(&updated)?,
+                };
+                store.index(&lead);
+                store.next_id = store.next_id.max(id + 1);
+                store.leads.insert(id, lead);
+            }
+        }
+        store.db = Some(db);
+        Ok(store)
+    }
+
+    fn index(&mut self, lead: &StoredLead) {
+        if let Some(email) = &lead.email {
+            let ids = self.by_email.entry(email_key(email)).or_default();
+            if !ids.contains(&lead.id) {
+                ids.push(lead.id);
+                ids.sort_unstable();
+            }
+        }
+        if let Some(foreign) = &lead.foreign_id {
+            self.by_foreign.insert(foreign.clone(), lead.id);
+        }
+        for cookie in &lead.cookies {
+            self.by_cookie.insert(cookie.clone(), lead.id);
+        }
+    }
+
+    fn unindex(&mut self, lead: &StoredLead) {
+        if let Some(email) = &lead.email {
+            if let Some(ids) = self.by_email.get_mut(&email_key(email)) {
+                ids.retain(|id| *id != lead.id);
+            }
+        }
+        if let Some(foreign) = &lead.foreign_id {
+            if self.by_foreign.get(foreign) == Some(&lead.id) {
+                self.by_foreign.remove(foreign);
+            }
+        }
+    }
+
+    /// Number of leads.
+    pub fn len(&self) -> usize {
+        self.leads.len()
+    }
+
+    /// True when there is no lead.
+    pub fn is_empty(&self) -> bool {
+        self.leads.is_empty()
+    }
+
+    /// The lead with this id.
+    pub fn get(&self, id: i32) -> Option<&StoredLead> {
+        self.leads.get(&id)
+    }
+
+    /// Leads with this email, oldest first.
+    pub fn by_email(&self, email: &str) -> Vec<&StoredLead> {
+        self.by_email
+            .get(&email_key(email))
+            .map(|ids| ids.iter().filter_map(|id| self.leads.get(id)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The most recently added lead with this email (Marketo's rule for duplicates).
+    pub fn latest_by_email(&self, email: &str) -> Option<&StoredLead> {
+        self.by_email(email).into_iter().max_by_key(|l| l.id)
+    }
+
+    /// The lead holding this foreign system id.
+    pub fn by_foreign(&self, foreign_id: &str) -> Option<&StoredLead> {
+        self.by_foreign
+            .get(foreign_id)
+            .and_then(|id| self.leads.get(id))
+    }
+
+    /// The lead associated with this cookie.
+    pub fn by_cookie(&self, cookie: &str) -> Option<&StoredLead> {
+        self.by_cookie.get(cookie).and_then(|id| self.leads.get(id))
+    }
+
+    /// All leads (by id).
+    pub fn all(&self) -> impl Iterator<Item = &StoredLead> {
+        self.leads.values()
+    }
+
+    /// A new id.
+    pub fn allocate_id(&mut self) -> i32 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// Inserts or replaces a lead in memory (call [`Self::persist`] to make it durable).
+    /// Returns the ids of every lead changed: this one, and one that lost its foreign id or
+    /// cookie to it (Marketo reassigns them).
+    pub fn put(&mut self, lead: StoredLead) -> Vec<i32> {
+        let mut changed = vec![lead.id];
+        if let Some(old) = self.leads.remove(&lead.id) {
+            self.unindex(&old);
+        }
+        if let Some(foreign) = &lead.foreign_id {
+            if let Some(previous) = self
+                .by_foreign
+                .get(foreign)
+                .copied()
+                .filter(|p| *p != lead.id)
+            {
+                if let Some(other) = self.leads.get_mut(&previous) {
+                    other.foreign_id = None;
+                    other.foreign_type = None;
+                    changed.push(previous);
+                }
+            }
+        }
+        for cookie in &lead.cookies {
+            if let Some(previous) = self
+                .by_cookie
+                .get(cookie)
+                .copied()
+                .filter(|p| *p != lead.id)
+            {
+                if let Some(other) = self.leads.get_mut(&previous) {
+                    other.cookies.retain(|c| c != cookie);
+                    changed.push(previous);
+                }
+            }
+        }
+        self.index(&lead);
+        self.leads.insert(lead.id, lead);
+        changed
+    }
+
+    /// Writes the given leads to the database in one transaction, durably; a no-op in memory.
+    pub fn persist(&mut self, ids: &[i32]) -> Result<(), String> {
+        let Some(db) = self.db.as_mut() else {
+            return Ok(());
+        };
+        let tx = db.transaction().map_err(|e| e.to_string())?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO leads (id, email, foreign_id, foreign_type, cookies, partition, fields, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )
+                .map_err(|e| e.to_string())?;
+            for id in ids {
+                let Some(lead) = self.leads.get(id) else {
+                    continue;
+                };
+                insert
+                    .execute(params![
+                        lead.id,
+                        lead.email,
+                        lead.foreign_id,
+                        lead.foreign_type,
+                        serde_json::to_string(&lead.cookies).map_err(|e| e.to_string())?,
+                        lead.partition,
+                        serde_json::to_string(&lead.fields).map_err(|e| e.to_string())?,
+                        lead.created_at.to_rfc3339(),
+                        lead.updated_at.to_rfc3339(),
+                    ])
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        tx.commit().map_err(|e| e.to_string())
+    }
+}
