@@ -1,0 +1,281 @@
+//! The `mktows` command-line tool, run as a user would: demo output, sync with bad input,
+//! decode/encode of every sample, missing credentials, and durability across `kill -9`.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use mktows::sandbox::{Sandbox, SandboxConfig};
+
+fn mktows() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mktows"));
+    for var in [
+        "MKTOWS_ENDPOINT",
+        "MKTOWS_USER_ID",
+        "MKTOWS_ENCRYPTION_KEY",
+        "RUST_LOG",
+    ] {
+        command.env_remove(var);
+    }
+    command
+}
+
+fn run(command: &mut Command) -> (bool, String, String) {
+    let output = command.output().expect("mktows runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mktows-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn with_sandbox(command: &mut Command, sandbox: &Sandbox) {
+    command
+        .env("MKTOWS_ENDPOINT", sandbox.url())
+        .env("MKTOWS_USER_ID", &sandbox.credentials().user_id)
+        .env(
+            "MKTOWS_ENCRYPTION_KEY",
+            sandbox.credentials().encryption_key(),
+        );
+}
+
+#[test]
+fn demo_prints_the_synced_leads() {
+    let (ok, out, err) = run(mktows().arg("demo"));
+    assert!(ok, "{err}");
+    assert!(out.contains("syncLead t@t.com: CREATED"), "{out}");
+    assert!(out.contains("syncMultipleLeads: CREATED"), "{out}");
+    assert!(out.contains(": UPDATED"), "{out}");
+    assert!(out.contains("| t@t.com "), "{out}");
+    assert!(out.contains("| George "), "{out}");
+    assert!(
+        out.contains("Jungle Inc."),
+        "the update is read back: {out}"
+    );
+    assert!(out.contains("| em1001@etestd.marketo.net | "), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sync_reports_bad_lines_and_rejected_leads() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let csv = temp("leads.csv");
+    // Line 3 has too few fields; line 4 sets a field the sandbox does not know.
+    std::fs::write(
+        &csv,
+        "Email,FirstName,Company,pants\n\
+         ann@example.com,Ann,Acme,\n\
+         bo@example.com,Bo\n\
+         cy@example.com,Cy,Corp,corduroy\n\
+         di@example.com,Di,Dyn,\n",
+    )
+    .unwrap();
+    let failed = temp("failed.csv");
+    let mut command = mktows();
+    command.arg("sync").arg(&csv).arg("--failed").arg(&failed);
+    with_sandbox(&mut command, &sandbox);
+    let (ok, out, err) = tokio::task::spawn_blocking(move || run(&mut command))
+        .await
+        .unwrap();
+    assert!(!ok, "failures give a non-zero exit");
+    assert!(
+        out.contains("created 2, updated 0, failed 2"),
+        "{out}\n{err}"
+    );
+    assert!(
+        err.contains("leads.csv:3"),
+        "the malformed line is named: {err}"
+    );
+    let failures = std::fs::read_to_string(&failed).unwrap();
+    assert!(failures.starts_with("line,error,input\n"), "{failures}");
+    assert!(failures.contains("3,"), "{failures}");
+    assert!(failures.contains("Unknown lead field: pants"), "{failures}");
+    assert_eq!(sandbox.lead_count(), 2);
+
+    // JSON lines, all good: exit 0.
+    let jsonl = temp("leads.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"Email\":\"ann@example.com\",\"LastName\":\"Lee\"}\n\n{\"Email\":\"ed@example.com\"}\n",
+    )
+    .unwrap();
+    let mut command = mktows();
+    command.arg("sync").arg(&jsonl);
+    with_sandbox(&mut command, &sandbox);
+    let (ok, out, err) = tokio::task::spawn_blocking(move || run(&mut command))
+        .await
+        .unwrap();
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("created 1, updated 1, failed 0"), "{out}");
+}
+
+#[test]
+fn dry_run_prints_envelopes_without_sending() {
+    let csv = temp("dry.csv");
+    std::fs::write(&csv, "Email,Company\na@x.com,A\nb@x.com,B\nc@x.com,C\n").unwrap();
+    let (ok, out, err) = run(mktows()
+        .arg("sync")
+        .arg(&csv)
+        .arg("--dry-run")
+        .arg("--batch-size")
+        .arg("2"));
+    assert!(ok, "{err}");
+    assert_eq!(
+        out.matches("<ns1:paramsSyncMultipleLeads>").count(),
+        2,
+        "{out}"
+    );
+    assert!(out.contains("SOAPAction: \"http://www.marketo.com/mktows/syncMultipleLeads\""));
+    assert!(out.contains("<Email>c@x.com</Email>"));
+}
+
+#[test]
+fn missing_credentials_and_unreachable_endpoint_are_clear() {
+    let (ok, _, err) = run(mktows().args(["get-lead", "--email", "a@x.com"]));
+    assert!(!ok);
+    assert!(err.contains("MKTOWS_ENDPOINT is not set"), "{err}");
+    let (ok, _, err) = run(mktows()
+        .args([
+            "get-lead",
+            "--email",
+            "a@x.com",
+            "--endpoint",
+            "http://127.0.0.1:9/soap/mktows/2_6",
+        ])
+        .args(["--user-id", "u", "--encryption-key", "k"]));
+    assert!(!ok);
+    assert!(err.contains("connection to http://127.0.0.1:9"), "{err}");
+}
+
+fn samples() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data");
+    let mut files = Vec::new();
+    for dir in ["seeds", "marketo-docs", "captured"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            files.push(entry.unwrap().path());
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn decode_reads_every_sample_and_names_the_broken_ones() {
+    let files = samples();
+    let (ok, out, err) = run(mktows().arg("decode").args(&files));
+    assert!(!ok, "two samples are truncated at the source");
+    assert_eq!(out.lines().count(), 22, "{err}");
+    for line in out.lines() {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(value["envelope"]["body"].is_object());
+    }
+    assert!(err.contains("authentication-signature__2_response.xml (document): Envelope: unexpected end of document"), "{err}");
+    assert!(
+        err.contains("markety__get_lead_failure.xml (request)"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 2, "{err}");
+}
+
+#[test]
+fn encode_reverses_decode() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/data/seeds/syncmultipleleads_request.xml");
+    let (ok, out, err) = run(mktows().arg("decode").arg(&seed));
+    assert!(ok, "{err}");
+    let value: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let json = temp("request.json");
+    std::fs::write(&json, value["envelope"].to_string()).unwrap();
+    let (ok, xml, err) = run(mktows()
+        .args(["encode", "syncMultipleLeads", "request"])
+        .arg(&json));
+    assert!(ok, "{err}");
+    assert!(
+        xml.contains(
+            "<requestSignature>b5e21953ae9f1b263e644da5eccce9ff33802513</requestSignature>"
+        )
+    );
+    assert!(xml.contains("<Email>em1001@etestd.marketo.net</Email>"));
+    // The wrong direction is refused clearly.
+    let (ok, _, err) = run(mktows()
+        .args(["encode", "syncMultipleLeads", "response"])
+        .arg(&json));
+    assert!(!ok);
+    assert!(err.contains("the body is paramsSyncMultipleLeads, but the syncMultipleLeads response is successSyncMultipleLeads"), "{err}");
+    let (ok, _, err) = run(mktows().args(["encode", "noSuchOp", "request"]).arg(&json));
+    assert!(!ok);
+    assert!(err.contains("unknown operation"), "{err}");
+}
+
+/// Starts `mktows sandbox` and returns it with its endpoint.
+fn spawn_sandbox(data: &Path) -> (std::process::Child, String) {
+    let mut child = mktows()
+        .args(["sandbox", "--port", "0", "--data"])
+        .arg(data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let endpoint = loop {
+        let line = lines
+            .next()
+            .expect("the sandbox prints its endpoint")
+            .unwrap();
+        if let Some(url) = line.trim().strip_prefix("MKTOWS_ENDPOINT=") {
+            break url.to_owned();
+        }
+    };
+    (child, endpoint)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn acknowledged_syncs_survive_kill_9() {
+    let data = temp("durable.sqlite");
+    let _ = std::fs::remove_file(&data);
+    let (mut child, endpoint) = spawn_sandbox(&data);
+    let config = mktows::ClientConfig::new(
+        endpoint,
+        mktows::signing::Credentials::new(
+            mktows::sandbox::DEFAULT_USER_ID,
+            mktows::sandbox::DEFAULT_ENCRYPTION_KEY,
+        ),
+    );
+    let client = mktows::Client::new(config).unwrap();
+    let leads: Vec<_> = (0..1000)
+        .map(|i| mktows::types::LeadRecord {
+            email: Some(mktows::xml::Nillable::Value(format!("k{i}@x.com"))),
+            ..Default::default()
+        })
+        .collect();
+    let report = client.sync_multiple_leads(leads, Some(true)).await;
+    assert_eq!(report.counts().created, 1000);
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let (mut child, endpoint) = spawn_sandbox(&data);
+    let data_path = data.clone();
+    let (ok, out, err) = tokio::task::spawn_blocking(move || {
+        run(mktows()
+            .args(["get-lead", "--email", "k999@x.com", "--endpoint", &endpoint])
+            .args([
+                "--user-id",
+                mktows::sandbox::DEFAULT_USER_ID,
+                "--encryption-key",
+                mktows::sandbox::DEFAULT_ENCRYPTION_KEY,
+            ]))
+    })
+    .await
+    .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(ok, "{err}");
+    assert!(out.contains("k999@x.com"), "{out}");
+    let _ = std::fs::remove_file(data_path);
+}

@@ -1,0 +1,38 @@
+//! A SOAP client nobody here wrote (Python zeep, installed by `.ci/run`) loads the sandbox's
+//! `?WSDL` and calls syncLead and syncMultipleLeads against it.
+
+use std::process::Command;
+
+use mktows::sandbox::{Sandbox, SandboxConfig};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn zeep_syncs_leads_through_the_sandbox_wsdl() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/zeep_interop.py");
+    let url = sandbox.url().to_owned();
+    let user = sandbox.credentials().user_id.clone();
+    let key = sandbox.credentials().encryption_key().to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("python3")
+            .arg(script)
+            .arg(url)
+            .arg(user)
+            .arg(key)
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("python3 runs (CI installs zeep with pip)");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "zeep failed (is zeep installed? `pip install zeep`):\n{stderr}"
+    );
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(result["syncLead"]["status"], "CREATED");
+    assert_eq!(result["syncLead"]["firstName"][0], "Zed");
+    let statuses = result["syncMultipleLeads"].as_array().unwrap();
+    assert_eq!(statuses.len(), 3);
+    assert!(statuses.iter().all(|s| s[1] == "CREATED"));
+    assert_eq!(sandbox.lead_count(), 4);
+}
