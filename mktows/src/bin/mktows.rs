@@ -63,6 +63,9 @@ enum Command {
         /// Enforce Marketo's limits (100 calls / 20 s, 10 concurrent, 10,000 per day)
         #[arg(long)]
         limits: bool,
+        /// Accepted distance between a request's timestamp and this clock, in seconds (20016 beyond)
+        #[arg(long, default_value_t = 900)]
+        time_window: u64,
     },
     /// Sync leads from a CSV file (header row) or JSON lines with syncMultipleLeads.
     Sync {
@@ -168,7 +171,18 @@ async fn run(command: Command) -> Result<ExitCode, Failure> {
             user_id,
             encryption_key,
             limits,
-        } => serve(port, data, user_id, encryption_key, limits).await,
+            time_window,
+        } => {
+            serve(
+                port,
+                data,
+                user_id,
+                encryption_key,
+                limits,
+                Duration::from_secs(time_window),
+            )
+            .await
+        }
         Command::Sync {
             file,
             connection,
