@@ -394,8 +394,10 @@ async fn serve(
     user_id: String,
     key: String,
     limits: bool,
+    time_window: Duration,
 ) -> Result<ExitCode, Failure> {
     let config = SandboxConfig {
+        time_window,
         addr: ([127, 0, 0, 1], port).into(),
         users: vec![(user_id.clone(), key.clone())],
         limits: if limits {
