@@ -1,15 +1,21 @@
-//! Generates the bindings from the vendored WSDL into `OUT_DIR` on every build.
+//! Generates the bindings from the pinned WSDL (`wsdl/PIN`, or `$MKTOWS_WSDL`) into `OUT_DIR`.
 
 use std::path::PathBuf;
 
-/// The WSDL the bindings are generated from, relative to this crate.
-const WSDL: &str = "../wsdl/marketo_2_6.wsdl";
+/// Names the WSDL the bindings are generated from (one line, a file in `wsdl/`): the one pin,
+/// changed by `cargo xtask regen`. `MKTOWS_WSDL=path` overrides it for one build.
+const PIN: &str = "../wsdl/PIN";
 
 fn main() {
     println!("cargo::rerun-if-env-changed=MKTOWS_WSDL");
-    let wsdl = std::env::var_os("MKTOWS_WSDL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(WSDL));
+    println!("cargo::rerun-if-changed={PIN}");
+    let wsdl = match std::env::var_os("MKTOWS_WSDL") {
+        Some(path) => PathBuf::from(path),
+        None => {
+            let pin = std::fs::read_to_string(PIN).unwrap_or_else(|e| panic!("{PIN}: {e}"));
+            PathBuf::from("../wsdl").join(pin.trim())
+        }
+    };
     println!("cargo::rerun-if-changed={}", wsdl.display());
     let mut config = codegen::Config::new();
     config.wsdl(&wsdl).runtime_path("crate::xml");

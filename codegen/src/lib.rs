@@ -18,6 +18,7 @@
 //! (proc-macro2/quote, formatted by prettyplease). Unsupported constructs are reported as
 //! [`Error`]s naming file, line and column; the generator never panics on input.
 
+pub mod api;
 pub mod docs;
 pub mod emit;
 mod error;

@@ -1,11 +1,15 @@
-//! `cargo xtask`: project automation (rust-analyzer's pattern).
+//! `cargo xtask`: project automation.
 //!
-//! - `cargo xtask codegen WSDL [-o FILE] [--runtime PATH]`: run the generator on any WSDL and
-//!   write the Rust (to stdout without `-o`).
+//! - `cargo xtask regen --wsdl PATH_OR_URL [--no-check]`: move to a new WSDL version;
+//! - `cargo xtask diff OLD.wsdl NEW.wsdl [--json]`: semantic API diff;
+//! - `cargo xtask codegen WSDL [-o FILE] [--runtime PATH]`: the generated Rust for any WSDL.
 
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
-const USAGE: &str = "usage: cargo xtask codegen WSDL [-o FILE] [--runtime PATH]";
+const USAGE: &str = "usage:
+  cargo xtask regen --wsdl PATH_OR_URL [--no-check]
+  cargo xtask diff OLD.wsdl NEW.wsdl [--json]
+  cargo xtask codegen WSDL [-o FILE] [--runtime PATH]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,13 +24,56 @@ fn main() -> ExitCode {
 
 fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
-        Some("codegen") => codegen_command(&args[1..]),
+        Some("regen") => regen(&args[1..]),
+        Some("diff") => diff(&args[1..]),
+        Some("codegen") => codegen(&args[1..]),
         Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
         None => Err(USAGE.into()),
     }
 }
 
-fn codegen_command(args: &[String]) -> Result<(), String> {
+fn regen(args: &[String]) -> Result<(), String> {
+    let mut source = None;
+    let mut check = true;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--wsdl" => source = Some(rest.next().ok_or("--wsdl needs a path or URL")?.clone()),
+            "--no-check" => check = false,
+            other => return Err(format!("unexpected argument `{other}`\n{USAGE}")),
+        }
+    }
+    let source = source.ok_or(USAGE)?;
+    let root = xtask::workspace_root();
+    print!("{}", xtask::regen(&root, &source)?);
+    if check {
+        println!(
+            "checking that the workspace builds against it (cargo check --workspace --all-targets --all-features)..."
+        );
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["check", "--workspace", "--all-targets", "--all-features"])
+            .current_dir(&root)
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !status.success() {
+            return Err("the workspace does not build against the new WSDL: the errors above are what it breaks".into());
+        }
+        println!("ok: the workspace builds; run `cargo test --workspace --all-features` next");
+    }
+    Ok(())
+}
+
+fn diff(args: &[String]) -> Result<(), String> {
+    let json = args.iter().any(|a| a == "--json");
+    let files: Vec<&String> = args.iter().filter(|a| *a != "--json").collect();
+    let [old, new] = files.as_slice() else {
+        return Err(USAGE.into());
+    };
+    print!("{}", xtask::diff(old.as_ref(), new.as_ref(), json)?);
+    Ok(())
+}
+
+fn codegen(args: &[String]) -> Result<(), String> {
     let mut wsdl = None;
     let mut output = None;
     let mut runtime = "::mktows::xml".to_owned();
@@ -41,20 +88,11 @@ fn codegen_command(args: &[String]) -> Result<(), String> {
         }
     }
     let wsdl = wsdl.ok_or(USAGE)?;
-    let started = std::time::Instant::now();
-    let code = codegen::Config::new()
-        .wsdl(&wsdl)
-        .runtime_path(&runtime)
-        .generate()
-        .map_err(|e| e.to_string())?;
+    let code = xtask::codegen(wsdl.as_ref(), &runtime)?;
     match output {
         Some(path) => {
             std::fs::write(&path, &code).map_err(|e| format!("{path}: {e}"))?;
-            eprintln!(
-                "wrote {path} ({} lines) in {:.1?}",
-                code.lines().count(),
-                started.elapsed()
-            );
+            eprintln!("wrote {path} ({} lines)", code.lines().count());
         }
         None => print!("{code}"),
     }

@@ -1,0 +1,127 @@
+//! The work behind `cargo xtask` (rust-analyzer's pattern), as functions the tests can call.
+//!
+//! - [`regen`]: a new WSDL (file or URL) becomes the pinned version: copied into `wsdl/`, named
+//!   in `wsdl/PIN`, its API listing written to `mktows/API.txt`, and the API diff returned;
+//! - [`diff`]: the semantic diff of two WSDLs;
+//! - [`codegen`]: the generator on any WSDL.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use codegen::api::{self, Api};
+
+/// The checked-in view of the generated API.
+pub const API_VIEW: &str = "mktows/API.txt";
+/// The pin file naming the WSDL the build uses.
+pub const PIN: &str = "wsdl/PIN";
+
+/// Loads a WSDL file into its API surface, with a clear error.
+pub fn load_api(path: &Path) -> Result<Api, String> {
+    let model = codegen::Config::new()
+        .wsdl(path)
+        .load()
+        .map_err(|e| e.to_string())?;
+    Ok(Api::from_model(&model))
+}
+
+/// The listing for the WSDL at `root/wsdl/<file>`.
+pub fn listing(root: &Path, file: &str) -> Result<String, String> {
+    Ok(load_api(&root.join("wsdl").join(file))?.listing(&format!("wsdl/{file}")))
+}
+
+/// The pinned WSDL file name.
+pub fn pinned(root: &Path) -> Result<String, String> {
+    let pin = root.join(PIN);
+    let text = std::fs::read_to_string(&pin).map_err(|e| format!("{}: {e}", pin.display()))?;
+    Ok(text.trim().to_owned())
+}
+
+/// Reads a WSDL from a path or an `http(s)://` URL.
+pub fn fetch(source: &str) -> Result<Vec<u8>, String> {
+    if source.starts_with("http://") || source.starts_with("https://") {
+        let client = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| e.to_string())?;
+        let response = client
+            .get(source)
+            .send()
+            .map_err(|e| format!("cannot fetch {source}: {e}"))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(format!("cannot fetch {source}: HTTP {status}"));
+        }
+        Ok(response
+            .bytes()
+            .map_err(|e| format!("cannot fetch {source}: {e}"))?
+            .to_vec())
+    } else {
+        std::fs::read(source).map_err(|e| format!("{source}: {e}"))
+    }
+}
+
+/// Moves the project to the WSDL at `source` and returns the API diff report.
+pub fn regen(root: &Path, source: &str) -> Result<String, String> {
+    let bytes = fetch(source)?;
+    // Validate in a scratch file next to the vendored ones (relative imports resolve alike).
+    let scratch = root.join("wsdl").join(".regen-candidate.wsdl");
+    std::fs::write(&scratch, &bytes).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    let loaded = load_api(&scratch).map_err(|e| e.replace(&scratch.display().to_string(), source));
+    let _ = std::fs::remove_file(&scratch);
+    let new = loaded?;
+    let name = match &new.version {
+        Some(v) if !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            format!("marketo_{v}.wsdl")
+        }
+        _ => Path::new(source.rsplit('/').next().unwrap_or(source))
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".wsdl"))
+            .unwrap_or_else(|| "service.wsdl".into()),
+    };
+    let old = pinned(root)
+        .ok()
+        .and_then(|file| load_api(&root.join("wsdl").join(file)).ok());
+    let target = root.join("wsdl").join(&name);
+    if std::fs::read(&target).ok().as_deref() != Some(bytes.as_slice()) {
+        std::fs::write(&target, &bytes).map_err(|e| format!("{}: {e}", target.display()))?;
+    }
+    std::fs::write(root.join(PIN), format!("{name}\n")).map_err(|e| format!("{PIN}: {e}"))?;
+    std::fs::write(root.join(API_VIEW), new.listing(&format!("wsdl/{name}")))
+        .map_err(|e| format!("{API_VIEW}: {e}"))?;
+    let mut out = format!("wsdl/{name} is now the pinned WSDL; {API_VIEW} regenerated\n");
+    match old {
+        Some(old) => out.push_str(&api::report(&old, &new, &api::diff(&old, &new))),
+        None => out.push_str("(no previous pinned WSDL to compare with)\n"),
+    }
+    Ok(out)
+}
+
+/// The diff report of two WSDL files.
+pub fn diff(old: &Path, new: &Path, json: bool) -> Result<String, String> {
+    let (old, new) = (load_api(old)?, load_api(new)?);
+    let changes = api::diff(&old, &new);
+    Ok(if json {
+        api::report_json(&old, &new, &changes)
+    } else {
+        api::report(&old, &new, &changes)
+    })
+}
+
+/// The generated Rust for any WSDL.
+pub fn codegen(wsdl: &Path, runtime: &str) -> Result<String, String> {
+    codegen::Config::new()
+        .wsdl(wsdl)
+        .runtime_path(runtime)
+        .generate()
+        .map_err(|e| e.to_string())
+}
+
+/// The workspace root (xtask's parent directory).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
