@@ -220,9 +220,9 @@ impl Emitter<'_> {
         let address = match &service.address {
             Some(a) => {
                 let a = lit(a);
-                quote!(Option::Some(#a))
+                quote!(Some(#a))
             }
-            None => quote!(Option::None),
+            None => quote!(None),
         };
         quote! {
             /// Schema namespaces and the prefixes the bindings write them with.
@@ -318,12 +318,7 @@ impl Emitter<'_> {
                             }
                         }
                     }
-                    impl ::core::convert::From<String> for #name {
-                        fn from(value: String) -> Self {
-                            Self::from(value.as_str())
-                        }
-                    }
-                    impl ::core::convert::From<#name> for String {
+                    impl From<#name> for String {
                         fn from(value: #name) -> Self {
                             match value {
                                 #name::#fallback(value) => value,
@@ -331,28 +326,7 @@ impl Emitter<'_> {
                             }
                         }
                     }
-                    impl ::core::fmt::Display for #name {
-                        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                            f.write_str(self.as_str())
-                        }
-                    }
-                    impl rt::SimpleValue for #name {
-                        const XSD_TYPE: &'static str = #xsd;
-                        fn parse_text(text: &str) -> Option<Self> {
-                            Option::Some(Self::from(text))
-                        }
-                        fn write_text_element(&self, w: &mut rt::XmlWriter, name: &rt::Name) {
-                            w.text_element(name, self.as_str());
-                        }
-                    }
-                    impl rt::XmlValue for #name {
-                        fn write_element(&self, w: &mut rt::XmlWriter, name: &rt::Name) {
-                            rt::write_simple(w, name, self);
-                        }
-                        fn read_element(r: &mut rt::XmlReader<'_>, _start: &rt::StartTag<'_>) -> Result<Self, rt::DecodeError> {
-                            rt::read_simple(r)
-                        }
-                    }
+                    rt::enumeration_xml_value!(#name, #xsd);
                 }
             }
         }
@@ -438,8 +412,8 @@ impl Emitter<'_> {
                 Shape::Many | Shape::ManyNillable => {
                     let min = f.min;
                     let max = match f.max {
-                        Some(m) => quote!(Option::Some(#m)),
-                        None => quote!(Option::None),
+                        Some(m) => quote!(Some(#m)),
+                        None => quote!(None),
                     };
                     quote!(rt::#helper(w, &#element, &self.#fname, #min, #max);)
                 }
@@ -448,16 +422,11 @@ impl Emitter<'_> {
         });
         let slots = t.fields.iter().map(|f| {
             let slot = format_ident!("slot_{}", f.rust_name);
-            let ty = self.field_type(f, true);
-            let slot_ty = match f.shape() {
-                Shape::One | Shape::Nillable => quote!(Option<#ty>),
-                _ => ty,
-            };
             let init = match f.shape() {
                 Shape::Many | Shape::ManyNillable => quote!(Vec::new()),
-                _ => quote!(Option::None),
+                _ => quote!(None),
             };
-            quote!(let mut #slot: #slot_ty = #init;)
+            quote!(let mut #slot = #init;)
         });
         let arms = t.fields.iter().map(|f| {
             let slot = format_ident!("slot_{}", f.rust_name);
@@ -484,8 +453,8 @@ impl Emitter<'_> {
             let name = lit(&f.xml_name);
             let min = f.min;
             let max = match f.max {
-                Some(m) => quote!(Option::Some(#m)),
-                None => quote!(Option::None),
+                Some(m) => quote!(Some(#m)),
+                None => quote!(None),
             };
             match f.shape() {
                 Shape::One | Shape::Nillable => quote!(#fname: rt::required(r, #slot, #name)?,),
@@ -530,23 +499,13 @@ impl Emitter<'_> {
                 /// elements are skipped.
                 pub fn read_content(r: &mut rt::XmlReader<'_>) -> Result<Self, rt::DecodeError> {
                     #(#slots)*
-                    while let Option::Some(#child_binding) = r.next_child()? {
+                    while let Some(#child_binding) = r.next_child()? {
                         #matcher
                     }
-                    Result::Ok(Self { #(#builds)* })
+                    Ok(Self { #(#builds)* })
                 }
             }
-            impl rt::XmlValue for #name {
-                fn write_element(&self, w: &mut rt::XmlWriter, name: &rt::Name) {
-                    w.open(name);
-                    w.close_start();
-                    self.write_content(w);
-                    w.end(name);
-                }
-                fn read_element(r: &mut rt::XmlReader<'_>, _start: &rt::StartTag<'_>) -> Result<Self, rt::DecodeError> {
-                    Self::read_content(r)
-                }
-            }
+            rt::complex_type_xml_value!(#name);
         }
     }
 
@@ -594,7 +553,7 @@ impl Emitter<'_> {
             let variant = ident(&s.rust_name);
             let ns = self.ns_expr(self.namespace_of(s));
             let local = lit(&s.name.local);
-            quote!(Option::Some((#ns, #local)) => #variant::read_content(r).map(Self::#variant),)
+            quote!(Some((#ns, #local)) => #variant::read_content(r).map(Self::#variant),)
         });
         let base = lit(&t.name.local);
         let write_body = if subtypes.is_empty() {
@@ -615,10 +574,10 @@ impl Emitter<'_> {
                 fn read_element(r: &mut rt::XmlReader<'_>, start: &rt::StartTag<'_>) -> Result<Self, rt::DecodeError> {
                     match start.xsi_type() {
                         #(#reads)*
-                        Option::Some((_, other)) => Result::Err(
+                        Some((_, other)) => Err(
                             r.error_at_tag(start, rt::DecodeErrorKind::UnknownXsiType(String::from(other))),
                         ),
-                        Option::None => Result::Err(
+                        None => Err(
                             r.error_at_tag(start, rt::DecodeErrorKind::MissingXsiType(#base)),
                         ),
                     }
@@ -664,9 +623,9 @@ impl Emitter<'_> {
                 impl rt::ElementSet for AnyElement {
                     const NAMESPACES: &'static [(&'static str, &'static str)] = super::NAMESPACES;
                     fn read_any(r: &mut rt::XmlReader<'_>, start: &rt::StartTag<'_>) -> Result<Option<Self>, rt::DecodeError> {
-                        Result::Ok(Option::Some(match start.local_name() {
+                        Ok(Some(match start.local_name() {
                             #(#reads)*
-                            _ => return Result::Ok(Option::None),
+                            _ => return Ok(None),
                         }))
                     }
                     fn write_any(&self, w: &mut rt::XmlWriter) {
@@ -743,7 +702,7 @@ impl Emitter<'_> {
             quote! {
                 if start.is(#ns, #local) {
                     rt::read_into(r, start, #name, &mut self.#f)?;
-                    return Result::Ok(true);
+                    return Ok(true);
                 }
             }
         });
@@ -759,7 +718,7 @@ impl Emitter<'_> {
                 fn write_headers(&self, w: &mut rt::XmlWriter) { #(#writes)* }
                 fn read_header(&mut self, r: &mut rt::XmlReader<'_>, start: &rt::StartTag<'_>) -> Result<bool, rt::DecodeError> {
                     #(#reads)*
-                    Result::Ok(false)
+                    Ok(false)
                 }
                 fn has(&self, element: &rt::Name) -> bool {
                     #( if *element == #has_names { return self.#has_fields.is_some(); } )*
