@@ -399,7 +399,16 @@ impl Emitter<'_> {
         });
         let writes = t.fields.iter().map(|f| {
             let fname = ident(&f.rust_name);
-            let element = self.name_expr(f.namespace, &f.xml_name);
+            let element = match f.namespace {
+                None => {
+                    let local = lit(&f.xml_name);
+                    quote!(#local)
+                }
+                Some(_) => {
+                    let name = self.name_expr(f.namespace, &f.xml_name);
+                    quote!(&#name)
+                }
+            };
             let helper = match f.shape() {
                 Shape::One => quote!(write_one),
                 Shape::Optional => quote!(write_optional),
@@ -415,9 +424,9 @@ impl Emitter<'_> {
                         Some(m) => quote!(Some(#m)),
                         None => quote!(None),
                     };
-                    quote!(rt::#helper(w, &#element, &self.#fname, #min, #max);)
+                    quote!(rt::#helper(w, #element, &self.#fname, #min, #max);)
                 }
-                _ => quote!(rt::#helper(w, &#element, &self.#fname);),
+                _ => quote!(rt::#helper(w, #element, &self.#fname);),
             }
         });
         let slots = t.fields.iter().map(|f| {
@@ -445,7 +454,11 @@ impl Emitter<'_> {
                     quote!(rt::read_push_nillable(r, &child, #name, &mut #slot)?)
                 }
             };
-            quote!(#local if child.ns() == #ns => #read,)
+            let guard = match f.namespace {
+                None => quote!(child.is_local()),
+                Some(_) => quote!(child.ns() == #ns),
+            };
+            quote!(#local if #guard => #read,)
         });
         let builds = t.fields.iter().map(|f| {
             let fname = ident(&f.rust_name);

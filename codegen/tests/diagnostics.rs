@@ -284,7 +284,11 @@ fn hostile_names_and_documentation_give_safe_code() {
     assert!(code.contains("pub 日本: String"));
     assert!(code.contains("pub enum FnMainX"));
     // The wire names stay exactly as written, as string literals.
-    assert!(code.contains(r#"Name::local("a-b.c")"#));
+    assert!(
+        code.contains(r#"rt::write_one(w, "a-b.c", &self.a_b_c);"#),
+        "{code}"
+    );
+    assert!(code.contains(r#"b"a-b.c" if child.is_local()"#));
     assert!(code.contains(r#""\"); evil(); (\"""#));
 }
 

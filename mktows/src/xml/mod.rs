@@ -55,6 +55,19 @@ impl Name {
     }
 }
 
+impl From<&'static str> for Name {
+    /// An unqualified element name.
+    fn from(local: &'static str) -> Name {
+        Name::local(local)
+    }
+}
+
+impl From<&Name> for Name {
+    fn from(name: &Name) -> Name {
+        *name
+    }
+}
+
 impl std::fmt::Display for Name {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.namespace {
@@ -151,29 +164,30 @@ where
 // Field helpers, one per cardinality, called by generated code.
 
 /// Writes a required element.
-pub fn write_one<T: XmlValue>(w: &mut XmlWriter, name: &Name, value: &T) {
-    value.write_element(w, name);
+pub fn write_one<T: XmlValue>(w: &mut XmlWriter, name: impl Into<Name>, value: &T) {
+    value.write_element(w, &name.into());
 }
 
 /// Writes an optional element when present.
-pub fn write_optional<T: XmlValue>(w: &mut XmlWriter, name: &Name, value: &Option<T>) {
+pub fn write_optional<T: XmlValue>(w: &mut XmlWriter, name: impl Into<Name>, value: &Option<T>) {
     if let Some(v) = value {
-        v.write_element(w, name);
+        v.write_element(w, &name.into());
     }
 }
 
 /// Writes a nillable element: `xsi:nil="true"` or the value.
-pub fn write_nillable<T: XmlValue>(w: &mut XmlWriter, name: &Name, value: &Nillable<T>) {
+pub fn write_nillable<T: XmlValue>(w: &mut XmlWriter, name: impl Into<Name>, value: &Nillable<T>) {
+    let name = name.into();
     match value {
-        Nillable::Nil => w.nil_element(name),
-        Nillable::Value(v) => v.write_element(w, name),
+        Nillable::Nil => w.nil_element(&name),
+        Nillable::Value(v) => v.write_element(w, &name),
     }
 }
 
 /// Writes an optional nillable element: nothing, nil, or the value.
 pub fn write_optional_nillable<T: XmlValue>(
     w: &mut XmlWriter,
-    name: &Name,
+    name: impl Into<Name>,
     value: &Option<Nillable<T>>,
 ) {
     if let Some(v) = value {
@@ -184,28 +198,30 @@ pub fn write_optional_nillable<T: XmlValue>(
 /// Writes a repeated element, whose count must lie within `min..=max` (`None`: unbounded).
 pub fn write_many<T: XmlValue>(
     w: &mut XmlWriter,
-    name: &Name,
+    name: impl Into<Name>,
     values: &[T],
     min: u32,
     max: Option<u32>,
 ) {
-    w.check_count(name, values.len(), min, max);
+    let name = name.into();
+    w.check_count(&name, values.len(), min, max);
     for v in values {
-        v.write_element(w, name);
+        v.write_element(w, &name);
     }
 }
 
 /// Writes a repeated nillable element, whose count must lie within `min..=max`.
 pub fn write_many_nillable<T: XmlValue>(
     w: &mut XmlWriter,
-    name: &Name,
+    name: impl Into<Name>,
     values: &[Nillable<T>],
     min: u32,
     max: Option<u32>,
 ) {
-    w.check_count(name, values.len(), min, max);
+    let name = name.into();
+    w.check_count(&name, values.len(), min, max);
     for v in values {
-        write_nillable(w, name, v);
+        write_nillable(w, &name, v);
     }
 }
 

@@ -70,6 +70,11 @@ impl<'a> StartTag<'a> {
             .map(|(ns, local)| (*ns, local.as_str()))
     }
 
+    /// True for an unqualified element (no namespace).
+    pub fn is_local(&self) -> bool {
+        self.ns == Ns::None
+    }
+
     /// True when the element has local name `local` and namespace `ns`.
     pub fn is(&self, ns: Ns, local: &[u8]) -> bool {
         self.ns == ns && self.local == local
