@@ -221,7 +221,7 @@ pub fn write_many_nillable<T: XmlValue>(
     let name = name.into();
     w.check_count(&name, values.len(), min, max);
     for v in values {
-        write_nillable(w, &name, v);
+        write_nillable(w, name, v);
     }
 }
 
