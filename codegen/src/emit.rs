@@ -746,6 +746,7 @@ impl Emitter<'_> {
         let service = &self.model.service;
         let mut items = Vec::new();
         let mut infos = Vec::new();
+        let mut markers = Vec::new();
         let mut methods = Vec::new();
         for op in &service.operations {
             let marker = ident(&op.type_name);
@@ -794,6 +795,7 @@ impl Emitter<'_> {
                 #output_headers_def
             });
             infos.push(quote!(<#marker as rt::Operation>::INFO));
+            markers.push(marker.clone());
             let method = ident(&op.method_name);
             methods.push(quote! {
                 #doc
@@ -816,6 +818,10 @@ impl Emitter<'_> {
                 #(#items)*
                 /// Every operation of the binding, in WSDL order.
                 pub const OPERATIONS: &[&rt::OperationInfo] = &[#(#infos),*];
+                /// Calls `visitor` with every operation's marker type, in WSDL order.
+                pub fn visit_operations(visitor: &mut impl rt::OperationVisitor) {
+                    #( visitor.visit::<#markers>(); )*
+                }
                 #stub_doc
                 #[derive(Debug, Clone)]
                 pub struct #stub<I> {

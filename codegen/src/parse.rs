@@ -24,6 +24,8 @@ pub const SOAP12: &str = "http://schemas.xmlsoap.org/wsdl/soap12/";
 
 /// Most schema documents one WSDL may pull in through `xs:import`/`xs:include`.
 const MAX_DOCUMENTS: usize = 256;
+/// Deepest nesting of declarations (anonymous types inside elements inside types...).
+const MAX_NESTING: usize = 256;
 /// Most nodes in one document: bounds memory on hostile input.
 const MAX_NODES: u32 = 4_000_000;
 
@@ -587,6 +589,13 @@ fn read_complex_type(
     node: Node,
     name: QName,
 ) -> Result<RawComplexType> {
+    // Anonymous types nest by recursion here: bound it (the stack, on hostile input).
+    if node.ancestors().nth(MAX_NESTING).is_some() {
+        return Err(Error::Invalid {
+            location: ctx.loc(node),
+            message: format!("declarations nested deeper than {MAX_NESTING} levels"),
+        });
+    }
     if node.attribute("mixed") == Some("true") {
         return Err(unsupported(ctx, node, "mixed content"));
     }

@@ -349,3 +349,20 @@ fn names_that_are_not_xml_names_are_rejected() {
         }
     }
 }
+
+#[test]
+fn deeply_nested_anonymous_types_are_refused_without_overflow() {
+    let mut body = String::from(r#"      <xs:complexType name="In"><xs:sequence>"#);
+    for i in 0..2000 {
+        body.push_str(&format!(
+            r#"<xs:element name="e{i}"><xs:complexType><xs:sequence>"#
+        ));
+    }
+    for _ in 0..2000 {
+        body.push_str("</xs:sequence></xs:complexType></xs:element>");
+    }
+    body.push_str("</xs:sequence></xs:complexType>");
+    let (_, result) = generate("deep", &wsdl(&body), &[]);
+    let err = result.unwrap_err();
+    assert!(err.to_string().contains("nested deeper than 256"), "{err}");
+}

@@ -685,3 +685,29 @@ async fn server_errors_are_resent_only_when_idempotent() {
     assert_eq!(report.counts().created, 3);
     assert_eq!(server.received().len(), 3);
 }
+
+#[tokio::test]
+async fn a_100_mb_response_is_refused_at_the_default_limit() {
+    let body: Arc<Vec<u8>> = Arc::new(vec![b' '; 100 * 1024 * 1024]);
+    let server = TestServer::start(move |_| Action::Respond {
+        status: 200,
+        content_type: "text/xml",
+        body: body.as_ref().clone(),
+    })
+    .await;
+    let client = Client::new(config(&server.url).retry(RetryPolicy {
+        max_attempts: 1,
+        ..RetryPolicy::default()
+    }))
+    .unwrap();
+    let started = Instant::now();
+    let err = client
+        .sync_lead(LeadSync::new(LeadKey::Email("a@b.c".into())))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::TooLarge { limit, .. } if limit == 64 * 1024 * 1024),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}

@@ -279,3 +279,20 @@ fn a_request_is_not_a_response() {
     assert!(xml::decode_response::<SyncMultipleLeads>(request.as_bytes()).is_err());
     assert!(xml::decode_request::<SyncMultipleLeads>(request.as_bytes()).is_ok());
 }
+
+#[test]
+fn default_namespaces_are_resolved_and_undeclared() {
+    // The body element in the default namespace; its children back in no namespace.
+    let xml = r#"<Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Body>
+        <successSyncLead xmlns="http://www.marketo.com/mktows/"><result xmlns=""><leadId>3</leadId>
+        <syncStatus><leadId>3</leadId><status>CREATED</status></syncStatus></result></successSyncLead>
+        </Body></Envelope>"#;
+    assert_eq!(decode(xml).unwrap().result.lead_id, 3);
+    // Children left in the default (Marketo) namespace are not the unqualified elements the
+    // schema declares: the required ones are reported missing.
+    let wrong = xml.replace(r#"<result xmlns="">"#, "<result>");
+    assert_eq!(
+        decode(&wrong).unwrap_err().kind,
+        DecodeErrorKind::Missing("result".into())
+    );
+}

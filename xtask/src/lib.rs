@@ -125,3 +125,92 @@ pub fn workspace_root() -> PathBuf {
         .map(Path::to_path_buf)
         .unwrap_or_default()
 }
+
+/// One timed piece of work from a bench run (a JSON line `{"work", "seconds", "bytes"}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    /// What was done.
+    pub work: String,
+    /// Seconds per call.
+    pub seconds: f64,
+    /// Bytes handled per call (0 when not applicable).
+    pub bytes: u64,
+}
+
+/// Reads the JSON lines of a bench run (a minimal reader for this fixed shape).
+pub fn parse_timings(output: &str) -> Vec<Timing> {
+    let field = |line: &str, name: &str| -> Option<String> {
+        let key = format!("\"{name}\":");
+        let start = line.find(&key)? + key.len();
+        let rest = line[start..].trim_start();
+        if let Some(quoted) = rest.strip_prefix('"') {
+            quoted.find('"').map(|end| quoted[..end].to_owned())
+        } else {
+            let end = rest.find([',', '}']).unwrap_or(rest.len());
+            Some(rest[..end].trim().to_owned())
+        }
+    };
+    output
+        .lines()
+        .filter_map(|line| {
+            Some(Timing {
+                work: field(line, "work")?,
+                seconds: field(line, "seconds")?.parse().ok()?,
+                bytes: field(line, "bytes")?.parse().ok()?,
+            })
+        })
+        .collect()
+}
+
+fn human_time(seconds: f64) -> String {
+    if seconds >= 1e-3 {
+        format!("{:.2} ms", seconds * 1e3)
+    } else {
+        format!("{:.1} µs", seconds * 1e6)
+    }
+}
+
+/// The side-by-side table: work, mktows, zeep, ratio; then throughput against memcpy.
+pub fn bench_table(ours: &[Timing], zeep: &[Timing]) -> String {
+    let mut out = String::from("| work | mktows | zeep | zeep / mktows |\n|---|---|---|---|\n");
+    for t in ours.iter().filter(|t| !t.work.starts_with("memcpy")) {
+        match zeep.iter().find(|z| z.work == t.work) {
+            Some(z) => {
+                let ratio = z.seconds / t.seconds;
+                let ratio = if ratio < 10.0 {
+                    format!("{ratio:.2}×")
+                } else {
+                    format!("{ratio:.0}×")
+                };
+                out.push_str(&format!(
+                    "| {} | {} | {} | {ratio} |\n",
+                    t.work,
+                    human_time(t.seconds),
+                    human_time(z.seconds)
+                ))
+            }
+            None => out.push_str(&format!(
+                "| {} | {} | — | — |\n",
+                t.work,
+                human_time(t.seconds)
+            )),
+        }
+    }
+    let rate = |t: &Timing| t.bytes as f64 / t.seconds / (1024.0 * 1024.0 * 1024.0);
+    let find = |prefix: &str| ours.iter().find(|t| t.work.starts_with(prefix));
+    out.push_str("\n| bytes per second | envelope | memcpy of the same bytes | share of the limit |\n|---|---|---|---|\n");
+    for (what, work, copy) in [
+        ("write", "serialize", "memcpy of the request"),
+        ("parse", "parse 300-status", "memcpy of the response"),
+    ] {
+        if let (Some(w), Some(c)) = (find(work), find(copy)) {
+            out.push_str(&format!(
+                "| {what} | {:.2} GiB/s | {:.1} GiB/s | {:.1} % |\n",
+                rate(w),
+                rate(c),
+                100.0 * rate(w) / rate(c)
+            ));
+        }
+    }
+    out
+}

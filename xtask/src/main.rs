@@ -1,5 +1,6 @@
 //! `cargo xtask`: project automation.
 //!
+//! - `cargo xtask bench [--memory]`: mktows next to Python zeep on the same work, on this machine;
 //! - `cargo xtask regen --wsdl PATH_OR_URL [--no-check]`: move to a new WSDL version;
 //! - `cargo xtask diff OLD.wsdl NEW.wsdl [--json]`: semantic API diff;
 //! - `cargo xtask codegen WSDL [-o FILE] [--runtime PATH]`: the generated Rust for any WSDL.
@@ -7,6 +8,7 @@
 use std::process::{Command, ExitCode};
 
 const USAGE: &str = "usage:
+  cargo xtask bench [--memory]
   cargo xtask regen --wsdl PATH_OR_URL [--no-check]
   cargo xtask diff OLD.wsdl NEW.wsdl [--json]
   cargo xtask codegen WSDL [-o FILE] [--runtime PATH]";
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("regen") => regen(&args[1..]),
+        Some("bench") => bench(&args[1..]),
         Some("diff") => diff(&args[1..]),
         Some("codegen") => codegen(&args[1..]),
         Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
@@ -96,5 +99,132 @@ fn codegen(args: &[String]) -> Result<(), String> {
         }
         None => print!("{code}"),
     }
+    Ok(())
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn output(command: &mut Command, what: &str) -> Result<String, String> {
+    let out = command
+        .output()
+        .map_err(|e| format!("cannot run {what}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{what} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn bench(args: &[String]) -> Result<(), String> {
+    let root = xtask::workspace_root();
+    let wsdl = root.join("wsdl").join(xtask::pinned(&root)?);
+    let get_lead = root.join("tests/data/marketo-docs/getlead__2_response.xml");
+    eprintln!("mktows (release build)...");
+    let ours = output(
+        cargo()
+            .args([
+                "run",
+                "--quiet",
+                "--release",
+                "-p",
+                "mktows",
+                "--example",
+                "side_by_side",
+                "--",
+            ])
+            .arg(&wsdl)
+            .arg(&get_lead)
+            .current_dir(&root),
+        "the mktows benchmark",
+    )?;
+    eprintln!("Python zeep (pip install zeep)...");
+    let zeep = output(
+        Command::new("python3")
+            .arg(root.join("xtask/bench/zeep_bench.py"))
+            .arg(&wsdl)
+            .arg(&get_lead),
+        "the zeep benchmark",
+    )?;
+    println!(
+        "{}",
+        xtask::bench_table(&xtask::parse_timings(&ours), &xtask::parse_timings(&zeep))
+    );
+    if args.iter().any(|a| a == "--memory") {
+        memory(&root)?;
+    }
+    Ok(())
+}
+
+/// Peak resident memory of `mktows sync` for 1,000,000 leads against a sandbox process.
+fn memory(root: &std::path::Path) -> Result<(), String> {
+    use std::io::{BufRead, Write};
+    eprintln!("building the CLI (release)...");
+    output(
+        cargo()
+            .args([
+                "build",
+                "--quiet",
+                "--release",
+                "-p",
+                "mktows",
+                "--features",
+                "cli",
+            ])
+            .current_dir(root),
+        "cargo build",
+    )?;
+    let binary = root.join("target/release/mktows");
+    let csv = std::env::temp_dir().join("mktows-1m-leads.csv");
+    {
+        let mut file =
+            std::io::BufWriter::new(std::fs::File::create(&csv).map_err(|e| e.to_string())?);
+        writeln!(file, "Email,FirstName,Company").map_err(|e| e.to_string())?;
+        for i in 0..1_000_000 {
+            writeln!(file, "lead{i}@example.com,First{i},Company{}", i % 1000)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    let mut sandbox = Command::new(&binary)
+        .args(["sandbox", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let stdout = sandbox.stdout.take().ok_or("no sandbox output")?;
+    let endpoint = std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| l.trim().strip_prefix("MKTOWS_ENDPOINT=").map(str::to_owned))
+        .ok_or("the sandbox did not print its endpoint")?;
+    let started = std::time::Instant::now();
+    let result = Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(&binary)
+        .arg("sync")
+        .arg(&csv)
+        .arg("--unpaced")
+        .env("MKTOWS_ENDPOINT", endpoint)
+        .env("MKTOWS_USER_ID", "sandbox_1_0000000000000000000000")
+        .env("MKTOWS_ENCRYPTION_KEY", "sandbox-encryption-key")
+        .output()
+        .map_err(|e| format!("cannot run /usr/bin/time (apt-get install time): {e}"));
+    let _ = sandbox.kill();
+    let _ = std::fs::remove_file(&csv);
+    let result = result?;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    let peak_kb: u64 = stderr
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .ok_or(format!("no peak memory reported: {stderr}"))?;
+    println!(
+        "mktows sync, 1,000,000 leads from CSV against the sandbox: {} in {:.1} s, peak resident memory {:.1} MB (target < 64 MB)",
+        String::from_utf8_lossy(&result.stdout).trim(),
+        started.elapsed().as_secs_f64(),
+        peak_kb as f64 / 1024.0
+    );
     Ok(())
 }

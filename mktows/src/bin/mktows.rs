@@ -40,6 +40,9 @@ struct Connection {
     /// Workspace for syncLead (MktowsContextHeader)
     #[arg(long)]
     workspace: Option<String>,
+    /// No pacing under Marketo's 100 calls / 20 s (for a local sandbox without limits)
+    #[arg(long)]
+    unpaced: bool,
 }
 
 #[derive(Subcommand)]
@@ -228,6 +231,10 @@ fn client(connection: &Connection, batch_size: usize) -> Result<Client, Failure>
     if let Some(workspace) = &connection.workspace {
         config = config.workspace(workspace.clone());
     }
+    if connection.unpaced {
+        let max_concurrent = config.limits.max_concurrent;
+        config = config.limits(mktows::client::Limits::unlimited(max_concurrent));
+    }
     Ok(Client::new(config)?)
 }
 
@@ -409,20 +416,26 @@ async fn serve(
         ..SandboxConfig::default()
     };
     let sandbox = Sandbox::start(config).await?;
-    println!("mktows sandbox listening");
-    println!("  {ENV_ENDPOINT}={}", sandbox.url());
-    println!("  {ENV_USER_ID}={user_id}");
-    println!("  {ENV_ENCRYPTION_KEY}={key}");
-    println!("  WSDL: {}?WSDL", sandbox.url());
+    // Written, not printed: a closed stdout (a parent that read the endpoint and left) must not
+    // stop the server.
+    let mut banner = format!(
+        "mktows sandbox listening\n  {ENV_ENDPOINT}={}\n",
+        sandbox.url()
+    );
+    banner.push_str(&format!(
+        "  {ENV_USER_ID}={user_id}\n  {ENV_ENCRYPTION_KEY}={key}\n"
+    ));
+    banner.push_str(&format!("  WSDL: {}?WSDL\n", sandbox.url()));
     match &data {
-        Some(path) => println!(
-            "  leads kept in {} ({} loaded)",
+        Some(path) => banner.push_str(&format!(
+            "  leads kept in {} ({} loaded)\n",
             path.display(),
             sandbox.lead_count()
-        ),
-        None => println!("  leads kept in memory"),
+        )),
+        None => banner.push_str("  leads kept in memory\n"),
     }
-    std::io::stdout().flush()?;
+    let _ = std::io::stdout().write_all(banner.as_bytes());
+    let _ = std::io::stdout().flush();
     tokio::select! {
         _ = sandbox.wait() => {}
         _ = tokio::signal::ctrl_c() => {}

@@ -98,6 +98,13 @@ impl Headers for NoHeaders {
     }
 }
 
+/// Something done for each operation of the bindings (see the generated `visit_operations`),
+/// e.g. decoding a document with every operation's types.
+pub trait OperationVisitor {
+    /// Called once per operation, with its marker type.
+    fn visit<O: Operation>(&mut self);
+}
+
 /// Sends typed requests: what the generated stub is built on (the client implements it).
 pub trait Invoke {
     /// Error of a call.

@@ -251,6 +251,8 @@ pub struct XmlReader<'a> {
     bindings: Vec<Binding<'a>>,
     /// The last start tag was `<x/>`: its end is consumed by the next call.
     pending_end: bool,
+    /// The default namespace in scope (cached from `bindings`).
+    default_ns: Ns,
     /// Where the input is not UTF-8, if anywhere (reported when reached).
     invalid_utf8_at: Option<usize>,
     path: Vec<&'static str>,
@@ -282,6 +284,7 @@ impl<'a> XmlReader<'a> {
             open: Vec::with_capacity(16),
             bindings: Vec::with_capacity(8),
             pending_end: false,
+            default_ns: Ns::None,
             invalid_utf8_at,
             path: Vec::with_capacity(16),
         }
@@ -579,6 +582,9 @@ impl<'a> XmlReader<'a> {
                 } else {
                     classify(self.namespaces, uri.as_bytes())
                 };
+                if prefix.is_empty() {
+                    self.default_ns = ns;
+                }
                 self.bindings.push(Binding { prefix, ns, depth });
             }
         }
@@ -634,12 +640,12 @@ impl<'a> XmlReader<'a> {
         element: bool,
         offset: usize,
     ) -> Result<Ns, DecodeError> {
-        let prefix = prefix.unwrap_or(b"");
+        let Some(prefix) = prefix else {
+            // Unprefixed: attributes have no namespace; elements the default one.
+            return Ok(if element { self.default_ns } else { Ns::None });
+        };
         if prefix == b"xml" {
             return Ok(Ns::Other);
-        }
-        if prefix.is_empty() && !element {
-            return Ok(Ns::None);
         }
         match self
             .bindings
@@ -707,8 +713,18 @@ impl<'a> XmlReader<'a> {
     #[inline]
     fn pop_bindings(&mut self) {
         let depth = self.open.len();
-        while self.bindings.last().is_some_and(|b| b.depth > depth) {
+        let mut default_changed = false;
+        while let Some(binding) = self.bindings.last().filter(|b| b.depth > depth) {
+            default_changed |= binding.prefix.is_empty();
             self.bindings.pop();
+        }
+        if default_changed {
+            self.default_ns = self
+                .bindings
+                .iter()
+                .rev()
+                .find(|b| b.prefix.is_empty())
+                .map_or(Ns::None, |b| b.ns);
         }
     }
 
