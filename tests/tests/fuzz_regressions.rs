@@ -33,13 +33,13 @@ impl OperationVisitor for DecodeEvery<'_> {
 fn parse_response_inputs() {
     for data in inputs("parse_response") {
         mktows::operations::visit_operations(&mut DecodeEvery(&data));
-        if let Ok(envelope) = xml::decode_any::<AnyElement>(&data) {
-            if let Ok(written) = xml::encode_any(&envelope) {
-                assert_eq!(
-                    xml::decode_any::<AnyElement>(written.as_bytes()).unwrap(),
-                    envelope
-                );
-            }
+        if let Ok(envelope) = xml::decode_any::<AnyElement>(&data)
+            && let Ok(written) = xml::encode_any(&envelope)
+        {
+            assert_eq!(
+                xml::decode_any::<AnyElement>(written.as_bytes()).unwrap(),
+                envelope
+            );
         }
     }
 }
