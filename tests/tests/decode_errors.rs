@@ -296,3 +296,28 @@ fn default_namespaces_are_resolved_and_undeclared() {
         DecodeErrorKind::Missing("result".into())
     );
 }
+
+#[test]
+fn control_characters_in_text_are_malformed() {
+    // Found by the parse_fault fuzzer: a raw NUL in faultstring was accepted and could not be
+    // written back.
+    for text in ["a\u{0}b", "\u{1}", "x\u{FFFE}", "<![CDATA[\u{8}]]>"] {
+        let err = decode(&sync_lead_response(&format!(
+            "<status>UPDATED</status><error>{text}</error>"
+        )))
+        .unwrap_err();
+        assert!(
+            matches!(&err.kind, DecodeErrorKind::Malformed(m) if m.contains("not allowed in XML")),
+            "{text:?}: {err}"
+        );
+    }
+    // Tab, newline, carriage return and the rest of Unicode are fine.
+    let ok = decode(&sync_lead_response(
+        "<status>UPDATED</status><error>\ta\nb\u{E000}\u{FFFD}</error>",
+    ))
+    .unwrap();
+    assert_eq!(
+        ok.result.sync_status.error,
+        Some(Nillable::Value("\ta\nb\u{E000}\u{FFFD}".into()))
+    );
+}

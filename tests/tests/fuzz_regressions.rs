@@ -1,4 +1,4 @@
-//! Every input the fuzzers kept (fuzz/corpus/*, minimized, and fuzz/seeds/*) replayed through
+//! Every input the fuzzers kept (fuzz/regressions/*, a minimized corpus, and fuzz/seeds/*) replayed through
 //! the same checks as the fuzz targets: no panic, what is read writes back.
 
 use std::path::Path;
@@ -9,7 +9,7 @@ use mktows::xml::{self, Operation, OperationVisitor, Reply};
 fn inputs(target: &str) -> Vec<Vec<u8>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
     let mut files = Vec::new();
-    for dir in ["corpus", "seeds"] {
+    for dir in ["regressions", "seeds"] {
         if let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) {
             for entry in entries {
                 files.push(std::fs::read(entry.unwrap().path()).unwrap());

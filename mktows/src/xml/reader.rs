@@ -886,6 +886,7 @@ impl<'a> XmlReader<'a> {
                     if let Some(cdata) = self.other_markup()? {
                         let cdata = std::str::from_utf8(cdata)
                             .map_err(|_| self.malformed(lt, "invalid UTF-8"))?;
+                        check_chars(cdata).map_err(|m| self.malformed(lt, m))?;
                         text = Some(append(text, Cow::Borrowed(cdata)));
                     }
                 }
@@ -958,8 +959,29 @@ fn append<'a>(text: Option<Cow<'a, str>>, piece: Cow<'a, str>) -> Cow<'a, str> {
     }
 }
 
+/// Rejects characters XML 1.0 does not allow (control characters other than tab, newline and
+/// carriage return; U+FFFE and U+FFFF).
+fn check_chars(text: &str) -> Result<(), String> {
+    let bad = text
+        .bytes()
+        .position(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
+    let Some(at) = bad else { return Ok(()) };
+    // 0xEF starts U+E000..U+FFFF: only U+FFFE and U+FFFF are refused.
+    for (i, c) in text[at..].char_indices() {
+        if !is_xml_char(c) {
+            return Err(format!(
+                "character U+{:04X} at byte {} is not allowed in XML",
+                c as u32,
+                at + i
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Decodes entity and character references and normalises line ends (XML 1.0 §2.11).
 fn decode_text(raw: &str) -> Result<Cow<'_, str>, String> {
+    check_chars(raw)?;
     if memchr::memchr2(b'&', b'\r', raw.as_bytes()).is_none() {
         return Ok(Cow::Borrowed(raw));
     }
