@@ -238,6 +238,26 @@ impl fmt::Display for ServiceFault {
     }
 }
 
+/// A fault shaped exactly as Marketo sends them: `SOAP-ENV:Client`, faultstring
+/// `"<code> - <title>"`, and `detail/serviceException {name: mktServiceException,
+/// message: "<message> (<code>)", code}`.
+pub fn marketo_fault(code: u32, title: &str, message: &str) -> Fault {
+    Fault {
+        code: "SOAP-ENV:Client".into(),
+        string: format!("{code} - {title}"),
+        actor: None,
+        detail: vec![crate::xml::FaultDetail {
+            namespace: Some(crate::NAMESPACE.into()),
+            name: "serviceException".into(),
+            fields: vec![
+                ("name".into(), "mktServiceException".into()),
+                ("message".into(), format!("{message} ({code})")),
+                ("code".into(), code.to_string()),
+            ],
+        }],
+    }
+}
+
 /// Whether a failed request may have been processed by the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -368,7 +388,6 @@ pub fn excerpt(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xml::FaultDetail;
 
     #[test]
     fn codes_round_trip_and_classify() {
@@ -386,23 +405,7 @@ mod tests {
 
     #[test]
     fn fault_code_from_detail_or_faultstring() {
-        let fault = Fault {
-            code: "SOAP-ENV:Client".into(),
-            string: "20103 - Lead not found".into(),
-            actor: None,
-            detail: vec![FaultDetail {
-                namespace: Some(crate::NAMESPACE.into()),
-                name: "serviceException".into(),
-                fields: vec![
-                    ("name".into(), "mktServiceException".into()),
-                    (
-                        "message".into(),
-                        "No lead found with EMAIL = x (20103)".into(),
-                    ),
-                    ("code".into(), "20103".into()),
-                ],
-            }],
-        };
+        let fault = marketo_fault(20103, "Lead not found", "No lead found with EMAIL = x");
         let f = ServiceFault::new(500, fault.clone());
         assert_eq!(f.code, Some(ErrorCode::LeadNotFound));
         assert_eq!(

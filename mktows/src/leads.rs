@@ -210,6 +210,34 @@ impl<T: Transport> Client<T> {
             .result)
     }
 
+    /// `getLead`: the leads matching one key (several for an email shared by duplicates);
+    /// no match is fault 20103.
+    pub async fn get_lead(
+        &self,
+        key_type: LeadKeyRef,
+        value: &str,
+    ) -> Result<Vec<LeadRecord>, Error> {
+        let params = ParamsGetLead {
+            lead_key: crate::types::LeadKey {
+                key_type,
+                key_value: value.to_owned(),
+            },
+        };
+        let result = self
+            .call::<crate::operations::GetLead>(
+                &Default::default(),
+                &params,
+                Idempotency::Idempotent,
+            )
+            .await?
+            .result;
+        Ok(result
+            .lead_record_list
+            .and_then(Nillable::into_value)
+            .map(|l| l.lead_record)
+            .unwrap_or_default())
+    }
+
     /// `syncMultipleLeads` for any number of leads: chunks of `batch_size`, at most
     /// `max_concurrent` chunks in flight, paced, throttling retried. With deduplication off and
     /// leads without a unique key, a chunk whose outcome is unknown is reported, never resent.

@@ -13,7 +13,7 @@ use mktows::operations::{GetLead, SyncMultipleLeads};
 use mktows::signing::{Credentials, signature};
 use mktows::transport::{HttpConfig, HttpTransport};
 use mktows::types::*;
-use mktows::xml::{self, AnyBody, Fault, FaultDetail, Nillable};
+use mktows::xml::{self, AnyBody, Nillable};
 use mktows::{Client, ClientConfig, Error, LeadKey, LeadOutcome, LeadSync};
 use mktows_tests::http::{Action, Received, TestServer};
 
@@ -21,21 +21,11 @@ const USER: &str = "demo17_1_809934544BFABAE58E5D27";
 const KEY: &str = "27272727aa";
 
 fn fault(code: u32, title: &str, message: &str) -> String {
-    let fault = Fault {
-        code: "SOAP-ENV:Client".into(),
-        string: format!("{code} - {title}"),
-        actor: None,
-        detail: vec![FaultDetail {
-            namespace: Some(mktows::NAMESPACE.into()),
-            name: "serviceException".into(),
-            fields: vec![
-                ("name".into(), "mktServiceException".into()),
-                ("message".into(), format!("{message} ({code})")),
-                ("code".into(), code.to_string()),
-            ],
-        }],
-    };
-    xml::encode_fault(&fault, mktows::NAMESPACES).unwrap()
+    xml::encode_fault(
+        &mktows::error::marketo_fault(code, title, message),
+        mktows::NAMESPACES,
+    )
+    .unwrap()
 }
 
 /// Checks the signature like Marketo; `None` when valid, else the 20014 fault.

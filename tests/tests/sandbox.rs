@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 use mktows::client::{Idempotency, Limits, RetryPolicy};
-use mktows::operations::{GetLead, GetMultipleLeads};
+use mktows::operations::GetMultipleLeads;
 use mktows::sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows::types::*;
 use mktows::xml::Nillable;
@@ -33,21 +33,7 @@ async fn get_lead(
     key_type: LeadKeyRef,
     value: &str,
 ) -> Result<Vec<LeadRecord>, mktows::Error> {
-    let params = ParamsGetLead {
-        lead_key: mktows::types::LeadKey {
-            key_type,
-            key_value: value.into(),
-        },
-    };
-    let result = client
-        .call::<GetLead>(&Default::default(), &params, Idempotency::Idempotent)
-        .await?
-        .result;
-    Ok(result
-        .lead_record_list
-        .and_then(Nillable::into_value)
-        .map(|l| l.lead_record)
-        .unwrap_or_default())
+    client.get_lead(key_type, value).await
 }
 
 fn attr<'a>(lead: &'a LeadRecord, name: &str) -> Option<&'a str> {

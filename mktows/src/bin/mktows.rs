@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use mktows::client::{ENV_ENCRYPTION_KEY, ENV_ENDPOINT, ENV_USER_ID, Idempotency};
+use mktows::client::{ENV_ENCRYPTION_KEY, ENV_ENDPOINT, ENV_USER_ID};
 use mktows::elements::AnyElement;
-use mktows::operations::{GetLead, OPERATIONS, SyncMultipleLeads, SyncMultipleLeadsHeaders};
+use mktows::operations::{OPERATIONS, SyncMultipleLeads, SyncMultipleLeadsHeaders};
 use mktows::sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows::types::*;
 use mktows::xml::{self, AnyBody, AnyEnvelope, ElementSet, Nillable};
@@ -300,28 +300,6 @@ fn print_leads(leads: &[LeadRecord]) {
     }
 }
 
-async fn read_lead(
-    client: &Client,
-    key_type: LeadKeyRef,
-    value: &str,
-) -> Result<Vec<LeadRecord>, mktows::Error> {
-    let params = ParamsGetLead {
-        lead_key: mktows::types::LeadKey {
-            key_type,
-            key_value: value.to_owned(),
-        },
-    };
-    let result = client
-        .call::<GetLead>(&Default::default(), &params, Idempotency::Idempotent)
-        .await?
-        .result;
-    Ok(result
-        .lead_record_list
-        .and_then(Nillable::into_value)
-        .map(|l| l.lead_record)
-        .unwrap_or_default())
-}
-
 async fn demo() -> Result<ExitCode, Failure> {
     let sandbox = Sandbox::start(SandboxConfig::default()).await?;
     println!(
@@ -386,9 +364,11 @@ async fn demo() -> Result<ExitCode, Failure> {
     );
 
     // Read them back.
-    let mut leads = read_lead(&client, LeadKeyRef::Idnum, &george.lead_id.to_string()).await?;
+    let mut leads = client
+        .get_lead(LeadKeyRef::Idnum, &george.lead_id.to_string())
+        .await?;
     for email in ["em1000@etestd.marketo.net", "em1001@etestd.marketo.net"] {
-        leads.extend(read_lead(&client, LeadKeyRef::Email, email).await?);
+        leads.extend(client.get_lead(LeadKeyRef::Email, email).await?);
     }
     print_leads(&leads);
     sandbox.stop().await;
@@ -714,8 +694,8 @@ async fn get_lead(
 ) -> Result<ExitCode, Failure> {
     let client = client(&connection, 300)?;
     let leads = match (email, id) {
-        (Some(email), _) => read_lead(&client, LeadKeyRef::Email, &email).await?,
-        (None, Some(id)) => read_lead(&client, LeadKeyRef::Idnum, &id.to_string()).await?,
+        (Some(email), _) => client.get_lead(LeadKeyRef::Email, &email).await?,
+        (None, Some(id)) => client.get_lead(LeadKeyRef::Idnum, &id.to_string()).await?,
         (None, None) => return Err(Failure("give --email or --id".into())),
     };
     print_leads(&leads);

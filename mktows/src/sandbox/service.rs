@@ -24,7 +24,7 @@ use crate::elements::AnyElement;
 use crate::error::ErrorCode;
 use crate::operations::{GetLead, GetMultipleLeads, SyncLead, SyncMultipleLeads};
 use crate::types::*;
-use crate::xml::{self, AnyBody, Fault, FaultDetail, Nillable, Operation};
+use crate::xml::{self, AnyBody, Nillable, Operation};
 
 /// An HTTP answer: status and body.
 pub type Answer = (u16, String);
@@ -41,21 +41,7 @@ pub struct Service {
 }
 
 fn fault(code: ErrorCode, title: &str, message: &str) -> Answer {
-    let number = code.code();
-    let fault = Fault {
-        code: "SOAP-ENV:Client".into(),
-        string: format!("{number} - {title}"),
-        actor: None,
-        detail: vec![FaultDetail {
-            namespace: Some(crate::NAMESPACE.into()),
-            name: "serviceException".into(),
-            fields: vec![
-                ("name".into(), "mktServiceException".into()),
-                ("message".into(), format!("{message} ({number})")),
-                ("code".into(), number.to_string()),
-            ],
-        }],
-    };
+    let fault = crate::error::marketo_fault(code.code(), title, message);
     let body =
         xml::encode_fault(&fault, crate::NAMESPACES).unwrap_or_else(|e| format!("<!-- {e} -->"));
     (500, body)

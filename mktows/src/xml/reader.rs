@@ -741,26 +741,22 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// Moves to the next `<`, allowing only whitespace before it; returns its position.
+    #[inline]
+    fn skip_whitespace_to_markup(&mut self) -> Result<usize, DecodeError> {
+        let start = self.pos;
+        let lt = self.next_lt();
+        let end = lt.unwrap_or(self.input.len());
+        if !self.input[start..end].iter().all(u8::is_ascii_whitespace) {
+            return Err(self.error_at(start, DecodeErrorKind::UnexpectedText));
+        }
+        lt.ok_or_else(|| self.eof())
+    }
+
     /// Reads up to the root element and returns it.
     pub fn root(&mut self) -> Result<StartTag<'a>, DecodeError> {
         loop {
-            let text_start = self.pos;
-            let lt = memchr::memchr(b'<', &self.input[self.pos..]).map(|p| self.pos + p);
-            let Some(lt) = lt else {
-                return Err(
-                    if self.input[text_start..].iter().all(u8::is_ascii_whitespace) {
-                        self.eof()
-                    } else {
-                        self.error_at(text_start, DecodeErrorKind::UnexpectedText)
-                    },
-                );
-            };
-            if !self.input[text_start..lt]
-                .iter()
-                .all(u8::is_ascii_whitespace)
-            {
-                return Err(self.error_at(text_start, DecodeErrorKind::UnexpectedText));
-            }
+            let lt = self.skip_whitespace_to_markup()?;
             self.pos = lt;
             match self.input.get(lt + 1) {
                 Some(b'?') if self.input[lt..].starts_with(b"<?xml") => self.declaration()?,
@@ -798,16 +794,7 @@ impl<'a> XmlReader<'a> {
             return Ok(None);
         }
         loop {
-            let text_start = self.pos;
-            let Some(lt) = self.next_lt() else {
-                return Err(self.eof());
-            };
-            if !self.input[text_start..lt]
-                .iter()
-                .all(u8::is_ascii_whitespace)
-            {
-                return Err(self.error_at(text_start, DecodeErrorKind::UnexpectedText));
-            }
+            let lt = self.skip_whitespace_to_markup()?;
             self.pos = lt;
             match self.input.get(lt + 1) {
                 Some(b'/') => {
