@@ -395,11 +395,15 @@ impl<'a> XmlReader<'a> {
     #[inline]
     fn next_lt(&self) -> Option<usize> {
         let pos = self.pos;
-        match self.input.get(pos) {
-            Some(b'<') => Some(pos),
-            Some(_) => memchr::memchr(b'<', &self.input[pos..]).map(|p| pos + p),
-            None => None,
+        // Text between tags is usually short: look at a few bytes before calling memchr.
+        let near = &self.input[pos.min(self.input.len())..];
+        if let Some(i) = near.iter().take(24).position(|&b| b == b'<') {
+            return Some(pos + i);
         }
+        if near.len() <= 24 {
+            return None;
+        }
+        memchr::memchr(b'<', &near[24..]).map(|p| pos + 24 + p)
     }
 
     /// Finds `needle` from the current position; the index is absolute.
@@ -468,7 +472,10 @@ impl<'a> XmlReader<'a> {
             self.pos = i + 1;
             self.open.push(qname);
             let (prefix, local) = split_qname(qname);
-            let ns = self.resolve(prefix, true, offset)?;
+            let ns = match prefix {
+                None => self.default_ns,
+                Some(_) => self.resolve(prefix, true, offset)?,
+            };
             self.pending_end = false;
             return Ok(StartTag {
                 local,
@@ -852,6 +859,17 @@ impl<'a> XmlReader<'a> {
         if self.take_pending_end() {
             return Ok(Cow::Borrowed(""));
         }
+        // Fast path: text (maybe none) directly followed by the end tag.
+        let start = self.pos;
+        if let Some(lt) = self.next_lt()
+            && self.input.get(lt + 1) == Some(&b'/')
+        {
+            let raw = self.str_at(start, lt)?;
+            let text = decode_text(raw).map_err(|m| self.malformed(start, m))?;
+            self.pos = lt;
+            self.end_tag()?;
+            return Ok(text);
+        }
         let mut text: Option<Cow<'a, str>> = None;
         loop {
             let start = self.pos;
@@ -966,9 +984,33 @@ fn check_chars(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Bytes that need a look in text: `&`, `\r`, control characters, and 0xEF (which starts
+/// U+FFFE/U+FFFF).
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b != b'\t' as usize && b != b'\n' as usize;
+        b += 1;
+    }
+    table[b'&' as usize] = true;
+    table[0xEF] = true;
+    table
+};
+
 /// Decodes entity and character references and normalises line ends (XML 1.0 §2.11).
+#[inline]
 fn decode_text(raw: &str) -> Result<Cow<'_, str>, String> {
-    check_chars(raw)?;
+    // One pass finds the common case: plain text, borrowed as is.
+    let Some(first) = raw.bytes().position(|b| SPECIAL[usize::from(b)]) else {
+        return Ok(Cow::Borrowed(raw));
+    };
+    decode_special(raw, first)
+}
+
+#[cold]
+fn decode_special(raw: &str, first: usize) -> Result<Cow<'_, str>, String> {
+    check_chars(&raw[first..]).map_err(|e| e.replace(" at byte ", " near byte "))?;
     if memchr::memchr2(b'&', b'\r', raw.as_bytes()).is_none() {
         return Ok(Cow::Borrowed(raw));
     }
