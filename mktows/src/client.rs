@@ -347,10 +347,12 @@ impl<T: Transport> Client<T> {
                         || (code.is_retryable() && idempotency == Idempotency::Idempotent)
                 }),
                 Err(e) if e.outcome_unknown() => idempotency == Idempotency::Idempotent,
+                // A refused connection is retried once: an endpoint that is down stays down
+                // for longer than a backoff, and the user should hear about it quickly.
                 Err(Error::Connection {
                     outcome: Outcome::NotSent,
                     ..
-                }) => true,
+                }) => attempt < 2,
                 Err(Error::Timeout {
                     outcome: Outcome::NotSent,
                     ..
