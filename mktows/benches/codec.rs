@@ -11,40 +11,18 @@ use mktows::operations::{SyncMultipleLeads, SyncMultipleLeadsHeaders};
 use mktows::types::*;
 use mktows::xml::{self, Nillable};
 
+mod support;
+
 const LEADS: usize = 300;
 
 fn request() -> (SyncMultipleLeadsHeaders, ParamsSyncMultipleLeads) {
     let headers = SyncMultipleLeadsHeaders {
-        authentication: Some(AuthenticationHeaderInfo {
-            mktows_user_id: "demo17_1_809934544BFABAE58E5D27".into(),
-            request_signature: "b5e21953ae9f1b263e644da5eccce9ff33802513".into(),
-            request_timestamp: "2013-08-01T18:22:30-07:00".into(),
-            audit: None,
-            mode: None,
-        }),
+        authentication: Some(support::baseline_header()),
     };
-    let lead_record = (0..LEADS)
-        .map(|i| LeadRecord {
-            email: Some(Nillable::Value(format!("em{i}@etestd.marketo.net"))),
-            lead_attribute_list: Some(Nillable::Value(ArrayOfAttribute {
-                attribute: vec![
-                    Attribute {
-                        attr_name: "Company".into(),
-                        attr_type: None,
-                        attr_value: format!("Marketo{i}"),
-                    },
-                    Attribute {
-                        attr_name: "Phone".into(),
-                        attr_type: None,
-                        attr_value: format!("650-555-{i}"),
-                    },
-                ],
-            })),
-            ..LeadRecord::default()
-        })
-        .collect();
     let body = ParamsSyncMultipleLeads {
-        lead_record_list: ArrayOfLeadRecord { lead_record },
+        lead_record_list: ArrayOfLeadRecord {
+            lead_record: support::baseline_leads(LEADS),
+        },
         dedup_enabled: Some(Nillable::Value(true)),
     };
     (headers, body)

@@ -19,6 +19,9 @@ use mktows::xml::{self, Nillable};
 use mktows::{Client, ClientConfig};
 use mktows_tests::http::{Action, TestServer};
 
+#[path = "../../mktows/benches/support/mod.rs"]
+mod support;
+
 fn response(count: usize) -> String {
     let sync_status = (0..count)
         .map(|i| SyncStatus {
@@ -54,29 +57,6 @@ async fn server() -> TestServer {
     .await
 }
 
-fn leads(n: usize) -> Vec<LeadRecord> {
-    (0..n)
-        .map(|i| LeadRecord {
-            email: Some(Nillable::Value(format!("em{i}@etestd.marketo.net"))),
-            lead_attribute_list: Some(Nillable::Value(ArrayOfAttribute {
-                attribute: vec![
-                    Attribute {
-                        attr_name: "Company".into(),
-                        attr_type: None,
-                        attr_value: format!("Marketo{i}"),
-                    },
-                    Attribute {
-                        attr_name: "Phone".into(),
-                        attr_type: None,
-                        attr_value: format!("650-555-{i}"),
-                    },
-                ],
-            })),
-            ..LeadRecord::default()
-        })
-        .collect()
-}
-
 fn client_benches(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime.block_on(server());
@@ -89,7 +69,7 @@ fn client_benches(c: &mut Criterion) {
 
     let params = ParamsSyncMultipleLeads {
         lead_record_list: ArrayOfLeadRecord {
-            lead_record: leads(300),
+            lead_record: support::baseline_leads(300),
         },
         dedup_enabled: Some(Nillable::Value(true)),
     };
@@ -109,7 +89,7 @@ fn client_benches(c: &mut Criterion) {
         })
     });
 
-    let many = leads(100_000);
+    let many = support::baseline_leads(100_000);
     group.sample_size(10);
     group.throughput(Throughput::Elements(100_000));
     group.bench_function("sync_multiple_leads 100,000 leads", |b| {
