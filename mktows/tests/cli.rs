@@ -212,8 +212,8 @@ fn encode_reverses_decode() {
     assert!(err.contains("unknown operation"), "{err}");
 }
 
-/// Starts `mktows sandbox` and returns it with its endpoint.
-fn spawn_sandbox(data: &Path) -> (std::process::Child, String) {
+/// Starts `mktows sandbox` and returns it with its endpoint and the number of leads it loaded.
+fn spawn_sandbox(data: &Path) -> (std::process::Child, String, usize) {
     let mut child = mktows()
         .args(["sandbox", "--port", "0", "--data"])
         .arg(data)
@@ -222,24 +222,36 @@ fn spawn_sandbox(data: &Path) -> (std::process::Child, String) {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let endpoint = loop {
-        let line = lines
-            .next()
-            .expect("the sandbox prints its endpoint")
-            .unwrap();
+    let mut endpoint = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
         if let Some(url) = line.trim().strip_prefix("MKTOWS_ENDPOINT=") {
-            break url.to_owned();
+            endpoint = Some(url.to_owned());
         }
-    };
-    (child, endpoint)
+        // "leads kept in PATH (N loaded)" closes the banner.
+        if let Some(loaded) = line
+            .split('(')
+            .nth(1)
+            .and_then(|r| r.strip_suffix(" loaded)"))
+        {
+            return (
+                child,
+                endpoint.expect("endpoint first"),
+                loaded.parse().unwrap(),
+            );
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the sandbox did not print its banner");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn acknowledged_syncs_survive_kill_9() {
     let data = temp("durable.sqlite");
     let _ = std::fs::remove_file(&data);
-    let (mut child, endpoint) = spawn_sandbox(&data);
+    let (mut child, endpoint, loaded) = spawn_sandbox(&data);
+    assert_eq!(loaded, 0);
     let config = mktows::ClientConfig::new(
         endpoint,
         mktows::signing::Credentials::new(
@@ -259,7 +271,11 @@ async fn acknowledged_syncs_survive_kill_9() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
 
-    let (mut child, endpoint) = spawn_sandbox(&data);
+    let (mut child, endpoint, loaded) = spawn_sandbox(&data);
+    assert_eq!(
+        loaded, 1000,
+        "every acknowledged lead is there after kill -9"
+    );
     let data_path = data.clone();
     let (ok, out, err) = tokio::task::spawn_blocking(move || {
         run(mktows()
