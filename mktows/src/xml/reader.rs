@@ -376,6 +376,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Checks that `start..end` is UTF-8 (the whole input was checked once up front).
+    #[inline]
     fn check_utf8(&self, start: usize, end: usize) -> Result<(), DecodeError> {
         match self.invalid_utf8_at {
             Some(bad) if bad >= start && bad < end => Err(self.malformed(bad, "invalid UTF-8")),
@@ -449,11 +450,13 @@ impl<'a> XmlReader<'a> {
         let input = self.input;
         let mut i = offset + 1;
         let mut bad_name = false;
+        let mut colon = None;
         loop {
             match input.get(i) {
                 None => return Err(self.eof_at(offset)),
                 Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>') => break,
                 Some(b'<' | b'=' | b'"' | b'\'' | b'&') => bad_name = true,
+                Some(b':') if colon.is_none() => colon = Some(i - offset - 1),
                 Some(_) => {}
             }
             i += 1;
@@ -471,10 +474,12 @@ impl<'a> XmlReader<'a> {
             }
             self.pos = i + 1;
             self.open.push(qname);
-            let (prefix, local) = split_qname(qname);
-            let ns = match prefix {
-                None => self.default_ns,
-                Some(_) => self.resolve(prefix, true, offset)?,
+            let (local, ns) = match colon {
+                None => (qname, self.default_ns),
+                Some(c) => (
+                    &qname[c + 1..],
+                    self.resolve(Some(&qname[..c]), true, offset)?,
+                ),
             };
             self.pending_end = false;
             return Ok(StartTag {
