@@ -284,22 +284,7 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
                 ("input header", &a.input_headers, &b.input_headers),
                 ("output header", &a.output_headers, &b.output_headers),
             ] {
-                for h in x.iter().filter(|h| !y.contains(h)) {
-                    out.push(change(
-                        format!("operation {name} {what} {h}"),
-                        "removed",
-                        String::new(),
-                        true,
-                    ));
-                }
-                for h in y.iter().filter(|h| !x.contains(h)) {
-                    out.push(change(
-                        format!("operation {name} {what} {h}"),
-                        "added",
-                        String::new(),
-                        false,
-                    ));
-                }
+                members(out, &format!("operation {name} {what}"), x, y);
             }
         },
     );
@@ -310,40 +295,10 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
         &mut changes,
         |name, a, b, out| match (a, b) {
             (TypeApi::Enum(x), TypeApi::Enum(y)) => {
-                for v in x.iter().filter(|v| !y.contains(v)) {
-                    out.push(change(
-                        format!("enum {name} value {v}"),
-                        "removed",
-                        String::new(),
-                        true,
-                    ));
-                }
-                for v in y.iter().filter(|v| !x.contains(v)) {
-                    out.push(change(
-                        format!("enum {name} value {v}"),
-                        "added",
-                        String::new(),
-                        false,
-                    ));
-                }
+                members(out, &format!("enum {name} value"), x, y)
             }
             (TypeApi::Abstract(x), TypeApi::Abstract(y)) => {
-                for v in x.iter().filter(|v| !y.contains(v)) {
-                    out.push(change(
-                        format!("abstract {name} subtype {v}"),
-                        "removed",
-                        String::new(),
-                        true,
-                    ));
-                }
-                for v in y.iter().filter(|v| !x.contains(v)) {
-                    out.push(change(
-                        format!("abstract {name} subtype {v}"),
-                        "added",
-                        String::new(),
-                        false,
-                    ));
-                }
+                members(out, &format!("abstract {name} subtype"), x, y)
             }
             (TypeApi::Alias(x), TypeApi::Alias(y)) => {
                 if x != y {
@@ -425,6 +380,27 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
         },
     );
     changes
+}
+
+/// Members of a list (header parts, enumeration values, subtypes) removed (breaking) and added
+/// (compatible), named `{subject} {member}`.
+fn members(out: &mut Vec<Change>, subject: &str, old: &[String], new: &[String]) {
+    for v in old.iter().filter(|v| !new.contains(v)) {
+        out.push(change(
+            format!("{subject} {v}"),
+            "removed",
+            String::new(),
+            true,
+        ));
+    }
+    for v in new.iter().filter(|v| !old.contains(v)) {
+        out.push(change(
+            format!("{subject} {v}"),
+            "added",
+            String::new(),
+            false,
+        ));
+    }
 }
 
 fn kind(t: &TypeApi) -> &'static str {

@@ -6,9 +6,12 @@ use std::process::Command;
 
 use mktows::elements::AnyElement;
 use mktows::operations::{OPERATIONS, SyncLead, SyncLeadHeaders};
-use mktows::types::{AuthenticationHeaderInfo, MktowsContextHeaderInfo};
+use mktows::types::MktowsContextHeaderInfo;
 use mktows::xml::{self, AnyBody, AnyEnvelope, ElementSet};
 use mktows_tests::{data_dir, envelopes, read, sample_files, schema_from_wsdl, wsdl_path};
+
+#[path = "../../mktows/benches/support/mod.rs"]
+mod support;
 
 /// A directory holding the service schema extracted from the WSDL and the envelope schema.
 fn schema_dir(name: &str) -> PathBuf {
@@ -56,16 +59,6 @@ fn assert_valid(dir: &Path, documents: &[(String, String)]) {
     );
 }
 
-fn auth_header() -> AuthenticationHeaderInfo {
-    AuthenticationHeaderInfo {
-        mktows_user_id: "demo17_1_809934544BFABAE58E5D27".into(),
-        request_signature: "b5e21953ae9f1b263e644da5eccce9ff33802513".into(),
-        request_timestamp: "2013-08-01T18:22:30-07:00".into(),
-        audit: None,
-        mode: None,
-    }
-}
-
 #[test]
 fn every_operation_request_validates() {
     let mut documents = Vec::new();
@@ -79,7 +72,7 @@ fn every_operation_request_validates() {
             "{}.json holds the operation's input",
             info.name
         );
-        let mut headers = vec![AnyElement::AuthenticationHeader(auth_header())];
+        let mut headers = vec![AnyElement::AuthenticationHeader(support::baseline_header())];
         if info
             .input_headers
             .iter()
@@ -114,7 +107,7 @@ fn typed_request_with_both_headers_validates() {
         panic!("paramsSyncLead");
     };
     let headers = SyncLeadHeaders {
-        authentication: Some(auth_header()),
+        authentication: Some(support::baseline_header()),
         mktows_context: Some(MktowsContextHeaderInfo {
             target_workspace: "Futures Institute".into(),
         }),
