@@ -5,11 +5,13 @@
 //! [`envelope`] only.
 
 mod envelope;
+mod macros;
 mod reader;
 mod simple;
 mod writer;
 
 pub use envelope::*;
+pub use macros::{complex_type, enumeration};
 pub use reader::{
     DecodeError, DecodeErrorDetails, DecodeErrorKind, MAX_DEPTH, Ns, StartTag, XmlReader,
 };
@@ -418,67 +420,3 @@ pub fn expect_element(
         },
     ))
 }
-
-/// `XmlValue` for a generated complex type: its element holds `write_content`/`read_content`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __complex_type_xml_value {
-    ($name:ident) => {
-        impl $crate::xml::XmlValue for $name {
-            fn write_element(&self, w: &mut $crate::xml::XmlWriter, name: &$crate::xml::Name) {
-                w.open(name);
-                w.close_start();
-                self.write_content(w);
-                w.end(name);
-            }
-            fn read_element(
-                r: &mut $crate::xml::XmlReader<'_>,
-                _start: &$crate::xml::StartTag<'_>,
-            ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
-                Self::read_content(r)
-            }
-        }
-    };
-}
-
-/// `SimpleValue`, `XmlValue`, `From<String>` and `Display` for a generated enumeration that
-/// has `as_str()` and `From<&str>`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __enumeration_xml_value {
-    ($name:ident, $xsd:literal) => {
-        impl $crate::xml::SimpleValue for $name {
-            const XSD_TYPE: &'static str = $xsd;
-            fn parse_text(text: &str) -> ::core::option::Option<Self> {
-                ::core::option::Option::Some(Self::from(text))
-            }
-            fn write_text_element(&self, w: &mut $crate::xml::XmlWriter, name: &$crate::xml::Name) {
-                w.text_element(name, self.as_str());
-            }
-        }
-        impl $crate::xml::XmlValue for $name {
-            fn write_element(&self, w: &mut $crate::xml::XmlWriter, name: &$crate::xml::Name) {
-                $crate::xml::write_simple(w, name, self);
-            }
-            fn read_element(
-                r: &mut $crate::xml::XmlReader<'_>,
-                _start: &$crate::xml::StartTag<'_>,
-            ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
-                $crate::xml::read_simple(r)
-            }
-        }
-        impl ::core::convert::From<::std::string::String> for $name {
-            fn from(value: ::std::string::String) -> Self {
-                Self::from(value.as_str())
-            }
-        }
-        impl ::core::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-pub use crate::__complex_type_xml_value as complex_type_xml_value;
-pub use crate::__enumeration_xml_value as enumeration_xml_value;

@@ -1,0 +1,298 @@
+//! The two declarative macros generated code maps its types to XML with, in the spirit of
+//! prost's derives: the generator writes a readable table next to each type, the compiler
+//! expands it into straight-line code.
+//!
+//! - [`complex_type!`](crate::xml::complex_type) turns a field table into `write_content`,
+//!   `read_content` and the [`XmlValue`](crate::xml::XmlValue) impl of a struct;
+//! - [`enumeration!`](crate::xml::enumeration) turns a value table into the string conversions,
+//!   [`SimpleValue`](crate::xml::SimpleValue), `XmlValue` and `Display` of an enum.
+//!
+//! Both are public only so that generated code in other crates (tests, `features` bindings)
+//! can call them through the runtime path; applications do not use them directly.
+
+/// Implements the XML mapping of a generated struct from its field table.
+///
+/// ```text
+/// rt::complex_type! {
+///     LeadRecord {
+///         id: optional_nillable("Id"),
+///         lead_record: many("leadRecord", min = 0, max = unbounded),
+///         qualified: one("element", ns = 0),
+///     }
+/// }
+/// ```
+///
+/// Each entry is `field: shape(xml name [, ns = N] [, min = M, max = N|unbounded])` in schema
+/// order. The shape is the field's cardinality: `one`, `optional`, `nillable`,
+/// `optional_nillable`, `many` or `many_nillable` (the last two carry `min`/`max`). `ns = N`
+/// marks an element qualified in namespace `N` of the generated `NAMESPACES` table (the macro
+/// refers to it as `super::NAMESPACES`, so it is invoked in the generated `types` module);
+/// without it the element is unqualified.
+///
+/// The expansion writes the children in table order and reads them in any order, matching
+/// each child by local name and namespace, skipping unknown ones, refusing a duplicate of a
+/// single element and reporting a missing required one or a count outside `min..=max` by name.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __complex_type {
+    // The element name a field is written with.
+    (@name $xml:literal) => {
+        $xml
+    };
+    (@name $xml:literal, $ns:literal) => {
+        $crate::xml::Name::qualified(super::NAMESPACES[$ns].0, super::NAMESPACES[$ns].1, $xml)
+    };
+    // Whether a child start tag is the field's element.
+    (@is $child:ident, $xml:literal) => {
+        $child.local_name() == $xml.as_bytes() && $child.is_local()
+    };
+    (@is $child:ident, $xml:literal, $ns:literal) => {
+        $child.local_name() == $xml.as_bytes() && $child.ns() == $crate::xml::Ns::Known($ns)
+    };
+    (@max unbounded) => {
+        ::core::option::Option::None
+    };
+    (@max $max:literal) => {
+        ::core::option::Option::Some($max)
+    };
+    // Writing one field.
+    (@write one, $w:ident, $value:expr, $name:expr) => {
+        $crate::xml::write_one($w, $name, $value)
+    };
+    (@write optional, $w:ident, $value:expr, $name:expr) => {
+        $crate::xml::write_optional($w, $name, $value)
+    };
+    (@write nillable, $w:ident, $value:expr, $name:expr) => {
+        $crate::xml::write_nillable($w, $name, $value)
+    };
+    (@write optional_nillable, $w:ident, $value:expr, $name:expr) => {
+        $crate::xml::write_optional_nillable($w, $name, $value)
+    };
+    (@write many, $w:ident, $value:expr, $name:expr, $min:literal, $max:expr) => {
+        $crate::xml::write_many($w, $name, $value, $min, $max)
+    };
+    (@write many_nillable, $w:ident, $value:expr, $name:expr, $min:literal, $max:expr) => {
+        $crate::xml::write_many_nillable($w, $name, $value, $min, $max)
+    };
+    // The slot a field is read into.
+    (@slot many) => {
+        ::std::vec::Vec::new()
+    };
+    (@slot many_nillable) => {
+        ::std::vec::Vec::new()
+    };
+    (@slot $shape:ident) => {
+        ::core::option::Option::None
+    };
+    // Reading one occurrence of a field's element.
+    (@read one, $($args:expr),+) => {
+        $crate::xml::read_into($($args),+)
+    };
+    (@read optional, $($args:expr),+) => {
+        $crate::xml::read_into($($args),+)
+    };
+    (@read nillable, $($args:expr),+) => {
+        $crate::xml::read_into_nillable($($args),+)
+    };
+    (@read optional_nillable, $($args:expr),+) => {
+        $crate::xml::read_into_nillable($($args),+)
+    };
+    (@read many, $($args:expr),+) => {
+        $crate::xml::read_push($($args),+)
+    };
+    (@read many_nillable, $($args:expr),+) => {
+        $crate::xml::read_push_nillable($($args),+)
+    };
+    // The field's value once the end tag is reached.
+    (@take one, $r:ident, $slot:ident, $xml:literal) => {
+        $crate::xml::required($r, $slot, $xml)?
+    };
+    (@take nillable, $r:ident, $slot:ident, $xml:literal) => {
+        $crate::xml::required($r, $slot, $xml)?
+    };
+    (@take optional, $r:ident, $slot:ident, $xml:literal) => {
+        $slot
+    };
+    (@take optional_nillable, $r:ident, $slot:ident, $xml:literal) => {
+        $slot
+    };
+    (@take $many:ident, $r:ident, $slot:ident, $xml:literal, $min:literal, $max:expr) => {
+        $crate::xml::check_count($r, $slot, $xml, $min, $max)?
+    };
+    // The `XmlValue` impl: the element holds the content.
+    (@xml_value $name:ident) => {
+        impl $crate::xml::XmlValue for $name {
+            fn write_element(&self, w: &mut $crate::xml::XmlWriter, name: &$crate::xml::Name) {
+                w.open(name);
+                w.close_start();
+                self.write_content(w);
+                w.end(name);
+            }
+            fn read_element(
+                r: &mut $crate::xml::XmlReader<'_>,
+                _start: &$crate::xml::StartTag<'_>,
+            ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
+                Self::read_content(r)
+            }
+        }
+    };
+    // A type without elements.
+    ($name:ident {}) => {
+        impl $name {
+            /// Writes the child elements of this type: it has none.
+            pub fn write_content(&self, _w: &mut $crate::xml::XmlWriter) {}
+            /// Reads the content of this type's element up to the end tag, skipping whatever
+            /// a newer schema put there.
+            pub fn read_content(
+                r: &mut $crate::xml::XmlReader<'_>,
+            ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
+                while r.next_child()?.is_some() {
+                    r.skip()?;
+                }
+                ::core::result::Result::Ok(Self {})
+            }
+        }
+        $crate::__complex_type!(@xml_value $name);
+    };
+    (
+        $name:ident {
+            $(
+                $field:ident : $shape:ident (
+                    $xml:literal $(, ns = $ns:literal)? $(, min = $min:literal, max = $max:tt)?
+                )
+            ),+ $(,)?
+        }
+    ) => {
+        impl $name {
+            /// Writes the child elements of this type, in schema order.
+            pub fn write_content(&self, w: &mut $crate::xml::XmlWriter) {
+                $(
+                    $crate::__complex_type!(
+                        @write $shape, w, &self.$field,
+                        $crate::__complex_type!(@name $xml $(, $ns)?)
+                        $(, $min, $crate::__complex_type!(@max $max))?
+                    );
+                )+
+            }
+            /// Reads the child elements of this type up to the parent's end tag; unknown
+            /// elements are skipped.
+            pub fn read_content(
+                r: &mut $crate::xml::XmlReader<'_>,
+            ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
+                $( let mut $field = $crate::__complex_type!(@slot $shape); )+
+                while let ::core::option::Option::Some(child) = r.next_child()? {
+                    $(
+                        if $crate::__complex_type!(@is child, $xml $(, $ns)?) {
+                            $crate::__complex_type!(@read $shape, r, &child, $xml, &mut $field)?;
+                            continue;
+                        }
+                    )+
+                    r.skip()?;
+                }
+                ::core::result::Result::Ok(Self {
+                    $(
+                        $field: $crate::__complex_type!(
+                            @take $shape, r, $field, $xml
+                            $(, $min, $crate::__complex_type!(@max $max))?
+                        ),
+                    )+
+                })
+            }
+        }
+        $crate::__complex_type!(@xml_value $name);
+    };
+}
+
+/// Implements the conversions and XML mapping of a generated enumeration from its value table.
+///
+/// ```text
+/// rt::enumeration! {
+///     ForeignSysType("ForeignSysType", other = Unknown) {
+///         Custom = "CUSTOM",
+///         Sfdc = "SFDC",
+///     }
+/// }
+/// ```
+///
+/// The enum itself (variants in the table plus the `other` variant holding a `String`) is
+/// declared by the generated code; the macro adds `VALUES`, `as_str`, `is_known`,
+/// `From<&str>`, `From<String>`, `From<Enum> for String`, `Display`, `SimpleValue` (named
+/// after the schema type given first) and `XmlValue`. Values the table does not list are kept
+/// in the `other` variant exactly as written.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __enumeration {
+    (
+        $name:ident($xsd:literal, other = $other:ident) {
+            $( $variant:ident = $xml:literal ),* $(,)?
+        }
+    ) => {
+        impl $name {
+            /// Every value the schema lists, in schema order.
+            pub const VALUES: &'static [&'static str] = &[$($xml),*];
+            /// The value exactly as written in XML.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $xml, )*
+                    Self::$other(value) => value,
+                }
+            }
+            /// True when the value is one this schema version lists.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::$other(_))
+            }
+        }
+        impl ::core::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $( $xml => Self::$variant, )*
+                    other => Self::$other(::std::string::String::from(other)),
+                }
+            }
+        }
+        impl ::core::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    $( $xml => Self::$variant, )*
+                    _ => Self::$other(value),
+                }
+            }
+        }
+        impl ::core::convert::From<$name> for ::std::string::String {
+            fn from(value: $name) -> Self {
+                match value {
+                    $name::$other(value) => value,
+                    known => ::std::string::String::from(known.as_str()),
+                }
+            }
+        }
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl $crate::xml::SimpleValue for $name {
+            const XSD_TYPE: &'static str = $xsd;
+            fn parse_text(text: &str) -> ::core::option::Option<Self> {
+                ::core::option::Option::Some(Self::from(text))
+            }
+            fn write_text_element(&self, w: &mut $crate::xml::XmlWriter, name: &$crate::xml::Name) {
+                w.text_element(name, self.as_str());
+            }
+        }
+        impl $crate::xml::XmlValue for $name {
+            fn write_element(&self, w: &mut $crate::xml::XmlWriter, name: &$crate::xml::Name) {
+                $crate::xml::write_simple(w, name, self);
+            }
+            fn read_element(
+                r: &mut $crate::xml::XmlReader<'_>,
+                _start: &$crate::xml::StartTag<'_>,
+            ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
+                $crate::xml::read_simple(r)
+            }
+        }
+    };
+}
+
+pub use crate::__complex_type as complex_type;
+pub use crate::__enumeration as enumeration;
