@@ -24,11 +24,11 @@ pub fn emit(model: &Model, runtime: &str) -> Result<String> {
     let (schema, service) = std::thread::scope(|scope| {
         let schema = scope.spawn(|| -> Result<(String, String)> {
             let e = Emitter::new(model, runtime)?;
-            Ok((e.types()?, format(e.elements_items())?))
+            Ok((e.types()?, e.elements()?))
         });
         let service = scope.spawn(|| -> Result<(String, String)> {
             let e = Emitter::new(model, runtime)?;
-            Ok((format(e.header())?, format(e.operations_items())?))
+            Ok((format(e.header())?, e.operations()?))
         });
         let panicked = |_| Error::Emit("an emitter thread panicked".into());
         (
@@ -100,6 +100,15 @@ fn table(mac: &str, head: &str, rows: impl Iterator<Item = String>) -> String {
     }
     out += if empty { "}\n}\n" } else { "    }\n}\n" };
     out
+}
+
+/// How a table names an element: `"local"`, or `"local", ns = N` for one qualified in
+/// namespace `N` of `NAMESPACES`.
+fn name_args(local: &str, ns: Option<usize>) -> String {
+    match ns {
+        Some(ns) => format!("{}, ns = {ns}", lit(local)),
+        None => lit(local).to_string(),
+    }
 }
 
 /// The word `rt::complex_type!` uses for a field's cardinality.
@@ -401,10 +410,7 @@ impl Emitter<'_> {
             }
         };
         let rows = t.fields.iter().map(|f| {
-            let mut args = lit(&f.xml_name).to_string();
-            if let Some(ns) = f.namespace {
-                args += &format!(", ns = {ns}");
-            }
+            let mut args = name_args(&f.xml_name, f.namespace);
             if matches!(f.shape(), Shape::Many | Shape::ManyNillable) {
                 let max = f
                     .max
@@ -505,53 +511,27 @@ impl Emitter<'_> {
             .and_then(|ns| self.model.namespaces.iter().position(|n| n == ns))
     }
 
-    fn elements_items(&self) -> TokenStream {
+    /// `AnyElement`, formatted, with its `rt::element_set!` table.
+    fn elements(&self) -> Result<String> {
         let elements = &self.model.elements;
         let variants: Vec<Ident> = elements.iter().map(|e| ident(&e.rust_name)).collect();
-        let types: Vec<TokenStream> = elements
-            .iter()
-            .map(|e| self.type_tokens(e.ty, false))
-            .collect();
+        let types = elements.iter().map(|e| self.type_tokens(e.ty, false));
         let renames = elements.iter().map(|e| lit(&e.name.local));
         let docs = elements
             .iter()
             .map(|e| doc_attrs(&e.doc, &format!("Global element {}.", code(&e.name.local))));
-        let names: Vec<TokenStream> = elements
+        let item = format(quote! {
+            /// One global element with its content.
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            pub enum AnyElement {
+                #( #docs #[serde(rename = #renames)] #variants(#types), )*
+            }
+        })?;
+        let rows = elements
             .iter()
-            .map(|e| self.name_expr(e.namespace, &e.name.local))
-            .collect();
-        let reads = elements.iter().zip(&variants).map(|(e, v)| {
-            let ns = self.ns_expr(e.namespace);
-            let local = Literal::byte_string(e.name.local.as_bytes());
-            let name = lit(&e.name.local);
-            quote!(#local if start.ns() == #ns => Self::#v(rt::read_global(r, start, #name)?),)
-        });
-        quote! {
-                /// One global element with its content.
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                pub enum AnyElement {
-                    #( #docs #[serde(rename = #renames)] #variants(#types), )*
-                }
-                impl rt::ElementSet for AnyElement {
-                    const NAMESPACES: &'static [(&'static str, &'static str)] = super::NAMESPACES;
-                    fn read_any(r: &mut rt::XmlReader<'_>, start: &rt::StartTag<'_>) -> Result<Option<Self>, rt::DecodeError> {
-                        Ok(Some(match start.local_name() {
-                            #(#reads)*
-                            _ => return Ok(None),
-                        }))
-                    }
-                    fn write_any(&self, w: &mut rt::XmlWriter) {
-                        match self {
-                            #( Self::#variants(value) => rt::XmlValue::write_element(value, w, &#names), )*
-                        }
-                    }
-                    fn element_name(&self) -> rt::Name {
-                        match self {
-                            #( Self::#variants(_) => #names, )*
-                        }
-                    }
-                }
-        }
+            .zip(&variants)
+            .map(|(e, variant)| format!("{variant}({})", name_args(&e.name.local, e.namespace)));
+        Ok(item + &table("element_set", "AnyElement", rows))
     }
 
     fn element_name(&self, index: usize) -> TokenStream {
@@ -569,15 +549,17 @@ impl Emitter<'_> {
         quote!(&[#(#infos),*])
     }
 
+    /// The headers struct of one direction of an operation, formatted, with its
+    /// `rt::headers!` table (empty text for a message without headers), and its type.
     fn headers_struct(
         &self,
         op: &Operation,
         name: &str,
         parts: &[HeaderPart],
         direction: &str,
-    ) -> (TokenStream, TokenStream) {
+    ) -> Result<(String, TokenStream)> {
         if parts.is_empty() {
-            return (quote!(), quote!(rt::NoHeaders));
+            return Ok((String::new(), quote!(rt::NoHeaders)));
         }
         let type_name = ident(name);
         let doc = lit(&format!(
@@ -596,63 +578,36 @@ impl Emitter<'_> {
             ));
             quote!(#[doc = #doc] #[serde(default, skip_serializing_if = "Option::is_none")] pub #f: Option<#ty>,)
         });
-        let empties = parts.iter().map(|h| {
-            let f = ident(&h.rust_name);
-            quote!(self.#f.is_none())
-        });
-        let writes = parts.iter().map(|h| {
-            let f = ident(&h.rust_name);
-            let element = self.element_name(h.element);
-            quote!(rt::write_optional(w, &#element, &self.#f);)
-        });
-        let reads = parts.iter().map(|h| {
-            let f = ident(&h.rust_name);
-            let element = &self.model.elements[h.element];
-            let ns = self.ns_expr(element.namespace);
-            let local = Literal::byte_string(element.name.local.as_bytes());
-            let name = lit(&element.name.local);
-            quote! {
-                if start.is(#ns, #local) {
-                    rt::read_into(r, start, #name, &mut self.#f)?;
-                    return Ok(true);
-                }
-            }
-        });
-        let has_names: Vec<TokenStream> =
-            parts.iter().map(|h| self.element_name(h.element)).collect();
-        let has_fields: Vec<Ident> = parts.iter().map(|h| ident(&h.rust_name)).collect();
-        let def = quote! {
+        let def = format(quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
             pub struct #type_name { #(#fields)* }
-            impl rt::Headers for #type_name {
-                fn is_empty(&self) -> bool { #(#empties)&&* }
-                fn write_headers(&self, w: &mut rt::XmlWriter) { #(#writes)* }
-                fn read_header(&mut self, r: &mut rt::XmlReader<'_>, start: &rt::StartTag<'_>) -> Result<bool, rt::DecodeError> {
-                    #(#reads)*
-                    Ok(false)
-                }
-                fn has(&self, element: &rt::Name) -> bool {
-                    #( if *element == #has_names { return self.#has_fields.is_some(); } )*
-                    false
-                }
-            }
-        };
-        (def, quote!(#type_name))
+        })?;
+        let rows = parts.iter().map(|h| {
+            let element = &self.model.elements[h.element];
+            let args = name_args(&element.name.local, element.namespace);
+            format!("{}: optional({args})", ident(&h.rust_name))
+        });
+        Ok((
+            def + &table("headers", &type_name.to_string(), rows),
+            quote!(#type_name),
+        ))
     }
 
-    fn operations_items(&self) -> TokenStream {
+    /// Per operation its marker, `Operation` impl and headers structs, then `OPERATIONS`,
+    /// `visit_operations` and the stub; formatted.
+    fn operations(&self) -> Result<String> {
         let service = &self.model.service;
-        let mut items = Vec::new();
+        let mut out = String::new();
         let mut infos = Vec::new();
         let mut markers = Vec::new();
         let mut methods = Vec::new();
         for op in &service.operations {
             let marker = ident(&op.type_name);
             let (input_headers_def, input_headers) =
-                self.headers_struct(op, &op.headers_name, &op.input_headers, "request");
+                self.headers_struct(op, &op.headers_name, &op.input_headers, "request")?;
             let (output_headers_def, output_headers) =
-                self.headers_struct(op, &op.output_headers_name, &op.output_headers, "response");
+                self.headers_struct(op, &op.output_headers_name, &op.output_headers, "response")?;
             let input_ty = self.type_tokens(self.model.elements[op.input].ty, false);
             let output_ty = self.type_tokens(self.model.elements[op.output].ty, false);
             let name = lit(&op.name);
@@ -670,7 +625,7 @@ impl Emitter<'_> {
                     code(&op.soap_action)
                 ),
             );
-            items.push(quote! {
+            out += &format(quote! {
                 #doc
                 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
                 pub struct #marker;
@@ -690,9 +645,9 @@ impl Emitter<'_> {
                     type InputHeaders = #input_headers;
                     type OutputHeaders = #output_headers;
                 }
-                #input_headers_def
-                #output_headers_def
-            });
+            })?;
+            out += &input_headers_def;
+            out += &output_headers_def;
             infos.push(quote!(<#marker as rt::Operation>::INFO));
             markers.push(marker.clone());
             let method = ident(&op.method_name);
@@ -713,8 +668,7 @@ impl Emitter<'_> {
                 code(&service.port_type)
             ),
         );
-        quote! {
-                #(#items)*
+        out += &format(quote! {
                 /// Every operation of the binding, in WSDL order.
                 pub const OPERATIONS: &[&rt::OperationInfo] = &[#(#infos),*];
                 /// Calls `visitor` with every operation's marker type, in WSDL order.
@@ -737,6 +691,7 @@ impl Emitter<'_> {
                     }
                     #(#methods)*
                 }
-        }
+        })?;
+        Ok(out)
     }
 }

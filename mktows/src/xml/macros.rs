@@ -5,7 +5,11 @@
 //! - [`complex_type!`](crate::xml::complex_type) turns a field table into `write_content`,
 //!   `read_content` and the [`XmlValue`](crate::xml::XmlValue) impl of a struct;
 //! - [`enumeration!`](crate::xml::enumeration) turns a value table into the string conversions,
-//!   [`SimpleValue`](crate::xml::SimpleValue), `XmlValue` and `Display` of an enum.
+//!   [`SimpleValue`](crate::xml::SimpleValue), `XmlValue` and `Display` of an enum;
+//! - [`headers!`](crate::xml::headers) turns the header parts of an operation's message into
+//!   the [`Headers`](crate::xml::Headers) impl of its headers struct;
+//! - [`element_set!`](crate::xml::element_set) turns the list of global elements into the
+//!   [`ElementSet`](crate::xml::ElementSet) impl of the generated `AnyElement`.
 //!
 //! Both are public only so that generated code in other crates (tests, `features` bindings)
 //! can call them through the runtime path; applications do not use them directly.
@@ -294,5 +298,143 @@ macro_rules! __enumeration {
     };
 }
 
+/// Implements [`Headers`](crate::xml::Headers) for a generated headers struct from its table.
+///
+/// ```text
+/// rt::headers! {
+///     SyncLeadHeaders {
+///         authentication: optional("AuthenticationHeader", ns = 0),
+///         mktows_context: optional("MktowsContextHeader", ns = 0),
+///     }
+/// }
+/// ```
+///
+/// Every header is optional (`Option<T>` fields); entries name the header's global element as
+/// in [`complex_type!`](crate::xml::complex_type). Headers are written in table order and read
+/// in any order; a header element the table does not list is left to the caller.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __headers {
+    (
+        $name:ident {
+            $( $field:ident : optional ( $xml:literal $(, ns = $ns:literal)? ) ),+ $(,)?
+        }
+    ) => {
+        impl $crate::xml::Headers for $name {
+            fn is_empty(&self) -> bool {
+                $( self.$field.is_none() )&&+
+            }
+            fn write_headers(&self, w: &mut $crate::xml::XmlWriter) {
+                $(
+                    $crate::xml::write_optional(
+                        w,
+                        $crate::__complex_type!(@name $xml $(, $ns)?),
+                        &self.$field,
+                    );
+                )+
+            }
+            fn read_header(
+                &mut self,
+                r: &mut $crate::xml::XmlReader<'_>,
+                start: &$crate::xml::StartTag<'_>,
+            ) -> ::core::result::Result<bool, $crate::xml::DecodeError> {
+                $(
+                    if $crate::__complex_type!(@is start, $xml $(, $ns)?) {
+                        $crate::xml::read_into(r, start, $xml, &mut self.$field)?;
+                        return ::core::result::Result::Ok(true);
+                    }
+                )+
+                ::core::result::Result::Ok(false)
+            }
+            fn has(&self, element: &$crate::xml::Name) -> bool {
+                $(
+                    let name: $crate::xml::Name = $crate::__complex_type!(@name $xml $(, $ns)?).into();
+                    if *element == name {
+                        return self.$field.is_some();
+                    }
+                )+
+                false
+            }
+        }
+    };
+}
+
+/// Implements [`ElementSet`](crate::xml::ElementSet) for the generated enum of every global
+/// element from its table.
+///
+/// ```text
+/// rt::element_set! {
+///     AnyElement {
+///         ParamsSyncLead("paramsSyncLead", ns = 0),
+///         SuccessSyncLead("successSyncLead", ns = 0),
+///     }
+/// }
+/// ```
+///
+/// Each variant holds the content of the element named as in
+/// [`complex_type!`](crate::xml::complex_type); reading picks the variant by local name and
+/// namespace, an element the table does not list reads as `None`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __element_set {
+    ($name:ident {}) => {
+        impl $crate::xml::ElementSet for $name {
+            const NAMESPACES: &'static [(&'static str, &'static str)] = super::NAMESPACES;
+            fn read_any(
+                _r: &mut $crate::xml::XmlReader<'_>,
+                _start: &$crate::xml::StartTag<'_>,
+            ) -> ::core::result::Result<::core::option::Option<Self>, $crate::xml::DecodeError> {
+                ::core::result::Result::Ok(::core::option::Option::None)
+            }
+            fn write_any(&self, _w: &mut $crate::xml::XmlWriter) {
+                match *self {}
+            }
+            fn element_name(&self) -> $crate::xml::Name {
+                match *self {}
+            }
+        }
+    };
+    (
+        $name:ident {
+            $( $variant:ident ( $xml:literal $(, ns = $ns:literal)? ) ),+ $(,)?
+        }
+    ) => {
+        impl $crate::xml::ElementSet for $name {
+            const NAMESPACES: &'static [(&'static str, &'static str)] = super::NAMESPACES;
+            fn read_any(
+                r: &mut $crate::xml::XmlReader<'_>,
+                start: &$crate::xml::StartTag<'_>,
+            ) -> ::core::result::Result<::core::option::Option<Self>, $crate::xml::DecodeError> {
+                $(
+                    if $crate::__complex_type!(@is start, $xml $(, $ns)?) {
+                        return ::core::result::Result::Ok(::core::option::Option::Some(
+                            Self::$variant($crate::xml::read_global(r, start, $xml)?),
+                        ));
+                    }
+                )+
+                ::core::result::Result::Ok(::core::option::Option::None)
+            }
+            fn write_any(&self, w: &mut $crate::xml::XmlWriter) {
+                match self {
+                    $(
+                        Self::$variant(value) => $crate::xml::write_one(
+                            w,
+                            $crate::__complex_type!(@name $xml $(, $ns)?),
+                            value,
+                        ),
+                    )+
+                }
+            }
+            fn element_name(&self) -> $crate::xml::Name {
+                match self {
+                    $( Self::$variant(_) => $crate::__complex_type!(@name $xml $(, $ns)?).into(), )+
+                }
+            }
+        }
+    };
+}
+
 pub use crate::__complex_type as complex_type;
+pub use crate::__element_set as element_set;
 pub use crate::__enumeration as enumeration;
+pub use crate::__headers as headers;

@@ -11,7 +11,7 @@ mod simple;
 mod writer;
 
 pub use envelope::*;
-pub use macros::{complex_type, enumeration};
+pub use macros::{complex_type, element_set, enumeration, headers};
 pub use reader::{
     DecodeError, DecodeErrorDetails, DecodeErrorKind, MAX_DEPTH, Ns, StartTag, XmlReader,
 };
