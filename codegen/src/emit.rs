@@ -16,7 +16,7 @@ use crate::names;
 ///
 /// Items are built as tokens (quote), checked and formatted by syn and prettyplease; the
 /// mapping of each type to XML is a table for the runtime's `complex_type!`/`enumeration!`
-/// macros, written as text from checked identifiers and escaped literals (see [`table`]). The
+/// macros, written as text from checked identifiers and escaped literals. The
 /// work is split over two threads, schema (types, elements) and service (header, operations);
 /// token streams are not `Send`, so each thread builds and formats its own items. The module
 /// wrappers are assembled as text.

@@ -3,7 +3,7 @@
 //! - [`regen`]: a new WSDL (file or URL) becomes the pinned version: copied into `wsdl/`, named
 //!   in `wsdl/PIN`, its API listing written to `mktows/API.txt`, and the API diff returned;
 //! - [`diff`]: the semantic diff of two WSDLs;
-//! - [`codegen`]: the generator on any WSDL.
+//! - [`codegen()`]: the generator on any WSDL.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! [`Nillable`], the per-cardinality field helpers, built-in simple types and the SOAP envelope.
 //!
 //! Generated code calls these helpers; applications normally use the generated types and
-//! [`envelope`] only.
+//! the envelope functions ([`encode_request`], [`decode_response`], ...) only.
 
 mod envelope;
 mod macros;
