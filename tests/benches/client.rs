@@ -15,7 +15,7 @@ use mktows::client::{Idempotency, Limits};
 use mktows::operations::{SyncMultipleLeads, SyncMultipleLeadsHeaders};
 use mktows::signing::Credentials;
 use mktows::types::*;
-use mktows::xml::{self, Nillable};
+use mktows::xml::Nillable;
 use mktows::{Client, ClientConfig};
 use mktows_tests::http::{Action, TestServer};
 
@@ -23,19 +23,7 @@ use mktows_tests::http::{Action, TestServer};
 mod support;
 
 fn response(count: usize) -> String {
-    let sync_status = (0..count)
-        .map(|i| SyncStatus {
-            lead_id: 1_000_000 + i as i32,
-            status: LeadSyncStatus::Created,
-            error: Some(Nillable::Nil),
-        })
-        .collect();
-    let body = SuccessSyncMultipleLeads {
-        result: ResultSyncMultipleLeads {
-            sync_status_list: ArrayOfSyncStatus { sync_status },
-        },
-    };
-    xml::encode_response::<SyncMultipleLeads>(&Default::default(), &body).unwrap()
+    mktows_tests::all_created_response((0..count).map(|i| 1_000_000 + i as i32))
 }
 
 async fn server() -> TestServer {

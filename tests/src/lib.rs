@@ -161,3 +161,30 @@ pub mod features {
 }
 
 pub mod http;
+
+/// The `syncMultipleLeads` response envelope a server sends when every lead was created, one
+/// `CREATED` status per id in order (as Marketo writes it: `error` nil).
+pub fn all_created_response(lead_ids: impl IntoIterator<Item = i32>) -> String {
+    use mktows::types::{
+        ArrayOfSyncStatus, LeadSyncStatus, ResultSyncMultipleLeads, SuccessSyncMultipleLeads,
+        SyncStatus,
+    };
+    let sync_status = lead_ids
+        .into_iter()
+        .map(|lead_id| SyncStatus {
+            lead_id,
+            status: LeadSyncStatus::Created,
+            error: Some(mktows::xml::Nillable::Nil),
+        })
+        .collect();
+    let body = SuccessSyncMultipleLeads {
+        result: ResultSyncMultipleLeads {
+            sync_status_list: ArrayOfSyncStatus { sync_status },
+        },
+    };
+    mktows::xml::encode_response::<mktows::operations::SyncMultipleLeads>(
+        &Default::default(),
+        &body,
+    )
+    .expect("a response of valid statuses encodes")
+}

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use mktows::client::{Idempotency, Limits, RetryPolicy};
 use mktows::elements::AnyElement;
 use mktows::error::{ErrorCode, Outcome};
-use mktows::operations::{GetLead, SyncMultipleLeads};
+use mktows::operations::GetLead;
 use mktows::signing::{Credentials, signature};
 use mktows::transport::{HttpConfig, HttpTransport};
 use mktows::types::*;
@@ -60,38 +60,22 @@ fn marketo(request: &Received) -> Action {
     };
     match envelope.body {
         AnyBody::Element(AnyElement::ParamsSyncMultipleLeads(params)) => {
-            let sync_status = params
-                .lead_record_list
-                .lead_record
-                .iter()
-                .map(|lead| {
-                    let email = lead
-                        .email
-                        .clone()
-                        .and_then(Nillable::into_value)
-                        .unwrap_or_default();
-                    let n: i32 = email
-                        .trim_start_matches("lead")
-                        .split('@')
-                        .next()
-                        .unwrap_or("0")
-                        .parse()
-                        .unwrap_or(0);
-                    SyncStatus {
-                        lead_id: 1000 + n,
-                        status: LeadSyncStatus::Created,
-                        error: Some(Nillable::Nil),
-                    }
-                })
-                .collect();
-            let body = SuccessSyncMultipleLeads {
-                result: ResultSyncMultipleLeads {
-                    sync_status_list: ArrayOfSyncStatus { sync_status },
-                },
-            };
-            Action::ok(
-                xml::encode_response::<SyncMultipleLeads>(&Default::default(), &body).unwrap(),
-            )
+            let ids = params.lead_record_list.lead_record.iter().map(|lead| {
+                let email = lead
+                    .email
+                    .clone()
+                    .and_then(Nillable::into_value)
+                    .unwrap_or_default();
+                let n: i32 = email
+                    .trim_start_matches("lead")
+                    .split('@')
+                    .next()
+                    .unwrap_or("0")
+                    .parse()
+                    .unwrap_or(0);
+                1000 + n
+            });
+            Action::ok(mktows_tests::all_created_response(ids))
         }
         AnyBody::Element(AnyElement::ParamsSyncLead(params)) => {
             let id = params
