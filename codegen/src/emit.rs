@@ -45,7 +45,8 @@ pub fn emit(model: &Model, runtime: &str) -> Result<String> {
     );
     module(
         &mut out,
-        "Types of the schema: one per `simpleType` and `complexType`.",
+        "Types of the schema: one per `simpleType` and `complexType`, each followed by the table\n\
+         its XML mapping is expanded from (`rt::complex_type!`, `rt::enumeration!`).",
         "types",
         &[&use_runtime, &types],
     );
@@ -70,10 +71,14 @@ fn format(tokens: TokenStream) -> Result<String> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// Appends `/// doc` + `pub mod name { ... }` with the formatted items indented one level.
+/// Appends `/// doc` (one comment line per line) + `pub mod name { ... }` with the formatted
+/// items indented one level.
 /// (Generated string literals never contain raw line breaks, so indenting lines is safe.)
 fn module(out: &mut String, doc: &str, name: &str, parts: &[&str]) {
-    out.push_str(&format!("/// {doc}\npub mod {name} {{\n"));
+    for line in doc.lines() {
+        out.push_str(&format!("/// {line}\n"));
+    }
+    out.push_str(&format!("pub mod {name} {{\n"));
     for part in parts {
         for line in part.lines() {
             if !line.is_empty() {
