@@ -1,0 +1,37 @@
+//! The generator's output for the feature WSDL is checked in (`data/golden/features.rs`) and
+//! compiled by this crate, so every change to what the generator writes shows up in review as a
+//! diff of real generated code, and the code under review is the code the tests run.
+//!
+//! After an intended change: `UPDATE_EXPECT=1 cargo test -p mktows-tests --test golden`.
+
+use mktows_tests::data_dir;
+
+#[test]
+fn features_golden_is_current() {
+    let wsdl = data_dir().join("wsdl/features.wsdl");
+    let expected = codegen::Config::new()
+        .wsdl(&wsdl)
+        .generate()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let golden = data_dir().join("golden/features.rs");
+    let actual = std::fs::read_to_string(&golden).unwrap_or_default();
+    if actual == expected {
+        return;
+    }
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&golden, &expected).unwrap();
+        return;
+    }
+    let (line, want, got) = expected
+        .lines()
+        .zip(actual.lines().chain(std::iter::repeat("<end of file>")))
+        .enumerate()
+        .find(|(_, (want, got))| want != got)
+        .map(|(i, (want, got))| (i + 1, want, got))
+        .unwrap_or((expected.lines().count() + 1, "<end of file>", "more lines"));
+    panic!(
+        "{} is stale (first difference at line {line}: generator writes `{want}`, file has `{got}`): \
+         run `UPDATE_EXPECT=1 cargo test -p mktows-tests --test golden` and review the diff",
+        golden.display()
+    );
+}
