@@ -8,6 +8,7 @@ fuzz_target!(|data: &[u8]| {
     if std::fs::write(&path, data).is_ok() {
         if let Ok(code) = codegen::Config::new().wsdl(&path).generate() {
             assert!(code.starts_with("// @generated"));
+            syn::parse_file(&code).expect("generated code is Rust");
         }
     }
 });

@@ -72,6 +72,7 @@ fn generate_inputs() {
         std::fs::write(&path, &data).unwrap();
         if let Ok(code) = codegen::Config::new().wsdl(&path).generate() {
             assert!(code.starts_with("// @generated"));
+            syn::parse_file(&code).expect("generated code is Rust");
         }
     }
     let _ = std::fs::remove_file(path);
