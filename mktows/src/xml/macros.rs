@@ -1,4 +1,4 @@
-//! The two declarative macros generated code maps its types to XML with, in the spirit of
+//! The declarative macros generated code maps its types to XML with, in the spirit of
 //! prost's derives: the generator writes a readable table next to each type, the compiler
 //! expands it into straight-line code.
 //!
@@ -11,7 +11,7 @@
 //! - [`element_set!`](crate::xml::element_set) turns the list of global elements into the
 //!   [`ElementSet`](crate::xml::ElementSet) impl of the generated `AnyElement`.
 //!
-//! Both are public only so that generated code in other crates (tests, `features` bindings)
+//! They are public only so that generated code in other crates (tests, `features` bindings)
 //! can call them through the runtime path; applications do not use them directly.
 
 /// Implements the XML mapping of a generated struct from its field table.
