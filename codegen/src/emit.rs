@@ -14,12 +14,12 @@ use crate::names;
 /// Emits the formatted source of the bindings. `runtime` is the path of the XML runtime module
 /// (already checked to be a Rust path).
 ///
-/// Items are built as tokens (quote), checked and formatted by syn and prettyplease; the
-/// mapping of each type to XML is a table for the runtime's `complex_type!`/`enumeration!`
-/// macros, written as text from checked identifiers and escaped literals. The
-/// work is split over two threads, schema (types, elements) and service (header, operations);
-/// token streams are not `Send`, so each thread builds and formats its own items. The module
-/// wrappers are assembled as text.
+/// Items are built as tokens (quote), checked and formatted by syn and prettyplease. How each
+/// struct, enum, headers struct and `AnyElement` maps to XML is a table for the runtime's
+/// macros (`complex_type!`, `enumeration!`, `headers!`, `element_set!`), written as text from
+/// checked identifiers, numbers and escaped literals. The work is split over two threads,
+/// schema (types, elements) and service (header, operations); token streams are not `Send`,
+/// so each thread builds and formats its own items. The module wrappers are assembled as text.
 pub fn emit(model: &Model, runtime: &str) -> Result<String> {
     let (schema, service) = std::thread::scope(|scope| {
         let schema = scope.spawn(|| -> Result<(String, String)> {
