@@ -212,33 +212,47 @@ fn encode_reverses_decode() {
     assert!(err.contains("unknown operation"), "{err}");
 }
 
-/// Starts `mktows sandbox` and returns it with its endpoint and the number of leads it loaded.
-fn spawn_sandbox(data: &Path) -> (std::process::Child, String, usize) {
+/// A `mktows sandbox` process and what its banner said.
+struct SpawnedSandbox {
+    child: std::process::Child,
+    endpoint: String,
+    /// Leads loaded from the database.
+    loaded: usize,
+    banner: Vec<String>,
+}
+
+/// Starts `mktows sandbox` on `data` with `extra` arguments and reads its banner.
+fn spawn_sandbox(data: &Path, extra: &[&str]) -> SpawnedSandbox {
     let mut child = mktows()
         .args(["sandbox", "--port", "0", "--data"])
         .arg(data)
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut endpoint = None;
+    let mut banner = Vec::new();
     for line in BufReader::new(stdout).lines() {
         let line = line.unwrap();
         if let Some(url) = line.trim().strip_prefix("MKTOWS_ENDPOINT=") {
             endpoint = Some(url.to_owned());
         }
         // "leads kept in PATH (N loaded)" closes the banner.
-        if let Some(loaded) = line
+        let loaded = line
             .split('(')
             .nth(1)
             .and_then(|r| r.strip_suffix(" loaded)"))
-        {
-            return (
+            .map(|n| n.parse().unwrap());
+        banner.push(line);
+        if let Some(loaded) = loaded {
+            return SpawnedSandbox {
                 child,
-                endpoint.expect("endpoint first"),
-                loaded.parse().unwrap(),
-            );
+                endpoint: endpoint.expect("endpoint first"),
+                loaded,
+                banner,
+            };
         }
     }
     let _ = child.kill();
@@ -246,20 +260,30 @@ fn spawn_sandbox(data: &Path) -> (std::process::Child, String, usize) {
     panic!("the sandbox did not print its banner");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn acknowledged_syncs_survive_kill_9() {
-    let data = temp("durable.sqlite");
-    let _ = std::fs::remove_file(&data);
-    let (mut child, endpoint, loaded) = spawn_sandbox(&data);
-    assert_eq!(loaded, 0);
-    let config = mktows::ClientConfig::new(
+/// A client of a spawned sandbox with the default credentials.
+fn sandbox_client(endpoint: &str) -> mktows::Client {
+    mktows::Client::new(mktows::ClientConfig::new(
         endpoint,
         mktows::signing::Credentials::new(
             mktows::sandbox::DEFAULT_USER_ID,
             mktows::sandbox::DEFAULT_ENCRYPTION_KEY,
         ),
-    );
-    let client = mktows::Client::new(config).unwrap();
+    ))
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn acknowledged_syncs_survive_kill_9() {
+    let data = temp("durable.sqlite");
+    let _ = std::fs::remove_file(&data);
+    let SpawnedSandbox {
+        mut child,
+        endpoint,
+        loaded,
+        ..
+    } = spawn_sandbox(&data, &[]);
+    assert_eq!(loaded, 0);
+    let client = sandbox_client(&endpoint);
     let leads: Vec<_> = (0..1000)
         .map(|i| mktows::types::LeadRecord {
             email: Some(mktows::xml::Nillable::Value(format!("k{i}@x.com"))),
@@ -271,7 +295,12 @@ async fn acknowledged_syncs_survive_kill_9() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
 
-    let (mut child, endpoint, loaded) = spawn_sandbox(&data);
+    let SpawnedSandbox {
+        mut child,
+        endpoint,
+        loaded,
+        ..
+    } = spawn_sandbox(&data, &[]);
     assert_eq!(
         loaded, 1000,
         "every acknowledged lead is there after kill -9"
@@ -294,4 +323,55 @@ async fn acknowledged_syncs_survive_kill_9() {
     assert!(ok, "{err}");
     assert!(out.contains("k999@x.com"), "{out}");
     let _ = std::fs::remove_file(data_path);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sandbox_serves_the_static_lists_it_is_given() {
+    let data = temp("lists.sqlite");
+    let _ = std::fs::remove_file(&data);
+    let SpawnedSandbox {
+        mut child,
+        endpoint,
+        banner,
+        ..
+    } = spawn_sandbox(&data, &["--list", "Trade Show", "--list", "Newsletter"]);
+    assert!(
+        banner
+            .iter()
+            .any(|l| l.trim() == "static lists: Trade Show, Newsletter"),
+        "{banner:?}"
+    );
+    let client = sandbox_client(&endpoint);
+    let id = client
+        .sync_lead(mktows::LeadSync::new(mktows::LeadKey::Email(
+            "l@x.com".into(),
+        )))
+        .await
+        .unwrap()
+        .lead_id;
+    let add = |list: &str| -> mktows::types::ParamsListOperation {
+        serde_json::from_value(serde_json::json!({
+            "listOperation": "ADDTOLIST",
+            "listKey": {"keyType": "MKTOLISTNAME", "keyValue": list},
+            "listMemberList": {"leadKey": [{"keyType": "IDNUM", "keyValue": id.to_string()}]},
+        }))
+        .unwrap()
+    };
+    let client = &client;
+    let call = |params| async move {
+        client
+            .call::<mktows::operations::ListOperation>(
+                &Default::default(),
+                &params,
+                mktows::client::Idempotency::Idempotent,
+            )
+            .await
+    };
+    let added = call(add("Trade Show")).await.unwrap();
+    assert!(added.result.success);
+    let err = call(add("Unlisted")).await.unwrap_err();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(err.code(), Some(mktows::ErrorCode::ListNotFound));
+    let _ = std::fs::remove_file(data);
 }

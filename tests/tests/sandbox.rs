@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 use mktows::client::{Idempotency, Limits, RetryPolicy};
-use mktows::operations::GetMultipleLeads;
+use mktows::operations::{GetMultipleLeads, ListOperation};
 use mktows::sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows::types::*;
 use mktows::xml::Nillable;
@@ -654,4 +654,297 @@ async fn ten_clients_ten_thousand_leads_each() {
     }
     assert_eq!(ids.len(), 100_000, "no id given twice");
     assert_eq!(sandbox.lead_count(), 100_000, "nothing lost or doubled");
+}
+
+/// A `listOperation` on IDNUM keys. The request is built from its JSON form so that the test
+/// compiles against every WSDL version (2_2 has one more optional element).
+async fn list_operation(
+    client: &Client,
+    operation: &str,
+    list: &str,
+    ids: &[String],
+    strict: bool,
+) -> Result<(bool, Vec<bool>), mktows::Error> {
+    let keys: Vec<_> = ids
+        .iter()
+        .map(|id| serde_json::json!({"keyType": "IDNUM", "keyValue": id}))
+        .collect();
+    let params: ParamsListOperation = serde_json::from_value(serde_json::json!({
+        "listOperation": operation,
+        "listKey": {"keyType": "MKTOLISTNAME", "keyValue": list},
+        "listMemberList": {"leadKey": keys},
+        "strict": strict,
+    }))
+    .unwrap();
+    let result = client
+        .call::<ListOperation>(&Default::default(), &params, Idempotency::Idempotent)
+        .await?
+        .result;
+    let statuses = result
+        .status_list
+        .and_then(Nillable::into_value)
+        .unwrap()
+        .lead_status;
+    for (status, id) in statuses.iter().zip(ids) {
+        assert_eq!(
+            &status.lead_key.key_value, id,
+            "statuses echo the keys in order"
+        );
+    }
+    Ok((
+        result.success,
+        statuses.into_iter().map(|s| s.status).collect(),
+    ))
+}
+
+/// The emails of the members of a static list, through `getMultipleLeads`.
+async fn list_members(
+    client: &Client,
+    selector: StaticListSelector,
+) -> Result<Vec<String>, mktows::Error> {
+    let params = ParamsGetMultipleLeads {
+        lead_selector: Some(LeadSelector::StaticListSelector(selector)),
+        last_updated_at: None,
+        stream_position: None,
+        batch_size: None,
+        include_attributes: None,
+    };
+    let result = client
+        .call::<GetMultipleLeads>(&Default::default(), &params, Idempotency::Idempotent)
+        .await?
+        .result;
+    Ok(result
+        .lead_record_list
+        .and_then(Nillable::into_value)
+        .map(|l| l.lead_record)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| l.email.and_then(Nillable::into_value).unwrap_or_default())
+        .collect())
+}
+
+fn by_name(name: &str) -> StaticListSelector {
+    StaticListSelector {
+        static_list_name: Some(Nillable::Value(name.into())),
+        static_list_id: None,
+    }
+}
+
+async fn three_leads(client: &Client) -> Vec<String> {
+    let mut ids = Vec::new();
+    for e in ["l1@x.com", "l2@x.com", "l3@x.com"] {
+        ids.push(
+            client
+                .sync_lead(LeadSync::new(email(e)))
+                .await
+                .unwrap()
+                .lead_id
+                .to_string(),
+        );
+    }
+    ids
+}
+
+#[tokio::test]
+async fn static_lists_add_check_read_and_remove() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        lists: vec!["Trade Show".into(), "Newsletter".into()],
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = client(&sandbox);
+    let ids = three_leads(&client).await;
+    let (first_two, last) = (&ids[..2], &ids[2..]);
+
+    let added = list_operation(&client, "ADDTOLIST", "Trade Show", first_two, false)
+        .await
+        .unwrap();
+    assert_eq!(added, (true, vec![true, true]));
+    // Adding a member again changes nothing and succeeds.
+    let again = list_operation(&client, "ADDTOLIST", "Trade Show", &ids[..1], false)
+        .await
+        .unwrap();
+    assert_eq!(again, (true, vec![true]));
+
+    let check = list_operation(&client, "ISMEMBEROFLIST", "Trade Show", &ids, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        check,
+        (false, vec![true, true, false]),
+        "success only when every lead is a member"
+    );
+    let other = list_operation(&client, "ISMEMBEROFLIST", "Newsletter", first_two, false)
+        .await
+        .unwrap();
+    assert_eq!(other, (false, vec![false, false]), "lists are separate");
+
+    assert_eq!(
+        list_members(&client, by_name("Trade Show")).await.unwrap(),
+        ["l1@x.com", "l2@x.com"]
+    );
+    let by_id = StaticListSelector {
+        static_list_name: None,
+        static_list_id: Some(Nillable::Value(1001)),
+    };
+    assert_eq!(
+        list_members(&client, by_id).await.unwrap().len(),
+        2,
+        "the first list is id 1001"
+    );
+    assert!(
+        list_members(&client, by_name("Newsletter"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let removed = list_operation(&client, "REMOVEFROMLIST", "Trade Show", &ids[..1], false)
+        .await
+        .unwrap();
+    assert_eq!(removed, (true, vec![true]));
+    assert_eq!(
+        list_members(&client, by_name("Trade Show")).await.unwrap(),
+        ["l2@x.com"]
+    );
+    let check = list_operation(&client, "ISMEMBEROFLIST", "Trade Show", last, false)
+        .await
+        .unwrap();
+    assert_eq!(check, (false, vec![false]));
+}
+
+#[tokio::test]
+async fn strict_list_operations_are_all_or_nothing() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        lists: vec!["L".into()],
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = client(&sandbox);
+    let mut ids = three_leads(&client).await;
+    ids.push("999".into()); // no such lead
+    ids.push("not a number".into());
+
+    let strict = list_operation(&client, "ADDTOLIST", "L", &ids, true)
+        .await
+        .unwrap();
+    assert_eq!(strict, (false, vec![false; 5]));
+    assert!(
+        list_members(&client, by_name("L"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing was added"
+    );
+
+    let lenient = list_operation(&client, "ADDTOLIST", "L", &ids, false)
+        .await
+        .unwrap();
+    assert_eq!(lenient, (false, vec![true, true, true, false, false]));
+    assert_eq!(list_members(&client, by_name("L")).await.unwrap().len(), 3);
+
+    let strict = list_operation(&client, "REMOVEFROMLIST", "L", &ids, true)
+        .await
+        .unwrap();
+    assert_eq!(strict, (false, vec![false; 5]));
+    assert_eq!(
+        list_members(&client, by_name("L")).await.unwrap().len(),
+        3,
+        "nothing was removed"
+    );
+}
+
+#[tokio::test]
+async fn list_faults_name_what_is_wrong() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        lists: vec!["L".into()],
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = client(&sandbox);
+    let ids = three_leads(&client).await;
+    let message = |err: &mktows::Error| err.fault().unwrap().message.clone().unwrap_or_default();
+
+    let err = list_operation(&client, "ADDTOLIST", "Nope", &ids, false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::ListNotFound));
+    assert!(message(&err).contains("Nope"), "{err}");
+    let err = list_members(&client, by_name("Nope")).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::ListNotFound));
+    let unknown_id = StaticListSelector {
+        static_list_name: None,
+        static_list_id: Some(Nillable::Value(7)),
+    };
+    let err = list_members(&client, unknown_id).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::ListNotFound));
+    let neither = StaticListSelector {
+        static_list_name: None,
+        static_list_id: None,
+    };
+    let err = list_members(&client, neither).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::ParameterRequired));
+
+    let too_many: Vec<String> = (0..1001).map(|i| i.to_string()).collect();
+    let err = list_operation(&client, "ADDTOLIST", "L", &too_many, false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::BadParameter));
+    assert!(message(&err).contains("1000"), "{err}");
+
+    // Only IDNUM lead keys, as Marketo documents; other list key types are not in the sandbox.
+    let by_email: ParamsListOperation = serde_json::from_value(serde_json::json!({
+        "listOperation": "ADDTOLIST",
+        "listKey": {"keyType": "MKTOLISTNAME", "keyValue": "L"},
+        "listMemberList": {"leadKey": [{"keyType": "EMAIL", "keyValue": "l1@x.com"}]},
+    }))
+    .unwrap();
+    let err = client
+        .call::<ListOperation>(&Default::default(), &by_email, Idempotency::Idempotent)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::BadParameter));
+    assert!(message(&err).contains("IDNUM"), "{err}");
+    let sales: ParamsListOperation = serde_json::from_value(serde_json::json!({
+        "listOperation": "ADDTOLIST",
+        "listKey": {"keyType": "MKTOSALESUSERID", "keyValue": "L"},
+        "listMemberList": {"leadKey": []},
+    }))
+    .unwrap();
+    let err = client
+        .call::<ListOperation>(&Default::default(), &sales, Idempotency::Idempotent)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::UnsupportedOperation));
+    assert!(message(&err).contains("MKTOSALESUSERID"), "{err}");
+}
+
+#[tokio::test]
+async fn list_members_survive_a_restart() {
+    let path = std::env::temp_dir().join(format!("mktows-lists-{}.sqlite", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let config = SandboxConfig {
+        data: Some(path.clone()),
+        lists: vec!["Kept".into()],
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config.clone()).await.unwrap();
+    let ids = three_leads(&client(&sandbox)).await;
+    let added = list_operation(&client(&sandbox), "ADDTOLIST", "Kept", &ids[1..], false)
+        .await
+        .unwrap();
+    assert_eq!(added, (true, vec![true, true]));
+    sandbox.stop().await;
+
+    let sandbox = Sandbox::start(config).await.unwrap();
+    assert_eq!(
+        list_members(&client(&sandbox), by_name("Kept"))
+            .await
+            .unwrap(),
+        ["l2@x.com", "l3@x.com"]
+    );
+    let _ = std::fs::remove_file(&path);
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use mktows::client::{ENV_ENCRYPTION_KEY, ENV_ENDPOINT, ENV_USER_ID};
 use mktows::elements::AnyElement;
 use mktows::operations::{OPERATIONS, SyncMultipleLeads, SyncMultipleLeadsHeaders};
@@ -26,7 +26,7 @@ struct Cli {
     command: Command,
 }
 
-#[derive(clap::Args, Clone)]
+#[derive(Args, Clone)]
 struct Connection {
     /// SOAP endpoint, e.g. https://123-ABC-456.mktoapi.com/soap/mktows/2_6
     #[arg(long, env = ENV_ENDPOINT)]
@@ -45,31 +45,38 @@ struct Connection {
     unpaced: bool,
 }
 
+/// How `mktows sandbox` runs.
+#[derive(Args, Debug)]
+struct SandboxArgs {
+    /// Port (0: any free port)
+    #[arg(long, default_value_t = 8086)]
+    port: u16,
+    /// Keep leads and list members in this SQLite database (default: in memory)
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// User id accepted
+    #[arg(long, default_value = mktows::sandbox::DEFAULT_USER_ID)]
+    user_id: String,
+    /// Encryption key accepted
+    #[arg(long, default_value = mktows::sandbox::DEFAULT_ENCRYPTION_KEY)]
+    encryption_key: String,
+    /// Enforce Marketo's limits (100 calls / 20 s, 10 concurrent, 10,000 per day)
+    #[arg(long)]
+    limits: bool,
+    /// Accepted distance between a request's timestamp and this clock, in seconds (20016 beyond)
+    #[arg(long, default_value_t = 900)]
+    time_window: u64,
+    /// A static list that exists, for listOperation and StaticListSelector (repeatable)
+    #[arg(long = "list", value_name = "NAME")]
+    lists: Vec<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Start the embedded sandbox, sync the specification's sample leads, update one, read them back.
     Demo,
     /// Serve the Marketo-compatible sandbox.
-    Sandbox {
-        /// Port (0: any free port)
-        #[arg(long, default_value_t = 8086)]
-        port: u16,
-        /// Keep leads in this SQLite database (default: in memory)
-        #[arg(long)]
-        data: Option<PathBuf>,
-        /// User id accepted
-        #[arg(long, default_value = mktows::sandbox::DEFAULT_USER_ID)]
-        user_id: String,
-        /// Encryption key accepted
-        #[arg(long, default_value = mktows::sandbox::DEFAULT_ENCRYPTION_KEY)]
-        encryption_key: String,
-        /// Enforce Marketo's limits (100 calls / 20 s, 10 concurrent, 10,000 per day)
-        #[arg(long)]
-        limits: bool,
-        /// Accepted distance between a request's timestamp and this clock, in seconds (20016 beyond)
-        #[arg(long, default_value_t = 900)]
-        time_window: u64,
-    },
+    Sandbox(SandboxArgs),
     /// Sync leads from a CSV file (header row) or JSON lines with syncMultipleLeads.
     Sync {
         /// Input file (`.csv`, or `.jsonl`/`.json` for JSON lines)
@@ -168,24 +175,7 @@ fn main() -> ExitCode {
 async fn run(command: Command) -> Result<ExitCode, Failure> {
     match command {
         Command::Demo => demo().await,
-        Command::Sandbox {
-            port,
-            data,
-            user_id,
-            encryption_key,
-            limits,
-            time_window,
-        } => {
-            serve(
-                port,
-                data,
-                user_id,
-                encryption_key,
-                limits,
-                Duration::from_secs(time_window),
-            )
-            .await
-        }
+        Command::Sandbox(args) => serve(args).await,
         Command::Sync {
             file,
             connection,
@@ -375,16 +365,18 @@ async fn demo() -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(
-    port: u16,
-    data: Option<PathBuf>,
-    user_id: String,
-    key: String,
-    limits: bool,
-    time_window: Duration,
-) -> Result<ExitCode, Failure> {
-    let config = SandboxConfig {
+async fn serve(args: SandboxArgs) -> Result<ExitCode, Failure> {
+    let SandboxArgs {
+        port,
+        data,
+        user_id,
+        encryption_key: key,
+        limits,
         time_window,
+        lists,
+    } = args;
+    let config = SandboxConfig {
+        time_window: Duration::from_secs(time_window),
         addr: ([127, 0, 0, 1], port).into(),
         users: vec![(user_id.clone(), key.clone())],
         limits: if limits {
@@ -393,6 +385,7 @@ async fn serve(
             SandboxLimits::default()
         },
         data: data.clone(),
+        lists: lists.clone(),
         ..SandboxConfig::default()
     };
     let sandbox = Sandbox::start(config).await?;
@@ -406,6 +399,9 @@ async fn serve(
         "  {ENV_USER_ID}={user_id}\n  {ENV_ENCRYPTION_KEY}={key}\n"
     ));
     banner.push_str(&format!("  WSDL: {}?WSDL\n", sandbox.url()));
+    if !lists.is_empty() {
+        banner.push_str(&format!("  static lists: {}\n", lists.join(", ")));
+    }
     match &data {
         Some(path) => banner.push_str(&format!(
             "  leads kept in {} ({} loaded)\n",

@@ -4,8 +4,9 @@
 //! `GET .../<version>?WSDL` with `soap:address` rewritten to itself, authenticates like Marketo
 //! (HMAC-SHA1 over the received timestamp text, compared in constant time; 20014 and 20016),
 //! answers faults exactly as Marketo does, and implements `syncLead`, `syncMultipleLeads`,
-//! `getLead` and `getMultipleLeads` with Marketo's key rules (see [`service`]). Other operations
-//! get fault 20019 naming them. Limits (20023, 20024, 20015) are opt-in.
+//! `getLead`, `getMultipleLeads` and `listOperation` (on the static lists it is configured
+//! with) with Marketo's key rules (see [`service`]). Other operations get fault 20019 naming
+//! them. Limits (20023, 20024, 20015) are opt-in.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), String> {
@@ -122,6 +123,9 @@ pub struct SandboxConfig {
     pub workspaces: Vec<(String, String)>,
     /// Lead fields accepted.
     pub fields: Vec<FieldDef>,
+    /// Static lists that exist, by name (ids from 1001 in this order), for `listOperation`
+    /// and `getMultipleLeads` with a `StaticListSelector`.
+    pub lists: Vec<String>,
     /// Limits.
     pub limits: SandboxLimits,
     /// SQLite database keeping the leads; `None`: in memory.
@@ -139,6 +143,7 @@ impl Default for SandboxConfig {
             time_window: Duration::from_secs(15 * 60),
             workspaces: vec![("Default".into(), "Default".into())],
             fields: standard_fields(),
+            lists: Vec::new(),
             limits: SandboxLimits::default(),
             data: None,
         }

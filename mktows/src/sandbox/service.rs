@@ -8,7 +8,15 @@
 //! - a lead matched by Id, foreign id or cookie outside the named workspace's primary partition
 //!   is fault 20106 "Lead Sync Failed"; an unknown workspace is fault 20110;
 //! - `syncMultipleLeads` records with an unknown field or no key come back `FAILED` with lead id 0;
-//! - email matching ignores case; `dedupEnabled` omitted means true.
+//! - email matching ignores case; `dedupEnabled` omitted means true;
+//! - static lists are the configured ones, matched by exact name; an unknown name or id is fault
+//!   20111 "List Not Found"; list key types other than MKTOLISTNAME are fault 20019;
+//! - `listOperation` takes IDNUM lead keys only (as documented; others are fault 20110), at most
+//!   1000 (more is fault 20110). A lead's `status` says whether the operation was carried out
+//!   for it: ADDTOLIST and REMOVEFROMLIST succeed for every lead that exists (adding a member or
+//!   removing a non-member changes nothing and succeeds), ISMEMBEROFLIST reports membership.
+//!   `success` is true when every status is. With `strict`, one failed lead fails them all and
+//!   nothing changes.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
@@ -22,7 +30,7 @@ use super::store::{Store, StoredLead};
 use super::{FieldDef, SandboxConfig};
 use crate::elements::AnyElement;
 use crate::error::ErrorCode;
-use crate::operations::{GetLead, GetMultipleLeads, SyncLead, SyncMultipleLeads};
+use crate::operations::{GetLead, GetMultipleLeads, ListOperation, SyncLead, SyncMultipleLeads};
 use crate::types::*;
 use crate::xml::{self, AnyBody, Nillable, Operation};
 
@@ -31,6 +39,9 @@ pub type Answer = (u16, String);
 
 /// Most records per `syncMultipleLeads`.
 pub const MAX_BATCH: usize = 300;
+
+/// Most leads per `listOperation`.
+pub const MAX_LIST_MEMBERS: usize = 1000;
 
 /// The sandbox's state.
 pub struct Service {
@@ -62,6 +73,24 @@ fn value<T: Clone>(field: &Option<Nillable<T>>) -> Option<T> {
     field.as_ref().and_then(|v| v.value().cloned())
 }
 
+/// The fault for a change the database did not take (nothing was acknowledged).
+fn storage_failed(error: &str) -> Answer {
+    fault(
+        ErrorCode::ServiceInternalError,
+        "Internal Error",
+        &format!("storage: {error}"),
+    )
+}
+
+/// The fault for a static list that does not exist (`which`: `named "x"`, `id 7`).
+fn list_not_found(which: &str) -> Answer {
+    fault(
+        ErrorCode::ListNotFound,
+        "List Not Found",
+        &format!("No static list {which}"),
+    )
+}
+
 /// The fault for a lead key that matched nothing.
 fn not_found(key: &str, value: &str) -> Answer {
     fault(
@@ -73,7 +102,8 @@ fn not_found(key: &str, value: &str) -> Answer {
 
 impl Service {
     /// A service over `store`.
-    pub fn new(config: SandboxConfig, store: Store) -> Service {
+    pub fn new(config: SandboxConfig, mut store: Store) -> Service {
+        store.define_lists(&config.lists);
         Service {
             config,
             store: Mutex::new(store),
@@ -140,6 +170,7 @@ impl Service {
             AnyElement::ParamsSyncMultipleLeads(params) => self.sync_multiple_leads(params),
             AnyElement::ParamsGetLead(params) => self.get_lead(params),
             AnyElement::ParamsGetMultipleLeads(params) => self.get_multiple_leads(params),
+            AnyElement::ParamsListOperation(params) => self.list_operation(params),
             other => {
                 let name = xml::ElementSet::element_name(&other).local;
                 fault(
@@ -421,11 +452,7 @@ impl Service {
         let lead_id = lead.id;
         let changed = store.put(lead);
         if let Err(e) = store.persist(&changed) {
-            return fault(
-                ErrorCode::ServiceInternalError,
-                "Internal Error",
-                &format!("storage: {e}"),
-            );
+            return storage_failed(&e);
         }
         let lead_record = if params.return_lead {
             let stored = store.get(lead_id).expect("just stored");
@@ -546,11 +573,7 @@ impl Service {
             });
         }
         if let Err(e) = store.persist(&changed) {
-            return fault(
-                ErrorCode::ServiceInternalError,
-                "Internal Error",
-                &format!("storage: {e}"),
-            );
+            return storage_failed(&e);
         }
         respond::<SyncMultipleLeads>(&SuccessSyncMultipleLeads {
             result: ResultSyncMultipleLeads {
@@ -629,12 +652,28 @@ impl Service {
                 leads.sort_by_key(|l| (l.updated_at, l.id));
                 leads
             }
-            Some(LeadSelector::StaticListSelector(_)) => {
-                return fault(
-                    ErrorCode::UnsupportedOperation,
-                    "Unsupported Operation",
-                    "StaticListSelector is not implemented by the mktows sandbox",
-                );
+            Some(LeadSelector::StaticListSelector(selector)) => {
+                let name = match (
+                    value(&selector.static_list_name),
+                    value(&selector.static_list_id),
+                ) {
+                    (Some(name), _) => name,
+                    (None, Some(id)) => match store.list_name(id) {
+                        Some(name) => name.to_owned(),
+                        None => return list_not_found(&format!("id {id}")),
+                    },
+                    (None, None) => {
+                        return fault(
+                            ErrorCode::ParameterRequired,
+                            "Parameter Required",
+                            "StaticListSelector needs staticListName or staticListId",
+                        );
+                    }
+                };
+                if store.list_id(&name).is_none() {
+                    return list_not_found(&format!("named {name:?}"));
+                }
+                store.list_members(&name).cloned().collect()
             }
             None => {
                 return fault(
@@ -679,6 +718,91 @@ impl Service {
                     String::new()
                 },
                 lead_record_list: Some(Nillable::Value(ArrayOfLeadRecord { lead_record })),
+            },
+        })
+    }
+
+    fn list_operation(&self, params: ParamsListOperation) -> Answer {
+        let bad_parameter =
+            |message: &str| fault(ErrorCode::BadParameter, "Bad Parameter", message);
+        let key = &params.list_key;
+        if key.key_type != ListKeyType::Mktolistname {
+            return fault(
+                ErrorCode::UnsupportedOperation,
+                "Unsupported Operation",
+                &format!(
+                    "list key type {} is not supported by the mktows sandbox",
+                    key.key_type
+                ),
+            );
+        }
+        let leads = &params.list_member_list.lead_key;
+        if leads.len() > MAX_LIST_MEMBERS {
+            return bad_parameter(&format!(
+                "listOperation takes at most {MAX_LIST_MEMBERS} leads, not {}",
+                leads.len()
+            ));
+        }
+        if let Some(other) = leads.iter().find(|l| l.key_type != LeadKeyRef::Idnum) {
+            return bad_parameter(&format!(
+                "listMemberList takes IDNUM lead keys only, not {}",
+                other.key_type
+            ));
+        }
+        let add = match &params.list_operation {
+            ListOperationType::Addtolist => Some(true),
+            ListOperationType::Removefromlist => Some(false),
+            ListOperationType::Ismemberoflist => None,
+            ListOperationType::Unknown(other) => {
+                return bad_parameter(&format!("unknown listOperation {other:?}"));
+            }
+        };
+        let strict = value(&params.strict).unwrap_or(false);
+        let list = key.key_value.as_str();
+        let mut store = self.store.lock().expect("store lock");
+        if store.list_id(list).is_none() {
+            return list_not_found(&format!("named {list:?}"));
+        }
+        let ids: Vec<Option<i32>> = leads
+            .iter()
+            .map(|l| {
+                l.key_value
+                    .trim()
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|id| store.get(*id).is_some())
+            })
+            .collect();
+        let mut statuses: Vec<bool> = match add {
+            Some(_) => ids.iter().map(Option::is_some).collect(),
+            None => ids
+                .iter()
+                .map(|id| id.is_some_and(|id| store.is_member(list, id)))
+                .collect(),
+        };
+        let success = statuses.iter().all(|s| *s);
+        if let Some(add) = add {
+            if strict && !success {
+                statuses.iter_mut().for_each(|s| *s = false);
+            } else {
+                let changed: Vec<i32> = ids.iter().flatten().copied().collect();
+                if let Err(e) = store.change_members(list, &changed, add) {
+                    return storage_failed(&e);
+                }
+            }
+        }
+        let lead_status = leads
+            .iter()
+            .zip(statuses)
+            .map(|(lead, status)| LeadStatus {
+                lead_key: lead.clone(),
+                status,
+            })
+            .collect();
+        respond::<ListOperation>(&SuccessListOperation {
+            result: ResultListOperation {
+                success,
+                status_list: Some(Nillable::Value(ArrayOfLeadStatus { lead_status })),
             },
         })
     }

@@ -1,7 +1,8 @@
-//! The sandbox's leads: in memory, indexed by every key Marketo matches on, optionally written
-//! through to SQLite (each change committed before the response that acknowledges it).
+//! The sandbox's leads and static lists: in memory, leads indexed by every key Marketo matches
+//! on, optionally written through to SQLite (each change committed before the response that
+//! acknowledges it).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -38,8 +39,15 @@ pub struct Store {
     by_foreign: HashMap<String, i32>,
     by_cookie: HashMap<String, i32>,
     next_id: i32,
+    /// Static lists that exist: name → id (from the configuration).
+    lists: BTreeMap<String, i32>,
+    /// Members of static lists by list name (kept for names no longer configured, unused).
+    members: HashMap<String, BTreeSet<i32>>,
     db: Option<Connection>,
 }
+
+/// Id of the first configured static list.
+pub const FIRST_LIST_ID: i32 = 1001;
 
 /// First id handed out (Marketo ids in the samples are around a million).
 const FIRST_ID: i32 = 1_000_001;
@@ -57,6 +65,8 @@ impl Store {
             by_foreign: HashMap::new(),
             by_cookie: HashMap::new(),
             next_id: FIRST_ID,
+            lists: BTreeMap::new(),
+            members: HashMap::new(),
             db: None,
         }
     }
@@ -77,6 +87,11 @@ impl Store {
                  fields TEXT NOT NULL,
                  created_at TEXT NOT NULL,
                  updated_at TEXT NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS list_members (
+                 list TEXT NOT NULL,
+                 lead_id INTEGER NOT NULL,
+                 PRIMARY KEY (list, lead_id)
              );",
         )
         .map_err(|e| format!("{}: {e}", path.display()))?;
@@ -132,6 +147,18 @@ impl Store {
                 store.index(&lead);
                 store.next_id = store.next_id.max(id + 1);
                 store.leads.insert(id, lead);
+            }
+            let mut statement = db
+                .prepare("SELECT list, lead_id FROM list_members")
+                .map_err(|e| e.to_string())?;
+            let rows = statement
+                .query_map([], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, i32>(1)?))
+                })
+                .map_err(|e| e.to_string())?;
+            for row in rows {
+                let (list, lead) = row.map_err(|e| e.to_string())?;
+                store.members.entry(list).or_default().insert(lead);
             }
         }
         store.db = Some(db);
@@ -257,6 +284,74 @@ impl Store {
         self.index(&lead);
         self.leads.insert(lead.id, lead);
         changed
+    }
+
+    /// Declares the static lists that exist, numbered from [`FIRST_LIST_ID`] in this order.
+    /// Members already stored for these names (in the database) are theirs again.
+    pub fn define_lists(&mut self, names: &[String]) {
+        self.lists = names
+            .iter()
+            .zip(FIRST_LIST_ID..)
+            .map(|(name, id)| (name.clone(), id))
+            .collect();
+    }
+
+    /// The id of the static list named `name` (exact spelling).
+    pub fn list_id(&self, name: &str) -> Option<i32> {
+        self.lists.get(name).copied()
+    }
+
+    /// The name of the static list with this id.
+    pub fn list_name(&self, id: i32) -> Option<&str> {
+        self.lists
+            .iter()
+            .find(|(_, list)| **list == id)
+            .map(|(name, _)| name.as_str())
+    }
+
+    /// True when the lead `lead` is a member of the list `list`.
+    pub fn is_member(&self, list: &str, lead: i32) -> bool {
+        self.members.get(list).is_some_and(|m| m.contains(&lead))
+    }
+
+    /// The leads of the list `list`, by id.
+    pub fn list_members(&self, list: &str) -> impl Iterator<Item = &StoredLead> {
+        self.members
+            .get(list)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.leads.get(id))
+    }
+
+    /// Adds (`add`) or removes the leads `ids` to or from the list `list`: first in the
+    /// database, in one durable transaction, then in memory (so a failed write changes nothing).
+    pub fn change_members(&mut self, list: &str, ids: &[i32], add: bool) -> Result<(), String> {
+        if let Some(db) = self.db.as_mut() {
+            let tx = db.transaction().map_err(|e| e.to_string())?;
+            {
+                let sql = if add {
+                    "INSERT OR IGNORE INTO list_members (list, lead_id) VALUES (?1, ?2)"
+                } else {
+                    "DELETE FROM list_members WHERE list = ?1 AND lead_id = ?2"
+                };
+                let mut statement = tx.prepare_cached(sql).map_err(|e| e.to_string())?;
+                for id in ids {
+                    statement
+                        .execute(params![list, id])
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            tx.commit().map_err(|e| e.to_string())?;
+        }
+        let members = self.members.entry(list.to_owned()).or_default();
+        for id in ids {
+            if add {
+                members.insert(*id);
+            } else {
+                members.remove(id);
+            }
+        }
+        Ok(())
     }
 
     /// Writes the given leads to the database in one transaction, durably; a no-op in memory.
