@@ -6,8 +6,8 @@
 //! element's cardinality or nillability that changes its Rust shape (`T`, `Option<T>`,
 //! `Nillable<T>`, `Vec<T>`) is breaking; a new required element is breaking; a new optional
 //! element, a new type, element, operation, header part, subtype or enumeration value is
-//! compatible (enumerations keep unknown values, and structs built with `..Default::default()`
-//! keep compiling).
+//! compatible (enumerations keep unknown values, and structs built with the generated
+//! `Type::new(required elements...)` or with `..Default::default()` keep compiling).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -1,5 +1,6 @@
-//! The lead sync helpers apps need: [`LeadSync`] (one lead, by the key that identifies it) and
-//! batched `syncMultipleLeads` where every lead handed in comes back with exactly one outcome.
+//! The lead helpers apps need: [`LeadSync`] (one lead, by the key that identifies it), batched
+//! `syncMultipleLeads` where every lead handed in comes back with exactly one outcome, and
+//! static list membership ([`ListReport`]).
 
 use std::sync::Arc;
 
@@ -198,7 +199,65 @@ fn idempotency(leads: &[LeadRecord], dedup_enabled: Option<bool>) -> Idempotency
     }
 }
 
+/// What `listOperation` said: one status per lead handed in, in input order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListReport {
+    /// True when the operation was carried out for every lead (for ISMEMBEROFLIST: every
+    /// lead is a member).
+    pub success: bool,
+    /// (Marketo id, status) per lead; a lead the response does not mention is `false`.
+    pub leads: Vec<(i32, bool)>,
+}
+
 impl<T: Transport> Client<T> {
+    /// `listOperation` on the static list named `list` for leads given by Marketo id (the only
+    /// lead key Marketo documents for it; at most 1,000 per call): adds them, removes them or
+    /// checks their membership. With `strict`, one lead that fails fails them all.
+    pub async fn list_operation(
+        &self,
+        operation: ListOperationType,
+        list: &str,
+        lead_ids: &[i32],
+        strict: bool,
+    ) -> Result<ListReport, Error> {
+        let keys = lead_ids
+            .iter()
+            .map(|id| crate::types::LeadKey::new(LeadKeyRef::Idnum, id.to_string()))
+            .collect();
+        let mut params = ParamsListOperation::new(
+            operation,
+            ListKey::new(ListKeyType::Mktolistname, list),
+            ArrayOfLeadKey { lead_key: keys },
+        );
+        params.strict = Some(Nillable::Value(strict));
+        // Set semantics: adding a member or removing a non-member again changes nothing.
+        let result = self
+            .call::<crate::operations::ListOperation>(
+                &Default::default(),
+                &params,
+                Idempotency::Idempotent,
+            )
+            .await?
+            .result;
+        let statuses: Vec<LeadStatus> = result
+            .status_list
+            .and_then(Nillable::into_value)
+            .map(|l| l.lead_status)
+            .unwrap_or_default();
+        let by_id: std::collections::HashMap<i32, bool> = statuses
+            .iter()
+            .filter_map(|s| Some((s.lead_key.key_value.trim().parse().ok()?, s.status)))
+            .collect();
+        let leads = lead_ids
+            .iter()
+            .map(|id| (*id, by_id.get(id).copied().unwrap_or(false)))
+            .collect();
+        Ok(ListReport {
+            success: result.success,
+            leads,
+        })
+    }
+
     /// `syncLead` for one lead.
     pub async fn sync_lead(&self, sync: LeadSync) -> Result<ResultSyncLead, Error> {
         let (headers, params) = sync.into_request();
@@ -217,12 +276,7 @@ impl<T: Transport> Client<T> {
         key_type: LeadKeyRef,
         value: &str,
     ) -> Result<Vec<LeadRecord>, Error> {
-        let params = ParamsGetLead {
-            lead_key: crate::types::LeadKey {
-                key_type,
-                key_value: value.to_owned(),
-            },
-        };
+        let params = ParamsGetLead::new(crate::types::LeadKey::new(key_type, value));
         let result = self
             .call::<crate::operations::GetLead>(
                 &Default::default(),

@@ -21,7 +21,7 @@ pub mod xml;
 
 pub use client::{Client, ClientConfig};
 pub use error::{Error, ErrorCode, ServiceFault};
-pub use leads::{BatchReport, LeadKey, LeadOutcome, LeadSync};
+pub use leads::{BatchReport, LeadKey, LeadOutcome, LeadSync, ListReport};
 
 /// The generated bindings (see the crate documentation).
 #[allow(missing_docs, clippy::all, clippy::pedantic)]

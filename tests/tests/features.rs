@@ -188,3 +188,35 @@ fn recursion_depth_is_bounded() {
         err.path
     );
 }
+
+#[test]
+fn constructors_take_the_required_elements_and_leave_the_rest_absent() {
+    let inline = Inline::new(7u32, Level::High);
+    assert_eq!(
+        inline,
+        Inline {
+            x: 7,
+            level: Level::High,
+        }
+    );
+    let built = Everything::new("t", inline.clone());
+    assert_eq!(built.r#type, "t");
+    assert_eq!(built.inline, inline);
+    assert_eq!(
+        (built.self_, built.extra, built.tree),
+        (None, None, None),
+        "optional elements are absent"
+    );
+    assert!(built.mode.is_empty() && built.maybe.is_empty() && built.shape.is_empty());
+    // Arguments convert with Into: an enumeration from its XML spelling.
+    assert_eq!(Inline::new(1u32, "low").level, Level::Low);
+    let tree = Node::new("root");
+    assert_eq!(
+        tree,
+        Node {
+            label: "root".into(),
+            child: None,
+            children: vec![],
+        }
+    );
+}

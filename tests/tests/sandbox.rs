@@ -10,7 +10,7 @@ use mktows::operations::{GetMultipleLeads, ListOperation};
 use mktows::sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows::types::*;
 use mktows::xml::Nillable;
-use mktows::{Client, ErrorCode, LeadKey, LeadOutcome, LeadSync};
+use mktows::{Client, ErrorCode, LeadKey, LeadOutcome, LeadSync, ListReport};
 
 async fn sandbox() -> Sandbox {
     Sandbox::start(SandboxConfig::default()).await.unwrap()
@@ -947,4 +947,44 @@ async fn list_members_survive_a_restart() {
         ["l2@x.com", "l3@x.com"]
     );
     let _ = std::fs::remove_file(&path);
+}
+
+#[tokio::test]
+async fn list_operation_helper_reports_every_lead_in_order() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        lists: vec!["L".into()],
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = client(&sandbox);
+    let ids: Vec<i32> = three_leads(&client)
+        .await
+        .iter()
+        .map(|id| id.parse().unwrap())
+        .collect();
+    let report = client
+        .list_operation(ListOperationType::Addtolist, "L", &[999, ids[0]], false)
+        .await
+        .unwrap();
+    assert_eq!(
+        report,
+        ListReport {
+            success: false,
+            leads: vec![(999, false), (ids[0], true)],
+        }
+    );
+    let report = client
+        .list_operation(ListOperationType::Ismemberoflist, "L", &ids, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        report.leads,
+        [(ids[0], true), (ids[1], false), (ids[2], false)]
+    );
+    let err = client
+        .list_operation(ListOperationType::Removefromlist, "Nope", &ids, false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::ListNotFound));
 }

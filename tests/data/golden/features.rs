@@ -76,6 +76,19 @@ pub mod types {
         #[serde(rename = "children", default, skip_serializing_if = "Vec::is_empty")]
         pub children: Vec<Node>,
     }
+    impl Node {
+        /// The `Node` with these required elements (`label`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(label: impl Into<String>) -> Self {
+            Self {
+                label: label.into(),
+                child: None,
+                children: Vec::new(),
+            }
+        }
+    }
     rt::complex_type! {
         Node {
             label: one("label"),
@@ -195,6 +208,23 @@ pub mod types {
         #[serde(rename = "edge")]
         pub edge: f64,
     }
+    impl Square {
+        /// The `Square` with these required elements (`name`, `sides`, `edge`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(
+            name: impl Into<String>,
+            sides: impl Into<i32>,
+            edge: impl Into<f64>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                sides: sides.into(),
+                edge: edge.into(),
+            }
+        }
+    }
     rt::complex_type! {
         Square {
             name: one("name"),
@@ -211,6 +241,18 @@ pub mod types {
         /// Element `radius` of type `xs:float` (minOccurs 1, maxOccurs 1).
         #[serde(rename = "radius")]
         pub radius: f32,
+    }
+    impl Circle {
+        /// The `Circle` with these required elements (`name`, `radius`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(name: impl Into<String>, radius: impl Into<f32>) -> Self {
+            Self {
+                name: name.into(),
+                radius: radius.into(),
+            }
+        }
     }
     rt::complex_type! {
         Circle {
@@ -272,6 +314,32 @@ pub mod types {
         #[serde(rename = "other", default, skip_serializing_if = "Option::is_none")]
         pub other: Option<Other>,
     }
+    impl Everything {
+        /// The `Everything` with these required elements (`type`, `inline`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(r#type: impl Into<String>, inline: impl Into<Inline>) -> Self {
+            Self {
+                r#type: r#type.into(),
+                self_: None,
+                id: None,
+                id_2: None,
+                fast_2: None,
+                a_b_c: None,
+                mode: Vec::new(),
+                maybe: Vec::new(),
+                when: None,
+                blob: None,
+                shape: Vec::new(),
+                polygon: None,
+                tree: None,
+                inline: inline.into(),
+                extra: None,
+                other: None,
+            }
+        }
+    }
     rt::complex_type! {
         Everything {
             r#type: one("type"),
@@ -299,6 +367,15 @@ pub mod types {
         #[serde(rename = "value")]
         pub value: i16,
     }
+    impl Other {
+        /// The `Other` with these required elements (`value`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(value: impl Into<i16>) -> Self {
+            Self { value: value.into() }
+        }
+    }
     rt::complex_type! {
         Other {
             value: one("value", ns = 1),
@@ -314,6 +391,18 @@ pub mod types {
         #[serde(rename = "level")]
         pub level: Level,
     }
+    impl Inline {
+        /// The `inline` with these required elements (`x`, `level`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(x: impl Into<u32>, level: impl Into<Level>) -> Self {
+            Self {
+                x: x.into(),
+                level: level.into(),
+            }
+        }
+    }
     rt::complex_type! {
         Inline {
             x: one("x"),
@@ -326,6 +415,15 @@ pub mod types {
         /// Element `tenant` of type `xs:string` (minOccurs 1, maxOccurs 1).
         #[serde(rename = "tenant")]
         pub tenant: String,
+    }
+    impl Context {
+        /// The `context` with these required elements (`tenant`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(tenant: impl Into<String>) -> Self {
+            Self { tenant: tenant.into() }
+        }
     }
     rt::complex_type! {
         Context {
