@@ -794,10 +794,7 @@ impl Service {
         let lead_status = leads
             .iter()
             .zip(statuses)
-            .map(|(lead, status)| LeadStatus {
-                lead_key: lead.clone(),
-                status,
-            })
+            .map(|(lead, status)| LeadStatus::new(lead.clone(), status))
             .collect();
         respond::<ListOperation>(&SuccessListOperation {
             result: ResultListOperation {
