@@ -704,10 +704,7 @@ async fn list_members(
 ) -> Result<Vec<String>, mktows::Error> {
     let params = ParamsGetMultipleLeads {
         lead_selector: Some(LeadSelector::StaticListSelector(selector)),
-        last_updated_at: None,
-        stream_position: None,
-        batch_size: None,
-        include_attributes: None,
+        ..Default::default()
     };
     let result = client
         .call::<GetMultipleLeads>(&Default::default(), &params, Idempotency::Idempotent)
