@@ -1,5 +1,6 @@
 //! `mktows`: the command-line tool. Syncs leads into Marketo (or the embedded sandbox), reads
-//! them back, serves the sandbox, and converts SOAP envelopes of this API to JSON and back.
+//! them back, manages static list membership, serves the sandbox, and converts SOAP envelopes
+//! of this API to JSON and back.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -110,6 +111,22 @@ enum Command {
         #[command(flatten)]
         connection: Connection,
     },
+    /// Add leads to a static list, remove them, or check that they are members (by Marketo id).
+    /// Exits with 1 unless it was carried out for every lead.
+    List {
+        /// What to do
+        action: ListAction,
+        /// Name of the static list
+        list: String,
+        /// Marketo lead ids (at most 1000)
+        #[arg(required = true)]
+        ids: Vec<i32>,
+        /// All or nothing: one lead that fails fails them all
+        #[arg(long)]
+        strict: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
     /// Print SOAP envelopes of this API (requests, responses, faults) as JSON.
     Decode {
         /// Files (captured logs with REQUEST:/RESPONSE: markers are split)
@@ -131,6 +148,17 @@ enum Command {
 enum Format {
     Csv,
     Jsonl,
+}
+
+/// What `mktows list` does.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ListAction {
+    /// ADDTOLIST
+    Add,
+    /// REMOVEFROMLIST
+    Remove,
+    /// ISMEMBEROFLIST
+    Check,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -195,6 +223,13 @@ async fn run(command: Command) -> Result<ExitCode, Failure> {
             id,
             connection,
         } => get_lead(email, id, connection).await,
+        Command::List {
+            action,
+            list,
+            ids,
+            strict,
+            connection,
+        } => list_operation(action, &list, &ids, strict, connection).await,
         Command::Decode { files } => decode(&files),
         Command::Encode {
             operation,
@@ -696,6 +731,30 @@ async fn get_lead(
     };
     print_leads(&leads);
     Ok(ExitCode::SUCCESS)
+}
+
+async fn list_operation(
+    action: ListAction,
+    list: &str,
+    ids: &[i32],
+    strict: bool,
+    connection: Connection,
+) -> Result<ExitCode, Failure> {
+    let client = client(&connection, 300)?;
+    let (operation, done, not_done) = match action {
+        ListAction::Add => (ListOperationType::Addtolist, "added", "not added"),
+        ListAction::Remove => (ListOperationType::Removefromlist, "removed", "not removed"),
+        ListAction::Check => (ListOperationType::Ismemberoflist, "member", "not a member"),
+    };
+    let report = client.list_operation(operation, list, ids, strict).await?;
+    for (id, status) in &report.leads {
+        println!("{id}\t{}", if *status { done } else { not_done });
+    }
+    Ok(if report.success {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// The envelopes in a file: the whole file, or the parts after `REQUEST:`/`RESPONSE:` markers.
