@@ -656,8 +656,28 @@ async fn ten_clients_ten_thousand_leads_each() {
     assert_eq!(sandbox.lead_count(), 100_000, "nothing lost or doubled");
 }
 
-/// A `listOperation` on IDNUM keys. The request is built from its JSON form so that the test
-/// compiles against every WSDL version (2_2 has one more optional element).
+/// Sends `paramsListOperation` given in its JSON form, so that the tests compile against every
+/// WSDL version (2_2 has one more optional element).
+async fn send_list_operation(
+    client: &Client,
+    params: serde_json::Value,
+) -> Result<ResultListOperation, mktows::Error> {
+    let params: ParamsListOperation = serde_json::from_value(params).unwrap();
+    Ok(client
+        .call::<ListOperation>(&Default::default(), &params, Idempotency::Idempotent)
+        .await?
+        .result)
+}
+
+/// A sandbox configuration with these static lists.
+fn with_lists(names: &[&str]) -> SandboxConfig {
+    SandboxConfig {
+        lists: names.iter().map(|n| (*n).to_owned()).collect(),
+        ..SandboxConfig::default()
+    }
+}
+
+/// A `listOperation` on IDNUM keys: `success` and the per-lead statuses.
 async fn list_operation(
     client: &Client,
     operation: &str,
@@ -669,17 +689,16 @@ async fn list_operation(
         .iter()
         .map(|id| serde_json::json!({"keyType": "IDNUM", "keyValue": id}))
         .collect();
-    let params: ParamsListOperation = serde_json::from_value(serde_json::json!({
-        "listOperation": operation,
-        "listKey": {"keyType": "MKTOLISTNAME", "keyValue": list},
-        "listMemberList": {"leadKey": keys},
-        "strict": strict,
-    }))
-    .unwrap();
-    let result = client
-        .call::<ListOperation>(&Default::default(), &params, Idempotency::Idempotent)
-        .await?
-        .result;
+    let result = send_list_operation(
+        client,
+        serde_json::json!({
+            "listOperation": operation,
+            "listKey": {"keyType": "MKTOLISTNAME", "keyValue": list},
+            "listMemberList": {"leadKey": keys},
+            "strict": strict,
+        }),
+    )
+    .await?;
     let statuses = result
         .status_list
         .and_then(Nillable::into_value)
@@ -744,12 +763,9 @@ async fn three_leads(client: &Client) -> Vec<String> {
 
 #[tokio::test]
 async fn static_lists_add_check_read_and_remove() {
-    let sandbox = Sandbox::start(SandboxConfig {
-        lists: vec!["Trade Show".into(), "Newsletter".into()],
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
+    let sandbox = Sandbox::start(with_lists(&["Trade Show", "Newsletter"]))
+        .await
+        .unwrap();
     let client = client(&sandbox);
     let ids = three_leads(&client).await;
     let (first_two, last) = (&ids[..2], &ids[2..]);
@@ -813,12 +829,7 @@ async fn static_lists_add_check_read_and_remove() {
 
 #[tokio::test]
 async fn strict_list_operations_are_all_or_nothing() {
-    let sandbox = Sandbox::start(SandboxConfig {
-        lists: vec!["L".into()],
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
+    let sandbox = Sandbox::start(with_lists(&["L"])).await.unwrap();
     let client = client(&sandbox);
     let mut ids = three_leads(&client).await;
     ids.push("999".into()); // no such lead
@@ -855,12 +866,7 @@ async fn strict_list_operations_are_all_or_nothing() {
 
 #[tokio::test]
 async fn list_faults_name_what_is_wrong() {
-    let sandbox = Sandbox::start(SandboxConfig {
-        lists: vec!["L".into()],
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
+    let sandbox = Sandbox::start(with_lists(&["L"])).await.unwrap();
     let client = client(&sandbox);
     let ids = three_leads(&client).await;
     let message = |err: &mktows::Error| err.fault().unwrap().message.clone().unwrap_or_default();
@@ -893,28 +899,20 @@ async fn list_faults_name_what_is_wrong() {
     assert!(message(&err).contains("1000"), "{err}");
 
     // Only IDNUM lead keys, as Marketo documents; other list key types are not in the sandbox.
-    let by_email: ParamsListOperation = serde_json::from_value(serde_json::json!({
+    let by_email = serde_json::json!({
         "listOperation": "ADDTOLIST",
         "listKey": {"keyType": "MKTOLISTNAME", "keyValue": "L"},
         "listMemberList": {"leadKey": [{"keyType": "EMAIL", "keyValue": "l1@x.com"}]},
-    }))
-    .unwrap();
-    let err = client
-        .call::<ListOperation>(&Default::default(), &by_email, Idempotency::Idempotent)
-        .await
-        .unwrap_err();
+    });
+    let err = send_list_operation(&client, by_email).await.unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::BadParameter));
     assert!(message(&err).contains("IDNUM"), "{err}");
-    let sales: ParamsListOperation = serde_json::from_value(serde_json::json!({
+    let sales = serde_json::json!({
         "listOperation": "ADDTOLIST",
         "listKey": {"keyType": "MKTOSALESUSERID", "keyValue": "L"},
         "listMemberList": {"leadKey": []},
-    }))
-    .unwrap();
-    let err = client
-        .call::<ListOperation>(&Default::default(), &sales, Idempotency::Idempotent)
-        .await
-        .unwrap_err();
+    });
+    let err = send_list_operation(&client, sales).await.unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::UnsupportedOperation));
     assert!(message(&err).contains("MKTOSALESUSERID"), "{err}");
 }
@@ -925,8 +923,7 @@ async fn list_members_survive_a_restart() {
     let _ = std::fs::remove_file(&path);
     let config = SandboxConfig {
         data: Some(path.clone()),
-        lists: vec!["Kept".into()],
-        ..SandboxConfig::default()
+        ..with_lists(&["Kept"])
     };
     let sandbox = Sandbox::start(config.clone()).await.unwrap();
     let ids = three_leads(&client(&sandbox)).await;
@@ -948,12 +945,7 @@ async fn list_members_survive_a_restart() {
 
 #[tokio::test]
 async fn list_operation_helper_reports_every_lead_in_order() {
-    let sandbox = Sandbox::start(SandboxConfig {
-        lists: vec!["L".into()],
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
+    let sandbox = Sandbox::start(with_lists(&["L"])).await.unwrap();
     let client = client(&sandbox);
     let ids: Vec<i32> = three_leads(&client)
         .await
