@@ -1,10 +1,13 @@
-//! Generates the bindings from the pinned WSDL (`wsdl/PIN`, or `$MKTOWS_WSDL`) into `OUT_DIR`.
+//! Generates the bindings from the pinned WSDL (`wsdl/PIN` inside this package, or
+//! `$MKTOWS_WSDL`) into `OUT_DIR`. The package carries its own copy of the pin and the pinned
+//! WSDL, so a build from the published crate needs nothing outside it; `cargo xtask regen`
+//! keeps that copy identical to the workspace's top-level `wsdl/`.
 
 use std::path::PathBuf;
 
 /// Names the WSDL the bindings are generated from (one line, a file in `wsdl/`): the one pin,
 /// changed by `cargo xtask regen`. `MKTOWS_WSDL=path` overrides it for one build.
-const PIN: &str = "../wsdl/PIN";
+const PIN: &str = "wsdl/PIN";
 
 fn main() {
     println!("cargo::rerun-if-env-changed=MKTOWS_WSDL");
@@ -13,7 +16,7 @@ fn main() {
         Some(path) => PathBuf::from(path),
         None => {
             let pin = std::fs::read_to_string(PIN).unwrap_or_else(|e| panic!("{PIN}: {e}"));
-            PathBuf::from("../wsdl").join(pin.trim())
+            PathBuf::from("wsdl").join(pin.trim())
         }
     };
     println!("cargo::rerun-if-changed={}", wsdl.display());

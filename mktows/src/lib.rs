@@ -10,10 +10,13 @@
 //! - [`xml`]: the runtime: envelopes, faults, and the decode errors with element paths;
 //! - [`signing`]: the `AuthenticationHeader` signature (HMAC-SHA1), with its published vectors.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod client;
 pub mod error;
 pub mod leads;
 #[cfg(feature = "sandbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
 pub mod sandbox;
 pub mod signing;
 pub mod transport;
@@ -22,6 +25,7 @@ pub mod xml;
 pub use client::{Client, ClientConfig};
 pub use error::{Error, ErrorCode, ServiceFault};
 pub use leads::{BatchReport, LeadKey, LeadOutcome, LeadSync, ListReport};
+pub use signing::Credentials;
 
 /// The generated bindings (see the crate documentation).
 #[allow(missing_docs, clippy::all, clippy::pedantic)]

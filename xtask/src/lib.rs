@@ -1,7 +1,8 @@
 //! The work behind `cargo xtask` (rust-analyzer's pattern), as functions the tests can call.
 //!
 //! - [`regen`]: a new WSDL (file or URL) becomes the pinned version: copied into `wsdl/`, named
-//!   in `wsdl/PIN`, its API listing written to `mktows/API.txt`, and the API diff returned;
+//!   in `wsdl/PIN`, mirrored into `mktows/wsdl/` (the copy the `mktows` package ships and
+//!   builds from), its API listing written to `mktows/API.txt`, and the API diff returned;
 //! - [`diff`]: the semantic diff of two WSDLs;
 //! - [`codegen()`]: the generator on any WSDL.
 
@@ -12,8 +13,11 @@ use codegen::api::{self, Api};
 
 /// The checked-in view of the generated API.
 pub const API_VIEW: &str = "mktows/API.txt";
-/// The pin file naming the WSDL the build uses.
+/// The pin file naming the pinned WSDL (the place `regen` writes).
 pub const PIN: &str = "wsdl/PIN";
+/// The copy of the pin and the pinned WSDL that ships inside the `mktows` package, where its
+/// build script reads them. [`regen`] keeps it identical to `wsdl/` (a test checks it).
+pub const PACKAGED_WSDL: &str = "mktows/wsdl";
 
 /// Loads a WSDL file into its API surface, with a clear error.
 pub fn load_api(path: &Path) -> Result<Api, String> {
@@ -88,6 +92,7 @@ pub fn regen(root: &Path, source: &str) -> Result<String, String> {
         std::fs::write(&target, &bytes).map_err(|e| format!("{}: {e}", target.display()))?;
     }
     std::fs::write(root.join(PIN), format!("{name}\n")).map_err(|e| format!("{PIN}: {e}"))?;
+    sync_packaged(root)?;
     std::fs::write(root.join(API_VIEW), new.listing(&format!("wsdl/{name}")))
         .map_err(|e| format!("{API_VIEW}: {e}"))?;
     let mut out = format!("wsdl/{name} is now the pinned WSDL; {API_VIEW} regenerated\n");
@@ -96,6 +101,51 @@ pub fn regen(root: &Path, source: &str) -> Result<String, String> {
         None => out.push_str("(no previous pinned WSDL to compare with)\n"),
     }
     Ok(out)
+}
+
+/// Makes `mktows/wsdl/` hold exactly the pin and the pinned WSDL of `wsdl/`, byte for byte.
+pub fn sync_packaged(root: &Path) -> Result<(), String> {
+    let name = pinned(root)?;
+    let dir = root.join(PACKAGED_WSDL);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "wsdl") && entry.file_name() != name.as_str() {
+            std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    for file in ["PIN", name.as_str()] {
+        let (from, to) = (root.join("wsdl").join(file), dir.join(file));
+        let bytes = std::fs::read(&from).map_err(|e| format!("{}: {e}", from.display()))?;
+        if std::fs::read(&to).ok().as_deref() != Some(bytes.as_slice()) {
+            std::fs::write(&to, bytes).map_err(|e| format!("{}: {e}", to.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Differences between `wsdl/` and the packaged copy in `mktows/wsdl/`, one line each (empty
+/// when they agree): a pin or pinned WSDL that differs, or a WSDL there that is not pinned.
+pub fn packaged_drift(root: &Path) -> Result<Vec<String>, String> {
+    let name = pinned(root)?;
+    let dir = root.join(PACKAGED_WSDL);
+    let mut drift = Vec::new();
+    for file in ["PIN", name.as_str()] {
+        let top = std::fs::read(root.join("wsdl").join(file)).ok();
+        if top.is_none() || std::fs::read(dir.join(file)).ok() != top {
+            drift.push(format!("{PACKAGED_WSDL}/{file} differs from wsdl/{file}"));
+        }
+    }
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if file != "PIN" && file != name {
+            drift.push(format!("{PACKAGED_WSDL}/{file} is not the pinned WSDL"));
+        }
+    }
+    drift.sort();
+    Ok(drift)
 }
 
 /// The diff report of two WSDL files.

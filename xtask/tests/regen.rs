@@ -10,10 +10,12 @@ fn copy_tree(root: &Path) -> PathBuf {
         rand_suffix()
     ));
     std::fs::create_dir_all(dir.join("wsdl")).unwrap();
-    std::fs::create_dir_all(dir.join("mktows")).unwrap();
-    for entry in std::fs::read_dir(root.join("wsdl")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.join("wsdl").join(path.file_name().unwrap())).unwrap();
+    std::fs::create_dir_all(dir.join("mktows/wsdl")).unwrap();
+    for sub in ["wsdl", "mktows/wsdl"] {
+        for entry in std::fs::read_dir(root.join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.join(sub).join(path.file_name().unwrap())).unwrap();
+        }
     }
     std::fs::copy(root.join("mktows/API.txt"), dir.join("mktows/API.txt")).unwrap();
     dir
@@ -28,9 +30,12 @@ fn rand_suffix() -> u128 {
 
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
-    for sub in ["wsdl", "mktows"] {
+    for sub in ["wsdl", "mktows", "mktows/wsdl"] {
         for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
             let path = entry.unwrap().path();
+            if path.is_dir() {
+                continue;
+            }
             files.push((
                 format!("{sub}/{}", path.file_name().unwrap().to_string_lossy()),
                 std::fs::read(&path).unwrap(),
@@ -59,6 +64,12 @@ fn regen_to_2_2_and_back_leaves_the_tree_as_it_was() {
         std::fs::read_to_string(tree.join("wsdl/PIN")).unwrap(),
         "marketo_2_2.wsdl\n"
     );
+    assert_eq!(
+        xtask::packaged_drift(&tree).unwrap(),
+        Vec::<String>::new(),
+        "the packaged copy follows the pin"
+    );
+    assert!(!tree.join("mktows/wsdl/marketo_2_6.wsdl").exists());
     let view = std::fs::read_to_string(tree.join("mktows/API.txt")).unwrap();
     assert!(
         view.contains("version 2_2") && view.contains("skipActivityLog"),
@@ -126,4 +137,31 @@ fn diff_reports_in_text_and_json() {
     assert_eq!(json.matches("\"breaking\":true").count(), 2);
     let err = xtask::diff(Path::new("/nonexistent.wsdl"), &new, false).unwrap_err();
     assert!(err.contains("/nonexistent.wsdl"), "{err}");
+}
+
+#[test]
+fn the_packaged_wsdl_is_the_pinned_one() {
+    let drift = xtask::packaged_drift(&xtask::workspace_root()).unwrap();
+    assert!(
+        drift.is_empty(),
+        "mktows/wsdl/ drifted from wsdl/ (run `cargo xtask regen --wsdl wsdl/$(cat wsdl/PIN)`): {drift:?}"
+    );
+}
+
+#[test]
+fn drift_is_reported() {
+    let tree = copy_tree(&xtask::workspace_root());
+    std::fs::write(tree.join("mktows/wsdl/PIN"), "marketo_2_2.wsdl\n").unwrap();
+    std::fs::write(tree.join("mktows/wsdl/stale.wsdl"), "<x/>").unwrap();
+    assert_eq!(
+        xtask::packaged_drift(&tree).unwrap(),
+        [
+            "mktows/wsdl/PIN differs from wsdl/PIN",
+            "mktows/wsdl/stale.wsdl is not the pinned WSDL"
+        ]
+    );
+    xtask::sync_packaged(&tree).unwrap();
+    assert!(xtask::packaged_drift(&tree).unwrap().is_empty());
+    assert!(!tree.join("mktows/wsdl/stale.wsdl").exists());
+    let _ = std::fs::remove_dir_all(tree);
 }
