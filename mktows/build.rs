@@ -9,6 +9,10 @@ use std::path::PathBuf;
 /// changed by `cargo xtask regen`. `MKTOWS_WSDL=path` overrides it for one build.
 const PIN: &str = "wsdl/PIN";
 
+/// The documentation overlay merged into the generated rustdoc (what each operation, type and
+/// element does, its limits and faults), kept beside the WSDL.
+const OVERLAY: &str = "wsdl/docs.toml";
+
 fn main() {
     println!("cargo::rerun-if-env-changed=MKTOWS_WSDL");
     println!("cargo::rerun-if-changed={PIN}");
@@ -20,10 +24,19 @@ fn main() {
         }
     };
     println!("cargo::rerun-if-changed={}", wsdl.display());
+    println!("cargo::rerun-if-changed={OVERLAY}");
     let mut config = codegen::Config::new();
-    config.wsdl(&wsdl).runtime_path("crate::xml");
-    let model = match config.load() {
-        Ok(model) => model,
+    config
+        .wsdl(&wsdl)
+        .runtime_path("crate::xml")
+        .docs_overlay(OVERLAY);
+    let model = match config.load_with_warnings() {
+        Ok((model, warnings)) => {
+            for warning in warnings {
+                println!("cargo::warning={warning}");
+            }
+            model
+        }
         Err(e) => panic!("cannot generate bindings from {}: {e}", wsdl.display()),
     };
     // Marketo's endpoint path ends with the API version: .../soap/mktows/2_6

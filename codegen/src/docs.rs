@@ -9,14 +9,40 @@
 
 use roxmltree::{Node, NodeType};
 
-/// Documentation lines of one declaration, already cleaned.
+/// Documentation of one declaration.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Doc(pub Vec<String>);
+pub struct Doc {
+    /// Lines taken from the WSDL, already cleaned. Untrusted: escaped when emitted, so they
+    /// render as written and never form links, HTML or code.
+    pub text: Vec<String>,
+    /// Lines of trusted rustdoc markdown from a documentation overlay
+    /// ([`crate::overlay`]), emitted as they are, before the WSDL's own text.
+    pub markdown: Vec<String>,
+}
 
 impl Doc {
+    /// Documentation from WSDL text lines.
+    pub fn from_text(text: Vec<String>) -> Doc {
+        Doc {
+            text,
+            markdown: Vec::new(),
+        }
+    }
+
     /// True when there is nothing to say.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.text.is_empty() && self.markdown.is_empty()
+    }
+
+    /// The rustdoc lines: the overlay's markdown, then the WSDL's text escaped, a blank line
+    /// between the two.
+    pub fn rustdoc_lines(&self) -> Vec<String> {
+        let mut lines = self.markdown.clone();
+        if !lines.is_empty() && !self.text.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(self.text.iter().map(|l| escape_markdown(l)));
+        lines
     }
 }
 
@@ -51,7 +77,7 @@ pub fn doc_for(node: Node) -> Doc {
             }
         }
     }
-    Doc(lines)
+    Doc::from_text(lines)
 }
 
 fn element_text(node: Node) -> String {
@@ -144,8 +170,8 @@ mod tests {
     #[test]
     fn comment_right_above_documents_the_element() {
         let xml = "<s>\n<!-- first -->\n<e name='a'/>\n<!-- ForeignSysType must be set -->\n<e name='b'/></s>";
-        assert_eq!(docs(xml, "b").0, vec!["ForeignSysType must be set"]);
-        assert_eq!(docs(xml, "a").0, vec!["first"]);
+        assert_eq!(docs(xml, "b").text, vec!["ForeignSysType must be set"]);
+        assert_eq!(docs(xml, "a").text, vec!["first"]);
     }
 
     #[test]
@@ -158,13 +184,13 @@ mod tests {
     #[test]
     fn decorated_multi_line_comment_keeps_its_text() {
         let xml = "<s><!-- ***** -->\n<!-- ** For Program, allowed: ** -->\n<!-- ** Id, Name ** -->\n<!-- ***** -->\n<e name='a'/></s>";
-        assert_eq!(docs(xml, "a").0, vec!["For Program, allowed:", "Id, Name"]);
+        assert_eq!(docs(xml, "a").text, vec!["For Program, allowed:", "Id, Name"]);
     }
 
     #[test]
     fn annotation_documentation_is_appended() {
         let xml = "<s xmlns:xs='x'><e name='a'><xs:annotation><xs:documentation>\n  Hello\n  world </xs:documentation></xs:annotation></e></s>";
-        assert_eq!(docs(xml, "a").0, vec!["Hello", "world"]);
+        assert_eq!(docs(xml, "a").text, vec!["Hello", "world"]);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
-use crate::docs::{Doc, code, escape_markdown};
+use crate::docs::{Doc, code};
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::names;
@@ -196,7 +196,7 @@ fn lit(s: &str) -> Literal {
 }
 
 fn doc_attrs(doc: &Doc, fallback: &str) -> TokenStream {
-    let mut lines: Vec<String> = doc.0.iter().map(|l| escape_markdown(l)).collect();
+    let mut lines = doc.rustdoc_lines();
     if lines.is_empty() {
         lines.push(fallback.to_owned());
     } else if !fallback.is_empty() {
@@ -211,7 +211,7 @@ fn doc_attrs(doc: &Doc, fallback: &str) -> TokenStream {
 }
 
 fn doc_string(doc: &Doc) -> String {
-    doc.0.join("\n")
+    doc.text.join("\n")
 }
 
 impl Emitter<'_> {

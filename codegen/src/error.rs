@@ -71,6 +71,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A documentation overlay is not valid TOML of the overlay's shape.
+    #[error("{}: invalid documentation overlay: {message}", path.display())]
+    Overlay {
+        /// The overlay file.
+        path: PathBuf,
+        /// What is wrong, with the line and column of the TOML parser.
+        message: String,
+    },
     /// The emitted code failed to parse as Rust: a generator bug, reported rather than hidden.
     #[error("internal error: generated code does not parse as Rust: {0}")]
     Emit(String),

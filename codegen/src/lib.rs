@@ -24,6 +24,7 @@ pub mod emit;
 mod error;
 pub mod model;
 pub mod names;
+pub mod overlay;
 pub mod parse;
 pub mod resolve;
 
@@ -36,6 +37,7 @@ pub use error::{Error, Location, Result};
 pub struct Config {
     wsdl: Option<PathBuf>,
     runtime_path: String,
+    docs_overlay: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -43,6 +45,7 @@ impl Default for Config {
         Config {
             wsdl: None,
             runtime_path: "::mktows::xml".into(),
+            docs_overlay: None,
         }
     }
 }
@@ -65,10 +68,35 @@ impl Config {
         self
     }
 
-    /// Reads and resolves the WSDL into a model without emitting code.
+    /// A documentation overlay (TOML, see [`overlay`]) merged into the generated docs.
+    pub fn docs_overlay(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.docs_overlay = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Reads and resolves the WSDL into a model without emitting code, with the documentation
+    /// overlay merged in. Overlay keys that match nothing are dropped here; use
+    /// [`load_with_warnings`](Self::load_with_warnings) to see them.
     pub fn load(&self) -> Result<model::Model> {
+        Ok(self.load_with_warnings()?.0)
+    }
+
+    /// Like [`load`](Self::load), also returning one warning per overlay key that matches
+    /// nothing in the WSDL (a build script prints them as `cargo::warning=`).
+    pub fn load_with_warnings(&self) -> Result<(model::Model, Vec<String>)> {
         let wsdl = self.wsdl.as_deref().ok_or(Error::NoInput)?;
-        resolve::resolve(parse::parse(wsdl)?)
+        let mut model = resolve::resolve(parse::parse(wsdl)?)?;
+        let warnings = match &self.docs_overlay {
+            Some(path) => {
+                let overlay = overlay::Overlay::read(path)?;
+                overlay::apply(&mut model, &overlay)
+                    .into_iter()
+                    .map(|w| format!("{}: {w}", path.display()))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        Ok((model, warnings))
     }
 
     /// Runs the whole pipeline and returns the formatted Rust source.

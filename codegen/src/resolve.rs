@@ -756,9 +756,9 @@ fn resolve_service(raw: &RawDefs, element_index: &HashMap<QName, usize>) -> Resu
     let mut doc = service.doc.clone();
     if !port_type.doc.is_empty() {
         if !doc.is_empty() {
-            doc.0.push(String::new());
+            doc.text.push(String::new());
         }
-        doc.0.extend(port_type.doc.0.iter().cloned());
+        doc.text.extend(port_type.doc.text.iter().cloned());
     }
     Ok(Service {
         name: service.name.clone(),

@@ -103,19 +103,29 @@ pub fn regen(root: &Path, source: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// Makes `mktows/wsdl/` hold exactly the pin and the pinned WSDL of `wsdl/`, byte for byte.
+/// The documentation overlay beside the WSDL (merged into the generated rustdoc).
+pub const DOCS_OVERLAY: &str = "docs.toml";
+
+/// The files of `wsdl/` the package carries: the pin, the pinned WSDL and the overlay.
+fn packaged_files(root: &Path) -> Result<Vec<String>, String> {
+    Ok(vec!["PIN".into(), pinned(root)?, DOCS_OVERLAY.into()])
+}
+
+/// Makes `mktows/wsdl/` hold exactly the pin, the pinned WSDL and the documentation overlay of
+/// `wsdl/`, byte for byte.
 pub fn sync_packaged(root: &Path) -> Result<(), String> {
-    let name = pinned(root)?;
+    let files = packaged_files(root)?;
     let dir = root.join(PACKAGED_WSDL);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.extension().is_some_and(|x| x == "wsdl") && entry.file_name() != name.as_str() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if path.is_file() && !files.contains(&file) {
             std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         }
     }
-    for file in ["PIN", name.as_str()] {
+    for file in &files {
         let (from, to) = (root.join("wsdl").join(file), dir.join(file));
         let bytes = std::fs::read(&from).map_err(|e| format!("{}: {e}", from.display()))?;
         if std::fs::read(&to).ok().as_deref() != Some(bytes.as_slice()) {
@@ -126,12 +136,12 @@ pub fn sync_packaged(root: &Path) -> Result<(), String> {
 }
 
 /// Differences between `wsdl/` and the packaged copy in `mktows/wsdl/`, one line each (empty
-/// when they agree): a pin or pinned WSDL that differs, or a WSDL there that is not pinned.
+/// when they agree): a packaged file that differs, or a file there the package should not carry.
 pub fn packaged_drift(root: &Path) -> Result<Vec<String>, String> {
-    let name = pinned(root)?;
+    let files = packaged_files(root)?;
     let dir = root.join(PACKAGED_WSDL);
     let mut drift = Vec::new();
-    for file in ["PIN", name.as_str()] {
+    for file in &files {
         let top = std::fs::read(root.join("wsdl").join(file)).ok();
         if top.is_none() || std::fs::read(dir.join(file)).ok() != top {
             drift.push(format!("{PACKAGED_WSDL}/{file} differs from wsdl/{file}"));
@@ -140,8 +150,8 @@ pub fn packaged_drift(root: &Path) -> Result<Vec<String>, String> {
     let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
-        if file != "PIN" && file != name {
-            drift.push(format!("{PACKAGED_WSDL}/{file} is not the pinned WSDL"));
+        if !files.contains(&file) {
+            drift.push(format!("{PACKAGED_WSDL}/{file} is not a packaged file"));
         }
     }
     drift.sort();

@@ -157,7 +157,7 @@ fn drift_is_reported() {
         xtask::packaged_drift(&tree).unwrap(),
         [
             "mktows/wsdl/PIN differs from wsdl/PIN",
-            "mktows/wsdl/stale.wsdl is not the pinned WSDL"
+            "mktows/wsdl/stale.wsdl is not a packaged file"
         ]
     );
     xtask::sync_packaged(&tree).unwrap();
