@@ -184,7 +184,10 @@ mod tests {
     #[test]
     fn decorated_multi_line_comment_keeps_its_text() {
         let xml = "<s><!-- ***** -->\n<!-- ** For Program, allowed: ** -->\n<!-- ** Id, Name ** -->\n<!-- ***** -->\n<e name='a'/></s>";
-        assert_eq!(docs(xml, "a").text, vec!["For Program, allowed:", "Id, Name"]);
+        assert_eq!(
+            docs(xml, "a").text,
+            vec!["For Program, allowed:", "Id, Name"]
+        );
     }
 
     #[test]

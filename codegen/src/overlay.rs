@@ -115,7 +115,9 @@ pub fn apply(model: &mut Model, overlay: &Overlay) -> Vec<String> {
             .find(|op| &op.name == name)
         {
             Some(op) => set(&mut op.doc, &entry.doc),
-            None => warnings.push(format!("operations.{name}: no operation {name} in the WSDL")),
+            None => warnings.push(format!(
+                "operations.{name}: no operation {name} in the WSDL"
+            )),
         }
     }
     for (name, entry) in &overlay.elements {
@@ -125,7 +127,9 @@ pub fn apply(model: &mut Model, overlay: &Overlay) -> Vec<String> {
             found = true;
         }
         if !found {
-            warnings.push(format!("elements.{name}: no global element {name} in the WSDL"));
+            warnings.push(format!(
+                "elements.{name}: no global element {name} in the WSDL"
+            ));
         }
     }
     for (name, entry) in &overlay.types {

@@ -78,7 +78,10 @@ fn overlay_markdown_is_merged_and_unknown_keys_are_warnings() {
     let code = config.emit(&model).unwrap();
     syn::parse_file(&code).unwrap();
     // Compared without indentation (nested modules indent).
-    let code: String = code.lines().map(|l| format!("{}\n", l.trim_start())).collect();
+    let code: String = code
+        .lines()
+        .map(|l| format!("{}\n", l.trim_start()))
+        .collect();
     // Trusted markdown stays markdown (code spans, bold, headings), first, and the schema
     // summary still follows it.
     assert!(code.contains("/// Sends a node back.\n"), "{code}");
@@ -88,7 +91,10 @@ fn overlay_markdown_is_merged_and_unknown_keys_are_warnings() {
     assert!(code.contains("/// A tree node, see `Node::child`.\n"));
     assert!(code.contains("/// The `FOO_BAR` mode.\n"));
     // The WSDL's own documentation is still there, still escaped, after the overlay's.
-    assert!(code.contains("/// How to run.\n///\n/// Doc with \\*/"), "{code}");
+    assert!(
+        code.contains("/// How to run.\n///\n/// Doc with \\*/"),
+        "{code}"
+    );
     let _ = std::fs::remove_file(overlay);
 }
 
@@ -108,8 +114,10 @@ fn a_malformed_overlay_is_an_error_naming_the_file_and_line() {
         assert!(matches!(err, Error::Overlay { .. }), "{err:?}");
         let message = err.to_string();
         assert!(
-            message.starts_with(&format!("{}: invalid documentation overlay", overlay.display()))
-                && message.contains(wanted),
+            message.starts_with(&format!(
+                "{}: invalid documentation overlay",
+                overlay.display()
+            )) && message.contains(wanted),
             "{message}"
         );
         let _ = std::fs::remove_file(overlay);

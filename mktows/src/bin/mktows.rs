@@ -8,12 +8,16 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+// Command modules live in `src/bin/mktows/` (a crate root's `mod` would look beside it, where
+// Cargo would take each file for another binary).
+#[path = "mktows/codec.rs"]
+mod codec;
 use mktows::client::{ENV_ENCRYPTION_KEY, ENV_ENDPOINT, ENV_USER_ID};
-use mktows::elements::AnyElement;
-use mktows::operations::{OPERATIONS, SyncMultipleLeads, SyncMultipleLeadsHeaders};
+use mktows::operations::{SyncMultipleLeads, SyncMultipleLeadsHeaders};
 use mktows::sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows::types::*;
-use mktows::xml::{self, AnyBody, AnyEnvelope, ElementSet, Nillable};
+use mktows::xml::Nillable;
 use mktows::{Client, ClientConfig, LeadKey, LeadOutcome, LeadSync};
 
 #[derive(Parser)]
@@ -127,20 +131,30 @@ enum Command {
         #[command(flatten)]
         connection: Connection,
     },
-    /// Print SOAP envelopes of this API (requests, responses, faults) as JSON.
+    /// Print SOAP envelopes of this API (requests, responses, faults) as JSON lines.
+    #[command(after_help = "Examples:\n  \
+        mktows decode captured.xml                  # one JSON line per envelope\n  \
+        mktows decode captured.xml | mktows encode -   # and back to XML\n  \
+        curl -s ... | mktows decode - | jq .envelope.body")]
     Decode {
-        /// Files (captured logs with REQUEST:/RESPONSE: markers are split)
+        /// Files, or - for standard input (captured logs with REQUEST:/RESPONSE: markers are split)
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Write the SOAP envelope for JSON (as printed by `decode`).
+    /// Write SOAP envelopes for JSON: `decode`'s lines, {"headers","body"} or a bare body.
+    #[command(
+        after_help = "ARGS is [OPERATION DIRECTION] FILE: FILE is a JSON file or - for \
+        standard input, with one or more JSON values (one envelope is written per value); \
+        OPERATION (e.g. syncLead) and DIRECTION (request or response) check each body.\n\n\
+        Examples:\n  \
+        mktows decode captured.xml | mktows encode -\n  \
+        mktows encode syncLead request body.json\n  \
+        echo '{\"paramsGetLead\":{\"leadKey\":{\"keyType\":\"EMAIL\",\"keyValue\":\"t@t.com\"}}}' | mktows encode -"
+    )]
     Encode {
-        /// Operation name, e.g. syncLead
-        operation: String,
-        /// Which message of the operation
-        direction: Direction,
-        /// JSON file
-        file: PathBuf,
+        /// [OPERATION DIRECTION] FILE (see below)
+        #[arg(required = true, num_args = 1..=3, value_name = "ARGS")]
+        args: Vec<String>,
     },
 }
 
@@ -230,12 +244,30 @@ async fn run(command: Command) -> Result<ExitCode, Failure> {
             strict,
             connection,
         } => list_operation(action, &list, &ids, strict, connection).await,
-        Command::Decode { files } => decode(&files),
-        Command::Encode {
-            operation,
-            direction,
-            file,
-        } => encode(&operation, direction, &file),
+        Command::Decode { files } => codec::decode(&files),
+        Command::Encode { args } => {
+            let (expect, file) = match args.as_slice() {
+                [file] => (None, file),
+                [operation, direction, file] => {
+                    let direction = Direction::from_str(direction, true).map_err(|_| {
+                        Failure(format!(
+                            "direction must be request or response, not {direction:?}"
+                        ))
+                    })?;
+                    let expect = codec::Expect {
+                        operation,
+                        direction,
+                    };
+                    (Some(expect), file)
+                }
+                _ => {
+                    return Err(Failure(
+                        "encode takes FILE, or OPERATION DIRECTION FILE".into(),
+                    ));
+                }
+            };
+            codec::encode(expect, Path::new(file))
+        }
     }
 }
 
@@ -755,125 +787,4 @@ async fn list_operation(
     } else {
         ExitCode::FAILURE
     })
-}
-
-/// The envelopes in a file: the whole file, or the parts after `REQUEST:`/`RESPONSE:` markers.
-fn envelopes(text: &str) -> Vec<(&'static str, &str)> {
-    let request = text.find("REQUEST:");
-    let response = text.find("RESPONSE:");
-    match (request, response) {
-        (None, None) => vec![("document", text)],
-        _ => {
-            let mut out = Vec::new();
-            if let Some(start) = request {
-                let end = response.filter(|&r| r > start).unwrap_or(text.len());
-                out.push(("request", text[start + 8..end].trim()));
-            }
-            if let Some(start) = response {
-                out.push(("response", text[start + 9..].trim()));
-            }
-            out
-        }
-    }
-}
-
-fn envelope_json(envelope: &AnyEnvelope<AnyElement>) -> Result<serde_json::Value, Failure> {
-    let body = match &envelope.body {
-        AnyBody::Element(element) => serde_json::to_value(element)?,
-        AnyBody::Fault(fault) => serde_json::json!({ "Fault": fault }),
-    };
-    Ok(serde_json::json!({ "headers": serde_json::to_value(&envelope.headers)?, "body": body }))
-}
-
-fn decode(files: &[PathBuf]) -> Result<ExitCode, Failure> {
-    let mut failures = 0;
-    for path in files {
-        let text = match std::fs::read(path) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(e) => {
-                eprintln!("{}: {e}", path.display());
-                failures += 1;
-                continue;
-            }
-        };
-        for (label, part) in envelopes(&text) {
-            match xml::decode_any::<AnyElement>(part.as_bytes()) {
-                Ok(envelope) => {
-                    let json = envelope_json(&envelope)?;
-                    println!(
-                        "{}",
-                        serde_json::json!({ "file": path.display().to_string(), "part": label, "envelope": json })
-                    );
-                }
-                Err(e) => {
-                    eprintln!("{} ({label}): {e}", path.display());
-                    failures += 1;
-                }
-            }
-        }
-    }
-    Ok(if failures == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
-}
-
-fn encode(operation: &str, direction: Direction, path: &Path) -> Result<ExitCode, Failure> {
-    let info = OPERATIONS
-        .iter()
-        .find(|o| o.name == operation)
-        .ok_or_else(|| {
-            Failure(format!(
-                "unknown operation {operation:?}; one of: {}",
-                OPERATIONS
-                    .iter()
-                    .map(|o| o.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?;
-    let text =
-        std::fs::read_to_string(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
-    // Either `decode`'s {"headers": [...], "body": {...}} or a bare body element.
-    let (headers, body) = match value.get("body") {
-        Some(body) => (
-            value
-                .get("headers")
-                .cloned()
-                .unwrap_or(serde_json::Value::Array(vec![])),
-            body.clone(),
-        ),
-        None => (serde_json::Value::Array(vec![]), value),
-    };
-    let headers: Vec<AnyElement> = serde_json::from_value(headers)
-        .map_err(|e| Failure(format!("{}: headers: {e}", path.display())))?;
-    let body: AnyElement = serde_json::from_value(body)
-        .map_err(|e| Failure(format!("{}: body: {e}", path.display())))?;
-    let expected = if direction == Direction::Request {
-        info.input
-    } else {
-        info.output
-    };
-    if body.element_name() != expected {
-        return Err(Failure(format!(
-            "{}: the body is {}, but the {operation} {} is {}",
-            path.display(),
-            body.element_name().local,
-            if direction == Direction::Request {
-                "request"
-            } else {
-                "response"
-            },
-            expected.local
-        )));
-    }
-    let envelope = AnyEnvelope {
-        headers,
-        body: AnyBody::Element(body),
-    };
-    println!("{}", xml::encode_any(&envelope)?);
-    Ok(ExitCode::SUCCESS)
 }
