@@ -14,6 +14,7 @@
 
 pub mod client;
 pub mod error;
+pub mod lead;
 pub mod leads;
 #[cfg(feature = "sandbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
@@ -24,6 +25,7 @@ pub mod xml;
 
 pub use client::{Client, ClientConfig};
 pub use error::{Error, ErrorCode, ServiceFault};
+pub use lead::Lead;
 pub use leads::{BatchReport, LeadKey, LeadOutcome, LeadSync, ListReport};
 pub use signing::Credentials;
 
