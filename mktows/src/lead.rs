@@ -140,11 +140,11 @@ impl From<Lead> for LeadRecord {
             email: lead.email.map(Nillable::Value),
             foreign_sys_person_id: foreign_id,
             foreign_sys_type: foreign_type,
-            lead_attribute_list: (!lead.attributes.is_empty()).then(|| {
-                Nillable::Value(ArrayOfAttribute {
+            lead_attribute_list: (!lead.attributes.is_empty()).then_some(Nillable::Value(
+                ArrayOfAttribute {
                     attribute: lead.attributes,
-                })
-            }),
+                },
+            )),
         }
     }
 }
