@@ -1,14 +1,63 @@
 //! # mktows
 //!
-//! Rust bindings for the Marketo SOAP API, generated at build time from the vendored WSDL
-//! (`wsdl/marketo_2_6.wsdl`) by `mktows-codegen`.
+//! Rust bindings for Marketo's SOAP API ("mktows", namespace `http://www.marketo.com/mktows/`,
+//! 23 operations), generated at build time from Marketo's own WSDL (`wsdl/marketo_2_6.wsdl`,
+//! shipped in this package) by `mktows-codegen`; a client that signs, paces, batches and
+//! retries; a local Marketo-compatible sandbox; and the `mktows` command-line tool.
 //!
-//! - [`types`]: one Rust type per schema type, with XML (de)serialization and serde;
+//! ## From `cargo add` to a synced lead
+//!
+//! ```toml
+//! [dependencies]
+//! mktows = { version = "0.1", features = ["sandbox"] }
+//! tokio = { version = "1", features = ["rt-multi-thread", "macros"] }
+//! ```
+//!
+//! Start the sandbox (the same service the `mktows sandbox` command serves), point a
+//! [`Client`] at it, sync a lead and read it back:
+//!
+//! ```
+//! # #[cfg(feature = "sandbox")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use mktows::sandbox::{Sandbox, SandboxConfig};
+//! use mktows::types::LeadKeyRef;
+//! use mktows::{Client, Lead, LeadKey, LeadSync};
+//!
+//! let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+//! let client = Client::new(sandbox.client_config())?;
+//!
+//! let synced = client
+//!     .sync_lead(LeadSync::new(LeadKey::Email("ada@example.com".into())).attribute("FirstName", "Ada"))
+//!     .await?;
+//! let lead = Lead::from(client.get_lead(LeadKeyRef::Email, "ada@example.com").await?.remove(0));
+//! assert_eq!(lead.id(), Some(synced.lead_id));
+//! assert_eq!(lead.attribute("FirstName"), Some("Ada"));
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "sandbox"))]
+//! # fn main() {}
+//! ```
+//!
+//! Against a real instance nothing else changes but the configuration:
+//! [`ClientConfig::from_env`] reads `MKTOWS_ENDPOINT`, `MKTOWS_USER_ID` and
+//! `MKTOWS_ENCRYPTION_KEY` (or build one with [`ClientConfig::new`] and [`Credentials::new`]).
+//!
+//! ## What is where
+//!
+//! - [`Client`]: [`Client::sync_lead`], [`Client::sync_multiple_leads`] (any number of leads,
+//!   one [`LeadOutcome`] each, in order), [`Client::get_lead`], [`Client::list_operation`],
+//!   and every operation typed through [`Client::api`];
+//! - [`Lead`]: one lead's keys and fields by SOAP name, to and from [`types::LeadRecord`];
+//! - [`types`]: one Rust type per schema type, with XML (de)serialization and serde; their
+//!   docs say what each operation and field does, its limits and faults;
 //! - [`elements::AnyElement`]: every global element, to read any message of the API;
 //! - [`operations`]: one typed marker per operation (`SyncLead`, ...) with its SOAPAction,
 //!   body elements and headers, and the typed stub over an [`xml::Invoke`] transport;
 //! - [`xml`]: the runtime: envelopes, faults, and the decode errors with element paths;
-//! - [`signing`]: the `AuthenticationHeader` signature (HMAC-SHA1), with its published vectors.
+//! - [`signing`]: the `AuthenticationHeader` signature (HMAC-SHA1), with its published vectors;
+//! - [`transport`]: the [`transport::Transport`] trait and its reqwest implementation;
+//! - `sandbox` (feature `sandbox`): the local Marketo.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -28,6 +77,11 @@ pub use error::{Error, ErrorCode, ServiceFault};
 pub use lead::Lead;
 pub use leads::{BatchReport, LeadKey, LeadOutcome, LeadSync, ListReport};
 pub use signing::Credentials;
+
+/// The README's examples, compiled and run as doctests (they use the sandbox).
+#[cfg(all(doctest, feature = "sandbox"))]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 
 /// The generated bindings (see the crate documentation).
 #[allow(missing_docs, clippy::all, clippy::pedantic)]
