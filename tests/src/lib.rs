@@ -3,6 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+/// Third-party tools: skip with a message when missing, fail under CI.
+#[path = "../../mktows/tests/support/tools.rs"]
+pub mod tools;
+
 /// `tests/data`.
 pub fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")

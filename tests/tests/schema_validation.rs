@@ -13,6 +13,10 @@ use mktows_tests::{data_dir, envelopes, read, sample_files, schema_from_wsdl, ws
 #[path = "../../mktows/benches/support/mod.rs"]
 mod support;
 
+fn have_xmllint() -> bool {
+    mktows_tests::tools::have("command -v xmllint", "apt-get install libxml2-utils")
+}
+
 /// A directory holding the service schema extracted from the WSDL and the envelope schema.
 fn schema_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("mktows-schema-{name}-{}", std::process::id()));
@@ -61,6 +65,9 @@ fn assert_valid(dir: &Path, documents: &[(String, String)]) {
 
 #[test]
 fn every_operation_request_validates() {
+    if !have_xmllint() {
+        return;
+    }
     let mut documents = Vec::new();
     for info in OPERATIONS {
         let json = read(&format!("requests/{}.json", info.name));
@@ -102,6 +109,9 @@ fn every_operation_request_validates() {
 
 #[test]
 fn typed_request_with_both_headers_validates() {
+    if !have_xmllint() {
+        return;
+    }
     let json = read("requests/syncLead.json");
     let AnyElement::ParamsSyncLead(body) = serde_json::from_str(&json).unwrap() else {
         panic!("paramsSyncLead");
@@ -123,6 +133,9 @@ fn typed_request_with_both_headers_validates() {
 
 #[test]
 fn every_sample_re_encoded_validates() {
+    if !have_xmllint() {
+        return;
+    }
     let mut documents = Vec::new();
     for path in sample_files() {
         let text = std::fs::read_to_string(&path).unwrap();
@@ -139,6 +152,9 @@ fn every_sample_re_encoded_validates() {
 
 #[test]
 fn an_invalid_document_is_caught_by_the_judge() {
+    if !have_xmllint() {
+        return;
+    }
     // The judge must be able to say no: a required element removed.
     let json = read("requests/getLead.json");
     let body: AnyElement = serde_json::from_str(&json).unwrap();
