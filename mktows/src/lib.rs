@@ -16,6 +16,8 @@ pub mod leads;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod signing;
+#[cfg(feature = "sandbox")]
+pub mod soap_front;
 pub mod transport;
 pub mod xml;
 
