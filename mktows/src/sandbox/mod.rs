@@ -18,6 +18,9 @@
 
 mod backend;
 mod lookup;
+pub mod rest;
+pub mod rest_leads;
+mod rest_write;
 pub mod service;
 pub mod store;
 
@@ -176,6 +179,7 @@ pub struct Sandbox {
     url: String,
     credentials: Credentials,
     service: Arc<Service>,
+    rest: rest::RestHandle,
     server: Running,
 }
 
@@ -203,8 +207,9 @@ impl Sandbox {
             front_config,
             Arc::new(StoreBackend::new(service.clone())),
         ));
+        let (rest_router, rest) = rest::router_with_handle(service.clone());
         let server = Running::start(addr, options.clone(), move |local| {
-            http::router(front, WSDL, local, options)
+            http::router(front, WSDL, local, options).merge(rest_router)
         })
         .await?;
         let url = format!("http://{}{}", server.local_addr(), http::soap_path());
@@ -212,6 +217,7 @@ impl Sandbox {
             url,
             credentials: Credentials::new(user, key),
             service,
+            rest,
             server,
         })
     }
@@ -219,6 +225,21 @@ impl Sandbox {
     /// The SOAP endpoint.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The REST endpoint (`http://HOST:PORT/rest`), for REST clients and `mktows bridge`.
+    pub fn rest_endpoint(&self) -> String {
+        format!("http://{}/rest", self.server.local_addr())
+    }
+
+    /// The identity endpoint (`http://HOST:PORT/identity`).
+    pub fn identity_endpoint(&self) -> String {
+        format!("http://{}/identity", self.server.local_addr())
+    }
+
+    /// The REST state: revoke tokens, count calls.
+    pub fn rest(&self) -> &rest::RestHandle {
+        &self.rest
     }
 
     /// The first configured user's credentials.

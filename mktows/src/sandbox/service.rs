@@ -127,7 +127,7 @@ impl Service {
         }
     }
 
-    fn primary_partition(&self, workspace: &str) -> Option<&str> {
+    pub(super) fn primary_partition(&self, workspace: &str) -> Option<&str> {
         self.config
             .workspaces
             .iter()
@@ -169,7 +169,7 @@ impl Service {
         }
     }
 
-    fn new_lead(store: &mut Store, partition: &str) -> StoredLead {
+    pub(super) fn new_lead(store: &mut Store, partition: &str) -> StoredLead {
         let now = Utc::now();
         StoredLead {
             id: store.allocate_id(),
