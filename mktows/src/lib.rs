@@ -69,6 +69,8 @@ pub mod leads;
 #[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
 pub mod sandbox;
 pub mod signing;
+#[cfg(feature = "sandbox")]
+pub mod soap_front;
 pub mod transport;
 pub mod xml;
 

@@ -426,3 +426,34 @@ async fn list_adds_checks_and_removes_with_an_exit_code_for_scripts() {
     assert!(!ok);
     assert!(err.contains("20111"), "the fault is named: {err}");
 }
+
+#[test]
+fn sandbox_prints_only_the_default_encryption_key() {
+    let data = temp("keys.sqlite");
+    let _ = std::fs::remove_file(&data);
+    let SpawnedSandbox {
+        mut child, banner, ..
+    } = spawn_sandbox(&data, &[]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let text = banner.join("\n");
+    assert!(
+        text.contains(&format!(
+            "MKTOWS_ENCRYPTION_KEY={}",
+            mktows::sandbox::DEFAULT_ENCRYPTION_KEY
+        )),
+        "{text}"
+    );
+    let SpawnedSandbox {
+        mut child, banner, ..
+    } = spawn_sandbox(&data, &["--encryption-key", "chosen-secret-123"]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let text = banner.join("\n");
+    assert!(!text.contains("chosen-secret-123"), "{text}");
+    assert!(
+        !text.contains(mktows::sandbox::DEFAULT_ENCRYPTION_KEY),
+        "{text}"
+    );
+    let _ = std::fs::remove_file(data);
+}

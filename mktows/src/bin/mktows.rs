@@ -62,9 +62,10 @@ struct SandboxArgs {
     /// User id accepted
     #[arg(long, default_value = mktows::sandbox::DEFAULT_USER_ID)]
     user_id: String,
-    /// Encryption key accepted
-    #[arg(long, default_value = mktows::sandbox::DEFAULT_ENCRYPTION_KEY)]
-    encryption_key: String,
+    /// Encryption key accepted (default: the sandbox's published key, which is then printed;
+    /// a key given here is never printed)
+    #[arg(long, env = "MKTOWS_SANDBOX_ENCRYPTION_KEY", hide_env_values = true)]
+    encryption_key: Option<String>,
     /// Enforce Marketo's limits (100 calls / 20 s, 10 concurrent, 10,000 per day)
     #[arg(long)]
     limits: bool,
@@ -445,7 +446,11 @@ async fn serve(args: SandboxArgs) -> Result<ExitCode, Failure> {
     let config = SandboxConfig {
         time_window: Duration::from_secs(time_window),
         addr: ([127, 0, 0, 1], port).into(),
-        users: vec![(user_id.clone(), key.clone())],
+        users: vec![(
+            user_id.clone(),
+            key.clone()
+                .unwrap_or_else(|| mktows::sandbox::DEFAULT_ENCRYPTION_KEY.to_owned()),
+        )],
         limits: if limits {
             SandboxLimits::marketo()
         } else {
@@ -462,9 +467,15 @@ async fn serve(args: SandboxArgs) -> Result<ExitCode, Failure> {
         "mktows sandbox listening\n  {ENV_ENDPOINT}={}\n",
         sandbox.url()
     );
-    banner.push_str(&format!(
-        "  {ENV_USER_ID}={user_id}\n  {ENV_ENCRYPTION_KEY}={key}\n"
-    ));
+    banner.push_str(&format!("  {ENV_USER_ID}={user_id}\n"));
+    match &key {
+        // Only the published default is printed, never a key the operator chose.
+        None => banner.push_str(&format!(
+            "  {ENV_ENCRYPTION_KEY}={}\n",
+            mktows::sandbox::DEFAULT_ENCRYPTION_KEY
+        )),
+        Some(_) => banner.push_str(&format!("  {ENV_ENCRYPTION_KEY}: as given (not shown)\n")),
+    }
     banner.push_str(&format!("  WSDL: {}?WSDL\n", sandbox.url()));
     if !lists.is_empty() {
         banner.push_str(&format!("  static lists: {}\n", lists.join(", ")));
@@ -479,10 +490,9 @@ async fn serve(args: SandboxArgs) -> Result<ExitCode, Failure> {
     }
     let _ = std::io::stdout().write_all(banner.as_bytes());
     let _ = std::io::stdout().flush();
-    tokio::select! {
-        _ = sandbox.wait() => {}
-        _ = tokio::signal::ctrl_c() => {}
-    }
+    // Ctrl-C: stop accepting, let the calls in flight finish, then exit.
+    let _ = tokio::signal::ctrl_c().await;
+    sandbox.stop().await;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -16,7 +16,11 @@
 //! # Ok(()) }
 //! ```
 
-mod http;
+mod backend;
+mod lookup;
+pub mod rest;
+pub mod rest_leads;
+mod rest_write;
 pub mod service;
 pub mod store;
 
@@ -28,7 +32,14 @@ use std::time::Duration;
 use crate::ClientConfig;
 use crate::signing::Credentials;
 
+pub use backend::StoreBackend;
 pub use service::Service;
+
+use crate::soap_front::http::{self, Running, ServeOptions};
+use crate::soap_front::{Front, FrontConfig};
+
+/// Opt-in limits (the SOAP front's).
+pub use crate::soap_front::Limits as SandboxLimits;
 
 /// The WSDL the bindings were generated from; served at `?WSDL`.
 pub const WSDL: &str = include_str!(env!("MKTOWS_WSDL_FILE"));
@@ -37,6 +48,11 @@ pub const WSDL: &str = include_str!(env!("MKTOWS_WSDL_FILE"));
 pub const DEFAULT_USER_ID: &str = "sandbox_1_0000000000000000000000";
 /// Default sandbox encryption key.
 pub const DEFAULT_ENCRYPTION_KEY: &str = "sandbox-encryption-key";
+
+/// Default REST client id of the sandbox.
+pub const DEFAULT_CLIENT_ID: &str = "sandbox-client-id";
+/// Default REST client secret of the sandbox.
+pub const DEFAULT_CLIENT_SECRET: &str = "sandbox-client-secret";
 
 /// A lead field the sandbox accepts, with the `attrType` it reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,30 +104,8 @@ pub fn standard_fields() -> Vec<FieldDef> {
         .collect()
 }
 
-/// Opt-in limits, to let apps test their throttling.
-#[derive(Debug, Clone, Default)]
-pub struct SandboxLimits {
-    /// At most `.0` calls per `.1` (Marketo: 100 per 20 s) → fault 20023.
-    pub rate: Option<(usize, Duration)>,
-    /// At most this many calls in flight (Marketo: 10) → fault 20024.
-    pub concurrency: Option<usize>,
-    /// At most this many calls per day (Marketo's default: 10,000) → fault 20015.
-    pub daily_quota: Option<u64>,
-}
-
-impl SandboxLimits {
-    /// Marketo's documented limits.
-    pub fn marketo() -> Self {
-        SandboxLimits {
-            rate: Some((100, Duration::from_secs(20))),
-            concurrency: Some(10),
-            daily_quota: Some(10_000),
-        }
-    }
-}
-
 /// How a sandbox runs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SandboxConfig {
     /// Address to listen on (port 0: any free port).
     pub addr: SocketAddr,
@@ -119,7 +113,7 @@ pub struct SandboxConfig {
     pub users: Vec<(String, String)>,
     /// Accepted distance between a request's timestamp and the sandbox's clock.
     pub time_window: Duration,
-    /// Workspaces: (name, primary partition). `Default` must exist.
+    /// Workspaces: (name, primary partition), names matched ignoring case. `Default` must exist.
     pub workspaces: Vec<(String, String)>,
     /// Lead fields accepted.
     pub fields: Vec<FieldDef>,
@@ -130,6 +124,30 @@ pub struct SandboxConfig {
     pub limits: SandboxLimits,
     /// SQLite database keeping the leads; `None`: in memory.
     pub data: Option<PathBuf>,
+    /// REST API clients: (client id, client secret), for `/identity/oauth/token`.
+    pub rest_clients: Vec<(String, String)>,
+    /// Lifetime of a REST access token (Marketo: 3600 s).
+    pub token_lifetime: Duration,
+    /// HTTP timeouts and connection cap.
+    pub serve: ServeOptions,
+}
+
+impl std::fmt::Debug for SandboxConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let users: Vec<&str> = self.users.iter().map(|(u, _)| u.as_str()).collect();
+        let clients: Vec<&str> = self.rest_clients.iter().map(|(c, _)| c.as_str()).collect();
+        f.debug_struct("SandboxConfig")
+            .field("addr", &self.addr)
+            .field("users", &users)
+            .field("rest_clients", &clients)
+            .field("secrets", &"<redacted>")
+            .field("time_window", &self.time_window)
+            .field("workspaces", &self.workspaces)
+            .field("lists", &self.lists)
+            .field("limits", &self.limits)
+            .field("data", &self.data)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for SandboxConfig {
@@ -146,6 +164,12 @@ impl Default for SandboxConfig {
             lists: Vec::new(),
             limits: SandboxLimits::default(),
             data: None,
+            rest_clients: vec![(
+                DEFAULT_CLIENT_ID.to_owned(),
+                DEFAULT_CLIENT_SECRET.to_owned(),
+            )],
+            token_lifetime: Duration::from_secs(3600),
+            serve: ServeOptions::default(),
         }
     }
 }
@@ -155,8 +179,8 @@ pub struct Sandbox {
     url: String,
     credentials: Credentials,
     service: Arc<Service>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    rest: rest::RestHandle,
+    server: Running,
 }
 
 impl Sandbox {
@@ -171,26 +195,51 @@ impl Sandbox {
             .first()
             .cloned()
             .ok_or("no sandbox user configured")?;
-        let listener = tokio::net::TcpListener::bind(config.addr)
-            .await
-            .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
-        let local = listener.local_addr().map_err(|e| e.to_string())?;
-        let url = format!("http://{local}/soap/mktows/{}", crate::API_VERSION);
+        let front_config = FrontConfig {
+            users: config.users.clone(),
+            time_window: config.time_window,
+            limits: config.limits.clone(),
+        };
+        let options = config.serve.clone();
+        let addr = config.addr;
         let service = Arc::new(Service::new(config, store));
-        let (shutdown, stopped) = tokio::sync::oneshot::channel();
-        let task = tokio::spawn(http::serve(listener, service.clone(), url.clone(), stopped));
+        let front = Arc::new(Front::new(
+            front_config,
+            Arc::new(StoreBackend::new(service.clone())),
+        ));
+        let (rest_router, rest) = rest::router_with_handle(service.clone());
+        let server = Running::start(addr, options.clone(), move |local| {
+            http::router(front, WSDL, local, options).merge(rest_router)
+        })
+        .await?;
+        let url = format!("http://{}{}", server.local_addr(), http::soap_path());
         Ok(Sandbox {
             url,
             credentials: Credentials::new(user, key),
             service,
-            shutdown: Some(shutdown),
-            task: Some(task),
+            rest,
+            server,
         })
     }
 
     /// The SOAP endpoint.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The REST endpoint (`http://HOST:PORT/rest`), for REST clients and `mktows bridge`.
+    pub fn rest_endpoint(&self) -> String {
+        format!("http://{}/rest", self.server.local_addr())
+    }
+
+    /// The identity endpoint (`http://HOST:PORT/identity`).
+    pub fn identity_endpoint(&self) -> String {
+        format!("http://{}/identity", self.server.local_addr())
+    }
+
+    /// The REST state: revoke tokens, count calls.
+    pub fn rest(&self) -> &rest::RestHandle {
+        &self.rest
     }
 
     /// The first configured user's credentials.
@@ -209,31 +258,13 @@ impl Sandbox {
         self.service.lead_count()
     }
 
-    /// Stops serving and waits for the server task.
-    pub async fn stop(mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
+    /// Stops serving, lets in-flight calls finish, and waits for them.
+    pub async fn stop(self) {
+        self.server.stop().await;
     }
 
     /// Serves until the process ends (for `mktows sandbox`).
-    pub async fn wait(mut self) {
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
+    pub async fn wait(self) {
+        self.server.wait().await;
     }
 }

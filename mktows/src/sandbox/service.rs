@@ -18,24 +18,17 @@
 //!   `success` is true when every status is. With `strict`, one failed lead fails them all and
 //!   nothing changes.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
-use std::time::Instant;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use hmac::{Hmac, Mac};
-use sha1::Sha1;
+use chrono::Utc;
 
 use super::store::{Store, StoredLead};
 use super::{FieldDef, SandboxConfig};
-use crate::elements::AnyElement;
 use crate::error::ErrorCode;
-use crate::operations::{GetLead, GetMultipleLeads, ListOperation, SyncLead, SyncMultipleLeads};
+use crate::soap_front::BackendFault;
 use crate::types::*;
-use crate::xml::{self, AnyBody, Nillable, Operation};
-
-/// An HTTP answer: status and body.
-pub type Answer = (u16, String);
+use crate::xml::Nillable;
 
 /// Most records per `syncMultipleLeads`.
 pub const MAX_BATCH: usize = 300;
@@ -47,34 +40,18 @@ pub const MAX_LIST_MEMBERS: usize = 1000;
 pub struct Service {
     config: SandboxConfig,
     store: Mutex<Store>,
-    calls: Mutex<VecDeque<Instant>>,
-    daily: Mutex<(NaiveDate, u64)>,
 }
 
-fn fault(code: ErrorCode, title: &str, message: &str) -> Answer {
-    let fault = crate::error::marketo_fault(code.code(), title, message);
-    let body =
-        xml::encode_fault(&fault, crate::NAMESPACES).unwrap_or_else(|e| format!("<!-- {e} -->"));
-    (500, body)
+pub(super) fn fault(code: ErrorCode, title: &str, message: &str) -> BackendFault {
+    BackendFault::titled(code, title, message)
 }
 
-fn respond<O: Operation>(body: &O::Output) -> Answer {
-    match xml::encode_response::<O>(&Default::default(), body) {
-        Ok(xml) => (200, xml),
-        Err(e) => fault(
-            ErrorCode::ServiceInternalError,
-            "Internal Error",
-            &e.to_string(),
-        ),
-    }
-}
-
-fn value<T: Clone>(field: &Option<Nillable<T>>) -> Option<T> {
+pub(super) fn value<T: Clone>(field: &Option<Nillable<T>>) -> Option<T> {
     field.as_ref().and_then(|v| v.value().cloned())
 }
 
 /// The fault for a change the database did not take (nothing was acknowledged).
-fn storage_failed(error: &str) -> Answer {
+pub(super) fn storage_failed(error: &str) -> BackendFault {
     fault(
         ErrorCode::ServiceInternalError,
         "Internal Error",
@@ -83,7 +60,7 @@ fn storage_failed(error: &str) -> Answer {
 }
 
 /// The fault for a static list that does not exist (`which`: `named "x"`, `id 7`).
-fn list_not_found(which: &str) -> Answer {
+pub(super) fn list_not_found(which: &str) -> BackendFault {
     fault(
         ErrorCode::ListNotFound,
         "List Not Found",
@@ -92,7 +69,7 @@ fn list_not_found(which: &str) -> Answer {
 }
 
 /// The fault for a lead key that matched nothing.
-fn not_found(key: &str, value: &str) -> Answer {
+pub(super) fn not_found(key: &str, value: &str) -> BackendFault {
     fault(
         ErrorCode::LeadNotFound,
         "Lead not found",
@@ -107,8 +84,6 @@ impl Service {
         Service {
             config,
             store: Mutex::new(store),
-            calls: Mutex::new(VecDeque::new()),
-            daily: Mutex::new((Utc::now().date_naive(), 0)),
         }
     }
 
@@ -119,146 +94,16 @@ impl Service {
 
     /// Number of leads stored.
     pub fn lead_count(&self) -> usize {
-        self.store.lock().map(|s| s.len()).unwrap_or(0)
+        self.lock_store().len()
     }
 
-    /// The fault for a call over the concurrency limit.
-    pub fn concurrency_fault() -> Answer {
-        fault(
-            ErrorCode::ConcurrencyLimitExceeded,
-            "Concurrency Limit Exceeded",
-            "Concurrency Limit Exceeded",
-        )
+    /// The store, locked (a panic while it was held does not poison it for good: every change
+    /// is applied in memory only after its checks, so the data stays consistent).
+    pub(super) fn lock_store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Handles one SOAP request body.
-    pub fn handle(&self, body: &[u8]) -> Answer {
-        let envelope = match xml::decode_any::<AnyElement>(body) {
-            Ok(envelope) => envelope,
-            Err(e) => {
-                return fault(
-                    ErrorCode::RequestNotUnderstood,
-                    "Request Not Understood",
-                    &e.to_string(),
-                );
-            }
-        };
-        let mut auth = None;
-        let mut workspace = None;
-        for header in &envelope.headers {
-            match header {
-                AnyElement::AuthenticationHeader(a) => auth = Some(a),
-                AnyElement::MktowsContextHeader(c) => workspace = Some(c.target_workspace.as_str()),
-                _ => {}
-            }
-        }
-        if let Err(answer) = self.authenticate(auth) {
-            return answer;
-        }
-        if let Err(answer) = self.check_limits() {
-            return answer;
-        }
-        let AnyBody::Element(body) = envelope.body else {
-            return fault(
-                ErrorCode::RequestNotUnderstood,
-                "Request Not Understood",
-                "a request cannot be a fault",
-            );
-        };
-        match body {
-            AnyElement::ParamsSyncLead(params) => self.sync_lead(params, workspace),
-            AnyElement::ParamsSyncMultipleLeads(params) => self.sync_multiple_leads(params),
-            AnyElement::ParamsGetLead(params) => self.get_lead(params),
-            AnyElement::ParamsGetMultipleLeads(params) => self.get_multiple_leads(params),
-            AnyElement::ParamsListOperation(params) => self.list_operation(params),
-            other => {
-                let name = xml::ElementSet::element_name(&other).local;
-                fault(
-                    ErrorCode::UnsupportedOperation,
-                    "Unsupported Operation",
-                    &format!("{name} is not implemented by the mktows sandbox"),
-                )
-            }
-        }
-    }
-
-    fn authenticate(&self, auth: Option<&AuthenticationHeaderInfo>) -> Result<(), Answer> {
-        let failed = || {
-            fault(
-                ErrorCode::AuthenticationFailed,
-                "Authentication failed",
-                "Authentication failed",
-            )
-        };
-        let auth = auth.ok_or_else(failed)?;
-        let key = self
-            .config
-            .users
-            .iter()
-            .find(|(user, _)| *user == auth.mktows_user_id)
-            .map(|(_, key)| key)
-            .ok_or_else(failed)?;
-        let expected = hex::decode(auth.request_signature.trim()).map_err(|_| failed())?;
-        let mut mac =
-            Hmac::<Sha1>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
-        mac.update(auth.request_timestamp.as_bytes());
-        mac.update(auth.mktows_user_id.as_bytes());
-        // Constant-time comparison of the received signature.
-        mac.verify_slice(&expected).map_err(|_| failed())?;
-        let at =
-            DateTime::parse_from_rfc3339(auth.request_timestamp.trim()).map_err(|_| failed())?;
-        let skew = (Utc::now() - at.with_timezone(&Utc)).abs();
-        if skew
-            > chrono::TimeDelta::from_std(self.config.time_window).unwrap_or(chrono::TimeDelta::MAX)
-        {
-            return Err(fault(
-                ErrorCode::RequestExpired,
-                "Request Expired",
-                "Request Expired: the request timestamp is outside the accepted window",
-            ));
-        }
-        Ok(())
-    }
-
-    fn check_limits(&self) -> Result<(), Answer> {
-        let limits = &self.config.limits;
-        if let Some((max, window)) = limits.rate {
-            let mut calls = self.calls.lock().expect("rate lock");
-            let now = Instant::now();
-            while calls
-                .front()
-                .is_some_and(|t| now.duration_since(*t) >= window)
-            {
-                calls.pop_front();
-            }
-            if calls.len() >= max {
-                return Err(fault(
-                    ErrorCode::RateLimitExceeded,
-                    "Rate Limit Exceeded",
-                    "Rate Limit Exceeded",
-                ));
-            }
-            calls.push_back(now);
-        }
-        if let Some(quota) = limits.daily_quota {
-            let mut daily = self.daily.lock().expect("quota lock");
-            let today = Utc::now().date_naive();
-            if daily.0 != today {
-                *daily = (today, 0);
-            }
-            if daily.1 >= quota {
-                return Err(fault(
-                    ErrorCode::RequestLimitExceeded,
-                    "Request Limit Exceeded",
-                    "Request Limit Exceeded",
-                ));
-            }
-            daily.1 += 1;
-        }
-        Ok(())
-    }
-
-    fn field(&self, name: &str) -> Option<&FieldDef> {
+    pub(super) fn field(&self, name: &str) -> Option<&FieldDef> {
         self.config.fields.iter().find(|f| f.name == name)
     }
 
@@ -282,15 +127,15 @@ impl Service {
         }
     }
 
-    fn primary_partition(&self, workspace: &str) -> Option<&str> {
+    pub(super) fn primary_partition(&self, workspace: &str) -> Option<&str> {
         self.config
             .workspaces
             .iter()
-            .find(|(w, _)| w == workspace)
+            .find(|(w, _)| w.eq_ignore_ascii_case(workspace))
             .map(|(_, p)| p.as_str())
     }
 
-    fn record(&self, lead: &StoredLead, include: Option<&[String]>) -> LeadRecord {
+    pub(super) fn record(&self, lead: &StoredLead, include: Option<&[String]>) -> LeadRecord {
         let attribute = lead
             .fields
             .iter()
@@ -324,7 +169,7 @@ impl Service {
         }
     }
 
-    fn new_lead(store: &mut Store, partition: &str) -> StoredLead {
+    pub(super) fn new_lead(store: &mut Store, partition: &str) -> StoredLead {
         let now = Utc::now();
         StoredLead {
             id: store.allocate_id(),
@@ -339,30 +184,34 @@ impl Service {
         }
     }
 
-    fn sync_lead(&self, params: ParamsSyncLead, workspace: Option<&str>) -> Answer {
+    pub(crate) fn sync_lead(
+        &self,
+        params: ParamsSyncLead,
+        workspace: Option<&str>,
+    ) -> Result<SuccessSyncLead, BackendFault> {
         let record = &params.lead_record;
         let fields = match self.attributes(record) {
             Ok(fields) => fields,
             Err(unknown) => {
-                return fault(
+                return Err(fault(
                     ErrorCode::LeadAttributeBad,
                     "Unknown lead field",
                     &format!(
                         "syncLead operation failed: unknown fields for import: {}",
                         unknown.join(", ")
                     ),
-                );
+                ));
             }
         };
         let partition = match workspace {
             Some(name) => match self.primary_partition(name) {
                 Some(p) => Some(p.to_owned()),
                 None => {
-                    return fault(
+                    return Err(fault(
                         ErrorCode::BadParameter,
                         "Input error",
                         &format!("Unknown workspace: {name}"),
-                    );
+                    ));
                 }
             },
             None => None,
@@ -373,18 +222,18 @@ impl Service {
         let email = value(&record.email);
         let cookie = value(&params.marketo_cookie);
         if foreign.is_some() && foreign_type.is_none() {
-            return fault(
+            return Err(fault(
                 ErrorCode::ParameterRequired,
                 "Parameter Required",
                 "ForeignSysType must be specified when ForeignSysPersonId is present",
-            );
+            ));
         }
-        let mut store = self.store.lock().expect("store lock");
+        let mut store = self.lock_store();
         // Key precedence: Id > ForeignSysPersonId > cookie > Email.
         let (matched, matched_by_email) = if let Some(id) = id {
             match store.get(id) {
                 Some(lead) => (Some(lead.clone()), false),
-                None => return not_found("IDNUM", &id.to_string()),
+                None => return Err(not_found("IDNUM", &id.to_string())),
             }
         } else if let Some(found) = foreign.as_deref().and_then(|f| store.by_foreign(f)) {
             (Some(found.clone()), false)
@@ -396,17 +245,17 @@ impl Service {
             (None, false)
         };
         if id.is_none() && foreign.is_none() && cookie.is_none() && email.is_none() {
-            return fault(
+            return Err(fault(
                 ErrorCode::LeadKeyRequired,
                 "Lead Key Required",
                 "LeadKey is Required but was not provided",
-            );
+            ));
         }
         // Leads matched by a unique key must live in the named workspace's primary partition;
         // an email match ignores the workspace.
         if let (Some(lead), Some(partition), false) = (&matched, &partition, matched_by_email) {
             if &lead.partition != partition {
-                return fault(
+                return Err(fault(
                     ErrorCode::LeadSyncFailed,
                     "Lead Sync Failed",
                     &format!(
@@ -414,7 +263,7 @@ impl Service {
                         lead.id,
                         workspace.unwrap_or("")
                     ),
-                );
+                ));
             }
         }
         let status = if matched.is_some() {
@@ -452,7 +301,7 @@ impl Service {
         let lead_id = lead.id;
         let changed = store.put(lead);
         if let Err(e) = store.persist(&changed) {
-            return storage_failed(&e);
+            return Err(storage_failed(&e));
         }
         let lead_record = if params.return_lead {
             let stored = store.get(lead_id).expect("just stored");
@@ -460,7 +309,7 @@ impl Service {
         } else {
             Nillable::Nil
         };
-        respond::<SyncLead>(&SuccessSyncLead {
+        Ok(SuccessSyncLead {
             result: ResultSyncLead {
                 lead_id,
                 sync_status: SyncStatus {
@@ -473,24 +322,27 @@ impl Service {
         })
     }
 
-    fn sync_multiple_leads(&self, params: ParamsSyncMultipleLeads) -> Answer {
+    pub(crate) fn sync_multiple_leads(
+        &self,
+        params: ParamsSyncMultipleLeads,
+    ) -> Result<SuccessSyncMultipleLeads, BackendFault> {
         let records = params.lead_record_list.lead_record;
         if records.len() > MAX_BATCH {
-            return fault(
+            return Err(fault(
                 ErrorCode::BadParameter,
                 "Input error",
                 &format!(
                     "syncMultipleLeads accepts at most {MAX_BATCH} lead records, got {}",
                     records.len()
                 ),
-            );
+            ));
         }
         let dedup = value(&params.dedup_enabled).unwrap_or(true);
         let default_partition = self
             .primary_partition("Default")
             .unwrap_or("Default")
             .to_owned();
-        let mut store = self.store.lock().expect("store lock");
+        let mut store = self.lock_store();
         let mut changed = Vec::with_capacity(records.len());
         let mut statuses = Vec::with_capacity(records.len());
         let failed = |error: String| SyncStatus {
@@ -573,233 +425,13 @@ impl Service {
             });
         }
         if let Err(e) = store.persist(&changed) {
-            return storage_failed(&e);
+            return Err(storage_failed(&e));
         }
-        respond::<SyncMultipleLeads>(&SuccessSyncMultipleLeads {
+        Ok(SuccessSyncMultipleLeads {
             result: ResultSyncMultipleLeads {
                 sync_status_list: ArrayOfSyncStatus {
                     sync_status: statuses,
                 },
-            },
-        })
-    }
-
-    fn find(store: &Store, key_type: &LeadKeyRef, key: &str) -> Result<Vec<StoredLead>, Answer> {
-        Ok(match key_type {
-            LeadKeyRef::Idnum => {
-                let id: i32 = key.trim().parse().map_err(|_| {
-                    fault(
-                        ErrorCode::LeadKeyBad,
-                        "Lead Key Bad",
-                        &format!("Invalid IDNUM {key}"),
-                    )
-                })?;
-                store.get(id).cloned().into_iter().collect()
-            }
-            LeadKeyRef::Email => store.by_email(key).into_iter().cloned().collect(),
-            LeadKeyRef::Cookie => store.by_cookie(key).cloned().into_iter().collect(),
-            other => {
-                return Err(fault(
-                    ErrorCode::LeadKeyBad,
-                    "Lead Key Bad",
-                    &format!("LeadKeyType {other} is not supported by the mktows sandbox"),
-                ));
-            }
-        })
-    }
-
-    fn get_lead(&self, params: ParamsGetLead) -> Answer {
-        let key = params.lead_key;
-        let store = self.store.lock().expect("store lock");
-        let leads = match Self::find(&store, &key.key_type, &key.key_value) {
-            Ok(leads) => leads,
-            Err(answer) => return answer,
-        };
-        if leads.is_empty() {
-            return not_found(key.key_type.as_str(), &key.key_value);
-        }
-        let lead_record = leads.iter().map(|l| self.record(l, None)).collect();
-        respond::<GetLead>(&SuccessGetLead {
-            result: ResultGetLead {
-                count: leads.len() as i32,
-                lead_record_list: Some(Nillable::Value(ArrayOfLeadRecord { lead_record })),
-            },
-        })
-    }
-
-    fn get_multiple_leads(&self, params: ParamsGetMultipleLeads) -> Answer {
-        const POSITION: &str = "mktows-sandbox:";
-        let store = self.store.lock().expect("store lock");
-        let leads: Vec<StoredLead> = match &params.lead_selector {
-            Some(LeadSelector::LeadKeySelector(selector)) => {
-                let mut found = Vec::new();
-                for key in selector.key_values.string_item.iter().take(100) {
-                    match Self::find(&store, &selector.key_type, key) {
-                        Ok(leads) => found.extend(leads),
-                        Err(answer) => return answer,
-                    }
-                }
-                found
-            }
-            Some(LeadSelector::LastUpdateAtSelector(selector)) => {
-                let oldest = selector.oldest_updated_at.with_timezone(&Utc);
-                let latest = value(&selector.latest_updated_at).map(|t| t.with_timezone(&Utc));
-                let mut leads: Vec<StoredLead> = store
-                    .all()
-                    .filter(|l| l.updated_at >= oldest && latest.is_none_or(|t| l.updated_at <= t))
-                    .cloned()
-                    .collect();
-                leads.sort_by_key(|l| (l.updated_at, l.id));
-                leads
-            }
-            Some(LeadSelector::StaticListSelector(selector)) => {
-                let name = match (
-                    value(&selector.static_list_name),
-                    value(&selector.static_list_id),
-                ) {
-                    (Some(name), _) => name,
-                    (None, Some(id)) => match store.list_name(id) {
-                        Some(name) => name.to_owned(),
-                        None => return list_not_found(&format!("id {id}")),
-                    },
-                    (None, None) => {
-                        return fault(
-                            ErrorCode::ParameterRequired,
-                            "Parameter Required",
-                            "StaticListSelector needs staticListName or staticListId",
-                        );
-                    }
-                };
-                if store.list_id(&name).is_none() {
-                    return list_not_found(&format!("named {name:?}"));
-                }
-                store.list_members(&name).cloned().collect()
-            }
-            None => {
-                return fault(
-                    ErrorCode::ParameterRequired,
-                    "Parameter Required",
-                    "leadSelector is required",
-                );
-            }
-        };
-        let offset = match value(&params.stream_position).filter(|p| !p.is_empty()) {
-            None => 0,
-            Some(position) => match position
-                .strip_prefix(POSITION)
-                .and_then(|n| n.parse::<usize>().ok())
-            {
-                Some(n) if n <= leads.len() => n,
-                _ => {
-                    return fault(
-                        ErrorCode::BadStreamPosition,
-                        "Bad Stream Position",
-                        &format!("Bad stream position {position}"),
-                    );
-                }
-            },
-        };
-        let batch = value(&params.batch_size).map_or(100, |b| b.clamp(1, 1000) as usize);
-        let end = (offset + batch).min(leads.len());
-        let remaining = leads.len() - end;
-        let page = &leads[offset..end];
-        let include = params
-            .include_attributes
-            .as_ref()
-            .map(|a| a.string_item.as_slice());
-        let lead_record = page.iter().map(|l| self.record(l, include)).collect();
-        respond::<GetMultipleLeads>(&SuccessGetMultipleLeads {
-            result: ResultGetMultipleLeads {
-                return_count: page.len() as i32,
-                remaining_count: remaining as i32,
-                new_stream_position: if remaining > 0 {
-                    format!("{POSITION}{end}")
-                } else {
-                    String::new()
-                },
-                lead_record_list: Some(Nillable::Value(ArrayOfLeadRecord { lead_record })),
-            },
-        })
-    }
-
-    fn list_operation(&self, params: ParamsListOperation) -> Answer {
-        let bad_parameter =
-            |message: &str| fault(ErrorCode::BadParameter, "Bad Parameter", message);
-        let key = &params.list_key;
-        if key.key_type != ListKeyType::Mktolistname {
-            return fault(
-                ErrorCode::UnsupportedOperation,
-                "Unsupported Operation",
-                &format!(
-                    "list key type {} is not supported by the mktows sandbox",
-                    key.key_type
-                ),
-            );
-        }
-        let leads = &params.list_member_list.lead_key;
-        if leads.len() > MAX_LIST_MEMBERS {
-            return bad_parameter(&format!(
-                "listOperation takes at most {MAX_LIST_MEMBERS} leads, not {}",
-                leads.len()
-            ));
-        }
-        if let Some(other) = leads.iter().find(|l| l.key_type != LeadKeyRef::Idnum) {
-            return bad_parameter(&format!(
-                "listMemberList takes IDNUM lead keys only, not {}",
-                other.key_type
-            ));
-        }
-        let add = match &params.list_operation {
-            ListOperationType::Addtolist => Some(true),
-            ListOperationType::Removefromlist => Some(false),
-            ListOperationType::Ismemberoflist => None,
-            ListOperationType::Unknown(other) => {
-                return bad_parameter(&format!("unknown listOperation {other:?}"));
-            }
-        };
-        let strict = value(&params.strict).unwrap_or(false);
-        let list = key.key_value.as_str();
-        let mut store = self.store.lock().expect("store lock");
-        if store.list_id(list).is_none() {
-            return list_not_found(&format!("named {list:?}"));
-        }
-        let ids: Vec<Option<i32>> = leads
-            .iter()
-            .map(|l| {
-                l.key_value
-                    .trim()
-                    .parse::<i32>()
-                    .ok()
-                    .filter(|id| store.get(*id).is_some())
-            })
-            .collect();
-        let mut statuses: Vec<bool> = match add {
-            Some(_) => ids.iter().map(Option::is_some).collect(),
-            None => ids
-                .iter()
-                .map(|id| id.is_some_and(|id| store.is_member(list, id)))
-                .collect(),
-        };
-        let success = statuses.iter().all(|s| *s);
-        if let Some(add) = add {
-            if strict && !success {
-                statuses.iter_mut().for_each(|s| *s = false);
-            } else {
-                let changed: Vec<i32> = ids.iter().flatten().copied().collect();
-                if let Err(e) = store.change_members(list, &changed, add) {
-                    return storage_failed(&e);
-                }
-            }
-        }
-        let lead_status = leads
-            .iter()
-            .zip(statuses)
-            .map(|(lead, status)| LeadStatus::new(lead.clone(), status))
-            .collect();
-        respond::<ListOperation>(&SuccessListOperation {
-            result: ResultListOperation {
-                success,
-                status_list: Some(Nillable::Value(ArrayOfLeadStatus { lead_status })),
             },
         })
     }

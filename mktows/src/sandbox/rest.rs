@@ -1,0 +1,371 @@
+//! The sandbox's Marketo REST API over the same store as its SOAP API: OAuth client
+//! credentials at `/identity/oauth/token`, the lead database calls a SOAP→REST bridge needs
+//! (sync, get by filter or id, describe, partitions, static lists and their members), the
+//! documented envelope `{requestId, success, result | errors, moreResult, nextPageToken}`
+//! (HTTP 200 for business errors, codes as strings), and the limits 606/615/607 when limits
+//! are switched on. The lead calls themselves are in [`super::rest_leads`].
+//!
+//! Choices where Marketo is undocumented:
+//! - a bad client id or secret is HTTP 401 `{"error":"invalid_client","error_description":"Bad client credentials"}`;
+//! - a missing or unknown access token is 601 "Access token invalid", an expired one 602
+//!   "Access token expired"; the token is taken from `Authorization: Bearer` or the
+//!   `access_token` query parameter;
+//! - tokens are 128 bits from the standard library's randomly seeded hasher (good enough for
+//!   a local sandbox, not a production secret);
+//! - an unknown path is 610 "Requested resource not found"; a body over 1 MB is HTTP 413;
+//! - identity calls count against no limit (as documented); other calls count against the
+//!   sandbox's limits: rate → 606, concurrency → 615, daily quota → 607.
+
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use chrono::{NaiveDate, Utc};
+use serde_json::{Value, json};
+
+use super::service::Service;
+
+/// Largest REST body accepted (Marketo: 1 MB).
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// A REST call's answer before it is wrapped in the envelope.
+pub enum Reply {
+    /// `success: true` with `result` (and paging when `next` is set or `more` is true).
+    Result {
+        /// The records.
+        result: Vec<Value>,
+        /// `nextPageToken`, when there is one.
+        next: Option<String>,
+        /// `moreResult` (written only for paged calls).
+        more: Option<bool>,
+    },
+    /// `success: false` with one error.
+    Error {
+        /// Code, e.g. `1013`.
+        code: u32,
+        /// Message.
+        message: String,
+    },
+}
+
+impl Reply {
+    /// A plain result.
+    pub fn ok(result: Vec<Value>) -> Reply {
+        Reply::Result {
+            result,
+            next: None,
+            more: None,
+        }
+    }
+
+    /// A response-level error.
+    pub fn error(code: u32, message: impl Into<String>) -> Reply {
+        Reply::Error {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+struct Token {
+    client: String,
+    expires: Instant,
+}
+
+#[derive(Default)]
+struct Tokens {
+    by_token: HashMap<String, Token>,
+    current: HashMap<String, String>,
+}
+
+struct RestState {
+    service: Arc<Service>,
+    tokens: Mutex<Tokens>,
+    request_ids: AtomicU64,
+    calls: Mutex<VecDeque<Instant>>,
+    daily: Mutex<(NaiveDate, u64)>,
+    in_flight: AtomicUsize,
+}
+
+/// A handle on the REST state, kept by [`super::Sandbox`].
+pub struct RestHandle(Arc<RestState>);
+
+impl RestHandle {
+    /// Revokes every REST token: the next call with one gets 601.
+    pub fn revoke_tokens(&self) {
+        let mut tokens = self.0.tokens.lock().unwrap_or_else(|p| p.into_inner());
+        tokens.by_token.clear();
+        tokens.current.clear();
+    }
+
+    /// REST calls answered so far (identity calls excluded).
+    pub fn calls(&self) -> u64 {
+        self.0.request_ids.load(Ordering::Relaxed) - 1
+    }
+}
+
+/// The REST routes over `service` and a handle on their state.
+pub fn router_with_handle(service: Arc<Service>) -> (Router, RestHandle) {
+    let state = Arc::new(RestState {
+        service,
+        tokens: Mutex::new(Tokens::default()),
+        request_ids: AtomicU64::new(1),
+        calls: Mutex::new(VecDeque::new()),
+        daily: Mutex::new((Utc::now().date_naive(), 0)),
+        in_flight: AtomicUsize::new(0),
+    });
+    let router = Router::new()
+        .route("/identity/oauth/token", get(token).post(token))
+        .route("/rest/{*path}", any(rest))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state.clone());
+    (router, RestHandle(state))
+}
+
+fn random_token() -> String {
+    let a = std::collections::hash_map::RandomState::new();
+    let b = std::collections::hash_map::RandomState::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut h1 = a.build_hasher();
+    h1.write_u64(n);
+    let mut h2 = b.build_hasher();
+    h2.write_u64(n ^ 0x9e37_79b9_7f4a_7c15);
+    format!("{:016x}{:016x}:sbx", h1.finish(), h2.finish())
+}
+
+/// Query parameters in order (repeated names kept).
+pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// The first value of `name`.
+pub fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+async fn token(State(state): State<Arc<RestState>>, RawQuery(query): RawQuery) -> Response {
+    let pairs = query_pairs(query.as_deref());
+    let config = state.service.config();
+    let client = param(&pairs, "client_id").unwrap_or("");
+    let secret = param(&pairs, "client_secret").unwrap_or("");
+    let known = param(&pairs, "grant_type") == Some("client_credentials")
+        && config
+            .rest_clients
+            .iter()
+            .any(|(id, s)| id == client && bool::from(subtle_eq(s.as_bytes(), secret.as_bytes())));
+    if !known {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::CONTENT_TYPE, "application/json")],
+            json!({"error": "invalid_client", "error_description": "Bad client credentials"})
+                .to_string(),
+        )
+            .into_response();
+    }
+    let now = Instant::now();
+    let mut tokens = state.tokens.lock().unwrap_or_else(|p| p.into_inner());
+    tokens.by_token.retain(|_, t| t.expires > now);
+    // Asking again before expiry returns the same token with what is left of its life.
+    let current = tokens
+        .current
+        .get(client)
+        .filter(|t| tokens.by_token.contains_key(*t))
+        .cloned();
+    let (token, expires) = match current {
+        Some(token) => {
+            let expires = tokens.by_token[&token].expires;
+            (token, expires)
+        }
+        None => {
+            let token = random_token();
+            let expires = now + config.token_lifetime;
+            tokens.by_token.insert(
+                token.clone(),
+                Token {
+                    client: client.to_owned(),
+                    expires,
+                },
+            );
+            tokens.current.insert(client.to_owned(), token.clone());
+            (token, expires)
+        }
+    };
+    let expires_in = expires.saturating_duration_since(now).as_secs();
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        json!({
+            "access_token": token,
+            "token_type": "bearer",
+            "expires_in": expires_in,
+            "scope": format!("{client}@sandbox.mktows"),
+        })
+        .to_string(),
+    )
+        .into_response()
+}
+
+/// Constant-time equality (secrets).
+fn subtle_eq(a: &[u8], b: &[u8]) -> subtle::Choice {
+    use subtle::ConstantTimeEq;
+    if a.len() != b.len() {
+        return subtle::Choice::from(0);
+    }
+    a.ct_eq(b)
+}
+
+impl RestState {
+    fn request_id(&self) -> String {
+        let n = self.request_ids.fetch_add(1, Ordering::Relaxed);
+        format!("{:x}#{:x}", n & 0xffff, Utc::now().timestamp_millis())
+    }
+
+    fn envelope(&self, reply: Reply) -> Response {
+        let mut body = serde_json::Map::new();
+        body.insert("requestId".into(), Value::String(self.request_id()));
+        match reply {
+            Reply::Result { result, next, more } => {
+                body.insert("success".into(), Value::Bool(true));
+                body.insert("result".into(), Value::Array(result));
+                if let Some(more) = more {
+                    body.insert("moreResult".into(), Value::Bool(more));
+                }
+                if let Some(next) = next {
+                    body.insert("nextPageToken".into(), Value::String(next));
+                }
+            }
+            Reply::Error { code, message } => {
+                body.insert("success".into(), Value::Bool(false));
+                body.insert(
+                    "errors".into(),
+                    json!([{"code": code.to_string(), "message": message}]),
+                );
+            }
+        }
+        (
+            [(header::CONTENT_TYPE, "application/json;charset=UTF-8")],
+            Value::Object(body).to_string(),
+        )
+            .into_response()
+    }
+
+    fn authenticate(&self, headers: &HeaderMap, pairs: &[(String, String)]) -> Result<(), Reply> {
+        let bearer = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim);
+        let token = bearer.or_else(|| param(pairs, "access_token"));
+        let Some(token) = token else {
+            return Err(Reply::error(601, "Access token invalid"));
+        };
+        let tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+        match tokens.by_token.get(token) {
+            None => Err(Reply::error(601, "Access token invalid")),
+            Some(t) if t.expires <= Instant::now() => {
+                Err(Reply::error(602, "Access token expired"))
+            }
+            Some(t)
+                if !self
+                    .service
+                    .config()
+                    .rest_clients
+                    .iter()
+                    .any(|(c, _)| *c == t.client) =>
+            {
+                Err(Reply::error(601, "Access token invalid"))
+            }
+            Some(_) => Ok(()),
+        }
+    }
+
+    fn check_limits(&self) -> Result<(), Reply> {
+        let limits = &self.service.config().limits;
+        if let Some((max, window)) = limits.rate {
+            let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+            let now = Instant::now();
+            while calls
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= window)
+            {
+                calls.pop_front();
+            }
+            if calls.len() >= max {
+                return Err(Reply::error(
+                    606,
+                    format!(
+                        "Max rate limit '{max}' exceeded with in '{}' secs",
+                        window.as_secs()
+                    ),
+                ));
+            }
+            calls.push_back(now);
+        }
+        if let Some(quota) = limits.daily_quota {
+            let mut daily = self.daily.lock().unwrap_or_else(|p| p.into_inner());
+            let today = Utc::now().date_naive();
+            if daily.0 != today {
+                *daily = (today, 0);
+            }
+            if daily.1 >= quota {
+                return Err(Reply::error(607, "Daily quota reached"));
+            }
+            daily.1 += 1;
+        }
+        Ok(())
+    }
+}
+
+struct Leave<'a>(&'a AtomicUsize);
+
+impl Drop for Leave<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+async fn rest(
+    State(state): State<Arc<RestState>>,
+    method: Method,
+    Path(path): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let in_flight = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    let _leave = Leave(&state.in_flight);
+    let pairs = query_pairs(query.as_deref());
+    if let Err(reply) = state.authenticate(&headers, &pairs) {
+        return state.envelope(reply);
+    }
+    let limits = &state.service.config().limits;
+    if limits.concurrency.is_some_and(|max| in_flight > max) {
+        return state.envelope(Reply::error(615, "Concurrent access limit reached"));
+    }
+    if let Err(reply) = state.check_limits() {
+        return state.envelope(reply);
+    }
+    let service = state.service.clone();
+    let reply = tokio::task::spawn_blocking(move || {
+        super::rest_leads::dispatch(&service, &method, &path, &pairs, &body)
+    })
+    .await
+    .unwrap_or_else(|e| Reply::error(611, format!("System error: {e}")));
+    state.envelope(reply)
+}

@@ -1,0 +1,207 @@
+//! The SOAP front shared by the sandbox and the bridge, over real HTTP on 127.0.0.1: workspace
+//! names ignore case, `?WSDL` names the address the client used, SOAP 1.2 is a
+//! `VersionMismatch` fault, and slow or idle connections are cut off so they cannot hold the
+//! server.
+
+use std::time::{Duration, Instant};
+
+use mktows::client::RetryPolicy;
+use mktows::sandbox::{Sandbox, SandboxConfig};
+use mktows::soap_front::http::ServeOptions;
+use mktows::{Client, LeadKey, LeadSync};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+fn client(sandbox: &Sandbox) -> Client {
+    Client::new(sandbox.client_config().retry(RetryPolicy {
+        max_attempts: 1,
+        ..RetryPolicy::default()
+    }))
+    .unwrap()
+}
+
+fn addr(sandbox: &Sandbox) -> String {
+    let url = sandbox.url();
+    let rest = url.strip_prefix("http://").unwrap();
+    rest[..rest.find('/').unwrap()].to_owned()
+}
+
+/// Sends a raw HTTP/1.1 request and reads the whole answer (the request asks to close).
+async fn raw(sandbox: &Sandbox, request: String) -> String {
+    let mut stream = TcpStream::connect(addr(sandbox)).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+fn path(sandbox: &Sandbox) -> String {
+    let url = sandbox.url();
+    url[url.find("/soap").unwrap()..].to_owned()
+}
+
+#[tokio::test]
+async fn workspace_names_ignore_case() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let client = client(&sandbox);
+    for (i, workspace) in ["default", "DEFAULT", "Default"].into_iter().enumerate() {
+        let outcome = client
+            .sync_lead(
+                LeadSync::new(LeadKey::Email(format!("{i}@ws.test")))
+                    .attribute("FirstName", workspace)
+                    .workspace(workspace),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("workspace {workspace}: {e}"));
+        assert!(outcome.lead_id > 0);
+    }
+    assert_eq!(sandbox.lead_count(), 3);
+    let unknown = client
+        .sync_lead(LeadSync::new(LeadKey::Email("x@ws.test".into())).workspace("Nowhere"))
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), Some(mktows::ErrorCode::BadParameter));
+}
+
+#[tokio::test]
+async fn wsdl_address_follows_host_and_forwarded_headers() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let path = path(&sandbox);
+    let plain = raw(
+        &sandbox,
+        format!(
+            "GET {path}?WSDL HTTP/1.1\r\nHost: marketo.example:8443\r\nConnection: close\r\n\r\n"
+        ),
+    )
+    .await;
+    assert!(plain.starts_with("HTTP/1.1 200"), "{plain:.200}");
+    assert!(plain.contains(&format!("location=\"http://marketo.example:8443{path}\"")));
+    let forwarded = raw(
+        &sandbox,
+        format!(
+            "GET {path}?wsdl HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-Host: soap.example.com\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n"
+        ),
+    )
+    .await;
+    assert!(forwarded.contains(&format!("location=\"https://soap.example.com{path}\"")));
+    // A Host that could break out of the attribute is ignored.
+    let hostile = raw(
+        &sandbox,
+        format!("GET {path}?WSDL HTTP/1.1\r\nHost: a\"><x\r\nConnection: close\r\n\r\n"),
+    )
+    .await;
+    assert!(hostile.starts_with("HTTP/1.1 200"), "{hostile:.300}");
+    assert!(!hostile.contains("location=\"http://a"));
+    assert!(hostile.contains(&format!("location=\"http://{}{path}\"", addr(&sandbox))));
+}
+
+#[tokio::test]
+async fn soap_12_envelopes_get_a_version_mismatch_fault() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let body = r#"<?xml version="1.0"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><ns1:paramsGetTags xmlns:ns1="http://www.marketo.com/mktows/"/></env:Body></env:Envelope>"#;
+    let answer = raw(
+        &sandbox,
+        format!(
+            "POST {} HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            path(&sandbox),
+            body.len()
+        ),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 500"), "{answer}");
+    assert!(
+        answer.contains("<faultcode>SOAP-ENV:VersionMismatch</faultcode>"),
+        "{answer}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_and_slow_connections_are_cut_off() {
+    let config = SandboxConfig {
+        serve: ServeOptions {
+            header_timeout: Duration::from_millis(600),
+            body_timeout: Duration::from_millis(600),
+            max_connections: 2000,
+            ..ServeOptions::default()
+        },
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let target = addr(&sandbox);
+    // 1,000 connections that never send a byte, and one that stops half-way through its headers.
+    let mut idle = Vec::new();
+    for _ in 0..1000 {
+        idle.push(TcpStream::connect(&target).await.unwrap());
+    }
+    let mut slow = TcpStream::connect(&target).await.unwrap();
+    slow.write_all(b"POST /soap HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // One whose body never comes.
+    let mut stalled = TcpStream::connect(&target).await.unwrap();
+    stalled
+        .write_all(
+            format!(
+                "POST {} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n<x",
+                path(&sandbox)
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let mut buf = [0u8; 512];
+    for stream in idle.iter_mut().chain([&mut slow]) {
+        let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf))
+            .await
+            .expect("the server closes an idle connection within its header timeout");
+        assert!(matches!(read, Ok(0) | Err(_)), "closed without an answer");
+    }
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stalled.read_to_end(&mut answer))
+        .await
+        .expect("a stalled body is cut off")
+        .ok();
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 408"));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // And the server still answers.
+    let outcome = client(&sandbox)
+        .sync_lead(LeadSync::new(LeadKey::Email("after@flood.test".into())))
+        .await
+        .unwrap();
+    assert!(outcome.lead_id > 0);
+}
+
+#[tokio::test]
+async fn connections_over_the_cap_are_closed_at_once() {
+    let config = SandboxConfig {
+        serve: ServeOptions {
+            max_connections: 4,
+            ..ServeOptions::default()
+        },
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let target = addr(&sandbox);
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(TcpStream::connect(&target).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut extra = TcpStream::connect(&target).await.unwrap();
+    let mut buf = [0u8; 16];
+    let read = tokio::time::timeout(Duration::from_secs(2), extra.read(&mut buf))
+        .await
+        .expect("closed at once");
+    assert!(matches!(read, Ok(0) | Err(_)));
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let outcome = client(&sandbox)
+        .sync_lead(LeadSync::new(LeadKey::Email("cap@flood.test".into())))
+        .await
+        .unwrap();
+    assert!(outcome.lead_id > 0);
+}
