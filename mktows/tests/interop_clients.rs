@@ -197,7 +197,8 @@ async fn jaxws_client_generated_by_wsimport_syncs_and_reads_leads() {
         .arg(wsdl_url(&sandbox))
         .arg(&sandbox.credentials().user_id)
         .arg(sandbox.credentials().encryption_key())
-        .arg(LIST);
+        .arg(LIST)
+        .arg("default");
     let seen = run(java, "the JAX-WS client").await;
     check(&sandbox, &seen, "jaxws", "Jax", "JAX-WS Inc.").await;
     let _ = std::fs::remove_dir_all(dir);
