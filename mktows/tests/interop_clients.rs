@@ -123,7 +123,9 @@ async fn php_soapclient_syncs_and_reads_leads() {
     .arg(wsdl_url(&sandbox))
     .arg(&sandbox.credentials().user_id)
     .arg(sandbox.credentials().encryption_key())
-    .arg(LIST);
+    .arg(LIST)
+    // Marketo's own samples spell the default workspace in lower case.
+    .arg("default");
     let seen = run(php, "the PHP SoapClient").await;
     check(&sandbox, &seen, "php", "Php", "PHP Ltd.").await;
 }
