@@ -28,7 +28,7 @@ use crate::xml::Nillable;
 pub struct Lead {
     id: Option<i32>,
     email: Option<String>,
-    foreign: Option<(String, ForeignSysType)>,
+    foreign: Option<(String, Option<ForeignSysType>)>,
     attributes: Vec<Attribute>,
 }
 
@@ -64,8 +64,14 @@ impl Lead {
 
     /// Adds or replaces the foreign system id.
     pub fn with_foreign_id(mut self, id: impl Into<String>, system: ForeignSysType) -> Lead {
-        self.foreign = Some((id.into(), system));
+        self.set_foreign_id(id, Some(system));
         self
+    }
+
+    /// Sets the foreign system id, with its system when known (Marketo requires it with
+    /// `syncLead`: without it the call is fault 20109).
+    pub fn set_foreign_id(&mut self, id: impl Into<String>, system: Option<ForeignSysType>) {
+        self.foreign = Some((id.into(), system));
     }
 
     /// Sets a field by its SOAP name (`FirstName`), replacing an earlier value.
@@ -98,10 +104,10 @@ impl Lead {
     }
 
     /// The foreign system id and its system, when set.
-    pub fn foreign_id(&self) -> Option<(&str, &ForeignSysType)> {
+    pub fn foreign_id(&self) -> Option<(&str, Option<&ForeignSysType>)> {
         self.foreign
             .as_ref()
-            .map(|(id, system)| (id.as_str(), system))
+            .map(|(id, system)| (id.as_str(), system.as_ref()))
     }
 
     /// A field's value by SOAP name (`lead.attribute("FirstName")`).
@@ -132,7 +138,7 @@ impl Lead {
 impl From<Lead> for LeadRecord {
     fn from(lead: Lead) -> LeadRecord {
         let (foreign_id, foreign_type) = match lead.foreign {
-            Some((id, system)) => (Some(Nillable::Value(id)), Some(Nillable::Value(system))),
+            Some((id, system)) => (Some(Nillable::Value(id)), system.map(Nillable::Value)),
             None => (None, None),
         };
         LeadRecord {
@@ -150,17 +156,11 @@ impl From<Lead> for LeadRecord {
 }
 
 impl From<LeadRecord> for Lead {
-    /// Reads a record (from a response, or built by hand); nil and absent are alike. A
-    /// foreign id without its system type is kept as an `Unknown("")` system.
+    /// Reads a record (from a response, or built by hand); nil and absent are alike.
     fn from(record: LeadRecord) -> Lead {
         let value = |v: Option<Nillable<String>>| v.and_then(Nillable::into_value);
-        let foreign = value(record.foreign_sys_person_id).map(|id| {
-            let system = record
-                .foreign_sys_type
-                .and_then(Nillable::into_value)
-                .unwrap_or_else(|| ForeignSysType::Unknown(String::new()));
-            (id, system)
-        });
+        let foreign = value(record.foreign_sys_person_id)
+            .map(|id| (id, record.foreign_sys_type.and_then(Nillable::into_value)));
         Lead {
             id: record.id.and_then(Nillable::into_value),
             email: value(record.email),

@@ -1,5 +1,6 @@
-//! The `mktows` command-line tool, run as a user would: demo output, sync with bad input,
-//! decode/encode of every sample, missing credentials, and durability across `kill -9`.
+//! The `mktows` command-line tool, run as a user would: demo output, decode/encode of every
+//! sample, the sandbox command, lists, and durability across `kill -9` (`sync` has its own
+//! file, `cli_sync.rs`).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -7,43 +8,9 @@ use std::process::{Command, Stdio};
 
 use mktows::sandbox::{Sandbox, SandboxConfig};
 
-fn mktows() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mktows"));
-    for var in [
-        "MKTOWS_ENDPOINT",
-        "MKTOWS_USER_ID",
-        "MKTOWS_ENCRYPTION_KEY",
-        "RUST_LOG",
-    ] {
-        command.env_remove(var);
-    }
-    command
-}
-
-fn run(command: &mut Command) -> (bool, String, String) {
-    let output = command.output().expect("mktows runs");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mktows-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-fn with_sandbox(command: &mut Command, sandbox: &Sandbox) {
-    command
-        .env("MKTOWS_ENDPOINT", sandbox.url())
-        .env("MKTOWS_USER_ID", &sandbox.credentials().user_id)
-        .env(
-            "MKTOWS_ENCRYPTION_KEY",
-            sandbox.credentials().encryption_key(),
-        );
-}
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{mktows, run, temp, with_sandbox};
 
 #[test]
 fn demo_prints_the_synced_leads() {
@@ -59,97 +26,6 @@ fn demo_prints_the_synced_leads() {
         "the update is read back: {out}"
     );
     assert!(out.contains("| em1001@etestd.marketo.net | "), "{out}");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn sync_reports_bad_lines_and_rejected_leads() {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let csv = temp("leads.csv");
-    // Line 3 has too few fields; line 4 sets a field the sandbox does not know.
-    std::fs::write(
-        &csv,
-        "Email,FirstName,Company,pants\n\
-         ann@example.com,Ann,Acme,\n\
-         bo@example.com,Bo\n\
-         cy@example.com,Cy,Corp,corduroy\n\
-         di@example.com,Di,Dyn,\n",
-    )
-    .unwrap();
-    let failed = temp("failed.csv");
-    let mut command = mktows();
-    command.arg("sync").arg(&csv).arg("--failed").arg(&failed);
-    with_sandbox(&mut command, &sandbox);
-    let (ok, out, err) = tokio::task::spawn_blocking(move || run(&mut command))
-        .await
-        .unwrap();
-    assert!(!ok, "failures give a non-zero exit");
-    assert!(
-        out.contains("created 2, updated 0, failed 2"),
-        "{out}\n{err}"
-    );
-    assert!(
-        err.contains("leads.csv:3"),
-        "the malformed line is named: {err}"
-    );
-    let failures = std::fs::read_to_string(&failed).unwrap();
-    assert!(failures.starts_with("line,error,input\n"), "{failures}");
-    assert!(failures.contains("3,"), "{failures}");
-    assert!(failures.contains("Unknown lead field: pants"), "{failures}");
-    assert_eq!(sandbox.lead_count(), 2);
-
-    // JSON lines, all good: exit 0.
-    let jsonl = temp("leads.jsonl");
-    std::fs::write(
-        &jsonl,
-        "{\"Email\":\"ann@example.com\",\"LastName\":\"Lee\"}\n\n{\"Email\":\"ed@example.com\"}\n",
-    )
-    .unwrap();
-    let mut command = mktows();
-    command.arg("sync").arg(&jsonl);
-    with_sandbox(&mut command, &sandbox);
-    let (ok, out, err) = tokio::task::spawn_blocking(move || run(&mut command))
-        .await
-        .unwrap();
-    assert!(ok, "{out}{err}");
-    assert!(out.contains("created 1, updated 1, failed 0"), "{out}");
-}
-
-#[test]
-fn dry_run_prints_envelopes_without_sending() {
-    let csv = temp("dry.csv");
-    std::fs::write(&csv, "Email,Company\na@x.com,A\nb@x.com,B\nc@x.com,C\n").unwrap();
-    let (ok, out, err) = run(mktows()
-        .arg("sync")
-        .arg(&csv)
-        .arg("--dry-run")
-        .arg("--batch-size")
-        .arg("2"));
-    assert!(ok, "{err}");
-    assert_eq!(
-        out.matches("<ns1:paramsSyncMultipleLeads>").count(),
-        2,
-        "{out}"
-    );
-    assert!(out.contains("SOAPAction: \"http://www.marketo.com/mktows/syncMultipleLeads\""));
-    assert!(out.contains("<Email>c@x.com</Email>"));
-}
-
-#[test]
-fn missing_credentials_and_unreachable_endpoint_are_clear() {
-    let (ok, _, err) = run(mktows().args(["get-lead", "--email", "a@x.com"]));
-    assert!(!ok);
-    assert!(err.contains("MKTOWS_ENDPOINT is not set"), "{err}");
-    let (ok, _, err) = run(mktows()
-        .args([
-            "get-lead",
-            "--email",
-            "a@x.com",
-            "--endpoint",
-            "http://127.0.0.1:9/soap/mktows/2_6",
-        ])
-        .args(["--user-id", "u", "--encryption-key", "k"]));
-    assert!(!ok);
-    assert!(err.contains("connection to http://127.0.0.1:9"), "{err}");
 }
 
 fn samples() -> Vec<PathBuf> {

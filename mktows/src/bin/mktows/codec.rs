@@ -15,7 +15,8 @@ use mktows::elements::AnyElement;
 use mktows::operations::OPERATIONS;
 use mktows::xml::{self, AnyBody, AnyEnvelope, ElementSet, Fault};
 
-use super::{Direction, Failure};
+use crate::Direction;
+use crate::common::Failure;
 
 /// Standard input's name on the command line.
 const STDIN: &str = "-";

@@ -1,0 +1,137 @@
+//! What the commands share: the connection options, the client they build, the failure type
+//! and the lead table.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use mktows::client::{ENV_ENCRYPTION_KEY, ENV_ENDPOINT, ENV_USER_ID};
+use mktows::types::LeadRecord;
+use mktows::{Client, ClientConfig, Lead};
+
+/// A failure the user must read: printed as `error: ...`, exit code 1.
+pub struct Failure(pub String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+/// What a command returns.
+pub type Outcome = Result<ExitCode, Failure>;
+
+/// Where and as whom to connect.
+#[derive(Args, Clone, Debug)]
+pub struct Connection {
+    /// SOAP endpoint, e.g. https://123-ABC-456.mktoapi.com/soap/mktows/2_6
+    #[arg(long, env = ENV_ENDPOINT)]
+    pub endpoint: Option<String>,
+    /// SOAP user id
+    #[arg(long, env = ENV_USER_ID)]
+    pub user_id: Option<String>,
+    /// Encryption key (prefer the environment variable: command lines are visible to others)
+    #[arg(long, env = ENV_ENCRYPTION_KEY, hide_env_values = true)]
+    pub encryption_key: Option<String>,
+    /// Workspace for syncLead (MktowsContextHeader)
+    #[arg(long)]
+    pub workspace: Option<String>,
+    /// No pacing under Marketo's 100 calls / 20 s (for a local sandbox without limits)
+    #[arg(long)]
+    pub unpaced: bool,
+}
+
+impl Connection {
+    /// Every setting that is missing, named with how to set it, in one message.
+    fn missing(&self) -> Option<String> {
+        let missing: Vec<String> = [
+            (self.endpoint.is_none(), "--endpoint", ENV_ENDPOINT),
+            (self.user_id.is_none(), "--user-id", ENV_USER_ID),
+            (
+                self.encryption_key.is_none(),
+                "--encryption-key",
+                ENV_ENCRYPTION_KEY,
+            ),
+        ]
+        .into_iter()
+        .filter(|(missing, _, _)| *missing)
+        .map(|(_, flag, env)| format!("{flag} (or {env})"))
+        .collect();
+        (!missing.is_empty()).then(|| {
+            format!(
+                "missing settings: {}; `mktows sandbox` prints all three for a local sandbox",
+                missing.join(", ")
+            )
+        })
+    }
+
+    /// A client for this connection, sending `batch_size` leads per syncMultipleLeads call.
+    pub fn client(&self, batch_size: usize) -> Result<Client, Failure> {
+        if let Some(message) = self.missing() {
+            return Err(Failure(message));
+        }
+        let lookup = |name: &str| match name {
+            ENV_ENDPOINT => self.endpoint.clone(),
+            ENV_USER_ID => self.user_id.clone(),
+            ENV_ENCRYPTION_KEY => self.encryption_key.clone(),
+            _ => None,
+        };
+        let mut config = ClientConfig::from_vars(lookup)?.batch_size(batch_size.clamp(1, 300));
+        if let Some(workspace) = &self.workspace {
+            config = config.workspace(workspace.clone());
+        }
+        if self.unpaced {
+            let max_concurrent = config.limits.max_concurrent;
+            config = config.limits(mktows::client::Limits::unlimited(max_concurrent));
+        }
+        Ok(Client::new(config)?)
+    }
+}
+
+/// Prints leads as a table: Id, Email, FirstName, LastName, Company, Phone.
+pub fn print_leads(leads: &[LeadRecord]) {
+    let rows: Vec<[String; 6]> = leads
+        .iter()
+        .map(|record| {
+            let lead = Lead::from(record.clone());
+            let field = |name| lead.attribute(name).unwrap_or_default().to_owned();
+            [
+                lead.id().map(|id| id.to_string()).unwrap_or_default(),
+                lead.email().unwrap_or_default().to_owned(),
+                field("FirstName"),
+                field("LastName"),
+                field("Company"),
+                field("Phone"),
+            ]
+        })
+        .collect();
+    let headers = ["Id", "Email", "FirstName", "LastName", "Company", "Phone"];
+    let widths: Vec<usize> = (0..6)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([headers[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[&str]| {
+        let cells: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        println!("| {} |", cells.join(" | "));
+    };
+    line(&headers);
+    println!(
+        "|{}|",
+        widths
+            .iter()
+            .map(|w| "-".repeat(w + 2))
+            .collect::<Vec<_>>()
+            .join("|")
+    );
+    for row in &rows {
+        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+}

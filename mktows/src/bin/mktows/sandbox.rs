@@ -1,0 +1,103 @@
+//! `mktows sandbox`: serves the Marketo-compatible sandbox until Ctrl-C.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use mktows::client::{ENV_ENCRYPTION_KEY, ENV_ENDPOINT, ENV_USER_ID};
+use mktows::sandbox::{Sandbox, SandboxConfig, SandboxLimits};
+
+use crate::common::Outcome;
+
+/// How `mktows sandbox` runs.
+#[derive(Args, Debug)]
+pub struct SandboxArgs {
+    /// Port (0: any free port)
+    #[arg(long, default_value_t = 8086)]
+    pub port: u16,
+    /// Keep leads and list members in this SQLite database (default: in memory)
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// User id accepted
+    #[arg(long, default_value = mktows::sandbox::DEFAULT_USER_ID)]
+    pub user_id: String,
+    /// Encryption key accepted (default: the sandbox's published key, which is then printed;
+    /// a key given here is never printed)
+    #[arg(long, env = "MKTOWS_SANDBOX_ENCRYPTION_KEY", hide_env_values = true)]
+    pub encryption_key: Option<String>,
+    /// Enforce Marketo's limits (100 calls / 20 s, 10 concurrent, 10,000 per day)
+    #[arg(long)]
+    pub limits: bool,
+    /// Accepted distance between a request's timestamp and this clock, in seconds (20016 beyond)
+    #[arg(long, default_value_t = 900)]
+    pub time_window: u64,
+    /// A static list that exists, for listOperation and StaticListSelector (repeatable)
+    #[arg(long = "list", value_name = "NAME")]
+    pub lists: Vec<String>,
+}
+
+/// Serves until Ctrl-C.
+pub async fn run(args: SandboxArgs) -> Outcome {
+    let SandboxArgs {
+        port,
+        data,
+        user_id,
+        encryption_key: key,
+        limits,
+        time_window,
+        lists,
+    } = args;
+    let config = SandboxConfig {
+        time_window: Duration::from_secs(time_window),
+        addr: ([127, 0, 0, 1], port).into(),
+        users: vec![(
+            user_id.clone(),
+            key.clone()
+                .unwrap_or_else(|| mktows::sandbox::DEFAULT_ENCRYPTION_KEY.to_owned()),
+        )],
+        limits: if limits {
+            SandboxLimits::marketo()
+        } else {
+            SandboxLimits::default()
+        },
+        data: data.clone(),
+        lists: lists.clone(),
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).await?;
+    // Written, not printed: a closed stdout (a parent that read the endpoint and left) must not
+    // stop the server.
+    let mut banner = format!(
+        "mktows sandbox listening\n  {ENV_ENDPOINT}={}\n",
+        sandbox.url()
+    );
+    banner.push_str(&format!("  {ENV_USER_ID}={user_id}\n"));
+    match &key {
+        // Only the published default is printed, never a key the operator chose.
+        None => banner.push_str(&format!(
+            "  {ENV_ENCRYPTION_KEY}={}\n",
+            mktows::sandbox::DEFAULT_ENCRYPTION_KEY
+        )),
+        Some(_) => banner.push_str(&format!("  {ENV_ENCRYPTION_KEY}: as given (not shown)\n")),
+    }
+    banner.push_str(&format!("  WSDL: {}?WSDL\n", sandbox.url()));
+    if !lists.is_empty() {
+        banner.push_str(&format!("  static lists: {}\n", lists.join(", ")));
+    }
+    match &data {
+        Some(path) => banner.push_str(&format!(
+            "  leads kept in {} ({} loaded)\n",
+            path.display(),
+            sandbox.lead_count()
+        )),
+        None => banner.push_str("  leads kept in memory\n"),
+    }
+    let _ = std::io::stdout().write_all(banner.as_bytes());
+    let _ = std::io::stdout().flush();
+    // Ctrl-C: stop accepting, let the calls in flight finish, then exit.
+    let _ = tokio::signal::ctrl_c().await;
+    sandbox.stop().await;
+    Ok(ExitCode::SUCCESS)
+}

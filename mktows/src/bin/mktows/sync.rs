@@ -1,0 +1,368 @@
+//! `mktows sync FILE`: leads from CSV or JSON lines through syncMultipleLeads, over
+//! [`mktows::bulk`]. Before sending, the input's columns are checked against the instance's
+//! lead fields; while sending, progress on standard error (a bar on a terminal, a line every
+//! few seconds elsewhere); at the end, counts by fate and the failure reasons grouped. With
+//! `--json`, one JSON object per lead on standard output; `--failed FILE` keeps the leads that
+//! did not sync, in input order, with line, fate and reason.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Args, ValueEnum};
+use mktows::bulk::{self, BulkOptions, FailedFile, Format, LeadInput, LeadResult, Summary};
+use mktows::operations::{SyncMultipleLeads, SyncMultipleLeadsHeaders};
+use mktows::types::{ArrayOfLeadRecord, ParamsSyncMultipleLeads};
+use mktows::xml::Nillable;
+use mktows::{Client, ClientConfig, ErrorCode};
+
+use crate::common::{Connection, Failure, Outcome};
+
+/// Input formats on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum InputFormat {
+    /// Comma-separated values with a header row
+    Csv,
+    /// One JSON object per line
+    Jsonl,
+}
+
+/// What to sync and how.
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Columns `Id`, `Email`, `ForeignSysPersonId` and `ForeignSysType` are \
+    keys; every other column is a lead field by its SOAP name (FirstName, Company, ...).\n\n\
+    Examples:\n  \
+    mktows sync leads.csv --failed failed.csv\n  \
+    mktows sync leads.jsonl --json | jq 'select(.fate != \"created\")'\n  \
+    mktows sync failed.csv --no-check --dedup false   # only after checking what failed"
+)]
+pub struct SyncArgs {
+    /// Input file (`.csv`, or `.jsonl`/`.json` for JSON lines); - for standard input
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub connection: Connection,
+    /// Print the request envelopes instead of sending them
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the leads that did not sync here (CSV: line, fate, reason, input), in input order
+    #[arg(long)]
+    pub failed: Option<PathBuf>,
+    /// Leads per call (at most 300)
+    #[arg(long, default_value_t = 300)]
+    pub batch_size: usize,
+    /// Deduplicate on email (false creates a new lead for every line)
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    pub dedup: bool,
+    /// Input format (default: from the file extension; CSV for standard input)
+    #[arg(long)]
+    pub format: Option<InputFormat>,
+    /// Send without checking the columns against the instance's lead fields
+    #[arg(long)]
+    pub no_check: bool,
+    /// No progress and no summary (the exit code still says whether every lead synced)
+    #[arg(long)]
+    pub quiet: bool,
+    /// One JSON object per lead on standard output: {"line","fate","leadId","reason"}
+    #[arg(long)]
+    pub json: bool,
+    /// Seconds between progress lines when standard error is not a terminal (logs, CI)
+    #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
+    pub progress_interval: f64,
+}
+
+const STDIN: &str = "-";
+
+fn open(path: &Path) -> Result<Box<dyn BufRead>, Failure> {
+    if path.as_os_str() == STDIN {
+        return Ok(Box::new(BufReader::new(std::io::stdin())));
+    }
+    let file = File::open(path).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    Ok(Box::new(BufReader::new(file)))
+}
+
+/// Syncs the file.
+pub async fn run(args: SyncArgs) -> Outcome {
+    let format = match args.format {
+        Some(InputFormat::Csv) => Format::Csv,
+        Some(InputFormat::Jsonl) => Format::Jsonl,
+        None => Format::of_path(&args.file),
+    };
+    let name = args.file.display().to_string();
+    if args.dry_run {
+        return dry_run(&args, format);
+    }
+    let client = args.connection.client(args.batch_size)?;
+    // A file is read once first: the total for the progress bar, the columns for the check.
+    let scan = if args.file.as_os_str() == STDIN {
+        None
+    } else {
+        let file = File::open(&args.file).map_err(|e| Failure(format!("{name}: {e}")))?;
+        Some(bulk::scan_input(file, format).map_err(|e| Failure(format!("{name}: {e}")))?)
+    };
+    let mut input =
+        LeadInput::new(open(&args.file)?, format).map_err(|e| Failure(format!("{name}: {e}")))?;
+    if !args.no_check {
+        let columns = match &scan {
+            Some(scan) => scan.columns.clone(),
+            None => input.columns().to_vec(),
+        };
+        check_columns(&client, &columns, &name).await?;
+    }
+    let total = scan.map(|s| s.leads);
+    let mut failed = match &args.failed {
+        Some(path) => Some(
+            File::create(path)
+                .map_err(Failure::from)
+                .and_then(|f| FailedFile::new(f).map_err(Failure::from))
+                .map_err(|e| Failure(format!("{}: {}", path.display(), e.0)))?,
+        ),
+        None => None,
+    };
+    let every = Duration::try_from_secs_f64(args.progress_interval)
+        .map_err(|e| Failure(format!("--progress-interval: {e}")))?;
+    let mut progress = Progress::new(total, args.quiet, every);
+    let mut stdout = std::io::stdout().lock();
+    let mut write_error = None;
+    let mut stdout_open = true;
+    let options = BulkOptions {
+        dedup: args.dedup,
+        window: None,
+    };
+    let summary = bulk::sync_leads(&client, &mut input, &options, |result: &LeadResult| {
+        progress.lead(result);
+        if result.fate == bulk::Fate::Unreadable && !args.quiet {
+            progress.println(&format!(
+                "{name}:{}: {}",
+                result.line,
+                result.reason.as_deref().unwrap_or("")
+            ));
+        }
+        if args.json && stdout_open {
+            let line = serde_json::to_string(result).unwrap_or_default();
+            if let Err(e) = writeln!(stdout, "{line}") {
+                // A reader that went away (`| head`) ends the output, not the sync.
+                stdout_open = false;
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    write_error.get_or_insert(format!("standard output: {e}"));
+                }
+            }
+        }
+        if let Some(file) = failed.as_mut() {
+            if let Err(e) = file.write(result) {
+                write_error.get_or_insert(format!("failed-leads file: {e}"));
+            }
+        }
+    })
+    .await;
+    progress.finish();
+    if let Some(file) = failed {
+        file.finish()?;
+    }
+    if let Some(error) = write_error {
+        return Err(Failure(error));
+    }
+    if !args.quiet {
+        report(&summary, args.failed.as_deref());
+    }
+    Ok(if summary.all_synced() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Refuses columns that name no lead field, before anything is sent.
+async fn check_columns(client: &Client, columns: &[String], name: &str) -> Result<(), Failure> {
+    let fields = match bulk::lead_fields(client).await {
+        Ok(fields) => fields,
+        Err(e) if e.code() == Some(ErrorCode::UnsupportedOperation) => {
+            eprintln!("note: the service cannot describe lead fields ({e}); columns not checked");
+            return Ok(());
+        }
+        Err(e) => {
+            return Err(Failure(format!(
+                "cannot read the lead fields to check the columns: {e} (--no-check skips the check)"
+            )));
+        }
+    };
+    let unknown = bulk::unknown_columns(columns.iter().map(String::as_str), &fields);
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = unknown.iter().map(|u| format!("{name}: {u}")).collect();
+    Err(Failure(format!(
+        "{}\nnothing was sent (--no-check sends anyway)",
+        lines.join("\nerror: ")
+    )))
+}
+
+/// The summary on standard error.
+fn report(summary: &Summary, failed: Option<&Path>) {
+    eprintln!("{summary}");
+    if !summary.all_synced() {
+        if let Some(path) = failed {
+            eprintln!("leads that did not sync: {}", path.display());
+        }
+    }
+}
+
+/// Progress on standard error: an indicatif bar on a terminal, a plain line every few
+/// seconds elsewhere (logs, CI), nothing with `--quiet`.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    plain: Option<(Instant, Instant)>,
+    every: Duration,
+    total: Option<u64>,
+    done: u64,
+    synced: u64,
+}
+
+impl Progress {
+    fn new(total: Option<u64>, quiet: bool, every: Duration) -> Progress {
+        let mut progress = Progress {
+            bar: None,
+            plain: None,
+            every,
+            total,
+            done: 0,
+            synced: 0,
+        };
+        if quiet {
+            return progress;
+        }
+        if std::io::stderr().is_terminal() {
+            let bar = match total {
+                Some(total) => indicatif::ProgressBar::new(total).with_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:30} {pos}/{len} leads  {per_sec}  ETA {eta}  {msg}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                ),
+                None => indicatif::ProgressBar::new_spinner().with_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} {pos} leads  {per_sec}  {msg}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                ),
+            };
+            bar.set_message("sending");
+            bar.enable_steady_tick(Duration::from_millis(200));
+            progress.bar = Some(bar);
+        } else {
+            let now = Instant::now();
+            progress.plain = Some((now, now));
+        }
+        progress
+    }
+
+    fn lead(&mut self, result: &LeadResult) {
+        self.done += 1;
+        if result.fate.is_synced() {
+            self.synced += 1;
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.done);
+        }
+        if let Some((started, last)) = &mut self.plain {
+            if last.elapsed() >= self.every {
+                *last = Instant::now();
+                eprintln!(
+                    "{}",
+                    line(self.done, self.synced, self.total, started.elapsed())
+                );
+            }
+        }
+    }
+
+    fn println(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(text),
+            None => eprintln!("{text}"),
+        }
+    }
+
+    fn finish(self) {
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// `progress: 12000/50000 leads (11800 synced), 2400/s, ETA 16s`.
+fn line(done: u64, synced: u64, total: Option<u64>, elapsed: Duration) -> String {
+    let rate = done as f64 / elapsed.as_secs_f64().max(0.001);
+    let mut text = match total {
+        Some(total) => format!("progress: {done}/{total} leads ({synced} synced), {rate:.0}/s"),
+        None => format!("progress: {done} leads ({synced} synced), {rate:.0}/s"),
+    };
+    if let Some(total) = total {
+        if rate > 0.0 && total >= done {
+            text.push_str(&format!(", ETA {:.0}s", (total - done) as f64 / rate));
+        }
+    }
+    text
+}
+
+/// `--dry-run`: the envelopes that would be sent, one per call.
+fn dry_run(args: &SyncArgs, format: Format) -> Outcome {
+    let connection = &args.connection;
+    let config = ClientConfig::from_vars(|name| match name {
+        mktows::client::ENV_ENDPOINT => connection
+            .endpoint
+            .clone()
+            .or_else(|| Some("https://dry-run.invalid/soap/mktows/2_6".into())),
+        mktows::client::ENV_USER_ID => connection.user_id.clone().or(Some("dry-run".into())),
+        mktows::client::ENV_ENCRYPTION_KEY => {
+            connection.encryption_key.clone().or(Some("dry-run".into()))
+        }
+        _ => None,
+    })?;
+    let client = Client::new(config)?;
+    let name = args.file.display().to_string();
+    let mut input =
+        LeadInput::new(open(&args.file)?, format).map_err(|e| Failure(format!("{name}: {e}")))?;
+    loop {
+        let window = input.next_window(args.batch_size.clamp(1, 300));
+        if window.is_empty() {
+            break;
+        }
+        let mut leads = Vec::new();
+        for item in window {
+            match item.lead {
+                Ok(lead) => leads.push(lead.into()),
+                Err(e) => eprintln!("{name}:{}: {e}", item.line),
+            }
+        }
+        let params = ParamsSyncMultipleLeads {
+            lead_record_list: ArrayOfLeadRecord { lead_record: leads },
+            dedup_enabled: Some(Nillable::Value(args.dedup)),
+        };
+        let dry =
+            client.dry_run::<SyncMultipleLeads>(&SyncMultipleLeadsHeaders::default(), &params)?;
+        println!(
+            "POST {}\nSOAPAction: \"{}\"\n\n{}\n",
+            dry.url, dry.soap_action, dry.body
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_progress_line_has_total_rate_and_eta() {
+        assert_eq!(
+            line(1000, 990, Some(3000), Duration::from_secs(2)),
+            "progress: 1000/3000 leads (990 synced), 500/s, ETA 4s"
+        );
+        assert_eq!(
+            line(10, 10, None, Duration::from_secs(1)),
+            "progress: 10 leads (10 synced), 10/s"
+        );
+    }
+}

@@ -1,0 +1,51 @@
+//! Running the `mktows` binary in tests: a clean environment, its output, scratch files, and
+//! the settings that point it at a sandbox.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use mktows::sandbox::Sandbox;
+
+/// The binary, with no `MKTOWS_*` settings or `RUST_LOG` inherited.
+pub fn mktows() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mktows"));
+    for var in [
+        "MKTOWS_ENDPOINT",
+        "MKTOWS_USER_ID",
+        "MKTOWS_ENCRYPTION_KEY",
+        "RUST_LOG",
+    ] {
+        command.env_remove(var);
+    }
+    command
+}
+
+/// Runs it: (success, stdout, stderr).
+pub fn run(command: &mut Command) -> (bool, String, String) {
+    let output = command.output().expect("mktows runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A scratch file path for this test process.
+pub fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mktows-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// Points `command` at `sandbox` through the environment.
+pub fn with_sandbox(command: &mut Command, sandbox: &Sandbox) {
+    command
+        .env("MKTOWS_ENDPOINT", sandbox.url())
+        .env("MKTOWS_USER_ID", &sandbox.credentials().user_id)
+        .env(
+            "MKTOWS_ENCRYPTION_KEY",
+            sandbox.credentials().encryption_key(),
+        );
+}
