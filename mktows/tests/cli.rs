@@ -3,14 +3,14 @@
 //! file, `cli_sync.rs`).
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 
 use mktows::sandbox::{Sandbox, SandboxConfig};
 
 #[path = "support/cli.rs"]
 mod cli;
-use cli::{mktows, run, temp, with_sandbox};
+use cli::{mktows, run, samples, temp, with_sandbox};
 
 #[test]
 fn demo_prints_the_synced_leads() {
@@ -26,18 +26,6 @@ fn demo_prints_the_synced_leads() {
         "the update is read back: {out}"
     );
     assert!(out.contains("| em1001@etestd.marketo.net | "), "{out}");
-}
-
-fn samples() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data");
-    let mut files = Vec::new();
-    for dir in ["seeds", "marketo-docs", "captured"] {
-        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
-            files.push(entry.unwrap().path());
-        }
-    }
-    files.sort();
-    files
 }
 
 #[test]

@@ -2,26 +2,12 @@
 //! (decoding them again gives the same JSON), and a reader that goes away early ends the
 //! writer quietly.
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 
-fn mktows() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mktows"))
-}
-
-/// Every sample envelope of the tests' data that parses (two are truncated at the source).
-fn samples() -> Vec<PathBuf> {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data");
-    let mut files = Vec::new();
-    for dir in ["seeds", "marketo-docs", "captured"] {
-        for entry in std::fs::read_dir(data.join(dir)).unwrap() {
-            files.push(entry.unwrap().path());
-        }
-    }
-    files.sort();
-    files
-}
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{first_line_then_close, mktows, samples};
 
 fn envelopes_of(decoded: &str) -> Vec<serde_json::Value> {
     decoded
@@ -122,27 +108,15 @@ fn a_reader_that_goes_away_ends_decode_quietly() {
     // Far more output than a pipe buffers, so decode is still writing when the reader leaves.
     let seed = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tests/data/seeds/syncmultipleleads_request.xml");
-    let mut child = mktows()
+    let child = mktows()
         .arg("decode")
         .args(std::iter::repeat_n(&seed, 2000))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let (first, status, err) = first_line_then_close(child);
     assert!(first.starts_with("{\"envelope\""), "{first}");
-    // The reader is dropped here: the pipe closes.
-    let status = child.wait().unwrap();
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
     assert!(!err.contains("panicked"), "{err}");
     assert!(
         status.success() || status.code() == Some(141),

@@ -3,7 +3,6 @@
 //! in-order failed file; `--json` lines match the store; progress lines appear when standard
 //! error is not a terminal; missing settings are named at once; a closed pipe is quiet.
 
-use std::io::{BufRead, BufReader, Read};
 use std::process::Stdio;
 
 use mktows::sandbox::{Sandbox, SandboxConfig};
@@ -12,7 +11,7 @@ use mktows::{Client, Lead};
 
 #[path = "support/cli.rs"]
 mod cli;
-use cli::{mktows, run, temp, with_sandbox};
+use cli::{first_line_then_close, mktows, run, temp, with_sandbox};
 
 async fn run_async(mut command: std::process::Command) -> (bool, String, String) {
     tokio::task::spawn_blocking(move || run(&mut command))
@@ -164,25 +163,11 @@ async fn a_closed_pipe_ends_the_output_not_the_sync() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     with_sandbox(&mut command, &sandbox);
-    let mut child = command.spawn().unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
+    let child = command.spawn().unwrap();
+    let (first, status, err) = tokio::task::spawn_blocking(move || first_line_then_close(child))
+        .await
         .unwrap();
     assert!(first.contains("\"fate\":\"created\""), "{first}");
-    let (status, err) = tokio::task::spawn_blocking(move || {
-        let status = child.wait().unwrap();
-        let mut err = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .unwrap();
-        (status, err)
-    })
-    .await
-    .unwrap();
     assert!(!err.contains("panicked"), "{err}");
     assert!(status.success(), "{status:?} {err}");
     assert_eq!(sandbox.lead_count(), 3000, "every lead synced");

@@ -3,8 +3,9 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus};
 
 use mktows::sandbox::Sandbox;
 
@@ -48,4 +49,33 @@ pub fn with_sandbox(command: &mut Command, sandbox: &Sandbox) {
             "MKTOWS_ENCRYPTION_KEY",
             sandbox.credentials().encryption_key(),
         );
+}
+
+/// Every sample envelope file of the tests' data (`seeds`, `marketo-docs`, `captured`),
+/// sorted; two are truncated at the source.
+pub fn samples() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data");
+    let mut files = Vec::new();
+    for dir in ["seeds", "marketo-docs", "captured"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            files.push(entry.unwrap().path());
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Reads the first line `child` writes to its piped stdout, closes the pipe (a reader that
+/// goes away, like `| head -1`), and waits: (first line, exit status, stderr).
+pub fn first_line_then_close(mut child: Child) -> (String, ExitStatus, String) {
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout piped"))
+        .read_line(&mut first)
+        .unwrap();
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        stderr.read_to_string(&mut err).unwrap();
+    }
+    (first, status, err)
 }
