@@ -10,6 +10,8 @@
 //! - [`xml`]: the runtime: envelopes, faults, and the decode errors with element paths;
 //! - [`signing`]: the `AuthenticationHeader` signature (HMAC-SHA1), with its published vectors.
 
+#[cfg(feature = "sandbox")]
+pub mod bridge;
 pub mod client;
 pub mod error;
 pub mod leads;
