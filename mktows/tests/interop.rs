@@ -1,5 +1,6 @@
 //! A SOAP client nobody here wrote (Python zeep, installed by `.ci/run`) loads the sandbox's
-//! `?WSDL` and calls syncLead and syncMultipleLeads against it.
+//! `?WSDL` and calls syncLead and syncMultipleLeads against it — directly, and through
+//! `mktows bridge` to the sandbox's REST API.
 
 use std::process::Command;
 
@@ -27,6 +28,53 @@ async fn zeep_syncs_leads_through_the_sandbox_wsdl() {
     assert!(
         output.status.success(),
         "zeep failed (is zeep installed? `pip install zeep`):\n{stderr}"
+    );
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(result["syncLead"]["status"], "CREATED");
+    assert_eq!(result["syncLead"]["firstName"][0], "Zed");
+    let statuses = result["syncMultipleLeads"].as_array().unwrap();
+    assert_eq!(statuses.len(), 3);
+    assert!(statuses.iter().all(|s| s[1] == "CREATED"));
+    assert_eq!(sandbox.lead_count(), 4);
+}
+
+/// The same zeep client through `mktows bridge` (in-process) to the sandbox's REST API: only
+/// the endpoint changes, and the leads land in the store behind REST.
+#[tokio::test(flavor = "multi_thread")]
+async fn zeep_syncs_leads_through_the_bridge() {
+    use mktows::bridge::{Bridge, BridgeConfig, RestSettings};
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let mut rest = RestSettings::new(
+        sandbox.rest_endpoint(),
+        sandbox.identity_endpoint(),
+        mktows::sandbox::DEFAULT_CLIENT_ID,
+        mktows::sandbox::DEFAULT_CLIENT_SECRET,
+    );
+    rest.limits = mktows::client::Limits::unlimited(10);
+    let bridge = Bridge::start(BridgeConfig::new(
+        ([127, 0, 0, 1], 0).into(),
+        rest,
+        vec![("zeep_user".into(), "zeep-key".into())],
+    ))
+    .await
+    .unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/zeep_interop.py");
+    let url = bridge.url().to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("python3")
+            .arg(script)
+            .arg(url)
+            .arg("zeep_user")
+            .arg("zeep-key")
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("python3 runs (CI installs zeep with pip)");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "zeep through the bridge failed:\n{stderr}"
     );
     let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(result["syncLead"]["status"], "CREATED");

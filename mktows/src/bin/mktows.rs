@@ -1,11 +1,14 @@
 //! `mktows`: the command-line tool. Syncs leads into Marketo (or the embedded sandbox), reads
-//! them back, manages static list membership, serves the sandbox, and converts SOAP envelopes
-//! of this API to JSON and back.
+//! them back, manages static list membership, serves the sandbox, bridges SOAP clients to
+//! Marketo's REST API, and converts SOAP envelopes of this API to JSON and back.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
+
+#[path = "mktows/bridge_cmd.rs"]
+mod bridge_cmd;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use mktows::client::{ENV_ENCRYPTION_KEY, ENV_ENDPOINT, ENV_USER_ID};
@@ -79,6 +82,8 @@ enum Command {
     Demo,
     /// Serve the Marketo-compatible sandbox.
     Sandbox(SandboxArgs),
+    /// Serve Marketo's SOAP API and carry each call out on Marketo's REST API.
+    Bridge(bridge_cmd::BridgeArgs),
     /// Sync leads from a CSV file (header row) or JSON lines with syncMultipleLeads.
     Sync {
         /// Input file (`.csv`, or `.jsonl`/`.json` for JSON lines)
@@ -205,6 +210,7 @@ async fn run(command: Command) -> Result<ExitCode, Failure> {
     match command {
         Command::Demo => demo().await,
         Command::Sandbox(args) => serve(args).await,
+        Command::Bridge(args) => Ok(bridge_cmd::run(args).await?),
         Command::Sync {
             file,
             connection,
@@ -445,6 +451,13 @@ async fn serve(args: SandboxArgs) -> Result<ExitCode, Failure> {
         Some(_) => banner.push_str(&format!("  {ENV_ENCRYPTION_KEY}: as given (not shown)\n")),
     }
     banner.push_str(&format!("  WSDL: {}?WSDL\n", sandbox.url()));
+    banner.push_str(&format!(
+        "  REST: MKTOWS_REST_ENDPOINT={} MKTOWS_IDENTITY_ENDPOINT={} MKTOWS_CLIENT_ID={} MKTOWS_CLIENT_SECRET={}\n",
+        sandbox.rest_endpoint(),
+        sandbox.identity_endpoint(),
+        mktows::sandbox::DEFAULT_CLIENT_ID,
+        mktows::sandbox::DEFAULT_CLIENT_SECRET,
+    ));
     if !lists.is_empty() {
         banner.push_str(&format!("  static lists: {}\n", lists.join(", ")));
     }
