@@ -147,9 +147,9 @@ async fn limits_that_outlast_the_back_off_become_soap_faults() {
     })
     .await
     .unwrap();
-    let mut config = config(&sandbox);
-    config.rest.throttle_attempts = 2;
-    let (_bridge, soap) = bridge(config).await;
+    let mut throttled = config(&sandbox);
+    throttled.rest.throttle_attempts = 2;
+    let (_bridge, soap) = bridge(throttled).await;
     // describe + sync use the two calls; the next is 606 twice.
     soap.sync_lead(LeadSync::new(LeadKey::Email("a@rate.test".into())))
         .await
