@@ -64,6 +64,9 @@
 #[cfg(feature = "bulk")]
 #[cfg_attr(docsrs, doc(cfg(feature = "bulk")))]
 pub mod bulk;
+#[cfg(feature = "sandbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
+pub mod bridge;
 pub mod client;
 pub mod error;
 pub mod lead;

@@ -14,14 +14,16 @@
 //! - `lead/{id}.json` for an unknown id: `success:true` with an empty `result`;
 //! - removing a lead that is not a member: skipped 1015 "Lead not in list"; adding a member
 //!   again: `added`;
-//! - an email lookup matching several leads (duplicates): 1007 for updates.
+//! - an email lookup matching several leads (duplicates): 1007 for updates;
+//! - Associate Lead with an unknown lead id: 1004 "Lead not found"; without a cookie: 701;
+//!   success is `result: []`.
 
 use axum::http::Method;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
 use super::rest::{Reply, param};
-use super::rest_write::{change_members, is_member, list_members, lists, sync_leads};
+use super::rest_write::{associate, change_members, is_member, list_members, lists, sync_leads};
 use super::service::Service;
 use super::store::{Store, StoredLead};
 
@@ -56,7 +58,12 @@ pub fn dispatch(
     let method = method.as_str();
     match segments.as_slice() {
         ["v1", "leads.json"] => match method {
-            "POST" if param(pairs, "_method") == Some("GET") => get_leads(service, pairs),
+            "POST" if param(pairs, "_method") == Some("GET") => {
+                // A long read sent as a form body.
+                let mut all = pairs.to_vec();
+                all.extend(form_urlencoded::parse(body).into_owned());
+                get_leads(service, &all)
+            }
             "POST" => sync_leads(service, body),
             "GET" => get_leads(service, pairs),
             _ => Reply::error(605, "Request method not supported"),
@@ -69,6 +76,10 @@ pub fn dispatch(
             None => Reply::error(610, "Requested resource not found"),
         },
         ["v1", "leads", "describe.json"] if method == "GET" => describe(service),
+        ["v1", "leads", id, "associate.json"] if method == "POST" => match id.parse::<i32>() {
+            Ok(id) => associate(service, id, param(pairs, "cookie")),
+            Err(_) => Reply::error(610, "Requested resource not found"),
+        },
         ["v1", "leads", "partitions.json"] if method == "GET" => partitions(service),
         ["v1", "lists.json"] if method == "GET" => lists(service, pairs),
         ["v1", "lists", id, rest @ ..] => {

@@ -380,3 +380,24 @@ pub fn list_members(service: &Service, list: i32, pairs: &[(String, String)]) ->
     members.sort_by_key(|l| l.id);
     super::rest_leads::page(service, &members, pairs)
 }
+
+/// `POST /rest/v1/leads/{id}/associate.json?cookie=`: ties a Munchkin cookie to the lead (a
+/// cookie held by another lead moves to this one).
+pub fn associate(service: &Service, id: i32, cookie: Option<&str>) -> Reply {
+    let Some(cookie) = cookie.filter(|c| !c.is_empty()) else {
+        return Reply::error(701, "cookie cannot be blank");
+    };
+    let mut store = service.lock_store();
+    let Some(mut lead) = store.get(id).cloned() else {
+        return Reply::error(1004, "Lead not found");
+    };
+    if !lead.cookies.iter().any(|c| c == cookie) {
+        lead.cookies.push(cookie.to_owned());
+    }
+    lead.updated_at = Utc::now();
+    let changed = store.put(lead);
+    if let Err(e) = store.persist(&changed) {
+        return Reply::error(611, format!("System error: storage: {e}"));
+    }
+    Reply::ok(Vec::new())
+}

@@ -1,7 +1,9 @@
 //! `mktows`: the command-line tool. Syncs leads into Marketo (or the embedded sandbox), reads
 //! them back, manages static list membership, serves the sandbox, and converts SOAP envelopes
-//! of this API to JSON and back. A thin layer: one module per command over the library.
+//! of this API to JSON and back, and bridges SOAP clients to Marketo's REST API. A thin layer:
+//! one module per command over the library.
 
+mod bridge_cmd;
 mod codec;
 mod common;
 mod demo;
@@ -38,6 +40,8 @@ enum Command {
         mktows sandbox --port 8086 --data leads.sqlite --list \"Trade Show\"\n  \
         mktows sandbox --port 0 --limits   # any free port, Marketo's limits enforced")]
     Sandbox(sandbox::SandboxArgs),
+    /// Serve Marketo's SOAP API and carry each call out on Marketo's REST API.
+    Bridge(bridge_cmd::BridgeArgs),
     /// Sync leads from a CSV file (header row) or JSON lines with syncMultipleLeads.
     Sync(sync::SyncArgs),
     /// Read one lead by email or Marketo id.
@@ -107,6 +111,7 @@ async fn run(command: Command) -> Outcome {
     match command {
         Command::Demo => demo::run().await,
         Command::Sandbox(args) => sandbox::run(args).await,
+        Command::Bridge(args) => Ok(bridge_cmd::run(args).await?),
         Command::Sync(args) => sync::run(args).await,
         Command::GetLead(args) => get_lead::run(args).await,
         Command::List(args) => list::run(args).await,

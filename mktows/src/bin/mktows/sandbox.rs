@@ -83,6 +83,13 @@ pub async fn run(args: SandboxArgs) -> Outcome {
         Some(_) => banner.push_str(&format!("  {ENV_ENCRYPTION_KEY}: as given (not shown)\n")),
     }
     banner.push_str(&format!("  WSDL: {}?WSDL\n", sandbox.url()));
+    banner.push_str(&format!(
+        "  REST: MKTOWS_REST_ENDPOINT={} MKTOWS_IDENTITY_ENDPOINT={} MKTOWS_CLIENT_ID={} MKTOWS_CLIENT_SECRET={}\n",
+        sandbox.rest_endpoint(),
+        sandbox.identity_endpoint(),
+        mktows::sandbox::DEFAULT_CLIENT_ID,
+        mktows::sandbox::DEFAULT_CLIENT_SECRET,
+    ));
     if !lists.is_empty() {
         banner.push_str(&format!("  static lists: {}\n", lists.join(", ")));
     }

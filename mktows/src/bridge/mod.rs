@@ -1,0 +1,337 @@
+//! `mktows bridge`: Marketo's SOAP API in front, Marketo's REST API behind (feature `sandbox`).
+//!
+//! Adobe removed the SOAP API on 2026-07-31. The bridge answers SOAP exactly as Marketo did (the
+//! same [`crate::soap_front`] as the sandbox: WSDL, HMAC authentication against the configured
+//! SOAP user id and encryption key, faults) and carries each call out on REST, so legacy code
+//! keeps working with only its endpoint changed. A REST call that fails after it was sent is
+//! reported as a fault saying the change *may have been applied*, never as a success REST did
+//! not confirm. Operations without a faithful REST mapping answer a fault that says so.
+//!
+//! ## Mapping, per operation
+//!
+//! **syncLead** (fault on any failure)
+//!
+//! | SOAP | REST |
+//! |---|---|
+//! | `Id` key | `POST /v1/leads.json` `action=updateOnly`, `lookupField=id` (skipped 1004 → 20103) |
+//! | `ForeignSysPersonId` key | none: fault 20019 (REST has no foreign system id) |
+//! | `marketoCookie` | `GET /v1/leads.json?filterType=cookies`; a match → `updateOnly` by id; after the sync, `POST /v1/leads/{id}/associate.json?cookie=` |
+//! | `Email` key | `action=createOrUpdate`, `lookupField=email` (several matches: 1007 → 20106) |
+//! | attributes | SOAP `attrName` → `rest.name` from `describe.json`; unknown → 20105, nothing sent |
+//! | `MktowsContextHeader` workspace | `partitionName` from `--workspace-partition NAME=PARTITION` (names ignore case; `Default` without a mapping: none; others unmapped → 20110) |
+//! | `returnLead=true` | `GET /v1/lead/{id}.json?fields=<every mapped field>` |
+//! | status | `created` → CREATED, `updated` → UPDATED; skipped 1006 → 20105, 1004 → 20103, others → 20106 |
+//!
+//! **syncMultipleLeads** (one status per input lead, in order)
+//!
+//! | SOAP | REST |
+//! |---|---|
+//! | records keyed by `Id` | one call `updateOnly`/`lookupField=id` (the Email key is not written; an `Email` attribute is) |
+//! | records keyed by `Email` | one call `createOrUpdate`/`email`, or `createDuplicate` when `dedupEnabled=false` |
+//! | `ForeignSysPersonId`, no key, unknown attribute, Email key ≠ Email attribute | that lead `FAILED` with the reason, not sent |
+//! | created/updated/skipped | CREATED/UPDATED/FAILED (`error` = REST reason message and code) |
+//! | more than 300 records | fault 20110 (as the sandbox) |
+//!
+//! **getLead**: `GET /v1/leads.json?filterType=…&filterValues=…&fields=<every mapped field>`;
+//! IDNUM → `id`, EMAIL → `email`, COOKIE → `cookies`, SFDCLEADID/SFDCCONTACTID/SFDCACCOUNTID/
+//! SFDCLEADOWNERID/SFDCOPPTYID → `sfdcLeadId`/`sfdcContactId`/`sfdcAccountId`/`sfdcLeadOwnerId`/
+//! `sfdcOpptyId`; other key types → 20019; no lead → 20103.
+//!
+//! **getMultipleLeads**
+//!
+//! | SOAP | REST |
+//! |---|---|
+//! | `LeadKeySelector` | `GET /v1/leads.json?filterType&filterValues` |
+//! | `StaticListSelector` | `GET /v1/lists.json?name=` (exact name) → `GET /v1/lists/{id}/leads.json` |
+//! | `LastUpdateAtSelector` | none: fault 20019 (leads.json cannot filter by update time) |
+//! | `batchSize` | `batchSize` (at most 300) |
+//! | `streamPosition` / `newStreamPosition` | `nextPageToken`, prefixed `rest:`; empty at the end |
+//! | `remainingCount` | REST does not count: 1 while REST says more, else 0 |
+//! | `includeAttributes` | `fields` (unknown names ignored) |
+//!
+//! **listOperation** (`MKTOLISTNAME` keys, `IDNUM` leads, at most 1000 leads; `strict=true` → 20019)
+//!
+//! | SOAP | REST |
+//! |---|---|
+//! | list name | `GET /v1/lists.json?name=` (exact name; none → 20111) |
+//! | ADDTOLIST / REMOVEFROMLIST / ISMEMBEROFLIST | `POST` / `DELETE /v1/lists/{id}/leads.json`, `GET .../leads/ismember.json`, 300 ids per call |
+//! | status | `added`, `removed`, `memberof`, and `skipped` 1015 on remove (not a member: nothing to do, as the sandbox) → true; anything else → false |
+//!
+//! Other operations answer 20019 naming them.
+//!
+//! **REST failures → SOAP faults**: 601/602 refresh the token and retry once; 606/615 back off
+//! and retry; after that 603 → 20013, 606 → 20023, 607 → 20015, 615 → 20024, 1013 → 20111,
+//! 1004/702 → 20103, 1006 → 20105, 1001/1002/1003/701/704 → 20110, anything else → 20011.
+//! Unreachable → 20011 "nothing sent"; sent without a usable answer (reset, timeout, HTML,
+//! garbage) → 20011 "may have been applied" for changes, "no usable answer" for reads.
+//!
+//! Choices where Marketo is undocumented: the `remainingCount` and workspace rules above; the
+//! describe map is fetched on first use and kept for the life of the bridge.
+
+mod fields;
+mod read;
+pub mod rest;
+mod sync;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::OnceCell;
+
+pub use fields::{Field, FieldMap};
+pub use rest::{RestClient, RestError, RestRequest, RestSettings};
+
+use crate::ClientConfig;
+use crate::error::ErrorCode;
+use crate::signing::Credentials;
+use crate::soap_front::http::{self, Running, ServeOptions};
+use crate::soap_front::{
+    Backend, BackendFault, BackendResult, CallContext, Front, FrontConfig, Limits,
+};
+use crate::types::*;
+
+/// How a bridge runs.
+#[derive(Clone)]
+pub struct BridgeConfig {
+    /// Address to listen on.
+    pub addr: SocketAddr,
+    /// Marketo REST.
+    pub rest: RestSettings,
+    /// SOAP users legacy clients sign with: (user id, encryption key).
+    pub users: Vec<(String, String)>,
+    /// Accepted distance between a request's timestamp and this clock.
+    pub time_window: Duration,
+    /// Workspace name → lead partition name.
+    pub workspace_partitions: Vec<(String, String)>,
+    /// SOAP-side limits (none by default: REST's are paced behind).
+    pub limits: Limits,
+    /// HTTP timeouts and connection cap.
+    pub serve: ServeOptions,
+}
+
+impl std::fmt::Debug for BridgeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let users: Vec<&str> = self.users.iter().map(|(u, _)| u.as_str()).collect();
+        f.debug_struct("BridgeConfig")
+            .field("addr", &self.addr)
+            .field("rest", &self.rest)
+            .field("users", &users)
+            .field("encryption_keys", &"<redacted>")
+            .field("time_window", &self.time_window)
+            .field("workspace_partitions", &self.workspace_partitions)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BridgeConfig {
+    /// A bridge on `addr` to `rest`, accepting `users`.
+    pub fn new(addr: SocketAddr, rest: RestSettings, users: Vec<(String, String)>) -> BridgeConfig {
+        BridgeConfig {
+            addr,
+            rest,
+            users,
+            time_window: Duration::from_secs(15 * 60),
+            workspace_partitions: Vec::new(),
+            limits: Limits::default(),
+            serve: ServeOptions::default(),
+        }
+    }
+}
+
+/// The REST back end.
+pub struct RestBackend {
+    rest: RestClient,
+    fields: OnceCell<Arc<FieldMap>>,
+    workspace_partitions: Vec<(String, String)>,
+}
+
+impl RestBackend {
+    /// A back end over `rest`.
+    pub fn new(rest: RestClient, workspace_partitions: Vec<(String, String)>) -> RestBackend {
+        RestBackend {
+            rest,
+            fields: OnceCell::new(),
+            workspace_partitions,
+        }
+    }
+
+    /// The field map, fetched on first use.
+    async fn fields(&self, cx: &CallContext) -> Result<Arc<FieldMap>, BackendFault> {
+        self.fields
+            .get_or_try_init(|| async {
+                let answer = self
+                    .rest
+                    .call(cx, &RestRequest::get("/v1/leads/describe.json", Vec::new()))
+                    .await
+                    .map_err(|e| read_fault(&e))?;
+                let map = FieldMap::from_describe(&answer);
+                if map.is_empty() {
+                    return Err(BackendFault::new(
+                        ErrorCode::ServiceInternalError,
+                        "Marketo REST describe.json named no field with both a SOAP and a REST name",
+                    ));
+                }
+                Ok(Arc::new(map))
+            })
+            .await
+            .cloned()
+    }
+
+    /// The partition for the call's workspace (`Ok(None)`: the default one).
+    fn partition(&self, cx: &CallContext) -> Result<Option<String>, BackendFault> {
+        let Some(workspace) = cx.workspace.as_deref().filter(|w| !w.is_empty()) else {
+            return Ok(None);
+        };
+        if let Some((_, partition)) = self
+            .workspace_partitions
+            .iter()
+            .find(|(w, _)| w.eq_ignore_ascii_case(workspace))
+        {
+            return Ok(Some(partition.clone()));
+        }
+        if workspace.eq_ignore_ascii_case("Default") {
+            return Ok(None);
+        }
+        Err(BackendFault::titled(
+            ErrorCode::BadParameter,
+            "Input error",
+            format!(
+                "Unknown workspace: {workspace} (the bridge maps workspaces to partitions with --workspace-partition)"
+            ),
+        ))
+    }
+}
+
+/// The SOAP fault for a REST error code that stopped a call.
+fn api_fault(code: u32, message: &str) -> BackendFault {
+    let soap = match code {
+        603 => ErrorCode::AccessDenied,
+        606 => ErrorCode::RateLimitExceeded,
+        607 => ErrorCode::RequestLimitExceeded,
+        615 => ErrorCode::ConcurrencyLimitExceeded,
+        1013 => ErrorCode::ListNotFound,
+        1004 | 702 => ErrorCode::LeadNotFound,
+        1006 => ErrorCode::LeadAttributeBad,
+        1001 | 1002 | 1003 | 701 | 704 => ErrorCode::BadParameter,
+        _ => ErrorCode::ServiceInternalError,
+    };
+    BackendFault::new(soap, format!("Marketo REST error {code}: {message}"))
+}
+
+/// The fault for a failed read (nothing changed, whatever happened).
+fn read_fault(error: &RestError) -> BackendFault {
+    match error {
+        RestError::Api { code, message } => api_fault(*code, message),
+        other => BackendFault::new(ErrorCode::ServiceInternalError, other.to_string()),
+    }
+}
+
+/// The fault for a failed change: "may have been applied" when it was sent without an answer.
+fn write_fault(error: &RestError) -> BackendFault {
+    match error {
+        RestError::Unknown(detail) => BackendFault::may_have_been_applied(detail),
+        other => read_fault(other),
+    }
+}
+
+impl Backend for RestBackend {
+    fn name(&self) -> &str {
+        "mktows bridge (Marketo REST)"
+    }
+
+    fn sync_lead<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsSyncLead,
+    ) -> BackendResult<'a, SuccessSyncLead> {
+        Box::pin(self.do_sync_lead(cx, params))
+    }
+
+    fn sync_multiple_leads<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsSyncMultipleLeads,
+    ) -> BackendResult<'a, SuccessSyncMultipleLeads> {
+        Box::pin(self.do_sync_multiple_leads(cx, params))
+    }
+
+    fn get_lead<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsGetLead,
+    ) -> BackendResult<'a, SuccessGetLead> {
+        Box::pin(self.do_get_lead(cx, params))
+    }
+
+    fn get_multiple_leads<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsGetMultipleLeads,
+    ) -> BackendResult<'a, SuccessGetMultipleLeads> {
+        Box::pin(self.do_get_multiple_leads(cx, params))
+    }
+
+    fn list_operation<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsListOperation,
+    ) -> BackendResult<'a, SuccessListOperation> {
+        Box::pin(self.do_list_operation(cx, params))
+    }
+}
+
+/// A running bridge; it stops when dropped.
+pub struct Bridge {
+    url: String,
+    credentials: Credentials,
+    server: Running,
+}
+
+impl Bridge {
+    /// Starts a bridge on the current tokio runtime.
+    pub async fn start(config: BridgeConfig) -> Result<Bridge, String> {
+        let (user, key) = config
+            .users
+            .first()
+            .cloned()
+            .ok_or("no SOAP user configured for the bridge")?;
+        let rest = RestClient::new(config.rest.clone())?;
+        let backend = Arc::new(RestBackend::new(rest, config.workspace_partitions.clone()));
+        let front = Arc::new(Front::new(
+            FrontConfig {
+                users: config.users.clone(),
+                time_window: config.time_window,
+                limits: config.limits.clone(),
+            },
+            backend,
+        ));
+        let options = config.serve.clone();
+        let server = Running::start(config.addr, options.clone(), move |local| {
+            http::router(front, crate::sandbox::WSDL, local, options)
+        })
+        .await?;
+        Ok(Bridge {
+            url: format!("http://{}{}", server.local_addr(), http::soap_path()),
+            credentials: Credentials::new(user, key),
+            server,
+        })
+    }
+
+    /// The SOAP endpoint.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// A client configuration for this bridge (the bridge paces REST itself).
+    pub fn client_config(&self) -> ClientConfig {
+        ClientConfig::new(self.url.clone(), self.credentials.clone())
+            .limits(crate::client::Limits::unlimited(10))
+    }
+
+    /// Stops accepting, lets in-flight calls finish, and waits for them.
+    pub async fn stop(self) {
+        self.server.stop().await;
+    }
+}
