@@ -61,12 +61,12 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[cfg(feature = "bulk")]
-#[cfg_attr(docsrs, doc(cfg(feature = "bulk")))]
-pub mod bulk;
 #[cfg(feature = "sandbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
 pub mod bridge;
+#[cfg(feature = "bulk")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bulk")))]
+pub mod bulk;
 pub mod client;
 pub mod error;
 pub mod lead;
