@@ -84,4 +84,12 @@ impl Backend for StoreBackend {
     ) -> BackendResult<'a, SuccessListOperation> {
         self.run(move |s| s.list_operation(params))
     }
+
+    fn describe_m_object<'a>(
+        &'a self,
+        _cx: &'a CallContext,
+        params: ParamsDescribeMObject,
+    ) -> BackendResult<'a, SuccessDescribeMObject> {
+        self.run(move |s| s.describe_m_object(params))
+    }
 }

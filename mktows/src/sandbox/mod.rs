@@ -17,6 +17,7 @@
 //! ```
 
 mod backend;
+mod describe;
 mod lookup;
 pub mod rest;
 pub mod rest_leads;

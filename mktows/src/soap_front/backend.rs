@@ -8,9 +8,9 @@ use futures::future::BoxFuture;
 
 use crate::error::ErrorCode;
 use crate::types::{
-    ParamsGetLead, ParamsGetMultipleLeads, ParamsListOperation, ParamsSyncLead,
-    ParamsSyncMultipleLeads, SuccessGetLead, SuccessGetMultipleLeads, SuccessListOperation,
-    SuccessSyncLead, SuccessSyncMultipleLeads,
+    ParamsDescribeMObject, ParamsGetLead, ParamsGetMultipleLeads, ParamsListOperation,
+    ParamsSyncLead, ParamsSyncMultipleLeads, SuccessDescribeMObject, SuccessGetLead,
+    SuccessGetMultipleLeads, SuccessListOperation, SuccessSyncLead, SuccessSyncMultipleLeads,
 };
 
 /// A Marketo fault a back end answers with: code, title (the `faultstring` after the code)
@@ -161,5 +161,14 @@ pub trait Backend: Send + Sync + 'static {
         _params: ParamsListOperation,
     ) -> BackendResult<'a, SuccessListOperation> {
         unsupported("listOperation", self.name())
+    }
+
+    /// `describeMObject`.
+    fn describe_m_object<'a>(
+        &'a self,
+        _cx: &'a CallContext,
+        _params: ParamsDescribeMObject,
+    ) -> BackendResult<'a, SuccessDescribeMObject> {
+        unsupported("describeMObject", self.name())
     }
 }

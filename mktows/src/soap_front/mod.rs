@@ -267,6 +267,14 @@ impl Front {
                 let r = backend.list_operation(&cx, p).await;
                 ("listOperation", n, r.map(|r| respond::<ListOperation>(&r)))
             }
+            AnyElement::ParamsDescribeMObject(p) => {
+                let r = backend.describe_m_object(&cx, p).await;
+                (
+                    "describeMObject",
+                    0,
+                    r.map(|r| respond::<crate::operations::DescribeMObject>(&r)),
+                )
+            }
             other => {
                 let name = xml::ElementSet::element_name(&other).local;
                 let operation = crate::operations::OPERATIONS

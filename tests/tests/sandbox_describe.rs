@@ -1,0 +1,51 @@
+//! `describeMObject` on the sandbox: `LeadRecord` lists exactly the lead fields the sandbox
+//! accepts, with their types (what `mktows sync` checks columns against); other objects get
+//! the documented faults.
+
+use mktows::ErrorCode;
+use mktows::sandbox::{FieldDef, Sandbox, SandboxConfig};
+use mktows::types::ParamsDescribeMObject;
+
+#[tokio::test]
+async fn lead_record_lists_the_accepted_fields_and_other_objects_fault() {
+    let mut config = SandboxConfig::default();
+    config.fields.push(FieldDef {
+        name: "ShoeSize".into(),
+        data_type: "integer".into(),
+    });
+    let expected: Vec<(String, String)> = config
+        .fields
+        .iter()
+        .map(|f| (f.name.clone(), f.data_type.clone()))
+        .collect();
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let client = mktows::Client::new(sandbox.client_config()).unwrap();
+    let described = client
+        .api()
+        .describe_m_object(Default::default(), ParamsDescribeMObject::new("LeadRecord"))
+        .await
+        .unwrap();
+    let metadata = described.result.metadata;
+    assert_eq!(metadata.name, "LeadRecord");
+    let fields: Vec<(String, String)> = metadata
+        .field_list
+        .field
+        .into_iter()
+        .map(|f| (f.name, f.data_type))
+        .collect();
+    assert_eq!(fields, expected);
+    assert!(fields.contains(&("ShoeSize".into(), "integer".into())));
+
+    let err = client
+        .api()
+        .describe_m_object(Default::default(), ParamsDescribeMObject::new("Opportunity"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::UnsupportedOperation), "{err}");
+    let err = client
+        .api()
+        .describe_m_object(Default::default(), ParamsDescribeMObject::new("Nope"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::BadParameter), "{err}");
+}
