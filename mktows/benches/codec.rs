@@ -65,6 +65,30 @@ fn codec(c: &mut Criterion) {
     group.finish();
 }
 
+/// A syncMultipleLeads response whose `result` holds `elements` unknown elements (skipped by
+/// the reader) of 1,000 attributes each: the attribute handling alone, at two sizes.
+fn many_attributes(elements: usize) -> String {
+    let attrs: String = (0..1000).map(|i| format!(" a{i}=\"v\"")).collect();
+    let extra: String = (0..elements).map(|_| format!("<extra{attrs}/>")).collect();
+    response().replacen("<result>", &format!("<result>{extra}"), 1)
+}
+
+fn attributes(c: &mut Criterion) {
+    let mut group = c.benchmark_group("attributes");
+    // Linear: 200,000 attributes should take about 8 times as long as 25,000 (issue bar:
+    // within 2x of that).
+    for elements in [25, 200] {
+        let document = many_attributes(elements);
+        group.throughput(Throughput::Elements(elements as u64 * 1000));
+        group.bench_function(format!("parse {} attributes", elements * 1000), |b| {
+            b.iter(|| {
+                xml::decode_response::<SyncMultipleLeads>(black_box(document.as_bytes())).unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
 fn generator(c: &mut Criterion) {
     let wsdl = concat!(env!("CARGO_MANIFEST_DIR"), "/../wsdl/marketo_2_6.wsdl");
     c.bench_function("generator: whole WSDL to formatted Rust", |b| {
@@ -78,5 +102,5 @@ fn generator(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, codec, generator);
+criterion_group!(benches, codec, attributes, generator);
 criterion_main!(benches);

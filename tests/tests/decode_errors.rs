@@ -321,3 +321,63 @@ fn control_characters_in_text_are_malformed() {
         Some(Nillable::Value("\ta\nb\u{E000}\u{FFFD}".into()))
     );
 }
+
+/// A `syncLead` response whose `leadId` element carries `attributes` extra attributes named
+/// `a0`, `a1`, ... (and `a0` again at the end when `duplicate`).
+fn with_attributes(attributes: usize, duplicate: bool) -> String {
+    let mut attrs: String = (0..attributes).map(|i| format!(" a{i}=\"v\"")).collect();
+    if duplicate {
+        attrs.push_str(" a0=\"again\"");
+    }
+    format!(
+        "{HEAD}<ns1:successSyncLead><result><leadId{attrs}>1</leadId><syncStatus><leadId>1</leadId><status>CREATED</status></syncStatus></result></ns1:successSyncLead>{TAIL}"
+    )
+}
+
+#[test]
+fn attributes_are_checked_for_duplicates_and_bounded() {
+    // Few and many attributes: unknown ones are ignored, duplicates refused either way.
+    for count in [3, 9, 500, xml::MAX_ATTRIBUTES] {
+        assert!(decode(&with_attributes(count, false)).is_ok(), "{count}");
+        if count < xml::MAX_ATTRIBUTES {
+            let err = decode(&with_attributes(count, true)).unwrap_err();
+            assert_eq!(
+                err.kind,
+                DecodeErrorKind::Malformed("duplicate attribute".into()),
+                "{count}"
+            );
+        }
+    }
+    // One more than the bound is refused, however many follow (100,000 here).
+    for count in [xml::MAX_ATTRIBUTES + 1, 100_000] {
+        let err = decode(&with_attributes(count, false)).unwrap_err();
+        assert_eq!(
+            err.kind,
+            DecodeErrorKind::Malformed(format!(
+                "more than {} attributes on one element",
+                xml::MAX_ATTRIBUTES
+            ))
+        );
+    }
+}
+
+#[test]
+fn namespace_declarations_in_scope_are_bounded() {
+    // 300 nested elements each declaring 4 prefixes: 1,200 in scope at the innermost.
+    let mut xml = String::from(HEAD);
+    xml.push_str("<ns1:successSyncLead><result>");
+    for depth in 0..250 {
+        let decls: String = (0..5)
+            .map(|i| format!(" xmlns:p{depth}x{i}=\"urn:x\""))
+            .collect();
+        xml.push_str(&format!("<skip{decls}>"));
+    }
+    let err = decode(&xml).unwrap_err();
+    assert_eq!(
+        err.kind,
+        DecodeErrorKind::Malformed(format!(
+            "more than {} namespace declarations in scope",
+            xml::MAX_BINDINGS
+        ))
+    );
+}

@@ -38,7 +38,10 @@ async fn lead_record_lists_the_accepted_fields_and_other_objects_fault() {
 
     let err = client
         .api()
-        .describe_m_object(Default::default(), ParamsDescribeMObject::new("Opportunity"))
+        .describe_m_object(
+            Default::default(),
+            ParamsDescribeMObject::new("Opportunity"),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::UnsupportedOperation), "{err}");

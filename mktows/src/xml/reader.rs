@@ -14,6 +14,17 @@ use super::XSI;
 
 /// Deepest element nesting accepted (bounds recursion on hostile input).
 pub const MAX_DEPTH: usize = 256;
+
+/// Most attributes (namespace declarations included) on one element; more is malformed input.
+/// With the hashed duplicate check this keeps each element's work linear and bounded.
+pub const MAX_ATTRIBUTES: usize = 1024;
+
+/// Most namespace declarations in scope at once; more is malformed input. Keeps prefix
+/// resolution bounded whatever the nesting.
+pub const MAX_BINDINGS: usize = 1024;
+
+/// Above this many attributes on one element, duplicates are found with a hash set.
+const LINEAR_DUPLICATE_CHECK: usize = 8;
 /// Longest excerpt of a bad value quoted in an error.
 const EXCERPT: usize = 64;
 
@@ -508,6 +519,7 @@ impl<'a> XmlReader<'a> {
         let input = self.input;
         let mut attributes: [RawAttribute<'a>; 4] = [(&[], &[]); 4];
         let mut extra: Vec<RawAttribute<'a>> = Vec::new();
+        let mut names: Option<std::collections::HashSet<&'a [u8]>> = None;
         let mut count = 0usize;
         let empty;
         loop {
@@ -569,10 +581,28 @@ impl<'a> XmlReader<'a> {
                         return Err(self.malformed(value_start, "`<` in an attribute value"));
                     }
                     self.check_utf8(name_start, value_end)?;
-                    let duplicate = attributes[..count.min(4)]
-                        .iter()
-                        .chain(&extra)
-                        .any(|(n, _)| *n == name);
+                    if count >= MAX_ATTRIBUTES {
+                        return Err(self.malformed(
+                            name_start,
+                            format!("more than {MAX_ATTRIBUTES} attributes on one element"),
+                        ));
+                    }
+                    // Linear in the attributes: a scan while there are few, a hash set after.
+                    let duplicate = if count < LINEAR_DUPLICATE_CHECK {
+                        attributes[..count.min(4)]
+                            .iter()
+                            .chain(&extra)
+                            .any(|(n, _)| *n == name)
+                    } else {
+                        let seen = names.get_or_insert_with(|| {
+                            attributes[..count.min(4)]
+                                .iter()
+                                .chain(&extra)
+                                .map(|(n, _)| *n)
+                                .collect()
+                        });
+                        !seen.insert(name)
+                    };
                     if duplicate {
                         return Err(self.malformed(name_start, "duplicate attribute"));
                     }
@@ -611,6 +641,12 @@ impl<'a> XmlReader<'a> {
                 };
                 if prefix.is_empty() {
                     self.default_ns = ns;
+                }
+                if self.bindings.len() >= MAX_BINDINGS {
+                    return Err(self.malformed(
+                        offset,
+                        format!("more than {MAX_BINDINGS} namespace declarations in scope"),
+                    ));
                 }
                 self.bindings.push(Binding { prefix, ns, depth });
             }
