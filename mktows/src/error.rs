@@ -333,6 +333,18 @@ pub enum Error {
         /// The transport's message.
         detail: String,
     },
+    /// The endpoint answered with a redirect (3xx), which is never followed: the signed request
+    /// is not re-sent anywhere. The endpoint did not process the request.
+    #[error(
+        "HTTP {status}: the endpoint redirects{}; redirects are not followed (a signed request is never re-sent elsewhere): set the endpoint to the final address",
+        location.as_deref().map(|l| format!(" to {l}")).unwrap_or_default()
+    )]
+    Redirected {
+        /// HTTP status (301, 302, 303, 307, 308).
+        status: u16,
+        /// Where it pointed (without query string).
+        location: Option<String>,
+    },
     /// The response does not match the request (e.g. fewer statuses than leads sent).
     #[error("response does not match the request: {0}")]
     Mismatch(String),

@@ -1,6 +1,12 @@
 //! Moving request bytes to the service and response bytes back: the [`Transport`] trait (plug
 //! your own, or a test double) and [`HttpTransport`] over reqwest (rustls, connection reuse,
 //! timeouts, a response size limit).
+//!
+//! Redirects are never followed: a SOAP request carries its signature and the leads' data, and
+//! re-sending it to wherever a `Location` header points (another host, a downgraded scheme)
+//! would hand both to that place. A 3xx answer is [`Error::Redirected`], naming where it
+//! pointed, and the endpoint should be set to the final address. Responses are not
+//! decompressed (no `Accept-Encoding` is sent), so the size limit bounds the bytes read.
 
 use std::future::Future;
 use std::time::Duration;
@@ -77,6 +83,7 @@ impl HttpTransport {
             .timeout(config.request_timeout)
             .pool_idle_timeout(Duration::from_secs(90))
             .user_agent(concat!("mktows/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(HttpTransport { client, config })
@@ -124,6 +131,14 @@ impl Transport for HttpTransport {
             .await
             .map_err(|e| self.map_error(&request.url, &e, true))?;
         let status = response.status().as_u16();
+        if response.status().is_redirection() {
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(location_without_query);
+            return Err(Error::Redirected { status, location });
+        }
         let content_type = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
@@ -163,4 +178,11 @@ impl Transport for HttpTransport {
             body,
         })
     }
+}
+
+/// A `Location` header for messages: scheme, host and path, without the query string or
+/// fragment (which may carry tokens).
+fn location_without_query(location: &str) -> String {
+    let end = location.find(['?', '#']).unwrap_or(location.len());
+    location[..end].chars().take(200).collect()
 }

@@ -54,6 +54,13 @@ pub enum Action {
     },
     /// Wait, then act.
     Delay(Duration, Box<Action>),
+    /// A redirect (`status` 301/302/303/307/308) to `location`, with an empty body.
+    Redirect {
+        /// Status code.
+        status: u16,
+        /// The `Location` header.
+        location: String,
+    },
 }
 
 impl Action {
@@ -200,6 +207,12 @@ async fn serve(
                 .into_bytes();
                 response.extend_from_slice(&body);
                 stream.write_all(&response).await?;
+            }
+            Action::Redirect { status, location } => {
+                let head = format!(
+                    "HTTP/1.1 {status} Redirect\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n"
+                );
+                stream.write_all(head.as_bytes()).await?;
             }
             Action::Close => return Ok(()),
             Action::Truncate { body, missing } => {

@@ -80,8 +80,8 @@ impl Default for BulkOptions {
 /// The fate of leads whose call failed as a whole with `error`.
 pub fn fate_of_error(error: &Error) -> Fate {
     match error {
-        // A fault is the service saying it did not do it.
-        Error::Fault(_) => Fate::Rejected,
+        // A fault or a redirect is the service saying it did not do it.
+        Error::Fault(_) | Error::Redirected { .. } => Fate::Rejected,
         Error::Encode(_) | Error::Config(_) => Fate::NotSent,
         Error::Timeout { .. } | Error::Connection { .. } if !error.outcome_unknown() => {
             Fate::NotSent
