@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use chrono::TimeDelta;
 use tokio::sync::{Mutex, Semaphore};
 
-use crate::error::{Error, ErrorCode, Outcome, ServiceFault, excerpt};
+use crate::error::{Error, ErrorCode, Outcome, OutcomeClass, ServiceFault, excerpt};
 use crate::operations::MktowsPortStub;
 use crate::signing::{Credentials, sign};
 use crate::transport::{HttpConfig, HttpRequest, HttpTransport, Transport};
@@ -23,6 +23,18 @@ pub const ENV_USER_ID: &str = "MKTOWS_USER_ID";
 pub const ENV_ENCRYPTION_KEY: &str = "MKTOWS_ENCRYPTION_KEY";
 
 /// When a failed call is sent again.
+///
+/// - Throttling (20023, 20024) and an expired signature (20016) are refused before any
+///   processing: always resent, re-signed.
+/// - A call that may have been applied (reset or timeout after writing, an unusable answer,
+///   a 5xx page, an internal-error fault) is resent only when the request is idempotent
+///   (deduplication on, or every lead keyed by Id or foreign id), never otherwise.
+/// - A connection that could not be made wrote nothing: resent on its own, shorter schedule
+///   (`connect_attempts`, from `connect_delay`), so a restarting server is waited for while
+///   an unreachable one is reported within seconds.
+///
+/// The default pauses (1, 2, 4, 8, 16 s) add up to 31 s, longer than Marketo's 20-second rate
+/// window.
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     /// Most attempts per call, the first included.
@@ -31,14 +43,20 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// Longest pause.
     pub max_delay: Duration,
+    /// Most attempts when the connection cannot be made, the first included.
+    pub connect_attempts: u32,
+    /// Pause before the first reconnection attempt; doubled each time.
+    pub connect_delay: Duration,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 6,
-            base_delay: Duration::from_millis(500),
+            base_delay: Duration::from_secs(1),
             max_delay: Duration::from_secs(20),
+            connect_attempts: 5,
+            connect_delay: Duration::from_millis(250),
         }
     }
 }
@@ -47,6 +65,13 @@ impl RetryPolicy {
     fn delay(&self, retry: u32) -> Duration {
         let factor = 1u32.checked_shl(retry.min(16)).unwrap_or(u32::MAX);
         self.base_delay.saturating_mul(factor).min(self.max_delay)
+    }
+
+    fn connect_delay(&self, retry: u32) -> Duration {
+        let factor = 1u32.checked_shl(retry.min(16)).unwrap_or(u32::MAX);
+        self.connect_delay
+            .saturating_mul(factor)
+            .min(self.max_delay)
     }
 }
 
@@ -333,43 +358,69 @@ impl<T: Transport> Client<T> {
         idempotency: Idempotency,
     ) -> Result<O::Output, Error> {
         let mut attempt = 0;
+        // The first attempt whose outcome is unknown: a later, cleaner failure must not hide it.
+        let mut uncertain: Option<Error> = None;
         loop {
             attempt += 1;
             let result = self.attempt::<O>(headers, input).await;
-            let retry = match &result {
-                Ok(_) => false,
+            let policy = &self.config.retry;
+            let (retry, delay) = match &result {
+                Ok(_) => (false, Duration::ZERO),
                 // Throttling and an expired signature are refused before any processing: safe
                 // to resend (re-signed). A server-side internal error may have half-applied
                 // the request: resent only when that cannot duplicate anything.
-                Err(Error::Fault(fault)) => fault.code.is_some_and(|code| {
-                    code.is_throttling()
-                        || code == ErrorCode::RequestExpired
-                        || (code.is_retryable() && idempotency == Idempotency::Idempotent)
-                }),
-                Err(e) if e.outcome_unknown() => idempotency == Idempotency::Idempotent,
-                // A refused connection is retried once: an endpoint that is down stays down
-                // for longer than a backoff, and the user should hear about it quickly.
-                Err(Error::Connection {
-                    outcome: Outcome::NotSent,
-                    ..
-                }) => attempt < 2,
-                Err(Error::Timeout {
-                    outcome: Outcome::NotSent,
-                    ..
-                }) => true,
-                Err(_) => false,
+                Err(Error::Fault(fault)) => (
+                    fault.code.is_some_and(|code| {
+                        code.is_throttling()
+                            || code == ErrorCode::RequestExpired
+                            || (code.is_retryable() && idempotency == Idempotency::Idempotent)
+                    }) && attempt < policy.max_attempts,
+                    policy.delay(attempt - 1),
+                ),
+                Err(e) if e.class() == OutcomeClass::MayHaveBeenApplied => (
+                    idempotency == Idempotency::Idempotent && attempt < policy.max_attempts,
+                    policy.delay(attempt - 1),
+                ),
+                // Nothing was written: wait for a restarting server, briefly.
+                Err(
+                    Error::Connection {
+                        outcome: Outcome::NotSent,
+                        ..
+                    }
+                    | Error::Timeout {
+                        outcome: Outcome::NotSent,
+                        ..
+                    },
+                ) => (
+                    attempt < policy.connect_attempts,
+                    policy.connect_delay(attempt - 1),
+                ),
+                Err(_) => (false, Duration::ZERO),
             };
-            if !retry || attempt >= self.config.retry.max_attempts {
-                return result;
+            if !retry {
+                return match (result, uncertain) {
+                    (Err(last), Some(earlier))
+                        if last.class() != OutcomeClass::MayHaveBeenApplied =>
+                    {
+                        Err(Error::EarlierAttemptUncertain {
+                            earlier: Box::new(earlier),
+                            last: Box::new(last),
+                        })
+                    }
+                    (result, _) => result,
+                };
             }
-            let delay = self.config.retry.delay(attempt - 1);
+            let error = result.err().expect("only failures are retried");
             tracing::warn!(
                 operation = O::INFO.name,
                 attempt,
                 delay_ms = delay.as_millis() as u64,
-                error = %result.as_ref().err().map(ToString::to_string).unwrap_or_default(),
+                error = %error,
                 "retrying"
             );
+            if uncertain.is_none() && error.class() == OutcomeClass::MayHaveBeenApplied {
+                uncertain = Some(error);
+            }
             tokio::time::sleep(delay).await;
         }
     }

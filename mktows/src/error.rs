@@ -267,6 +267,23 @@ pub enum Outcome {
     Unknown,
 }
 
+/// What a failed call may have done on the server: the class a caller decides a retry or a
+/// report by. A lead's class is the most uncertain of all the attempts that carried it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OutcomeClass {
+    /// Provably nothing was written: the request never left (connection refused, DNS, TLS
+    /// before sending, a value that cannot be encoded, missing configuration).
+    NotSent,
+    /// The service answered that it did not apply the request: a SOAP fault that documents
+    /// it (anything but an internal error), a redirect, or a 4xx page.
+    Rejected,
+    /// Anything else: a reset or timeout after the request was written, a truncated or
+    /// unparsable answer, a 5xx without a SOAP fault, an internal-error fault (10001, 20011),
+    /// statuses that do not match the leads sent. Re-sending it can duplicate a lead unless
+    /// deduplication is on or every lead has a unique key.
+    MayHaveBeenApplied,
+}
+
 /// Everything a call can fail with.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -345,6 +362,15 @@ pub enum Error {
         /// Where it pointed (without query string).
         location: Option<String>,
     },
+    /// The last attempt failed in a way that wrote nothing, but an earlier attempt of the same
+    /// call may have been applied: the call as a whole may have been applied.
+    #[error("{last} (an earlier attempt may have been applied: {earlier})")]
+    EarlierAttemptUncertain {
+        /// The earlier attempt's error.
+        earlier: Box<Error>,
+        /// The last attempt's error.
+        last: Box<Error>,
+    },
     /// The response does not match the request (e.g. fewer statuses than leads sent).
     #[error("response does not match the request: {0}")]
     Mismatch(String),
@@ -372,6 +398,30 @@ impl Error {
         self.code().is_some_and(ErrorCode::is_throttling)
     }
 
+    /// What the failed call may have done on the server.
+    pub fn class(&self) -> OutcomeClass {
+        match self {
+            Error::Fault(fault) => match fault.code {
+                Some(ErrorCode::InternalError | ErrorCode::ServiceInternalError) => {
+                    OutcomeClass::MayHaveBeenApplied
+                }
+                _ => OutcomeClass::Rejected,
+            },
+            Error::Redirected { .. } => OutcomeClass::Rejected,
+            Error::NotSoap { status, .. } if (400..500).contains(status) => OutcomeClass::Rejected,
+            Error::Encode(_) | Error::Config(_) => OutcomeClass::NotSent,
+            Error::Timeout {
+                outcome: Outcome::NotSent,
+                ..
+            }
+            | Error::Connection {
+                outcome: Outcome::NotSent,
+                ..
+            } => OutcomeClass::NotSent,
+            _ => OutcomeClass::MayHaveBeenApplied,
+        }
+    }
+
     /// Whether the server may have applied the request although the call failed.
     pub fn outcome_unknown(&self) -> bool {
         matches!(
@@ -383,6 +433,7 @@ impl Error {
                 outcome: Outcome::Unknown,
                 ..
             } | Error::Truncated { .. }
+                | Error::EarlierAttemptUncertain { .. }
         )
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use futures::StreamExt;
 
 use crate::client::{Client, Idempotency};
-use crate::error::Error;
+use crate::error::{Error, OutcomeClass};
 use crate::operations::{SyncLead, SyncLeadHeaders, SyncMultipleLeads, SyncMultipleLeadsHeaders};
 use crate::transport::Transport;
 use crate::types::*;
@@ -138,6 +138,19 @@ impl LeadOutcome {
         match self {
             LeadOutcome::Synced(status) => Some(status.lead_id),
             LeadOutcome::ChunkFailed { .. } => None,
+        }
+    }
+
+    /// For a lead that did not sync, what may have happened to it: [`OutcomeClass::Rejected`]
+    /// for a FAILED status (Marketo changed nothing for it), the call's class when the call
+    /// carrying it failed; `None` for CREATED and UPDATED.
+    pub fn class(&self) -> Option<OutcomeClass> {
+        match self {
+            LeadOutcome::Synced(s) => match s.status {
+                LeadSyncStatus::Created | LeadSyncStatus::Updated => None,
+                _ => Some(OutcomeClass::Rejected),
+            },
+            LeadOutcome::ChunkFailed { error, .. } => Some(error.class()),
         }
     }
 

@@ -81,7 +81,7 @@ pub mod transport;
 pub mod xml;
 
 pub use client::{Client, ClientConfig};
-pub use error::{Error, ErrorCode, ServiceFault};
+pub use error::{Error, ErrorCode, OutcomeClass, ServiceFault};
 pub use lead::Lead;
 pub use leads::{BatchReport, LeadKey, LeadOutcome, LeadSync, ListReport};
 pub use signing::Credentials;

@@ -135,6 +135,8 @@ fn config(url: &str) -> ClientConfig {
             max_attempts: 4,
             base_delay: Duration::from_millis(10),
             max_delay: Duration::from_millis(50),
+            connect_attempts: 2,
+            connect_delay: Duration::from_millis(10),
         })
         .limits(Limits::unlimited(10))
 }

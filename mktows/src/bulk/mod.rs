@@ -36,7 +36,7 @@ pub use input::{
 pub use report::{FailedFile, Fate, LeadResult, Summary};
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, OutcomeClass};
 use crate::leads::LeadOutcome;
 use crate::transport::Transport;
 use crate::types::{LeadRecord, LeadSyncStatus, ParamsDescribeMObject};
@@ -79,15 +79,10 @@ impl Default for BulkOptions {
 
 /// The fate of leads whose call failed as a whole with `error`.
 pub fn fate_of_error(error: &Error) -> Fate {
-    match error {
-        // A fault or a redirect is the service saying it did not do it.
-        Error::Fault(_) | Error::Redirected { .. } => Fate::Rejected,
-        Error::Encode(_) | Error::Config(_) => Fate::NotSent,
-        Error::Timeout { .. } | Error::Connection { .. } if !error.outcome_unknown() => {
-            Fate::NotSent
-        }
-        // Sent, and no answer that says what happened.
-        _ => Fate::MayHaveBeenApplied,
+    match error.class() {
+        OutcomeClass::NotSent => Fate::NotSent,
+        OutcomeClass::Rejected => Fate::Rejected,
+        OutcomeClass::MayHaveBeenApplied => Fate::MayHaveBeenApplied,
     }
 }
 
