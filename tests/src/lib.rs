@@ -167,6 +167,7 @@ pub mod features {
 }
 
 pub mod http;
+pub mod proxy;
 
 /// The `syncMultipleLeads` response envelope a server sends when every lead was created, one
 /// `CREATED` status per id in order (as Marketo writes it: `error` nil).
