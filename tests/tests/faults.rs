@@ -178,8 +178,4 @@ async fn an_endpoint_that_refuses_connections_gets_nothing_and_says_not_sent() {
         report.outcomes[0]
     );
     assert_eq!(sandbox.lead_count(), 0);
-    assert!(
-        proxy_like.faults().is_empty(),
-        "nothing went through the proxy"
-    );
 }
