@@ -117,6 +117,19 @@ impl LeadSync {
     }
 }
 
+impl From<crate::lead::Lead> for LeadSync {
+    /// A `syncLead` of `lead`: its keys and fields, no cookie, no workspace, without
+    /// `returnLead` (set those with the builder methods).
+    fn from(lead: crate::lead::Lead) -> LeadSync {
+        LeadSync {
+            record: lead.into(),
+            cookie: None,
+            return_lead: false,
+            workspace: None,
+        }
+    }
+}
+
 /// What happened to one lead of a batch.
 #[derive(Debug, Clone)]
 pub enum LeadOutcome {
@@ -271,9 +284,10 @@ impl<T: Transport> Client<T> {
         })
     }
 
-    /// `syncLead` for one lead.
-    pub async fn sync_lead(&self, sync: LeadSync) -> Result<ResultSyncLead, Error> {
-        let (headers, params) = sync.into_request();
+    /// `syncLead` for one lead: a [`LeadSync`] (key, cookie, workspace, `returnLead`) or a
+    /// [`Lead`](crate::Lead).
+    pub async fn sync_lead(&self, sync: impl Into<LeadSync>) -> Result<ResultSyncLead, Error> {
+        let (headers, params) = sync.into().into_request();
         // A lead keyed by Id or ForeignSysPersonId is an upsert: safe to resend.
         let idempotency = idempotency(std::slice::from_ref(&params.lead_record), None);
         Ok(self
@@ -309,11 +323,14 @@ impl<T: Transport> Client<T> {
     /// `max_concurrent` chunks in flight, paced, throttling retried. With deduplication off and
     /// leads without a unique key, a chunk whose outcome is unknown is reported, never resent.
     /// The report has exactly one outcome per input lead, in input order.
-    pub async fn sync_multiple_leads(
+    ///
+    /// `leads` are [`Lead`](crate::Lead)s or generated `LeadRecord`s.
+    pub async fn sync_multiple_leads<L: Into<LeadRecord>>(
         &self,
-        leads: Vec<LeadRecord>,
+        leads: impl IntoIterator<Item = L>,
         dedup_enabled: Option<bool>,
     ) -> BatchReport {
+        let leads: Vec<LeadRecord> = leads.into_iter().map(Into::into).collect();
         let size = self.config().batch_size.max(1);
         let concurrency = self.config().limits.max_concurrent.max(1);
         let mut chunks = Vec::with_capacity(leads.len().div_ceil(size));

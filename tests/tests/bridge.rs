@@ -250,13 +250,7 @@ async fn get_multiple_leads_pages_to_the_end_and_lists_work() {
     let soap = client(bridge.client_config());
     let emails: Vec<String> = (0..11).map(|i| format!("m{i}@page.test")).collect();
     let report = soap
-        .sync_multiple_leads(
-            emails
-                .iter()
-                .map(|e| record(e, &[("Title", "Dr")]))
-                .collect(),
-            None,
-        )
+        .sync_multiple_leads(emails.iter().map(|e| record(e, &[("Title", "Dr")])), None)
         .await;
     assert_eq!(report.counts().created, 11);
     let ids: Vec<i32> = report.outcomes.iter().filter_map(|o| o.lead_id()).collect();

@@ -307,7 +307,9 @@ async fn batches_over_300_are_refused() {
     let client = Client::new(sandbox.client_config().batch_size(301)).unwrap();
     let report = client
         .sync_multiple_leads(
-            (0..301).map(|i| lead(&format!("l{i}@x.com"))).collect(),
+            (0..301)
+                .map(|i| lead(&format!("l{i}@x.com")))
+                .collect::<Vec<_>>(),
             Some(true),
         )
         .await;
@@ -360,7 +362,9 @@ async fn get_multiple_leads_selectors_and_paging() {
     let since = chrono::Utc::now().fixed_offset() - TimeDelta::seconds(5);
     client
         .sync_multiple_leads(
-            (0..25).map(|i| lead(&format!("p{i}@x.com"))).collect(),
+            (0..25)
+                .map(|i| lead(&format!("p{i}@x.com")))
+                .collect::<Vec<_>>(),
             Some(true),
         )
         .await;
@@ -551,7 +555,9 @@ async fn opt_in_limits() {
     .unwrap();
     let report = client
         .sync_multiple_leads(
-            (0..200).map(|i| lead(&format!("c{i}@x.com"))).collect(),
+            (0..200)
+                .map(|i| lead(&format!("c{i}@x.com")))
+                .collect::<Vec<_>>(),
             Some(true),
         )
         .await;
@@ -610,7 +616,9 @@ async fn data_survives_a_restart() {
         .lead_id;
     client(&sandbox)
         .sync_multiple_leads(
-            (0..50).map(|i| lead(&format!("k{i}@x.com"))).collect(),
+            (0..50)
+                .map(|i| lead(&format!("k{i}@x.com")))
+                .collect::<Vec<_>>(),
             Some(true),
         )
         .await;

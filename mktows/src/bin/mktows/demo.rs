@@ -37,9 +37,8 @@ pub async fn run() -> Outcome {
         Lead::by_email(format!("em{n}@etestd.marketo.net"))
             .with_attribute("Company", format!("Marketo{n}"))
             .with_attribute("Phone", format!("650-555-{n}"))
-            .into()
     });
-    let report = client.sync_multiple_leads(batch.to_vec(), Some(true)).await;
+    let report = client.sync_multiple_leads(batch, Some(true)).await;
     for outcome in &report.outcomes {
         match outcome {
             LeadOutcome::Synced(s) => {
