@@ -594,9 +594,17 @@ mod tests {
     #[test]
     fn backoff_doubles_up_to_the_cap() {
         let policy = RetryPolicy::default();
-        assert_eq!(policy.delay(0), Duration::from_millis(500));
-        assert_eq!(policy.delay(1), Duration::from_secs(1));
+        assert_eq!(policy.delay(0), Duration::from_secs(1));
+        assert_eq!(policy.delay(1), Duration::from_secs(2));
         assert_eq!(policy.delay(10), Duration::from_secs(20));
         assert_eq!(policy.delay(1000), Duration::from_secs(20));
+        // Throttling back-off outlasts Marketo's 20-second rate window.
+        let total: Duration = (0..policy.max_attempts - 1).map(|r| policy.delay(r)).sum();
+        assert_eq!(total, Duration::from_secs(31));
+        // A refused connection is waited for briefly: 0.25 + 0.5 + 1 + 2 s.
+        let connect: Duration = (0..policy.connect_attempts - 1)
+            .map(|r| policy.connect_delay(r))
+            .sum();
+        assert_eq!(connect, Duration::from_millis(3750));
     }
 }
