@@ -90,6 +90,7 @@ struct RestState {
     service: Arc<Service>,
     tokens: Mutex<Tokens>,
     request_ids: AtomicU64,
+    identity_calls: AtomicU64,
     calls: Mutex<VecDeque<Instant>>,
     daily: Mutex<(NaiveDate, u64)>,
     in_flight: AtomicUsize,
@@ -106,6 +107,11 @@ impl RestHandle {
         tokens.current.clear();
     }
 
+    /// Token requests answered so far.
+    pub fn identity_calls(&self) -> u64 {
+        self.0.identity_calls.load(Ordering::Relaxed)
+    }
+
     /// REST calls answered so far (identity calls excluded).
     pub fn calls(&self) -> u64 {
         self.0.request_ids.load(Ordering::Relaxed) - 1
@@ -118,6 +124,7 @@ pub fn router_with_handle(service: Arc<Service>) -> (Router, RestHandle) {
         service,
         tokens: Mutex::new(Tokens::default()),
         request_ids: AtomicU64::new(1),
+        identity_calls: AtomicU64::new(0),
         calls: Mutex::new(VecDeque::new()),
         daily: Mutex::new((Utc::now().date_naive(), 0)),
         in_flight: AtomicUsize::new(0),
@@ -158,6 +165,7 @@ pub fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 async fn token(State(state): State<Arc<RestState>>, RawQuery(query): RawQuery) -> Response {
+    state.identity_calls.fetch_add(1, Ordering::Relaxed);
     let pairs = query_pairs(query.as_deref());
     let config = state.service.config();
     let client = param(&pairs, "client_id").unwrap_or("");

@@ -1,0 +1,214 @@
+//! The bridge's finer rules over real HTTP on 127.0.0.1 (client → `Bridge` → sandbox REST):
+//! cookies, workspaces → partitions, one token shared by concurrent calls, REST limits that
+//! outlast the back-off, the daily quota, and keys REST cannot carry.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use mktows::bridge::{Bridge, BridgeConfig, RestSettings};
+use mktows::client::{Limits, RetryPolicy};
+use mktows::sandbox::{Sandbox, SandboxConfig, SandboxLimits};
+use mktows::types::*;
+use mktows::xml::Nillable;
+use mktows::{Client, ErrorCode, LeadKey, LeadSync};
+
+fn settings(sandbox: &Sandbox) -> RestSettings {
+    let mut settings = RestSettings::new(
+        sandbox.rest_endpoint(),
+        sandbox.identity_endpoint(),
+        mktows::sandbox::DEFAULT_CLIENT_ID,
+        mktows::sandbox::DEFAULT_CLIENT_SECRET,
+    );
+    settings.limits = Limits::unlimited(10);
+    settings.backoff = Duration::from_millis(50);
+    settings
+}
+
+async fn bridge(config: BridgeConfig) -> (Bridge, Client) {
+    let bridge = Bridge::start(config).await.unwrap();
+    let client = Client::new(bridge.client_config().retry(RetryPolicy {
+        max_attempts: 1,
+        ..RetryPolicy::default()
+    }))
+    .unwrap();
+    (bridge, client)
+}
+
+fn config(sandbox: &Sandbox) -> BridgeConfig {
+    BridgeConfig::new(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        settings(sandbox),
+        vec![("u".into(), "k".into())],
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cookie_finds_its_lead_and_a_new_one_is_associated() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let (_bridge, soap) = bridge(config(&sandbox)).await;
+    let mut first = LeadSync::new(LeadKey::Email("c@cookie.test".into())).into_request();
+    first.1.marketo_cookie = Some(Nillable::Value("id:123-ABC&token:_mch-x-1".into()));
+    let created = soap
+        .call::<mktows::operations::SyncLead>(
+            &first.0,
+            &first.1,
+            mktows::client::Idempotency::NotIdempotent,
+        )
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(created.sync_status.status, LeadSyncStatus::Created);
+    // The cookie alone now finds the same lead.
+    let mut again = LeadSync::new(LeadKey::Email("c@cookie.test".into()))
+        .attribute("City", "Lyon")
+        .into_request();
+    again.1.lead_record.email = None;
+    again.1.marketo_cookie = Some(Nillable::Value("id:123-ABC&token:_mch-x-1".into()));
+    let updated = soap
+        .call::<mktows::operations::SyncLead>(
+            &again.0,
+            &again.1,
+            mktows::client::Idempotency::NotIdempotent,
+        )
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(updated.sync_status.status, LeadSyncStatus::Updated);
+    assert_eq!(updated.lead_id, created.lead_id);
+    let by_cookie = soap
+        .get_lead(LeadKeyRef::Cookie, "id:123-ABC&token:_mch-x-1")
+        .await
+        .unwrap();
+    assert_eq!(by_cookie[0].id, Some(Nillable::Value(created.lead_id)));
+    assert_eq!(sandbox.lead_count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workspaces_map_to_partitions_and_unknown_ones_are_refused() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        workspaces: vec![
+            ("Default".into(), "Default".into()),
+            ("Europe".into(), "EU Leads".into()),
+        ],
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let mut config = config(&sandbox);
+    config.workspace_partitions = vec![("Europe".into(), "EU Leads".into())];
+    let (_bridge, soap) = bridge(config).await;
+    let eu = soap
+        .sync_lead(LeadSync::new(LeadKey::Email("eu@ws.test".into())).workspace("europe"))
+        .await
+        .unwrap();
+    // The lead lives in "EU Leads": the sandbox's SOAP refuses it under the Default workspace.
+    let direct = Client::new(sandbox.client_config()).unwrap();
+    let err = direct
+        .sync_lead(LeadSync::new(LeadKey::Id(eu.lead_id)).workspace("Default"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::LeadSyncFailed));
+    let unknown = soap
+        .sync_lead(LeadSync::new(LeadKey::Email("x@ws.test".into())).workspace("Asia"))
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), Some(ErrorCode::BadParameter));
+    // Default needs no mapping.
+    soap.sync_lead(LeadSync::new(LeadKey::Email("d@ws.test".into())).workspace("default"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_calls_share_one_token() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let (_bridge, soap) = bridge(config(&sandbox)).await;
+    let calls = (0..20).map(|i| {
+        let soap = &soap;
+        async move {
+            soap.sync_lead(LeadSync::new(LeadKey::Email(format!("c{i}@conc.test"))))
+                .await
+                .unwrap()
+        }
+    });
+    futures::future::join_all(calls).await;
+    assert_eq!(sandbox.lead_count(), 20);
+    assert_eq!(sandbox.rest().identity_calls(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_that_outlast_the_back_off_become_soap_faults() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        limits: SandboxLimits {
+            rate: Some((2, Duration::from_secs(60))),
+            ..SandboxLimits::default()
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let mut throttled = config(&sandbox);
+    throttled.rest.throttle_attempts = 2;
+    let (_bridge, soap) = bridge(throttled).await;
+    // describe + sync use the two calls; the next is 606 twice.
+    soap.sync_lead(LeadSync::new(LeadKey::Email("a@rate.test".into())))
+        .await
+        .unwrap();
+    let err = soap
+        .sync_lead(LeadSync::new(LeadKey::Email("b@rate.test".into())))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::RateLimitExceeded));
+    assert_eq!(sandbox.lead_count(), 1);
+
+    let sandbox = Sandbox::start(SandboxConfig {
+        limits: SandboxLimits {
+            daily_quota: Some(2),
+            ..SandboxLimits::default()
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let (_bridge, soap) = bridge(config(&sandbox)).await;
+    soap.sync_lead(LeadSync::new(LeadKey::Email("a@quota.test".into())))
+        .await
+        .unwrap();
+    let err = soap
+        .sync_lead(LeadSync::new(LeadKey::Email("b@quota.test".into())))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::RequestLimitExceeded));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_rest_cannot_carry_are_refused_without_a_call() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let (_bridge, soap) = bridge(config(&sandbox)).await;
+    let mut request = LeadSync::new(LeadKey::Email("f@key.test".into())).into_request();
+    request.1.lead_record.foreign_sys_person_id = Some(Nillable::Value("SFDC-1".into()));
+    request.1.lead_record.foreign_sys_type = Some(Nillable::Value(ForeignSysType::Sfdc));
+    let err = soap
+        .call::<mktows::operations::SyncLead>(
+            &request.0,
+            &request.1,
+            mktows::client::Idempotency::NotIdempotent,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::UnsupportedOperation));
+    assert!(err.to_string().contains("ForeignSysPersonId"), "{err}");
+    let unknown_key = soap
+        .get_lead(LeadKeyRef::Leadowneremail, "o@x.test")
+        .await
+        .unwrap_err();
+    assert_eq!(unknown_key.code(), Some(ErrorCode::UnsupportedOperation));
+    let other = soap
+        .api()
+        .get_tags(Default::default(), ParamsGetTags { tag_list: None })
+        .await
+        .unwrap_err();
+    assert_eq!(other.code(), Some(ErrorCode::UnsupportedOperation));
+    assert!(other.to_string().contains("getTags"), "{other}");
+    assert_eq!(sandbox.lead_count(), 0);
+}
