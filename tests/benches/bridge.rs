@@ -1,0 +1,136 @@
+//! Bridge overhead: a 300-lead `syncMultipleLeads` from the Rust client straight to the
+//! sandbox's SOAP API, against the same call through `mktows bridge` to the sandbox's REST API
+//! (same store, same machine, no pacing), plus the REST call alone; and 100,000 leads through
+//! the bridge (chunks of 300, 10 in flight).
+
+#![allow(missing_docs)] // criterion_group! defines an undocumented function.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use mktows::Client;
+use mktows::bridge::{Bridge, BridgeConfig, RestSettings};
+use mktows::client::{Idempotency, Limits};
+use mktows::operations::{SyncMultipleLeads, SyncMultipleLeadsHeaders};
+use mktows::sandbox::{Sandbox, SandboxConfig};
+use mktows::types::*;
+use mktows::xml::Nillable;
+
+#[path = "../../mktows/benches/support/mod.rs"]
+mod support;
+
+fn bridge_benches(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = runtime
+        .block_on(Sandbox::start(SandboxConfig::default()))
+        .unwrap();
+    let mut rest = RestSettings::new(
+        sandbox.rest_endpoint(),
+        sandbox.identity_endpoint(),
+        mktows::sandbox::DEFAULT_CLIENT_ID,
+        mktows::sandbox::DEFAULT_CLIENT_SECRET,
+    );
+    rest.limits = Limits::unlimited(10);
+    let bridge = runtime
+        .block_on(Bridge::start(BridgeConfig::new(
+            ([127, 0, 0, 1], 0).into(),
+            rest,
+            vec![("bench".into(), "bench-key".into())],
+        )))
+        .unwrap();
+    let direct = Client::new(sandbox.client_config()).unwrap();
+    let bridged = Client::new(bridge.client_config().limits(Limits::unlimited(10))).unwrap();
+    let params = ParamsSyncMultipleLeads {
+        lead_record_list: ArrayOfLeadRecord {
+            lead_record: support::baseline_leads(300),
+        },
+        dedup_enabled: Some(Nillable::Value(true)),
+    };
+    // The REST call alone, as the bridge sends it.
+    let http = reqwest::Client::new();
+    let token: serde_json::Value = runtime.block_on(async {
+        let body = http
+            .get(format!(
+                "{}/oauth/token?grant_type=client_credentials&client_id={}&client_secret={}",
+                sandbox.identity_endpoint(),
+                mktows::sandbox::DEFAULT_CLIENT_ID,
+                mktows::sandbox::DEFAULT_CLIENT_SECRET
+            ))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        serde_json::from_slice(&body).unwrap()
+    });
+    let token = token["access_token"].as_str().unwrap().to_owned();
+    let rest_body = serde_json::json!({
+        "action": "createOrUpdate",
+        "lookupField": "email",
+        "input": (0..300).map(|i| serde_json::json!({
+            "email": format!("em{i}@etestd.marketo.net"),
+            "company": format!("Marketo{i}"),
+            "phone": format!("650-555-{i}"),
+        })).collect::<Vec<_>>(),
+    })
+    .to_string();
+
+    let mut group = c.benchmark_group("bridge");
+    group.throughput(Throughput::Elements(300));
+    for (name, client) in [
+        (
+            "syncMultipleLeads 300 leads, straight to sandbox SOAP",
+            &direct,
+        ),
+        (
+            "syncMultipleLeads 300 leads, through the bridge to sandbox REST",
+            &bridged,
+        ),
+    ] {
+        group.bench_function(name, |b| {
+            b.to_async(&runtime).iter(|| async {
+                let out = client
+                    .call::<SyncMultipleLeads>(
+                        &SyncMultipleLeadsHeaders::default(),
+                        &params,
+                        Idempotency::Idempotent,
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(out.result.sync_status_list.sync_status.len(), 300);
+            })
+        });
+    }
+    group.bench_function("Sync Leads 300 records, straight to sandbox REST", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let answer = http
+                .post(format!("{}/v1/leads.json", sandbox.rest_endpoint()))
+                .bearer_auth(&token)
+                .header("content-type", "application/json")
+                .body(rest_body.clone())
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            assert!(answer.len() > 300 * 20);
+        })
+    });
+
+    let many = support::baseline_leads(100_000);
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(100_000));
+    group.bench_function(
+        "sync_multiple_leads 100,000 leads through the bridge",
+        |b| {
+            b.to_async(&runtime).iter(|| async {
+                let report = bridged.sync_multiple_leads(many.clone(), Some(true)).await;
+                assert_eq!(report.counts().created + report.counts().updated, 100_000);
+            })
+        },
+    );
+    group.finish();
+}
+
+criterion_group!(benches, bridge_benches);
+criterion_main!(benches);
