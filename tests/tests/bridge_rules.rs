@@ -203,6 +203,11 @@ async fn keys_rest_cannot_carry_are_refused_without_a_call() {
         .await
         .unwrap_err();
     assert_eq!(unknown_key.code(), Some(ErrorCode::UnsupportedOperation));
+    let comma = soap
+        .get_lead(LeadKeyRef::Email, "a@x.test,b@x.test")
+        .await
+        .unwrap_err();
+    assert_eq!(comma.code(), Some(ErrorCode::LeadKeyBad));
     let other = soap
         .api()
         .get_tags(Default::default(), ParamsGetTags { tag_list: None })
