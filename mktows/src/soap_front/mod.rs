@@ -11,7 +11,8 @@
 //!
 //! Choices where Marketo is undocumented:
 //! - a SOAP 1.2 envelope is answered with a SOAP 1.1 `VersionMismatch` fault (HTTP 500);
-//! - a request that is not a well-formed SOAP 1.1 message of the API is fault 20012;
+//! - a request that is not a well-formed SOAP 1.1 message of the API, or whose body is not an
+//!   operation's request element, is fault 20012;
 //! - the concurrency limit counts calls being answered, authenticated or not.
 
 mod backend;
