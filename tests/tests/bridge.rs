@@ -308,16 +308,17 @@ async fn get_multiple_leads_pages_to_the_end_and_lists_work() {
     assert_eq!(unique.len(), 11, "no record twice: {seen:?}");
 
     // listOperation through the bridge, checked on the sandbox's REST.
-    let list_op = |op: &str, members: &[i32]| ParamsListOperation {
-        list_operation: ListOperationType::from(op),
-        list_key: ListKey::new(ListKeyType::Mktolistname, "Webinar".to_owned()),
-        list_member_list: ArrayOfLeadKey {
-            lead_key: members
-                .iter()
-                .map(|id| mktows::types::LeadKey::new(LeadKeyRef::Idnum, id.to_string()))
-                .collect(),
-        },
-        strict: None,
+    let list_op = |op: &str, members: &[i32]| {
+        ParamsListOperation::new(
+            ListOperationType::from(op),
+            ListKey::new(ListKeyType::Mktolistname, "Webinar".to_owned()),
+            ArrayOfLeadKey {
+                lead_key: members
+                    .iter()
+                    .map(|id| mktows::types::LeadKey::new(LeadKeyRef::Idnum, id.to_string()))
+                    .collect(),
+            },
+        )
     };
     let call = |params: ParamsListOperation| {
         let soap = &soap;
