@@ -215,6 +215,12 @@ async fn keys_rest_cannot_carry_are_refused_without_a_call() {
         .unwrap_err();
     assert_eq!(other.code(), Some(ErrorCode::UnsupportedOperation));
     assert!(other.to_string().contains("getTags"), "{other}");
+    assert!(
+        other
+            .to_string()
+            .contains("no faithful Marketo REST mapping"),
+        "{other}"
+    );
     assert_eq!(sandbox.lead_count(), 0);
 }
 

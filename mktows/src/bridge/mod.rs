@@ -255,6 +255,17 @@ impl Backend for RestBackend {
         "mktows bridge (Marketo REST)"
     }
 
+    fn unsupported_fault(&self, operation: &str) -> BackendFault {
+        let fault = BackendFault::unsupported(operation, self.name());
+        BackendFault {
+            message: format!(
+                "{}: this bridge has no faithful Marketo REST mapping for it; nothing was sent",
+                fault.message
+            ),
+            ..fault
+        }
+    }
+
     fn sync_lead<'a>(
         &'a self,
         cx: &'a CallContext,

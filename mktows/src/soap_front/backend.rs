@@ -116,8 +116,7 @@ impl CallContext {
 /// A back end's answer to one operation.
 pub type BackendResult<'a, T> = BoxFuture<'a, Result<T, BackendFault>>;
 
-fn unsupported<'a, T: Send + 'a>(operation: &'static str, backend: &str) -> BackendResult<'a, T> {
-    let fault = BackendFault::unsupported(operation, backend);
+fn unsupported<'a, T: Send + 'a>(fault: BackendFault) -> BackendResult<'a, T> {
     Box::pin(async move { Err(fault) })
 }
 
@@ -131,6 +130,11 @@ macro_rules! backend_operations {
         pub trait Backend: Send + Sync + 'static {
             /// Name used in messages, e.g. `mktows sandbox`.
             fn name(&self) -> &str;
+
+            /// The fault for an operation this back end does not carry out (20019 naming it).
+            fn unsupported_fault(&self, operation: &str) -> BackendFault {
+                BackendFault::unsupported(operation, self.name())
+            }
             $(
                 #[doc = concat!("`", $name, "`.")]
                 fn $method<'a>(
@@ -138,7 +142,7 @@ macro_rules! backend_operations {
                     _cx: &'a CallContext,
                     _params: $params,
                 ) -> BackendResult<'a, $success> {
-                    unsupported($name, self.name())
+                    unsupported(self.unsupported_fault($name))
                 }
             )*
         }
