@@ -362,7 +362,7 @@ impl RestClient {
             match &request.body {
                 Some(body) => builder
                     .header("content-type", "application/json")
-                    .body(body.to_string()),
+                    .body(serde_json::to_vec(body).unwrap_or_default()),
                 None => builder,
             }
         };

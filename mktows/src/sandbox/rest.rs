@@ -271,7 +271,8 @@ impl RestState {
         }
         (
             [(header::CONTENT_TYPE, "application/json;charset=UTF-8")],
-            Value::Object(body).to_string(),
+            // `to_vec` writes straight to bytes (`to_string` goes through `fmt`).
+            serde_json::to_vec(&Value::Object(body)).unwrap_or_default(),
         )
             .into_response()
     }
