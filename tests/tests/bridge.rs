@@ -302,16 +302,17 @@ async fn get_multiple_leads_pages_to_the_end_and_lists_work() {
     assert_eq!(unique.len(), 11, "no record twice: {seen:?}");
 
     // listOperation through the bridge, checked on the sandbox's REST.
-    let list_op = |op: &str, members: &[i32]| ParamsListOperation {
-        list_operation: ListOperationType::from(op),
-        list_key: ListKey::new(ListKeyType::Mktolistname, "Webinar".to_owned()),
-        list_member_list: ArrayOfLeadKey {
-            lead_key: members
-                .iter()
-                .map(|id| mktows::types::LeadKey::new(LeadKeyRef::Idnum, id.to_string()))
-                .collect(),
-        },
-        strict: None,
+    let list_op = |op: &str, members: &[i32]| {
+        ParamsListOperation::new(
+            ListOperationType::from(op),
+            ListKey::new(ListKeyType::Mktolistname, "Webinar".to_owned()),
+            ArrayOfLeadKey {
+                lead_key: members
+                    .iter()
+                    .map(|id| mktows::types::LeadKey::new(LeadKeyRef::Idnum, id.to_string()))
+                    .collect(),
+            },
+        )
     };
     let call = |params: ParamsListOperation| {
         let soap = &soap;
@@ -513,14 +514,13 @@ async fn rest_failures_are_clear_faults_and_the_bridge_keeps_serving() {
     assert!(err.to_string().contains("cannot connect"), "{err}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_reset_after_sending_a_change_is_may_have_been_applied() {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    // Describe answered by the real sandbox REST, then the sync connection is reset.
-    let describe = sandbox_rest(&sandbox, "/v1/leads/describe.json")
+/// A fake Marketo whose identity and describe are real (from `sandbox`) and whose answer to
+/// any change is `change`.
+async fn fake_after_describe(sandbox: &Sandbox, change: Action) -> TestServer {
+    let describe = sandbox_rest(sandbox, "/v1/leads/describe.json")
         .await
         .to_string();
-    let server = TestServer::start(move |request| {
+    TestServer::start(move |request| {
         if request.header("authorization").is_none() {
             Action::Respond {
                 status: 200,
@@ -534,21 +534,54 @@ async fn a_reset_after_sending_a_change_is_may_have_been_applied() {
                 body: describe.clone().into_bytes(),
             }
         } else {
-            Action::Close
+            change.clone()
         }
     })
-    .await;
-    let bridge = bridge_to_fake(&server).await;
-    let soap = client(bridge.client_config());
-    let err = soap
-        .sync_lead(LeadSync::new(LeadKey::Email("reset@b.c".into())).attribute("FirstName", "R"))
-        .await
-        .unwrap_err();
-    assert_eq!(err.code(), Some(ErrorCode::ServiceInternalError));
-    assert!(err.to_string().contains("may have been applied"), "{err}");
-    let report = soap
-        .sync_multiple_leads(vec![record("m@b.c", &[])], None)
-        .await;
-    assert_eq!(report.counts().errors, 1);
-    assert!(format!("{:?}", report.outcomes[0]).contains("may have been applied"));
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_or_garbage_after_sending_a_change_is_may_have_been_applied() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    for change in [
+        Action::Close,
+        Action::Respond {
+            status: 200,
+            content_type: "application/json",
+            body: br#"{"requestId":"1#2","success":tr"#.to_vec(),
+        },
+        Action::Truncate {
+            body: br#"{"requestId":"1#2","success":true,"result":[{"id":1,"#.to_vec(),
+            missing: 40,
+        },
+    ] {
+        let server = fake_after_describe(&sandbox, change.clone()).await;
+        let bridge = bridge_to_fake(&server).await;
+        let soap = client(bridge.client_config());
+        let err = soap
+            .sync_lead(
+                LeadSync::new(LeadKey::Email("reset@b.c".into())).attribute("FirstName", "R"),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.code(),
+            Some(ErrorCode::ServiceInternalError),
+            "{change:?}"
+        );
+        assert!(
+            err.to_string().contains("may have been applied"),
+            "{change:?}: {err}"
+        );
+        let report = soap
+            .sync_multiple_leads(vec![record("m@b.c", &[])], None)
+            .await;
+        assert_eq!(report.counts().errors, 1);
+        assert!(format!("{:?}", report.outcomes[0]).contains("may have been applied"));
+        // Still serving: a read that does not reach REST's changes is answered.
+        let wsdl = reqwest::get(format!("{}?WSDL", bridge.url()))
+            .await
+            .unwrap();
+        assert_eq!(wsdl.status(), 200);
+    }
 }

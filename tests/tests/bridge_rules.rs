@@ -203,6 +203,11 @@ async fn keys_rest_cannot_carry_are_refused_without_a_call() {
         .await
         .unwrap_err();
     assert_eq!(unknown_key.code(), Some(ErrorCode::UnsupportedOperation));
+    let comma = soap
+        .get_lead(LeadKeyRef::Email, "a@x.test,b@x.test")
+        .await
+        .unwrap_err();
+    assert_eq!(comma.code(), Some(ErrorCode::LeadKeyBad));
     let other = soap
         .api()
         .get_tags(Default::default(), ParamsGetTags { tag_list: None })
@@ -210,5 +215,128 @@ async fn keys_rest_cannot_carry_are_refused_without_a_call() {
         .unwrap_err();
     assert_eq!(other.code(), Some(ErrorCode::UnsupportedOperation));
     assert!(other.to_string().contains("getTags"), "{other}");
+    assert!(
+        other
+            .to_string()
+            .contains("no faithful Marketo REST mapping"),
+        "{other}"
+    );
     assert_eq!(sandbox.lead_count(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_operations_over_300_leads_are_split_and_all_reported() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        lists: vec!["Big".into()],
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let (_bridge, soap) = bridge(config(&sandbox)).await;
+    let leads: Vec<LeadRecord> = (0..650)
+        .map(|i| LeadRecord {
+            email: Some(Nillable::Value(format!("b{i}@big.test"))),
+            ..Default::default()
+        })
+        .collect();
+    let report = soap.sync_multiple_leads(leads, None).await;
+    assert_eq!(report.counts().created, 650);
+    let ids: Vec<i32> = report.outcomes.iter().filter_map(|o| o.lead_id()).collect();
+    let list = soap
+        .list_operation(ListOperationType::Addtolist, "Big", &ids, false)
+        .await
+        .unwrap();
+    assert!(list.success);
+    assert_eq!(list.leads.len(), 650);
+    assert!(list.leads.iter().all(|(_, ok)| *ok));
+    let check = soap
+        .list_operation(ListOperationType::Ismemberoflist, "Big", &ids[640..], false)
+        .await
+        .unwrap();
+    assert!(check.success && check.leads.len() == 10);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stopping_lets_the_calls_in_flight_finish() {
+    use mktows_tests::http::{Action, TestServer};
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let describe = {
+        let http = reqwest::Client::new();
+        let token = http
+            .get(format!(
+                "{}/oauth/token?grant_type=client_credentials&client_id={}&client_secret={}",
+                sandbox.identity_endpoint(),
+                mktows::sandbox::DEFAULT_CLIENT_ID,
+                mktows::sandbox::DEFAULT_CLIENT_SECRET
+            ))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let token: serde_json::Value = serde_json::from_slice(&token).unwrap();
+        http.get(format!(
+            "{}/v1/leads/describe.json",
+            sandbox.rest_endpoint()
+        ))
+        .bearer_auth(token["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
+    };
+    let json = |body: &[u8]| Action::Respond {
+        status: 200,
+        content_type: "application/json",
+        body: body.to_vec(),
+    };
+    let slow = TestServer::start(move |request| {
+        if request.header("authorization").is_none() {
+            json(br#"{"access_token":"t","token_type":"bearer","expires_in":3599,"scope":"x"}"#)
+        } else if request.body.is_empty() {
+            json(&describe)
+        } else {
+            Action::Delay(
+                Duration::from_millis(400),
+                Box::new(json(
+                    br#"{"requestId":"1#1","success":true,"result":[{"id":5,"status":"created"}]}"#,
+                )),
+            )
+        }
+    })
+    .await;
+    let base = slow.url.trim_end_matches("/soap/mktows/2_6").to_owned();
+    let mut settings = RestSettings::new(
+        format!("{base}/rest"),
+        format!("{base}/identity"),
+        "id",
+        "secret",
+    );
+    settings.limits = Limits::unlimited(10);
+    let (bridge, soap) = bridge(BridgeConfig::new(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        settings,
+        vec![("u".into(), "k".into())],
+    ))
+    .await;
+    let call = tokio::spawn(async move {
+        soap.sync_lead(LeadSync::new(LeadKey::Email("slow@stop.test".into())))
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let started = std::time::Instant::now();
+    bridge.stop().await;
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "stop waited for the call"
+    );
+    let outcome = call
+        .await
+        .unwrap()
+        .expect("the call in flight was answered");
+    assert_eq!(outcome.lead_id, 5);
 }

@@ -205,3 +205,45 @@ async fn connections_over_the_cap_are_closed_at_once() {
         .unwrap();
     assert!(outcome.lead_id > 0);
 }
+
+#[tokio::test]
+async fn a_keep_alive_connection_left_idle_after_a_call_is_closed() {
+    let config = SandboxConfig {
+        serve: ServeOptions {
+            header_timeout: Duration::from_millis(500),
+            ..ServeOptions::default()
+        },
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let mut stream = TcpStream::connect(addr(&sandbox)).await.unwrap();
+    let request = format!("GET {}?WSDL HTTP/1.1\r\nHost: x\r\n\r\n", path(&sandbox));
+    stream.write_all(request.as_bytes()).await.unwrap();
+    // Read the whole answer (Content-Length), leaving the connection open and idle.
+    let mut answer = Vec::new();
+    let mut buf = vec![0u8; 65536];
+    let started = Instant::now();
+    loop {
+        let n = stream.read(&mut buf).await.unwrap();
+        assert!(n > 0, "closed before the answer was complete");
+        answer.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&answer);
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length: usize = text[..end]
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length: "))
+                .unwrap()
+                .trim()
+                .parse()
+                .unwrap();
+            if answer.len() >= end + 4 + length {
+                break;
+            }
+        }
+    }
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf))
+        .await
+        .expect("an idle keep-alive connection is closed");
+    assert!(matches!(read, Ok(0) | Err(_)));
+    assert!(started.elapsed() < Duration::from_secs(3));
+}

@@ -65,8 +65,22 @@
 //! Unreachable → 20011 "nothing sent"; sent without a usable answer (reset, timeout, HTML,
 //! garbage) → 20011 "may have been applied" for changes, "no usable answer" for reads.
 //!
-//! Choices where Marketo is undocumented: the `remainingCount` and workspace rules above; the
-//! describe map is fetched on first use and kept for the life of the bridge.
+//! Choices where Marketo is undocumented (or where REST cannot say what SOAP did):
+//! - `remainingCount` is 1 while REST reports more, 0 at the end (REST does not count);
+//! - workspace `Default` (any case) without a mapping sends no `partitionName`; another
+//!   unmapped workspace is fault 20110;
+//! - the describe map is fetched on first use and kept for the life of the bridge;
+//! - an Email key and an `Email` attribute with different values: fault 20110 (syncLead) or
+//!   that lead `FAILED` (REST has one email field);
+//! - several leads with the same email (REST 1007): fault 20106 (syncLead) or `FAILED`, where
+//!   SOAP updated the most recent one;
+//! - syncLead with only an unknown cookie creates the lead (`createDuplicate`) and associates
+//!   the cookie;
+//! - REMOVEFROMLIST of a lead that is not a member succeeds (as the sandbox);
+//! - the token is renewed when a tenth of its life (at most 60 s) is left;
+//! - an HTTP 4xx other than 408 from REST means the request was refused, not carried out;
+//!   HTTP 5xx or 408 without Marketo's JSON means it may have been carried out;
+//! - a lead key containing a comma is fault 20102 (REST `filterValues` is a comma list).
 
 mod fields;
 mod read;
@@ -239,6 +253,17 @@ fn write_fault(error: &RestError) -> BackendFault {
 impl Backend for RestBackend {
     fn name(&self) -> &str {
         "mktows bridge (Marketo REST)"
+    }
+
+    fn unsupported_fault(&self, operation: &str) -> BackendFault {
+        let fault = BackendFault::unsupported(operation, self.name());
+        BackendFault {
+            message: format!(
+                "{}: this bridge has no faithful Marketo REST mapping for it; nothing was sent",
+                fault.message
+            ),
+            ..fault
+        }
     }
 
     fn sync_lead<'a>(

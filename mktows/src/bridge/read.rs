@@ -41,6 +41,19 @@ fn filter_type(key: &LeadKeyRef) -> Result<&'static str, BackendFault> {
     })
 }
 
+/// A key value REST's comma-separated `filterValues` can carry.
+fn filter_value(value: &str) -> Result<&str, BackendFault> {
+    let value = value.trim();
+    if value.contains(',') {
+        return Err(BackendFault::titled(
+            ErrorCode::LeadKeyBad,
+            "Lead Key Bad",
+            format!("{value:?} contains a comma, which Marketo REST filterValues cannot carry"),
+        ));
+    }
+    Ok(value)
+}
+
 fn results(answer: &Value) -> &[Value] {
     answer
         .get("result")
@@ -90,7 +103,7 @@ impl RestBackend {
         let map = self.fields(cx).await?;
         let query = pairs(&[
             ("filterType", filter.to_owned()),
-            ("filterValues", key.key_value.trim().to_owned()),
+            ("filterValues", filter_value(&key.key_value)?.to_owned()),
             ("fields", fields_param(&map, None)),
         ]);
         let answer = self
@@ -174,13 +187,13 @@ impl RestBackend {
         }
         let path = match &params.lead_selector {
             Some(LeadSelector::LeadKeySelector(selector)) => {
-                let values: Vec<&str> = selector
+                let values = selector
                     .key_values
                     .string_item
                     .iter()
                     .take(100)
-                    .map(|v| v.trim())
-                    .collect();
+                    .map(|v| filter_value(v))
+                    .collect::<Result<Vec<&str>, _>>()?;
                 query.push((
                     "filterType".into(),
                     filter_type(&selector.key_type)?.to_owned(),

@@ -362,7 +362,7 @@ impl RestClient {
             match &request.body {
                 Some(body) => builder
                     .header("content-type", "application/json")
-                    .body(body.to_string()),
+                    .body(serde_json::to_vec(body).unwrap_or_default()),
                 None => builder,
             }
         };
@@ -428,5 +428,48 @@ fn classify(e: &reqwest::Error) -> RestError {
         RestError::Unknown(format!("timed out: {}", without_url(e)))
     } else {
         RestError::Unknown(without_url(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_pacer_keeps_to_the_window() {
+        let pacer = Pacer {
+            starts: Mutex::new(VecDeque::new()),
+            limit: 3,
+            window: Duration::from_secs(20),
+        };
+        let start = tokio::time::Instant::now();
+        for _ in 0..3 {
+            pacer.wait().await;
+        }
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        pacer.wait().await;
+        assert_eq!(start.elapsed(), Duration::from_secs(20));
+        for _ in 0..2 {
+            pacer.wait().await;
+        }
+        pacer.wait().await;
+        assert_eq!(start.elapsed(), Duration::from_secs(40));
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug() {
+        let settings =
+            RestSettings::new("https://x/rest", "https://x/identity", "id", "s3cr3t-value");
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("s3cr3t-value"), "{shown}");
+        let client = RestClient::new(settings).unwrap();
+        assert!(!format!("{client:?}").contains("s3cr3t-value"));
+    }
+
+    #[test]
+    fn unexpected_answers_are_shown_briefly_and_printably() {
+        let long = format!("<html>\n{}</html>", "x".repeat(500));
+        let shown = excerpt(long.as_bytes());
+        assert!(shown.len() <= 120 && !shown.contains('\n'));
     }
 }

@@ -164,9 +164,15 @@ pub fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-async fn token(State(state): State<Arc<RestState>>, RawQuery(query): RawQuery) -> Response {
+async fn token(
+    State(state): State<Arc<RestState>>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
     state.identity_calls.fetch_add(1, Ordering::Relaxed);
-    let pairs = query_pairs(query.as_deref());
+    // Query parameters (as documented), or a form body (as many OAuth clients send).
+    let mut pairs = query_pairs(query.as_deref());
+    pairs.extend(form_urlencoded::parse(&body).into_owned());
     let config = state.service.config();
     let client = param(&pairs, "client_id").unwrap_or("");
     let secret = param(&pairs, "client_secret").unwrap_or("");
@@ -265,7 +271,8 @@ impl RestState {
         }
         (
             [(header::CONTENT_TYPE, "application/json;charset=UTF-8")],
-            Value::Object(body).to_string(),
+            // `to_vec` writes straight to bytes (`to_string` goes through `fmt`).
+            serde_json::to_vec(&Value::Object(body)).unwrap_or_default(),
         )
             .into_response()
     }

@@ -101,11 +101,7 @@ pub fn dispatch(
 impl Service {
     /// The SOAP name of a REST field name, when the field exists.
     fn soap_field(&self, rest: &str) -> Option<String> {
-        self.config()
-            .fields
-            .iter()
-            .find(|f| rest_name(&f.name) == rest)
-            .map(|f| f.name.clone())
+        self.rest_field(rest).map(|f| f.name.clone())
     }
 
     /// A lead as REST shows it, with `fields` (REST names; all known ones when `None`).

@@ -5,7 +5,7 @@ use chrono::Utc;
 use serde_json::{Map, Value, json};
 
 use super::rest::Reply;
-use super::rest_leads::{MAX_RECORDS, partition_names, rest_name};
+use super::rest_leads::{MAX_RECORDS, partition_names};
 use super::service::Service;
 use super::store::StoredLead;
 
@@ -128,12 +128,7 @@ fn sync_one(
                 return Err(skipped(1003, format!("Field '{name}' is read only")));
             }
             "email" => email = Some(text(value)),
-            other => match service
-                .config()
-                .fields
-                .iter()
-                .find(|f| rest_name(&f.name) == other)
-            {
+            other => match service.rest_field(other) {
                 Some(field) => fields.push((field.name.clone(), text(value))),
                 None => return Err(skipped(1006, format!("Field '{other}' not found"))),
             },
@@ -162,12 +157,7 @@ fn sync_one(
                 .into_iter()
                 .collect::<Vec<_>>(),
             "email" => store.by_email(&value),
-            other => match service
-                .config()
-                .fields
-                .iter()
-                .find(|f| rest_name(&f.name) == other)
-            {
+            other => match service.rest_field(other) {
                 Some(field) => store
                     .all()
                     .filter(|l| l.fields.get(&field.name).is_some_and(|v| *v == value))

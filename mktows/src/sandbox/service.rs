@@ -40,6 +40,8 @@ pub const MAX_LIST_MEMBERS: usize = 1000;
 pub struct Service {
     config: SandboxConfig,
     store: Mutex<Store>,
+    /// REST field name → index in `config.fields`.
+    rest_fields: std::collections::HashMap<String, usize>,
 }
 
 pub(super) fn fault(code: ErrorCode, title: &str, message: &str) -> BackendFault {
@@ -81,10 +83,23 @@ impl Service {
     /// A service over `store`.
     pub fn new(config: SandboxConfig, mut store: Store) -> Service {
         store.define_lists(&config.lists);
+        let rest_fields = config
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (super::rest_leads::rest_name(&f.name), i))
+            .collect();
         Service {
             config,
             store: Mutex::new(store),
+            rest_fields,
         }
+    }
+
+    /// The field whose REST name is `rest` (REST names are SOAP names with the first letter
+    /// lower-cased).
+    pub(super) fn rest_field(&self, rest: &str) -> Option<&FieldDef> {
+        self.rest_fields.get(rest).map(|i| &self.config.fields[*i])
     }
 
     /// The configuration.

@@ -6,12 +6,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::future::BoxFuture;
 
+use super::{Answer, respond};
+use crate::elements::AnyElement;
 use crate::error::ErrorCode;
-use crate::types::{
-    ParamsDescribeMObject, ParamsGetLead, ParamsGetMultipleLeads, ParamsListOperation,
-    ParamsSyncLead, ParamsSyncMultipleLeads, SuccessDescribeMObject, SuccessGetLead,
-    SuccessGetMultipleLeads, SuccessListOperation, SuccessSyncLead, SuccessSyncMultipleLeads,
-};
+use crate::operations as ops;
+use crate::types::*;
 
 /// A Marketo fault a back end answers with: code, title (the `faultstring` after the code)
 /// and message (the `serviceException` message).
@@ -46,10 +45,20 @@ impl BackendFault {
 
     /// 20019 for an operation this back end does not carry out.
     pub fn unsupported(operation: &str, backend: &str) -> BackendFault {
+        // The request element too (`paramsGetTags`), as the caller's XML names it.
+        let mut chars = operation.chars();
+        let element: String = match chars.next() {
+            Some(first) => "params"
+                .chars()
+                .chain(first.to_uppercase())
+                .chain(chars)
+                .collect(),
+            None => String::new(),
+        };
         BackendFault::titled(
             ErrorCode::UnsupportedOperation,
             "Unsupported Operation",
-            format!("{operation} is not implemented by the {backend}"),
+            format!("{operation} ({element}) is not implemented by the {backend}"),
         )
     }
 
@@ -107,68 +116,83 @@ impl CallContext {
 /// A back end's answer to one operation.
 pub type BackendResult<'a, T> = BoxFuture<'a, Result<T, BackendFault>>;
 
-fn unsupported<'a, T: Send + 'a>(operation: &'static str, backend: &str) -> BackendResult<'a, T> {
-    let fault = BackendFault::unsupported(operation, backend);
+fn unsupported<'a, T: Send + 'a>(fault: BackendFault) -> BackendResult<'a, T> {
     Box::pin(async move { Err(fault) })
 }
 
-/// What the SOAP front calls for each operation. Every method has a default answering fault
-/// 20019 naming the operation, so a back end overrides only what it carries out.
-pub trait Backend: Send + Sync + 'static {
-    /// Name used in messages, e.g. `mktows sandbox`.
-    fn name(&self) -> &str;
+/// Declares [`Backend`] with one defaulted method per operation and the front's dispatch.
+/// Each row: method, operation marker, SOAP name, params type, success type, leads counted in
+/// the request, leads counted in the answer (for the per-call log line).
+macro_rules! backend_operations {
+    ($($method:ident, $op:ident, $name:literal, $params:ident, $success:ident, ($count_in:expr), ($count_out:expr);)*) => {
+        /// What the SOAP front calls for each operation. Every method has a default answering
+        /// fault 20019 naming the operation, so a back end overrides only what it carries out.
+        pub trait Backend: Send + Sync + 'static {
+            /// Name used in messages, e.g. `mktows sandbox`.
+            fn name(&self) -> &str;
 
-    /// `syncLead`.
-    fn sync_lead<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        _params: ParamsSyncLead,
-    ) -> BackendResult<'a, SuccessSyncLead> {
-        unsupported("syncLead", self.name())
-    }
+            /// The fault for an operation this back end does not carry out (20019 naming it).
+            fn unsupported_fault(&self, operation: &str) -> BackendFault {
+                BackendFault::unsupported(operation, self.name())
+            }
+            $(
+                #[doc = concat!("`", $name, "`.")]
+                fn $method<'a>(
+                    &'a self,
+                    _cx: &'a CallContext,
+                    _params: $params,
+                ) -> BackendResult<'a, $success> {
+                    unsupported(self.unsupported_fault($name))
+                }
+            )*
+        }
 
-    /// `syncMultipleLeads`.
-    fn sync_multiple_leads<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        _params: ParamsSyncMultipleLeads,
-    ) -> BackendResult<'a, SuccessSyncMultipleLeads> {
-        unsupported("syncMultipleLeads", self.name())
-    }
+        /// Calls the back end for a request body: the operation's name, the leads counted, and
+        /// the answer; `None` for an element that is no operation's request.
+        pub(super) async fn dispatch(
+            backend: &dyn Backend,
+            cx: &CallContext,
+            body: AnyElement,
+        ) -> Option<(&'static str, usize, Result<Answer, BackendFault>)> {
+            Some(match body {
+                $(
+                    AnyElement::$params(params) => {
+                        let count_in: fn(&$params) -> usize = $count_in;
+                        let count_out: fn(&$success) -> usize = $count_out;
+                        let leads_in = count_in(&params);
+                        let result = backend.$method(cx, params).await;
+                        let leads = result.as_ref().map_or(leads_in, |r| leads_in.max(count_out(r)));
+                        ($name, leads, result.map(|r| respond::<ops::$op>(&r)))
+                    }
+                )*
+                _ => return None,
+            })
+        }
+    };
+}
 
-    /// `getLead`.
-    fn get_lead<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        _params: ParamsGetLead,
-    ) -> BackendResult<'a, SuccessGetLead> {
-        unsupported("getLead", self.name())
-    }
-
-    /// `getMultipleLeads`.
-    fn get_multiple_leads<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        _params: ParamsGetMultipleLeads,
-    ) -> BackendResult<'a, SuccessGetMultipleLeads> {
-        unsupported("getMultipleLeads", self.name())
-    }
-
-    /// `listOperation`.
-    fn list_operation<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        _params: ParamsListOperation,
-    ) -> BackendResult<'a, SuccessListOperation> {
-        unsupported("listOperation", self.name())
-    }
-
-    /// `describeMObject`.
-    fn describe_m_object<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        _params: ParamsDescribeMObject,
-    ) -> BackendResult<'a, SuccessDescribeMObject> {
-        unsupported("describeMObject", self.name())
-    }
+backend_operations! {
+    delete_m_objects, DeleteMObjects, "deleteMObjects", ParamsDeleteMObjects, SuccessDeleteMObjects, (|_p| 0), (|_r| 0);
+    describe_m_object, DescribeMObject, "describeMObject", ParamsDescribeMObject, SuccessDescribeMObject, (|_p| 0), (|_r| 0);
+    get_m_objects, GetMObjects, "getMObjects", ParamsGetMObjects, SuccessGetMObjects, (|_p| 0), (|_r| 0);
+    sync_m_objects, SyncMObjects, "syncMObjects", ParamsSyncMObjects, SuccessSyncMObjects, (|_p| 0), (|_r| 0);
+    get_campaigns_for_source, GetCampaignsForSource, "getCampaignsForSource", ParamsGetCampaignsForSource, SuccessGetCampaignsForSource, (|_p| 0), (|_r| 0);
+    get_import_to_list_status, GetImportToListStatus, "getImportToListStatus", ParamsGetImportToListStatus, SuccessGetImportToListStatus, (|_p| 0), (|_r| 0);
+    get_lead, GetLead, "getLead", ParamsGetLead, SuccessGetLead, (|_p| 0), (|r| r.result.count.max(0) as usize);
+    get_lead_activity, GetLeadActivity, "getLeadActivity", ParamsGetLeadActivity, SuccessGetLeadActivity, (|_p| 0), (|_r| 0);
+    get_lead_changes, GetLeadChanges, "getLeadChanges", ParamsGetLeadChanges, SuccessGetLeadChanges, (|_p| 0), (|_r| 0);
+    get_multiple_leads, GetMultipleLeads, "getMultipleLeads", ParamsGetMultipleLeads, SuccessGetMultipleLeads, (|_p| 0), (|r| r.result.return_count.max(0) as usize);
+    import_to_list, ImportToList, "importToList", ParamsImportToList, SuccessImportToList, (|_p| 0), (|_r| 0);
+    list_m_objects, ListMObjects, "listMObjects", ParamsListMObjects, SuccessListMObjects, (|_p| 0), (|_r| 0);
+    list_operation, ListOperation, "listOperation", ParamsListOperation, SuccessListOperation, (|p| p.list_member_list.lead_key.len()), (|_r| 0);
+    request_campaign, RequestCampaign, "requestCampaign", ParamsRequestCampaign, SuccessRequestCampaign, (|_p| 0), (|_r| 0);
+    schedule_campaign, ScheduleCampaign, "scheduleCampaign", ParamsScheduleCampaign, SuccessScheduleCampaign, (|_p| 0), (|_r| 0);
+    sync_lead, SyncLead, "syncLead", ParamsSyncLead, SuccessSyncLead, (|_p| 1), (|_r| 0);
+    sync_multiple_leads, SyncMultipleLeads, "syncMultipleLeads", ParamsSyncMultipleLeads, SuccessSyncMultipleLeads, (|p| p.lead_record_list.lead_record.len()), (|_r| 0);
+    sync_custom_objects, SyncCustomObjects, "syncCustomObjects", ParamsSyncCustomObjects, SuccessSyncCustomObjects, (|_p| 0), (|_r| 0);
+    delete_custom_objects, DeleteCustomObjects, "deleteCustomObjects", ParamsDeleteCustomObjects, SuccessDeleteCustomObjects, (|_p| 0), (|_r| 0);
+    get_custom_objects, GetCustomObjects, "getCustomObjects", ParamsGetCustomObjects, SuccessGetCustomObjects, (|_p| 0), (|_r| 0);
+    merge_leads, MergeLeads, "mergeLeads", ParamsMergeLeads, SuccessMergeLeads, (|_p| 0), (|_r| 0);
+    get_channels, GetChannels, "getChannels", ParamsGetChannels, SuccessGetChannels, (|_p| 0), (|_r| 0);
+    get_tags, GetTags, "getTags", ParamsGetTags, SuccessGetTags, (|_p| 0), (|_r| 0);
 }

@@ -11,7 +11,8 @@
 //!
 //! Choices where Marketo is undocumented:
 //! - a SOAP 1.2 envelope is answered with a SOAP 1.1 `VersionMismatch` fault (HTTP 500);
-//! - a request that is not a well-formed SOAP 1.1 message of the API is fault 20012;
+//! - a request that is not a well-formed SOAP 1.1 message of the API, or whose body is not an
+//!   operation's request element, is fault 20012;
 //! - the concurrency limit counts calls being answered, authenticated or not.
 
 mod backend;
@@ -30,7 +31,6 @@ pub use backend::{Backend, BackendFault, BackendResult, CallContext};
 
 use crate::elements::AnyElement;
 use crate::error::ErrorCode;
-use crate::operations::{GetLead, GetMultipleLeads, ListOperation, SyncLead, SyncMultipleLeads};
 use crate::types::AuthenticationHeaderInfo;
 use crate::xml::{self, AnyBody, Operation};
 
@@ -106,7 +106,7 @@ fn backend_fault(f: &BackendFault) -> Answer {
     fault(f.code, &f.title, &f.message)
 }
 
-fn respond<O: Operation>(body: &O::Output) -> Answer {
+pub(crate) fn respond<O: Operation>(body: &O::Output) -> Answer {
     match xml::encode_response::<O>(&Default::default(), body) {
         Ok(xml) => (200, xml),
         Err(e) => fault(
@@ -228,68 +228,16 @@ impl Front {
         };
         let cx = CallContext::new(user_id, workspace);
         let backend = &*self.backend;
-        let (operation, leads, result): (&str, usize, Result<Answer, BackendFault>) = match body {
-            AnyElement::ParamsSyncLead(p) => (
-                "syncLead",
-                1,
-                backend
-                    .sync_lead(&cx, p)
-                    .await
-                    .map(|r| respond::<SyncLead>(&r)),
-            ),
-            AnyElement::ParamsSyncMultipleLeads(p) => {
-                let n = p.lead_record_list.lead_record.len();
-                let r = backend.sync_multiple_leads(&cx, p).await;
-                (
-                    "syncMultipleLeads",
-                    n,
-                    r.map(|r| respond::<SyncMultipleLeads>(&r)),
-                )
-            }
-            AnyElement::ParamsGetLead(p) => {
-                let r = backend.get_lead(&cx, p).await;
-                let n = r.as_ref().map_or(0, |r| r.result.count.max(0) as usize);
-                ("getLead", n, r.map(|r| respond::<GetLead>(&r)))
-            }
-            AnyElement::ParamsGetMultipleLeads(p) => {
-                let r = backend.get_multiple_leads(&cx, p).await;
-                let n = r
-                    .as_ref()
-                    .map_or(0, |r| r.result.return_count.max(0) as usize);
-                (
-                    "getMultipleLeads",
-                    n,
-                    r.map(|r| respond::<GetMultipleLeads>(&r)),
-                )
-            }
-            AnyElement::ParamsListOperation(p) => {
-                let n = p.list_member_list.lead_key.len();
-                let r = backend.list_operation(&cx, p).await;
-                ("listOperation", n, r.map(|r| respond::<ListOperation>(&r)))
-            }
-            AnyElement::ParamsDescribeMObject(p) => {
-                let r = backend.describe_m_object(&cx, p).await;
-                (
-                    "describeMObject",
-                    0,
-                    r.map(|r| respond::<crate::operations::DescribeMObject>(&r)),
-                )
-            }
-            other => {
-                let name = xml::ElementSet::element_name(&other).local;
-                let operation = crate::operations::OPERATIONS
-                    .iter()
-                    .find(|info| info.input.local == name)
-                    .map_or(name, |info| info.name);
+        let name = xml::ElementSet::element_name(&body).local;
+        let (operation, leads, result) = match backend::dispatch(backend, &cx, body).await {
+            Some(done) => done,
+            None => {
                 let fault = BackendFault::titled(
-                    ErrorCode::UnsupportedOperation,
-                    "Unsupported Operation",
-                    format!(
-                        "{operation} ({name}) is not implemented by the {}",
-                        backend.name()
-                    ),
+                    ErrorCode::RequestNotUnderstood,
+                    "Request Not Understood",
+                    format!("{name} is not the request of any operation"),
                 );
-                (operation, 0, Err(fault))
+                (name, 0, Err(fault))
             }
         };
         let answer = result.unwrap_or_else(|f| backend_fault(&f));
