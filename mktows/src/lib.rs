@@ -43,6 +43,26 @@
 //! [`ClientConfig::from_env`] reads `MKTOWS_ENDPOINT`, `MKTOWS_USER_ID` and
 //! `MKTOWS_ENCRYPTION_KEY` (or build one with [`ClientConfig::new`] and [`Credentials::new`]).
 //!
+//! ## Keeping a SOAP integration alive: the bridge
+//!
+//! Marketo removed its SOAP API on 2026-07-31. [`bridge`] (feature `sandbox`, and the
+//! `mktows bridge` command) answers the SOAP API as Marketo did and carries each call out on
+//! Marketo's REST API, so code written against SOAP — PHP SoapClient, JAX-WS, zeep, or this
+//! crate's [`Client`] — keeps working with only its endpoint changed:
+//!
+//! ```sh
+//! MKTOWS_REST_ENDPOINT=https://123-ABC-456.mktorest.com/rest \
+//! MKTOWS_IDENTITY_ENDPOINT=https://123-ABC-456.mktorest.com/identity \
+//! MKTOWS_CLIENT_ID=... MKTOWS_CLIENT_SECRET=... \
+//!   mktows bridge --port 8087 --user-id legacy_user --encryption-key ...
+//! ```
+//!
+//! Point the legacy client at the printed endpoint. The sandbox speaks the same REST API, so
+//! `mktows sandbox` behind `mktows bridge` runs the whole chain on one machine; in Rust,
+//! `mktows::bridge::Bridge` does the same in-process (see its module for the mapping of every
+//! operation and the rules for failures: a change REST did not confirm is reported as a fault
+//! saying it may have been applied, never as a success).
+//!
 //! ## What is where
 //!
 //! - [`Client`]: [`Client::sync_lead`], [`Client::sync_multiple_leads`] (any number of leads,
@@ -57,7 +77,9 @@
 //! - [`xml`]: the runtime: envelopes, faults, and the decode errors with element paths;
 //! - [`signing`]: the `AuthenticationHeader` signature (HMAC-SHA1), with its published vectors;
 //! - [`transport`]: the [`transport::Transport`] trait and its reqwest implementation;
-//! - `sandbox` (feature `sandbox`): the local Marketo.
+//! - `sandbox` (feature `sandbox`): the local Marketo, SOAP and REST;
+//! - `bridge` and `soap_front` (feature `sandbox`): SOAP in, REST out, over the same front;
+//! - `bulk` (feature `bulk`): streaming bulk sync from CSV or JSON lines, one result per line.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

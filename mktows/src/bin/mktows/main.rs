@@ -41,6 +41,12 @@ enum Command {
         mktows sandbox --port 0 --limits   # any free port, Marketo's limits enforced")]
     Sandbox(sandbox::SandboxArgs),
     /// Serve Marketo's SOAP API and carry each call out on Marketo's REST API.
+    #[command(after_help = "Examples:\n  \
+        MKTOWS_REST_ENDPOINT=https://123-ABC-456.mktorest.com/rest \\\n    \
+        MKTOWS_IDENTITY_ENDPOINT=https://123-ABC-456.mktorest.com/identity \\\n    \
+        MKTOWS_CLIENT_ID=... MKTOWS_CLIENT_SECRET=... \\\n    \
+        mktows bridge --port 8087 --user-id legacy_user --encryption-key ...\n  \
+        # then point the legacy SOAP client at the printed endpoint (or its ?WSDL)")]
     Bridge(bridge_cmd::BridgeArgs),
     /// Sync leads from a CSV file (header row) or JSON lines with syncMultipleLeads.
     Sync(sync::SyncArgs),
