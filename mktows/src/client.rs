@@ -125,6 +125,52 @@ pub struct ClientConfig {
     pub limits: Limits,
     /// Leads per `syncMultipleLeads` call (Marketo: at most 300).
     pub batch_size: usize,
+    /// Called with what the client is doing when it is not simply sending: waiting for the
+    /// rate window, retrying (for progress displays; see [`ClientConfig::on_event`]).
+    pub events: Option<EventHook>,
+}
+
+/// Something the client does besides sending, reported to [`ClientConfig::on_event`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ClientEvent {
+    /// A call waits this long for Marketo's rate window (100 calls per 20 s) before it starts.
+    WaitingForWindow {
+        /// How long.
+        wait: Duration,
+    },
+    /// A call failed and is sent again after `delay`.
+    Retrying {
+        /// The operation.
+        operation: &'static str,
+        /// The attempt that failed (1 for the first).
+        attempt: u32,
+        /// The pause before the next attempt.
+        delay: Duration,
+        /// Why the attempt failed.
+        error: String,
+    },
+    /// A call is being sent (after a wait or a retry).
+    Sending {
+        /// The operation.
+        operation: &'static str,
+    },
+}
+
+/// A callback for [`ClientEvent`]s; cheap to clone.
+#[derive(Clone)]
+pub struct EventHook(std::sync::Arc<dyn Fn(&ClientEvent) + Send + Sync>);
+
+impl EventHook {
+    fn emit(&self, event: &ClientEvent) {
+        (self.0)(event)
+    }
+}
+
+impl std::fmt::Debug for EventHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EventHook")
+    }
 }
 
 impl ClientConfig {
@@ -138,6 +184,7 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             limits: Limits::default(),
             batch_size: 300,
+            events: None,
         }
     }
 
@@ -173,6 +220,13 @@ impl ClientConfig {
     /// Sets the clock offset.
     pub fn clock_offset(mut self, offset: TimeDelta) -> Self {
         self.clock_offset = offset;
+        self
+    }
+
+    /// Calls `hook` with what the client is doing besides sending (waiting for the rate
+    /// window, retrying), from whichever task makes the call: keep it quick.
+    pub fn on_event(mut self, hook: impl Fn(&ClientEvent) + Send + Sync + 'static) -> Self {
+        self.events = Some(EventHook(std::sync::Arc::new(hook)));
         self
     }
 
@@ -221,13 +275,16 @@ struct Pacer {
     starts: Mutex<VecDeque<tokio::time::Instant>>,
     limit: usize,
     window: Duration,
+    events: Option<EventHook>,
 }
 
 impl Pacer {
-    async fn wait_turn(&self) {
+    /// Waits until a call may start; true when it had to wait.
+    async fn wait_turn(&self) -> bool {
         if self.limit == usize::MAX || self.window.is_zero() {
-            return;
+            return false;
         }
+        let mut waited = false;
         // Held across the sleep: callers take turns in order.
         let mut starts = self.starts.lock().await;
         loop {
@@ -240,9 +297,14 @@ impl Pacer {
             }
             if starts.len() < self.limit {
                 starts.push_back(now);
-                return;
+                return waited;
             }
+            waited = true;
             let oldest = *starts.front().expect("full window is not empty");
+            if let Some(events) = &self.events {
+                let wait = (oldest + self.window).saturating_duration_since(now);
+                events.emit(&ClientEvent::WaitingForWindow { wait });
+            }
             tokio::time::sleep_until(oldest + self.window).await;
         }
     }
@@ -279,6 +341,7 @@ impl<T: Transport> Client<T> {
             starts: Mutex::new(VecDeque::new()),
             limit: config.limits.calls_per_window.max(1),
             window: config.limits.window,
+            events: config.events.clone(),
         };
         let in_flight = Semaphore::new(config.limits.max_concurrent.max(1));
         Client {
@@ -418,10 +481,23 @@ impl<T: Transport> Client<T> {
                 error = %error,
                 "retrying"
             );
+            if let Some(events) = &self.config.events {
+                events.emit(&ClientEvent::Retrying {
+                    operation: O::INFO.name,
+                    attempt,
+                    delay,
+                    error: error.to_string(),
+                });
+            }
             if uncertain.is_none() && error.class() == OutcomeClass::MayHaveBeenApplied {
                 uncertain = Some(error);
             }
             tokio::time::sleep(delay).await;
+            if let Some(events) = &self.config.events {
+                events.emit(&ClientEvent::Sending {
+                    operation: O::INFO.name,
+                });
+            }
         }
     }
 
@@ -430,7 +506,13 @@ impl<T: Transport> Client<T> {
         headers: &O::InputHeaders,
         input: &O::Input,
     ) -> Result<O::Output, Error> {
-        self.pacer.wait_turn().await;
+        if self.pacer.wait_turn().await {
+            if let Some(events) = &self.config.events {
+                events.emit(&ClientEvent::Sending {
+                    operation: O::INFO.name,
+                });
+            }
+        }
         let _permit = self
             .in_flight
             .acquire()
@@ -582,6 +664,7 @@ mod tests {
             starts: Mutex::new(VecDeque::new()),
             limit: 2,
             window: Duration::from_secs(20),
+            events: None,
         };
         let started = tokio::time::Instant::now();
         for _ in 0..5 {

@@ -213,3 +213,37 @@ fn missing_settings_are_named_at_once_and_an_unreachable_endpoint_is_clear() {
     assert!(!ok);
     assert!(err.contains("connection to http://127.0.0.1:9"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pauses_are_explained_while_they_happen() {
+    // The sandbox takes one call a second (20023 beyond); the client paces 3 calls a second:
+    // some calls wait for the client's window, some are throttled and retried.
+    let config = SandboxConfig {
+        limits: mktows::sandbox::SandboxLimits {
+            rate: Some((1, std::time::Duration::from_secs(1))),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let csv = temp("paced.csv");
+    let text: String = std::iter::once("Email\n".to_owned())
+        .chain((0..4).map(|i| format!("paced{i}@example.com\n")))
+        .collect();
+    std::fs::write(&csv, text).unwrap();
+    let mut command = mktows();
+    command
+        .arg("sync")
+        .arg(&csv)
+        .args(["--batch-size", "1", "--rate", "3/1", "--no-check"]);
+    with_sandbox(&mut command, &sandbox);
+    let (ok, _, err) = run_async(command).await;
+    assert!(ok, "{err}");
+    assert!(err.contains("for Marketo's rate window"), "{err}");
+    assert!(
+        err.contains("retrying syncMultipleLeads in") && err.contains("20023"),
+        "{err}"
+    );
+    assert!(err.contains("created 4, updated 0"), "{err}");
+    assert_eq!(sandbox.lead_count(), 4);
+}

@@ -36,8 +36,30 @@ pub struct Connection {
     #[arg(long)]
     pub workspace: Option<String>,
     /// No pacing under Marketo's 100 calls / 20 s (for a local sandbox without limits)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "rate")]
     pub unpaced: bool,
+    /// Pace at most CALLS per SECONDS instead of Marketo's 100/20 (an instance with other limits)
+    #[arg(long, value_name = "CALLS/SECONDS", value_parser = parse_rate)]
+    pub rate: Option<(usize, u64)>,
+}
+
+/// `100/20` → (100, 20).
+fn parse_rate(text: &str) -> Result<(usize, u64), String> {
+    let (calls, seconds) = text
+        .split_once('/')
+        .ok_or_else(|| format!("expected CALLS/SECONDS such as 100/20, not {text:?}"))?;
+    let calls: usize = calls
+        .trim()
+        .parse()
+        .map_err(|_| format!("{calls:?} is not a number of calls"))?;
+    let seconds: u64 = seconds
+        .trim()
+        .parse()
+        .map_err(|_| format!("{seconds:?} is not a number of seconds"))?;
+    if calls == 0 || seconds == 0 {
+        return Err("both numbers must be above 0".into());
+    }
+    Ok((calls, seconds))
 }
 
 impl Connection {
@@ -66,6 +88,11 @@ impl Connection {
 
     /// A client for this connection, sending `batch_size` leads per syncMultipleLeads call.
     pub fn client(&self, batch_size: usize) -> Result<Client, Failure> {
+        Ok(Client::new(self.config(batch_size)?)?)
+    }
+
+    /// The client configuration for this connection.
+    pub fn config(&self, batch_size: usize) -> Result<ClientConfig, Failure> {
         if let Some(message) = self.missing() {
             return Err(Failure(message));
         }
@@ -83,7 +110,11 @@ impl Connection {
             let max_concurrent = config.limits.max_concurrent;
             config = config.limits(mktows::client::Limits::unlimited(max_concurrent));
         }
-        Ok(Client::new(config)?)
+        if let Some((calls, seconds)) = self.rate {
+            config.limits.calls_per_window = calls;
+            config.limits.window = std::time::Duration::from_secs(seconds);
+        }
+        Ok(config)
     }
 }
 

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 use mktows::bulk::{self, BulkOptions, FailedFile, Format, LeadInput, LeadResult, Summary};
+use mktows::client::ClientEvent;
 use mktows::operations::{SyncMultipleLeads, SyncMultipleLeadsHeaders};
 use mktows::types::{ArrayOfLeadRecord, ParamsSyncMultipleLeads};
 use mktows::xml::Nillable;
@@ -94,7 +95,6 @@ pub async fn run(args: SyncArgs) -> Outcome {
     if args.dry_run {
         return dry_run(&args, format);
     }
-    let client = args.connection.client(args.batch_size)?;
     // A file is read once first: the total for the progress bar, the columns for the check.
     let scan = if args.file.as_os_str() == STDIN {
         None
@@ -102,6 +102,14 @@ pub async fn run(args: SyncArgs) -> Outcome {
         let file = File::open(&args.file).map_err(|e| Failure(format!("{name}: {e}")))?;
         Some(bulk::scan_input(file, format).map_err(|e| Failure(format!("{name}: {e}")))?)
     };
+    let every = Duration::try_from_secs_f64(args.progress_interval)
+        .map_err(|e| Failure(format!("--progress-interval: {e}")))?;
+    let mut progress = Progress::new(scan.as_ref().map(|s| s.leads), args.quiet, every);
+    let config = args.connection.config(args.batch_size)?;
+    let client = Client::new(match progress.state_hook() {
+        Some(hook) => config.on_event(hook),
+        None => config,
+    })?;
     let mut input =
         LeadInput::new(open(&args.file)?, format).map_err(|e| Failure(format!("{name}: {e}")))?;
     if !args.no_check {
@@ -111,7 +119,6 @@ pub async fn run(args: SyncArgs) -> Outcome {
         };
         check_columns(&client, &columns, &name).await?;
     }
-    let total = scan.map(|s| s.leads);
     let mut failed = match &args.failed {
         Some(path) => Some(
             File::create(path)
@@ -121,9 +128,6 @@ pub async fn run(args: SyncArgs) -> Outcome {
         ),
         None => None,
     };
-    let every = Duration::try_from_secs_f64(args.progress_interval)
-        .map_err(|e| Failure(format!("--progress-interval: {e}")))?;
-    let mut progress = Progress::new(total, args.quiet, every);
     let mut stdout = std::io::stdout().lock();
     let mut write_error = None;
     let mut stdout_open = true;
@@ -275,6 +279,40 @@ impl Progress {
                 );
             }
         }
+    }
+
+    /// A client event hook that shows what the client is doing (waiting for the rate window,
+    /// retrying): in the bar's message on a terminal, as a line elsewhere; `None` when quiet.
+    fn state_hook(&self) -> Option<impl Fn(&ClientEvent) + Send + Sync + 'static> {
+        if self.bar.is_none() && self.plain.is_none() {
+            return None;
+        }
+        let bar = self.bar.clone();
+        Some(move |event: &ClientEvent| {
+            let text = match event {
+                ClientEvent::WaitingForWindow { wait } => format!(
+                    "waiting {:.1}s for Marketo's rate window",
+                    wait.as_secs_f64()
+                ),
+                ClientEvent::Retrying {
+                    operation,
+                    attempt,
+                    delay,
+                    error,
+                } => format!(
+                    "retrying {operation} in {:.1}s (attempt {attempt}: {error})",
+                    delay.as_secs_f64()
+                ),
+                ClientEvent::Sending { .. } => "sending".to_owned(),
+                _ => return,
+            };
+            match &bar {
+                Some(bar) => bar.set_message(text),
+                // Off a terminal: say only what explains a pause.
+                None if text != "sending" => eprintln!("{text}"),
+                None => {}
+            }
+        })
     }
 
     fn println(&self, text: &str) {
