@@ -110,6 +110,7 @@ impl HttpTransport {
             detail.push_str(&s.to_string());
             source = s.source();
         }
+        detail.push_str(scheme_hint(url, &detail));
         Error::Connection {
             endpoint: url.to_owned(),
             outcome,
@@ -185,4 +186,22 @@ impl Transport for HttpTransport {
 fn location_without_query(location: &str) -> String {
     let end = location.find(['?', '#']).unwrap_or(location.len());
     location[..end].chars().take(200).collect()
+}
+
+/// A hint for the two scheme mix-ups whose raw errors say nothing useful: `https://` to a
+/// plain-HTTP server (rustls reads an HTTP answer as a corrupt TLS record) and `http://` to a
+/// TLS server (which closes, or answers with a TLS alert).
+fn scheme_hint(url: &str, detail: &str) -> &'static str {
+    if url.starts_with("https://")
+        && (detail.contains("InvalidContentType") || detail.contains("corrupt message"))
+    {
+        " (the endpoint does not speak TLS: if it is plain HTTP, use http://)"
+    } else if url.starts_with("http://")
+        && (detail.contains("connection closed before message completed")
+            || detail.contains("invalid HTTP version"))
+    {
+        " (if the endpoint speaks TLS, use https://)"
+    } else {
+        ""
+    }
 }
