@@ -39,6 +39,26 @@ async fn a_header_typo_sends_nothing_and_names_the_column() {
     );
     assert!(err.contains("nothing was sent"), "{err}");
     assert_eq!(sandbox.lead_count(), 0, "nothing was sent");
+
+    // No key column at all: found before the first request too.
+    let keyless = temp("keyless.csv");
+    std::fs::write(
+        &keyless,
+        "FirstName,Company
+Ann,Acme
+",
+    )
+    .unwrap();
+    let mut command = mktows();
+    command.arg("sync").arg(&keyless);
+    with_sandbox(&mut command, &sandbox);
+    let (ok, _, err) = run_async(command).await;
+    assert!(!ok);
+    assert!(
+        err.contains("no key column: a lead needs Id, Email or ForeignSysPersonId (columns: FirstName, Company)"),
+        "{err}"
+    );
+    assert_eq!(sandbox.lead_count(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]

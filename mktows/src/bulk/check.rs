@@ -40,6 +40,14 @@ pub fn unknown_columns<'a>(
         .collect()
 }
 
+/// True when `columns` include a lead key (`Id`, `Email` or `ForeignSysPersonId`): without
+/// one, no line of the input can identify a lead.
+pub fn has_key_column<'a>(columns: impl IntoIterator<Item = &'a str>) -> bool {
+    columns
+        .into_iter()
+        .any(|c| matches!(c, "Id" | "Email" | "ForeignSysPersonId"))
+}
+
 /// The candidate closest to `word` by edit distance (ignoring case), when it is within a third
 /// of the word's length (at least 2 edits).
 fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {

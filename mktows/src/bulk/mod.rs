@@ -29,7 +29,7 @@ mod report;
 
 use std::io::BufRead;
 
-pub use check::{UnknownColumn, unknown_columns};
+pub use check::{UnknownColumn, has_key_column, unknown_columns};
 pub use input::{
     Format, InputLead, InputScan, KEY_COLUMNS, LeadInput, lead_from_columns, scan_input,
 };

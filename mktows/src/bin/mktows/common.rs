@@ -151,10 +151,10 @@ pub fn print_leads(leads: &[LeadRecord]) {
             .zip(&widths)
             .map(|(c, w)| format!("{c:<w$}"))
             .collect();
-        println!("| {} |", cells.join(" | "));
+        out!("| {} |", cells.join(" | "));
     };
     line(&headers);
-    println!(
+    out!(
         "|{}|",
         widths
             .iter()

@@ -12,7 +12,7 @@ use crate::common::{Failure, Outcome, print_leads};
 /// Runs the demo.
 pub async fn run() -> Outcome {
     let sandbox = Sandbox::start(SandboxConfig::default()).await?;
-    println!(
+    out!(
         "Sandbox at {} (user {})\n",
         sandbox.url(),
         sandbox.credentials().user_id
@@ -27,9 +27,10 @@ pub async fn run() -> Outcome {
                 .attribute("LastName", "of the Jungle"),
         )
         .await?;
-    println!(
+    out!(
         "syncLead t@t.com: {} lead {}",
-        george.sync_status.status, george.lead_id
+        george.sync_status.status,
+        george.lead_id
     );
 
     // syncMultipleLeads: the batch of the syncMultipleLeads specification.
@@ -42,7 +43,7 @@ pub async fn run() -> Outcome {
     for outcome in &report.outcomes {
         match outcome {
             LeadOutcome::Synced(s) => {
-                println!("syncMultipleLeads: {} lead {}", s.status, s.lead_id)
+                out!("syncMultipleLeads: {} lead {}", s.status, s.lead_id)
             }
             LeadOutcome::ChunkFailed { error, .. } => return Err(Failure(error.to_string())),
         }
@@ -52,9 +53,10 @@ pub async fn run() -> Outcome {
     let updated = client
         .sync_lead(LeadSync::new(LeadKey::Id(george.lead_id)).attribute("Company", "Jungle Inc."))
         .await?;
-    println!(
+    out!(
         "syncLead Id {}: {}\n",
-        updated.lead_id, updated.sync_status.status
+        updated.lead_id,
+        updated.sync_status.status
     );
 
     // Read them back.

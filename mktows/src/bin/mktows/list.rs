@@ -58,7 +58,7 @@ pub async fn run(args: ListArgs) -> Outcome {
         .list_operation(operation, &list, &ids, strict)
         .await?;
     for (id, status) in &report.leads {
-        println!("{id}\t{}", if *status { done } else { not_done });
+        out!("{id}\t{}", if *status { done } else { not_done });
     }
     Ok(if report.success {
         ExitCode::SUCCESS

@@ -3,6 +3,22 @@
 //! of this API to JSON and back, and bridges SOAP clients to Marketo's REST API. A thin layer:
 //! one module per command over the library.
 
+/// `println!` that ends the program quietly when the reader of standard output has gone away
+/// (`mktows get-lead ... | head -1`) instead of panicking. Defined before the modules so they
+/// all see it.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("error: standard output: {e}");
+            std::process::exit(1);
+        }
+    }};
+}
+
 mod bridge_cmd;
 mod codec;
 mod common;

@@ -178,13 +178,14 @@ pub async fn run(args: SyncArgs) -> Outcome {
     })
 }
 
-/// Refuses columns that name no lead field, before anything is sent.
+/// Refuses columns that name no lead field, or an input without a key column, before anything
+/// is sent.
 async fn check_columns(client: &Client, columns: &[String], name: &str) -> Result<(), Failure> {
     let fields = match bulk::lead_fields(client).await {
-        Ok(fields) => fields,
+        Ok(fields) => Some(fields),
         Err(e) if e.code() == Some(ErrorCode::UnsupportedOperation) => {
             eprintln!("note: the service cannot describe lead fields ({e}); columns not checked");
-            return Ok(());
+            None
         }
         Err(e) => {
             return Err(Failure(format!(
@@ -192,15 +193,23 @@ async fn check_columns(client: &Client, columns: &[String], name: &str) -> Resul
             )));
         }
     };
-    let unknown = bulk::unknown_columns(columns.iter().map(String::as_str), &fields);
-    if unknown.is_empty() {
-        return Ok(());
+    if let Some(fields) = fields {
+        let unknown = bulk::unknown_columns(columns.iter().map(String::as_str), &fields);
+        if !unknown.is_empty() {
+            let lines: Vec<String> = unknown.iter().map(|u| format!("{name}: {u}")).collect();
+            return Err(Failure(format!(
+                "{}\nnothing was sent (--no-check sends anyway)",
+                lines.join("\nerror: ")
+            )));
+        }
     }
-    let lines: Vec<String> = unknown.iter().map(|u| format!("{name}: {u}")).collect();
-    Err(Failure(format!(
-        "{}\nnothing was sent (--no-check sends anyway)",
-        lines.join("\nerror: ")
-    )))
+    if !columns.is_empty() && !bulk::has_key_column(columns.iter().map(String::as_str)) {
+        return Err(Failure(format!(
+            "{name}: no key column: a lead needs Id, Email or ForeignSysPersonId (columns: {}); nothing was sent",
+            columns.join(", ")
+        )));
+    }
+    Ok(())
 }
 
 /// The summary on standard error.
@@ -380,9 +389,11 @@ fn dry_run(args: &SyncArgs, format: Format) -> Outcome {
         };
         let dry =
             client.dry_run::<SyncMultipleLeads>(&SyncMultipleLeadsHeaders::default(), &params)?;
-        println!(
+        out!(
             "POST {}\nSOAPAction: \"{}\"\n\n{}\n",
-            dry.url, dry.soap_action, dry.body
+            dry.url,
+            dry.soap_action,
+            dry.body
         );
     }
     Ok(ExitCode::SUCCESS)
