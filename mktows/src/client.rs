@@ -125,6 +125,9 @@ pub struct ClientConfig {
     pub limits: Limits,
     /// Leads per `syncMultipleLeads` call (Marketo: at most 300).
     pub batch_size: usize,
+    /// After a `syncMultipleLeads` call ends "may have been applied", look its leads up and
+    /// settle each as found or absent (default true; see [`crate::leads::Settled`]).
+    pub reconcile: bool,
     /// Called with what the client is doing when it is not simply sending: waiting for the
     /// rate window, retrying (for progress displays; see [`ClientConfig::on_event`]).
     pub events: Option<EventHook>,
@@ -184,6 +187,7 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             limits: Limits::default(),
             batch_size: 300,
+            reconcile: true,
             events: None,
         }
     }
@@ -220,6 +224,13 @@ impl ClientConfig {
     /// Sets the clock offset.
     pub fn clock_offset(mut self, offset: TimeDelta) -> Self {
         self.clock_offset = offset;
+        self
+    }
+
+    /// Whether to look up the leads of a call that ended "may have been applied" (default
+    /// true).
+    pub fn reconcile(mut self, reconcile: bool) -> Self {
+        self.reconcile = reconcile;
         self
     }
 

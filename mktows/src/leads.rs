@@ -142,7 +142,23 @@ pub enum LeadOutcome {
         chunk: usize,
         /// Why (shared by the chunk's leads).
         error: Arc<Error>,
+        /// When the call may have been applied, what looking the lead up afterwards showed
+        /// (see [`Settled`]); `None` when it was not looked up or the lookup failed.
+        settled: Option<Settled>,
     },
+}
+
+/// What looking a lead up showed after the call carrying it ended "may have been applied".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    /// A lead with its key and every value sent is stored: the sync took effect (or the store
+    /// already held exactly this). Re-sending it changes nothing and must not be needed.
+    Found {
+        /// The stored lead's id.
+        lead_id: i32,
+    },
+    /// No lead has its key: the sync did not take effect, and sending it again is safe.
+    Absent,
 }
 
 impl LeadOutcome {
@@ -150,6 +166,10 @@ impl LeadOutcome {
     pub fn lead_id(&self) -> Option<i32> {
         match self {
             LeadOutcome::Synced(status) => Some(status.lead_id),
+            LeadOutcome::ChunkFailed {
+                settled: Some(Settled::Found { lead_id }),
+                ..
+            } => Some(*lead_id),
             LeadOutcome::ChunkFailed { .. } => None,
         }
     }
@@ -163,13 +183,21 @@ impl LeadOutcome {
                 LeadSyncStatus::Created | LeadSyncStatus::Updated => None,
                 _ => Some(OutcomeClass::Rejected),
             },
+            LeadOutcome::ChunkFailed {
+                settled: Some(Settled::Found { .. }),
+                ..
+            } => None,
+            LeadOutcome::ChunkFailed {
+                settled: Some(Settled::Absent),
+                ..
+            } => Some(OutcomeClass::NotSent),
             LeadOutcome::ChunkFailed { error, .. } => Some(error.class()),
         }
     }
 
-    /// True for CREATED or UPDATED.
+    /// True for CREATED or UPDATED, and for a lead found stored as sent after its call failed.
     pub fn is_success(&self) -> bool {
-        matches!(self, LeadOutcome::Synced(s) if matches!(s.status, LeadSyncStatus::Created | LeadSyncStatus::Updated))
+        self.class().is_none()
     }
 }
 
@@ -331,6 +359,7 @@ impl<T: Transport> Client<T> {
         dedup_enabled: Option<bool>,
     ) -> BatchReport {
         let leads: Vec<LeadRecord> = leads.into_iter().map(Into::into).collect();
+        let originals = self.config().reconcile.then(|| leads.clone());
         let size = self.config().batch_size.max(1);
         let concurrency = self.config().limits.max_concurrent.max(1);
         let mut chunks = Vec::with_capacity(leads.len().div_ceil(size));
@@ -343,9 +372,11 @@ impl<T: Transport> Client<T> {
             .buffered(concurrency)
             .collect()
             .await;
-        BatchReport {
-            outcomes: results.into_iter().flatten().collect(),
+        let mut outcomes: Vec<LeadOutcome> = results.into_iter().flatten().collect();
+        if let Some(originals) = originals {
+            self.reconcile(&originals, &mut outcomes).await;
         }
+        BatchReport { outcomes }
     }
 
     async fn sync_chunk(
@@ -366,6 +397,7 @@ impl<T: Transport> Client<T> {
                 .map(|_| LeadOutcome::ChunkFailed {
                     chunk: index,
                     error: error.clone(),
+                    settled: None,
                 })
                 .collect()
         };

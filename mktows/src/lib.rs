@@ -93,6 +93,7 @@ pub mod client;
 pub mod error;
 pub mod lead;
 pub mod leads;
+mod reconcile;
 #[cfg(feature = "sandbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]
 pub mod sandbox;

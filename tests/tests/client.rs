@@ -438,7 +438,9 @@ async fn every_lead_is_accounted_for_under_injected_failures() {
     let client = Client::with_transport(
         config(&server.url)
             .batch_size(100)
-            .limits(Limits::unlimited(4)),
+            .limits(Limits::unlimited(4))
+            // Request counts below are syncMultipleLeads calls only: no lookups afterwards.
+            .reconcile(false),
         transport,
     );
     let report = client.sync_multiple_leads(leads(1000), Some(false)).await;
@@ -446,7 +448,12 @@ async fn every_lead_is_accounted_for_under_injected_failures() {
     for (i, outcome) in report.outcomes.iter().enumerate() {
         let chunk = i / 100;
         match (chunk, outcome) {
-            (2 | 4 | 5 | 6 | 7, LeadOutcome::ChunkFailed { chunk: c, error }) => {
+            (
+                2 | 4 | 5 | 6 | 7,
+                LeadOutcome::ChunkFailed {
+                    chunk: c, error, ..
+                },
+            ) => {
                 assert_eq!(*c, chunk);
                 match chunk {
                     2 => assert!(
@@ -651,7 +658,7 @@ async fn server_errors_are_resent_only_when_idempotent() {
         }
     })
     .await;
-    let client = client(&server.url);
+    let client = Client::new(config(&server.url).reconcile(false)).unwrap();
     // Email-only leads without deduplication: a 20011 is reported, not resent.
     let report = client.sync_multiple_leads(leads(3), Some(false)).await;
     assert_eq!(report.counts().errors, 3);

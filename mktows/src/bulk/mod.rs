@@ -37,7 +37,7 @@ pub use report::{FailedFile, Fate, LeadResult, Summary};
 
 use crate::client::Client;
 use crate::error::{Error, OutcomeClass};
-use crate::leads::LeadOutcome;
+use crate::leads::{LeadOutcome, Settled};
 use crate::transport::Transport;
 use crate::types::{LeadRecord, LeadSyncStatus, ParamsDescribeMObject};
 
@@ -98,6 +98,21 @@ fn result_of(outcome: &LeadOutcome, line: usize, raw: String) -> LeadResult {
                 (Fate::Rejected, None, Some(reason))
             }
         },
+        LeadOutcome::ChunkFailed {
+            settled: Some(Settled::Found { lead_id }),
+            ..
+        } => (Fate::Confirmed, Some(*lead_id), None),
+        LeadOutcome::ChunkFailed {
+            error,
+            settled: Some(Settled::Absent),
+            ..
+        } => (
+            Fate::NotSent,
+            None,
+            Some(format!(
+                "not stored (looked up after the call failed: {error}); safe to send again"
+            )),
+        ),
         LeadOutcome::ChunkFailed { error, .. } => {
             (fate_of_error(error), None, Some(error.to_string()))
         }

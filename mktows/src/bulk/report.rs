@@ -15,6 +15,8 @@ pub enum Fate {
     Created,
     /// Marketo updated an existing lead.
     Updated,
+    /// The call's answer was lost, and looking the lead up afterwards found it stored as sent.
+    Confirmed,
     /// The input line is not a lead (malformed, bad key); nothing was sent.
     Unreadable,
     /// Marketo refused it (a FAILED status, or a fault documenting that nothing was applied).
@@ -29,7 +31,7 @@ pub enum Fate {
 impl Fate {
     /// True for created and updated.
     pub fn is_synced(self) -> bool {
-        matches!(self, Fate::Created | Fate::Updated)
+        matches!(self, Fate::Created | Fate::Updated | Fate::Confirmed)
     }
 
     /// The lower-case name used in files and JSON (`may_have_been_applied`).
@@ -37,6 +39,7 @@ impl Fate {
         match self {
             Fate::Created => "created",
             Fate::Updated => "updated",
+            Fate::Confirmed => "confirmed",
             Fate::Unreadable => "unreadable",
             Fate::Rejected => "rejected",
             Fate::NotSent => "not_sent",
@@ -118,7 +121,7 @@ impl fmt::Display for Summary {
             .chain(
                 self.counts
                     .iter()
-                    .filter(|(fate, n)| !fate.is_synced() && **n > 0)
+                    .filter(|(fate, n)| !matches!(fate, Fate::Created | Fate::Updated) && **n > 0)
                     .map(|(fate, n)| format!("{fate} {n}")),
             )
             .collect();
