@@ -38,18 +38,23 @@ fn scripted(seed: u64) -> impl Fn(usize) -> Fault + Send + Sync + 'static {
     }
 }
 
+/// Retries as the default policy makes them, with millisecond pauses.
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        connect_attempts: 3,
+        connect_delay: Duration::from_millis(5),
+    }
+}
+
 fn client_through(proxy: &FaultProxy, sandbox: &Sandbox, reconcile: bool) -> Client {
     let config = ClientConfig::new(proxy.url.clone(), sandbox.credentials().clone())
         .reconcile(reconcile)
         .batch_size(25)
         .limits(Limits::unlimited(4))
-        .retry(RetryPolicy {
-            max_attempts: 4,
-            base_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(20),
-            connect_attempts: 3,
-            connect_delay: Duration::from_millis(5),
-        });
+        .retry(fast_retries());
     let mut http = HttpConfig::default();
     http.request_timeout = Duration::from_millis(400);
     Client::with_transport(config, HttpTransport::new(http).unwrap())
@@ -167,13 +172,7 @@ async fn an_endpoint_that_refuses_connections_gets_nothing_and_says_not_sent() {
     let url = format!("http://{closed}/soap/mktows/{}", mktows::API_VERSION);
     let config = ClientConfig::new(url, sandbox.credentials().clone())
         .limits(Limits::unlimited(4))
-        .retry(RetryPolicy {
-            max_attempts: 4,
-            base_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(20),
-            connect_attempts: 3,
-            connect_delay: Duration::from_millis(5),
-        });
+        .retry(fast_retries());
     let client = Client::new(config).unwrap();
     let report = client
         .sync_multiple_leads(leads("refused-", 60), Some(false))
