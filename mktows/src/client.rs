@@ -568,7 +568,19 @@ fn decode<O: Operation>(
     content_type: Option<String>,
     body: &[u8],
 ) -> Result<O::Output, Error> {
-    match xml::decode_response::<O>(body) {
+    let decoded = xml::decode_response_checked::<O>(body).map(|(reply, skipped)| {
+        // Read leniently so a newer API version still parses, but never silently.
+        if !skipped.is_empty() {
+            tracing::warn!(
+                operation = O::INFO.name,
+                skipped = skipped.count,
+                paths = ?skipped.paths,
+                "response elements this API version does not know were skipped"
+            );
+        }
+        reply
+    });
+    match decoded {
         Ok(Reply::Success(envelope)) if (200..300).contains(&status) => Ok(envelope.body),
         Ok(Reply::Success(_)) => Err(Error::NotSoap {
             status,

@@ -43,7 +43,39 @@ fn decode_reads_every_sample_and_names_the_broken_ones() {
         err.contains("markety__get_lead_failure.xml (request)"),
         "{err}"
     );
-    assert_eq!(err.lines().count(), 2, "{err}");
+    // Two real requests carry `foreignSysPersonId`, which the schema spells
+    // `ForeignSysPersonId`: Marketo ignored it; decode names it.
+    let skipped: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("skipped unknown element"))
+        .collect();
+    assert_eq!(skipped.len(), 2, "{err}");
+    assert!(skipped.iter().all(|l| l.ends_with(
+        "(request): skipped unknown element Envelope/Body/paramsSyncLead/leadRecord/foreignSysPersonId"
+    )), "{err}");
+    assert_eq!(err.lines().count(), 4, "{err}");
+
+    // --lenient: the skips are still named, but only the two truncated files fail.
+    let (_, out, err) = run(mktows().args(["decode", "--lenient"]).args(&files));
+    assert_eq!(out.lines().count(), 22);
+    assert_eq!(err.lines().count(), 4, "{err}");
+    let (ok, _, _) = run(mktows().args(["decode", "--lenient"]).arg(
+        files
+            .iter()
+            .find(|f| f.ends_with("markety__sync_lead_success.xml"))
+            .unwrap(),
+    ));
+    assert!(
+        ok,
+        "a lenient decode of a file with skipped elements succeeds"
+    );
+    let (ok, _, _) = run(mktows().arg("decode").arg(
+        files
+            .iter()
+            .find(|f| f.ends_with("markety__sync_lead_success.xml"))
+            .unwrap(),
+    ));
+    assert!(!ok, "a strict decode of it fails");
 }
 
 #[test]

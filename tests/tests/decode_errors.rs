@@ -288,13 +288,52 @@ fn default_namespaces_are_resolved_and_undeclared() {
         <syncStatus><leadId>3</leadId><status>CREATED</status></syncStatus></result></successSyncLead>
         </Body></Envelope>"#;
     assert_eq!(decode(xml).unwrap().result.lead_id, 3);
-    // Children left in the default (Marketo) namespace are not the unqualified elements the
-    // schema declares: the required ones are reported missing.
-    let wrong = xml.replace(r#"<result xmlns="">"#, "<result>");
+    // Children left in the default (Marketo) namespace, as JAX-WS and some other stacks write
+    // the schema's unqualified local elements, are read as those elements, as Marketo did.
+    let qualified = xml.replace(r#"<result xmlns="">"#, "<result>");
+    assert_eq!(decode(&qualified).unwrap().result.lead_id, 3);
+    // An element of another namespace is not: the required one is reported missing.
+    let foreign = xml.replace(r#"<result xmlns="">"#, r#"<result xmlns="urn:other">"#);
     assert_eq!(
-        decode(&wrong).unwrap_err().kind,
+        decode(&foreign).unwrap_err().kind,
         DecodeErrorKind::Missing("result".into())
     );
+}
+
+#[test]
+fn unknown_elements_are_refused_strictly_and_reported_leniently() {
+    use mktows::operations::SyncLead;
+    let request = r#"<?xml version="1.0" encoding="UTF-8"?>
+<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="http://www.marketo.com/mktows/"><SOAP-ENV:Header><wsa:Action xmlns:wsa="http://www.w3.org/2005/08/addressing">x</wsa:Action></SOAP-ENV:Header><SOAP-ENV:Body><ns1:paramsSyncLead><leadRecord><Email>a@b.c</Email><foreignSysPersonId>7</foreignSysPersonId></leadRecord><returnLead>false</returnLead><extra/></ns1:paramsSyncLead></SOAP-ENV:Body></SOAP-ENV:Envelope>"#;
+    // Strict (a server): the first unknown element is an error with its path.
+    let err = xml::decode_request_checked::<SyncLead>(request.as_bytes(), true).unwrap_err();
+    assert_eq!(
+        err.kind,
+        DecodeErrorKind::UnknownElement("foreignSysPersonId".into())
+    );
+    assert_eq!(err.path, "Envelope/Body/paramsSyncLead/leadRecord");
+    assert!(
+        err.to_string()
+            .starts_with("Envelope/Body/paramsSyncLead/leadRecord: element <foreignSysPersonId> is not expected here"),
+        "{err}"
+    );
+    // Lenient (a client reading a newer version): read, and every skip reported with its path
+    // (headers outside the binding included).
+    let (envelope, skipped) =
+        xml::decode_request_checked::<SyncLead>(request.as_bytes(), false).unwrap();
+    assert_eq!(
+        envelope.body.lead_record.email,
+        Some(Nillable::Value("a@b.c".into()))
+    );
+    assert_eq!(
+        skipped.paths,
+        [
+            "Envelope/Header/Action",
+            "Envelope/Body/paramsSyncLead/leadRecord/foreignSysPersonId",
+            "Envelope/Body/paramsSyncLead/extra"
+        ]
+    );
+    assert_eq!(skipped.count, 3);
 }
 
 #[test]

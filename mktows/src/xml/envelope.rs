@@ -3,6 +3,7 @@
 
 use std::future::Future;
 
+use super::reader::Skipped;
 use super::{
     DecodeError, DecodeErrorKind, EncodeError, Name, Ns, StartTag, XmlReader, XmlValue, XmlWriter,
     expect_element,
@@ -361,10 +362,12 @@ enum BodyContent<T> {
 fn read_envelope<'a, T>(
     xml: &'a [u8],
     namespaces: &'static [(&'static str, &'static str)],
+    strict: bool,
     mut on_header: impl FnMut(&mut XmlReader<'a>, &StartTag<'a>) -> Result<bool, DecodeError>,
     on_body: impl FnOnce(&mut XmlReader<'a>, &StartTag<'a>) -> Result<T, DecodeError>,
-) -> Result<BodyContent<T>, DecodeError> {
+) -> Result<(BodyContent<T>, Skipped), DecodeError> {
     let mut r = XmlReader::new(xml, namespaces);
+    r.set_strict(strict);
     let root = r.root()?;
     if root.is(Ns::Soap12Envelope, b"Envelope") {
         return Err(r.error_at_tag(
@@ -389,7 +392,9 @@ fn read_envelope<'a, T>(
             r.enter("Header");
             while let Some(header) = r.next_child()? {
                 if !on_header(&mut r, &header)? {
-                    r.skip()?;
+                    // Headers outside the operation's binding (WS-Addressing, ...) are not
+                    // the operation's data: skipped in either reading, but recorded.
+                    r.skip_recorded(&header)?;
                 }
             }
             r.leave();
@@ -432,7 +437,8 @@ fn read_envelope<'a, T>(
     }
     r.leave();
     r.end_of_document()?;
-    body.ok_or_else(|| r.error(DecodeErrorKind::Envelope("no Body".into())))
+    let body = body.ok_or_else(|| r.error(DecodeErrorKind::Envelope("no Body".into())))?;
+    Ok((body, r.take_skipped()))
 }
 
 fn read_fault(r: &mut XmlReader<'_>) -> Result<Fault, DecodeError> {
@@ -503,27 +509,43 @@ fn read_message<H: Headers, B: XmlValue>(
     xml: &[u8],
     info: &OperationInfo,
     body_name: &Name,
-) -> Result<Reply<H, B>, DecodeError> {
+    strict: bool,
+) -> Result<(Reply<H, B>, Skipped), DecodeError> {
     let mut headers = H::default();
-    let content = read_envelope(
+    let (content, skipped) = read_envelope(
         xml,
         info.namespaces,
+        strict,
         |r, start| headers.read_header(r, start),
         |r, element| read_body::<B>(r, element, body_name),
     )?;
-    Ok(match content {
+    let reply = match content {
         BodyContent::Element(body) => Reply::Success(Envelope { headers, body }),
         BodyContent::Fault(fault) => Reply::Fault(fault),
-    })
+    };
+    Ok((reply, skipped))
 }
+
+/// A decoded message with the elements skipped while reading it.
+pub type Checked<T> = Result<(T, Skipped), DecodeError>;
 
 /// Decodes a request document of operation `O` (as a server does).
 pub fn decode_request<O: Operation>(
     xml: &[u8],
 ) -> Result<Envelope<O::InputHeaders, O::Input>, DecodeError> {
-    match read_message(xml, O::INFO, &O::INFO.input)? {
-        Reply::Success(envelope) => Ok(envelope),
-        Reply::Fault(_) => Err(DecodeError::new(
+    Ok(decode_request_checked::<O>(xml, false)?.0)
+}
+
+/// Decodes a request of operation `O`, strictly (an element the schema does not have is an
+/// error naming it and its path, as a faithful server needs) or leniently; returns the
+/// elements skipped (headers outside the binding, and in lenient reading unknown elements).
+pub fn decode_request_checked<O: Operation>(
+    xml: &[u8],
+    strict: bool,
+) -> Checked<Envelope<O::InputHeaders, O::Input>> {
+    match read_message(xml, O::INFO, &O::INFO.input, strict)? {
+        (Reply::Success(envelope), skipped) => Ok((envelope, skipped)),
+        (Reply::Fault(_), _) => Err(DecodeError::new(
             "Envelope/Body",
             1,
             1,
@@ -532,11 +554,20 @@ pub fn decode_request<O: Operation>(
     }
 }
 
-/// Decodes a response document of operation `O`: its output, or a fault.
+/// Decodes a response document of operation `O`: its output, or a fault. Elements a newer
+/// API version adds are skipped; [`decode_response_checked`] also says which.
 pub fn decode_response<O: Operation>(
     xml: &[u8],
 ) -> Result<Reply<O::OutputHeaders, O::Output>, DecodeError> {
-    read_message(xml, O::INFO, &O::INFO.output)
+    Ok(decode_response_checked::<O>(xml)?.0)
+}
+
+/// Decodes a response of operation `O` leniently, with the elements it skipped (so a newer
+/// API version still parses, and the caller can see what it did not understand).
+pub fn decode_response_checked<O: Operation>(
+    xml: &[u8],
+) -> Checked<Reply<O::OutputHeaders, O::Output>> {
+    read_message(xml, O::INFO, &O::INFO.output, false)
 }
 
 /// Every global element of a WSDL as one enum, to read any message of the API without knowing
@@ -570,12 +601,19 @@ pub enum AnyBody<E> {
     Fault(Fault),
 }
 
-/// Decodes any request or response envelope of the API.
+/// Decodes any request or response envelope of the API, leniently.
 pub fn decode_any<E: ElementSet>(xml: &[u8]) -> Result<AnyEnvelope<E>, DecodeError> {
+    Ok(decode_any_checked(xml, false)?.0)
+}
+
+/// Decodes any envelope of the API, strictly or leniently (see [`decode_request_checked`]),
+/// with the elements skipped.
+pub fn decode_any_checked<E: ElementSet>(xml: &[u8], strict: bool) -> Checked<AnyEnvelope<E>> {
     let mut headers = Vec::new();
-    let content = read_envelope(
+    let (content, skipped) = read_envelope(
         xml,
         E::NAMESPACES,
+        strict,
         |r, start| {
             Ok(match E::read_any(r, start)? {
                 Some(header) => {
@@ -596,13 +634,14 @@ pub fn decode_any<E: ElementSet>(xml: &[u8]) -> Result<AnyEnvelope<E>, DecodeErr
             )),
         },
     )?;
-    Ok(AnyEnvelope {
+    let envelope = AnyEnvelope {
         headers,
         body: match content {
             BodyContent::Element(e) => AnyBody::Element(e),
             BodyContent::Fault(f) => AnyBody::Fault(f),
         },
-    })
+    };
+    Ok((envelope, skipped))
 }
 
 /// Encodes an [`AnyEnvelope`].

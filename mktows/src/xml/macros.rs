@@ -47,8 +47,11 @@ macro_rules! __complex_type {
         $crate::xml::Name::qualified(super::NAMESPACES[$ns].0, super::NAMESPACES[$ns].1, $xml)
     };
     // Whether a child start tag is the field's element.
+    // An unqualified local element also matches when written in one of the schema's
+    // namespaces, as JAX-WS and some other stacks write them (Marketo read them so too).
     (@is $child:ident, $xml:literal) => {
-        $child.local_name() == $xml.as_bytes() && $child.is_local()
+        $child.local_name() == $xml.as_bytes()
+            && matches!($child.ns(), $crate::xml::Ns::None | $crate::xml::Ns::Known(_))
     };
     (@is $child:ident, $xml:literal, $ns:literal) => {
         $child.local_name() == $xml.as_bytes() && $child.ns() == $crate::xml::Ns::Known($ns)
@@ -150,8 +153,8 @@ macro_rules! __complex_type {
             pub fn read_content(
                 r: &mut $crate::xml::XmlReader<'_>,
             ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
-                while r.next_child()?.is_some() {
-                    r.skip()?;
+                while let ::core::option::Option::Some(child) = r.next_child()? {
+                    r.unknown_child(&child)?;
                 }
                 ::core::result::Result::Ok(Self {})
             }
@@ -191,7 +194,7 @@ macro_rules! __complex_type {
                             continue;
                         }
                     )+
-                    r.skip()?;
+                    r.unknown_child(&child)?;
                 }
                 ::core::result::Result::Ok(Self {
                     $(

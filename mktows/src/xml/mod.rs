@@ -13,8 +13,8 @@ mod writer;
 pub use envelope::*;
 pub use macros::{complex_type, element_set, enumeration, headers};
 pub use reader::{
-    DecodeError, DecodeErrorDetails, DecodeErrorKind, MAX_ATTRIBUTES, MAX_BINDINGS, MAX_DEPTH, Ns,
-    StartTag, XmlReader,
+    DecodeError, DecodeErrorDetails, DecodeErrorKind, MAX_ATTRIBUTES, MAX_BINDINGS, MAX_DEPTH,
+    MAX_SKIPPED, Ns, Skipped, StartTag, XmlReader,
 };
 pub use simple::SimpleValue;
 pub use writer::{EncodeError, XmlWriter};

@@ -97,6 +97,23 @@ impl<'a> StartTag<'a> {
     }
 }
 
+/// Unknown elements a lenient read skipped: their paths (at most [`MAX_SKIPPED`]) and how many
+/// in all. Nothing is dropped without a word: callers report these.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// `Envelope/Body/successSyncLead/result/newThing`, in document order.
+    pub paths: Vec<String>,
+    /// How many were skipped (more than `paths.len()` past the cap).
+    pub count: usize,
+}
+
+impl Skipped {
+    /// True when nothing was skipped.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
 /// Why a document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -113,6 +130,8 @@ pub enum DecodeErrorKind {
     UnexpectedText,
     /// An element where a simple value was expected.
     UnexpectedElement(String),
+    /// In strict reading, a child element the schema does not have at this place.
+    UnknownElement(String),
     /// A required element is missing.
     Missing(String),
     /// An element that may appear once appears again.
@@ -166,6 +185,7 @@ impl fmt::Display for DecodeErrorKind {
             Self::UnexpectedElement(e) => {
                 write!(f, "unexpected element <{e}> inside a simple value")
             }
+            Self::UnknownElement(e) => write!(f, "element <{e}> is not expected here"),
             Self::Missing(e) => write!(f, "missing required element <{e}>"),
             Self::Duplicate(e) => write!(f, "element <{e}> appears more than once"),
             Self::TooMany { element, max } => {
@@ -267,7 +287,16 @@ pub struct XmlReader<'a> {
     /// Where the input is not UTF-8, if anywhere (reported when reached).
     invalid_utf8_at: Option<usize>,
     path: Vec<&'static str>,
+    /// Strict reading refuses unknown child elements; lenient reading skips and records them.
+    strict: bool,
+    /// Paths of the unknown elements skipped (lenient reading), at most [`MAX_SKIPPED`].
+    skipped: Vec<String>,
+    /// How many were skipped in all.
+    skipped_count: usize,
 }
+
+/// Most skipped-element paths a lenient reader keeps (it still counts them all).
+pub const MAX_SKIPPED: usize = 100;
 
 /// Attribute bytes scanned from a start tag: (qualified name, raw value).
 type RawAttribute<'a> = (&'a [u8], &'a [u8]);
@@ -298,6 +327,9 @@ impl<'a> XmlReader<'a> {
             default_ns: Ns::None,
             invalid_utf8_at,
             path: Vec::with_capacity(16),
+            strict: false,
+            skipped: Vec::new(),
+            skipped_count: 0,
         }
     }
 
@@ -323,6 +355,50 @@ impl<'a> XmlReader<'a> {
     /// Leaves the element entered last.
     pub fn leave(&mut self) {
         self.path.pop();
+    }
+
+    /// Reads strictly from now on: a child element the schema does not have is an error
+    /// naming it and its path, instead of a recorded skip.
+    pub fn set_strict(&mut self, strict: bool) {
+        self.strict = strict;
+    }
+
+    /// A child element the generated code does not map: refused in strict reading, skipped
+    /// (and recorded with its path, see [`Self::skipped`]) in lenient reading.
+    #[cold]
+    pub fn unknown_child(&mut self, child: &StartTag<'_>) -> Result<(), DecodeError> {
+        if self.strict {
+            let name = child.display_name();
+            return Err(self.error_at(child.offset, DecodeErrorKind::UnknownElement(name)));
+        }
+        self.skip_recorded(child)
+    }
+
+    /// Skips `child` and records its path among the skipped elements, in either reading.
+    pub fn skip_recorded(&mut self, child: &StartTag<'_>) -> Result<(), DecodeError> {
+        let name = child.display_name();
+        self.skipped_count += 1;
+        if self.skipped.len() < MAX_SKIPPED {
+            let mut path = self.path.join("/");
+            path.push('/');
+            path.push_str(&name);
+            self.skipped.push(path);
+        }
+        self.skip()
+    }
+
+    /// The paths of the unknown elements skipped so far (at most [`MAX_SKIPPED`]) and how many
+    /// were skipped in all.
+    pub fn skipped(&self) -> (&[String], usize) {
+        (&self.skipped, self.skipped_count)
+    }
+
+    /// Takes the record of skipped elements out of the reader.
+    pub fn take_skipped(&mut self) -> Skipped {
+        Skipped {
+            paths: std::mem::take(&mut self.skipped),
+            count: std::mem::replace(&mut self.skipped_count, 0),
+        }
     }
 
     /// An error at the current position.

@@ -1,6 +1,7 @@
 //! `mktows decode` and `mktows encode`: SOAP envelopes of this API as JSON lines, and back.
 //!
-//! `decode` prints one JSON object per envelope: `{"file", "part", "envelope": {"headers",
+//! `decode` names every element it does not know on standard error and exits 1 for it unless
+//! `--lenient` (nothing is dropped without a word). It prints one JSON object per envelope: `{"file", "part", "envelope": {"headers",
 //! "body"}}`. `encode` takes any stream of JSON values: `decode`'s lines as they are, an
 //! `{"headers", "body"}` envelope, or a bare body element (`{"paramsSyncLead": {...}}`, or
 //! `{"Fault": {...}}` for a fault), and writes one envelope per value. So
@@ -71,8 +72,10 @@ fn envelope_json(envelope: &AnyEnvelope<AnyElement>) -> Result<serde_json::Value
     Ok(serde_json::json!({ "headers": serde_json::to_value(&envelope.headers)?, "body": body }))
 }
 
-/// `mktows decode FILE...`: every envelope as a JSON line; exit 1 if any could not be read.
-pub fn decode(files: &[PathBuf]) -> Result<ExitCode, Failure> {
+/// `mktows decode FILE...`: every envelope as a JSON line; elements it does not know are named
+/// on standard error; exit 1 if any envelope could not be read, or (unless `lenient`) had such
+/// elements.
+pub fn decode(files: &[PathBuf], lenient: bool) -> Result<ExitCode, Failure> {
     let mut failures = 0;
     let mut out = std::io::stdout().lock();
     for path in files {
@@ -85,8 +88,26 @@ pub fn decode(files: &[PathBuf]) -> Result<ExitCode, Failure> {
             }
         };
         for (label, part) in envelopes(&text) {
-            match xml::decode_any::<AnyElement>(part.as_bytes()) {
-                Ok(envelope) => {
+            match xml::decode_any_checked::<AnyElement>(part.as_bytes(), false) {
+                Ok((envelope, skipped)) => {
+                    if !skipped.is_empty() {
+                        for element in &skipped.paths {
+                            eprintln!(
+                                "{} ({label}): skipped unknown element {element}",
+                                path.display()
+                            );
+                        }
+                        if skipped.count > skipped.paths.len() {
+                            eprintln!(
+                                "{} ({label}): and {} more unknown elements",
+                                path.display(),
+                                skipped.count - skipped.paths.len()
+                            );
+                        }
+                        if !lenient {
+                            failures += 1;
+                        }
+                    }
                     let json = envelope_json(&envelope)?;
                     let line = serde_json::json!({ "file": path.display().to_string(), "part": label, "envelope": json });
                     if !print_line(&mut out, &line.to_string())? {

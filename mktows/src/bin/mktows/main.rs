@@ -80,6 +80,10 @@ enum Command {
         /// Files, or - for standard input (captured logs with REQUEST:/RESPONSE: markers are split)
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Exit 0 even when elements this API version does not know were skipped (they are
+        /// still named on standard error)
+        #[arg(long)]
+        lenient: bool,
     },
     /// Write SOAP envelopes for JSON: `decode`'s lines, {"headers","body"} or a bare body.
     #[command(
@@ -137,7 +141,7 @@ async fn run(command: Command) -> Outcome {
         Command::Sync(args) => sync::run(args).await,
         Command::GetLead(args) => get_lead::run(args).await,
         Command::List(args) => list::run(args).await,
-        Command::Decode { files } => codec::decode(&files),
+        Command::Decode { files, lenient } => codec::decode(&files, lenient),
         Command::Encode { args } => encode(&args),
     }
 }

@@ -1,0 +1,74 @@
+//! The sandbox's SOAP front reads requests strictly and drops nothing silently: an element the
+//! schema does not have is fault 20012 naming it and its path; an unqualified local element
+//! written in Marketo's namespace (as JAX-WS writes `leadAttributeList`) is read as that
+//! element, and its data is stored.
+
+use mktows::operations::SyncLead;
+use mktows::sandbox::{Sandbox, SandboxConfig};
+use mktows::transport::{HttpConfig, HttpRequest, HttpTransport, Transport};
+use mktows::types::{LeadKeyRef, LeadRecord, ParamsSyncLead};
+use mktows::xml::Operation;
+use mktows::{Client, Lead};
+
+/// A signed syncLead envelope for `email` with FirstName, rewritten by `edit`, posted raw.
+async fn post(sandbox: &Sandbox, email: &str, edit: impl Fn(String) -> String) -> (u16, String) {
+    let client = Client::new(sandbox.client_config()).unwrap();
+    let record = LeadRecord::from(Lead::by_email(email).with_attribute("FirstName", "Jax"));
+    let envelope = client
+        .envelope::<SyncLead>(&Default::default(), &ParamsSyncLead::new(record, false))
+        .unwrap();
+    let response = HttpTransport::new(HttpConfig::default())
+        .unwrap()
+        .send(HttpRequest {
+            url: sandbox.url().to_owned(),
+            soap_action: SyncLead::INFO.soap_action,
+            body: edit(envelope),
+        })
+        .await
+        .unwrap();
+    (
+        response.status,
+        String::from_utf8_lossy(&response.body).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn qualified_local_elements_are_read_and_unknown_ones_refused_with_their_path() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    // As JAX-WS writes it: leadAttributeList in Marketo's namespace.
+    let (status, body) = post(&sandbox, "jax@example.com", |xml| {
+        xml.replace("<leadAttributeList>", "<ns1:leadAttributeList>")
+            .replace("</leadAttributeList>", "</ns1:leadAttributeList>")
+    })
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let client = Client::new(sandbox.client_config()).unwrap();
+    let stored = client
+        .get_lead(LeadKeyRef::Email, "jax@example.com")
+        .await
+        .unwrap();
+    let lead = Lead::from(stored.into_iter().next().unwrap());
+    assert_eq!(
+        lead.attribute("FirstName"),
+        Some("Jax"),
+        "the attributes were stored"
+    );
+
+    // An element the schema does not have: refused, named with its path, nothing stored.
+    let (status, body) = post(&sandbox, "bogus@example.com", |xml| {
+        xml.replace("<returnLead>", "<bogus>1</bogus><returnLead>")
+    })
+    .await;
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("20012"), "{body}");
+    assert!(
+        body.contains("Envelope/Body/paramsSyncLead: element &lt;bogus&gt; is not expected here")
+            || body.contains("Envelope/Body/paramsSyncLead: element <bogus> is not expected here"),
+        "{body}"
+    );
+    assert_eq!(
+        sandbox.lead_count(),
+        1,
+        "the refused request stored nothing"
+    );
+}
