@@ -6,7 +6,9 @@
 //! re-sending it to wherever a `Location` header points (another host, a downgraded scheme)
 //! would hand both to that place. A 3xx answer is [`Error::Redirected`], naming where it
 //! pointed, and the endpoint should be set to the final address. Responses are not
-//! decompressed (no `Accept-Encoding` is sent), so the size limit bounds the bytes read.
+//! decompressed (no `Accept-Encoding` is sent), so the size limit bounds the bytes read, and a
+//! body is held in at most twice its size: one reservation when its length is declared, else
+//! its chunks as they came, joined once.
 
 use std::future::Future;
 use std::time::Duration;
@@ -145,17 +147,18 @@ impl Transport for HttpTransport {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        if response.content_length().is_some_and(|n| n > limit as u64) {
+        let declared = response.content_length();
+        if declared.is_some_and(|n| n > limit as u64) {
             return Err(Error::TooLarge { status, limit });
         }
-        let mut body = Vec::with_capacity(response.content_length().map_or(8192, |n| n as usize));
+        let mut body = BodyBuffer::new(declared, limit);
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
                     if body.len() + chunk.len() > limit {
                         return Err(Error::TooLarge { status, limit });
                     }
-                    body.extend_from_slice(&chunk);
+                    body.push(chunk);
                 }
                 Ok(None) => break,
                 Err(e) if e.is_timeout() => {
@@ -173,6 +176,7 @@ impl Transport for HttpTransport {
                 }
             }
         }
+        let body = body.finish();
         Ok(HttpResponse {
             status,
             content_type,
@@ -203,5 +207,81 @@ fn scheme_hint(url: &str, detail: &str) -> &'static str {
         " (if the endpoint speaks TLS, use https://)"
     } else {
         ""
+    }
+}
+
+/// A response body being received: one exact reservation when the length is declared (already
+/// checked against the limit), else the chunks as they came, joined once at the end. Either way
+/// the memory held is at most twice the body, never a doubling buffer.
+#[derive(Debug)]
+struct BodyBuffer {
+    reserved: Option<Vec<u8>>,
+    chunks: Vec<bytes::Bytes>,
+    len: usize,
+}
+
+impl BodyBuffer {
+    /// A buffer for a body of `declared` bytes (if the response said), at most `limit`.
+    fn new(declared: Option<u64>, limit: usize) -> BodyBuffer {
+        BodyBuffer {
+            reserved: declared.map(|n| Vec::with_capacity((n.min(limit as u64)) as usize)),
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// Bytes received so far.
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Appends a chunk.
+    fn push(&mut self, chunk: bytes::Bytes) {
+        self.len += chunk.len();
+        match &mut self.reserved {
+            Some(v) => v.extend_from_slice(&chunk),
+            None => self.chunks.push(chunk),
+        }
+    }
+
+    /// The whole body.
+    fn finish(self) -> Vec<u8> {
+        if let Some(v) = self.reserved {
+            return v;
+        }
+        let mut body = Vec::with_capacity(self.len);
+        for chunk in &self.chunks {
+            body.extend_from_slice(chunk);
+        }
+        body
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_buffer_never_holds_more_than_twice_the_body() {
+        // Undeclared length: chunks joined once, capacity exact.
+        let mut b = BodyBuffer::new(None, 1 << 20);
+        for _ in 0..1000 {
+            b.push(bytes::Bytes::from(vec![7u8; 1001]));
+        }
+        assert_eq!(b.len(), 1_001_000);
+        let body = b.finish();
+        assert_eq!(body.len(), 1_001_000);
+        assert_eq!(body.capacity(), body.len());
+        assert!(body.iter().all(|&x| x == 7));
+        // Declared length: one reservation, no growth.
+        let mut b = BodyBuffer::new(Some(5000), 1 << 20);
+        for _ in 0..5 {
+            b.push(bytes::Bytes::from(vec![1u8; 1000]));
+        }
+        let body = b.finish();
+        assert_eq!((body.len(), body.capacity()), (5000, 5000));
+        // A declared length above the limit reserves at most the limit.
+        let b = BodyBuffer::new(Some(u64::MAX), 4096);
+        assert!(b.reserved.as_ref().is_some_and(|v| v.capacity() < 8192));
     }
 }
