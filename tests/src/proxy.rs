@@ -27,6 +27,8 @@ pub enum Fault {
     WrongCountAfter,
     /// Forward it, then hold the answer longer than the client waits.
     DelayAfter(Duration),
+    /// Answer Marketo's fault `code` (20023 rate limit, 20016 expired, ...) without forwarding.
+    FaultBefore(u32),
 }
 
 /// The script: the fault for the request with this index (0-based, in arrival order).
@@ -132,6 +134,17 @@ fn html(status: u16) -> Vec<u8> {
     .into_bytes()
 }
 
+/// An HTTP 500 carrying Marketo's SOAP fault `code`.
+fn soap_fault(code: u32) -> Vec<u8> {
+    let fault = mktows::error::marketo_fault(code, "Injected", "injected by the fault proxy");
+    let body = mktows::xml::encode_fault(&fault, mktows::NAMESPACES).unwrap_or_default();
+    format!(
+        "HTTP/1.1 500 X\r\nContent-Type: text/xml;charset=UTF-8\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
 /// `response` with its last `<syncStatus>...</syncStatus>` cut out and `Content-Length` fixed.
 fn drop_last_status(response: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(response).into_owned();
@@ -175,6 +188,7 @@ async fn serve(
         match fault {
             Fault::DropBefore => return Ok(()),
             Fault::Html503Before => client.write_all(&html(503)).await?,
+            Fault::FaultBefore(code) => client.write_all(&soap_fault(code)).await?,
             Fault::Pass => {
                 client
                     .write_all(&forward(authority, &request).await?)

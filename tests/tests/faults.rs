@@ -1,7 +1,8 @@
 //! Outcomes that never lie under faults. A fault-injecting proxy on 127.0.0.1 sits between the
 //! client and a real sandbox (the store is the ground truth) and, at a fixed seed, drops
-//! requests before and after the server saw them, answers HTML 503 or 502 pages, truncates
-//! answers, removes a status, or holds the answer past the client's timeout. Then, for every
+//! requests before and after the server saw them, answers HTML 503 or 502 pages or Marketo's
+//! 20023 (rate limit) and 20016 (expired) faults, truncates answers, removes a status, or holds
+//! the answer past the client's timeout. Then, for every
 //! lead handed to `sync_multiple_leads`:
 //! - there is exactly one outcome;
 //! - a lead reported synced is stored, with the id reported;
@@ -25,7 +26,7 @@ fn scripted(seed: u64) -> impl Fn(usize) -> Fault + Send + Sync + 'static {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407)
             >> 33;
-        match x % 12 {
+        match x % 14 {
             0 => Fault::DropBefore,
             1 => Fault::DropAfter,
             2 => Fault::Html503Before,
@@ -33,6 +34,8 @@ fn scripted(seed: u64) -> impl Fn(usize) -> Fault + Send + Sync + 'static {
             4 => Fault::TruncateAfter,
             5 => Fault::WrongCountAfter,
             6 => Fault::DelayAfter(Duration::from_millis(700)),
+            7 => Fault::FaultBefore(20023),
+            8 => Fault::FaultBefore(20016),
             _ => Fault::Pass,
         }
     }
