@@ -128,6 +128,9 @@ pub struct ClientConfig {
     /// After a `syncMultipleLeads` call ends "may have been applied", look its leads up and
     /// settle each as found or absent (default true; see [`crate::leads::Settled`]).
     pub reconcile: bool,
+    /// Send once more the leads a lookup found absent after their call failed (default false:
+    /// they are reported not sent, and the caller decides).
+    pub resend_absent: bool,
     /// Called with what the client is doing when it is not simply sending: waiting for the
     /// rate window, retrying (for progress displays; see [`ClientConfig::on_event`]).
     pub events: Option<EventHook>,
@@ -188,6 +191,7 @@ impl ClientConfig {
             limits: Limits::default(),
             batch_size: 300,
             reconcile: true,
+            resend_absent: false,
             events: None,
         }
     }
@@ -231,6 +235,12 @@ impl ClientConfig {
     /// true).
     pub fn reconcile(mut self, reconcile: bool) -> Self {
         self.reconcile = reconcile;
+        self
+    }
+
+    /// Whether leads found absent after their call failed are sent once more (default false).
+    pub fn resend_absent(mut self, resend: bool) -> Self {
+        self.resend_absent = resend;
         self
     }
 

@@ -350,7 +350,10 @@ impl<T: Transport> Client<T> {
     /// `syncMultipleLeads` for any number of leads: chunks of `batch_size`, at most
     /// `max_concurrent` chunks in flight, paced, throttling retried. With deduplication off and
     /// leads without a unique key, a chunk whose outcome is unknown is reported, never resent.
-    /// The report has exactly one outcome per input lead, in input order.
+    /// The report has exactly one outcome per input lead, in input order. A call that ends
+    /// "may have been applied" has its leads looked up and settled (see [`Settled`]); with
+    /// [`ClientConfig::resend_absent`](crate::ClientConfig::resend_absent), leads found absent
+    /// are sent once more.
     ///
     /// `leads` are [`Lead`](crate::Lead)s or generated `LeadRecord`s.
     pub async fn sync_multiple_leads<L: Into<LeadRecord>>(
@@ -359,6 +362,37 @@ impl<T: Transport> Client<T> {
         dedup_enabled: Option<bool>,
     ) -> BatchReport {
         let leads: Vec<LeadRecord> = leads.into_iter().map(Into::into).collect();
+        let resend = self.config().reconcile && self.config().resend_absent;
+        if !resend {
+            return self.sync_batch(leads, dedup_enabled).await;
+        }
+        let mut report = self.sync_batch(leads.clone(), dedup_enabled).await;
+        {
+            // Absent leads were provably not applied: one more round for them, settled alike.
+            let absent: Vec<usize> = (0..report.outcomes.len())
+                .filter(|&i| {
+                    matches!(
+                        report.outcomes[i],
+                        LeadOutcome::ChunkFailed {
+                            settled: Some(Settled::Absent),
+                            ..
+                        }
+                    )
+                })
+                .collect();
+            if !absent.is_empty() {
+                let again: Vec<LeadRecord> = absent.iter().map(|&i| leads[i].clone()).collect();
+                let second = self.sync_batch(again, dedup_enabled).await;
+                for (i, outcome) in absent.into_iter().zip(second.outcomes) {
+                    report.outcomes[i] = outcome;
+                }
+            }
+        }
+        report
+    }
+
+    /// One round of [`Self::sync_multiple_leads`]: chunks, calls, lookups.
+    async fn sync_batch(&self, leads: Vec<LeadRecord>, dedup_enabled: Option<bool>) -> BatchReport {
         let originals = self.config().reconcile.then(|| leads.clone());
         let size = self.config().batch_size.max(1);
         let concurrency = self.config().limits.max_concurrent.max(1);

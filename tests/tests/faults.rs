@@ -52,9 +52,10 @@ fn fast_retries() -> RetryPolicy {
     }
 }
 
-fn client_through(proxy: &FaultProxy, sandbox: &Sandbox, reconcile: bool) -> Client {
+fn client_through(proxy: &FaultProxy, sandbox: &Sandbox, reconcile: bool, resend: bool) -> Client {
     let config = ClientConfig::new(proxy.url.clone(), sandbox.credentials().clone())
         .reconcile(reconcile)
+        .resend_absent(resend)
         .batch_size(25)
         .limits(Limits::unlimited(4))
         .retry(fast_retries());
@@ -86,9 +87,19 @@ async fn stored(direct: &Client, email: &str) -> Vec<Lead> {
 /// Returns how many leads ended in each class (synced, not sent, rejected, may have been
 /// applied).
 async fn check(dedup: bool, seed: u64, prefix: &str, reconcile: bool) -> [usize; 4] {
+    check_with(dedup, seed, prefix, reconcile, false).await
+}
+
+async fn check_with(
+    dedup: bool,
+    seed: u64,
+    prefix: &str,
+    reconcile: bool,
+    resend: bool,
+) -> [usize; 4] {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let proxy = FaultProxy::start(sandbox.url(), scripted(seed)).await;
-    let client = client_through(&proxy, &sandbox, reconcile);
+    let client = client_through(&proxy, &sandbox, reconcile, resend);
     let direct = Client::new(sandbox.client_config()).unwrap();
     let input = leads(prefix, 500);
     let report = client.sync_multiple_leads(input.clone(), Some(dedup)).await;
@@ -162,6 +173,18 @@ async fn without_deduplication_nothing_is_resent_after_an_unknown_outcome() {
         eprintln!("no dedup, lookups, seed {seed}: {settled:?}");
         assert!(still < uncertain, "seed {seed}: lookups settle leads");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leads_found_absent_are_sent_again_when_allowed() {
+    let without = check_with(false, 11, "a11-", true, false).await;
+    let with = check_with(false, 11, "b11-", true, true).await;
+    eprintln!("absent resent, seed 11: {without:?} -> {with:?}");
+    assert!(without[1] > 0, "some leads were found absent");
+    assert!(
+        with[0] > without[0],
+        "resending absent leads syncs more of them"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

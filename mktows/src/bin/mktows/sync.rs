@@ -69,6 +69,9 @@ pub struct SyncArgs {
     /// One JSON object per lead on standard output: {"line","fate","leadId","reason"}
     #[arg(long)]
     pub json: bool,
+    /// Send once more the leads that a lookup after a failed call found not stored
+    #[arg(long)]
+    pub resend_absent: bool,
     /// Seconds between progress lines when standard error is not a terminal (logs, CI)
     #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
     pub progress_interval: f64,
@@ -105,7 +108,10 @@ pub async fn run(args: SyncArgs) -> Outcome {
     let every = Duration::try_from_secs_f64(args.progress_interval)
         .map_err(|e| Failure(format!("--progress-interval: {e}")))?;
     let mut progress = Progress::new(scan.as_ref().map(|s| s.leads), args.quiet, every);
-    let config = args.connection.config(args.batch_size)?;
+    let config = args
+        .connection
+        .config(args.batch_size)?
+        .resend_absent(args.resend_absent);
     let client = Client::new(match progress.state_hook() {
         Some(hook) => config.on_event(hook),
         None => config,
