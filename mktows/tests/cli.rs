@@ -353,3 +353,130 @@ fn sandbox_prints_only_the_default_encryption_key() {
     );
     let _ = std::fs::remove_file(data);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_kill_9_mid_sync_every_outcome_is_true_against_the_store() {
+    use mktows::OutcomeClass;
+    use mktows::client::{Limits, RetryPolicy};
+    use mktows::types::LeadKeyRef;
+
+    let data = temp("killed.sqlite");
+    let wal = data.with_extension("sqlite-wal");
+    let _ = std::fs::remove_file(&data);
+    let _ = std::fs::remove_file(&wal);
+    let SpawnedSandbox {
+        mut child,
+        endpoint,
+        ..
+    } = spawn_sandbox(&data, &[]);
+    let config = mktows::ClientConfig::new(
+        endpoint,
+        mktows::signing::Credentials::new(
+            mktows::sandbox::DEFAULT_USER_ID,
+            mktows::sandbox::DEFAULT_ENCRYPTION_KEY,
+        ),
+    )
+    .batch_size(50)
+    .limits(Limits::unlimited(4))
+    .retry(RetryPolicy {
+        max_attempts: 2,
+        base_delay: std::time::Duration::from_millis(5),
+        max_delay: std::time::Duration::from_millis(10),
+        connect_attempts: 2,
+        connect_delay: std::time::Duration::from_millis(5),
+    });
+    let client = mktows::Client::new(config).unwrap();
+    let emails: Vec<String> = (0..5_000).map(|i| format!("kill{i}@x.com")).collect();
+    let leads: Vec<mktows::Lead> = emails.iter().map(mktows::Lead::by_email).collect();
+    // Deduplication off: nothing that may have been applied is sent again.
+    let sync = tokio::spawn(async move { client.sync_multiple_leads(leads, Some(false)).await });
+    // Kill the server once it has committed a few batches (its write-ahead log has grown).
+    let initial = std::fs::metadata(&wal).map_or(0, |m| m.len());
+    let started = std::time::Instant::now();
+    while std::fs::metadata(&wal).map_or(0, |m| m.len()) < initial + 64 * 1024
+        && started.elapsed().as_secs() < 20
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let waited = started.elapsed();
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let report = sync.await.unwrap();
+    eprintln!(
+        "killed after {waited:?}: {} synced, {:?}",
+        report.outcomes.iter().filter(|o| o.is_success()).count(),
+        report.counts()
+    );
+    assert_eq!(report.outcomes.len(), emails.len(), "one outcome per lead");
+    assert!(
+        report.outcomes.iter().any(|o| !o.is_success()),
+        "the kill happened mid-sync"
+    );
+
+    let SpawnedSandbox {
+        mut child,
+        endpoint,
+        loaded,
+        ..
+    } = spawn_sandbox(&data, &[]);
+    let store = sandbox_client(&endpoint);
+    let mut stored = std::collections::HashMap::new();
+    for chunk in emails.chunks(100) {
+        let mut position: Option<String> = None;
+        loop {
+            let mut params = mktows::types::ParamsGetMultipleLeads::default();
+            params.lead_selector = Some(mktows::types::LeadSelector::LeadKeySelector(
+                mktows::types::LeadKeySelector::new(
+                    LeadKeyRef::Email,
+                    mktows::types::ArrayOfString {
+                        string_item: chunk.to_vec(),
+                    },
+                ),
+            ));
+            params.stream_position = position.take().map(mktows::xml::Nillable::Value);
+            let page = store
+                .api()
+                .get_multiple_leads(Default::default(), params)
+                .await
+                .unwrap()
+                .result;
+            for record in page
+                .lead_record_list
+                .and_then(mktows::xml::Nillable::into_value)
+                .map(|l| l.lead_record)
+                .unwrap_or_default()
+            {
+                let lead = mktows::Lead::from(record);
+                let email = lead.email().unwrap().to_owned();
+                assert!(
+                    stored.insert(email.clone(), lead.id().unwrap()).is_none(),
+                    "{email} stored twice"
+                );
+            }
+            if page.remaining_count <= 0 || page.new_stream_position.is_empty() {
+                break;
+            }
+            position = Some(page.new_stream_position);
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(stored.len(), loaded);
+    for (email, outcome) in emails.iter().zip(&report.outcomes) {
+        match outcome.class() {
+            None => assert_eq!(
+                stored.get(email).copied(),
+                outcome.lead_id(),
+                "{email}: acknowledged lead lost or with another id"
+            ),
+            Some(OutcomeClass::NotSent | OutcomeClass::Rejected) => {
+                assert!(
+                    !stored.contains_key(email),
+                    "{email}: reported not applied, stored"
+                )
+            }
+            Some(OutcomeClass::MayHaveBeenApplied) => {}
+        }
+    }
+    let _ = std::fs::remove_file(data);
+}
