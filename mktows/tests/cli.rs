@@ -424,16 +424,18 @@ async fn after_kill_9_mid_sync_every_outcome_is_true_against_the_store() {
     for chunk in emails.chunks(100) {
         let mut position: Option<String> = None;
         loop {
-            let mut params = mktows::types::ParamsGetMultipleLeads::default();
-            params.lead_selector = Some(mktows::types::LeadSelector::LeadKeySelector(
-                mktows::types::LeadKeySelector::new(
-                    LeadKeyRef::Email,
-                    mktows::types::ArrayOfString {
-                        string_item: chunk.to_vec(),
-                    },
-                ),
-            ));
-            params.stream_position = position.take().map(mktows::xml::Nillable::Value);
+            let params = mktows::types::ParamsGetMultipleLeads {
+                lead_selector: Some(mktows::types::LeadSelector::LeadKeySelector(
+                    mktows::types::LeadKeySelector::new(
+                        LeadKeyRef::Email,
+                        mktows::types::ArrayOfString {
+                            string_item: chunk.to_vec(),
+                        },
+                    ),
+                )),
+                stream_position: position.take().map(mktows::xml::Nillable::Value),
+                ..Default::default()
+            };
             let page = store
                 .api()
                 .get_multiple_leads(Default::default(), params)
