@@ -29,12 +29,14 @@ pub const ENV_ENCRYPTION_KEY: &str = "MKTOWS_ENCRYPTION_KEY";
 /// - A call that may have been applied (reset or timeout after writing, an unusable answer,
 ///   a 5xx page, an internal-error fault) is resent only when the request is idempotent
 ///   (deduplication on, or every lead keyed by Id or foreign id), never otherwise.
-/// - A connection that could not be made wrote nothing: resent on its own, shorter schedule
-///   (`connect_attempts`, from `connect_delay`), so a restarting server is waited for while
-///   an unreachable one is reported within seconds.
+/// - A connection that could not be made wrote nothing: resent on its own schedule
+///   (`connect_attempts`, from `connect_delay`), which starts short so a restarting server is
+///   picked up within a fraction of a second.
 ///
-/// The default pauses (1, 2, 4, 8, 16 s) add up to 31 s, longer than Marketo's 20-second rate
-/// window.
+/// The default pauses add up to more than Marketo's 20-second rate window: 1, 2, 4, 8 and
+/// 16 s (31 s) after failures, 0.25 s doubling to 16 s (31.75 s) for refused connections.
+/// Interactive tools may prefer fewer connection attempts (the `mktows get-lead` and `list`
+/// commands use 3).
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     /// Most attempts per call, the first included.
@@ -55,7 +57,7 @@ impl Default for RetryPolicy {
             max_attempts: 6,
             base_delay: Duration::from_secs(1),
             max_delay: Duration::from_secs(20),
-            connect_attempts: 5,
+            connect_attempts: 8,
             connect_delay: Duration::from_millis(250),
         }
     }
@@ -717,10 +719,10 @@ mod tests {
         // Throttling back-off outlasts Marketo's 20-second rate window.
         let total: Duration = (0..policy.max_attempts - 1).map(|r| policy.delay(r)).sum();
         assert_eq!(total, Duration::from_secs(31));
-        // A refused connection is waited for briefly: 0.25 + 0.5 + 1 + 2 s.
+        // A refused connection too: 0.25 + 0.5 + ... + 16 s.
         let connect: Duration = (0..policy.connect_attempts - 1)
             .map(|r| policy.connect_delay(r))
             .sum();
-        assert_eq!(connect, Duration::from_millis(3750));
+        assert_eq!(connect, Duration::from_millis(31750));
     }
 }

@@ -19,8 +19,8 @@ pub enum Fault {
     DropAfter,
     /// Answer an HTML 503 page without forwarding.
     Html503Before,
-    /// Forward it, then answer an HTML 502 page instead of the server's answer.
-    Html502After,
+    /// Forward it, then answer an HTML 500 page instead of the server's answer.
+    Html500After,
     /// Forward it, then relay half of the answer and close.
     TruncateAfter,
     /// Forward it, then relay the answer with its last `<syncStatus>` removed.
@@ -126,7 +126,7 @@ async fn forward(authority: &str, request: &[u8]) -> std::io::Result<Vec<u8>> {
 
 /// A response with `status`, an HTML body.
 fn html(status: u16) -> Vec<u8> {
-    let body = format!("<html><body><h1>{status} Bad Gateway</h1></body></html>");
+    let body = format!("<html><body><h1>{status} Server Error</h1></body></html>");
     format!(
         "HTTP/1.1 {status} X\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
@@ -198,9 +198,9 @@ async fn serve(
                 forward(authority, &request).await?;
                 return Ok(());
             }
-            Fault::Html502After => {
+            Fault::Html500After => {
                 forward(authority, &request).await?;
-                client.write_all(&html(502)).await?;
+                client.write_all(&html(500)).await?;
             }
             Fault::TruncateAfter => {
                 let response = forward(authority, &request).await?;

@@ -519,6 +519,7 @@ async fn unreachable_endpoint_is_a_connection_error() {
     let client = Client::new(
         config("http://127.0.0.1:9/soap/mktows/2_6").retry(RetryPolicy {
             max_attempts: 1,
+            connect_attempts: 1,
             ..RetryPolicy::default()
         }),
     )

@@ -1,6 +1,6 @@
 //! Outcomes that never lie under faults. A fault-injecting proxy on 127.0.0.1 sits between the
 //! client and a real sandbox (the store is the ground truth) and, at a fixed seed, drops
-//! requests before and after the server saw them, answers HTML 503 or 502 pages or Marketo's
+//! requests before and after the server saw them, answers HTML 503 or 500 pages or Marketo's
 //! 20023 (rate limit) and 20016 (expired) faults, truncates answers, removes a status, or holds
 //! the answer past the client's timeout. Then, for every
 //! lead handed to `sync_multiple_leads`:
@@ -30,7 +30,7 @@ fn scripted(seed: u64) -> impl Fn(usize) -> Fault + Send + Sync + 'static {
             0 => Fault::DropBefore,
             1 => Fault::DropAfter,
             2 => Fault::Html503Before,
-            3 => Fault::Html502After,
+            3 => Fault::Html500After,
             4 => Fault::TruncateAfter,
             5 => Fault::WrongCountAfter,
             6 => Fault::DelayAfter(Duration::from_millis(700)),

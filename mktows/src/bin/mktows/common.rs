@@ -86,9 +86,12 @@ impl Connection {
         })
     }
 
-    /// A client for this connection, sending `batch_size` leads per syncMultipleLeads call.
+    /// A client for an interactive command: an endpoint that refuses connections is reported
+    /// after three attempts (under a second) rather than the library's 31 s schedule.
     pub fn client(&self, batch_size: usize) -> Result<Client, Failure> {
-        Ok(Client::new(self.config(batch_size)?)?)
+        let mut config = self.config(batch_size)?;
+        config.retry.connect_attempts = 3;
+        Ok(Client::new(config)?)
     }
 
     /// The client configuration for this connection.
