@@ -625,6 +625,10 @@ async fn the_key_never_appears_in_debug_or_logs() {
         .with_max_level(tracing::Level::TRACE)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Other tests of this binary run on other threads without a subscriber and may have cached
+    // "never interested" for the client's callsites; recompute with this thread's subscriber
+    // (fix found by the trust branch, 0b6c780).
+    tracing::callsite::rebuild_interest_cache();
     let server = TestServer::start(|request| {
         if request.index == 0 {
             Action::fault(fault(20023, "Rate Limit Exceeded", "x"))
