@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 #[path = "../../mktows/tests/support/tools.rs"]
 pub mod tools;
 
+pub mod soap;
+
 /// `tests/data`.
 pub fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")

@@ -1,67 +1,18 @@
 //! libxml2 is the independent judge: every request the bindings emit, for every operation, and
 //! every real sample re-encoded by them, validates against the schema embedded in the WSDL.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use mktows::elements::AnyElement;
 use mktows::operations::{OPERATIONS, SyncLead, SyncLeadHeaders};
 use mktows::types::MktowsContextHeaderInfo;
 use mktows::xml::{self, AnyBody, AnyEnvelope, ElementSet};
-use mktows_tests::{data_dir, envelopes, read, sample_files, schema_from_wsdl, wsdl_path};
+use mktows_tests::{envelopes, read, sample_files};
 
 #[path = "../../mktows/benches/support/mod.rs"]
 mod support;
 
-fn have_xmllint() -> bool {
-    mktows_tests::tools::have("command -v xmllint", "apt-get install libxml2-utils")
-}
-
-/// A directory holding the service schema extracted from the WSDL and the envelope schema.
-fn schema_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mktows-schema-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let wsdl = std::fs::read_to_string(wsdl_path()).unwrap();
-    std::fs::write(dir.join("service.xsd"), schema_from_wsdl(&wsdl)).unwrap();
-    std::fs::copy(
-        data_dir().join("soap-envelope.xsd"),
-        dir.join("soap-envelope.xsd"),
-    )
-    .unwrap();
-    dir
-}
-
-/// Validates documents with `xmllint --schema`; panics listing every document that fails.
-fn assert_valid(dir: &Path, documents: &[(String, String)]) {
-    let mut files = Vec::new();
-    for (i, (label, xml)) in documents.iter().enumerate() {
-        let file = dir.join(format!("{i:03}.xml"));
-        std::fs::write(&file, xml).unwrap();
-        files.push((label, file));
-    }
-    let output = Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(dir.join("soap-envelope.xsd"))
-        .args(files.iter().map(|(_, f)| f))
-        .output()
-        .expect("xmllint runs (install Debian's libxml2-utils)");
-    let report = String::from_utf8_lossy(&output.stderr);
-    let failures: Vec<String> = files
-        .iter()
-        .filter(|(_, f)| !report.contains(&format!("{} validates", f.display())))
-        .map(|(label, f)| format!("{label} ({})", f.display()))
-        .collect();
-    assert!(
-        failures.is_empty() && output.status.success(),
-        "invalid: {failures:?}\n{report}"
-    );
-    assert_eq!(
-        report.matches(" validates").count(),
-        documents.len(),
-        "{report}"
-    );
-}
+use mktows_tests::soap::{assert_valid, have_xmllint, schema_dir};
 
 #[test]
 fn every_operation_request_validates() {

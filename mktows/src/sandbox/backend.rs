@@ -92,4 +92,20 @@ impl Backend for StoreBackend {
     ) -> BackendResult<'a, SuccessDescribeMObject> {
         self.run(move |s| s.describe_m_object(params))
     }
+
+    fn get_lead_activity<'a>(
+        &'a self,
+        _cx: &'a CallContext,
+        params: ParamsGetLeadActivity,
+    ) -> BackendResult<'a, SuccessGetLeadActivity> {
+        self.run(move |s| s.get_lead_activity(params))
+    }
+
+    fn get_lead_changes<'a>(
+        &'a self,
+        _cx: &'a CallContext,
+        params: ParamsGetLeadChanges,
+    ) -> BackendResult<'a, SuccessGetLeadChanges> {
+        self.run(move |s| s.get_lead_changes(params))
+    }
 }

@@ -11,7 +11,7 @@ use crate::xml::Nillable;
 use chrono::Utc;
 
 impl Service {
-    fn find(
+    pub(super) fn find(
         store: &Store,
         key_type: &LeadKeyRef,
         key: &str,

@@ -16,9 +16,12 @@
 //! # Ok(()) }
 //! ```
 
+mod activity;
 mod backend;
 mod describe;
+pub mod fixture;
 mod lookup;
+pub mod ops;
 pub mod rest;
 pub mod rest_leads;
 mod rest_write;
@@ -34,6 +37,7 @@ use crate::ClientConfig;
 use crate::signing::Credentials;
 
 pub use backend::StoreBackend;
+pub use fixture::{Catalog, Fixture};
 pub use service::Service;
 
 use crate::soap_front::http::{self, Running, ServeOptions};
@@ -56,12 +60,18 @@ pub const DEFAULT_CLIENT_ID: &str = "sandbox-client-id";
 pub const DEFAULT_CLIENT_SECRET: &str = "sandbox-client-secret";
 
 /// A lead field the sandbox accepts, with the `attrType` it reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FieldDef {
     /// SOAP API field name, e.g. `FirstName`.
     pub name: String,
     /// `attrType` in responses: `string`, `integer`, `boolean`, `url`, `email`, `phone`, ...
+    #[serde(rename = "type", default = "string_type")]
     pub data_type: String,
+}
+
+fn string_type() -> String {
+    "string".into()
 }
 
 /// Marketo's standard lead fields (SOAP names).
@@ -121,6 +131,9 @@ pub struct SandboxConfig {
     /// Static lists that exist, by name (ids from 1001 in this order), for `listOperation`
     /// and `getMultipleLeads` with a `StaticListSelector`.
     pub lists: Vec<String>,
+    /// Programs, campaigns, channels, tags and custom-object types ([`Catalog::builtin`] by
+    /// default; a [`Fixture`] sets them with the fields and lists).
+    pub catalog: Catalog,
     /// Limits.
     pub limits: SandboxLimits,
     /// SQLite database keeping the leads; `None`: in memory.
@@ -163,6 +176,7 @@ impl Default for SandboxConfig {
             workspaces: vec![("Default".into(), "Default".into())],
             fields: standard_fields(),
             lists: Vec::new(),
+            catalog: Catalog::builtin(),
             limits: SandboxLimits::default(),
             data: None,
             rest_clients: vec![(
@@ -187,10 +201,11 @@ pub struct Sandbox {
 impl Sandbox {
     /// Starts a sandbox on the current tokio runtime.
     pub async fn start(config: SandboxConfig) -> Result<Sandbox, String> {
-        let store = match &config.data {
+        let mut store = match &config.data {
             Some(path) => store::Store::open(path)?,
             None => store::Store::in_memory(),
         };
+        store.save_fixture(&Fixture::of(&config).to_json())?;
         let (user, key) = config
             .users
             .first()

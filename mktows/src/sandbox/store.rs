@@ -8,6 +8,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
+use super::activity::{ActivityKind, ActivityLog};
+
 /// One lead as the sandbox keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredLead {
@@ -43,6 +45,8 @@ pub struct Store {
     lists: BTreeMap<String, i32>,
     /// Members of static lists by list name (kept for names no longer configured, unused).
     members: HashMap<String, BTreeSet<i32>>,
+    /// What happened to the leads.
+    activities: ActivityLog,
     db: Option<Connection>,
 }
 
@@ -67,6 +71,7 @@ impl Store {
             next_id: FIRST_ID,
             lists: BTreeMap::new(),
             members: HashMap::new(),
+            activities: ActivityLog::default(),
             db: None,
         }
     }
@@ -92,8 +97,13 @@ impl Store {
                  list TEXT NOT NULL,
                  lead_id INTEGER NOT NULL,
                  PRIMARY KEY (list, lead_id)
+             );
+             CREATE TABLE IF NOT EXISTS fixture (
+                 id INTEGER PRIMARY KEY CHECK (id = 1),
+                 json TEXT NOT NULL
              );",
         )
+        .and_then(|()| db.execute_batch(ActivityLog::SCHEMA))
         .map_err(|e| format!("{}: {e}", path.display()))?;
         let mut store = Store::in_memory();
         {
@@ -161,6 +171,7 @@ impl Store {
                 store.members.entry(list).or_default().insert(lead);
             }
         }
+        store.activities = ActivityLog::read(&db)?;
         store.db = Some(db);
         Ok(store)
     }
@@ -251,9 +262,11 @@ impl Store {
     /// cookie to it (Marketo reassigns them).
     pub fn put(&mut self, lead: StoredLead) -> Vec<i32> {
         let mut changed = vec![lead.id];
-        if let Some(old) = self.leads.remove(&lead.id) {
-            self.unindex(&old);
+        let old = self.leads.remove(&lead.id);
+        if let Some(old) = &old {
+            self.unindex(old);
         }
+        self.record_changes(old.as_ref(), &lead);
         if let Some(foreign) = &lead.foreign_id {
             if let Some(previous) = self
                 .by_foreign
@@ -284,6 +297,170 @@ impl Store {
         self.index(&lead);
         self.leads.insert(lead.id, lead);
         changed
+    }
+
+    /// Records a New Lead activity for a new lead, or a Change Data Value activity for each
+    /// field (and the email) whose value changed.
+    fn record_changes(&mut self, old: Option<&StoredLead>, new: &StoredLead) {
+        let Some(old) = old else {
+            self.activities.record(
+                new.id,
+                ActivityKind::NewLead,
+                "Web Service API",
+                None,
+                vec![("Source Type".into(), "Web Service API".into())],
+            );
+            return;
+        };
+        let mut changes: Vec<(String, String, String)> = new
+            .fields
+            .iter()
+            .filter(|(name, value)| old.fields.get(*name) != Some(*value))
+            .map(|(name, value)| {
+                let before = old.fields.get(name).cloned().unwrap_or_default();
+                (name.clone(), before, value.clone())
+            })
+            .collect();
+        if old.email != new.email && !changes.iter().any(|(name, ..)| name == "Email") {
+            changes.push((
+                "Email".into(),
+                old.email.clone().unwrap_or_default(),
+                new.email.clone().unwrap_or_default(),
+            ));
+        }
+        for (name, before, after) in changes {
+            self.activities.record(
+                new.id,
+                ActivityKind::ChangeDataValue,
+                name.clone(),
+                None,
+                vec![
+                    ("Attribute Name".into(), name),
+                    ("Old Value".into(), before),
+                    ("New Value".into(), after),
+                    ("Reason".into(), "Web Service API".into()),
+                ],
+            );
+        }
+    }
+
+    /// The activity log.
+    pub fn activities(&self) -> &ActivityLog {
+        &self.activities
+    }
+
+    /// Records an activity (made durable by the next [`Self::persist`]).
+    pub fn record_activity(
+        &mut self,
+        lead_id: i32,
+        kind: ActivityKind,
+        asset: &str,
+        campaign: Option<String>,
+        attributes: Vec<(String, String)>,
+    ) -> i32 {
+        self.activities
+            .record(lead_id, kind, asset, campaign, attributes)
+    }
+
+    /// The fixture saved in the database, if any.
+    pub fn saved_fixture(&self) -> Result<Option<String>, String> {
+        let Some(db) = &self.db else {
+            return Ok(None);
+        };
+        let mut statement = db
+            .prepare("SELECT json FROM fixture WHERE id = 1")
+            .map_err(|e| e.to_string())?;
+        let mut rows = statement.query([]).map_err(|e| e.to_string())?;
+        match rows.next().map_err(|e| e.to_string())? {
+            Some(row) => Ok(Some(row.get(0).map_err(|e| e.to_string())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Saves the fixture (JSON) in the database; a no-op in memory.
+    pub fn save_fixture(&mut self, json: &str) -> Result<(), String> {
+        let Some(db) = &self.db else {
+            return Ok(());
+        };
+        db.execute(
+            "INSERT OR REPLACE INTO fixture (id, json) VALUES (1, ?1)",
+            params![json],
+        )
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+    }
+
+    /// Merges the leads `losers` into `winner`: the winner keeps its values and takes the
+    /// losers' values for fields it has empty, their cookies, list memberships and activity;
+    /// the losers are deleted. Durable when this returns `Ok`.
+    pub fn merge(&mut self, winner: i32, losers: &[i32]) -> Result<(), String> {
+        let mut lead = self
+            .leads
+            .get(&winner)
+            .cloned()
+            .ok_or_else(|| format!("no lead {winner}"))?;
+        let mut removed = Vec::new();
+        for id in losers {
+            let Some(loser) = self.leads.remove(id) else {
+                continue;
+            };
+            self.unindex(&loser);
+            for cookie in &loser.cookies {
+                self.by_cookie.remove(cookie);
+            }
+            for (name, value) in &loser.fields {
+                let empty = lead.fields.get(name).is_none_or(|v| v.is_empty());
+                if empty && !value.is_empty() {
+                    lead.fields.insert(name.clone(), value.clone());
+                }
+            }
+            if lead.email.is_none() {
+                lead.email = loser.email.clone();
+            }
+            if lead.foreign_id.is_none() {
+                lead.foreign_id = loser.foreign_id.clone();
+                lead.foreign_type = loser.foreign_type.clone();
+            }
+            lead.cookies.extend(loser.cookies.iter().cloned());
+            for members in self.members.values_mut() {
+                if members.remove(id) {
+                    members.insert(winner);
+                }
+            }
+            self.activities.reassign(*id, winner);
+            removed.push(*id);
+        }
+        let ids: Vec<String> = removed.iter().map(|id| id.to_string()).collect();
+        self.activities.record(
+            winner,
+            ActivityKind::MergeLeads,
+            "Web Service API",
+            None,
+            vec![
+                ("Merge ids".into(), ids.join(",")),
+                ("Merged in Sales".into(), "false".into()),
+            ],
+        );
+        lead.updated_at = Utc::now();
+        self.index(&lead);
+        self.leads.insert(winner, lead);
+        if let Some(db) = self.db.as_mut() {
+            let tx = db.transaction().map_err(|e| e.to_string())?;
+            for id in &removed {
+                tx.execute("DELETE FROM leads WHERE id = ?1", params![id])
+                    .map_err(|e| e.to_string())?;
+                tx.execute(
+                    "INSERT OR IGNORE INTO list_members (list, lead_id)
+                     SELECT list, ?2 FROM list_members WHERE lead_id = ?1",
+                    params![id, winner],
+                )
+                .map_err(|e| e.to_string())?;
+                tx.execute("DELETE FROM list_members WHERE lead_id = ?1", params![id])
+                    .map_err(|e| e.to_string())?;
+            }
+            tx.commit().map_err(|e| e.to_string())?;
+        }
+        self.persist(&[winner])
     }
 
     /// Declares the static lists that exist, numbered from [`FIRST_LIST_ID`] in this order.
@@ -326,6 +503,17 @@ impl Store {
     /// Adds (`add`) or removes the leads `ids` to or from the list `list`: first in the
     /// database, in one durable transaction, then in memory (so a failed write changes nothing).
     pub fn change_members(&mut self, list: &str, ids: &[i32], add: bool) -> Result<(), String> {
+        let kind = if add {
+            ActivityKind::AddToList
+        } else {
+            ActivityKind::RemoveFromList
+        };
+        for id in ids {
+            if self.is_member(list, *id) != add {
+                let attributes = vec![("List Name".to_owned(), list.to_owned())];
+                self.activities.record(*id, kind, list, None, attributes);
+            }
+        }
         if let Some(db) = self.db.as_mut() {
             let tx = db.transaction().map_err(|e| e.to_string())?;
             {
@@ -341,8 +529,10 @@ impl Store {
                         .map_err(|e| e.to_string())?;
                 }
             }
+            self.activities.flush(&tx)?;
             tx.commit().map_err(|e| e.to_string())?;
         }
+        self.activities.flushed();
         let members = self.members.entry(list.to_owned()).or_default();
         for id in ids {
             if add {
@@ -357,6 +547,7 @@ impl Store {
     /// Writes the given leads to the database in one transaction, durably; a no-op in memory.
     pub fn persist(&mut self, ids: &[i32]) -> Result<(), String> {
         let Some(db) = self.db.as_mut() else {
+            self.activities.flushed();
             return Ok(());
         };
         let tx = db.transaction().map_err(|e| e.to_string())?;
@@ -386,6 +577,9 @@ impl Store {
                     .map_err(|e| e.to_string())?;
             }
         }
-        tx.commit().map_err(|e| e.to_string())
+        self.activities.flush(&tx)?;
+        tx.commit().map_err(|e| e.to_string())?;
+        self.activities.flushed();
+        Ok(())
     }
 }

@@ -1,0 +1,6 @@
+//! The sandbox's operations beyond the lead calls, one module per family; each adds methods to
+//! [`super::Service`] that the store back end calls.
+
+mod activities;
+
+pub use activities::{MAX_ACTIVITY_BATCH, MAX_CHANGES_BATCH, MAX_CHANGES_LEADS};
