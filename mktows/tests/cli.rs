@@ -482,3 +482,74 @@ async fn after_kill_9_mid_sync_every_outcome_is_true_against_the_store() {
     }
     let _ = std::fs::remove_file(data);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sandbox_fixture_is_loaded_saved_and_found_again() {
+    let data = temp("fixture.sqlite");
+    let _ = std::fs::remove_file(&data);
+    let fixture = temp("fixture.toml");
+    std::fs::write(
+        &fixture,
+        "lists = [\"Attendees\"]\n[[fields]]\nname = \"ShoeSize\"\ntype = \"integer\"\n\
+         [[programs]]\nname = \"P\"\n[[campaigns]]\nid = 7\nname = \"C\"\nprogram = \"P\"\nsources = [\"MKTOWS\"]\n",
+    )
+    .unwrap();
+    let fixture_arg = fixture.display().to_string();
+    let SpawnedSandbox {
+        mut child,
+        endpoint,
+        banner,
+        ..
+    } = spawn_sandbox(&data, &["--fixture", &fixture_arg]);
+    let line = |banner: &[String], start: &str| {
+        banner
+            .iter()
+            .find(|l| l.trim().starts_with(start))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {start:?} in {banner:?}"))
+    };
+    assert!(
+        line(&banner, "fixture:").contains("(35 lead fields, 1 programs, 1 campaigns"),
+        "{banner:?}"
+    );
+    let client = sandbox_client(&endpoint);
+    let lead = mktows::Lead::by_email("f@x.com").with_attribute("ShoeSize", "44");
+    client.sync_lead(lead).await.unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // Restarted without --fixture: the saved one, with its field and list.
+    let SpawnedSandbox {
+        mut child,
+        endpoint,
+        banner,
+        ..
+    } = spawn_sandbox(&data, &[]);
+    assert!(line(&banner, "fixture:").contains("saved in"), "{banner:?}");
+    assert_eq!(
+        line(&banner, "static lists:").trim(),
+        "static lists: Attendees"
+    );
+    let client = sandbox_client(&endpoint);
+    let lead = mktows::Lead::by_email("g@x.com").with_attribute("ShoeSize", "45");
+    let synced = client.sync_lead(lead).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    synced.unwrap();
+
+    // A broken fixture is refused with its file and reason.
+    std::fs::write(&fixture, "lists = [\"A\", \"A\"]\n").unwrap();
+    let (ok, _, err) = tokio::task::spawn_blocking(move || {
+        run(mktows()
+            .args(["sandbox", "--port", "0", "--fixture"])
+            .arg(&fixture))
+    })
+    .await
+    .unwrap();
+    assert!(!ok);
+    assert!(
+        err.contains("fixture.toml") && err.contains("defined twice"),
+        "{err}"
+    );
+    let _ = std::fs::remove_file(data);
+}

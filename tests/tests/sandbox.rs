@@ -349,7 +349,28 @@ async fn get_lead_by_each_key_and_not_found() {
         Some("No lead found with EMAIL = pants@example.com (20103)")
     );
     assert_eq!(err.fault().unwrap().fault.string, "20103 - Lead not found");
-    let err = get_lead(&client, LeadKeyRef::Sfdcleadid, "00Q")
+    // The CRM keys are lead fields (SFDCLEADID is SfdcLeadId, LEADOWNEREMAIL LeadOwnerEmail).
+    client
+        .sync_lead(
+            LeadSync::new(email("g@x.com"))
+                .attribute("SfdcLeadId", "00Q5000000AbCdE")
+                .attribute("LeadOwnerEmail", "owner@x.com"),
+        )
+        .await
+        .unwrap();
+    for (key, value) in [
+        (LeadKeyRef::Sfdcleadid, "00Q5000000AbCdE"),
+        (LeadKeyRef::Leadowneremail, "OWNER@x.com"),
+    ] {
+        let found = get_lead(&client, key.clone(), value).await.unwrap();
+        assert_eq!(found.len(), 1, "{key}");
+        assert_eq!(found[0].id, Some(Nillable::Value(id)), "{key}");
+    }
+    let err = get_lead(&client, LeadKeyRef::Sfdcaccountid, "001")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::LeadNotFound));
+    let err = get_lead(&client, LeadKeyRef::Unknown("TWITTERID".into()), "x")
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::LeadKeyBad));
@@ -477,23 +498,20 @@ async fn authentication_like_marketo() {
     );
 }
 
-#[tokio::test]
-async fn unimplemented_operations_are_named() {
-    let sandbox = sandbox().await;
-    let client = client(&sandbox);
-    let err = client
-        .api()
-        .get_tags(Default::default(), ParamsGetTags { tag_list: None })
-        .await
-        .unwrap_err();
-    assert_eq!(err.code(), Some(ErrorCode::UnsupportedOperation));
+#[test]
+fn an_operation_a_back_end_lacks_is_named() {
+    struct Nothing;
+    impl mktows::soap_front::Backend for Nothing {
+        fn name(&self) -> &str {
+            "test back end"
+        }
+    }
+    use mktows::soap_front::Backend;
+    let fault = Nothing.unsupported_fault("getTags");
+    assert_eq!(fault.code, ErrorCode::UnsupportedOperation);
     assert!(
-        err.fault()
-            .unwrap()
-            .message
-            .as_deref()
-            .unwrap()
-            .contains("paramsGetTags")
+        fault.message.contains("paramsGetTags") && fault.message.contains("test back end"),
+        "{fault}"
     );
 }
 

@@ -108,4 +108,44 @@ impl Backend for StoreBackend {
     ) -> BackendResult<'a, SuccessGetLeadChanges> {
         self.run(move |s| s.get_lead_changes(params))
     }
+
+    fn get_campaigns_for_source<'a>(
+        &'a self,
+        _cx: &'a CallContext,
+        params: ParamsGetCampaignsForSource,
+    ) -> BackendResult<'a, SuccessGetCampaignsForSource> {
+        self.run(move |s| s.get_campaigns_for_source(params))
+    }
+
+    fn request_campaign<'a>(
+        &'a self,
+        _cx: &'a CallContext,
+        params: ParamsRequestCampaign,
+    ) -> BackendResult<'a, SuccessRequestCampaign> {
+        self.run(move |s| s.request_campaign(params))
+    }
+
+    fn schedule_campaign<'a>(
+        &'a self,
+        _cx: &'a CallContext,
+        params: ParamsScheduleCampaign,
+    ) -> BackendResult<'a, SuccessScheduleCampaign> {
+        self.run(move |s| s.schedule_campaign(params))
+    }
+
+    fn get_channels<'a>(
+        &'a self,
+        _cx: &'a CallContext,
+        params: ParamsGetChannels,
+    ) -> BackendResult<'a, SuccessGetChannels> {
+        self.run(move |s| s.get_channels(params))
+    }
+
+    fn get_tags<'a>(
+        &'a self,
+        _cx: &'a CallContext,
+        params: ParamsGetTags,
+    ) -> BackendResult<'a, SuccessGetTags> {
+        self.run(move |s| s.get_tags(params))
+    }
 }

@@ -309,6 +309,25 @@ impl Fixture {
         fixture.map_err(|e| format!("{}: {e}", path.display()))
     }
 
+    /// The fixture saved in a sandbox's SQLite data file by an earlier run, if any.
+    pub fn saved(data: &Path) -> Result<Option<Fixture>, String> {
+        if !data.exists() {
+            return Ok(None);
+        }
+        let db =
+            rusqlite::Connection::open_with_flags(data, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map_err(|e| format!("{}: {e}", data.display()))?;
+        let json: Option<String> = db
+            .query_row("SELECT json FROM fixture WHERE id = 1", [], |row| {
+                row.get(0)
+            })
+            .ok();
+        json.map(|j| {
+            Fixture::from_json(&j).map_err(|e| format!("{}: saved fixture: {e}", data.display()))
+        })
+        .transpose()
+    }
+
     /// Parses TOML.
     pub fn from_toml(text: &str) -> Result<Fixture, String> {
         let fixture: Fixture = toml::from_str(text).map_err(|e| e.to_string())?;

@@ -10,6 +10,25 @@ use crate::types::*;
 use crate::xml::Nillable;
 use chrono::Utc;
 
+/// Most keys in a `getMultipleLeads` LeadKeySelector.
+pub const MAX_SELECTOR_KEYS: usize = 100;
+
+/// Most days between `oldestUpdatedAt` and `latestUpdatedAt` (or now) in a LastUpdateAtSelector.
+pub const MAX_UPDATE_WINDOW_DAYS: i64 = 30;
+
+/// The lead field holding a CRM lead key: `SFDCLEADID` is the `SfdcLeadId` field, and so on.
+pub fn crm_field(key: &LeadKeyRef) -> Option<&'static str> {
+    Some(match key {
+        LeadKeyRef::Sfdcleadid => "SfdcLeadId",
+        LeadKeyRef::Sfdccontactid => "SfdcContactId",
+        LeadKeyRef::Sfdcaccountid => "SfdcAccountId",
+        LeadKeyRef::Sfdcleadownerid => "SfdcLeadOwnerId",
+        LeadKeyRef::Sfdcopptyid => "SfdcOpptyId",
+        LeadKeyRef::Leadowneremail => "LeadOwnerEmail",
+        _ => return None,
+    })
+}
+
 impl Service {
     pub(super) fn find(
         store: &Store,
@@ -29,12 +48,26 @@ impl Service {
             }
             LeadKeyRef::Email => store.by_email(key).into_iter().cloned().collect(),
             LeadKeyRef::Cookie => store.by_cookie(key).cloned().into_iter().collect(),
-            other => {
+            LeadKeyRef::Unknown(other) => {
                 return Err(fault(
                     ErrorCode::LeadKeyBad,
                     "Lead Key Bad",
-                    &format!("LeadKeyType {other} is not supported by the mktows sandbox"),
+                    &format!("Unknown LeadKeyType {other:?}"),
                 ));
+            }
+            // The CRM keys are lead fields of the sandbox (REST names sfdcLeadId, ...).
+            crm => {
+                let field = crm_field(crm).unwrap_or_default();
+                let key = key.trim();
+                store
+                    .all()
+                    .filter(|l| {
+                        l.fields
+                            .get(field)
+                            .is_some_and(|v| v.trim().eq_ignore_ascii_case(key))
+                    })
+                    .cloned()
+                    .collect()
             }
         })
     }
@@ -63,8 +96,20 @@ impl Service {
         let store = self.lock_store();
         let leads: Vec<StoredLead> = match &params.lead_selector {
             Some(LeadSelector::LeadKeySelector(selector)) => {
+                let keys = &selector.key_values.string_item;
+                if keys.len() > MAX_SELECTOR_KEYS {
+                    // Marketo ignored keys past the 100th; nothing is dropped silently here.
+                    return Err(fault(
+                        ErrorCode::BadParameter,
+                        "Bad Parameter",
+                        &format!(
+                            "a LeadKeySelector takes at most {MAX_SELECTOR_KEYS} keys, not {}",
+                            keys.len()
+                        ),
+                    ));
+                }
                 let mut found = Vec::new();
-                for key in selector.key_values.string_item.iter().take(100) {
+                for key in keys {
                     found.extend(Self::find(&store, &selector.key_type, key)?);
                 }
                 found
@@ -72,6 +117,17 @@ impl Service {
             Some(LeadSelector::LastUpdateAtSelector(selector)) => {
                 let oldest = selector.oldest_updated_at.with_timezone(&Utc);
                 let latest = value(&selector.latest_updated_at).map(|t| t.with_timezone(&Utc));
+                let span = latest.unwrap_or_else(Utc::now) - oldest;
+                if span > chrono::Duration::days(MAX_UPDATE_WINDOW_DAYS) {
+                    return Err(fault(
+                        ErrorCode::TimeRangeExceeded,
+                        "Time range specified in query filter exceeded limit",
+                        &format!(
+                            "oldestUpdatedAt to latestUpdatedAt spans {} days; at most {MAX_UPDATE_WINDOW_DAYS}",
+                            span.num_days()
+                        ),
+                    ));
+                }
                 let mut leads: Vec<StoredLead> = store
                     .all()
                     .filter(|l| l.updated_at >= oldest && latest.is_none_or(|t| l.updated_at <= t))

@@ -25,6 +25,7 @@ pub mod ops;
 pub mod rest;
 pub mod rest_leads;
 mod rest_write;
+pub mod schedule;
 pub mod service;
 pub mod store;
 
@@ -105,6 +106,12 @@ pub fn standard_fields() -> Vec<FieldDef> {
         ("DoNotCall", "boolean"),
         ("InferredCompany", "string"),
         ("InferredCountry", "string"),
+        ("LeadOwnerEmail", "email"),
+        ("SfdcLeadId", "string"),
+        ("SfdcContactId", "string"),
+        ("SfdcAccountId", "string"),
+        ("SfdcLeadOwnerId", "string"),
+        ("SfdcOpptyId", "string"),
     ];
     fields
         .iter()
@@ -272,6 +279,11 @@ impl Sandbox {
     /// Number of leads stored.
     pub fn lead_count(&self) -> usize {
         self.service.lead_count()
+    }
+
+    /// Campaign runs scheduled with `scheduleCampaign`, in order.
+    pub fn scheduled_campaigns(&self) -> Vec<schedule::ScheduledRun> {
+        self.service.lock_store().scheduled().to_vec()
     }
 
     /// Stops serving, lets in-flight calls finish, and waits for them.

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
 use super::activity::{ActivityKind, ActivityLog};
+use super::schedule::{self, ScheduledRun};
 
 /// One lead as the sandbox keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +48,8 @@ pub struct Store {
     members: HashMap<String, BTreeSet<i32>>,
     /// What happened to the leads.
     activities: ActivityLog,
+    /// Campaign runs scheduled.
+    scheduled: Vec<ScheduledRun>,
     db: Option<Connection>,
 }
 
@@ -72,6 +75,7 @@ impl Store {
             lists: BTreeMap::new(),
             members: HashMap::new(),
             activities: ActivityLog::default(),
+            scheduled: Vec::new(),
             db: None,
         }
     }
@@ -104,6 +108,7 @@ impl Store {
              );",
         )
         .and_then(|()| db.execute_batch(ActivityLog::SCHEMA))
+        .and_then(|()| db.execute_batch(schedule::SCHEMA))
         .map_err(|e| format!("{}: {e}", path.display()))?;
         let mut store = Store::in_memory();
         {
@@ -172,6 +177,7 @@ impl Store {
             }
         }
         store.activities = ActivityLog::read(&db)?;
+        store.scheduled = schedule::read(&db)?;
         store.db = Some(db);
         Ok(store)
     }
@@ -360,6 +366,20 @@ impl Store {
     ) -> i32 {
         self.activities
             .record(lead_id, kind, asset, campaign, attributes)
+    }
+
+    /// Keeps a scheduled campaign run (durably first, when there is a database).
+    pub fn schedule(&mut self, run: ScheduledRun) -> Result<(), String> {
+        if let Some(db) = &self.db {
+            schedule::write(db, &run)?;
+        }
+        self.scheduled.push(run);
+        Ok(())
+    }
+
+    /// Campaign runs scheduled, in order.
+    pub fn scheduled(&self) -> &[ScheduledRun] {
+        &self.scheduled
     }
 
     /// The fixture saved in the database, if any.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::Args;
 use mktows::client::{ENV_ENCRYPTION_KEY, ENV_ENDPOINT, ENV_USER_ID};
-use mktows::sandbox::{Sandbox, SandboxConfig, SandboxLimits};
+use mktows::sandbox::{Fixture, Sandbox, SandboxConfig, SandboxLimits};
 
 use crate::common::Outcome;
 
@@ -33,9 +33,15 @@ pub struct SandboxArgs {
     /// Accepted distance between a request's timestamp and this clock, in seconds (20016 beyond)
     #[arg(long, default_value_t = 900)]
     pub time_window: u64,
-    /// A static list that exists, for listOperation and StaticListSelector (repeatable)
+    /// A static list that exists, for listOperation and StaticListSelector (repeatable;
+    /// added to the fixture's lists)
     #[arg(long = "list", value_name = "NAME")]
     pub lists: Vec<String>,
+    /// Lead fields, lists, programs, campaigns, channels, tags and custom-object types, from a
+    /// TOML or JSON file (format: the docs of `mktows::sandbox::fixture`). Saved in the --data
+    /// file; without this flag the saved one is used, else the built-in default
+    #[arg(long, value_name = "FILE")]
+    pub fixture: Option<PathBuf>,
 }
 
 /// Serves until Ctrl-C.
@@ -48,8 +54,22 @@ pub async fn run(args: SandboxArgs) -> Outcome {
         limits,
         time_window,
         lists,
+        fixture,
     } = args;
-    let config = SandboxConfig {
+    let (mut fixture, fixture_source) = match (&fixture, &data) {
+        (Some(path), _) => (Fixture::load(path)?, path.display().to_string()),
+        (None, Some(data)) => match Fixture::saved(data)? {
+            Some(saved) => (saved, format!("saved in {}", data.display())),
+            None => (Fixture::default(), "built-in".to_owned()),
+        },
+        (None, None) => (Fixture::default(), "built-in".to_owned()),
+    };
+    for list in &lists {
+        if !fixture.lists.contains(list) {
+            fixture.lists.push(list.clone());
+        }
+    }
+    let mut config = SandboxConfig {
         time_window: Duration::from_secs(time_window),
         addr: ([127, 0, 0, 1], port).into(),
         users: vec![(
@@ -63,10 +83,11 @@ pub async fn run(args: SandboxArgs) -> Outcome {
             SandboxLimits::default()
         },
         data: data.clone(),
-        lists: lists.clone(),
         ..SandboxConfig::default()
     };
-    let sandbox = Sandbox::start(config).await?;
+    fixture.apply(&mut config);
+    let lists = config.lists.clone();
+    let sandbox = Sandbox::start(config.clone()).await?;
     // Written, not printed: a closed stdout (a parent that read the endpoint and left) must not
     // stop the server.
     let mut banner = format!(
@@ -89,6 +110,13 @@ pub async fn run(args: SandboxArgs) -> Outcome {
         sandbox.identity_endpoint(),
         mktows::sandbox::DEFAULT_CLIENT_ID,
         mktows::sandbox::DEFAULT_CLIENT_SECRET,
+    ));
+    banner.push_str(&format!(
+        "  fixture: {fixture_source} ({} lead fields, {} programs, {} campaigns, {} custom object types)\n",
+        config.fields.len(),
+        config.catalog.programs.len(),
+        config.catalog.campaigns.len(),
+        config.catalog.custom_objects.len(),
     ));
     if !lists.is_empty() {
         banner.push_str(&format!("  static lists: {}\n", lists.join(", ")));

@@ -2,5 +2,8 @@
 //! [`super::Service`] that the store back end calls.
 
 mod activities;
+mod campaigns;
+mod programs;
 
 pub use activities::{MAX_ACTIVITY_BATCH, MAX_CHANGES_BATCH, MAX_CHANGES_LEADS};
+pub use campaigns::MAX_CAMPAIGN_LEADS;
