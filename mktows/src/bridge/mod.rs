@@ -57,6 +57,24 @@
 //! | ADDTOLIST / REMOVEFROMLIST / ISMEMBEROFLIST | `POST` / `DELETE /v1/lists/{id}/leads.json`, `GET .../leads/ismember.json`, 300 ids per call |
 //! | status | `added`, `removed`, `memberof`, and `skipped` 1015 on remove (not a member: nothing to do, as the sandbox) → true; anything else → false |
 //!
+//! **getCampaignsForSource** (`source` MKTOWS; SALES → 20019: REST has no Sales Insight
+//! campaigns): `GET /v1/campaigns.json?isTriggerable=true` (and `name=` when `exactName`),
+//! every page; a partial `name` is matched here, ignoring case (REST matches whole names only).
+//!
+//! **requestCampaign** (MKTOWS; 1 to 100 lead keys; tokens `{{my.name}}`)
+//!
+//! | SOAP | REST |
+//! |---|---|
+//! | `campaignId` | the id |
+//! | `campaignName` + `programName` | `GET /v1/campaigns.json?name=&programName=` → id (none → 20113) |
+//! | `leadList` keys | `GET /v1/leads.json?filterType=&filterValues=&fields=id`, one call per key (no match → 20103, nothing triggered) |
+//! | the request | `POST /v1/campaigns/{id}/trigger.json` `{"input":{"leads":[{"id"}],"tokens":[{"name","value"}]}}` |
+//! | 1013 / 1003 | 20113 (unknown / not requestable through the API) |
+//!
+//! **scheduleCampaign**: name + program → id as above, then `POST /v1/campaigns/{id}/schedule.json`
+//! `{"input":{"runAt","tokens"}}`; without `campaignRunAt` no `runAt` is sent, and REST runs
+//! the campaign about five minutes later where SOAP ran it at once (REST's minimum wait).
+//!
 //! Other operations answer 20019 naming them.
 //!
 //! **REST failures → SOAP faults**: 601/602 refresh the token and retry once; 606/615 back off
@@ -82,6 +100,7 @@
 //!   HTTP 5xx or 408 without Marketo's JSON means it may have been carried out;
 //! - a lead key containing a comma is fault 20102 (REST `filterValues` is a comma list).
 
+mod campaigns;
 mod fields;
 mod read;
 pub mod rest;
@@ -304,6 +323,30 @@ impl Backend for RestBackend {
         params: ParamsListOperation,
     ) -> BackendResult<'a, SuccessListOperation> {
         Box::pin(self.do_list_operation(cx, params))
+    }
+
+    fn get_campaigns_for_source<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsGetCampaignsForSource,
+    ) -> BackendResult<'a, SuccessGetCampaignsForSource> {
+        Box::pin(self.do_get_campaigns_for_source(cx, params))
+    }
+
+    fn request_campaign<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsRequestCampaign,
+    ) -> BackendResult<'a, SuccessRequestCampaign> {
+        Box::pin(self.do_request_campaign(cx, params))
+    }
+
+    fn schedule_campaign<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsScheduleCampaign,
+    ) -> BackendResult<'a, SuccessScheduleCampaign> {
+        Box::pin(self.do_schedule_campaign(cx, params))
     }
 }
 

@@ -17,12 +17,12 @@ const POSITION: &str = "rest:";
 const MAX_LIST_MEMBERS: usize = 1000;
 const REST_IDS: usize = 300;
 
-fn value<T: Clone>(field: &Option<Nillable<T>>) -> Option<T> {
+pub(super) fn value<T: Clone>(field: &Option<Nillable<T>>) -> Option<T> {
     field.as_ref().and_then(|v| v.value().cloned())
 }
 
 /// The REST `filterType` of a SOAP lead key type.
-fn filter_type(key: &LeadKeyRef) -> Result<&'static str, BackendFault> {
+pub(super) fn filter_type(key: &LeadKeyRef) -> Result<&'static str, BackendFault> {
     Ok(match key {
         LeadKeyRef::Idnum => "id",
         LeadKeyRef::Email => "email",
@@ -42,7 +42,7 @@ fn filter_type(key: &LeadKeyRef) -> Result<&'static str, BackendFault> {
 }
 
 /// A key value REST's comma-separated `filterValues` can carry.
-fn filter_value(value: &str) -> Result<&str, BackendFault> {
+pub(super) fn filter_value(value: &str) -> Result<&str, BackendFault> {
     let value = value.trim();
     if value.contains(',') {
         return Err(BackendFault::titled(
@@ -54,7 +54,7 @@ fn filter_value(value: &str) -> Result<&str, BackendFault> {
     Ok(value)
 }
 
-fn results(answer: &Value) -> &[Value] {
+pub(super) fn results(answer: &Value) -> &[Value] {
     answer
         .get("result")
         .and_then(Value::as_array)
@@ -78,7 +78,7 @@ fn fields_param(map: &FieldMap, include: Option<&[String]>) -> String {
     names.join(",")
 }
 
-fn pairs(items: &[(&str, String)]) -> Vec<(String, String)> {
+pub(super) fn pairs(items: &[(&str, String)]) -> Vec<(String, String)> {
     items
         .iter()
         .map(|(k, v)| ((*k).to_owned(), v.clone()))
@@ -187,11 +187,20 @@ impl RestBackend {
         }
         let path = match &params.lead_selector {
             Some(LeadSelector::LeadKeySelector(selector)) => {
-                let values = selector
-                    .key_values
-                    .string_item
+                let keys = &selector.key_values.string_item;
+                if keys.len() > 100 {
+                    // Marketo ignored keys past the 100th; nothing is dropped silently here.
+                    return Err(BackendFault::titled(
+                        ErrorCode::BadParameter,
+                        "Bad Parameter",
+                        format!(
+                            "a LeadKeySelector takes at most 100 keys, not {}",
+                            keys.len()
+                        ),
+                    ));
+                }
+                let values = keys
                     .iter()
-                    .take(100)
                     .map(|v| filter_value(v))
                     .collect::<Result<Vec<&str>, _>>()?;
                 query.push((

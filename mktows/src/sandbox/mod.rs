@@ -4,8 +4,10 @@
 //! `GET .../<version>?WSDL` with `soap:address` rewritten to itself, authenticates like Marketo
 //! (HMAC-SHA1 over the received timestamp text, compared in constant time; 20014 and 20016),
 //! answers faults exactly as Marketo does, and implements `syncLead`, `syncMultipleLeads`,
-//! `getLead`, `getMultipleLeads` and `listOperation` (on the static lists it is configured
-//! with) with Marketo's key rules (see [`service`]). Other operations get fault 20019 naming
+//! `getLead`, `getMultipleLeads` and `listOperation` with Marketo's key rules (see
+//! [`service`]), `describeMObject(LeadRecord)`, the activity reads, campaigns, channels and tags
+//! (see [`ops`]), over the leads it stores, the history it records ([`activity`]) and the
+//! programs, campaigns and types of its [`Fixture`]. Other operations get fault 20019 naming
 //! them. Limits (20023, 20024, 20015) are opt-in.
 //!
 //! ```no_run
@@ -16,13 +18,14 @@
 //! # Ok(()) }
 //! ```
 
-mod activity;
+pub mod activity;
 mod backend;
 mod describe;
 pub mod fixture;
 mod lookup;
 pub mod ops;
 pub mod rest;
+mod rest_campaigns;
 pub mod rest_leads;
 mod rest_write;
 pub mod schedule;

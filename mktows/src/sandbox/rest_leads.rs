@@ -94,7 +94,8 @@ pub fn dispatch(
                 _ => Reply::error(610, "Requested resource not found"),
             }
         }
-        _ => Reply::error(610, "Requested resource not found"),
+        other => super::rest_campaigns::dispatch(service, method, other, pairs, body)
+            .unwrap_or_else(|| Reply::error(610, "Requested resource not found")),
     }
 }
 

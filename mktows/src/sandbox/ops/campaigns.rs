@@ -24,6 +24,7 @@ use crate::sandbox::activity::ActivityKind;
 use crate::sandbox::fixture::Campaign;
 use crate::sandbox::schedule::ScheduledRun;
 use crate::sandbox::service::{Service, fault, not_found, storage_failed, value};
+use crate::sandbox::store::Store;
 use crate::soap_front::BackendFault;
 use crate::types::*;
 use crate::xml::Nillable;
@@ -50,7 +51,7 @@ fn source_name(source: &ReqCampSourceType) -> Result<&'static str, BackendFault>
 }
 
 /// `{{my.NAME}}` token overrides, checked.
-fn tokens(list: Option<ArrayOfAttrib>) -> Result<Vec<(String, String)>, BackendFault> {
+pub(crate) fn tokens(list: Option<ArrayOfAttrib>) -> Result<Vec<(String, String)>, BackendFault> {
     let tokens: Vec<(String, String)> = list
         .map(|l| l.attrib.into_iter().map(|a| (a.name, a.value)).collect())
         .unwrap_or_default();
@@ -65,6 +66,35 @@ fn tokens(list: Option<ArrayOfAttrib>) -> Result<Vec<(String, String)>, BackendF
 }
 
 impl Service {
+    /// Records a "Request Campaign" activity for each lead (once per lead), durably.
+    pub(crate) fn record_request(
+        store: &mut Store,
+        campaign: &Campaign,
+        source: &str,
+        mut leads: Vec<i32>,
+        tokens: Vec<(String, String)>,
+    ) -> Result<(), String> {
+        leads.sort_unstable();
+        leads.dedup();
+        let mut attributes = vec![("Source".to_owned(), source.to_owned())];
+        attributes.extend(tokens);
+        for lead in &leads {
+            store.record_activity(
+                *lead,
+                ActivityKind::RequestCampaign,
+                &campaign.name,
+                Some(campaign.name.clone()),
+                attributes.clone(),
+            );
+        }
+        store.persist(&[])
+    }
+
+    /// The campaign with this id.
+    pub(crate) fn campaign(&self, id: i32) -> Option<&Campaign> {
+        self.config().catalog.campaigns.iter().find(|c| c.id == id)
+    }
+
     fn campaign_in_program(&self, program: &str, name: &str) -> Result<&Campaign, BackendFault> {
         let catalog = &self.config().catalog;
         if !catalog.programs.iter().any(|p| p.name == program) {
@@ -128,11 +158,7 @@ impl Service {
                 return Err(bad("give campaignId or campaignName, not both"));
             }
             (Some(id), None, _) => self
-                .config()
-                .catalog
-                .campaigns
-                .iter()
-                .find(|c| c.id == id)
+                .campaign(id)
                 .ok_or_else(|| campaign_not_found(&format!("No campaign with id {id}")))?,
             (None, Some(name), Some(program)) => self.campaign_in_program(&program, &name)?,
             (None, Some(_), None) => return Err(bad("campaignName needs programName")),
@@ -176,20 +202,8 @@ impl Service {
             }
             leads.extend(found.into_iter().map(|l| l.id));
         }
-        leads.sort_unstable();
-        leads.dedup();
-        let mut attributes = vec![("Source".to_owned(), source.to_owned())];
-        attributes.extend(tokens);
-        for lead in &leads {
-            store.record_activity(
-                *lead,
-                ActivityKind::RequestCampaign,
-                &campaign.name,
-                Some(campaign.name.clone()),
-                attributes.clone(),
-            );
-        }
-        store.persist(&[]).map_err(|e| storage_failed(&e))?;
+        Self::record_request(&mut store, campaign, source, leads, tokens)
+            .map_err(|e| storage_failed(&e))?;
         Ok(SuccessRequestCampaign {
             result: ResultRequestCampaign { success: true },
         })

@@ -2,7 +2,7 @@
 //! [`super::Service`] that the store back end calls.
 
 mod activities;
-mod campaigns;
+pub(crate) mod campaigns;
 mod programs;
 
 pub use activities::{MAX_ACTIVITY_BATCH, MAX_CHANGES_BATCH, MAX_CHANGES_LEADS};

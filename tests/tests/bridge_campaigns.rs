@@ -1,0 +1,225 @@
+//! Campaign calls through the bridge: SOAP client → `Bridge` → the sandbox's REST campaign
+//! calls (`campaigns.json`, `trigger.json`, `schedule.json`). What REST did is read back from
+//! the sandbox: the "Request Campaign" activity of each lead, with its tokens, and the
+//! scheduled run. Every bridge response is judged by xmllint against the WSDL's schema.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use mktows::Client;
+use mktows::bridge::{Bridge, BridgeConfig, RestSettings};
+use mktows::client::Limits;
+use mktows::operations::{
+    GetCampaignsForSource, GetLeadActivity, RequestCampaign, ScheduleCampaign,
+};
+use mktows::sandbox::{Sandbox, SandboxConfig};
+use mktows::types::*;
+use mktows::xml::Nillable;
+use mktows_tests::soap::{Judge, exchange};
+
+async fn bridge_to(sandbox: &Sandbox) -> Bridge {
+    let mut settings = RestSettings::new(
+        sandbox.rest_endpoint(),
+        sandbox.identity_endpoint(),
+        mktows::sandbox::DEFAULT_CLIENT_ID,
+        mktows::sandbox::DEFAULT_CLIENT_SECRET,
+    );
+    settings.limits = Limits::unlimited(10);
+    settings.timeout = Duration::from_secs(5);
+    let config = BridgeConfig::new(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        settings,
+        vec![("bridge_user".into(), "bridge-key".into())],
+    );
+    Bridge::start(config).await.unwrap()
+}
+
+fn for_source(
+    source: ReqCampSourceType,
+    name: Option<&str>,
+    exact: bool,
+) -> ParamsGetCampaignsForSource {
+    ParamsGetCampaignsForSource {
+        source,
+        name: name.map(|n| Nillable::Value(n.to_owned())),
+        exact_name: Some(Nillable::Value(exact)),
+    }
+}
+
+fn records(result: &ResultGetCampaignsForSource) -> Vec<(i32, String, String)> {
+    result
+        .campaign_record_list
+        .as_ref()
+        .and_then(|l| l.value())
+        .map(|l| {
+            l.campaign_record
+                .iter()
+                .map(|c| (c.id, c.name.clone(), c.description.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn key(kind: LeadKeyRef, value: impl ToString) -> LeadKey {
+    LeadKey {
+        key_type: kind,
+        key_value: value.to_string(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn campaigns_are_listed_requested_and_scheduled_over_rest() {
+    // The built-in fixture: Welcome (2001, MKTOWS+SALES), Nurture (2002, MKTOWS), Monthly
+    // Newsletter (2003, batch), all in "Sandbox Program".
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let direct = Client::new(sandbox.client_config()).unwrap();
+    let bridge = bridge_to(&sandbox).await;
+    let soap = Client::new(bridge.client_config()).unwrap();
+    let mut judge = Judge::default();
+
+    let all = exchange::<GetCampaignsForSource>(
+        &soap,
+        &for_source(ReqCampSourceType::Mktows, None, false),
+    )
+    .await;
+    judge.keep("all", &all);
+    assert_eq!(
+        records(&all.output().result),
+        [
+            (
+                2001,
+                "Welcome".to_owned(),
+                "Sends the welcome email".to_owned()
+            ),
+            (
+                2002,
+                "Nurture".to_owned(),
+                "Adds leads to the nurture stream".to_owned()
+            ),
+        ]
+    );
+    let part = exchange::<GetCampaignsForSource>(
+        &soap,
+        &for_source(ReqCampSourceType::Mktows, Some("NURT"), false),
+    )
+    .await;
+    judge.keep("partial name", &part);
+    assert_eq!(records(&part.output().result).len(), 1);
+    let exact = exchange::<GetCampaignsForSource>(
+        &soap,
+        &for_source(ReqCampSourceType::Mktows, Some("Welcome"), true),
+    )
+    .await;
+    judge.keep("exact", &exact);
+    assert_eq!(records(&exact.output().result)[0].0, 2001);
+    let sales = exchange::<GetCampaignsForSource>(
+        &soap,
+        &for_source(ReqCampSourceType::Sales, None, false),
+    )
+    .await;
+    judge.keep("sales", &sales);
+    assert_eq!(sales.fault_code(), 20019);
+
+    let ada = direct
+        .sync_lead(mktows::Lead::by_email("ada@example.com"))
+        .await
+        .unwrap()
+        .lead_id;
+    let mut request = ParamsRequestCampaign::new(ReqCampSourceType::Mktows);
+    request.campaign_name = Some(Nillable::Value("Nurture".into()));
+    request.program_name = Some(Nillable::Value("Sandbox Program".into()));
+    request.lead_list = Some(Nillable::Value(ArrayOfLeadKey {
+        lead_key: vec![key(LeadKeyRef::Email, "ada@example.com")],
+    }));
+    request.program_token_list = Some(Nillable::Value(ArrayOfAttrib {
+        attrib: vec![Attrib {
+            name: "{{my.offer}}".into(),
+            value: "20%".into(),
+        }],
+    }));
+    let requested = exchange::<RequestCampaign>(&soap, &request).await;
+    judge.keep("by name", &requested);
+    assert!(requested.output().result.success);
+
+    // Faults, nothing triggered: unknown lead, the batch campaign, an unknown campaign id.
+    let mut unknown_lead = request.clone();
+    unknown_lead.lead_list = Some(Nillable::Value(ArrayOfLeadKey {
+        lead_key: vec![key(LeadKeyRef::Email, "nobody@example.com")],
+    }));
+    let mut batch = request.clone();
+    batch.campaign_name = None;
+    batch.program_name = None;
+    batch.campaign_id = Some(Nillable::Value(2003));
+    let mut unknown = batch.clone();
+    unknown.campaign_id = Some(Nillable::Value(9999));
+    for (label, params, code) in [
+        ("unknown lead", unknown_lead, 20103),
+        ("batch", batch, 20113),
+        ("unknown id", unknown, 20113),
+    ] {
+        let answer = exchange::<RequestCampaign>(&soap, &params).await;
+        judge.keep(label, &answer);
+        assert_eq!(answer.fault_code(), code, "{label}: {}", answer.text);
+    }
+
+    // What REST did, read back from the sandbox over SOAP: one request, with the token.
+    let history = exchange::<GetLeadActivity>(
+        &direct,
+        &ParamsGetLeadActivity::new(key(LeadKeyRef::Idnum, ada)),
+    )
+    .await;
+    let requests: Vec<(String, Vec<(String, String)>)> = history
+        .output()
+        .lead_activity_list
+        .activity_record_list
+        .clone()
+        .unwrap()
+        .value()
+        .unwrap()
+        .activity_record
+        .iter()
+        .filter(|r| r.activity_type == "Request Campaign")
+        .map(|r| {
+            (
+                r.mktg_asset_name.clone().unwrap_or_default(),
+                r.activity_attributes
+                    .clone()
+                    .unwrap()
+                    .value()
+                    .unwrap()
+                    .attribute
+                    .iter()
+                    .map(|a| (a.attr_name.clone(), a.attr_value.clone()))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        requests,
+        [(
+            "Nurture".to_owned(),
+            vec![
+                ("Source".to_owned(), "MKTOWS".to_owned()),
+                ("{{my.offer}}".to_owned(), "20%".to_owned())
+            ]
+        )]
+    );
+
+    let mut schedule = ParamsScheduleCampaign::new("Sandbox Program", "Monthly Newsletter");
+    let at = chrono::DateTime::parse_from_rfc3339("2027-02-01T08:00:00Z").unwrap();
+    schedule.campaign_run_at = Some(Nillable::Value(at));
+    let scheduled = exchange::<ScheduleCampaign>(&soap, &schedule).await;
+    judge.keep("schedule", &scheduled);
+    assert!(scheduled.output().result.success);
+    let missing = exchange::<ScheduleCampaign>(
+        &soap,
+        &ParamsScheduleCampaign::new("Sandbox Program", "Nope"),
+    )
+    .await;
+    judge.keep("schedule unknown", &missing);
+    assert_eq!(missing.fault_code(), 20113);
+    let runs = sandbox.scheduled_campaigns();
+    assert_eq!(runs.len(), 1);
+    assert_eq!((runs[0].campaign_id, runs[0].run_at), (2003, at.to_utc()));
+    judge.validate("bridge-campaigns");
+}
