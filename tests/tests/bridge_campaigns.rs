@@ -223,3 +223,59 @@ async fn campaigns_are_listed_requested_and_scheduled_over_rest() {
     assert_eq!((runs[0].campaign_id, runs[0].run_at), (2003, at.to_utc()));
     judge.validate("bridge-campaigns");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn channels_and_tags_through_the_bridge_match_the_sandbox() {
+    use mktows::operations::{GetChannels, GetTags};
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let direct = Client::new(sandbox.client_config()).unwrap();
+    let bridge = bridge_to(&sandbox).await;
+    let soap = Client::new(bridge.client_config()).unwrap();
+    let mut judge = Judge::default();
+    // The same answers through REST as straight from the sandbox's SOAP API.
+    let channels = ParamsGetChannels { tag: None };
+    let bridged = exchange::<GetChannels>(&soap, &channels).await;
+    judge.keep("channels", &bridged);
+    let straight = exchange::<GetChannels>(&direct, &channels).await;
+    assert_eq!(bridged.output(), straight.output());
+    assert_eq!(bridged.output().result.tags.tag_status.len(), 3);
+    let tags = ParamsGetTags { tag_list: None };
+    let bridged = exchange::<GetTags>(&soap, &tags).await;
+    judge.keep("tags", &bridged);
+    assert_eq!(
+        bridged.output(),
+        exchange::<GetTags>(&direct, &tags).await.output()
+    );
+    let one = ParamsGetTags {
+        tag_list: Some(ArrayOfTag {
+            tag: vec![Tag {
+                r#type: Some("Region".into()),
+                values: Some(ArrayOfString {
+                    string_item: vec!["APAC".into()],
+                }),
+            }],
+        }),
+    };
+    let bridged = exchange::<GetTags>(&soap, &one).await;
+    judge.keep("one tag", &bridged);
+    assert_eq!(
+        bridged.output().result.tag_list.tag[0]
+            .values
+            .as_ref()
+            .unwrap()
+            .string_item,
+        ["APAC"]
+    );
+    let unknown = ParamsGetChannels {
+        tag: Some(Tag {
+            r#type: None,
+            values: Some(ArrayOfString {
+                string_item: vec!["Podcast".into()],
+            }),
+        }),
+    };
+    let bridged = exchange::<GetChannels>(&soap, &unknown).await;
+    judge.keep("unknown channel", &bridged);
+    assert_eq!(bridged.fault_code(), 20110);
+    judge.validate("bridge-programs");
+}

@@ -75,6 +75,11 @@
 //! `{"input":{"runAt","tokens"}}`; without `campaignRunAt` no `runAt` is sent, and REST runs
 //! the campaign about five minutes later where SOAP ran it at once (REST's minimum wait).
 //!
+//! **getChannels** / **getTags**: `GET /asset/v1/channels.json` / `GET /asset/v1/tagTypes.json`
+//! (every page of 200), reshaped: a channel's `progressionStatuses` `name`/`step`/`success` →
+//! `Status`/`Step`/`Success` attribs; a tag type's comma-separated `allowableValues` → `values`.
+//! A channel, tag type or value asked for that REST does not list → 20110 naming it.
+//!
 //! Other operations answer 20019 naming them.
 //!
 //! **REST failures → SOAP faults**: 601/602 refresh the token and retry once; 606/615 back off
@@ -102,6 +107,7 @@
 
 mod campaigns;
 mod fields;
+mod programs;
 mod read;
 pub mod rest;
 mod sync;
@@ -347,6 +353,22 @@ impl Backend for RestBackend {
         params: ParamsScheduleCampaign,
     ) -> BackendResult<'a, SuccessScheduleCampaign> {
         Box::pin(self.do_schedule_campaign(cx, params))
+    }
+
+    fn get_channels<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsGetChannels,
+    ) -> BackendResult<'a, SuccessGetChannels> {
+        Box::pin(self.do_get_channels(cx, params))
+    }
+
+    fn get_tags<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsGetTags,
+    ) -> BackendResult<'a, SuccessGetTags> {
+        Box::pin(self.do_get_tags(cx, params))
     }
 }
 

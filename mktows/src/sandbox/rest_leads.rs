@@ -95,6 +95,7 @@ pub fn dispatch(
             }
         }
         other => super::rest_campaigns::dispatch(service, method, other, pairs, body)
+            .or_else(|| super::rest_assets::dispatch(service, method, other, pairs))
             .unwrap_or_else(|| Reply::error(610, "Requested resource not found")),
     }
 }
