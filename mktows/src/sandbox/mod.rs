@@ -25,6 +25,7 @@ pub mod fixture;
 mod lookup;
 pub mod ops;
 pub mod rest;
+mod rest_activities;
 mod rest_assets;
 mod rest_campaigns;
 pub mod rest_leads;
