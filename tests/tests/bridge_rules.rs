@@ -210,11 +210,11 @@ async fn keys_rest_cannot_carry_are_refused_without_a_call() {
     assert_eq!(comma.code(), Some(ErrorCode::LeadKeyBad));
     let other = soap
         .api()
-        .get_tags(Default::default(), ParamsGetTags { tag_list: None })
+        .list_m_objects(Default::default(), ParamsListMObjects::default())
         .await
         .unwrap_err();
     assert_eq!(other.code(), Some(ErrorCode::UnsupportedOperation));
-    assert!(other.to_string().contains("getTags"), "{other}");
+    assert!(other.to_string().contains("listMObjects"), "{other}");
     assert!(
         other
             .to_string()
