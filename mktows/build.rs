@@ -48,6 +48,13 @@ fn main() {
         .unwrap_or("unknown")
         .to_owned();
     println!("cargo::rustc-env=MKTOWS_API_VERSION={version}");
+    // Elements some API versions lack, for code written against them (getLeadChanges'
+    // activityNameFilter arrived in 2_3).
+    println!("cargo::rustc-check-cfg=cfg(mktows_activity_name_filter)");
+    let text = std::fs::read_to_string(&wsdl).unwrap_or_default();
+    if text.contains("name=\"activityNameFilter\"") {
+        println!("cargo::rustc-cfg=mktows_activity_name_filter");
+    }
     // The sandbox serves the WSDL the bindings were generated from.
     let absolute = wsdl
         .canonicalize()

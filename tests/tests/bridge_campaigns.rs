@@ -279,3 +279,123 @@ async fn channels_and_tags_through_the_bridge_match_the_sandbox() {
     assert_eq!(bridged.fault_code(), 20110);
     judge.validate("bridge-programs");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lead_changes_through_the_bridge_are_the_sandbox_history() {
+    use mktows::operations::GetLeadChanges;
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let direct = Client::new(sandbox.client_config()).unwrap();
+    let start = StreamPosition {
+        latest_created_at: None,
+        oldest_created_at: Some(Nillable::Value(
+            (chrono::Utc::now() - chrono::Duration::minutes(5)).fixed_offset(),
+        )),
+        activity_created_at: None,
+        offset: None,
+    };
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        let lead =
+            mktows::Lead::by_email(format!("l{i}@example.com")).with_attribute("City", "Oslo");
+        ids.push(direct.sync_lead(lead).await.unwrap().lead_id);
+        direct
+            .sync_lead(mktows::Lead::by_id(ids[i]).with_attribute("City", "Bergen"))
+            .await
+            .unwrap();
+    }
+    let bridge = bridge_to(&sandbox).await;
+    let soap = Client::new(bridge.client_config()).unwrap();
+    let mut judge = Judge::default();
+    // Every change, in pages of 4 through the bridge; the same records, in the same order, as
+    // the sandbox's own SOAP answer in one page.
+    let mut bridged = Vec::new();
+    let mut position = start.clone();
+    for page in 0.. {
+        let mut params = ParamsGetLeadChanges::new(position.clone());
+        params.batch_size = Some(Nillable::Value(4));
+        let answer = exchange::<GetLeadChanges>(&soap, &params).await;
+        judge.keep(&format!("page {page}"), &answer);
+        let result = &answer.output().result;
+        bridged.extend(
+            result
+                .lead_change_record_list
+                .clone()
+                .unwrap()
+                .value()
+                .cloned()
+                .unwrap()
+                .lead_change_record,
+        );
+        if result.remaining_count == 0 {
+            break;
+        }
+        position = result.new_start_position.clone();
+        assert!(page < 20, "paging ends");
+    }
+    let straight =
+        exchange::<GetLeadChanges>(&direct, &ParamsGetLeadChanges::new(start.clone())).await;
+    let straight = straight
+        .output()
+        .result
+        .lead_change_record_list
+        .clone()
+        .unwrap()
+        .value()
+        .cloned()
+        .unwrap()
+        .lead_change_record;
+    assert_eq!(straight.len(), 14, "7 New Lead + 7 Change Data Value");
+    let view = |r: &LeadChangeRecord| {
+        let attributes: Vec<(String, String)> = r
+            .activity_attributes
+            .clone()
+            .unwrap()
+            .value()
+            .unwrap()
+            .attribute
+            .iter()
+            .map(|a| (a.attr_name.clone(), a.attr_value.clone()))
+            .collect();
+        (
+            r.id,
+            r.activity_type.clone(),
+            r.mkt_person_id.clone(),
+            attributes,
+        )
+    };
+    assert_eq!(
+        bridged.iter().map(view).collect::<Vec<_>>(),
+        straight.iter().map(view).collect::<Vec<_>>()
+    );
+
+    // A LeadKeySelector of two leads; an unknown type name is 20107; excludeTypes is 20019.
+    let mut params = ParamsGetLeadChanges::new(start.clone());
+    params.lead_selector = Some(LeadSelector::LeadKeySelector(LeadKeySelector {
+        key_type: LeadKeyRef::Idnum,
+        key_values: ArrayOfString {
+            string_item: vec![ids[0].to_string(), ids[3].to_string()],
+        },
+    }));
+    let two = exchange::<GetLeadChanges>(&soap, &params).await;
+    judge.keep("two leads", &two);
+    assert_eq!(two.output().result.return_count, 4);
+    params.activity_filter = Some(Nillable::Value(ActivityTypeFilter {
+        include_types: Some(ArrayOfActivityType {
+            activity_type: vec![ActivityType::VisitWebpage],
+        }),
+        exclude_types: None,
+    }));
+    let unknown = exchange::<GetLeadChanges>(&soap, &params).await;
+    judge.keep("unknown type", &unknown);
+    assert_eq!(unknown.fault_code(), 20107);
+    params.activity_filter = Some(Nillable::Value(ActivityTypeFilter {
+        include_types: None,
+        exclude_types: Some(ArrayOfActivityType {
+            activity_type: vec![ActivityType::NewLead],
+        }),
+    }));
+    let exclude = exchange::<GetLeadChanges>(&soap, &params).await;
+    judge.keep("exclude", &exclude);
+    assert_eq!(exclude.fault_code(), 20019);
+    judge.validate("bridge-lead-changes");
+}

@@ -249,11 +249,8 @@ async fn lead_changes_run_oldest_first_with_filters_and_selectors() {
     let people: BTreeSet<String> = seen.iter().map(|(_, p)| p.clone()).collect();
     assert_eq!(people, BTreeSet::from([ada.to_string(), bob.to_string()]));
 
-    // activityNameFilter and a LeadKeySelector: Bob's list membership only.
+    // activityNameFilter (API 2_3 and later) and a LeadKeySelector: Bob's list membership only.
     let mut params = ParamsGetLeadChanges::new(since(10));
-    params.activity_name_filter = Some(Nillable::Value(ArrayOfString {
-        string_item: vec!["Add to List".into()],
-    }));
     params.lead_selector = Some(LeadSelector::LeadKeySelector(LeadKeySelector {
         key_type: LeadKeyRef::Email,
         key_values: ArrayOfString {
@@ -261,7 +258,7 @@ async fn lead_changes_run_oldest_first_with_filters_and_selectors() {
         },
     }));
     let bobs = exchange::<GetLeadChanges>(&client, &params).await;
-    judge.keep("Bob's list adds", &bobs);
+    judge.keep("Bob's changes", &bobs);
     let records = bobs
         .output()
         .result
@@ -272,9 +269,28 @@ async fn lead_changes_run_oldest_first_with_filters_and_selectors() {
         .cloned()
         .unwrap()
         .lead_change_record;
-    assert_eq!(records.len(), 1);
-    assert_eq!(records[0].activity_type, "Add to List");
-    assert_eq!(records[0].mkt_person_id, bob.to_string());
+    assert!(records.iter().all(|r| r.mkt_person_id == bob.to_string()));
+    assert_eq!(records.len(), 2, "New Lead, Add to List");
+    if mktows::API_VERSION >= "2_3" {
+        let mut json = serde_json::to_value(&params).unwrap();
+        json["activityNameFilter"] = serde_json::json!({ "stringItem": ["Add to List"] });
+        let named: ParamsGetLeadChanges = serde_json::from_value(json).unwrap();
+        let adds = exchange::<GetLeadChanges>(&client, &named).await;
+        judge.keep("Bob's list adds", &adds);
+        let records = adds
+            .output()
+            .result
+            .lead_change_record_list
+            .clone()
+            .unwrap()
+            .value()
+            .cloned()
+            .unwrap()
+            .lead_change_record;
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].activity_type, "Add to List");
+        assert_eq!(records[0].mkt_person_id, bob.to_string());
+    }
 
     // A start after everything: an empty page, not a fault.
     let later = exchange::<GetLeadChanges>(&client, &ParamsGetLeadChanges::new(since(-5))).await;

@@ -118,7 +118,11 @@ impl RestBackend {
     }
 
     /// The lead ids the keys name (each must match; 20103 naming the first that does not).
-    async fn lead_ids(&self, cx: &CallContext, keys: &[LeadKey]) -> Result<Vec<i64>, BackendFault> {
+    pub(super) async fn lead_ids(
+        &self,
+        cx: &CallContext,
+        keys: &[LeadKey],
+    ) -> Result<Vec<i64>, BackendFault> {
         let mut ids = Vec::new();
         for key in keys {
             let filter = filter_type(&key.key_type)?;

@@ -57,6 +57,21 @@
 //! | ADDTOLIST / REMOVEFROMLIST / ISMEMBEROFLIST | `POST` / `DELETE /v1/lists/{id}/leads.json`, `GET .../leads/ismember.json`, 300 ids per call |
 //! | status | `added`, `removed`, `memberof`, and `skipped` 1015 on remove (not a member: nothing to do, as the sandbox) → true; anything else → false |
 //!
+//! **getLeadChanges**
+//!
+//! | SOAP | REST |
+//! |---|---|
+//! | `activityNameFilter` / `includeTypes` | type ids from `GET /v1/activities/types.json` (names compared without spaces or case; unknown → 20107) |
+//! | no filter | every type REST lists; more than 10 → 20019 (REST reads ≤ 10 types per call) |
+//! | `excludeTypes` | 20019 (REST reads named types only) |
+//! | `oldestCreatedAt` | `GET /v1/activities/pagingtoken.json?sinceDatetime=` |
+//! | `offset` / `newStartPosition.offset` | `nextPageToken`, prefixed `rest:` |
+//! | `latestCreatedAt` | rows after it are not returned, and `remainingCount` is 0 |
+//! | LeadKeySelector / StaticListSelector (by name) | `leadIds` (≤ 30 leads, else 20019) / `listId` |
+//! | LastUpdateAtSelector, StaticListSelector by id | 20019 |
+//! | `batchSize` | `batchSize` (at most 300) |
+//! | rows | `GET /v1/activities.json`: `id`, `activityDate`, type name, `primaryAttributeValue` → `mktgAssetName`, `attributes`, `campaignName`, `leadId` → `mktPersonId`; `remainingCount` 1 while `moreResult` |
+//!
 //! **getCampaignsForSource** (`source` MKTOWS; SALES → 20019: REST has no Sales Insight
 //! campaigns): `GET /v1/campaigns.json?isTriggerable=true` (and `name=` when `exactName`),
 //! every page; a partial `name` is matched here, ignoring case (REST matches whole names only).
@@ -105,6 +120,7 @@
 //!   HTTP 5xx or 408 without Marketo's JSON means it may have been carried out;
 //! - a lead key containing a comma is fault 20102 (REST `filterValues` is a comma list).
 
+mod activities;
 mod campaigns;
 mod fields;
 mod programs;
@@ -369,6 +385,14 @@ impl Backend for RestBackend {
         params: ParamsGetTags,
     ) -> BackendResult<'a, SuccessGetTags> {
         Box::pin(self.do_get_tags(cx, params))
+    }
+
+    fn get_lead_changes<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsGetLeadChanges,
+    ) -> BackendResult<'a, SuccessGetLeadChanges> {
+        Box::pin(self.do_get_lead_changes(cx, params))
     }
 }
 

@@ -129,7 +129,7 @@ impl RestBackend {
     }
 
     /// The id of the static list named exactly `name`.
-    async fn list_id(&self, cx: &CallContext, name: &str) -> Result<i32, BackendFault> {
+    pub(super) async fn list_id(&self, cx: &CallContext, name: &str) -> Result<i32, BackendFault> {
         let answer = self
             .rest
             .call(

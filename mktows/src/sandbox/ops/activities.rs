@@ -83,6 +83,7 @@ impl KindFilter {
         }
     }
 
+    #[cfg_attr(not(mktows_activity_name_filter), allow(dead_code))]
     fn from_names(names: &[String]) -> KindFilter {
         KindFilter(Some(
             names
@@ -93,6 +94,7 @@ impl KindFilter {
         ))
     }
 
+    #[cfg_attr(not(mktows_activity_name_filter), allow(dead_code))]
     fn and(self, other: KindFilter) -> KindFilter {
         match (self.0, other.0) {
             (Some(a), Some(b)) => KindFilter(Some(a.intersection(&b).copied().collect())),
@@ -275,7 +277,9 @@ impl Service {
                 "startPosition needs oldestCreatedAt or offset",
             ));
         }
+        #[allow(unused_mut)] // API versions before 2_3 have no activityNameFilter
         let mut filter = KindFilter::from_types(value(&params.activity_filter).as_ref())?;
+        #[cfg(mktows_activity_name_filter)]
         if let Some(names) = value(&params.activity_name_filter) {
             if !names.string_item.is_empty() {
                 filter = filter.and(KindFilter::from_names(&names.string_item));
