@@ -49,11 +49,16 @@ fn main() {
         .to_owned();
     println!("cargo::rustc-env=MKTOWS_API_VERSION={version}");
     // Elements some API versions lack, for code written against them (getLeadChanges'
-    // activityNameFilter arrived in 2_3).
-    println!("cargo::rustc-check-cfg=cfg(mktows_activity_name_filter)");
+    // activityNameFilter arrived in 2_3, mergeLeads' mergeInSales in 2_6).
     let text = std::fs::read_to_string(&wsdl).unwrap_or_default();
-    if text.contains("name=\"activityNameFilter\"") {
-        println!("cargo::rustc-cfg=mktows_activity_name_filter");
+    for (element, cfg) in [
+        ("activityNameFilter", "mktows_activity_name_filter"),
+        ("mergeInSales", "mktows_merge_in_sales"),
+    ] {
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+        if text.contains(&format!("name=\"{element}\"")) {
+            println!("cargo::rustc-cfg={cfg}");
+        }
     }
     // The sandbox serves the WSDL the bindings were generated from.
     let absolute = wsdl

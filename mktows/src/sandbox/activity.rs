@@ -115,7 +115,6 @@ pub struct ActivityLog {
     all: Vec<Activity>,
     by_lead: HashMap<i32, Vec<i32>>,
     pending: usize,
-    reassigned: Vec<(i32, i32)>,
 }
 
 impl ActivityLog {
@@ -160,7 +159,42 @@ impl ActivityLog {
         Ok(())
     }
 
-    /// Gives every activity of `from` to `to` (a merge), oldest first.
+    /// The activity [`Self::record`] would append now, for writing it before it is appended
+    /// (see [`Self::write`] and [`Self::push_written`]).
+    pub fn next(
+        &self,
+        lead_id: i32,
+        kind: ActivityKind,
+        asset: impl Into<String>,
+        attributes: Vec<(String, String)>,
+    ) -> Activity {
+        Activity {
+            id: FIRST_ACTIVITY_ID + self.all.len() as i32,
+            lead_id,
+            kind,
+            created_at: Utc::now(),
+            asset: asset.into(),
+            campaign: None,
+            attributes,
+        }
+    }
+
+    /// Appends an activity already written to the database (from [`Self::next`], with no
+    /// other activity recorded in between). Behind activities still pending it counts as
+    /// pending too (written again, unchanged, with them).
+    pub fn push_written(&mut self, activity: Activity) {
+        if self.pending > 0 {
+            self.pending += 1;
+        }
+        self.by_lead
+            .entry(activity.lead_id)
+            .or_default()
+            .push(activity.id);
+        self.all.push(activity);
+    }
+
+    /// Gives every activity of `from` to `to` in memory (a merge; the caller updates the
+    /// database), oldest first.
     pub fn reassign(&mut self, from: i32, to: i32) {
         let Some(ids) = self.by_lead.remove(&from) else {
             return;
@@ -173,7 +207,6 @@ impl ActivityLog {
         let target = self.by_lead.entry(to).or_default();
         target.extend(ids);
         target.sort_unstable();
-        self.reassigned.push((from, to));
     }
 
     fn get_mut(&mut self, id: i32) -> Option<&mut Activity> {
@@ -222,34 +255,33 @@ impl ActivityLog {
 
     /// Writes what was recorded since the last call into `tx`.
     pub fn flush(&mut self, tx: &Transaction<'_>) -> Result<(), String> {
-        let err = |e: rusqlite::Error| e.to_string();
-        for (from, to) in self.reassigned.drain(..) {
-            tx.execute(
-                "UPDATE activities SET lead_id = ?2 WHERE lead_id = ?1",
-                params![from, to],
-            )
-            .map_err(err)?;
+        for a in &self.all[self.all.len() - self.pending..] {
+            Self::write(tx, a)?;
         }
+        Ok(())
+    }
+
+    /// Writes one activity's row.
+    pub fn write(tx: &Transaction<'_>, a: &Activity) -> Result<(), String> {
+        let err = |e: rusqlite::Error| e.to_string();
         let mut insert = tx
             .prepare_cached(
                 "INSERT OR REPLACE INTO activities (id, lead_id, kind, created_at, asset, campaign, attributes)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .map_err(err)?;
-        for a in &self.all[self.all.len() - self.pending..] {
-            insert
-                .execute(params![
-                    a.id,
-                    a.lead_id,
-                    a.kind.rest_id(),
-                    a.created_at.to_rfc3339(),
-                    a.asset,
-                    a.campaign,
-                    serde_json::to_string(&a.attributes).map_err(|e| e.to_string())?,
-                ])
-                .map_err(err)?;
-        }
-        Ok(())
+        insert
+            .execute(params![
+                a.id,
+                a.lead_id,
+                a.kind.rest_id(),
+                a.created_at.to_rfc3339(),
+                a.asset,
+                a.campaign,
+                serde_json::to_string(&a.attributes).map_err(|e| e.to_string())?,
+            ])
+            .map(|_| ())
+            .map_err(err)
     }
 
     /// Marks what was flushed as written (after the transaction committed).

@@ -39,6 +39,21 @@ impl StoreBackend {
     }
 }
 
+/// Each operation that needs only its parameters: run `Service::$method` on a blocking thread.
+macro_rules! store_operations {
+    ($($method:ident($params:ty) -> $success:ty;)*) => {
+        $(
+            fn $method<'a>(
+                &'a self,
+                _cx: &'a CallContext,
+                params: $params,
+            ) -> BackendResult<'a, $success> {
+                self.run(move |s| s.$method(params))
+            }
+        )*
+    };
+}
+
 impl Backend for StoreBackend {
     fn name(&self) -> &str {
         "mktows sandbox"
@@ -53,99 +68,21 @@ impl Backend for StoreBackend {
         self.run(move |s| s.sync_lead(params, workspace.as_deref()))
     }
 
-    fn sync_multiple_leads<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        params: ParamsSyncMultipleLeads,
-    ) -> BackendResult<'a, SuccessSyncMultipleLeads> {
-        self.run(move |s| s.sync_multiple_leads(params))
-    }
-
-    fn get_lead<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        params: ParamsGetLead,
-    ) -> BackendResult<'a, SuccessGetLead> {
-        self.run(move |s| s.get_lead(params))
-    }
-
-    fn get_multiple_leads<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        params: ParamsGetMultipleLeads,
-    ) -> BackendResult<'a, SuccessGetMultipleLeads> {
-        self.run(move |s| s.get_multiple_leads(params))
-    }
-
-    fn list_operation<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        params: ParamsListOperation,
-    ) -> BackendResult<'a, SuccessListOperation> {
-        self.run(move |s| s.list_operation(params))
-    }
-
-    fn describe_m_object<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        params: ParamsDescribeMObject,
-    ) -> BackendResult<'a, SuccessDescribeMObject> {
-        self.run(move |s| s.describe_m_object(params))
-    }
-
-    fn get_lead_activity<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        params: ParamsGetLeadActivity,
-    ) -> BackendResult<'a, SuccessGetLeadActivity> {
-        self.run(move |s| s.get_lead_activity(params))
-    }
-
-    fn get_lead_changes<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        params: ParamsGetLeadChanges,
-    ) -> BackendResult<'a, SuccessGetLeadChanges> {
-        self.run(move |s| s.get_lead_changes(params))
-    }
-
-    fn get_campaigns_for_source<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        params: ParamsGetCampaignsForSource,
-    ) -> BackendResult<'a, SuccessGetCampaignsForSource> {
-        self.run(move |s| s.get_campaigns_for_source(params))
-    }
-
-    fn request_campaign<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        params: ParamsRequestCampaign,
-    ) -> BackendResult<'a, SuccessRequestCampaign> {
-        self.run(move |s| s.request_campaign(params))
-    }
-
-    fn schedule_campaign<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        params: ParamsScheduleCampaign,
-    ) -> BackendResult<'a, SuccessScheduleCampaign> {
-        self.run(move |s| s.schedule_campaign(params))
-    }
-
-    fn get_channels<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        params: ParamsGetChannels,
-    ) -> BackendResult<'a, SuccessGetChannels> {
-        self.run(move |s| s.get_channels(params))
-    }
-
-    fn get_tags<'a>(
-        &'a self,
-        _cx: &'a CallContext,
-        params: ParamsGetTags,
-    ) -> BackendResult<'a, SuccessGetTags> {
-        self.run(move |s| s.get_tags(params))
+    store_operations! {
+        sync_multiple_leads(ParamsSyncMultipleLeads) -> SuccessSyncMultipleLeads;
+        get_lead(ParamsGetLead) -> SuccessGetLead;
+        get_multiple_leads(ParamsGetMultipleLeads) -> SuccessGetMultipleLeads;
+        list_operation(ParamsListOperation) -> SuccessListOperation;
+        merge_leads(ParamsMergeLeads) -> SuccessMergeLeads;
+        import_to_list(ParamsImportToList) -> SuccessImportToList;
+        get_import_to_list_status(ParamsGetImportToListStatus) -> SuccessGetImportToListStatus;
+        describe_m_object(ParamsDescribeMObject) -> SuccessDescribeMObject;
+        get_lead_activity(ParamsGetLeadActivity) -> SuccessGetLeadActivity;
+        get_lead_changes(ParamsGetLeadChanges) -> SuccessGetLeadChanges;
+        get_campaigns_for_source(ParamsGetCampaignsForSource) -> SuccessGetCampaignsForSource;
+        request_campaign(ParamsRequestCampaign) -> SuccessRequestCampaign;
+        schedule_campaign(ParamsScheduleCampaign) -> SuccessScheduleCampaign;
+        get_channels(ParamsGetChannels) -> SuccessGetChannels;
+        get_tags(ParamsGetTags) -> SuccessGetTags;
     }
 }

@@ -19,6 +19,36 @@ const OBJECTS: [&str; 4] = [
     "OpportunityPersonRole",
 ];
 
+/// A lead field's display name, as Marketo's UI and list imports spell it: the standard ones
+/// Marketo renames (`Email` → `Email Address`), otherwise the SOAP name with its words
+/// separated (`FirstName` → `First Name`).
+pub fn display_name(soap: &str) -> String {
+    let renamed = match soap {
+        "Email" => Some("Email Address"),
+        "Company" => Some("Company Name"),
+        "Phone" => Some("Phone Number"),
+        "MobilePhone" => Some("Mobile Phone Number"),
+        "Title" => Some("Job Title"),
+        "Id" => Some("Id"),
+        _ => None,
+    };
+    if let Some(name) = renamed {
+        return name.to_owned();
+    }
+    let mut name = String::with_capacity(soap.len() + 4);
+    let chars: Vec<char> = soap.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        let starts_word = i > 0
+            && c.is_uppercase()
+            && (chars[i - 1].is_lowercase() || chars.get(i + 1).is_some_and(|n| n.is_lowercase()));
+        if starts_word {
+            name.push(' ');
+        }
+        name.push(*c);
+    }
+    name
+}
+
 impl Service {
     /// `describeMObject`.
     pub(crate) fn describe_m_object(
@@ -49,7 +79,7 @@ impl Service {
                 MObjFieldMetadata::new(
                     f.name.clone(),
                     Nillable::Nil,
-                    Nillable::Value(f.name.clone()),
+                    Nillable::Value(display_name(&f.name)),
                     Nillable::Value("LeadRecord".to_owned()),
                     f.data_type.clone(),
                     Nillable::Nil,

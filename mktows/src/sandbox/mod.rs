@@ -20,8 +20,9 @@
 
 pub mod activity;
 mod backend;
-mod describe;
+pub mod describe;
 pub mod fixture;
+pub mod import_job;
 mod lookup;
 pub mod ops;
 pub mod rest;
@@ -156,6 +157,9 @@ pub struct SandboxConfig {
     pub token_lifetime: Duration,
     /// HTTP timeouts and connection cap.
     pub serve: ServeOptions,
+    /// How long an `importToList` job reports `PROCESSING` before `COMPLETE` (its rows are
+    /// applied at once; default 1 s, zero for tests that need no wait).
+    pub import_time: Duration,
 }
 
 impl std::fmt::Debug for SandboxConfig {
@@ -197,6 +201,7 @@ impl Default for SandboxConfig {
             )],
             token_lifetime: Duration::from_secs(3600),
             serve: ServeOptions::default(),
+            import_time: Duration::from_secs(1),
         }
     }
 }

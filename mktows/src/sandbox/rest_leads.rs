@@ -320,7 +320,7 @@ fn describe(service: &Service) -> Reply {
     for (i, field) in service.config().fields.iter().enumerate() {
         result.push(json!({
             "id": i + 2,
-            "displayName": field.name,
+            "displayName": super::describe::display_name(&field.name),
             "dataType": field.data_type,
             "length": 255,
             "rest": {"name": rest_name(&field.name), "readOnly": false},

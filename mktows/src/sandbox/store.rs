@@ -9,7 +9,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
 use super::activity::{ActivityKind, ActivityLog};
+use super::import_job::{self, ImportJob};
 use super::schedule::{self, ScheduledRun};
+
+mod merge;
 
 /// One lead as the sandbox keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +53,8 @@ pub struct Store {
     activities: ActivityLog,
     /// Campaign runs scheduled.
     scheduled: Vec<ScheduledRun>,
+    /// The latest import into each (program, list).
+    imports: HashMap<(String, String), ImportJob>,
     db: Option<Connection>,
 }
 
@@ -76,6 +81,7 @@ impl Store {
             members: HashMap::new(),
             activities: ActivityLog::default(),
             scheduled: Vec::new(),
+            imports: HashMap::new(),
             db: None,
         }
     }
@@ -109,6 +115,7 @@ impl Store {
         )
         .and_then(|()| db.execute_batch(ActivityLog::SCHEMA))
         .and_then(|()| db.execute_batch(schedule::SCHEMA))
+        .and_then(|()| db.execute_batch(import_job::SCHEMA))
         .map_err(|e| format!("{}: {e}", path.display()))?;
         let mut store = Store::in_memory();
         {
@@ -178,6 +185,11 @@ impl Store {
         }
         store.activities = ActivityLog::read(&db)?;
         store.scheduled = schedule::read(&db)?;
+        for job in import_job::read(&db)? {
+            store
+                .imports
+                .insert((job.program.clone(), job.list.clone()), job);
+        }
         store.db = Some(db);
         Ok(store)
     }
@@ -377,6 +389,22 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps an import job (durably first, when there is a database), replacing the previous
+    /// one into the same program and list.
+    pub fn save_import(&mut self, job: ImportJob) -> Result<(), String> {
+        if let Some(db) = &self.db {
+            import_job::write(db, &job)?;
+        }
+        self.imports
+            .insert((job.program.clone(), job.list.clone()), job);
+        Ok(())
+    }
+
+    /// The latest import into `list` of `program`.
+    pub fn import(&self, program: &str, list: &str) -> Option<&ImportJob> {
+        self.imports.get(&(program.to_owned(), list.to_owned()))
+    }
+
     /// Campaign runs scheduled, in order.
     pub fn scheduled(&self) -> &[ScheduledRun] {
         &self.scheduled
@@ -408,79 +436,6 @@ impl Store {
         )
         .map(|_| ())
         .map_err(|e| e.to_string())
-    }
-
-    /// Merges the leads `losers` into `winner`: the winner keeps its values and takes the
-    /// losers' values for fields it has empty, their cookies, list memberships and activity;
-    /// the losers are deleted. Durable when this returns `Ok`.
-    pub fn merge(&mut self, winner: i32, losers: &[i32]) -> Result<(), String> {
-        let mut lead = self
-            .leads
-            .get(&winner)
-            .cloned()
-            .ok_or_else(|| format!("no lead {winner}"))?;
-        let mut removed = Vec::new();
-        for id in losers {
-            let Some(loser) = self.leads.remove(id) else {
-                continue;
-            };
-            self.unindex(&loser);
-            for cookie in &loser.cookies {
-                self.by_cookie.remove(cookie);
-            }
-            for (name, value) in &loser.fields {
-                let empty = lead.fields.get(name).is_none_or(|v| v.is_empty());
-                if empty && !value.is_empty() {
-                    lead.fields.insert(name.clone(), value.clone());
-                }
-            }
-            if lead.email.is_none() {
-                lead.email = loser.email.clone();
-            }
-            if lead.foreign_id.is_none() {
-                lead.foreign_id = loser.foreign_id.clone();
-                lead.foreign_type = loser.foreign_type.clone();
-            }
-            lead.cookies.extend(loser.cookies.iter().cloned());
-            for members in self.members.values_mut() {
-                if members.remove(id) {
-                    members.insert(winner);
-                }
-            }
-            self.activities.reassign(*id, winner);
-            removed.push(*id);
-        }
-        let ids: Vec<String> = removed.iter().map(|id| id.to_string()).collect();
-        self.activities.record(
-            winner,
-            ActivityKind::MergeLeads,
-            "Web Service API",
-            None,
-            vec![
-                ("Merge ids".into(), ids.join(",")),
-                ("Merged in Sales".into(), "false".into()),
-            ],
-        );
-        lead.updated_at = Utc::now();
-        self.index(&lead);
-        self.leads.insert(winner, lead);
-        if let Some(db) = self.db.as_mut() {
-            let tx = db.transaction().map_err(|e| e.to_string())?;
-            for id in &removed {
-                tx.execute("DELETE FROM leads WHERE id = ?1", params![id])
-                    .map_err(|e| e.to_string())?;
-                tx.execute(
-                    "INSERT OR IGNORE INTO list_members (list, lead_id)
-                     SELECT list, ?2 FROM list_members WHERE lead_id = ?1",
-                    params![id, winner],
-                )
-                .map_err(|e| e.to_string())?;
-                tx.execute("DELETE FROM list_members WHERE lead_id = ?1", params![id])
-                    .map_err(|e| e.to_string())?;
-            }
-            tx.commit().map_err(|e| e.to_string())?;
-        }
-        self.persist(&[winner])
     }
 
     /// Declares the static lists that exist, numbered from [`FIRST_LIST_ID`] in this order.
@@ -571,30 +526,9 @@ impl Store {
             return Ok(());
         };
         let tx = db.transaction().map_err(|e| e.to_string())?;
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO leads (id, email, foreign_id, foreign_type, cookies, partition, fields, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                )
-                .map_err(|e| e.to_string())?;
-            for id in ids {
-                let Some(lead) = self.leads.get(id) else {
-                    continue;
-                };
-                insert
-                    .execute(params![
-                        lead.id,
-                        lead.email,
-                        lead.foreign_id,
-                        lead.foreign_type,
-                        serde_json::to_string(&lead.cookies).map_err(|e| e.to_string())?,
-                        lead.partition,
-                        serde_json::to_string(&lead.fields).map_err(|e| e.to_string())?,
-                        lead.created_at.to_rfc3339(),
-                        lead.updated_at.to_rfc3339(),
-                    ])
-                    .map_err(|e| e.to_string())?;
+        for id in ids {
+            if let Some(lead) = self.leads.get(id) {
+                write_lead(&tx, lead)?;
             }
         }
         self.activities.flush(&tx)?;
@@ -602,4 +536,28 @@ impl Store {
         self.activities.flushed();
         Ok(())
     }
+}
+
+/// Writes one lead's row.
+fn write_lead(tx: &rusqlite::Transaction<'_>, lead: &StoredLead) -> Result<(), String> {
+    let mut insert = tx
+        .prepare_cached(
+            "INSERT OR REPLACE INTO leads (id, email, foreign_id, foreign_type, cookies, partition, fields, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )
+        .map_err(|e| e.to_string())?;
+    insert
+        .execute(params![
+            lead.id,
+            lead.email,
+            lead.foreign_id,
+            lead.foreign_type,
+            serde_json::to_string(&lead.cookies).map_err(|e| e.to_string())?,
+            lead.partition,
+            serde_json::to_string(&lead.fields).map_err(|e| e.to_string())?,
+            lead.created_at.to_rfc3339(),
+            lead.updated_at.to_rfc3339(),
+        ])
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }

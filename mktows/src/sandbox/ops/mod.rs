@@ -3,7 +3,10 @@
 
 mod activities;
 pub(crate) mod campaigns;
+mod imports;
+mod merge;
 mod programs;
 
 pub use activities::{MAX_ACTIVITY_BATCH, MAX_CHANGES_BATCH, MAX_CHANGES_LEADS};
 pub use campaigns::MAX_CAMPAIGN_LEADS;
+pub use merge::MAX_LOSERS;
