@@ -82,6 +82,9 @@ impl Backend for StoreBackend {
         get_campaigns_for_source(ParamsGetCampaignsForSource) -> SuccessGetCampaignsForSource;
         request_campaign(ParamsRequestCampaign) -> SuccessRequestCampaign;
         schedule_campaign(ParamsScheduleCampaign) -> SuccessScheduleCampaign;
+        get_custom_objects(ParamsGetCustomObjects) -> SuccessGetCustomObjects;
+        sync_custom_objects(ParamsSyncCustomObjects) -> SuccessSyncCustomObjects;
+        delete_custom_objects(ParamsDeleteCustomObjects) -> SuccessDeleteCustomObjects;
         get_channels(ParamsGetChannels) -> SuccessGetChannels;
         get_tags(ParamsGetTags) -> SuccessGetTags;
     }

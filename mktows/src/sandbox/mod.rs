@@ -24,6 +24,7 @@ pub mod describe;
 pub mod fixture;
 pub mod import_job;
 mod lookup;
+pub mod objects;
 pub mod ops;
 pub mod rest;
 mod rest_activities;

@@ -10,6 +10,7 @@ use rusqlite::{Connection, params};
 
 use super::activity::{ActivityKind, ActivityLog};
 use super::import_job::{self, ImportJob};
+use super::objects::{self, Objects, StoredObject};
 use super::schedule::{self, ScheduledRun};
 
 mod merge;
@@ -55,6 +56,8 @@ pub struct Store {
     scheduled: Vec<ScheduledRun>,
     /// The latest import into each (program, list).
     imports: HashMap<(String, String), ImportJob>,
+    /// Custom objects, opportunities and their roles.
+    objects: Objects,
     db: Option<Connection>,
 }
 
@@ -82,6 +85,7 @@ impl Store {
             activities: ActivityLog::default(),
             scheduled: Vec::new(),
             imports: HashMap::new(),
+            objects: Objects::default(),
             db: None,
         }
     }
@@ -116,6 +120,7 @@ impl Store {
         .and_then(|()| db.execute_batch(ActivityLog::SCHEMA))
         .and_then(|()| db.execute_batch(schedule::SCHEMA))
         .and_then(|()| db.execute_batch(import_job::SCHEMA))
+        .and_then(|()| db.execute_batch(objects::SCHEMA))
         .map_err(|e| format!("{}: {e}", path.display()))?;
         let mut store = Store::in_memory();
         {
@@ -185,6 +190,7 @@ impl Store {
         }
         store.activities = ActivityLog::read(&db)?;
         store.scheduled = schedule::read(&db)?;
+        store.objects = Objects::read(&db)?;
         for job in import_job::read(&db)? {
             store
                 .imports
@@ -403,6 +409,25 @@ impl Store {
     /// The latest import into `list` of `program`.
     pub fn import(&self, program: &str, list: &str) -> Option<&ImportJob> {
         self.imports.get(&(program.to_owned(), list.to_owned()))
+    }
+
+    /// Custom objects, opportunities and roles.
+    pub fn objects(&self) -> &Objects {
+        &self.objects
+    }
+
+    /// A new record id.
+    pub fn allocate_object_id(&mut self) -> i64 {
+        self.objects.allocate_id()
+    }
+
+    /// Stores `put` and removes `delete` (kind, id), durably, in one transaction.
+    pub fn change_objects(
+        &mut self,
+        put: Vec<StoredObject>,
+        delete: &[(String, i64)],
+    ) -> Result<(), String> {
+        self.objects.apply(self.db.as_mut(), put, delete)
     }
 
     /// Campaign runs scheduled, in order.
