@@ -1,6 +1,6 @@
 //! `describeMObject` on the sandbox: `LeadRecord` lists exactly the lead fields the sandbox
-//! accepts, with their types (what `mktows sync` checks columns against); other objects get
-//! the documented faults.
+//! accepts, with their types (what `mktows sync` checks columns against); `Opportunity`,
+//! `OpportunityPersonRole` and `ActivityRecord` list theirs; an unknown object is fault 20110.
 
 use mktows::ErrorCode;
 use mktows::sandbox::{FieldDef, Sandbox, SandboxConfig};
@@ -36,15 +36,28 @@ async fn lead_record_lists_the_accepted_fields_and_other_objects_fault() {
     assert_eq!(fields, expected);
     assert!(fields.contains(&("ShoeSize".into(), "integer".into())));
 
-    let err = client
-        .api()
-        .describe_m_object(
-            Default::default(),
-            ParamsDescribeMObject::new("Opportunity"),
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(err.code(), Some(ErrorCode::UnsupportedOperation), "{err}");
+    for (object, some_field, primary_key) in [
+        ("Opportunity", "Stage", "Id"),
+        ("OpportunityPersonRole", "PersonId", "Id"),
+        ("ActivityRecord", "activityType", "id"),
+    ] {
+        let metadata = client
+            .api()
+            .describe_m_object(Default::default(), ParamsDescribeMObject::new(object))
+            .await
+            .unwrap()
+            .result
+            .metadata;
+        assert_eq!(metadata.name, object);
+        let fields = metadata.field_list.field;
+        assert!(fields.iter().any(|f| f.name == some_field), "{object}");
+        let keys: Vec<&str> = fields
+            .iter()
+            .filter(|f| f.is_primary_key)
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(keys, [primary_key], "{object}");
+    }
     let err = client
         .api()
         .describe_m_object(Default::default(), ParamsDescribeMObject::new("Nope"))

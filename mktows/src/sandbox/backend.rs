@@ -85,6 +85,10 @@ impl Backend for StoreBackend {
         get_custom_objects(ParamsGetCustomObjects) -> SuccessGetCustomObjects;
         sync_custom_objects(ParamsSyncCustomObjects) -> SuccessSyncCustomObjects;
         delete_custom_objects(ParamsDeleteCustomObjects) -> SuccessDeleteCustomObjects;
+        list_m_objects(ParamsListMObjects) -> SuccessListMObjects;
+        get_m_objects(ParamsGetMObjects) -> SuccessGetMObjects;
+        sync_m_objects(ParamsSyncMObjects) -> SuccessSyncMObjects;
+        delete_m_objects(ParamsDeleteMObjects) -> SuccessDeleteMObjects;
         get_channels(ParamsGetChannels) -> SuccessGetChannels;
         get_tags(ParamsGetTags) -> SuccessGetTags;
     }

@@ -1,10 +1,12 @@
 //! `describeMObject` on the sandbox's store: `LeadRecord` lists the lead fields the sandbox
 //! accepts (the same list `syncLead` checks attributes against), so tools can check an input's
-//! columns before sending it. Describing `Opportunity`, `OpportunityPersonRole` or
-//! `ActivityRecord` is fault 20019 naming the object; any other name is fault 20110.
+//! columns before sending it; `Opportunity` and `OpportunityPersonRole` list the attributes
+//! `syncMObjects` accepts (with `Id` as the primary key); `ActivityRecord` lists the fields of
+//! an activity record. Any other name is fault 20110.
 
 use chrono::Utc;
 
+use super::ops::{OPPORTUNITY_FIELDS, ROLE_FIELDS};
 use super::service::Service;
 use crate::error::ErrorCode;
 use crate::soap_front::BackendFault;
@@ -18,6 +20,32 @@ const OBJECTS: [&str; 4] = [
     "Opportunity",
     "OpportunityPersonRole",
 ];
+
+/// The fields of an activity record and their types.
+const ACTIVITY_FIELDS: [(&str, &str); 10] = [
+    ("id", "integer"),
+    ("activityDateTime", "datetime"),
+    ("activityType", "string"),
+    ("mktgAssetName", "string"),
+    ("campaign", "string"),
+    ("personName", "string"),
+    ("mktPersonId", "string"),
+    ("foreignSysId", "string"),
+    ("orgName", "string"),
+    ("foreignSysOrgId", "string"),
+];
+
+/// The data type of an opportunity or role attribute.
+fn attribute_type(name: &str) -> &'static str {
+    match name {
+        "Amount" | "ExpectedRevenue" | "Quantity" => "float",
+        "Probability" | "FiscalQuarter" | "FiscalYear" | "OpportunityId" | "PersonId" => "integer",
+        "IsClosed" | "IsWon" | "IsPrimary" => "boolean",
+        "CloseDate" | "LastActivityDate" => "date",
+        "ExternalCreatedDate" => "datetime",
+        _ => "string",
+    }
+}
 
 /// A lead field's display name, as Marketo's UI and list imports spell it: the standard ones
 /// Marketo renames (`Email` → `Email Address`), otherwise the SOAP name with its words
@@ -56,37 +84,53 @@ impl Service {
         params: ParamsDescribeMObject,
     ) -> Result<SuccessDescribeMObject, BackendFault> {
         let name = params.object_name.trim();
-        if name != "LeadRecord" {
-            let (code, what) = if OBJECTS.contains(&name) {
-                (
-                    ErrorCode::UnsupportedOperation,
-                    "is not described by the mktows sandbox",
-                )
-            } else {
-                (
-                    ErrorCode::BadParameter,
-                    "is not an object describeMObject knows",
-                )
-            };
-            return Err(BackendFault::new(code, format!("{name:?} {what}")));
+        if !OBJECTS.contains(&name) {
+            return Err(BackendFault::new(
+                ErrorCode::BadParameter,
+                format!("{name:?} is not an object describeMObject knows"),
+            ));
         }
         let now = Utc::now().fixed_offset();
-        let field = self
-            .config()
-            .fields
-            .iter()
-            .map(|f| {
+        let fields: Vec<(String, String, bool)> = match name {
+            "LeadRecord" => self
+                .config()
+                .fields
+                .iter()
+                .map(|f| (f.name.clone(), f.data_type.clone(), false))
+                .collect(),
+            "ActivityRecord" => ACTIVITY_FIELDS
+                .iter()
+                .map(|(n, t)| ((*n).to_owned(), (*t).to_owned(), *n == "id"))
+                .collect(),
+            other => {
+                let names = if other == "Opportunity" {
+                    OPPORTUNITY_FIELDS
+                } else {
+                    ROLE_FIELDS
+                };
+                std::iter::once(("Id".to_owned(), "integer".to_owned(), true))
+                    .chain(
+                        names
+                            .iter()
+                            .map(|n| ((*n).to_owned(), attribute_type(n).to_owned(), false)),
+                    )
+                    .collect()
+            }
+        };
+        let field = fields
+            .into_iter()
+            .map(|(field, data_type, primary)| {
                 MObjFieldMetadata::new(
-                    f.name.clone(),
+                    field.clone(),
                     Nillable::Nil,
-                    Nillable::Value(display_name(&f.name)),
-                    Nillable::Value("LeadRecord".to_owned()),
-                    f.data_type.clone(),
+                    Nillable::Value(display_name(&field)),
+                    Nillable::Value(name.to_owned()),
+                    data_type,
                     Nillable::Nil,
-                    false,
+                    primary,
                     false,
                     Nillable::Value(false),
-                    false,
+                    primary,
                     false,
                     false,
                     Nillable::Nil,
@@ -95,8 +139,8 @@ impl Service {
             })
             .collect();
         let metadata = MObjectMetadata::new(
-            "LeadRecord",
-            Nillable::Value("Lead fields of the mktows sandbox".to_owned()),
+            name,
+            Nillable::Value(format!("{name} fields of the mktows sandbox")),
             false,
             false,
             ArrayOfMObjFieldMetadata { field },

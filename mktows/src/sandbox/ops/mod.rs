@@ -6,9 +6,11 @@ pub(crate) mod campaigns;
 mod custom_objects;
 mod imports;
 mod merge;
+mod mobjects;
 mod programs;
 
 pub use activities::{MAX_ACTIVITY_BATCH, MAX_CHANGES_BATCH, MAX_CHANGES_LEADS};
 pub use campaigns::MAX_CAMPAIGN_LEADS;
 pub use custom_objects::{MAX_CUSTOM_OBJECT_BATCH, MAX_CUSTOM_OBJECTS};
 pub use merge::MAX_LOSERS;
+pub use mobjects::{MAX_MOBJECTS, OPPORTUNITY_FIELDS, ROLE_FIELDS};
