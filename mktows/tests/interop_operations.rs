@@ -1,0 +1,152 @@
+//! All 23 operations from a SOAP client nobody here wrote: Python zeep loads the sandbox's
+//! `?WSDL` and calls each one (`tests/interop/zeep_operations.py`); this test checks what zeep
+//! got back and then what the sandbox stored, through `mktows::Client` and the sandbox's API.
+
+use std::process::Command;
+
+use mktows::Client;
+use mktows::sandbox::{Sandbox, SandboxConfig};
+use mktows::types::*;
+use mktows::xml::Nillable;
+use serde_json::json;
+
+#[path = "support/tools.rs"]
+mod tools;
+
+/// The stored lead with this email: its id and the value of `field`.
+async fn field(client: &Client, email: &str, field: &str) -> Option<(i32, String)> {
+    let leads = client.get_lead(LeadKeyRef::Email, email).await.ok()?;
+    let lead = leads.into_iter().next()?;
+    let value = lead
+        .lead_attribute_list
+        .and_then(Nillable::into_value)?
+        .attribute
+        .into_iter()
+        .find(|a| a.attr_name == field)?
+        .attr_value;
+    Some((lead.id.and_then(Nillable::into_value)?, value))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn zeep_calls_every_operation_and_the_sandbox_stores_what_it_sent() {
+    if !tools::have("python3 -c 'import zeep'", "pip install zeep") {
+        return;
+    }
+    let sandbox = Sandbox::start(SandboxConfig {
+        lists: vec!["Interop".into()],
+        import_time: std::time::Duration::from_millis(300),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/interop/zeep_operations.py"
+    );
+    let mut command = Command::new("python3");
+    command
+        .arg(script)
+        .arg(sandbox.url())
+        .arg(&sandbox.credentials().user_id)
+        .arg(sandbox.credentials().encryption_key());
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "zeep failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let (ada, bob, cy) = (
+        seen["ids"]["ada"].as_i64().unwrap(),
+        seen["ids"]["bob"].as_i64().unwrap(),
+        seen["ids"]["cy"].as_i64().unwrap(),
+    );
+
+    // What zeep got back, operation by operation.
+    let expected = json!({
+        "syncLead": [ada, "CREATED"],
+        "syncMultipleLeads": [[bob, "CREATED"], [cy, "CREATED"]],
+        "getLead": [1, ada],
+        "getMultipleLeads": [ada, bob, cy],
+        "describeMObject": ["Email", "FirstName", "MiddleName"],
+        "listOperation": [true, [true, true]],
+        "importToList": "PROCESSING",
+        "getImportToListStatus": ["COMPLETE", 1, 1],
+        "mergeLeads": ["MERGED", bob, [cy]],
+        "getCampaignsForSource": ["Welcome", "Nurture"],
+        "requestCampaign": true,
+        "scheduleCampaign": true,
+        "getChannels": ["Webinar", "Email Send", "Blog"],
+        "getTags": ["Region", "Product"],
+        "syncCustomObjects": ["CREATED", "CREATED"],
+        "deleteCustomObjects": ["DELETED"],
+        "getCustomObjects": [["Paris"]],
+        "listMObjects": ["ActivityRecord", "LeadRecord", "Opportunity", "OpportunityPersonRole"],
+        "syncMObjects": ["CREATED", "CREATED"],
+        "deleteMObjects": ["DELETED"],
+        "getMObjects": [["First deal"]],
+    });
+    for (operation, want) in expected.as_object().unwrap() {
+        assert_eq!(&seen[operation], want, "{operation}: {seen}");
+    }
+    let activity = seen["getLeadActivity"].as_array().unwrap();
+    assert_eq!(activity.first().unwrap(), "Request Campaign", "{seen}");
+    assert!(activity.contains(&json!("New Lead")), "{seen}");
+    assert!(activity.contains(&json!("Add to List")), "{seen}");
+    // New Lead ×4 (ada, bob, cy, eve), Add to List ×3 (ada, bob, eve), Request Campaign, Merge
+    // Leads: new leads' first values are part of New Lead, not separate changes.
+    assert_eq!(seen["getLeadChanges"], 9, "{seen}");
+
+    // What the sandbox stored.
+    let client = Client::new(sandbox.client_config()).unwrap();
+    assert_eq!(sandbox.lead_count(), 3, "ada, bob (with cy merged in), eve");
+    assert_eq!(
+        field(&client, "ada@example.com", "City").await,
+        Some((ada as i32, "London".into()))
+    );
+    assert_eq!(
+        field(&client, "bob@example.com", "Company").await,
+        Some((bob as i32, "Cy Inc".into())),
+        "the merge gave Bob Cy's company"
+    );
+    assert!(field(&client, "cy@example.com", "LastName").await.is_none());
+    let (eve, name) = field(&client, "eve@example.com", "FirstName")
+        .await
+        .unwrap();
+    assert_eq!(name, "Eve");
+    let members = client
+        .list_operation(
+            ListOperationType::Ismemberoflist,
+            "Interop",
+            &[ada as i32, bob as i32, eve],
+            false,
+        )
+        .await
+        .unwrap();
+    assert!(members.success, "{members:?}");
+    let runs = sandbox.scheduled_campaigns();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].campaign, "Monthly Newsletter");
+    assert_eq!(runs[0].tokens, [("{{my.subject}}".into(), "News".into())]);
+    let objects = client
+        .api()
+        .get_custom_objects(
+            Default::default(),
+            ParamsGetCustomObjects::new("RoadShow", ArrayOfString::default()),
+        )
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(objects.return_count, 1);
+    let opportunities = client
+        .api()
+        .get_m_objects(Default::default(), ParamsGetMObjects::new("Opportunity"))
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(opportunities.return_count, 1);
+}
