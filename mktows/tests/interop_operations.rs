@@ -1,6 +1,8 @@
-//! All 23 operations from a SOAP client nobody here wrote: Python zeep loads the sandbox's
-//! `?WSDL` and calls each one (`tests/interop/zeep_operations.py`); this test checks what zeep
-//! got back and then what the sandbox stored, through `mktows::Client` and the sandbox's API.
+//! All 23 operations from SOAP clients nobody here wrote: Python zeep
+//! (`tests/interop/zeep_operations.py`) and PHP's SoapClient (`tests/interop/php_operations.php`)
+//! load the sandbox's `?WSDL` and call each one in the same order, printing the same JSON; the
+//! test checks what each got back and then what the sandbox stored, through `mktows::Client`
+//! and the sandbox's API.
 
 use std::process::Command;
 
@@ -27,39 +29,73 @@ async fn field(client: &Client, email: &str, field: &str) -> Option<(i32, String
     Some((lead.id.and_then(Nillable::into_value)?, value))
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn zeep_calls_every_operation_and_the_sandbox_stores_what_it_sent() {
-    if !tools::have("python3 -c 'import zeep'", "pip install zeep") {
-        return;
-    }
-    let sandbox = Sandbox::start(SandboxConfig {
+async fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxConfig {
         lists: vec!["Interop".into()],
         import_time: std::time::Duration::from_millis(300),
         ..SandboxConfig::default()
     })
     .await
-    .unwrap();
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/interop/zeep_operations.py"
-    );
-    let mut command = Command::new("python3");
+    .unwrap()
+}
+
+/// Runs a client script with the sandbox's `?WSDL` base URL (or WSDL URL), user id and key;
+/// returns the JSON it printed.
+async fn run(mut command: Command, sandbox: &Sandbox, url: String) -> serde_json::Value {
     command
-        .arg(script)
-        .arg(sandbox.url())
+        .arg(url)
         .arg(&sandbox.credentials().user_id)
         .arg(sandbox.credentials().encryption_key());
     let output = tokio::task::spawn_blocking(move || command.output())
         .await
         .unwrap()
-        .expect("python3 runs");
+        .expect("the client runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
-        "zeep failed:\n{stdout}\n{}",
+        "the client failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let seen: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn zeep_calls_every_operation_and_the_sandbox_stores_what_it_sent() {
+    if !tools::have("python3 -c 'import zeep'", "pip install zeep") {
+        return;
+    }
+    let sandbox = sandbox().await;
+    let mut command = Command::new("python3");
+    command.arg(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/interop/zeep_operations.py"
+    ));
+    let url = sandbox.url().to_owned();
+    let seen = run(command, &sandbox, url).await;
+    check(&sandbox, &seen).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn php_soapclient_calls_every_operation_and_the_sandbox_stores_what_it_sent() {
+    if !tools::have(
+        "php -m | grep -qi '^soap$'",
+        "apt-get install php-cli php-soap",
+    ) {
+        return;
+    }
+    let sandbox = sandbox().await;
+    let mut command = Command::new("php");
+    command.arg(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/interop/php_operations.php"
+    ));
+    let url = format!("{}?WSDL", sandbox.url());
+    let seen = run(command, &sandbox, url).await;
+    check(&sandbox, &seen).await;
+}
+
+/// What a client must have seen, and what the sandbox must hold afterwards.
+async fn check(sandbox: &Sandbox, seen: &serde_json::Value) {
     let (ada, bob, cy) = (
         seen["ids"]["ada"].as_i64().unwrap(),
         seen["ids"]["bob"].as_i64().unwrap(),
