@@ -7,13 +7,14 @@
 //! `.ci/run` installs both. Elsewhere a missing tool skips its test with a message; under CI
 //! (`CI` set) it fails.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::{LeadKeyRef, ListOperationType};
 use mktows::{Client, Lead};
 
+#[path = "support/jaxws.rs"]
+mod jaxws;
 #[path = "support/tools.rs"]
 mod tools;
 
@@ -130,24 +131,6 @@ async fn php_soapclient_syncs_and_reads_leads() {
     check(&sandbox, &seen, "php", "Php", "PHP Ltd.").await;
 }
 
-/// The JAX-WS runtime jars Debian installs.
-fn jaxws_classpath(extra: &[&Path]) -> String {
-    let mut parts: Vec<PathBuf> = extra.iter().map(|p| p.to_path_buf()).collect();
-    for jar in [
-        "jaxws-rt",
-        "jaxws-api",
-        "jaxb-api",
-        "jaxb-runtime",
-        "javax.activation",
-    ] {
-        parts.push(Path::new("/usr/share/java").join(format!("{jar}.jar")));
-    }
-    std::env::join_paths(parts)
-        .unwrap()
-        .to_string_lossy()
-        .into_owned()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn jaxws_client_generated_by_wsimport_syncs_and_reads_leads() {
     if !tools::have(
@@ -157,51 +140,20 @@ async fn jaxws_client_generated_by_wsimport_syncs_and_reads_leads() {
         return;
     }
     let sandbox = sandbox().await;
-    let dir = std::env::temp_dir().join(format!("mktows-jaxws-{}", std::process::id()));
-    let (generated, classes) = (dir.join("generated"), dir.join("classes"));
-    std::fs::create_dir_all(&generated).unwrap();
-    std::fs::create_dir_all(&classes).unwrap();
-    let mut wsimport = Command::new("wsimport");
-    wsimport
-        .args([
-            "-XadditionalHeaders",
-            "-quiet",
-            "-p",
-            "com.marketo.mktows",
-            "-d",
-        ])
-        .arg(&generated)
-        .arg(wsdl_url(&sandbox));
-    let status = tokio::task::spawn_blocking(move || wsimport.status())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(
-        status.success(),
-        "wsimport could not read the sandbox's ?WSDL"
-    );
-    let javac = Command::new("javac")
-        .arg("-cp")
-        .arg(jaxws_classpath(&[&generated]))
-        .arg("-d")
-        .arg(&classes)
-        .arg(concat!(
+    let built = jaxws::Built::new(
+        &wsdl_url(&sandbox),
+        concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/interop/JaxwsInterop.java"
-        ))
-        .status()
-        .unwrap();
-    assert!(javac.success(), "javac");
-    let mut java = Command::new("java");
-    java.arg("-cp")
-        .arg(jaxws_classpath(&[&classes, &generated]))
-        .arg("JaxwsInterop")
-        .arg(wsdl_url(&sandbox))
+        ),
+    )
+    .await;
+    let mut java = built.command();
+    java.arg(wsdl_url(&sandbox))
         .arg(&sandbox.credentials().user_id)
         .arg(sandbox.credentials().encryption_key())
         .arg(LIST)
         .arg("default");
     let seen = run(java, "the JAX-WS client").await;
     check(&sandbox, &seen, "jaxws", "Jax", "JAX-WS Inc.").await;
-    let _ = std::fs::remove_dir_all(dir);
 }

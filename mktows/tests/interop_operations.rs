@@ -1,6 +1,7 @@
 //! All 23 operations from SOAP clients nobody here wrote: Python zeep
-//! (`tests/interop/zeep_operations.py`) and PHP's SoapClient (`tests/interop/php_operations.php`)
-//! load the sandbox's `?WSDL` and call each one in the same order, printing the same JSON; the
+//! (`tests/interop/zeep_operations.py`), PHP's SoapClient (`tests/interop/php_operations.php`)
+//! and JAX-WS with wsimport's classes (`tests/interop/JaxwsOperations.java`) load the sandbox's
+//! `?WSDL` and call each one in the same order, printing the same JSON; the
 //! test checks what each got back and then what the sandbox stored, through `mktows::Client`
 //! and the sandbox's API.
 
@@ -12,6 +13,8 @@ use mktows::types::*;
 use mktows::xml::Nillable;
 use serde_json::json;
 
+#[path = "support/jaxws.rs"]
+mod jaxws;
 #[path = "support/tools.rs"]
 mod tools;
 
@@ -91,6 +94,28 @@ async fn php_soapclient_calls_every_operation_and_the_sandbox_stores_what_it_sen
     ));
     let url = format!("{}?WSDL", sandbox.url());
     let seen = run(command, &sandbox, url).await;
+    check(&sandbox, &seen).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn jaxws_calls_every_operation_and_the_sandbox_stores_what_it_sent() {
+    if !tools::have(
+        "command -v wsimport && command -v javac",
+        "apt-get install jaxws libjaxws-java openjdk-17-jdk-headless",
+    ) {
+        return;
+    }
+    let sandbox = sandbox().await;
+    let url = format!("{}?WSDL", sandbox.url());
+    let built = jaxws::Built::new(
+        &url,
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/interop/JaxwsOperations.java"
+        ),
+    )
+    .await;
+    let seen = run(built.command(), &sandbox, url).await;
     check(&sandbox, &seen).await;
 }
 

@@ -72,3 +72,29 @@ async fn qualified_local_elements_are_read_and_unknown_ones_refused_with_their_p
         "the refused request stored nothing"
     );
 }
+
+#[tokio::test]
+async fn a_header_sent_nil_is_absent_as_jaxws_writes_a_null_header() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let nil_context = r#"<ns1:MktowsContextHeader xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:nil="true"/>"#;
+    let (status, body) = post(&sandbox, "nil@example.com", |xml| {
+        let at = xml
+            .find("</SOAP-ENV:Header>")
+            .expect("the request has headers");
+        format!("{}{nil_context}{}", &xml[..at], &xml[at..])
+    })
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(sandbox.lead_count(), 1);
+    // The typed reader agrees: the request decodes with no context header.
+    let client = Client::new(sandbox.client_config()).unwrap();
+    let record = LeadRecord::from(Lead::by_email("typed@example.com"));
+    let envelope = client
+        .envelope::<SyncLead>(&Default::default(), &ParamsSyncLead::new(record, false))
+        .unwrap();
+    let at = envelope.find("</SOAP-ENV:Header>").unwrap();
+    let edited = format!("{}{nil_context}{}", &envelope[..at], &envelope[at..]);
+    let request = mktows::xml::decode_request::<SyncLead>(edited.as_bytes()).unwrap();
+    assert!(request.headers.mktows_context.is_none());
+    assert!(request.headers.authentication.is_some());
+}

@@ -21,6 +21,8 @@
 //!   captured `syncLead` with `foreignSysPersonId`, which the schema spells
 //!   `ForeignSysPersonId`, succeeded): the sandbox refuses them so that nothing a client sends
 //!   is dropped without a word;
+//! - a binding header sent with `xsi:nil="true"` is absent: JAX-WS writes a `null` header
+//!   parameter (no `MktowsContextHeader`) so, and refusing it would fail every such client;
 //! - a `SOAPAction` that names another operation than the body element is not checked: the
 //!   body element decides, as it carries the parameters (Marketo documents no check).
 

@@ -575,6 +575,8 @@ pub fn decode_response_checked<O: Operation>(
 pub trait ElementSet: Sized {
     /// Namespace prefixes used when writing (`prefix`, `uri`).
     const NAMESPACES: &'static [(&'static str, &'static str)];
+    /// True when `start` is one of the global elements.
+    fn knows(start: &StartTag<'_>) -> bool;
     /// Reads `start` if it is a known global element.
     fn read_any(r: &mut XmlReader<'_>, start: &StartTag<'_>) -> Result<Option<Self>, DecodeError>;
     /// Writes the element.
@@ -615,6 +617,11 @@ pub fn decode_any_checked<E: ElementSet>(xml: &[u8], strict: bool) -> Checked<An
         E::NAMESPACES,
         strict,
         |r, start| {
+            // A header sent nil is absent (JAX-WS writes `null` header parameters so).
+            if start.is_nil() && E::knows(start) {
+                r.skip()?;
+                return Ok(true);
+            }
             Ok(match E::read_any(r, start)? {
                 Some(header) => {
                     headers.push(header);

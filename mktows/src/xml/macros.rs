@@ -343,7 +343,7 @@ macro_rules! __headers {
             ) -> ::core::result::Result<bool, $crate::xml::DecodeError> {
                 $(
                     if $crate::__complex_type!(@is start, $xml $(, $ns)?) {
-                        $crate::xml::read_into(r, start, $xml, &mut self.$field)?;
+                        $crate::xml::read_header_into(r, start, $xml, &mut self.$field)?;
                         return ::core::result::Result::Ok(true);
                     }
                 )+
@@ -383,6 +383,9 @@ macro_rules! __element_set {
     ($name:ident {}) => {
         impl $crate::xml::ElementSet for $name {
             const NAMESPACES: &'static [(&'static str, &'static str)] = super::NAMESPACES;
+            fn knows(_start: &$crate::xml::StartTag<'_>) -> bool {
+                false
+            }
             fn read_any(
                 _r: &mut $crate::xml::XmlReader<'_>,
                 _start: &$crate::xml::StartTag<'_>,
@@ -404,6 +407,9 @@ macro_rules! __element_set {
     ) => {
         impl $crate::xml::ElementSet for $name {
             const NAMESPACES: &'static [(&'static str, &'static str)] = super::NAMESPACES;
+            fn knows(start: &$crate::xml::StartTag<'_>) -> bool {
+                $( $crate::__complex_type!(@is start, $xml $(, $ns)?) )||+
+            }
             fn read_any(
                 r: &mut $crate::xml::XmlReader<'_>,
                 start: &$crate::xml::StartTag<'_>,

@@ -282,6 +282,27 @@ pub fn read_into<T: XmlValue>(
     Ok(())
 }
 
+/// Reads an optional SOAP header into `slot`. A header sent with `xsi:nil="true"` — what JAX-WS
+/// writes for a header parameter passed as `null`, e.g. no `MktowsContextHeader` — is taken as
+/// absent rather than refused.
+pub fn read_header_into<T: XmlValue>(
+    r: &mut XmlReader<'_>,
+    start: &StartTag<'_>,
+    name: &'static str,
+    slot: &mut Option<T>,
+) -> Result<(), DecodeError> {
+    if !start.is_nil() {
+        return read_into(r, start, name, slot);
+    }
+    if slot.is_some() {
+        return Err(duplicate(r, start, name));
+    }
+    r.enter(name);
+    r.skip()?;
+    r.leave();
+    Ok(())
+}
+
 /// Reads a nillable element that may appear at most once into `slot`.
 pub fn read_into_nillable<T: XmlValue>(
     r: &mut XmlReader<'_>,
