@@ -1,7 +1,7 @@
 //! MObjects on the sandbox: opportunities and their roles synced (statuses in order,
 //! per-record failures), read by id, external key, criteria and association, paged to the end,
 //! deleted (roles with their opportunity), kept across a restart; programs read from the
-//! fixture; `listMObjects`. Every response is judged by xmllint against the WSDL's schema.
+//! fixture, their costs and tags updated; `listMObjects`. Every response is judged by xmllint against the WSDL's schema.
 
 use mktows::operations::{DeleteMObjects, GetMObjects, ListMObjects, SyncMObjects};
 use mktows::sandbox::{Sandbox, SandboxConfig};
@@ -97,6 +97,49 @@ fn ids(result: &ResultGetMObjects) -> Vec<i32> {
         .as_ref()
         .map(|l| l.m_object.iter().filter_map(|o| o.id).collect())
         .unwrap_or_default()
+}
+
+/// A program read with `includeDetails`: the answer, its Region attribute, and its costs and
+/// tags as `Kind: name=value ...`.
+async fn program_details(
+    client: &Client,
+    id: i32,
+) -> (
+    mktows_tests::soap::Exchange<GetMObjects>,
+    Option<String>,
+    Vec<String>,
+) {
+    let mut params = ParamsGetMObjects::new("Program");
+    params.id = Some(id);
+    params.include_details = Some(true);
+    let answer = exchange::<GetMObjects>(client, &params).await;
+    let program = answer
+        .output()
+        .result
+        .m_object_list
+        .as_ref()
+        .unwrap()
+        .m_object[0]
+        .clone();
+    let entries = program
+        .type_attrib_list
+        .as_ref()
+        .unwrap()
+        .type_attrib
+        .iter()
+        .map(|t| {
+            let values: Vec<String> = t
+                .attr_list
+                .as_ref()
+                .unwrap()
+                .attrib
+                .iter()
+                .map(|a| format!("{}={}", a.name, a.value))
+                .collect();
+            format!("{}: {}", t.attr_type, values.join(" "))
+        })
+        .collect();
+    (answer, attribute(&program, "Region"), entries)
 }
 
 #[tokio::test]
@@ -388,20 +431,13 @@ async fn opportunities_and_roles_are_synced_read_and_deleted() {
         judge.keep(label, &answer);
         assert_eq!(answer.fault_code(), code, "{label}");
     }
-    let program = exchange::<SyncMObjects>(
-        &client,
-        &sync(vec![MObject::new("Program")], SyncOperationEnum::Update),
-    )
-    .await;
-    judge.keep("program sync", &program);
-    assert_eq!(program.fault_code(), 20019);
     let many = (0..101)
         .map(|i| opportunity(&format!("x-{i}"), &[]))
         .collect();
     let answer = exchange::<SyncMObjects>(&client, &sync(many, SyncOperationEnum::Upsert)).await;
     assert_eq!(answer.fault_code(), 20110);
 
-    // Programs come from the fixture.
+    // Programs come from the fixture; their costs and tags are updated, never inserted.
     let programs = exchange::<GetMObjects>(&client, &ParamsGetMObjects::new("Program")).await;
     judge.keep("programs", &programs);
     let list = &programs
@@ -414,6 +450,72 @@ async fn opportunities_and_roles_are_synced_read_and_deleted() {
     assert_eq!(
         attribute(&list[0], "Name").as_deref(),
         Some("Sandbox Program")
+    );
+    let program_id = list[0].id.unwrap();
+    let details = |entries: Vec<(&str, Vec<(&str, &str)>)>| {
+        let mut program = MObject::new("Program");
+        program.id = Some(program_id);
+        program.type_attrib_list = Some(ArrayOfTypeAttrib {
+            type_attrib: entries
+                .into_iter()
+                .map(|(kind, values)| TypeAttrib {
+                    attr_type: kind.into(),
+                    attr_list: Some(attribs(
+                        &values
+                            .iter()
+                            .map(|(n, v)| (*n, (*v).to_owned()))
+                            .collect::<Vec<_>>(),
+                    )),
+                })
+                .collect(),
+        });
+        program
+    };
+    let answer = exchange::<SyncMObjects>(
+        &client,
+        &sync(
+            vec![
+                details(vec![
+                    (
+                        "Cost",
+                        vec![("Month", "2026-11"), ("Amount", "1200"), ("Note", "Venue")],
+                    ),
+                    ("Tag", vec![("Type", "Region"), ("Value", "AMER")]),
+                ]),
+                details(vec![(
+                    "Cost",
+                    vec![("Id", "1"), ("Month", "2026-11"), ("Amount", "1500")],
+                )]),
+                details(vec![("Tag", vec![("Type", "Region"), ("Value", "Mars")])]),
+            ],
+            SyncOperationEnum::Update,
+        ),
+    )
+    .await;
+    judge.keep("program update", &answer);
+    let got = statuses(&answer.output().result);
+    assert_eq!(got[0], (program_id, MObjStatusEnum::Updated, String::new()));
+    assert_eq!(got[1], (program_id, MObjStatusEnum::Updated, String::new()));
+    assert_eq!(got[2].1, MObjStatusEnum::Failed);
+    assert!(got[2].2.contains("Mars"), "{got:?}");
+    let inserted = exchange::<SyncMObjects>(
+        &client,
+        &sync(vec![MObject::new("Program")], SyncOperationEnum::Insert),
+    )
+    .await;
+    assert_eq!(
+        statuses(&inserted.output().result)[0].1,
+        MObjStatusEnum::Failed
+    );
+    let (answer, region, entries) = program_details(&client, program_id).await;
+    judge.keep("program details", &answer);
+    assert_eq!(region.as_deref(), Some("AMER"));
+    assert_eq!(
+        entries,
+        [
+            "Cost: Id=1 Month=2026-11 Amount=1500",
+            "Tag: Type=Region Value=AMER",
+        ]
     );
     drop(client);
     drop(sandbox);
@@ -437,5 +539,56 @@ async fn opportunities_and_roles_are_synced_read_and_deleted() {
     assert_eq!(left, [mid.to_string()]);
     let one = exchange::<GetMObjects>(&client, &get(&|p| p.id = Some(small))).await;
     assert_eq!(ids(&one.output().result), [small]);
+    let (_, region, entries) = program_details(&client, program_id).await;
+    assert_eq!(region.as_deref(), Some("AMER"));
+    assert_eq!(entries[0], "Cost: Id=1 Month=2026-11 Amount=1500");
     judge.validate("mobjects");
+}
+
+#[tokio::test]
+async fn a_fixture_adds_opportunity_attributes() {
+    let mut config = SandboxConfig::default();
+    mktows::sandbox::Fixture::from_toml("opportunity_fields = [\"Region\"]")
+        .unwrap()
+        .apply(&mut config);
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let client = Client::new(sandbox.client_config()).unwrap();
+    let answer = exchange::<SyncMObjects>(
+        &client,
+        &sync(
+            vec![opportunity("o-r", &[("Region", "EMEA".into())])],
+            SyncOperationEnum::Upsert,
+        ),
+    )
+    .await;
+    assert_eq!(
+        statuses(&answer.output().result)[0].1,
+        MObjStatusEnum::Created
+    );
+    let read = exchange::<GetMObjects>(&client, &ParamsGetMObjects::new("Opportunity")).await;
+    let object = &read
+        .output()
+        .result
+        .m_object_list
+        .as_ref()
+        .unwrap()
+        .m_object[0];
+    assert_eq!(attribute(object, "Region").as_deref(), Some("EMEA"));
+    let described = client
+        .api()
+        .describe_m_object(
+            Default::default(),
+            ParamsDescribeMObject::new("Opportunity"),
+        )
+        .await
+        .unwrap();
+    assert!(
+        described
+            .result
+            .metadata
+            .field_list
+            .field
+            .iter()
+            .any(|f| f.name == "Region")
+    );
 }

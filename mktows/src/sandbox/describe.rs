@@ -6,7 +6,6 @@
 
 use chrono::Utc;
 
-use super::ops::{OPPORTUNITY_FIELDS, ROLE_FIELDS};
 use super::service::Service;
 use crate::error::ErrorCode;
 use crate::soap_front::BackendFault;
@@ -103,17 +102,16 @@ impl Service {
                 .map(|(n, t)| ((*n).to_owned(), (*t).to_owned(), *n == "id"))
                 .collect(),
             other => {
-                let names = if other == "Opportunity" {
-                    OPPORTUNITY_FIELDS
+                let kind = if other == "Opportunity" {
+                    other
                 } else {
-                    ROLE_FIELDS
+                    "OpportunityPersonRole"
                 };
                 std::iter::once(("Id".to_owned(), "integer".to_owned(), true))
-                    .chain(
-                        names
-                            .iter()
-                            .map(|n| ((*n).to_owned(), attribute_type(n).to_owned(), false)),
-                    )
+                    .chain(self.mobject_fields(kind).into_iter().map(|n| {
+                        let data_type = attribute_type(&n).to_owned();
+                        (n, data_type, false)
+                    }))
                     .collect()
             }
         };

@@ -1,5 +1,5 @@
 //! What a sandbox instance contains besides its leads: lead fields, static lists, programs,
-//! campaigns, channels, tags and custom-object types. It comes from a fixture file
+//! campaigns, channels, tags, custom-object types and extra opportunity attributes. It comes from a fixture file
 //! (`mktows sandbox --fixture FILE`, TOML or JSON by extension) or the built-in default, and is
 //! saved in the SQLite store so a restarted sandbox finds it again.
 //!
@@ -8,6 +8,8 @@
 //! ```toml
 //! standard_fields = true          # Marketo's standard lead fields, plus `fields` below
 //! lists = ["Trade Show", "Newsletter"]
+//! opportunity_fields = ["Region"]  # beyond Marketo's standard opportunity attributes
+//! role_fields = ["Influence"]      # beyond the standard opportunity role attributes
 //!
 //! [[fields]]
 //! name = "ShoeSize"
@@ -76,6 +78,12 @@ pub struct Fixture {
     /// Custom-object types.
     #[serde(default)]
     pub custom_objects: Vec<CustomObjectType>,
+    /// Opportunity attributes beyond Marketo's standard ones (`syncMObjects`).
+    #[serde(default)]
+    pub opportunity_fields: Vec<String>,
+    /// Opportunity role attributes beyond Marketo's standard ones.
+    #[serde(default)]
+    pub role_fields: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -95,6 +103,10 @@ pub struct Catalog {
     pub campaigns: Vec<Campaign>,
     /// Custom-object types (`getCustomObjects`, `syncCustomObjects`, `deleteCustomObjects`).
     pub custom_objects: Vec<CustomObjectType>,
+    /// Opportunity attributes beyond Marketo's standard ones.
+    pub opportunity_fields: Vec<String>,
+    /// Opportunity role attributes beyond Marketo's standard ones.
+    pub role_fields: Vec<String>,
 }
 
 /// A channel and its progression statuses.
@@ -289,6 +301,8 @@ impl Catalog {
                 keys: vec!["MKTOID".into(), "rid".into()],
                 fields: vec![field("city"), field("state"), field("zip")],
             }],
+            opportunity_fields: Vec::new(),
+            role_fields: Vec::new(),
         }
     }
 }
@@ -355,6 +369,8 @@ impl Fixture {
             programs: catalog.programs,
             campaigns: catalog.campaigns,
             custom_objects: catalog.custom_objects,
+            opportunity_fields: catalog.opportunity_fields,
+            role_fields: catalog.role_fields,
         }
     }
 
@@ -366,6 +382,8 @@ impl Fixture {
             programs: self.programs.clone(),
             campaigns: self.campaigns.clone(),
             custom_objects: self.custom_objects.clone(),
+            opportunity_fields: self.opportunity_fields.clone(),
+            role_fields: self.role_fields.clone(),
         }
     }
 
@@ -410,6 +428,8 @@ impl Fixture {
         duplicates("tag type", c.tags.iter().map(|x| &x.tag_type))?;
         duplicates("program", c.programs.iter().map(|x| &x.name))?;
         duplicates("custom object", c.custom_objects.iter().map(|x| &x.name))?;
+        duplicates("opportunity field", c.opportunity_fields.iter())?;
+        duplicates("role field", c.role_fields.iter())?;
         let ids: Vec<String> = c.campaigns.iter().map(|x| x.id.to_string()).collect();
         duplicates("campaign id", ids.iter())?;
         for program in &c.programs {

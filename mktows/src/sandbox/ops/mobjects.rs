@@ -1,13 +1,13 @@
 //! MObjects: `getMObjects`, `syncMObjects`, `deleteMObjects` and `listMObjects` over the
 //! sandbox's opportunities and opportunity roles (kept in the objects table), and programs
-//! (from the fixture) for reading.
+//! (from the fixture; their costs and tags in [`super::programs_mobject`]).
 //!
 //! What the sandbox does (Marketo's documentation, and choices where it is silent):
 //! - Types: `Opportunity`; `OpportunityPersonRole` (the WSDL's enum spells it
-//!   `OpportunityLeadRole`, also accepted); `Program` for `getMObjects` only — programs come
-//!   from the fixture, and changing their costs and tags through `syncMObjects` is fault 20019
-//!   rather than a pretence. Any other type is fault 20110.
-//! - Attributes: an opportunity takes [`OPPORTUNITY_FIELDS`], a role [`ROLE_FIELDS`]; a role
+//!   `OpportunityLeadRole`, also accepted); `Program` (read, and updated: costs and tags).
+//!   Any other type is fault 20110.
+//! - Attributes: an opportunity takes [`OPPORTUNITY_FIELDS`], a role [`ROLE_FIELDS`], each
+//!   with the fixture's `opportunity_fields` / `role_fields`; a role
 //!   needs `OpportunityId` (an opportunity that exists) and `PersonId` (a lead that exists).
 //!   An unknown attribute fails the record, naming it.
 //! - `syncMObjects` (at most [`MAX_MOBJECTS`], more is fault 20110): UPDATE and UPSERT find the
@@ -30,6 +30,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use super::programs_mobject::{PROGRAM, program_mobject};
 use crate::error::ErrorCode;
 use crate::sandbox::objects::StoredObject;
 use crate::sandbox::service::{Service, fault, storage_failed};
@@ -85,16 +86,25 @@ fn kind(name: &str) -> Result<&'static str, BackendFault> {
     match name.trim() {
         "Opportunity" => Ok(OPPORTUNITY),
         "OpportunityPersonRole" | "OpportunityLeadRole" => Ok(ROLE),
-        "Program" => Ok("Program"),
+        "Program" => Ok(PROGRAM),
         other => Err(bad(&format!("{other:?} is not an MObject type"))),
     }
 }
 
-fn fields(kind: &str) -> &'static [&'static str] {
-    if kind == OPPORTUNITY {
-        OPPORTUNITY_FIELDS
-    } else {
-        ROLE_FIELDS
+impl Service {
+    /// The attributes a record of `kind` takes: Marketo's standard ones and the fixture's.
+    pub(crate) fn mobject_fields(&self, kind: &str) -> Vec<String> {
+        let catalog = &self.config().catalog;
+        let (standard, extra) = if kind == OPPORTUNITY {
+            (OPPORTUNITY_FIELDS, &catalog.opportunity_fields)
+        } else {
+            (ROLE_FIELDS, &catalog.role_fields)
+        };
+        standard
+            .iter()
+            .map(|f| (*f).to_owned())
+            .chain(extra.iter().cloned())
+            .collect()
     }
 }
 
@@ -270,12 +280,6 @@ impl Service {
             .iter()
             .map(|o| kind(&o.r#type))
             .collect::<Result<Vec<_>, _>>()?;
-        if kinds.contains(&"Program") {
-            return Err(BackendFault::new(
-                ErrorCode::UnsupportedOperation,
-                "syncMObjects for Program (costs and tags) is not carried out by the mktows sandbox",
-            ));
-        }
         let mut store = self.lock_store();
         let mut put: Vec<StoredObject> = Vec::new();
         let mut statuses = Vec::with_capacity(objects.len());
@@ -289,15 +293,33 @@ impl Service {
                     Some(why),
                 )
             };
+            if kind == PROGRAM {
+                let updated = match params.operation {
+                    SyncOperationEnum::Update => self.update_program(&store, &put, object),
+                    _ => Err("a Program can only be updated".into()),
+                };
+                match updated {
+                    Ok(record) => {
+                        statuses.push(mobj_status(
+                            to_i32(record.id),
+                            None,
+                            MObjStatusEnum::Updated,
+                            None,
+                        ));
+                        put.retain(|p| !(p.kind == PROGRAM && p.id == record.id));
+                        put.push(record);
+                    }
+                    Err(why) => statuses.push(fail(why)),
+                }
+                continue;
+            }
             let values = object
                 .attrib_list
                 .as_ref()
                 .map(|l| l.attrib.clone())
                 .unwrap_or_default();
-            if let Some(unknown) = values
-                .iter()
-                .find(|a| !fields(kind).contains(&a.name.as_str()))
-            {
+            let known = self.mobject_fields(kind);
+            if let Some(unknown) = values.iter().find(|a| !known.contains(&a.name)) {
                 statuses.push(fail(format!(
                     "Unknown attribute {} of {kind}",
                     unknown.name
@@ -461,8 +483,8 @@ impl Service {
         };
         let store = self.lock_store();
         let programs;
-        let records: Vec<&StoredObject> = if kind == "Program" {
-            programs = self.program_records();
+        let records: Vec<&StoredObject> = if kind == PROGRAM {
+            programs = self.program_records(&store);
             programs.iter().collect()
         } else {
             store.objects().of_kind(kind).collect()
@@ -515,7 +537,13 @@ impl Service {
             .iter()
             .skip(offset)
             .take(MAX_MOBJECTS)
-            .map(|r| mobject(r))
+            .map(|r| {
+                if kind == PROGRAM {
+                    program_mobject(r, params.include_details.unwrap_or(false))
+                } else {
+                    mobject(r)
+                }
+            })
             .collect();
         let next = offset + page.len();
         let has_more = next < matching.len();
@@ -531,33 +559,5 @@ impl Service {
                 m_object_list: Some(ArrayOfMObject { m_object: page }),
             },
         })
-    }
-
-    /// The fixture's programs as records (ids from 1 in fixture order; name, channel, tags).
-    fn program_records(&self) -> Vec<StoredObject> {
-        let now = Utc::now();
-        self.config()
-            .catalog
-            .programs
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let mut attributes = BTreeMap::from([("Name".to_owned(), p.name.clone())]);
-                if let Some(channel) = &p.channel {
-                    attributes.insert("Channel".into(), channel.clone());
-                }
-                for tag in &p.tags {
-                    attributes.insert(tag.tag_type.clone(), tag.value.clone());
-                }
-                StoredObject {
-                    kind: "Program".into(),
-                    id: i as i64 + 1,
-                    key: Vec::new(),
-                    attributes,
-                    created_at: now,
-                    updated_at: now,
-                }
-            })
-            .collect()
     }
 }

@@ -8,6 +8,7 @@ mod imports;
 mod merge;
 mod mobjects;
 mod programs;
+mod programs_mobject;
 
 pub use activities::{MAX_ACTIVITY_BATCH, MAX_CHANGES_BATCH, MAX_CHANGES_LEADS};
 pub use campaigns::MAX_CAMPAIGN_LEADS;
