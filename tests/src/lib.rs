@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 #[path = "../../mktows/tests/support/tools.rs"]
 pub mod tools;
 
+pub mod bridge;
 pub mod soap;
 
 /// `tests/data`.

@@ -3,36 +3,15 @@
 //! the sandbox: the "Request Campaign" activity of each lead, with its tokens, and the
 //! scheduled run. Every bridge response is judged by xmllint against the WSDL's schema.
 
-use std::net::SocketAddr;
-use std::time::Duration;
-
 use mktows::Client;
-use mktows::bridge::{Bridge, BridgeConfig, RestSettings};
-use mktows::client::Limits;
 use mktows::operations::{
     GetCampaignsForSource, GetLeadActivity, RequestCampaign, ScheduleCampaign,
 };
 use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::*;
 use mktows::xml::Nillable;
+use mktows_tests::bridge::bridge_to;
 use mktows_tests::soap::{Judge, exchange};
-
-async fn bridge_to(sandbox: &Sandbox) -> Bridge {
-    let mut settings = RestSettings::new(
-        sandbox.rest_endpoint(),
-        sandbox.identity_endpoint(),
-        mktows::sandbox::DEFAULT_CLIENT_ID,
-        mktows::sandbox::DEFAULT_CLIENT_SECRET,
-    );
-    settings.limits = Limits::unlimited(10);
-    settings.timeout = Duration::from_secs(5);
-    let config = BridgeConfig::new(
-        SocketAddr::from(([127, 0, 0, 1], 0)),
-        settings,
-        vec![("bridge_user".into(), "bridge-key".into())],
-    );
-    Bridge::start(config).await.unwrap()
-}
 
 fn for_source(
     source: ReqCampSourceType,

@@ -90,6 +90,11 @@
 //! `{"input":{"runAt","tokens"}}`; without `campaignRunAt` no `runAt` is sent, and REST runs
 //! the campaign about five minutes later where SOAP ran it at once (REST's minimum wait).
 //!
+//! **mergeLeads** (1 to 25 losers: REST's limit): each key list (`attrName` = key type) →
+//! `GET /v1/leads.json?filterType=&filterValues=&fields=id` (no match → 20103; several leads →
+//! 20110), then `POST /v1/leads/{winner}/merge.json?leadIds=` (`mergeInSales` → `mergeInCRM`);
+//! success → MERGED with the ids; a failure after sending → "may have been applied".
+//!
 //! **getChannels** / **getTags**: `GET /asset/v1/channels.json` / `GET /asset/v1/tagTypes.json`
 //! (every page of 200), reshaped: a channel's `progressionStatuses` `name`/`step`/`success` →
 //! `Status`/`Step`/`Success` attribs; a tag type's comma-separated `allowableValues` → `values`.
@@ -123,6 +128,7 @@
 mod activities;
 mod campaigns;
 mod fields;
+mod merge;
 mod programs;
 mod read;
 pub mod rest;
@@ -321,6 +327,14 @@ impl Backend for RestBackend {
         params: ParamsSyncMultipleLeads,
     ) -> BackendResult<'a, SuccessSyncMultipleLeads> {
         Box::pin(self.do_sync_multiple_leads(cx, params))
+    }
+
+    fn merge_leads<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsMergeLeads,
+    ) -> BackendResult<'a, SuccessMergeLeads> {
+        Box::pin(self.do_merge_leads(cx, params))
     }
 
     fn get_lead<'a>(

@@ -31,6 +31,7 @@ mod rest_activities;
 mod rest_assets;
 mod rest_campaigns;
 pub mod rest_leads;
+mod rest_merge;
 mod rest_write;
 pub mod schedule;
 pub mod service;

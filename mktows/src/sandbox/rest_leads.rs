@@ -80,6 +80,10 @@ pub fn dispatch(
             Ok(id) => associate(service, id, param(pairs, "cookie")),
             Err(_) => Reply::error(610, "Requested resource not found"),
         },
+        ["v1", "leads", id, "merge.json"] if method == "POST" => match id.parse::<i32>() {
+            Ok(id) => super::rest_merge::merge(service, id, pairs),
+            Err(_) => Reply::error(610, "Requested resource not found"),
+        },
         ["v1", "leads", "partitions.json"] if method == "GET" => partitions(service),
         ["v1", "lists.json"] if method == "GET" => lists(service, pairs),
         ["v1", "lists", id, rest @ ..] => {
