@@ -95,6 +95,20 @@
 //! 20110), then `POST /v1/leads/{winner}/merge.json?leadIds=` (`mergeInSales` → `mergeInCRM`);
 //! success → MERGED with the ids; a failure after sending → "may have been applied".
 //!
+//! **syncCustomObjects / deleteCustomObjects / getCustomObjects** (≤ 100 records)
+//!
+//! | SOAP | REST |
+//! |---|---|
+//! | sync `operation` UPSERT / INSERT / UPDATE | `POST /v1/customobjects/{name}.json` `action` createOrUpdate / createOnly / updateOnly, `dedupeBy=dedupeFields`, each record = `customObjKeyList` ∪ `customObjAttributeList` |
+//! | delete `keyList`s | `POST /v1/customobjects/{name}/delete.json` `deleteBy=dedupeFields` |
+//! | statuses | by `seq`: `created`/`updated`/`deleted` → CREATED/UPDATED/DELETED; `skipped` → FAILED with the REST reason |
+//! | get: one key attribute | `GET /v1/customobjects/{name}.json?filterType=&filterValues=` |
+//! | get: the whole dedupe key | `POST ...json?_method=GET` `{"filterType":"dedupeFields","input":[{...}]}` |
+//! | get: no key, or part of a compound key | 20019: REST reads only by one field or the whole key |
+//! | `includeAttributes` | `fields` (with the dedupe fields from `describe.json`) |
+//! | `streamPosition` / `batchSize` | `nextPageToken` prefixed `rest:` / `batchSize` (≤ 100) |
+//! | unknown object (REST 1003 not found) | 20110 "Object name is not valid" |
+//!
 //! **getChannels** / **getTags**: `GET /asset/v1/channels.json` / `GET /asset/v1/tagTypes.json`
 //! (every page of 200), reshaped: a channel's `progressionStatuses` `name`/`step`/`success` →
 //! `Status`/`Step`/`Success` attribs; a tag type's comma-separated `allowableValues` → `values`.
@@ -127,6 +141,7 @@
 
 mod activities;
 mod campaigns;
+mod custom_objects;
 mod fields;
 mod merge;
 mod programs;
@@ -327,6 +342,30 @@ impl Backend for RestBackend {
         params: ParamsSyncMultipleLeads,
     ) -> BackendResult<'a, SuccessSyncMultipleLeads> {
         Box::pin(self.do_sync_multiple_leads(cx, params))
+    }
+
+    fn get_custom_objects<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsGetCustomObjects,
+    ) -> BackendResult<'a, SuccessGetCustomObjects> {
+        Box::pin(self.do_get_custom_objects(cx, params))
+    }
+
+    fn sync_custom_objects<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsSyncCustomObjects,
+    ) -> BackendResult<'a, SuccessSyncCustomObjects> {
+        Box::pin(self.do_sync_custom_objects(cx, params))
+    }
+
+    fn delete_custom_objects<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsDeleteCustomObjects,
+    ) -> BackendResult<'a, SuccessDeleteCustomObjects> {
+        Box::pin(self.do_delete_custom_objects(cx, params))
     }
 
     fn merge_leads<'a>(

@@ -30,6 +30,7 @@ pub mod rest;
 mod rest_activities;
 mod rest_assets;
 mod rest_campaigns;
+mod rest_custom_objects;
 pub mod rest_leads;
 mod rest_merge;
 mod rest_write;
