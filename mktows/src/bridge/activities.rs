@@ -27,7 +27,7 @@ fn unmapped(message: String) -> BackendFault {
 }
 
 /// A display name or enumeration name compared without spaces or case.
-fn squash(name: &str) -> String {
+pub(super) fn squash(name: &str) -> String {
     name.chars()
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)
@@ -36,7 +36,10 @@ fn squash(name: &str) -> String {
 
 impl RestBackend {
     /// Activity types REST knows: (id, display name).
-    async fn activity_types(&self, cx: &CallContext) -> Result<Vec<(i64, String)>, BackendFault> {
+    pub(super) async fn activity_types(
+        &self,
+        cx: &CallContext,
+    ) -> Result<Vec<(i64, String)>, BackendFault> {
         let answer = self
             .rest
             .call(

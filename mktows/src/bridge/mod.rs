@@ -72,6 +72,16 @@
 //! | `batchSize` | `batchSize` (at most 300) |
 //! | rows | `GET /v1/activities.json`: `id`, `activityDate`, type name, `primaryAttributeValue` → `mktgAssetName`, `attributes`, `campaignName`, `leadId` → `mktPersonId`; `remainingCount` 1 while `moreResult` |
 //!
+//! **getLeadActivity** (newest first, ≤ 100 per page, `ID:` offsets, as the sandbox)
+//!
+//! | SOAP | REST |
+//! |---|---|
+//! | `leadKey` | `GET /v1/leads.json?filterType=&filterValues=&fields=id` (the newest lead when several match) |
+//! | `includeTypes` / `excludeTypes` / none | type ids from `GET /v1/activities/types.json`, read ten at a time |
+//! | the history | `GET /v1/activities/pagingtoken.json?sinceDatetime=<oldestCreatedAt or 1970>` → `GET /v1/activities.json?leadIds=&activityTypeIds=` to the end (at most 30,000 activities, else 20011 asking to narrow) |
+//! | `offset` `ID:n`, `latestCreatedAt` | applied to what was read: records older than `n`, not after `latestCreatedAt` |
+//! | `personName`, `orgName` | `GET /v1/lead/{id}.json?fields=firstName,lastName,company` |
+//!
 //! **getCampaignsForSource** (`source` MKTOWS; SALES → 20019: REST has no Sales Insight
 //! campaigns): `GET /v1/campaigns.json?isTriggerable=true` (and `name=` when `exactName`),
 //! every page; a partial `name` is matched here, ignoring case (REST matches whole names only).
@@ -143,6 +153,7 @@ mod activities;
 mod campaigns;
 mod custom_objects;
 mod fields;
+mod lead_activity;
 mod merge;
 mod programs;
 mod read;
@@ -366,6 +377,14 @@ impl Backend for RestBackend {
         params: ParamsDeleteCustomObjects,
     ) -> BackendResult<'a, SuccessDeleteCustomObjects> {
         Box::pin(self.do_delete_custom_objects(cx, params))
+    }
+
+    fn get_lead_activity<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsGetLeadActivity,
+    ) -> BackendResult<'a, SuccessGetLeadActivity> {
+        Box::pin(self.do_get_lead_activity(cx, params))
     }
 
     fn merge_leads<'a>(
