@@ -26,6 +26,8 @@ pub struct Field {
 pub struct FieldMap {
     by_soap: HashMap<String, Field>,
     by_rest: HashMap<String, Field>,
+    /// Display name, lower-cased → REST name (list imports name columns by display name).
+    by_display: HashMap<String, String>,
 }
 
 impl FieldMap {
@@ -57,6 +59,10 @@ impl FieldMap {
                     .unwrap_or("string")
                     .to_owned(),
             };
+            if let Some(display) = row.get("displayName").and_then(Value::as_str) {
+                map.by_display
+                    .insert(display.to_lowercase(), field.rest.clone());
+            }
             map.by_soap.insert(field.soap.clone(), field.clone());
             map.by_rest.insert(field.rest.clone(), field);
         }
@@ -76,6 +82,18 @@ impl FieldMap {
     /// The REST name of a SOAP field.
     pub fn rest(&self, soap: &str) -> Option<&str> {
         self.by_soap.get(soap).map(|f| f.rest.as_str())
+    }
+
+    /// The REST name of an import column: a display name (`Email Address`) or a SOAP name,
+    /// ignoring case.
+    pub fn rest_of_column(&self, column: &str) -> Option<&str> {
+        let lower = column.trim().to_lowercase();
+        self.by_display.get(&lower).map(String::as_str).or_else(|| {
+            self.by_soap
+                .values()
+                .find(|f| f.soap.to_lowercase() == lower)
+                .map(|f| f.rest.as_str())
+        })
     }
 
     /// Every REST name with a SOAP counterpart, sorted (for `fields=`).

@@ -96,6 +96,7 @@ impl RestBackend {
             path: format!("/v1/leads/{winner}/merge.json"),
             query,
             body: None,
+            file: None,
         };
         self.rest
             .call(cx, &request)

@@ -119,6 +119,16 @@
 //! | `streamPosition` / `batchSize` | `nextPageToken` prefixed `rest:` / `batchSize` (≤ 100) |
 //! | unknown object (REST 1003 not found) | 20110 "Object name is not valid" |
 //!
+//! **importToList / getImportToListStatus** (Bulk Lead Import)
+//!
+//! | SOAP | REST |
+//! |---|---|
+//! | `importFileHeader` (display or SOAP names) | REST names from `describe.json` (`displayName`, `soap.name`); unknown → 20105, nothing sent |
+//! | `listName` | `GET /v1/lists.json?name=` → `listId` (none → 20111) |
+//! | the rows | `POST /bulk/v1/leads.json?format=csv&lookupField=email&listId=` with the file (REST header + the rows as sent) |
+//! | `importListMode` LISTONLY, `clearList=true`, `campaignName` | 20019: a bulk import only creates or updates, cannot empty a list, takes no tokens |
+//! | status | the batch id kept by the bridge for (program, list) (20110 when this bridge started none) → `GET /bulk/v1/leads/batch/{id}.json`: Queued/Importing → PROCESSING, Complete → COMPLETE, Failed → FAILED; `numOfLeadsProcessed`/`numOfRowsFailed`/`numOfRowsWithWarning` → rows imported/failed/ignored; `importSummary` = `message` and each line of `failures.json` |
+//!
 //! **getChannels** / **getTags**: `GET /asset/v1/channels.json` / `GET /asset/v1/tagTypes.json`
 //! (every page of 200), reshaped: a channel's `progressionStatuses` `name`/`step`/`success` →
 //! `Status`/`Step`/`Success` attribs; a tag type's comma-separated `allowableValues` → `values`.
@@ -153,6 +163,7 @@ mod activities;
 mod campaigns;
 mod custom_objects;
 mod fields;
+mod imports;
 mod lead_activity;
 mod merge;
 mod programs;
@@ -232,6 +243,8 @@ pub struct RestBackend {
     rest: RestClient,
     fields: OnceCell<Arc<FieldMap>>,
     workspace_partitions: Vec<(String, String)>,
+    /// Bulk imports started through this bridge.
+    imports: std::sync::Mutex<imports::Started>,
 }
 
 impl RestBackend {
@@ -241,6 +254,7 @@ impl RestBackend {
             rest,
             fields: OnceCell::new(),
             workspace_partitions,
+            imports: Default::default(),
         }
     }
 
@@ -385,6 +399,22 @@ impl Backend for RestBackend {
         params: ParamsGetLeadActivity,
     ) -> BackendResult<'a, SuccessGetLeadActivity> {
         Box::pin(self.do_get_lead_activity(cx, params))
+    }
+
+    fn import_to_list<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsImportToList,
+    ) -> BackendResult<'a, SuccessImportToList> {
+        Box::pin(self.do_import_to_list(cx, params))
+    }
+
+    fn get_import_to_list_status<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsGetImportToListStatus,
+    ) -> BackendResult<'a, SuccessGetImportToListStatus> {
+        Box::pin(self.do_get_import_to_list_status(cx, params))
     }
 
     fn merge_leads<'a>(

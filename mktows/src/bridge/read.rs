@@ -347,6 +347,7 @@ impl RestBackend {
                     .map(|id| ("id".to_owned(), id.to_string()))
                     .collect(),
                 body: None,
+                file: None,
             };
             let answer = match self.rest.call(cx, &request).await {
                 Ok(answer) => answer,

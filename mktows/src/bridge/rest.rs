@@ -121,6 +121,8 @@ pub struct RestRequest {
     pub query: Vec<(String, String)>,
     /// JSON body.
     pub body: Option<Value>,
+    /// A file sent as the multipart field `file` (bulk import), instead of a JSON body.
+    pub file: Option<Vec<u8>>,
 }
 
 impl RestRequest {
@@ -131,6 +133,7 @@ impl RestRequest {
             path: path.into(),
             query,
             body: None,
+            file: None,
         }
     }
 
@@ -141,6 +144,22 @@ impl RestRequest {
             path: path.into(),
             query: Vec::new(),
             body: Some(body),
+            file: None,
+        }
+    }
+
+    /// A bulk upload: `file` as the multipart field `file` (CSV).
+    pub fn upload(
+        path: impl Into<String>,
+        query: Vec<(String, String)>,
+        file: Vec<u8>,
+    ) -> RestRequest {
+        RestRequest {
+            method: reqwest::Method::POST,
+            path: path.into(),
+            query,
+            body: None,
+            file: Some(file),
         }
     }
 }
@@ -341,11 +360,53 @@ impl RestClient {
         }
     }
 
+    /// Sends `request` once for a text answer (bulk `failures.json` is CSV).
+    pub async fn call_text(
+        &self,
+        cx: &CallContext,
+        request: &RestRequest,
+    ) -> Result<String, RestError> {
+        let token = self.token(cx).await?;
+        let _permit = self
+            .in_flight
+            .acquire()
+            .await
+            .map_err(|_| RestError::NotSent("shutting down".into()))?;
+        self.pacer.wait().await;
+        cx.count_rest_call();
+        let bytes = self.send_raw(&token, request).await?;
+        String::from_utf8(bytes)
+            .map_err(|_| RestError::Unknown("the answer is not UTF-8 text".into()))
+    }
+
     async fn send_once(&self, token: &str, request: &RestRequest) -> Result<Value, RestError> {
+        let bytes = self.send_raw(token, request).await?;
+        serde_json::from_slice::<Value>(&bytes)
+            .ok()
+            .filter(Value::is_object)
+            .ok_or_else(|| RestError::Unknown(format!("not Marketo's JSON: {}", excerpt(&bytes))))
+    }
+
+    /// The URL of a path: `/bulk/...` paths live beside `/rest` (Marketo's bulk API is not
+    /// under it), every other path under the REST endpoint.
+    fn url(&self, path: &str) -> String {
+        let endpoint = self.settings.rest_endpoint.trim_end_matches('/');
+        if path.starts_with("/bulk/") {
+            format!(
+                "{}{path}",
+                endpoint.strip_suffix("/rest").unwrap_or(endpoint)
+            )
+        } else {
+            format!("{endpoint}{path}")
+        }
+    }
+
+    /// Sends `request` once: the body of a successful answer.
+    async fn send_raw(&self, token: &str, request: &RestRequest) -> Result<Vec<u8>, RestError> {
         let query = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(&request.query)
             .finish();
-        let base = format!("{}{}", self.settings.rest_endpoint, request.path);
+        let base = self.url(&request.path);
         let long_get = request.method == reqwest::Method::GET && base.len() + query.len() > MAX_URL;
         let builder = if long_get {
             self.http
@@ -359,11 +420,18 @@ impl RestClient {
                 format!("{base}?{query}")
             };
             let builder = self.http.request(request.method.clone(), url);
-            match &request.body {
-                Some(body) => builder
+            match (&request.file, &request.body) {
+                (Some(file), _) => {
+                    let part = reqwest::multipart::Part::bytes(file.clone())
+                        .file_name("import.csv")
+                        .mime_str("text/csv")
+                        .map_err(|e| RestError::NotSent(e.to_string()))?;
+                    builder.multipart(reqwest::multipart::Form::new().part("file", part))
+                }
+                (None, Some(body)) => builder
                     .header("content-type", "application/json")
                     .body(serde_json::to_vec(body).unwrap_or_default()),
-                None => builder,
+                (None, None) => builder,
             }
         };
         let answer = builder
@@ -404,10 +472,7 @@ impl RestClient {
                 excerpt(&bytes)
             )));
         }
-        serde_json::from_slice::<Value>(&bytes)
-            .ok()
-            .filter(Value::is_object)
-            .ok_or_else(|| RestError::Unknown(format!("not Marketo's JSON: {}", excerpt(&bytes))))
+        Ok(bytes)
     }
 }
 

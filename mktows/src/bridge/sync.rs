@@ -251,6 +251,7 @@ impl RestBackend {
                 path: format!("/v1/leads/{lead_id}/associate.json"),
                 query: vec![("cookie".to_owned(), cookie.clone())],
                 body: None,
+                file: None,
             };
             self.rest
                 .call(cx, &request)

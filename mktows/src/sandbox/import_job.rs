@@ -27,9 +27,34 @@ pub struct ImportJob {
     pub ignored: usize,
     /// Why each failed row failed, e.g. `row 3: no Email Address`.
     pub failures: Vec<String>,
+    /// Each failed row as it was sent, with its reason (REST's `failures.json`).
+    #[serde(default)]
+    pub failed_rows: Vec<(String, String)>,
+    /// The file's header line (REST's `failures.json` repeats it).
+    #[serde(default)]
+    pub header: String,
 }
 
 impl ImportJob {
+    /// A job into `list` (of `program`, or `#bulk` with a batch id for REST imports) starting
+    /// now and reported complete after `processing`.
+    pub fn new(program: &str, list: &str, processing: std::time::Duration) -> ImportJob {
+        let now = Utc::now();
+        ImportJob {
+            program: program.to_owned(),
+            list: list.to_owned(),
+            started_at: now,
+            ends_at: now + processing,
+            rows: 0,
+            imported: 0,
+            failed: 0,
+            ignored: 0,
+            failures: Vec::new(),
+            failed_rows: Vec::new(),
+            header: String::new(),
+        }
+    }
+
     /// The `importSummary` text: the counts, then each failure.
     pub fn summary(&self) -> String {
         let mut text = format!(

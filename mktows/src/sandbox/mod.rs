@@ -29,6 +29,7 @@ pub mod ops;
 pub mod rest;
 mod rest_activities;
 mod rest_assets;
+mod rest_bulk;
 mod rest_campaigns;
 mod rest_custom_objects;
 pub mod rest_leads;

@@ -24,10 +24,11 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::Multipart;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use chrono::{NaiveDate, Utc};
 use serde_json::{Value, json};
 
@@ -35,6 +36,9 @@ use super::service::Service;
 
 /// Largest REST body accepted (Marketo: 1 MB).
 pub const MAX_BODY: usize = 1024 * 1024;
+
+/// Largest bulk import file accepted (Marketo: 10 MB).
+pub const MAX_BULK_BODY: usize = 10 * 1024 * 1024;
 
 /// A REST call's answer before it is wrapped in the envelope.
 pub enum Reply {
@@ -54,6 +58,8 @@ pub enum Reply {
         /// Message.
         message: String,
     },
+    /// A file rather than the JSON envelope (bulk `failures.json` is CSV).
+    Csv(String),
 }
 
 impl Reply {
@@ -132,6 +138,11 @@ pub fn router_with_handle(service: Arc<Service>) -> (Router, RestHandle) {
     let router = Router::new()
         .route("/identity/oauth/token", get(token).post(token))
         .route("/rest/{*path}", any(rest))
+        .route(
+            "/bulk/v1/leads.json",
+            post(bulk_upload).layer(DefaultBodyLimit::max(MAX_BULK_BODY)),
+        )
+        .route("/bulk/{*path}", get(bulk_read))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state.clone());
     (router, RestHandle(state))
@@ -248,6 +259,9 @@ impl RestState {
     }
 
     fn envelope(&self, reply: Reply) -> Response {
+        if let Reply::Csv(text) = reply {
+            return ([(header::CONTENT_TYPE, "text/csv;charset=UTF-8")], text).into_response();
+        }
         let mut body = serde_json::Map::new();
         body.insert("requestId".into(), Value::String(self.request_id()));
         match reply {
@@ -268,6 +282,7 @@ impl RestState {
                     json!([{"code": code.to_string(), "message": message}]),
                 );
             }
+            Reply::Csv(_) => {}
         }
         (
             [(header::CONTENT_TYPE, "application/json;charset=UTF-8")],
@@ -355,6 +370,77 @@ impl Drop for Leave<'_> {
     }
 }
 
+/// Checks the token and the limits of one call; `Err` is the answer to send instead.
+fn admit(
+    state: &RestState,
+    headers: &HeaderMap,
+    pairs: &[(String, String)],
+    in_flight: usize,
+) -> Result<(), Reply> {
+    state.authenticate(headers, pairs)?;
+    let limits = &state.service.config().limits;
+    if limits.concurrency.is_some_and(|max| in_flight > max) {
+        return Err(Reply::error(615, "Concurrent access limit reached"));
+    }
+    state.check_limits()
+}
+
+/// `POST /bulk/v1/leads.json`: a bulk lead import (multipart field `file`).
+async fn bulk_upload(
+    State(state): State<Arc<RestState>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let in_flight = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    let _leave = Leave(&state.in_flight);
+    let pairs = query_pairs(query.as_deref());
+    if let Err(reply) = admit(&state, &headers, &pairs, in_flight) {
+        return state.envelope(reply);
+    }
+    let mut file = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
+                Ok(bytes) => file = Some(bytes),
+                Err(e) => return state.envelope(Reply::error(1003, format!("file: {e}"))),
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => return state.envelope(Reply::error(1003, format!("multipart body: {e}"))),
+        }
+    }
+    let Some(file) = file else {
+        return state.envelope(Reply::error(1003, "the multipart field file is required"));
+    };
+    let service = state.service.clone();
+    let reply =
+        tokio::task::spawn_blocking(move || super::rest_bulk::import(&service, &pairs, &file))
+            .await
+            .unwrap_or_else(|e| Reply::error(611, format!("System error: {e}")));
+    state.envelope(reply)
+}
+
+/// `GET /bulk/...`: a bulk import's status and failures.
+async fn bulk_read(
+    State(state): State<Arc<RestState>>,
+    Path(path): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let in_flight = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    let _leave = Leave(&state.in_flight);
+    let pairs = query_pairs(query.as_deref());
+    if let Err(reply) = admit(&state, &headers, &pairs, in_flight) {
+        return state.envelope(reply);
+    }
+    let service = state.service.clone();
+    let reply = tokio::task::spawn_blocking(move || super::rest_bulk::read(&service, &path))
+        .await
+        .unwrap_or_else(|e| Reply::error(611, format!("System error: {e}")));
+    state.envelope(reply)
+}
+
 async fn rest(
     State(state): State<Arc<RestState>>,
     method: Method,
@@ -366,14 +452,7 @@ async fn rest(
     let in_flight = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     let _leave = Leave(&state.in_flight);
     let pairs = query_pairs(query.as_deref());
-    if let Err(reply) = state.authenticate(&headers, &pairs) {
-        return state.envelope(reply);
-    }
-    let limits = &state.service.config().limits;
-    if limits.concurrency.is_some_and(|max| in_flight > max) {
-        return state.envelope(Reply::error(615, "Concurrent access limit reached"));
-    }
-    if let Err(reply) = state.check_limits() {
+    if let Err(reply) = admit(&state, &headers, &pairs, in_flight) {
         return state.envelope(reply);
     }
     let service = state.service.clone();

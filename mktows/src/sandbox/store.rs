@@ -406,6 +406,19 @@ impl Store {
         Ok(())
     }
 
+    /// The import job whose `program` is `program` (REST bulk jobs: `#bulk:<batch id>`).
+    pub fn import_of(&self, program: &str) -> Option<&ImportJob> {
+        self.imports.values().find(|j| j.program == program)
+    }
+
+    /// How many REST bulk import jobs there are.
+    pub fn bulk_imports(&self) -> usize {
+        self.imports
+            .values()
+            .filter(|j| j.program.starts_with("#bulk:"))
+            .count()
+    }
+
     /// The latest import into `list` of `program`.
     pub fn import(&self, program: &str, list: &str) -> Option<&ImportJob> {
         self.imports.get(&(program.to_owned(), list.to_owned()))

@@ -33,6 +33,7 @@ use crate::sandbox::FieldDef;
 use crate::sandbox::describe::display_name;
 use crate::sandbox::import_job::ImportJob;
 use crate::sandbox::service::{Service, fault, list_not_found, storage_failed};
+use crate::sandbox::store::Store;
 use crate::soap_front::BackendFault;
 use crate::types::*;
 use crate::xml::Nillable;
@@ -41,14 +42,16 @@ fn bad(message: &str) -> BackendFault {
     fault(ErrorCode::BadParameter, "Bad Parameter", message)
 }
 
-/// What a column of the file holds.
-enum Column<'a> {
+/// What a column of an import file holds.
+pub(crate) enum Column<'a> {
+    /// A lead field.
     Field(&'a FieldDef),
+    /// A `{{my.token}}` value (checked, not used).
     Token,
 }
 
 /// One CSV line split into cells.
-fn cells(line: &str) -> Result<Vec<String>, String> {
+pub(crate) fn cells(line: &str) -> Result<Vec<String>, String> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -118,62 +121,23 @@ impl Service {
         Ok(columns)
     }
 
-    pub(crate) fn import_to_list(
+    /// Applies the rows of an import into `job.list` (none when empty) and keeps the job: `upsert` creates or
+    /// updates leads by email (else only known leads join), `clear` empties the list first.
+    /// `Err` is a storage failure.
+    pub(crate) fn apply_import(
         &self,
-        params: ParamsImportToList,
-    ) -> Result<SuccessImportToList, BackendFault> {
-        let catalog = &self.config().catalog;
-        let program = params.program_name.trim();
-        if !catalog.programs.iter().any(|p| p.name == program) {
-            return Err(bad(&format!("No program named {program:?}")));
-        }
-        let campaign = params.campaign_name.value().map(|c| c.trim().to_owned());
-        if let Some(name) = campaign.as_deref().filter(|c| !c.is_empty()) {
-            if !catalog
-                .campaigns
-                .iter()
-                .any(|c| c.name == name && c.program.as_deref() == Some(program))
-            {
-                return Err(fault(
-                    ErrorCode::CampaignNotFound,
-                    "Campaign Not Found",
-                    &format!("No campaign named {name:?} in program {program:?}"),
-                ));
-            }
-        }
-        let has_campaign = campaign.as_deref().is_some_and(|c| !c.is_empty());
-        let columns = self.import_columns(&params.import_file_header, has_campaign)?;
-        let upsert = match &params.import_list_mode {
-            ImportToListModeEnum::Upsertleads => true,
-            ImportToListModeEnum::Listonly => false,
-            ImportToListModeEnum::Unknown(other) => {
-                return Err(bad(&format!(
-                    "importListMode {other:?} is neither UPSERTLEADS nor LISTONLY"
-                )));
-            }
-        };
-        let list = params.list_name.trim().to_owned();
-        let mut store = self.lock_store();
-        if store.list_id(&list).is_none() {
-            return Err(list_not_found(&format!("named {list:?}")));
-        }
-        let rows = &params.import_file_rows.string_item;
-        let mut job = ImportJob {
-            program: program.to_owned(),
-            list: list.clone(),
-            started_at: Utc::now(),
-            ends_at: Utc::now() + self.config().import_time,
-            rows: rows.len(),
-            imported: 0,
-            failed: 0,
-            ignored: 0,
-            failures: Vec::new(),
-        };
-        if params.clear_list {
+        store: &mut Store,
+        columns: &[Column<'_>],
+        rows: &[String],
+        upsert: bool,
+        clear: bool,
+        job: &mut ImportJob,
+    ) -> Result<(), String> {
+        let list = job.list.clone();
+        job.rows = rows.len();
+        if clear && !list.is_empty() {
             let members: Vec<i32> = store.list_members(&list).map(|l| l.id).collect();
-            store
-                .change_members(&list, &members, false)
-                .map_err(|e| storage_failed(&e))?;
+            store.change_members(&list, &members, false)?;
         }
         let default_partition = self
             .primary_partition("Default")
@@ -185,6 +149,7 @@ impl Service {
             let mut fail = |why: String| {
                 job.failed += 1;
                 job.failures.push(format!("row {}: {why}", i + 1));
+                job.failed_rows.push((row.clone(), why));
             };
             let cells = match cells(row) {
                 Ok(cells) if cells.len() == columns.len() => cells,
@@ -226,7 +191,7 @@ impl Service {
                 (Some(lead), false) => lead.id,
                 (existing, true) => {
                     let mut lead =
-                        existing.unwrap_or_else(|| Self::new_lead(&mut store, &default_partition));
+                        existing.unwrap_or_else(|| Self::new_lead(store, &default_partition));
                     lead.email = Some(email);
                     for (name, value) in fields {
                         lead.fields.insert(name, value);
@@ -240,13 +205,65 @@ impl Service {
             job.imported += 1;
             joining.push(id);
         }
-        store.persist(&changed).map_err(|e| storage_failed(&e))?;
+        store.persist(&changed)?;
         joining.sort_unstable();
         joining.dedup();
-        store
-            .change_members(&list, &joining, true)
-            .and_then(|()| store.save_import(job))
-            .map_err(|e| storage_failed(&e))?;
+        if !list.is_empty() {
+            store.change_members(&list, &joining, true)?;
+        }
+        store.save_import(job.clone())
+    }
+
+    pub(crate) fn import_to_list(
+        &self,
+        params: ParamsImportToList,
+    ) -> Result<SuccessImportToList, BackendFault> {
+        let catalog = &self.config().catalog;
+        let program = params.program_name.trim();
+        if !catalog.programs.iter().any(|p| p.name == program) {
+            return Err(bad(&format!("No program named {program:?}")));
+        }
+        let campaign = params.campaign_name.value().map(|c| c.trim().to_owned());
+        if let Some(name) = campaign.as_deref().filter(|c| !c.is_empty()) {
+            if !catalog
+                .campaigns
+                .iter()
+                .any(|c| c.name == name && c.program.as_deref() == Some(program))
+            {
+                return Err(fault(
+                    ErrorCode::CampaignNotFound,
+                    "Campaign Not Found",
+                    &format!("No campaign named {name:?} in program {program:?}"),
+                ));
+            }
+        }
+        let has_campaign = campaign.as_deref().is_some_and(|c| !c.is_empty());
+        let columns = self.import_columns(&params.import_file_header, has_campaign)?;
+        let upsert = match &params.import_list_mode {
+            ImportToListModeEnum::Upsertleads => true,
+            ImportToListModeEnum::Listonly => false,
+            ImportToListModeEnum::Unknown(other) => {
+                return Err(bad(&format!(
+                    "importListMode {other:?} is neither UPSERTLEADS nor LISTONLY"
+                )));
+            }
+        };
+        let list = params.list_name.trim().to_owned();
+        let mut store = self.lock_store();
+        if store.list_id(&list).is_none() {
+            return Err(list_not_found(&format!("named {list:?}")));
+        }
+        let mut job = ImportJob::new(program, &list, self.config().import_time);
+        job.header = params.import_file_header.clone();
+        self.apply_import(
+            &mut store,
+            &columns,
+            &params.import_file_rows.string_item,
+            upsert,
+            params.clear_list,
+            &mut job,
+        )
+        .map_err(|e| storage_failed(&e))?;
         Ok(SuccessImportToList {
             result: ResultImportToList {
                 import_status: ImportToListStatusEnum::Processing,

@@ -4,7 +4,7 @@
 mod activities;
 pub(crate) mod campaigns;
 mod custom_objects;
-mod imports;
+pub(crate) mod imports;
 mod merge;
 mod mobjects;
 mod programs;
