@@ -41,6 +41,7 @@ impl FieldApi {
             nillable: self.nillable,
             boxed: false,
             doc: Default::default(),
+            xsd_builtin: None,
         }
         .shape()
     }

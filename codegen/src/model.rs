@@ -122,6 +122,9 @@ pub struct SimpleType {
     pub doc: Doc,
     /// What it is.
     pub kind: SimpleKind,
+    /// Local name of the XSD built-in at the bottom of its restriction chain (`date`, `int`,
+    /// ...): the lexical space of its values.
+    pub xsd_base: String,
 }
 
 /// Kinds of simple types.
@@ -196,6 +199,8 @@ pub struct Field {
     pub boxed: bool,
     /// Documentation.
     pub doc: Doc,
+    /// Local name of the XSD built-in when the element's type is one (`date` for a `String`).
+    pub xsd_builtin: Option<String>,
 }
 
 impl Field {
@@ -243,6 +248,8 @@ pub struct GlobalElement {
     pub ty: TypeRef,
     /// Documentation.
     pub doc: Doc,
+    /// Local name of the XSD built-in when the element's type is one.
+    pub xsd_builtin: Option<String>,
 }
 
 /// The service, port and binding the stubs are generated for.

@@ -155,6 +155,7 @@ impl<'a> Resolver<'a> {
                 rust_name,
                 doc: ty.doc.clone(),
                 kind: SimpleKind::Alias(Builtin::String),
+                xsd_base: "string".into(),
             });
         }
         for ty in &raw.complex_types {
@@ -191,6 +192,7 @@ impl<'a> Resolver<'a> {
         self.simple_done[index] = true;
         let kind = self.simple_kind(raw, 0)?;
         self.model.simple_types[index].kind = kind;
+        self.model.simple_types[index].xsd_base = self.base_local(&raw.base, 0);
         Ok(())
     }
 
@@ -256,6 +258,22 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Local name of the built-in at the bottom of a restriction chain (`string` when the
+    /// chain cannot be followed: the resolution reports that).
+    fn base_local(&self, base: &QName, depth: usize) -> String {
+        if base.ns.as_deref() == Some(XS) || depth > 64 {
+            return base.local.clone();
+        }
+        match self
+            .simple_index
+            .get(base)
+            .and_then(|&i| self.raw_simple(i))
+        {
+            Some(raw) => self.base_local(&raw.base, depth + 1),
+            None => "string".into(),
+        }
+    }
+
     fn raw_simple(&self, index: usize) -> Option<&'a RawSimpleType> {
         self.raw.simple_types.get(index)
     }
@@ -312,7 +330,15 @@ impl<'a> Resolver<'a> {
                 )
             }
         };
+        let xsd_builtin = match &element.reference {
+            Some(reference) => self
+                .raw_elements
+                .get(reference)
+                .and_then(|g| builtin_local(&g.ty)),
+            None => element.ty.as_ref().and_then(builtin_local),
+        };
         Ok(Field {
+            xsd_builtin,
             xml_name: element.name.clone(),
             namespace,
             rust_name: field_names.claim(&names::snake(&element.name)),
@@ -352,6 +378,7 @@ impl<'a> Resolver<'a> {
                     rust_name,
                     doc: raw.doc.clone(),
                     kind,
+                    xsd_base: self.base_local(&raw.base, 0),
                 });
                 Ok(TypeRef::Simple(index))
             }
@@ -459,6 +486,7 @@ impl<'a> Resolver<'a> {
     ) -> Result<GlobalElement> {
         let ty = self.resolve_type(&raw.ty)?;
         Ok(GlobalElement {
+            xsd_builtin: builtin_local(&raw.ty),
             name: raw.name.clone(),
             namespace: self.namespace_index(raw.name.ns.as_deref()),
             rust_name: names_used.claim(&names::camel(&raw.name.local)),
@@ -566,6 +594,14 @@ fn empty_complex(raw: &RawComplexType, rust_name: String) -> ComplexType {
         is_abstract: raw.is_abstract,
         subtypes: Vec::new(),
         has_default: false,
+    }
+}
+
+/// The local name of a type reference that names an XSD built-in.
+fn builtin_local(ty: &RawType) -> Option<String> {
+    match ty {
+        RawType::Named(name, _) if name.ns.as_deref() == Some(XS) => Some(name.local.clone()),
+        _ => None,
     }
 }
 
