@@ -257,6 +257,8 @@ impl Emitter<'_> {
             Builtin::Double => quote!(f64),
             Builtin::DateTime => quote!(::chrono::DateTime<::chrono::FixedOffset>),
             Builtin::Base64Binary => quote!(Vec<u8>),
+            Builtin::AnyType => quote!(rt::AnyValue),
+            Builtin::AnyElement => quote!(rt::RawXml),
         }
     }
 
@@ -465,11 +467,13 @@ impl Emitter<'_> {
                     .map_or_else(|| "unbounded".to_owned(), |m| m.to_string());
                 args += &format!(", min = {}, max = {max}", f.min);
             }
-            format!(
-                "{}: {}({args})",
-                ident(&f.rust_name),
-                shape_keyword(f.shape())
-            )
+            let shape = shape_keyword(f.shape());
+            let shape = if f.ty == TypeRef::Builtin(Builtin::AnyElement) {
+                format!("any_{shape}")
+            } else {
+                shape.to_owned()
+            };
+            format!("{}: {shape}({args})", ident(&f.rust_name))
         });
         Ok(format(item)? + &table("complex_type", &name.to_string(), rows))
     }

@@ -52,6 +52,11 @@ pub enum Builtin {
     DateTime,
     /// `Vec<u8>` written as base64.
     Base64Binary,
+    /// `xs:anyType` (and an untyped element): its attributes and content kept as written
+    /// (`AnyValue` of the runtime).
+    AnyType,
+    /// An element matched by an `xs:any` wildcard, kept as written (`RawXml` of the runtime).
+    AnyElement,
 }
 
 impl Builtin {
@@ -72,6 +77,8 @@ impl Builtin {
             Builtin::Double => "xs:double",
             Builtin::DateTime => "xs:dateTime",
             Builtin::Base64Binary => "xs:base64Binary",
+            Builtin::AnyType => "xs:anyType",
+            Builtin::AnyElement => "xs:any",
         }
     }
 
@@ -95,6 +102,8 @@ impl Builtin {
             "double" => Builtin::Double,
             "dateTime" => Builtin::DateTime,
             "base64Binary" => Builtin::Base64Binary,
+            "anyType" => Builtin::AnyType,
+            "anyElement" => Builtin::AnyElement,
             _ => return None,
         })
     }

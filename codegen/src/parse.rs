@@ -89,6 +89,8 @@ pub struct RawComplexType {
     pub name: QName,
     pub is_abstract: bool,
     pub base: Option<(QName, Location)>,
+    /// The base is restricted (its content restated), not extended.
+    pub restriction: bool,
     pub elements: Vec<RawLocalElement>,
     pub doc: Doc,
     pub loc: Location,
@@ -118,6 +120,8 @@ pub struct RawLocalElement {
     pub nillable: bool,
     pub doc: Doc,
     pub loc: Location,
+    /// An `xs:any` wildcard (named `any`, typed as raw XML).
+    pub wildcard: bool,
 }
 
 /// A top-level `xs:element`.
@@ -603,6 +607,7 @@ fn read_complex_type(
         name,
         is_abstract: matches!(node.attribute("abstract"), Some("true" | "1")),
         base: None,
+        restriction: false,
         elements: Vec::new(),
         doc: doc_for(node),
         loc: ctx.loc(node),
@@ -624,15 +629,20 @@ fn read_complex_type(
                 }
                 for content in child.children().filter(Node::is_element) {
                     match (content.tag_name().namespace(), content.tag_name().name()) {
-                        (Some(XS), "extension") => {
+                        (Some(XS), kind @ ("extension" | "restriction")) => {
                             let Some(base) = ctx.qname_attr(content, "base")? else {
                                 return Err(unsupported(
                                     ctx,
                                     content,
-                                    "an extension without `base`",
+                                    "a derivation without `base`",
                                 ));
                             };
-                            ty.base = Some((base, ctx.loc(content)));
+                            // A restriction restates the content it keeps: nothing is
+                            // inherited. One of xs:anyType is a plain complex type.
+                            ty.restriction = kind == "restriction";
+                            if base.ns.as_deref() != Some(XS) || base.local != "anyType" {
+                                ty.base = Some((base, ctx.loc(content)));
+                            }
                             for part in content.children().filter(Node::is_element) {
                                 match (part.tag_name().namespace(), part.tag_name().name()) {
                                     (Some(XS), "sequence") => {
@@ -643,7 +653,7 @@ fn read_complex_type(
                                         return Err(unsupported(
                                             ctx,
                                             part,
-                                            "this content in xs:extension",
+                                            &format!("this content in xs:{kind}"),
                                         ));
                                     }
                                 }
@@ -651,11 +661,7 @@ fn read_complex_type(
                         }
                         (Some(XS), "annotation") => {}
                         _ => {
-                            return Err(unsupported(
-                                ctx,
-                                content,
-                                "complexContent other than xs:extension",
-                            ));
+                            return Err(unsupported(ctx, content, "this complexContent child"));
                         }
                     }
                 }
@@ -689,6 +695,21 @@ fn read_sequence(
     for child in seq.children().filter(Node::is_element) {
         match (child.tag_name().namespace(), child.tag_name().name()) {
             (Some(XS), "element") => out.push(read_local_element(ctx, schema, child)?),
+            (Some(XS), "any") => {
+                let (min, max) = occurs(ctx, child)?;
+                out.push(RawLocalElement {
+                    name: "any".into(),
+                    namespace: None,
+                    ty: Some(RawType::Named(any_type("anyElement"), ctx.loc(child))),
+                    reference: None,
+                    min,
+                    max,
+                    nillable: false,
+                    doc: doc_for(child),
+                    loc: ctx.loc(child),
+                    wildcard: true,
+                });
+            }
             (Some(XS), "annotation") => {}
             _ => {
                 return Err(unsupported(
@@ -700,6 +721,15 @@ fn read_sequence(
         }
     }
     Ok(())
+}
+
+/// `xs:anyType`, or `anyElement`: the type the generator gives an `xs:any` wildcard (an XML
+/// Schema name no schema can declare, mapped to raw XML).
+fn any_type(local: &str) -> QName {
+    QName {
+        ns: Some(XS.to_owned()),
+        local: local.to_owned(),
+    }
 }
 
 fn occurs(ctx: &Ctx, node: Node) -> Result<(u32, Option<u32>)> {
@@ -794,6 +824,7 @@ fn read_local_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLo
             nillable: nillable(node),
             doc,
             loc,
+            wildcard: false,
         });
     }
     let name = ctx.name_attr(node)?.to_owned();
@@ -817,13 +848,9 @@ fn read_local_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLo
         ns: schema.tns.map(str::to_owned),
         local: name.clone(),
     };
-    let Some(ty) = element_type(ctx, schema, node, &owner)? else {
-        return Err(Error::Unsupported {
-            location: loc,
-            construct: format!("xs:element name=\"{name}\" without a type"),
-            hint: "an untyped element is xs:anyType (arbitrary XML), which mktows-codegen does not support".into(),
-        });
-    };
+    // An untyped element is xs:anyType: arbitrary XML.
+    let ty = element_type(ctx, schema, node, &owner)?
+        .unwrap_or_else(|| RawType::Named(any_type("anyType"), loc.clone()));
     Ok(RawLocalElement {
         name,
         namespace,
@@ -834,19 +861,15 @@ fn read_local_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLo
         nillable: nillable(node),
         doc,
         loc,
+        wildcard: false,
     })
 }
 
 fn read_global_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawGlobalElement> {
     reject_element_extras(ctx, node)?;
     let name = schema.global_name(ctx, node)?;
-    let Some(ty) = element_type(ctx, schema, node, &name)? else {
-        return Err(Error::Unsupported {
-            location: ctx.loc(node),
-            construct: format!("xs:element name=\"{}\" without a type", name.local),
-            hint: "an untyped element is xs:anyType (arbitrary XML), which mktows-codegen does not support".into(),
-        });
-    };
+    let ty = element_type(ctx, schema, node, &name)?
+        .unwrap_or_else(|| RawType::Named(any_type("anyType"), ctx.loc(node)));
     Ok(RawGlobalElement {
         name,
         ty,

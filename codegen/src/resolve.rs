@@ -425,13 +425,7 @@ impl<'a> Resolver<'a> {
                     },
                 );
             };
-            if !self.model.complex_types[base_index].is_abstract {
-                return Err(Error::Unsupported {
-                    location: loc,
-                    construct: format!("xs:extension of the non-abstract type `{}`", base.local),
-                    hint: "only abstract bases are supported (they become an enum of their extensions)".into(),
-                });
-            }
+            let _ = loc;
             *parent = Some(base_index);
         }
         let own_fields: Vec<Vec<Field>> = self.model.complex_types[..count]
@@ -458,8 +452,18 @@ impl<'a> Resolver<'a> {
             if chain.is_empty() {
                 continue;
             }
+            // Fields of each ancestor, from the root, up to a restriction (which restates them).
             let mut inherited = Vec::new();
-            for &ancestor in chain.iter().rev() {
+            let mut from = index;
+            let mut extending = Vec::new();
+            for &ancestor in &chain {
+                if raw.complex_types[from].restriction {
+                    break;
+                }
+                extending.push(ancestor);
+                from = ancestor;
+            }
+            for &ancestor in extending.iter().rev() {
                 inherited.extend(own_fields[ancestor].iter().cloned());
             }
             let own = own_fields[index].clone();

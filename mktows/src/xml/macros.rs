@@ -28,7 +28,10 @@
 ///
 /// Each entry is `field: shape(xml name [, ns = N] [, min = M, max = N|unbounded])` in schema
 /// order. The shape is the field's cardinality: `one`, `optional`, `nillable`,
-/// `optional_nillable`, `many` or `many_nillable` (the last two carry `min`/`max`). `ns = N`
+/// `optional_nillable`, `many` or `many_nillable` (the last two carry `min`/`max`); an `xs:any`
+/// wildcard is `any_one`, `any_optional` or `any_many` (named `"any"`, holding
+/// [`RawXml`](crate::xml::RawXml)) and takes, in any position, the children no named field
+/// matches. `ns = N`
 /// marks an element qualified in namespace `N` of the generated `NAMESPACES` table (the macro
 /// refers to it as `super::NAMESPACES`, so it is invoked in the generated `types` module);
 /// without it the element is unqualified.
@@ -56,6 +59,42 @@ macro_rules! __complex_type {
     (@is $child:ident, $xml:literal, $ns:literal) => {
         $child.local_name() == $xml.as_bytes() && $child.ns() == $crate::xml::Ns::Known($ns)
     };
+    // Whether a child is a named field's element (wildcards match in a second pass).
+    (@named any_one, $($rest:tt)*) => {
+        false
+    };
+    (@named any_optional, $($rest:tt)*) => {
+        false
+    };
+    (@named any_many, $($rest:tt)*) => {
+        false
+    };
+    (@named $shape:ident, $child:ident, $($name:tt)*) => {
+        $crate::__complex_type!(@is $child, $($name)*)
+    };
+    // A wildcard (`xs:any`) field takes any child no named field took; others expand to nothing.
+    (@wildcard_read any_one, $r:ident, $child:ident, $xml:literal, $field:ident) => {
+        // `if true`: the statements after it stay reachable code for the compiler.
+        if true {
+            $crate::xml::read_raw_into($r, &$child, &mut $field)?;
+            continue;
+        }
+    };
+    (@wildcard_read any_optional, $r:ident, $child:ident, $xml:literal, $field:ident) => {
+        // `if true`: the statements after it stay reachable code for the compiler.
+        if true {
+            $crate::xml::read_raw_into($r, &$child, &mut $field)?;
+            continue;
+        }
+    };
+    (@wildcard_read any_many, $r:ident, $child:ident, $xml:literal, $field:ident) => {
+        // `if true`: the statements after it stay reachable code for the compiler.
+        if true {
+            $crate::xml::read_raw_push($r, &$child, &mut $field)?;
+            continue;
+        }
+    };
+    (@wildcard_read $shape:ident, $($rest:tt)*) => {};
     (@max unbounded) => {
         ::core::option::Option::None
     };
@@ -81,11 +120,23 @@ macro_rules! __complex_type {
     (@write many_nillable, $w:ident, $value:expr, $name:expr, $min:literal, $max:expr) => {
         $crate::xml::write_many_nillable($w, $name, $value, $min, $max)
     };
+    (@write any_one, $w:ident, $value:expr, $name:expr) => {
+        $crate::xml::write_raw_one($w, $value)
+    };
+    (@write any_optional, $w:ident, $value:expr, $name:expr) => {
+        $crate::xml::write_raw_optional($w, $value)
+    };
+    (@write any_many, $w:ident, $value:expr, $name:expr, $min:literal, $max:expr) => {
+        $crate::xml::write_raw_many($w, $value, $min, $max)
+    };
     // The slot a field is read into.
     (@slot many) => {
         ::std::vec::Vec::new()
     };
     (@slot many_nillable) => {
+        ::std::vec::Vec::new()
+    };
+    (@slot any_many) => {
         ::std::vec::Vec::new()
     };
     (@slot $shape:ident) => {
@@ -110,6 +161,15 @@ macro_rules! __complex_type {
     (@read many_nillable, $($args:expr),+) => {
         $crate::xml::read_push_nillable($($args),+)
     };
+    (@read any_one, $r:expr, $child:expr, $xml:expr, $slot:expr) => {
+        $crate::xml::read_raw_into($r, $child, $slot)
+    };
+    (@read any_optional, $r:expr, $child:expr, $xml:expr, $slot:expr) => {
+        $crate::xml::read_raw_into($r, $child, $slot)
+    };
+    (@read any_many, $r:expr, $child:expr, $xml:expr, $slot:expr) => {
+        $crate::xml::read_raw_push($r, $child, $slot)
+    };
     // The field's value once the end tag is reached.
     (@take one, $r:ident, $slot:ident, $xml:literal) => {
         $crate::xml::required($r, $slot, $xml)?
@@ -118,6 +178,12 @@ macro_rules! __complex_type {
         $crate::xml::required($r, $slot, $xml)?
     };
     (@take optional, $r:ident, $slot:ident, $xml:literal) => {
+        $slot
+    };
+    (@take any_one, $r:ident, $slot:ident, $xml:literal) => {
+        $crate::xml::required($r, $slot, $xml)?
+    };
+    (@take any_optional, $r:ident, $slot:ident, $xml:literal) => {
         $slot
     };
     (@take optional_nillable, $r:ident, $slot:ident, $xml:literal) => {
@@ -189,11 +255,12 @@ macro_rules! __complex_type {
                 $( let mut $field = $crate::__complex_type!(@slot $shape); )+
                 while let ::core::option::Option::Some(child) = r.next_child()? {
                     $(
-                        if $crate::__complex_type!(@is child, $xml $(, $ns)?) {
+                        if $crate::__complex_type!(@named $shape, child, $xml $(, $ns)?) {
                             $crate::__complex_type!(@read $shape, r, &child, $xml, &mut $field)?;
                             continue;
                         }
                     )+
+                    $( $crate::__complex_type!(@wildcard_read $shape, r, child, $xml, $field); )+
                     r.unknown_child(&child)?;
                 }
                 ::core::result::Result::Ok(Self {

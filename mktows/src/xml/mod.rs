@@ -6,12 +6,17 @@
 
 mod envelope;
 mod macros;
+mod raw;
 mod reader;
 mod simple;
 mod writer;
 
 pub use envelope::*;
 pub use macros::{complex_type, element_set, enumeration, headers};
+pub use raw::{
+    AnyValue, RawXml, read_raw_into, read_raw_push, write_raw_many, write_raw_one,
+    write_raw_optional,
+};
 pub use reader::{
     DecodeError, DecodeErrorDetails, DecodeErrorKind, MAX_ATTRIBUTES, MAX_BINDINGS, MAX_DEPTH,
     MAX_SKIPPED, Ns, Skipped, StartTag, XmlReader,

@@ -266,6 +266,8 @@ impl std::error::Error for DecodeError {}
 struct Binding<'a> {
     prefix: &'a [u8],
     ns: Ns,
+    /// The URI as written (entities not decoded), for raw XML kept with its namespaces.
+    uri: &'a [u8],
     /// Depth of the element that declared it.
     depth: usize,
 }
@@ -724,7 +726,12 @@ impl<'a> XmlReader<'a> {
                         format!("more than {MAX_BINDINGS} namespace declarations in scope"),
                     ));
                 }
-                self.bindings.push(Binding { prefix, ns, depth });
+                self.bindings.push(Binding {
+                    prefix,
+                    ns,
+                    uri: value,
+                    depth,
+                });
             }
         }
         self.open.push(qname);
@@ -1042,6 +1049,72 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// The rest of the element whose start tag `start` was just read, as raw XML: the whole
+    /// element exactly as written, with the declarations of enclosing elements it uses
+    /// (`xs:any`).
+    pub fn raw_element(&mut self, start: &StartTag<'_>) -> Result<super::RawXml, DecodeError> {
+        let depth = self.open.len();
+        let namespaces_before = self.outer_bindings(depth);
+        self.skip()?;
+        let xml = self.str_at(start.offset, self.pos)?;
+        Ok(super::RawXml {
+            namespaces: used_namespaces(namespaces_before, xml),
+            xml: xml.to_owned(),
+        })
+    }
+
+    /// The attributes (as written) and content (exactly as written) of the element whose start
+    /// tag `start` was just read, through its end tag, with the declarations of enclosing
+    /// elements they use (an element of type `xs:anyType`).
+    pub fn raw_content(&mut self, start: &StartTag<'_>) -> Result<super::AnyValue, DecodeError> {
+        let depth = self.open.len();
+        let qname_len = self.open.last().map_or(0, |q| q.len());
+        let tag_end = self.pos;
+        let tag = self.str_at(start.offset, tag_end)?;
+        let attributes = tag
+            .get(1 + qname_len..)
+            .unwrap_or_default()
+            .trim_end_matches('>')
+            .trim_end_matches('/')
+            .to_owned();
+        let outer = self.outer_bindings(depth);
+        let content = if self.take_pending_end() {
+            ""
+        } else {
+            self.skip()?;
+            let end_tag = memchr::memmem::rfind(&self.input[tag_end..self.pos], b"</")
+                .map_or(tag_end, |p| tag_end + p);
+            self.str_at(tag_end, end_tag)?
+        };
+        let mut used = String::with_capacity(attributes.len() + content.len());
+        used.push_str(&attributes);
+        used.push_str(content);
+        Ok(super::AnyValue {
+            namespaces: used_namespaces(outer, &used),
+            attributes,
+            content: content.to_owned(),
+        })
+    }
+
+    /// The namespace bindings in scope from elements enclosing depth `depth` (the innermost
+    /// declaration of each prefix), as text.
+    fn outer_bindings(&self, depth: usize) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for b in self.bindings.iter().rev().filter(|b| b.depth < depth) {
+            let prefix = String::from_utf8_lossy(b.prefix).into_owned();
+            if !out.iter().any(|(p, _)| *p == prefix) {
+                let uri = std::str::from_utf8(b.uri)
+                    .ok()
+                    .and_then(|u| decode_text(u).ok())
+                    .map(Cow::into_owned)
+                    .unwrap_or_default();
+                out.push((prefix, uri));
+            }
+        }
+        out.reverse();
+        out
+    }
+
     /// After the root element: only whitespace, comments and processing instructions may follow.
     pub fn end_of_document(&mut self) -> Result<(), DecodeError> {
         loop {
@@ -1064,6 +1137,21 @@ impl<'a> XmlReader<'a> {
             }
         }
     }
+}
+
+/// The bindings whose prefix `xml` may use (`prefix:` appears in it; the default namespace when
+/// it is not empty), so a kept fragment carries the declarations it needs.
+fn used_namespaces(bindings: Vec<(String, String)>, xml: &str) -> Vec<(String, String)> {
+    bindings
+        .into_iter()
+        .filter(|(prefix, uri)| {
+            if prefix.is_empty() {
+                !uri.is_empty()
+            } else {
+                xml.contains(&format!("{prefix}:"))
+            }
+        })
+        .collect()
 }
 
 fn classify(namespaces: &[(&str, &str)], uri: &[u8]) -> Ns {
