@@ -42,6 +42,7 @@ impl FieldApi {
             boxed: false,
             doc: Default::default(),
             xsd_builtin: None,
+            attribute: false,
         }
         .shape()
     }

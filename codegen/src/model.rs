@@ -210,6 +210,8 @@ pub struct Field {
     pub doc: Doc,
     /// Local name of the XSD built-in when the element's type is one (`date` for a `String`).
     pub xsd_builtin: Option<String>,
+    /// An attribute (of a simple type, at most once), not a child element.
+    pub attribute: bool,
 }
 
 impl Field {

@@ -122,6 +122,8 @@ pub struct RawLocalElement {
     pub loc: Location,
     /// An `xs:any` wildcard (named `any`, typed as raw XML).
     pub wildcard: bool,
+    /// An `xs:attribute` (min 1 when `use="required"`), not an element.
+    pub attribute: bool,
 }
 
 /// A top-level `xs:element`.
@@ -469,9 +471,11 @@ fn read_schema(
         }
     }
     let qualified = schema.attribute("elementFormDefault") == Some("qualified");
+    let attributes_qualified = schema.attribute("attributeFormDefault") == Some("qualified");
     let schema_ctx = SchemaCtx {
         tns: tns.as_deref(),
         qualified,
+        attributes_qualified,
     };
     for child in schema.children().filter(Node::is_element) {
         if child.tag_name().namespace() != Some(XS) {
@@ -513,6 +517,7 @@ fn read_schema(
 struct SchemaCtx<'a> {
     tns: Option<&'a str>,
     qualified: bool,
+    attributes_qualified: bool,
 }
 
 impl SchemaCtx<'_> {
@@ -623,6 +628,7 @@ fn read_complex_type(
         match child.tag_name().name() {
             "annotation" => {}
             "sequence" => read_sequence(ctx, schema, child, &mut ty.elements)?,
+            "attribute" => ty.elements.push(read_attribute(ctx, schema, child)?),
             "complexContent" => {
                 if child.attribute("mixed") == Some("true") {
                     return Err(unsupported(ctx, child, "mixed content"));
@@ -647,6 +653,9 @@ fn read_complex_type(
                                 match (part.tag_name().namespace(), part.tag_name().name()) {
                                     (Some(XS), "sequence") => {
                                         read_sequence(ctx, schema, part, &mut ty.elements)?
+                                    }
+                                    (Some(XS), "attribute") => {
+                                        ty.elements.push(read_attribute(ctx, schema, part)?)
                                     }
                                     (Some(XS), "annotation") => {}
                                     _ => {
@@ -708,6 +717,7 @@ fn read_sequence(
                     doc: doc_for(child),
                     loc: ctx.loc(child),
                     wildcard: true,
+                    attribute: false,
                 });
             }
             (Some(XS), "annotation") => {}
@@ -825,6 +835,7 @@ fn read_local_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLo
             doc,
             loc,
             wildcard: false,
+            attribute: false,
         });
     }
     let name = ctx.name_attr(node)?.to_owned();
@@ -862,6 +873,75 @@ fn read_local_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLo
         doc,
         loc,
         wildcard: false,
+        attribute: false,
+    })
+}
+
+/// An `xs:attribute` of a complex type, as a field that is not an element.
+fn read_attribute(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalElement> {
+    let loc = ctx.loc(node);
+    if node.attribute("ref").is_some() {
+        return Err(unsupported(ctx, node, "an attribute reference (`ref`)"));
+    }
+    let name = ctx.name_attr(node)?.to_owned();
+    let qualified = match node.attribute("form") {
+        Some("qualified") => true,
+        Some("unqualified") => false,
+        Some(other) => {
+            return Err(Error::Invalid {
+                location: loc,
+                message: format!("form=\"{other}\" is neither qualified nor unqualified"),
+            });
+        }
+        None => schema.attributes_qualified,
+    };
+    let owner = QName {
+        ns: schema.tns.map(str::to_owned),
+        local: name.clone(),
+    };
+    let ty = match ctx.qname_attr(node, "type")? {
+        Some(named) => RawType::Named(named, loc.clone()),
+        None => match node.children().find(|c| is(*c, XS, "simpleType")) {
+            Some(simple) => RawType::AnonSimple(Box::new(read_simple_type(ctx, simple, owner)?)),
+            // An attribute without a type is xs:anySimpleType: text.
+            None => RawType::Named(
+                QName {
+                    ns: Some(XS.to_owned()),
+                    local: "string".into(),
+                },
+                loc.clone(),
+            ),
+        },
+    };
+    let required = match node.attribute("use") {
+        Some("required") => true,
+        None | Some("optional") => false,
+        Some("prohibited") => {
+            return Err(unsupported(ctx, node, "a prohibited attribute"));
+        }
+        Some(other) => {
+            return Err(Error::Invalid {
+                location: loc,
+                message: format!("use=\"{other}\" is not required, optional or prohibited"),
+            });
+        }
+    };
+    Ok(RawLocalElement {
+        name,
+        namespace: if qualified {
+            schema.tns.map(str::to_owned)
+        } else {
+            None
+        },
+        ty: Some(ty),
+        reference: None,
+        min: u32::from(required),
+        max: Some(1),
+        nillable: false,
+        doc: doc_for(node),
+        loc,
+        wildcard: false,
+        attribute: true,
     })
 }
 

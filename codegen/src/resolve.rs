@@ -337,7 +337,14 @@ impl<'a> Resolver<'a> {
                 .and_then(|g| builtin_local(&g.ty)),
             None => element.ty.as_ref().and_then(builtin_local),
         };
+        if element.attribute && matches!(ty, TypeRef::Complex(_)) {
+            return Err(Error::Invalid {
+                location: element.loc.clone(),
+                message: format!("attribute `{}` has a complex type", element.name),
+            });
+        }
         Ok(Field {
+            attribute: element.attribute,
             xsd_builtin,
             xml_name: element.name.clone(),
             namespace,

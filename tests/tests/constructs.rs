@@ -93,6 +93,7 @@ fn values_built_by_hand_write_as_given() {
         derived: None,
         narrowed: None,
         plain: None,
+        tagged: None,
     };
     let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
     assert!(written.contains(
@@ -128,4 +129,37 @@ fn derived_types_carry_their_bases_fields() {
         .body;
     assert_eq!(read, holder);
     let _ = Base { code: "b".into() };
+}
+
+#[test]
+fn attributes_are_written_in_the_start_tag_and_read_back() {
+    let mut holder = Holder::new(Open::new(1), Nillable::Nil);
+    holder.tagged = Some(MoreTagged {
+        label: "text".into(),
+        id: 5,
+        level: Some(Level::High),
+        label_2: Some("a \"quoted\" <label>".into()),
+        since: Some("2024-02-29".into()),
+    });
+    let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
+    assert!(
+        written.contains(
+            "<ns1:tagged id=\"5\" ns1:level=\"high\" label=\"a &quot;quoted&quot; &lt;label&gt;\" since=\"2024-02-29\"><ns1:label>text</ns1:label></ns1:tagged>"
+        ),
+        "{written}"
+    );
+    let read = xml::decode_request::<Exchange>(written.as_bytes())
+        .unwrap()
+        .body;
+    assert_eq!(read, holder);
+    // A required attribute missing, and a bad value, are errors naming it.
+    let missing = written.replace(" id=\"5\"", "");
+    let err = xml::decode_request::<Exchange>(missing.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("id"), "{err}");
+    let bad = written.replace(" id=\"5\"", " id=\"five\"");
+    let err = xml::decode_request::<Exchange>(bad.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("five"), "{err}");
+    let json = serde_json::to_string(&holder).unwrap();
+    assert!(json.contains("\"@id\":5"), "{json}");
+    assert_eq!(serde_json::from_str::<Holder>(&json).unwrap(), holder);
 }

@@ -58,7 +58,12 @@ impl Sampler<'_> {
         let mut members = Vec::new();
         for field in &t.fields {
             if let Some(value) = self.field(field, depth)? {
-                members.push(format!("{}:{value}", json_string(&field.xml_name)));
+                let key = if field.attribute {
+                    format!("@{}", field.xml_name)
+                } else {
+                    field.xml_name.clone()
+                };
+                members.push(format!("{}:{value}", json_string(&key)));
             }
         }
         Ok(format!("{{{}}}", members.join(",")))

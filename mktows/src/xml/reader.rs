@@ -48,6 +48,9 @@ pub enum Ns {
 const SOAP11_ENV: &[u8] = b"http://schemas.xmlsoap.org/soap/envelope/";
 const SOAP12_ENV: &[u8] = b"http://www.w3.org/2003/05/soap-envelope";
 
+/// An attribute kept on a start tag: namespace, local name, value as written.
+type TagAttribute<'a> = (Ns, &'a [u8], &'a [u8]);
+
 /// A start tag as the generated code sees it.
 #[derive(Debug, Clone)]
 pub struct StartTag<'a> {
@@ -55,6 +58,9 @@ pub struct StartTag<'a> {
     ns: Ns,
     nil: bool,
     xsi_type: Option<Box<(Ns, String)>>,
+    /// Attributes other than namespace declarations and `xsi:*`: (namespace, local name,
+    /// value as written). Boxed: most tags have none.
+    attributes: Option<Box<[TagAttribute<'a>]>>,
     offset: usize,
 }
 
@@ -79,6 +85,15 @@ impl<'a> StartTag<'a> {
         self.xsi_type
             .as_deref()
             .map(|(ns, local)| (*ns, local.as_str()))
+    }
+
+    /// The value (as written: entities not decoded) of attribute `local` in namespace `ns`.
+    pub fn attribute_raw(&self, ns: Ns, local: &[u8]) -> Option<&'a [u8]> {
+        self.attributes
+            .as_deref()?
+            .iter()
+            .find(|(n, l, _)| *n == ns && *l == local)
+            .map(|(_, _, v)| *v)
     }
 
     /// True for an unqualified element (no namespace).
@@ -579,6 +594,7 @@ impl<'a> XmlReader<'a> {
                 ns,
                 nil: false,
                 xsi_type: None,
+                attributes: None,
                 offset,
             });
         }
@@ -739,13 +755,21 @@ impl<'a> XmlReader<'a> {
         let ns = self.resolve(prefix, true, offset)?;
         let mut nil = false;
         let mut xsi_type = None;
+        let mut attributes: Vec<TagAttribute<'a>> = Vec::new();
         for &(name, value) in all() {
             let (attr_prefix, attr_local) = split_qname(name);
             let Some(attr_prefix) = attr_prefix else {
+                if name != b"xmlns" {
+                    attributes.push((Ns::None, name, value));
+                }
                 continue;
             };
-            if attr_prefix == b"xmlns" || self.resolve(Some(attr_prefix), false, offset)? != Ns::Xsi
-            {
+            if attr_prefix == b"xmlns" {
+                continue;
+            }
+            let attr_ns = self.resolve(Some(attr_prefix), false, offset)?;
+            if attr_ns != Ns::Xsi {
+                attributes.push((attr_ns, attr_local, value));
                 continue;
             }
             match attr_local {
@@ -775,6 +799,7 @@ impl<'a> XmlReader<'a> {
             ns,
             nil,
             xsi_type,
+            attributes: (!attributes.is_empty()).then(|| attributes.into_boxed_slice()),
             offset,
         })
     }
@@ -1094,6 +1119,19 @@ impl<'a> XmlReader<'a> {
             attributes,
             content: content.to_owned(),
         })
+    }
+
+    /// The value of attribute `local` (namespace `ns`) of `start`, entities decoded.
+    pub fn attribute(
+        &self,
+        start: &StartTag<'a>,
+        ns: Ns,
+        local: &str,
+    ) -> Result<Option<Cow<'a, str>>, DecodeError> {
+        match start.attribute_raw(ns, local.as_bytes()) {
+            None => Ok(None),
+            Some(raw) => self.attribute_value(raw, start.offset).map(Some),
+        }
     }
 
     /// The namespace bindings in scope from elements enclosing depth `depth` (the innermost

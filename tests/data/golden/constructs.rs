@@ -12,6 +12,23 @@ pub const SERVICE_ADDRESS: Option<&str> = Some("http://localhost/constructs");
 /// its XML mapping is expanded from (`rt::complex_type!`, `rt::enumeration!`).
 pub mod types {
     use ::mktows::xml as rt;
+    /// Enumeration `level`; values not listed by this WSDL version are kept in [`Self::Unknown`].
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(from = "String", into = "String")]
+    pub enum Level {
+        /// `low`
+        Low,
+        /// `high`
+        High,
+        /// A value this version of the schema does not list, kept as written.
+        Unknown(String),
+    }
+    rt::enumeration! {
+        Level("level", other = Unknown) {
+            Low = "low",
+            High = "high",
+        }
+    }
     /// xs:any: foreign elements kept as written, wherever they appear in the sequence.
     ///
     /// Complex type `Open`.
@@ -120,6 +137,90 @@ pub mod types {
             code: one("code", ns = 0),
         }
     }
+    /// Attributes: fields written in the start tag (a required one, an optional enumeration,
+    /// one qualified, one untyped), inherited by extensions.
+    ///
+    /// Complex type `Tagged`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Tagged {
+        /// Element `label` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "label")]
+        pub label: String,
+        /// Attribute `id` of type `xs:int` (required).
+        #[serde(rename = "@id")]
+        pub id: i32,
+        /// Attribute `level` of type `level` (optional).
+        #[serde(rename = "@level", default, skip_serializing_if = "Option::is_none")]
+        pub level: Option<Level>,
+        /// Attribute `label` of type `xs:string` (optional).
+        #[serde(rename = "@label", default, skip_serializing_if = "Option::is_none")]
+        pub label_2: Option<String>,
+    }
+    impl Tagged {
+        /// The `Tagged` with these required elements (`label`, `id`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(label: impl Into<String>, id: impl Into<i32>) -> Self {
+            Self {
+                label: label.into(),
+                id: id.into(),
+                level: None,
+                label_2: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Tagged {
+            label: one("label", ns = 0),
+            id: attr_one("id"),
+            level: attr_optional("level", ns = 0),
+            label_2: attr_optional("label"),
+        }
+    }
+    /// Complex type `MoreTagged`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct MoreTagged {
+        /// Element `label` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "label")]
+        pub label: String,
+        /// Attribute `id` of type `xs:int` (required).
+        #[serde(rename = "@id")]
+        pub id: i32,
+        /// Attribute `level` of type `level` (optional).
+        #[serde(rename = "@level", default, skip_serializing_if = "Option::is_none")]
+        pub level: Option<Level>,
+        /// Attribute `label` of type `xs:string` (optional).
+        #[serde(rename = "@label", default, skip_serializing_if = "Option::is_none")]
+        pub label_2: Option<String>,
+        /// Attribute `since` of type `xs:string` (optional).
+        #[serde(rename = "@since", default, skip_serializing_if = "Option::is_none")]
+        pub since: Option<String>,
+    }
+    impl MoreTagged {
+        /// The `MoreTagged` with these required elements (`label`, `id`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(label: impl Into<String>, id: impl Into<i32>) -> Self {
+            Self {
+                label: label.into(),
+                id: id.into(),
+                level: None,
+                label_2: None,
+                since: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        MoreTagged {
+            label: one("label", ns = 0),
+            id: attr_one("id"),
+            level: attr_optional("level", ns = 0),
+            label_2: attr_optional("label"),
+            since: attr_optional("since"),
+        }
+    }
     /// Complex type `Plain`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Plain {
@@ -164,6 +265,9 @@ pub mod types {
         /// Element `plain` of type `Plain` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "plain", default, skip_serializing_if = "Option::is_none")]
         pub plain: Option<Plain>,
+        /// Element `tagged` of type `MoreTagged` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "tagged", default, skip_serializing_if = "Option::is_none")]
+        pub tagged: Option<MoreTagged>,
     }
     impl Holder {
         /// The `Holder` with these required elements (`open`, `value`); optional elements are absent, repeated ones empty.
@@ -181,6 +285,7 @@ pub mod types {
                 derived: None,
                 narrowed: None,
                 plain: None,
+                tagged: None,
             }
         }
     }
@@ -192,6 +297,7 @@ pub mod types {
             derived: optional("derived", ns = 0),
             narrowed: optional("narrowed", ns = 0),
             plain: optional("plain", ns = 0),
+            tagged: optional("tagged", ns = 0),
         }
     }
 }
