@@ -41,6 +41,8 @@ impl FieldApi {
             nillable: self.nillable,
             boxed: false,
             doc: Default::default(),
+            xsd_builtin: None,
+            attribute: false,
         }
         .shape()
     }

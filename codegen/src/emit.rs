@@ -257,6 +257,8 @@ impl Emitter<'_> {
             Builtin::Double => quote!(f64),
             Builtin::DateTime => quote!(::chrono::DateTime<::chrono::FixedOffset>),
             Builtin::Base64Binary => quote!(Vec<u8>),
+            Builtin::AnyType => quote!(rt::AnyValue),
+            Builtin::AnyElement => quote!(rt::RawXml),
         }
     }
 
@@ -403,6 +405,19 @@ impl Emitter<'_> {
             None => "unbounded".into(),
         };
         let nil = if field.nillable { ", nillable" } else { "" };
+        if field.attribute {
+            let usage = if field.min > 0 {
+                "required"
+            } else {
+                "optional"
+            };
+            let summary = format!(
+                "Attribute {} of type {} ({usage}).",
+                code(&field.xml_name),
+                code(&self.xsd_name(field.ty))
+            );
+            return doc_attrs(&field.doc, &summary);
+        }
         let summary = format!(
             "Element {} of type {} (minOccurs {}, maxOccurs {max}{nil}).",
             code(&field.xml_name),
@@ -413,7 +428,12 @@ impl Emitter<'_> {
     }
 
     fn serde_field_attrs(&self, field: &Field) -> TokenStream {
-        let rename = lit(&field.xml_name);
+        // Attributes as `@name`, so an element of the same name keeps its own key.
+        let rename = if field.attribute {
+            lit(&format!("@{}", field.xml_name))
+        } else {
+            lit(&field.xml_name)
+        };
         let present = lit("rt::deserialize_present");
         match field.shape() {
             Shape::One | Shape::Nillable => quote!(#[serde(rename = #rename)]),
@@ -465,11 +485,15 @@ impl Emitter<'_> {
                     .map_or_else(|| "unbounded".to_owned(), |m| m.to_string());
                 args += &format!(", min = {}, max = {max}", f.min);
             }
-            format!(
-                "{}: {}({args})",
-                ident(&f.rust_name),
-                shape_keyword(f.shape())
-            )
+            let shape = shape_keyword(f.shape());
+            let shape = if f.attribute {
+                format!("attr_{shape}")
+            } else if f.ty == TypeRef::Builtin(Builtin::AnyElement) {
+                format!("any_{shape}")
+            } else {
+                shape.to_owned()
+            };
+            format!("{}: {shape}({args})", ident(&f.rust_name))
         });
         Ok(format(item)? + &table("complex_type", &name.to_string(), rows))
     }
@@ -556,10 +580,16 @@ impl Emitter<'_> {
                 None => s.name.local.clone(),
             };
             let qname = lit(&qname);
+            let attributes = if s.fields.iter().any(|f| f.attribute) {
+                quote!(value.write_attributes(w);)
+            } else {
+                quote!()
+            };
             quote! {
                 Self::#variant(value) => {
                     w.open(name);
                     w.attribute("xsi:type", #qname);
+                    #attributes
                     w.close_start();
                     value.write_content(w);
                     w.end(name);
@@ -570,7 +600,11 @@ impl Emitter<'_> {
             let variant = ident(&s.rust_name);
             let ns = self.ns_expr(self.namespace_of(s));
             let local = lit(&s.name.local);
-            quote!(Some((#ns, #local)) => #variant::read_content(r).map(Self::#variant),)
+            if s.fields.iter().any(|f| f.attribute) {
+                quote!(Some((#ns, #local)) => #variant::read_with_start(r, Some(start)).map(Self::#variant),)
+            } else {
+                quote!(Some((#ns, #local)) => #variant::read_content(r).map(Self::#variant),)
+            }
         });
         let base = lit(&t.name.local);
         let write_body = if subtypes.is_empty() {

@@ -52,6 +52,11 @@ pub enum Builtin {
     DateTime,
     /// `Vec<u8>` written as base64.
     Base64Binary,
+    /// `xs:anyType` (and an untyped element): its attributes and content kept as written
+    /// (`AnyValue` of the runtime).
+    AnyType,
+    /// An element matched by an `xs:any` wildcard, kept as written (`RawXml` of the runtime).
+    AnyElement,
 }
 
 impl Builtin {
@@ -72,6 +77,8 @@ impl Builtin {
             Builtin::Double => "xs:double",
             Builtin::DateTime => "xs:dateTime",
             Builtin::Base64Binary => "xs:base64Binary",
+            Builtin::AnyType => "xs:anyType",
+            Builtin::AnyElement => "xs:any",
         }
     }
 
@@ -95,6 +102,8 @@ impl Builtin {
             "double" => Builtin::Double,
             "dateTime" => Builtin::DateTime,
             "base64Binary" => Builtin::Base64Binary,
+            "anyType" => Builtin::AnyType,
+            "anyElement" => Builtin::AnyElement,
             _ => return None,
         })
     }
@@ -122,6 +131,9 @@ pub struct SimpleType {
     pub doc: Doc,
     /// What it is.
     pub kind: SimpleKind,
+    /// Local name of the XSD built-in at the bottom of its restriction chain (`date`, `int`,
+    /// ...): the lexical space of its values.
+    pub xsd_base: String,
 }
 
 /// Kinds of simple types.
@@ -196,6 +208,10 @@ pub struct Field {
     pub boxed: bool,
     /// Documentation.
     pub doc: Doc,
+    /// Local name of the XSD built-in when the element's type is one (`date` for a `String`).
+    pub xsd_builtin: Option<String>,
+    /// An attribute (of a simple type, at most once), not a child element.
+    pub attribute: bool,
 }
 
 impl Field {
@@ -243,6 +259,8 @@ pub struct GlobalElement {
     pub ty: TypeRef,
     /// Documentation.
     pub doc: Doc,
+    /// Local name of the XSD built-in when the element's type is one.
+    pub xsd_builtin: Option<String>,
 }
 
 /// The service, port and binding the stubs are generated for.

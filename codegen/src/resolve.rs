@@ -155,6 +155,7 @@ impl<'a> Resolver<'a> {
                 rust_name,
                 doc: ty.doc.clone(),
                 kind: SimpleKind::Alias(Builtin::String),
+                xsd_base: "string".into(),
             });
         }
         for ty in &raw.complex_types {
@@ -191,6 +192,7 @@ impl<'a> Resolver<'a> {
         self.simple_done[index] = true;
         let kind = self.simple_kind(raw, 0)?;
         self.model.simple_types[index].kind = kind;
+        self.model.simple_types[index].xsd_base = self.base_local(&raw.base, 0);
         Ok(())
     }
 
@@ -256,6 +258,22 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Local name of the built-in at the bottom of a restriction chain (`string` when the
+    /// chain cannot be followed: the resolution reports that).
+    fn base_local(&self, base: &QName, depth: usize) -> String {
+        if base.ns.as_deref() == Some(XS) || depth > 64 {
+            return base.local.clone();
+        }
+        match self
+            .simple_index
+            .get(base)
+            .and_then(|&i| self.raw_simple(i))
+        {
+            Some(raw) => self.base_local(&raw.base, depth + 1),
+            None => "string".into(),
+        }
+    }
+
     fn raw_simple(&self, index: usize) -> Option<&'a RawSimpleType> {
         self.raw.simple_types.get(index)
     }
@@ -312,7 +330,22 @@ impl<'a> Resolver<'a> {
                 )
             }
         };
+        let xsd_builtin = match &element.reference {
+            Some(reference) => self
+                .raw_elements
+                .get(reference)
+                .and_then(|g| builtin_local(&g.ty)),
+            None => element.ty.as_ref().and_then(builtin_local),
+        };
+        if element.attribute && matches!(ty, TypeRef::Complex(_)) {
+            return Err(Error::Invalid {
+                location: element.loc.clone(),
+                message: format!("attribute `{}` has a complex type", element.name),
+            });
+        }
         Ok(Field {
+            attribute: element.attribute,
+            xsd_builtin,
             xml_name: element.name.clone(),
             namespace,
             rust_name: field_names.claim(&names::snake(&element.name)),
@@ -352,6 +385,7 @@ impl<'a> Resolver<'a> {
                     rust_name,
                     doc: raw.doc.clone(),
                     kind,
+                    xsd_base: self.base_local(&raw.base, 0),
                 });
                 Ok(TypeRef::Simple(index))
             }
@@ -398,13 +432,7 @@ impl<'a> Resolver<'a> {
                     },
                 );
             };
-            if !self.model.complex_types[base_index].is_abstract {
-                return Err(Error::Unsupported {
-                    location: loc,
-                    construct: format!("xs:extension of the non-abstract type `{}`", base.local),
-                    hint: "only abstract bases are supported (they become an enum of their extensions)".into(),
-                });
-            }
+            let _ = loc;
             *parent = Some(base_index);
         }
         let own_fields: Vec<Vec<Field>> = self.model.complex_types[..count]
@@ -431,8 +459,18 @@ impl<'a> Resolver<'a> {
             if chain.is_empty() {
                 continue;
             }
+            // Fields of each ancestor, from the root, up to a restriction (which restates them).
             let mut inherited = Vec::new();
-            for &ancestor in chain.iter().rev() {
+            let mut from = index;
+            let mut extending = Vec::new();
+            for &ancestor in &chain {
+                if raw.complex_types[from].restriction {
+                    break;
+                }
+                extending.push(ancestor);
+                from = ancestor;
+            }
+            for &ancestor in extending.iter().rev() {
                 inherited.extend(own_fields[ancestor].iter().cloned());
             }
             let own = own_fields[index].clone();
@@ -459,6 +497,7 @@ impl<'a> Resolver<'a> {
     ) -> Result<GlobalElement> {
         let ty = self.resolve_type(&raw.ty)?;
         Ok(GlobalElement {
+            xsd_builtin: builtin_local(&raw.ty),
             name: raw.name.clone(),
             namespace: self.namespace_index(raw.name.ns.as_deref()),
             rust_name: names_used.claim(&names::camel(&raw.name.local)),
@@ -566,6 +605,14 @@ fn empty_complex(raw: &RawComplexType, rust_name: String) -> ComplexType {
         is_abstract: raw.is_abstract,
         subtypes: Vec::new(),
         has_default: false,
+    }
+}
+
+/// The local name of a type reference that names an XSD built-in.
+fn builtin_local(ty: &RawType) -> Option<String> {
+    match ty {
+        RawType::Named(name, _) if name.ns.as_deref() == Some(XS) => Some(name.local.clone()),
+        _ => None,
     }
 }
 

@@ -118,28 +118,42 @@ fn choice_is_rejected_with_its_position() {
 }
 
 #[test]
-fn attributes_are_rejected() {
+fn any_attribute_is_rejected() {
     let body = r#"      <xs:complexType name="In">
         <xs:sequence/>
-        <xs:attribute name="id" type="xs:int"/>
+        <xs:anyAttribute/>
       </xs:complexType>"#;
-    unsupported("attribute", body, "xs:attribute", 8);
+    unsupported("anyattribute", body, "xs:anyAttribute", 8);
 }
 
 #[test]
-fn any_is_rejected() {
+fn any_and_any_type_become_raw_xml() {
     let body = r#"      <xs:complexType name="In">
-        <xs:sequence><xs:any/></xs:sequence>
+        <xs:sequence>
+          <xs:any maxOccurs="unbounded"/>
+          <xs:element name="blob" type="xs:anyType"/>
+          <xs:element name="untyped" minOccurs="0"/>
+        </xs:sequence>
       </xs:complexType>"#;
-    unsupported("any", body, "xs:any", 7);
+    let (_, result) = generate("any", &wsdl(body), &[]);
+    let code = result.unwrap();
+    assert!(code.contains("pub any: Vec<rt::RawXml>,"), "{code}");
+    assert!(code.contains("pub blob: rt::AnyValue,"), "{code}");
+    assert!(
+        code.contains("pub untyped: Option<rt::AnyValue>,"),
+        "{code}"
+    );
+    assert!(
+        code.contains("any: any_many(\"any\", min = 1, max = unbounded),"),
+        "{code}"
+    );
 }
 
 #[test]
-fn any_type_is_rejected() {
-    let body = r#"      <xs:complexType name="In">
-        <xs:sequence><xs:element name="blob" type="xs:anyType"/></xs:sequence>
-      </xs:complexType>"#;
-    unsupported("anytype", body, "xs:anyType", 7);
+fn redefine_is_rejected_with_its_position() {
+    let body = r#"      <xs:redefine schemaLocation="other.xsd"/>
+      <xs:complexType name="In"><xs:sequence/></xs:complexType>"#;
+    unsupported("redefine", body, "xs:redefine", 6);
 }
 
 #[test]

@@ -169,6 +169,13 @@ pub mod features {
     include!("../data/golden/features.rs");
 }
 
+/// Bindings generated from `data/wsdl/constructs.wsdl` (the XML Schema constructs real services
+/// use beyond Marketo's), checked in as `data/golden/constructs.rs` like [`features`].
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+pub mod constructs {
+    include!("../data/golden/constructs.rs");
+}
+
 pub mod http;
 pub mod proxy;
 

@@ -1,4 +1,5 @@
-//! The generator's output for the feature WSDL is checked in (`data/golden/features.rs`) and
+//! The generator's output for the feature WSDLs is checked in (`data/golden/features.rs`,
+//! `data/golden/constructs.rs`) and
 //! compiled by this crate, so every change to what the generator writes shows up in review as a
 //! diff of real generated code, and the code under review is the code the tests run.
 //!
@@ -8,12 +9,22 @@ use mktows_tests::data_dir;
 
 #[test]
 fn features_golden_is_current() {
-    let wsdl = data_dir().join("wsdl/features.wsdl");
+    check_golden("features");
+}
+
+#[test]
+fn constructs_golden_is_current() {
+    check_golden("constructs");
+}
+
+/// `data/golden/{name}.rs` is what the generator writes for `data/wsdl/{name}.wsdl`.
+fn check_golden(name: &str) {
+    let wsdl = data_dir().join(format!("wsdl/{name}.wsdl"));
     let expected = codegen::Config::new()
         .wsdl(&wsdl)
         .generate()
         .unwrap_or_else(|e| panic!("{e}"));
-    let golden = data_dir().join("golden/features.rs");
+    let golden = data_dir().join(format!("golden/{name}.rs"));
     let actual = std::fs::read_to_string(&golden).unwrap_or_default();
     if actual == expected {
         return;

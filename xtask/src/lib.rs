@@ -4,12 +4,18 @@
 //!   in `wsdl/PIN`, mirrored into `mktows/wsdl/` (the copy the `mktows` package ships and
 //!   builds from), its API listing written to `mktows/API.txt`, and the API diff returned;
 //! - [`diff`]: the semantic diff of two WSDLs;
-//! - [`codegen()`]: the generator on any WSDL.
+//! - [`codegen()`]: the generator on any WSDL;
+//! - [`corpus`]: the generator on a folder of real WSDLs, their bindings compiled and a
+//!   request per operation judged by xmllint.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use codegen::api::{self, Api};
+
+pub mod corpus;
+pub mod samples;
+pub mod schemas;
 
 /// The checked-in view of the generated API.
 pub const API_VIEW: &str = "mktows/API.txt";

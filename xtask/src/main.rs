@@ -3,7 +3,8 @@
 //! - `cargo xtask bench [--memory]`: mktows next to Python zeep on the same work, on this machine;
 //! - `cargo xtask regen --wsdl PATH_OR_URL [--no-check]`: move to a new WSDL version;
 //! - `cargo xtask diff OLD.wsdl NEW.wsdl [--json]`: semantic API diff;
-//! - `cargo xtask codegen WSDL [-o FILE] [--runtime PATH]`: the generated Rust for any WSDL.
+//! - `cargo xtask codegen WSDL [-o FILE] [--runtime PATH]`: the generated Rust for any WSDL;
+//! - `cargo xtask corpus DIR`: generate, compile and validate every WSDL folder under `DIR`.
 
 use std::process::{Command, ExitCode};
 
@@ -11,7 +12,8 @@ const USAGE: &str = "usage:
   cargo xtask bench [--memory]
   cargo xtask regen --wsdl PATH_OR_URL [--no-check]
   cargo xtask diff OLD.wsdl NEW.wsdl [--json]
-  cargo xtask codegen WSDL [-o FILE] [--runtime PATH]";
+  cargo xtask codegen WSDL [-o FILE] [--runtime PATH]
+  cargo xtask corpus DIR";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +32,7 @@ fn run(args: &[String]) -> Result<(), String> {
         Some("bench") => bench(&args[1..]),
         Some("diff") => diff(&args[1..]),
         Some("codegen") => codegen(&args[1..]),
+        Some("corpus") => corpus(&args[1..]),
         Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
         None => Err(USAGE.into()),
     }
@@ -100,6 +103,22 @@ fn codegen(args: &[String]) -> Result<(), String> {
         None => print!("{code}"),
     }
     Ok(())
+}
+
+fn corpus(args: &[String]) -> Result<(), String> {
+    let [dir] = args else {
+        return Err(USAGE.into());
+    };
+    let options = xtask::corpus::CorpusOptions::for_workspace(&xtask::workspace_root());
+    let report = xtask::corpus::run(dir.as_ref(), &options);
+    let _ = std::fs::remove_dir_all(&options.work_dir);
+    let report = report?;
+    print!("{}", report.text());
+    if report.all_pass() {
+        Ok(())
+    } else {
+        Err("not every WSDL generated, compiled and validated".into())
+    }
 }
 
 fn cargo() -> Command {

@@ -28,7 +28,10 @@
 ///
 /// Each entry is `field: shape(xml name [, ns = N] [, min = M, max = N|unbounded])` in schema
 /// order. The shape is the field's cardinality: `one`, `optional`, `nillable`,
-/// `optional_nillable`, `many` or `many_nillable` (the last two carry `min`/`max`). `ns = N`
+/// `optional_nillable`, `many` or `many_nillable` (the last two carry `min`/`max`); an `xs:any`
+/// wildcard is `any_one`, `any_optional` or `any_many` (named `"any"`, holding
+/// [`RawXml`](crate::xml::RawXml)) and takes, in any position, the children no named field
+/// matches. `ns = N`
 /// marks an element qualified in namespace `N` of the generated `NAMESPACES` table (the macro
 /// refers to it as `super::NAMESPACES`, so it is invoked in the generated `types` module);
 /// without it the element is unqualified.
@@ -56,6 +59,93 @@ macro_rules! __complex_type {
     (@is $child:ident, $xml:literal, $ns:literal) => {
         $child.local_name() == $xml.as_bytes() && $child.ns() == $crate::xml::Ns::Known($ns)
     };
+    // Whether a child is a named field's element (wildcards match in a second pass).
+    (@named any_one, $($rest:tt)*) => {
+        false
+    };
+    (@named attr_one, $($rest:tt)*) => {
+        false
+    };
+    (@named attr_optional, $($rest:tt)*) => {
+        false
+    };
+    (@named any_optional, $($rest:tt)*) => {
+        false
+    };
+    (@named any_many, $($rest:tt)*) => {
+        false
+    };
+    (@named $shape:ident, $child:ident, $($name:tt)*) => {
+        $crate::__complex_type!(@is $child, $($name)*)
+    };
+    // A wildcard (`xs:any`) field takes any child no named field took; others expand to nothing.
+    (@wildcard_read any_one, $r:ident, $child:ident, $xml:literal, $field:ident) => {
+        // `if true`: the statements after it stay reachable code for the compiler.
+        if true {
+            $crate::xml::read_raw_into($r, &$child, &mut $field)?;
+            continue;
+        }
+    };
+    (@wildcard_read any_optional, $r:ident, $child:ident, $xml:literal, $field:ident) => {
+        // `if true`: the statements after it stay reachable code for the compiler.
+        if true {
+            $crate::xml::read_raw_into($r, &$child, &mut $field)?;
+            continue;
+        }
+    };
+    (@wildcard_read any_many, $r:ident, $child:ident, $xml:literal, $field:ident) => {
+        // `if true`: the statements after it stay reachable code for the compiler.
+        if true {
+            $crate::xml::read_raw_push($r, &$child, &mut $field)?;
+            continue;
+        }
+    };
+    (@wildcard_read $shape:ident, $($rest:tt)*) => {};
+    // Attributes: written in the start tag, read from it.
+    (@attr_ns) => {
+        ::core::option::Option::None
+    };
+    (@attr_ns $ns:literal) => {
+        ::core::option::Option::Some($ns)
+    };
+    (@write_attr attr_one, $w:ident, $value:expr, $xml:literal $(, $ns:literal)?) => {
+        $crate::xml::write_attribute(
+            $w,
+            super::NAMESPACES,
+            $crate::__complex_type!(@attr_ns $($ns)?),
+            $xml,
+            ::core::option::Option::Some($value),
+        )
+    };
+    (@write_attr attr_optional, $w:ident, $value:expr, $xml:literal $(, $ns:literal)?) => {
+        $crate::xml::write_attribute(
+            $w,
+            super::NAMESPACES,
+            $crate::__complex_type!(@attr_ns $($ns)?),
+            $xml,
+            ($value).as_ref(),
+        )
+    };
+    (@write_attr $shape:ident, $($rest:tt)*) => {};
+    (@read_attr attr_one, $r:ident, $start:ident, $field:ident, $xml:literal $(, $ns:literal)?) => {
+        $crate::xml::read_attribute(
+            $r,
+            $start,
+            $crate::__complex_type!(@attr_ns $($ns)?),
+            $xml,
+            &mut $field,
+        )?
+    };
+    (@read_attr attr_optional, $r:ident, $start:ident, $field:ident, $xml:literal $(, $ns:literal)?) => {
+        $crate::xml::read_attribute(
+            $r,
+            $start,
+            $crate::__complex_type!(@attr_ns $($ns)?),
+            $xml,
+            &mut $field,
+        )?
+    };
+    (@read_attr $shape:ident, $($rest:tt)*) => {};
     (@max unbounded) => {
         ::core::option::Option::None
     };
@@ -81,11 +171,25 @@ macro_rules! __complex_type {
     (@write many_nillable, $w:ident, $value:expr, $name:expr, $min:literal, $max:expr) => {
         $crate::xml::write_many_nillable($w, $name, $value, $min, $max)
     };
+    (@write attr_one, $w:ident, $value:expr, $name:expr) => {};
+    (@write attr_optional, $w:ident, $value:expr, $name:expr) => {};
+    (@write any_one, $w:ident, $value:expr, $name:expr) => {
+        $crate::xml::write_raw_one($w, $value)
+    };
+    (@write any_optional, $w:ident, $value:expr, $name:expr) => {
+        $crate::xml::write_raw_optional($w, $value)
+    };
+    (@write any_many, $w:ident, $value:expr, $name:expr, $min:literal, $max:expr) => {
+        $crate::xml::write_raw_many($w, $value, $min, $max)
+    };
     // The slot a field is read into.
     (@slot many) => {
         ::std::vec::Vec::new()
     };
     (@slot many_nillable) => {
+        ::std::vec::Vec::new()
+    };
+    (@slot any_many) => {
         ::std::vec::Vec::new()
     };
     (@slot $shape:ident) => {
@@ -110,6 +214,21 @@ macro_rules! __complex_type {
     (@read many_nillable, $($args:expr),+) => {
         $crate::xml::read_push_nillable($($args),+)
     };
+    (@read attr_one, $($args:expr),+) => {
+        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+    };
+    (@read attr_optional, $($args:expr),+) => {
+        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+    };
+    (@read any_one, $r:expr, $child:expr, $xml:expr, $slot:expr) => {
+        $crate::xml::read_raw_into($r, $child, $slot)
+    };
+    (@read any_optional, $r:expr, $child:expr, $xml:expr, $slot:expr) => {
+        $crate::xml::read_raw_into($r, $child, $slot)
+    };
+    (@read any_many, $r:expr, $child:expr, $xml:expr, $slot:expr) => {
+        $crate::xml::read_raw_push($r, $child, $slot)
+    };
     // The field's value once the end tag is reached.
     (@take one, $r:ident, $slot:ident, $xml:literal) => {
         $crate::xml::required($r, $slot, $xml)?
@@ -118,6 +237,18 @@ macro_rules! __complex_type {
         $crate::xml::required($r, $slot, $xml)?
     };
     (@take optional, $r:ident, $slot:ident, $xml:literal) => {
+        $slot
+    };
+    (@take attr_one, $r:ident, $slot:ident, $xml:literal) => {
+        $crate::xml::required($r, $slot, $xml)?
+    };
+    (@take attr_optional, $r:ident, $slot:ident, $xml:literal) => {
+        $slot
+    };
+    (@take any_one, $r:ident, $slot:ident, $xml:literal) => {
+        $crate::xml::required($r, $slot, $xml)?
+    };
+    (@take any_optional, $r:ident, $slot:ident, $xml:literal) => {
         $slot
     };
     (@take optional_nillable, $r:ident, $slot:ident, $xml:literal) => {
@@ -131,23 +262,33 @@ macro_rules! __complex_type {
         impl $crate::xml::XmlValue for $name {
             fn write_element(&self, w: &mut $crate::xml::XmlWriter, name: &$crate::xml::Name) {
                 w.open(name);
+                self.write_attributes(w);
                 w.close_start();
                 self.write_content(w);
                 w.end(name);
             }
             fn read_element(
                 r: &mut $crate::xml::XmlReader<'_>,
-                _start: &$crate::xml::StartTag<'_>,
+                start: &$crate::xml::StartTag<'_>,
             ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
-                Self::read_content(r)
+                Self::read_with_start(r, ::core::option::Option::Some(start))
             }
         }
     };
     // A type without elements.
     ($name:ident {}) => {
         impl $name {
+            /// Writes the attributes of this type: it has none.
+            pub fn write_attributes(&self, _w: &mut $crate::xml::XmlWriter) {}
             /// Writes the child elements of this type: it has none.
             pub fn write_content(&self, _w: &mut $crate::xml::XmlWriter) {}
+            /// Reads the element whose start tag was just read: it has nothing to take from it.
+            pub fn read_with_start(
+                r: &mut $crate::xml::XmlReader<'_>,
+                _start: ::core::option::Option<&$crate::xml::StartTag<'_>>,
+            ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
+                Self::read_content(r)
+            }
             /// Reads the content of this type's element up to the end tag, skipping whatever
             /// a newer schema put there.
             pub fn read_content(
@@ -171,6 +312,15 @@ macro_rules! __complex_type {
         }
     ) => {
         impl $name {
+            /// Writes the attributes of this type into the open start tag.
+            pub fn write_attributes(&self, w: &mut $crate::xml::XmlWriter) {
+                let _ = &w;
+                $(
+                    $crate::__complex_type!(
+                        @write_attr $shape, w, &self.$field, $xml $(, $ns)?
+                    );
+                )+
+            }
             /// Writes the child elements of this type, in schema order.
             pub fn write_content(&self, w: &mut $crate::xml::XmlWriter) {
                 $(
@@ -186,14 +336,27 @@ macro_rules! __complex_type {
             pub fn read_content(
                 r: &mut $crate::xml::XmlReader<'_>,
             ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
+                Self::read_with_start(r, ::core::option::Option::None)
+            }
+            /// Reads the attributes of `start` (the start tag just read, when known) and the
+            /// child elements up to its end tag.
+            pub fn read_with_start(
+                r: &mut $crate::xml::XmlReader<'_>,
+                start: ::core::option::Option<&$crate::xml::StartTag<'_>>,
+            ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
                 $( let mut $field = $crate::__complex_type!(@slot $shape); )+
+                if let ::core::option::Option::Some(start) = start {
+                    let _ = &start;
+                    $( $crate::__complex_type!(@read_attr $shape, r, start, $field, $xml $(, $ns)?); )+
+                }
                 while let ::core::option::Option::Some(child) = r.next_child()? {
                     $(
-                        if $crate::__complex_type!(@is child, $xml $(, $ns)?) {
+                        if $crate::__complex_type!(@named $shape, child, $xml $(, $ns)?) {
                             $crate::__complex_type!(@read $shape, r, &child, $xml, &mut $field)?;
                             continue;
                         }
                     )+
+                    $( $crate::__complex_type!(@wildcard_read $shape, r, child, $xml, $field); )+
                     r.unknown_child(&child)?;
                 }
                 ::core::result::Result::Ok(Self {

@@ -6,12 +6,17 @@
 
 mod envelope;
 mod macros;
+mod raw;
 mod reader;
 mod simple;
 mod writer;
 
 pub use envelope::*;
 pub use macros::{complex_type, element_set, enumeration, headers};
+pub use raw::{
+    AnyValue, RawXml, read_raw_into, read_raw_push, write_raw_many, write_raw_one,
+    write_raw_optional,
+};
 pub use reader::{
     DecodeError, DecodeErrorDetails, DecodeErrorKind, MAX_ATTRIBUTES, MAX_BINDINGS, MAX_DEPTH,
     MAX_SKIPPED, Ns, Skipped, StartTag, XmlReader,
@@ -441,4 +446,51 @@ pub fn expect_element(
             found: tag.display_name(),
         },
     ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attributes (`complex_type!` rows `attr_one` / `attr_optional`).
+
+/// The name an attribute is written with: `local`, or `nsN:local` for one qualified in
+/// namespace `N` of `namespaces`.
+fn attribute_name(
+    namespaces: &'static [(&'static str, &'static str)],
+    ns: Option<usize>,
+    local: &'static str,
+) -> std::borrow::Cow<'static, str> {
+    match ns.and_then(|i| namespaces.get(i)) {
+        Some((prefix, _)) => format!("{prefix}:{local}").into(),
+        None => local.into(),
+    }
+}
+
+/// Writes ` name="value"` for an attribute that is present.
+pub fn write_attribute<T: SimpleValue>(
+    w: &mut XmlWriter,
+    namespaces: &'static [(&'static str, &'static str)],
+    ns: Option<usize>,
+    local: &'static str,
+    value: Option<&T>,
+) {
+    if let Some(value) = value {
+        w.attribute(&attribute_name(namespaces, ns, local), &value.to_text());
+    }
+}
+
+/// Reads attribute `local` (qualified in namespace index `ns`, or unqualified) of `start`.
+pub fn read_attribute<T: SimpleValue>(
+    r: &mut XmlReader<'_>,
+    start: &StartTag<'_>,
+    ns: Option<u16>,
+    local: &'static str,
+    slot: &mut Option<T>,
+) -> Result<(), DecodeError> {
+    let ns = ns.map_or(Ns::None, Ns::Known);
+    if let Some(text) = r.attribute(start, ns, local)? {
+        r.enter(local);
+        let value = T::parse_text(&text).ok_or_else(|| r.invalid_value(T::XSD_TYPE, &text));
+        r.leave();
+        *slot = Some(value?);
+    }
+    Ok(())
 }

@@ -48,6 +48,9 @@ pub enum Ns {
 const SOAP11_ENV: &[u8] = b"http://schemas.xmlsoap.org/soap/envelope/";
 const SOAP12_ENV: &[u8] = b"http://www.w3.org/2003/05/soap-envelope";
 
+/// An attribute kept on a start tag: namespace, local name, value as written.
+type TagAttribute<'a> = (Ns, &'a [u8], &'a [u8]);
+
 /// A start tag as the generated code sees it.
 #[derive(Debug, Clone)]
 pub struct StartTag<'a> {
@@ -55,6 +58,9 @@ pub struct StartTag<'a> {
     ns: Ns,
     nil: bool,
     xsi_type: Option<Box<(Ns, String)>>,
+    /// Attributes other than namespace declarations and `xsi:*`: (namespace, local name,
+    /// value as written). Boxed: most tags have none.
+    attributes: Option<Box<[TagAttribute<'a>]>>,
     offset: usize,
 }
 
@@ -79,6 +85,15 @@ impl<'a> StartTag<'a> {
         self.xsi_type
             .as_deref()
             .map(|(ns, local)| (*ns, local.as_str()))
+    }
+
+    /// The value (as written: entities not decoded) of attribute `local` in namespace `ns`.
+    pub fn attribute_raw(&self, ns: Ns, local: &[u8]) -> Option<&'a [u8]> {
+        self.attributes
+            .as_deref()?
+            .iter()
+            .find(|(n, l, _)| *n == ns && *l == local)
+            .map(|(_, _, v)| *v)
     }
 
     /// True for an unqualified element (no namespace).
@@ -266,6 +281,8 @@ impl std::error::Error for DecodeError {}
 struct Binding<'a> {
     prefix: &'a [u8],
     ns: Ns,
+    /// The URI as written (entities not decoded), for raw XML kept with its namespaces.
+    uri: &'a [u8],
     /// Depth of the element that declared it.
     depth: usize,
 }
@@ -577,6 +594,7 @@ impl<'a> XmlReader<'a> {
                 ns,
                 nil: false,
                 xsi_type: None,
+                attributes: None,
                 offset,
             });
         }
@@ -724,7 +742,12 @@ impl<'a> XmlReader<'a> {
                         format!("more than {MAX_BINDINGS} namespace declarations in scope"),
                     ));
                 }
-                self.bindings.push(Binding { prefix, ns, depth });
+                self.bindings.push(Binding {
+                    prefix,
+                    ns,
+                    uri: value,
+                    depth,
+                });
             }
         }
         self.open.push(qname);
@@ -732,13 +755,21 @@ impl<'a> XmlReader<'a> {
         let ns = self.resolve(prefix, true, offset)?;
         let mut nil = false;
         let mut xsi_type = None;
+        let mut attributes: Vec<TagAttribute<'a>> = Vec::new();
         for &(name, value) in all() {
             let (attr_prefix, attr_local) = split_qname(name);
             let Some(attr_prefix) = attr_prefix else {
+                if name != b"xmlns" {
+                    attributes.push((Ns::None, name, value));
+                }
                 continue;
             };
-            if attr_prefix == b"xmlns" || self.resolve(Some(attr_prefix), false, offset)? != Ns::Xsi
-            {
+            if attr_prefix == b"xmlns" {
+                continue;
+            }
+            let attr_ns = self.resolve(Some(attr_prefix), false, offset)?;
+            if attr_ns != Ns::Xsi {
+                attributes.push((attr_ns, attr_local, value));
                 continue;
             }
             match attr_local {
@@ -768,6 +799,7 @@ impl<'a> XmlReader<'a> {
             ns,
             nil,
             xsi_type,
+            attributes: (!attributes.is_empty()).then(|| attributes.into_boxed_slice()),
             offset,
         })
     }
@@ -1042,6 +1074,85 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// The rest of the element whose start tag `start` was just read, as raw XML: the whole
+    /// element exactly as written, with the declarations of enclosing elements it uses
+    /// (`xs:any`).
+    pub fn raw_element(&mut self, start: &StartTag<'_>) -> Result<super::RawXml, DecodeError> {
+        let depth = self.open.len();
+        let namespaces_before = self.outer_bindings(depth);
+        self.skip()?;
+        let xml = self.str_at(start.offset, self.pos)?;
+        Ok(super::RawXml {
+            namespaces: used_namespaces(namespaces_before, xml),
+            xml: xml.to_owned(),
+        })
+    }
+
+    /// The attributes (as written) and content (exactly as written) of the element whose start
+    /// tag `start` was just read, through its end tag, with the declarations of enclosing
+    /// elements they use (an element of type `xs:anyType`).
+    pub fn raw_content(&mut self, start: &StartTag<'_>) -> Result<super::AnyValue, DecodeError> {
+        let depth = self.open.len();
+        let qname_len = self.open.last().map_or(0, |q| q.len());
+        let tag_end = self.pos;
+        let tag = self.str_at(start.offset, tag_end)?;
+        let attributes = tag
+            .get(1 + qname_len..)
+            .unwrap_or_default()
+            .trim_end_matches('>')
+            .trim_end_matches('/')
+            .to_owned();
+        let outer = self.outer_bindings(depth);
+        let content = if self.take_pending_end() {
+            ""
+        } else {
+            self.skip()?;
+            let end_tag = memchr::memmem::rfind(&self.input[tag_end..self.pos], b"</")
+                .map_or(tag_end, |p| tag_end + p);
+            self.str_at(tag_end, end_tag)?
+        };
+        let mut used = String::with_capacity(attributes.len() + content.len());
+        used.push_str(&attributes);
+        used.push_str(content);
+        Ok(super::AnyValue {
+            namespaces: used_namespaces(outer, &used),
+            attributes,
+            content: content.to_owned(),
+        })
+    }
+
+    /// The value of attribute `local` (namespace `ns`) of `start`, entities decoded.
+    pub fn attribute(
+        &self,
+        start: &StartTag<'a>,
+        ns: Ns,
+        local: &str,
+    ) -> Result<Option<Cow<'a, str>>, DecodeError> {
+        match start.attribute_raw(ns, local.as_bytes()) {
+            None => Ok(None),
+            Some(raw) => self.attribute_value(raw, start.offset).map(Some),
+        }
+    }
+
+    /// The namespace bindings in scope from elements enclosing depth `depth` (the innermost
+    /// declaration of each prefix), as text.
+    fn outer_bindings(&self, depth: usize) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for b in self.bindings.iter().rev().filter(|b| b.depth < depth) {
+            let prefix = String::from_utf8_lossy(b.prefix).into_owned();
+            if !out.iter().any(|(p, _)| *p == prefix) {
+                let uri = std::str::from_utf8(b.uri)
+                    .ok()
+                    .and_then(|u| decode_text(u).ok())
+                    .map(Cow::into_owned)
+                    .unwrap_or_default();
+                out.push((prefix, uri));
+            }
+        }
+        out.reverse();
+        out
+    }
+
     /// After the root element: only whitespace, comments and processing instructions may follow.
     pub fn end_of_document(&mut self) -> Result<(), DecodeError> {
         loop {
@@ -1064,6 +1175,21 @@ impl<'a> XmlReader<'a> {
             }
         }
     }
+}
+
+/// The bindings whose prefix `xml` may use (`prefix:` appears in it; the default namespace when
+/// it is not empty), so a kept fragment carries the declarations it needs.
+fn used_namespaces(bindings: Vec<(String, String)>, xml: &str) -> Vec<(String, String)> {
+    bindings
+        .into_iter()
+        .filter(|(prefix, uri)| {
+            if prefix.is_empty() {
+                !uri.is_empty()
+            } else {
+                xml.contains(&format!("{prefix}:"))
+            }
+        })
+        .collect()
 }
 
 fn classify(namespaces: &[(&str, &str)], uri: &[u8]) -> Ns {

@@ -13,6 +13,21 @@ pub trait SimpleValue: Sized {
     fn parse_text(text: &str) -> Option<Self>;
     /// Writes `<name>text</name>`.
     fn write_text_element(&self, w: &mut XmlWriter, name: &Name);
+    /// The text form (unescaped), as an attribute value holds it.
+    fn to_text(&self) -> String {
+        let mut w = XmlWriter::default();
+        self.write_text_element(&mut w, &Name::local("v"));
+        let xml = w.finish().unwrap_or_default();
+        let inner = xml
+            .strip_prefix("<v>")
+            .and_then(|x| x.strip_suffix("</v>"))
+            .unwrap_or_default();
+        inner
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#13;", "\r")
+            .replace("&amp;", "&")
+    }
 }
 
 macro_rules! xml_value_via_simple {

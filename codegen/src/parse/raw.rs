@@ -1,0 +1,202 @@
+//! The raw definitions parsing produces: owned mirrors of the WSDL and schema declarations,
+//! QNames resolved, not yet linked together.
+
+// Raw definitions mirror the XML one to one; their fields are named after the attributes they hold.
+#![allow(missing_docs)]
+
+use std::path::PathBuf;
+
+use crate::docs::Doc;
+use crate::error::Location;
+
+/// A namespace-qualified name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QName {
+    /// Namespace URI, `None` for no namespace.
+    pub ns: Option<String>,
+    /// Local part.
+    pub local: String,
+}
+
+impl std::fmt::Display for QName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.ns {
+            Some(ns) => write!(f, "{{{ns}}}{}", self.local),
+            None => f.write_str(&self.local),
+        }
+    }
+}
+
+/// Everything read from the WSDL and its schemas, not yet linked together.
+#[derive(Debug, Default)]
+pub struct RawDefs {
+    /// The WSDL file.
+    pub wsdl_file: PathBuf,
+    /// `targetNamespace` of `wsdl:definitions`.
+    pub target_ns: Option<String>,
+    /// Named simple types.
+    pub simple_types: Vec<RawSimpleType>,
+    /// Named complex types.
+    pub complex_types: Vec<RawComplexType>,
+    /// Global elements.
+    pub elements: Vec<RawGlobalElement>,
+    /// `wsdl:message`s.
+    pub messages: Vec<RawMessage>,
+    /// `wsdl:portType`s.
+    pub port_types: Vec<RawPortType>,
+    /// SOAP 1.1 `wsdl:binding`s.
+    pub bindings: Vec<RawBinding>,
+    /// `wsdl:service`s.
+    pub services: Vec<RawService>,
+    /// Every schema namespace, in order of first appearance.
+    pub schema_namespaces: Vec<String>,
+}
+
+/// `xs:simpleType` with a `restriction`.
+#[derive(Debug, Clone)]
+pub struct RawSimpleType {
+    pub name: QName,
+    pub base: QName,
+    pub base_loc: Location,
+    pub enumerations: Vec<(String, Doc)>,
+    pub doc: Doc,
+    pub loc: Location,
+}
+
+/// `xs:complexType` with a sequence, possibly extending a base.
+#[derive(Debug, Clone)]
+pub struct RawComplexType {
+    pub name: QName,
+    pub is_abstract: bool,
+    pub base: Option<(QName, Location)>,
+    /// The base is restricted (its content restated), not extended.
+    pub restriction: bool,
+    pub elements: Vec<RawLocalElement>,
+    pub doc: Doc,
+    pub loc: Location,
+}
+
+/// The type of an element: named, or declared inline.
+#[derive(Debug, Clone)]
+pub enum RawType {
+    Named(QName, Location),
+    AnonComplex(Box<RawComplexType>),
+    AnonSimple(Box<RawSimpleType>),
+}
+
+/// An element inside a sequence.
+#[derive(Debug, Clone)]
+pub struct RawLocalElement {
+    /// Local name (for a `ref`, the referenced element's).
+    pub name: String,
+    /// Namespace when the element is qualified, `None` when unqualified.
+    pub namespace: Option<String>,
+    /// Declared type; `None` for a `ref` (taken from the referenced global element).
+    pub ty: Option<RawType>,
+    /// `ref="..."` target.
+    pub reference: Option<QName>,
+    pub min: u32,
+    pub max: Option<u32>,
+    pub nillable: bool,
+    pub doc: Doc,
+    pub loc: Location,
+    /// An `xs:any` wildcard (named `any`, typed as raw XML).
+    pub wildcard: bool,
+    /// An `xs:attribute` (min 1 when `use="required"`), not an element.
+    pub attribute: bool,
+}
+
+/// A top-level `xs:element`.
+#[derive(Debug, Clone)]
+pub struct RawGlobalElement {
+    pub name: QName,
+    pub ty: RawType,
+    pub nillable: bool,
+    pub doc: Doc,
+    pub loc: Location,
+}
+
+/// A `wsdl:message` and its parts.
+#[derive(Debug, Clone)]
+pub struct RawMessage {
+    pub name: QName,
+    pub parts: Vec<RawPart>,
+    pub loc: Location,
+}
+
+/// A `wsdl:part`.
+#[derive(Debug, Clone)]
+pub struct RawPart {
+    pub name: String,
+    pub element: Option<QName>,
+    pub loc: Location,
+}
+
+/// A `wsdl:portType`.
+#[derive(Debug, Clone)]
+pub struct RawPortType {
+    pub name: QName,
+    pub doc: Doc,
+    pub operations: Vec<RawPortOperation>,
+}
+
+/// An abstract operation.
+#[derive(Debug, Clone)]
+pub struct RawPortOperation {
+    pub name: String,
+    pub doc: Doc,
+    pub input: Option<(QName, Location)>,
+    pub output: Option<(QName, Location)>,
+    pub loc: Location,
+}
+
+/// A SOAP 1.1 `wsdl:binding`.
+#[derive(Debug, Clone)]
+pub struct RawBinding {
+    pub name: QName,
+    pub port_type: QName,
+    pub operations: Vec<RawBindingOperation>,
+    pub loc: Location,
+}
+
+/// One operation of a binding.
+#[derive(Debug, Clone)]
+pub struct RawBindingOperation {
+    pub name: String,
+    pub soap_action: Option<String>,
+    pub input: RawBindingIo,
+    pub output: RawBindingIo,
+    pub loc: Location,
+}
+
+/// `soap:body` and `soap:header`s of a binding operation's input or output.
+#[derive(Debug, Clone, Default)]
+pub struct RawBindingIo {
+    /// `parts="..."` of `soap:body`, when given.
+    pub body_parts: Option<Vec<String>>,
+    pub headers: Vec<RawHeader>,
+}
+
+/// A `soap:header`.
+#[derive(Debug, Clone)]
+pub struct RawHeader {
+    pub message: QName,
+    pub part: String,
+    pub loc: Location,
+}
+
+/// A `wsdl:service`.
+#[derive(Debug, Clone)]
+pub struct RawService {
+    pub name: String,
+    pub doc: Doc,
+    pub ports: Vec<RawPort>,
+}
+
+/// A `wsdl:port` with a SOAP 1.1 address.
+#[derive(Debug, Clone)]
+pub struct RawPort {
+    pub name: String,
+    pub binding: QName,
+    pub address: Option<String>,
+}

@@ -1,0 +1,509 @@
+//! Schema declarations: simple and complex types, local and global elements, attributes.
+
+use std::path::{Path, PathBuf};
+
+use roxmltree::Node;
+
+use super::*;
+use crate::docs::doc_for;
+
+pub(super) fn read_schema(
+    ctx: &Ctx,
+    schema: Node,
+    defs: &mut RawDefs,
+    pending: &mut Vec<PathBuf>,
+) -> Result<()> {
+    let tns = schema.attribute("targetNamespace").map(str::to_owned);
+    if let Some(ns) = &tns {
+        if !defs.schema_namespaces.contains(ns) {
+            defs.schema_namespaces.push(ns.clone());
+        }
+    }
+    let qualified = schema.attribute("elementFormDefault") == Some("qualified");
+    let attributes_qualified = schema.attribute("attributeFormDefault") == Some("qualified");
+    let schema_ctx = SchemaCtx {
+        tns: tns.as_deref(),
+        qualified,
+        attributes_qualified,
+    };
+    for child in schema.children().filter(Node::is_element) {
+        if child.tag_name().namespace() != Some(XS) {
+            return Err(unsupported(ctx, child, "a foreign element in xs:schema"));
+        }
+        match child.tag_name().name() {
+            "simpleType" => {
+                let name = schema_ctx.global_name(ctx, child)?;
+                defs.simple_types.push(read_simple_type(ctx, child, name)?);
+            }
+            "complexType" => {
+                let name = schema_ctx.global_name(ctx, child)?;
+                defs.complex_types
+                    .push(read_complex_type(ctx, &schema_ctx, child, name)?);
+            }
+            "element" => defs
+                .elements
+                .push(read_global_element(ctx, &schema_ctx, child)?),
+            "import" | "include" => {
+                if let Some(location) = child.attribute("schemaLocation") {
+                    if location.contains("://") {
+                        return Err(Error::Unsupported {
+                            location: ctx.loc(child),
+                            construct: format!("xs:{} schemaLocation=\"{location}\"", child.tag_name().name()),
+                            hint: "remote schemas are never fetched at build time; save the schema next to the WSDL and use a relative path".into(),
+                        });
+                    }
+                    let base = ctx.file.parent().unwrap_or(Path::new("."));
+                    pending.push(base.join(location));
+                }
+            }
+            "annotation" => {}
+            _ => return Err(unsupported(ctx, child, "this schema-level declaration")),
+        }
+    }
+    Ok(())
+}
+
+struct SchemaCtx<'a> {
+    tns: Option<&'a str>,
+    qualified: bool,
+    attributes_qualified: bool,
+}
+
+impl SchemaCtx<'_> {
+    fn global_name(&self, ctx: &Ctx, node: Node) -> Result<QName> {
+        Ok(QName {
+            ns: self.tns.map(str::to_owned),
+            local: ctx.name_attr(node)?.to_owned(),
+        })
+    }
+}
+
+fn read_simple_type(ctx: &Ctx, node: Node, name: QName) -> Result<RawSimpleType> {
+    let mut restriction = None;
+    for child in node.children().filter(Node::is_element) {
+        match (child.tag_name().namespace(), child.tag_name().name()) {
+            (Some(XS), "restriction") => restriction = Some(child),
+            (Some(XS), "annotation") => {}
+            _ => {
+                return Err(unsupported(
+                    ctx,
+                    child,
+                    "a simple type other than a restriction",
+                ));
+            }
+        }
+    }
+    let Some(restriction) = restriction else {
+        return Err(Error::Invalid {
+            location: ctx.loc(node),
+            message: format!("simple type `{}` has no xs:restriction", name.local),
+        });
+    };
+    let Some(base) = ctx.qname_attr(restriction, "base")? else {
+        return Err(unsupported(
+            ctx,
+            restriction,
+            "a restriction without a `base` attribute",
+        ));
+    };
+    let mut enumerations = Vec::new();
+    for facet in restriction.children().filter(Node::is_element) {
+        if facet.tag_name().namespace() != Some(XS) {
+            return Err(unsupported(
+                ctx,
+                facet,
+                "a foreign element in xs:restriction",
+            ));
+        }
+        match facet.tag_name().name() {
+            "enumeration" => {
+                let value = ctx.required_attr(facet, "value")?.to_owned();
+                enumerations.push((value, doc_for(facet)));
+            }
+            "simpleType" => {
+                return Err(unsupported(
+                    ctx,
+                    facet,
+                    "an inline base type in a restriction",
+                ));
+            }
+            // Other facets constrain values without changing their Rust type.
+            _ => {}
+        }
+    }
+    Ok(RawSimpleType {
+        name,
+        base,
+        base_loc: ctx.loc(restriction),
+        enumerations,
+        doc: doc_for(node),
+        loc: ctx.loc(node),
+    })
+}
+
+fn read_complex_type(
+    ctx: &Ctx,
+    schema: &SchemaCtx,
+    node: Node,
+    name: QName,
+) -> Result<RawComplexType> {
+    // Anonymous types nest by recursion here: bound it (the stack, on hostile input).
+    if node.ancestors().nth(MAX_NESTING).is_some() {
+        return Err(Error::Invalid {
+            location: ctx.loc(node),
+            message: format!("declarations nested deeper than {MAX_NESTING} levels"),
+        });
+    }
+    if node.attribute("mixed") == Some("true") {
+        return Err(unsupported(ctx, node, "mixed content"));
+    }
+    let mut ty = RawComplexType {
+        name,
+        is_abstract: matches!(node.attribute("abstract"), Some("true" | "1")),
+        base: None,
+        restriction: false,
+        elements: Vec::new(),
+        doc: doc_for(node),
+        loc: ctx.loc(node),
+    };
+    for child in node.children().filter(Node::is_element) {
+        if child.tag_name().namespace() != Some(XS) {
+            return Err(unsupported(
+                ctx,
+                child,
+                "a foreign element in xs:complexType",
+            ));
+        }
+        match child.tag_name().name() {
+            "annotation" => {}
+            "sequence" => read_sequence(ctx, schema, child, &mut ty.elements)?,
+            "attribute" => ty.elements.push(read_attribute(ctx, schema, child)?),
+            "complexContent" => {
+                if child.attribute("mixed") == Some("true") {
+                    return Err(unsupported(ctx, child, "mixed content"));
+                }
+                for content in child.children().filter(Node::is_element) {
+                    match (content.tag_name().namespace(), content.tag_name().name()) {
+                        (Some(XS), kind @ ("extension" | "restriction")) => {
+                            let Some(base) = ctx.qname_attr(content, "base")? else {
+                                return Err(unsupported(
+                                    ctx,
+                                    content,
+                                    "a derivation without `base`",
+                                ));
+                            };
+                            // A restriction restates the content it keeps: nothing is
+                            // inherited. One of xs:anyType is a plain complex type.
+                            ty.restriction = kind == "restriction";
+                            if base.ns.as_deref() != Some(XS) || base.local != "anyType" {
+                                ty.base = Some((base, ctx.loc(content)));
+                            }
+                            for part in content.children().filter(Node::is_element) {
+                                match (part.tag_name().namespace(), part.tag_name().name()) {
+                                    (Some(XS), "sequence") => {
+                                        read_sequence(ctx, schema, part, &mut ty.elements)?
+                                    }
+                                    (Some(XS), "attribute") => {
+                                        ty.elements.push(read_attribute(ctx, schema, part)?)
+                                    }
+                                    (Some(XS), "annotation") => {}
+                                    _ => {
+                                        return Err(unsupported(
+                                            ctx,
+                                            part,
+                                            &format!("this content in xs:{kind}"),
+                                        ));
+                                    }
+                                }
+                            }
+                        }
+                        (Some(XS), "annotation") => {}
+                        _ => {
+                            return Err(unsupported(ctx, content, "this complexContent child"));
+                        }
+                    }
+                }
+            }
+            _ => {
+                return Err(unsupported(
+                    ctx,
+                    child,
+                    "this complex type content (only xs:sequence and xs:complexContent/xs:extension are)",
+                ));
+            }
+        }
+    }
+    Ok(ty)
+}
+
+fn read_sequence(
+    ctx: &Ctx,
+    schema: &SchemaCtx,
+    seq: Node,
+    out: &mut Vec<RawLocalElement>,
+) -> Result<()> {
+    let (min, max) = occurs(ctx, seq)?;
+    if min != 1 || max != Some(1) {
+        return Err(unsupported(
+            ctx,
+            seq,
+            "a sequence with minOccurs/maxOccurs other than 1",
+        ));
+    }
+    for child in seq.children().filter(Node::is_element) {
+        match (child.tag_name().namespace(), child.tag_name().name()) {
+            (Some(XS), "element") => out.push(read_local_element(ctx, schema, child)?),
+            (Some(XS), "any") => {
+                let (min, max) = occurs(ctx, child)?;
+                out.push(RawLocalElement {
+                    name: "any".into(),
+                    namespace: None,
+                    ty: Some(RawType::Named(any_type("anyElement"), ctx.loc(child))),
+                    reference: None,
+                    min,
+                    max,
+                    nillable: false,
+                    doc: doc_for(child),
+                    loc: ctx.loc(child),
+                    wildcard: true,
+                    attribute: false,
+                });
+            }
+            (Some(XS), "annotation") => {}
+            _ => {
+                return Err(unsupported(
+                    ctx,
+                    child,
+                    "this sequence particle (only xs:element is)",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `xs:anyType`, or `anyElement`: the type the generator gives an `xs:any` wildcard (an XML
+/// Schema name no schema can declare, mapped to raw XML).
+fn any_type(local: &str) -> QName {
+    QName {
+        ns: Some(XS.to_owned()),
+        local: local.to_owned(),
+    }
+}
+
+fn occurs(ctx: &Ctx, node: Node) -> Result<(u32, Option<u32>)> {
+    let parse = |attr: &str| -> Result<Option<u32>> {
+        match node.attribute(attr) {
+            None => Ok(Some(1)),
+            Some("unbounded") if attr == "maxOccurs" => Ok(None),
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .map(Some)
+                .map_err(|_| Error::Invalid {
+                    location: ctx.loc(node),
+                    message: format!("{attr}=\"{v}\" is not a non-negative integer"),
+                }),
+        }
+    };
+    let min = parse("minOccurs")?.unwrap_or(1);
+    let max = parse("maxOccurs")?;
+    if max.is_some_and(|m| m < min) {
+        return Err(Error::Invalid {
+            location: ctx.loc(node),
+            message: "maxOccurs is smaller than minOccurs".into(),
+        });
+    }
+    Ok((min, max))
+}
+
+fn nillable(node: Node) -> bool {
+    matches!(node.attribute("nillable"), Some("true" | "1"))
+}
+
+fn element_type(
+    ctx: &Ctx,
+    schema: &SchemaCtx,
+    node: Node,
+    owner: &QName,
+) -> Result<Option<RawType>> {
+    if let Some(name) = ctx.qname_attr(node, "type")? {
+        return Ok(Some(RawType::Named(name, ctx.loc(node))));
+    }
+    for child in node.children().filter(Node::is_element) {
+        match (child.tag_name().namespace(), child.tag_name().name()) {
+            (Some(XS), "complexType") => {
+                return Ok(Some(RawType::AnonComplex(Box::new(read_complex_type(
+                    ctx,
+                    schema,
+                    child,
+                    owner.clone(),
+                )?))));
+            }
+            (Some(XS), "simpleType") => {
+                return Ok(Some(RawType::AnonSimple(Box::new(read_simple_type(
+                    ctx,
+                    child,
+                    owner.clone(),
+                )?))));
+            }
+            (Some(XS), "annotation") => {}
+            _ => return Err(unsupported(ctx, child, "this element content")),
+        }
+    }
+    Ok(None)
+}
+
+fn reject_element_extras(ctx: &Ctx, node: Node) -> Result<()> {
+    for attr in ["substitutionGroup", "abstract"] {
+        if node.attribute(attr).is_some() {
+            return Err(Error::Unsupported {
+                location: ctx.loc(node),
+                construct: format!("xs:element {attr}"),
+                hint: "element substitution groups are not supported by mktows-codegen".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn read_local_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalElement> {
+    reject_element_extras(ctx, node)?;
+    let (min, max) = occurs(ctx, node)?;
+    let doc = doc_for(node);
+    let loc = ctx.loc(node);
+    if let Some(reference) = ctx.qname_attr(node, "ref")? {
+        return Ok(RawLocalElement {
+            name: reference.local.clone(),
+            namespace: reference.ns.clone(),
+            ty: None,
+            reference: Some(reference),
+            min,
+            max,
+            nillable: nillable(node),
+            doc,
+            loc,
+            wildcard: false,
+            attribute: false,
+        });
+    }
+    let name = ctx.name_attr(node)?.to_owned();
+    let qualified = match node.attribute("form") {
+        Some("qualified") => true,
+        Some("unqualified") => false,
+        Some(other) => {
+            return Err(Error::Invalid {
+                location: loc,
+                message: format!("form=\"{other}\" is neither qualified nor unqualified"),
+            });
+        }
+        None => schema.qualified,
+    };
+    let namespace = if qualified {
+        schema.tns.map(str::to_owned)
+    } else {
+        None
+    };
+    let owner = QName {
+        ns: schema.tns.map(str::to_owned),
+        local: name.clone(),
+    };
+    // An untyped element is xs:anyType: arbitrary XML.
+    let ty = element_type(ctx, schema, node, &owner)?
+        .unwrap_or_else(|| RawType::Named(any_type("anyType"), loc.clone()));
+    Ok(RawLocalElement {
+        name,
+        namespace,
+        ty: Some(ty),
+        reference: None,
+        min,
+        max,
+        nillable: nillable(node),
+        doc,
+        loc,
+        wildcard: false,
+        attribute: false,
+    })
+}
+
+/// An `xs:attribute` of a complex type, as a field that is not an element.
+fn read_attribute(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalElement> {
+    let loc = ctx.loc(node);
+    if node.attribute("ref").is_some() {
+        return Err(unsupported(ctx, node, "an attribute reference (`ref`)"));
+    }
+    let name = ctx.name_attr(node)?.to_owned();
+    let qualified = match node.attribute("form") {
+        Some("qualified") => true,
+        Some("unqualified") => false,
+        Some(other) => {
+            return Err(Error::Invalid {
+                location: loc,
+                message: format!("form=\"{other}\" is neither qualified nor unqualified"),
+            });
+        }
+        None => schema.attributes_qualified,
+    };
+    let owner = QName {
+        ns: schema.tns.map(str::to_owned),
+        local: name.clone(),
+    };
+    let ty = match ctx.qname_attr(node, "type")? {
+        Some(named) => RawType::Named(named, loc.clone()),
+        None => match node.children().find(|c| is(*c, XS, "simpleType")) {
+            Some(simple) => RawType::AnonSimple(Box::new(read_simple_type(ctx, simple, owner)?)),
+            // An attribute without a type is xs:anySimpleType: text.
+            None => RawType::Named(
+                QName {
+                    ns: Some(XS.to_owned()),
+                    local: "string".into(),
+                },
+                loc.clone(),
+            ),
+        },
+    };
+    let required = match node.attribute("use") {
+        Some("required") => true,
+        None | Some("optional") => false,
+        Some("prohibited") => {
+            return Err(unsupported(ctx, node, "a prohibited attribute"));
+        }
+        Some(other) => {
+            return Err(Error::Invalid {
+                location: loc,
+                message: format!("use=\"{other}\" is not required, optional or prohibited"),
+            });
+        }
+    };
+    Ok(RawLocalElement {
+        name,
+        namespace: if qualified {
+            schema.tns.map(str::to_owned)
+        } else {
+            None
+        },
+        ty: Some(ty),
+        reference: None,
+        min: u32::from(required),
+        max: Some(1),
+        nillable: false,
+        doc: doc_for(node),
+        loc,
+        wildcard: false,
+        attribute: true,
+    })
+}
+
+fn read_global_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawGlobalElement> {
+    reject_element_extras(ctx, node)?;
+    let name = schema.global_name(ctx, node)?;
+    let ty = element_type(ctx, schema, node, &name)?
+        .unwrap_or_else(|| RawType::Named(any_type("anyType"), ctx.loc(node)));
+    Ok(RawGlobalElement {
+        name,
+        ty,
+        nillable: nillable(node),
+        doc: doc_for(node),
+        loc: ctx.loc(node),
+    })
+}

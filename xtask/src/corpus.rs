@@ -1,0 +1,587 @@
+//! `cargo xtask corpus DIR`: how the generator fares on real WSDLs.
+//!
+//! For each folder under `DIR` (one service each, its main `.wsdl` found inside), the generator
+//! runs; every generated output is compiled together in one scratch crate (one module per WSDL,
+//! against the `mktows` runtime by path); for every operation a minimal request (see
+//! [`crate::samples`]) is read from its JSON form, encoded in a SOAP envelope, read back (it must
+//! equal what was written) and judged by `xmllint --schema` against the WSDL's own schema (see
+//! [`crate::schemas`]). One line per WSDL, then `generated G/N, compiled C/N, valid V/N`.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{samples, schemas};
+
+/// Where the scratch crate is written and built.
+#[derive(Debug, Clone)]
+pub struct CorpusOptions {
+    /// A scratch directory, emptied first (the crate, the samples, the schemas).
+    pub work_dir: PathBuf,
+    /// Cargo's target directory for the scratch crate (kept between runs so `mktows` is
+    /// compiled once).
+    pub target_dir: PathBuf,
+    /// The `mktows` crate the bindings are compiled against.
+    pub mktows_dir: PathBuf,
+    /// A `Cargo.lock` to start from (the workspace's), so versions match and little resolves.
+    pub lockfile: Option<PathBuf>,
+}
+
+impl CorpusOptions {
+    /// The defaults inside the workspace at `root`: `target/corpus` (or under
+    /// `$CARGO_TARGET_DIR`), the workspace's `mktows` and `Cargo.lock`.
+    pub fn for_workspace(root: &Path) -> Self {
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("target"));
+        CorpusOptions {
+            work_dir: target
+                .join("corpus-work")
+                .join(std::process::id().to_string()),
+            target_dir: target.join("corpus"),
+            mktows_dir: root.join("mktows"),
+            lockfile: Some(root.join("Cargo.lock")),
+        }
+    }
+}
+
+/// The outcome for one WSDL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WsdlOutcome {
+    /// The folder's name.
+    pub name: String,
+    /// Whether bindings were generated, or the generator's first diagnostic.
+    pub generated: Result<(), String>,
+    /// Whether they compiled (`None` when not generated), or the first compiler error.
+    pub compiled: Option<Result<(), String>>,
+    /// Operations whose sample request validated.
+    pub valid: usize,
+    /// Operations.
+    pub operations: usize,
+    /// The first operation that did not validate, and why.
+    pub first_invalid: Option<String>,
+}
+
+impl WsdlOutcome {
+    fn is_compiled(&self) -> bool {
+        matches!(self.compiled, Some(Ok(())))
+    }
+
+    /// Generated, compiled, and every operation's request valid.
+    pub fn passes(&self) -> bool {
+        self.is_compiled() && self.valid == self.operations
+    }
+
+    /// The report line.
+    pub fn line(&self) -> String {
+        let mut line = format!("{}: generated ", self.name);
+        match &self.generated {
+            Ok(()) => line.push_str("yes"),
+            Err(e) => {
+                let _ = write!(line, "no ({e})");
+            }
+        }
+        line.push_str(", compiled ");
+        match &self.compiled {
+            None => line.push('-'),
+            Some(Ok(())) => line.push_str("yes"),
+            Some(Err(e)) => {
+                let _ = write!(line, "no ({e})");
+            }
+        }
+        let _ = write!(line, ", valid {}/{}", self.valid, self.operations);
+        if let Some(why) = &self.first_invalid {
+            let _ = write!(line, " (first invalid: {why})");
+        }
+        line
+    }
+}
+
+/// The outcome for every WSDL of the corpus.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CorpusReport {
+    /// One per folder, by name.
+    pub outcomes: Vec<WsdlOutcome>,
+}
+
+impl CorpusReport {
+    /// `generated G/N, compiled C/N, valid V/N`.
+    pub fn summary(&self) -> String {
+        let n = self.outcomes.len();
+        let generated = self.outcomes.iter().filter(|o| o.generated.is_ok()).count();
+        let compiled = self.outcomes.iter().filter(|o| o.is_compiled()).count();
+        let valid = self.outcomes.iter().filter(|o| o.passes()).count();
+        format!("generated {generated}/{n}, compiled {compiled}/{n}, valid {valid}/{n}")
+    }
+
+    /// True when every WSDL generated, compiled and validated.
+    pub fn all_pass(&self) -> bool {
+        self.outcomes.iter().all(WsdlOutcome::passes)
+    }
+
+    /// The whole report: one line per WSDL and the summary.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for outcome in &self.outcomes {
+            out.push_str(&outcome.line());
+            out.push('\n');
+        }
+        out.push_str(&self.summary());
+        out.push('\n');
+        out
+    }
+}
+
+/// The main WSDL of a folder: its only `.wsdl` file (searched recursively), or among several
+/// the first (by path) that declares a `wsdl:service`.
+pub fn main_wsdl(folder: &Path) -> Result<PathBuf, String> {
+    let mut found = Vec::new();
+    let mut stack = vec![folder.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "wsdl") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    match found.len() {
+        0 => Err("no .wsdl file".into()),
+        1 => Ok(found.remove(0)),
+        _ => Ok(found
+            .iter()
+            .find(|p| {
+                std::fs::read_to_string(p)
+                    .is_ok_and(|t| t.contains(":service") || t.contains("<service"))
+            })
+            .unwrap_or(&found[0])
+            .clone()),
+    }
+}
+
+/// A Rust module name for a folder name.
+fn module_name(folder: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut name: String = folder
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        name.insert_str(0, "w_");
+    }
+    let base = name.clone();
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{base}_{n}");
+        n += 1;
+    }
+    name
+}
+
+/// One generated WSDL on its way through the scratch crate.
+struct Candidate {
+    outcome: usize,
+    wsdl: PathBuf,
+    module: String,
+    /// Marker type name and sample (or why there is none) per operation.
+    operations: Vec<(String, Result<String, String>)>,
+}
+
+/// Runs the corpus under `dir`.
+pub fn run(dir: &Path, options: &CorpusOptions) -> Result<CorpusReport, String> {
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    let _ = std::fs::remove_dir_all(&options.work_dir);
+    let crate_dir = options.work_dir.join("crate");
+    std::fs::create_dir_all(crate_dir.join("src"))
+        .map_err(|e| format!("{}: {e}", crate_dir.display()))?;
+    let mut report = CorpusReport::default();
+    let mut candidates = Vec::new();
+    let mut modules = BTreeSet::new();
+    for folder in &folders {
+        let name = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut outcome = WsdlOutcome {
+            name: name.clone(),
+            generated: Ok(()),
+            compiled: None,
+            valid: 0,
+            operations: 0,
+            first_invalid: None,
+        };
+        let generated = main_wsdl(folder).and_then(|wsdl| {
+            let mut config = codegen::Config::new();
+            config.wsdl(&wsdl).runtime_path("::mktows::xml");
+            let model = config.load().map_err(|e| e.to_string())?;
+            let code = config.emit(&model).map_err(|e| e.to_string())?;
+            Ok((wsdl, model, code))
+        });
+        match generated {
+            Err(e) => outcome.generated = Err(relative(&e, dir)),
+            Ok((wsdl, model, code)) => {
+                let module = module_name(&name, &mut modules);
+                let file = crate_dir.join("src").join(format!("{module}.rs"));
+                std::fs::write(&file, code).map_err(|e| format!("{}: {e}", file.display()))?;
+                outcome.operations = model.service.operations.len();
+                let operations = model
+                    .service
+                    .operations
+                    .iter()
+                    .enumerate()
+                    .map(|(i, op)| (op.type_name.clone(), samples::input_sample(&model, i)))
+                    .collect();
+                candidates.push(Candidate {
+                    outcome: report.outcomes.len(),
+                    wsdl,
+                    module,
+                    operations,
+                });
+            }
+        }
+        report.outcomes.push(outcome);
+    }
+    if candidates.is_empty() {
+        return Ok(report);
+    }
+    write_manifest(&crate_dir, options)?;
+    // Build; a module that does not compile is reported and left out of the next try.
+    let mut failed = Vec::new();
+    loop {
+        let included: Vec<&Candidate> = candidates
+            .iter()
+            .filter(|c| !failed.iter().any(|(m, _)| m == &c.module))
+            .collect();
+        if included.is_empty() {
+            break;
+        }
+        let lines = write_main(&crate_dir, &included)?;
+        let errors = build(&crate_dir, options)?;
+        if errors.is_empty() {
+            break;
+        }
+        let mut blamed = false;
+        for (file, line, message) in errors {
+            let module = if file == "main" {
+                lines
+                    .iter()
+                    .find(|(_, range)| range.contains(&line))
+                    .map(|(m, _)| m.clone())
+            } else {
+                Some(file)
+            };
+            if let Some(module) = module
+                && included.iter().any(|c| c.module == module)
+                && !failed.iter().any(|(m, _)| m == &module)
+            {
+                failed.push((module, message));
+                blamed = true;
+            }
+        }
+        if !blamed {
+            return Err(
+                "the scratch crate does not build, and no WSDL's module is to blame".into(),
+            );
+        }
+    }
+    let samples_dir = options.work_dir.join("samples");
+    let compiled: Vec<&Candidate> = candidates
+        .iter()
+        .filter(|c| !failed.iter().any(|(m, _)| m == &c.module))
+        .collect();
+    for c in &candidates {
+        report.outcomes[c.outcome].compiled =
+            Some(match failed.iter().find(|(m, _)| m == &c.module) {
+                Some((_, message)) => Err(message.clone()),
+                None => Ok(()),
+            });
+    }
+    if compiled.is_empty() {
+        return Ok(report);
+    }
+    for c in &compiled {
+        let dir = samples_dir.join(&c.module);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for (i, (_, sample)) in c.operations.iter().enumerate() {
+            let (ext, text) = match sample {
+                Ok(json) => ("json", json.as_str()),
+                Err(e) => ("err", e.as_str()),
+            };
+            let file = dir.join(format!("op{i}.{ext}"));
+            std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
+        }
+    }
+    let binary = options.target_dir.join("debug").join("mktows-corpus-check");
+    let status = Command::new(&binary)
+        .arg(&samples_dir)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+    if !status.success() {
+        return Err(format!("{} failed ({status})", binary.display()));
+    }
+    for c in &compiled {
+        let (valid, first_invalid) = judge(c, &samples_dir.join(&c.module), &options.work_dir)?;
+        let outcome = &mut report.outcomes[c.outcome];
+        outcome.valid = valid;
+        outcome.first_invalid = first_invalid;
+    }
+    Ok(report)
+}
+
+/// Error messages name files relative to the corpus folder.
+fn relative(message: &str, dir: &Path) -> String {
+    let prefix = format!("{}/", dir.display());
+    message.replace(&prefix, "")
+}
+
+fn write_manifest(crate_dir: &Path, options: &CorpusOptions) -> Result<(), String> {
+    let mktows = options
+        .mktows_dir
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", options.mktows_dir.display()))?;
+    let manifest = format!(
+        r#"[package]
+name = "mktows-corpus-check"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[workspace]
+
+[dependencies]
+mktows = {{ path = {:?} }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+chrono = {{ version = "0.4", default-features = false, features = ["std", "clock", "serde"] }}
+"#,
+        mktows.to_string_lossy()
+    );
+    let path = crate_dir.join("Cargo.toml");
+    std::fs::write(&path, manifest).map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Some(lock) = options.lockfile.as_ref().filter(|l| l.exists()) {
+        std::fs::copy(lock, crate_dir.join("Cargo.lock"))
+            .map_err(|e| format!("{}: {e}", lock.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes `main.rs`; returns the line range of each module's calls, to blame errors.
+fn write_main(
+    crate_dir: &Path,
+    included: &[&Candidate],
+) -> Result<Vec<(String, std::ops::Range<usize>)>, String> {
+    let mut main = String::from(
+        "//! Written by `cargo xtask corpus`: the bindings of every WSDL, and a check of each\n\
+         //! operation's sample request (read from JSON, encoded, read back, saved for xmllint).\n\n",
+    );
+    for c in included {
+        let _ = writeln!(
+            main,
+            "#[allow(missing_docs, dead_code, clippy::all)]\n#[path = \"{0}.rs\"]\nmod {0};",
+            c.module
+        );
+    }
+    main.push_str(
+        r#"
+use mktows::xml::{self, Operation};
+use std::path::Path;
+
+fn check<O: Operation>(dir: &Path, i: usize)
+where
+    O::Input: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let json = dir.join(format!("op{i}.json"));
+    let Ok(json) = std::fs::read_to_string(&json) else { return };
+    let result = (|| -> Result<String, String> {
+        let input: O::Input =
+            serde_json::from_str(&json).map_err(|e| format!("the sample does not deserialize: {e}"))?;
+        let request = xml::encode_request::<O>(&Default::default(), &input)
+            .map_err(|e| format!("does not encode: {e}"))?;
+        let read = xml::decode_request::<O>(request.as_bytes())
+            .map_err(|e| format!("does not read back: {e}"))?;
+        if read.body != input {
+            return Err("reads back as a different value".into());
+        }
+        Ok(request)
+    })();
+    let (ext, text) = match result {
+        Ok(request) => ("xml", request),
+        Err(e) => ("err", e),
+    };
+    std::fs::write(dir.join(format!("op{i}.{ext}")), text).expect("samples directory");
+}
+
+fn main() {
+    let dir = std::env::args().nth(1).expect("the samples directory");
+    let dir = Path::new(&dir);
+"#,
+    );
+    let mut lines = Vec::new();
+    for c in included {
+        let start = main.lines().count() + 1;
+        for (i, (marker, _)) in c.operations.iter().enumerate() {
+            let _ = writeln!(
+                main,
+                "    check::<{}::operations::{marker}>(&dir.join({:?}), {i});",
+                c.module, c.module
+            );
+        }
+        lines.push((c.module.clone(), start..main.lines().count() + 1));
+    }
+    main.push_str("}\n");
+    let path = crate_dir.join("src/main.rs");
+    std::fs::write(&path, main).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(lines)
+}
+
+/// Builds the scratch crate; returns its errors as (module file stem, line, message).
+fn build(
+    crate_dir: &Path,
+    options: &CorpusOptions,
+) -> Result<Vec<(String, usize, String)>, String> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "build",
+            "--quiet",
+            "--message-format",
+            "short",
+            "--manifest-path",
+        ])
+        .arg(crate_dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &options.target_dir)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if output.status.success() {
+        return Ok(Vec::new());
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let errors: Vec<(String, usize, String)> = stderr
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("src/")?;
+            let (file, rest) = rest.split_once(".rs:")?;
+            let (line_no, rest) = rest.split_once(':')?;
+            let message = rest.split_once(": ").map(|(_, m)| m)?;
+            message.starts_with("error").then(|| {
+                (
+                    file.to_owned(),
+                    line_no.parse().unwrap_or(0),
+                    format!("src/{file}.rs:{line_no}: {message}"),
+                )
+            })
+        })
+        .collect();
+    if errors.is_empty() {
+        return Err(format!("the scratch crate does not build:\n{stderr}"));
+    }
+    Ok(errors)
+}
+
+/// Validates a WSDL's encoded requests with xmllint: how many are valid, and the first that is
+/// not (with why).
+fn judge(c: &Candidate, dir: &Path, work: &Path) -> Result<(usize, Option<String>), String> {
+    let mut documents = Vec::new();
+    let mut first_invalid = None;
+    for (i, (marker, _)) in c.operations.iter().enumerate() {
+        let xml = dir.join(format!("op{i}.xml"));
+        if xml.exists() {
+            documents.push((marker.clone(), xml));
+        } else if first_invalid.is_none() {
+            let why = std::fs::read_to_string(dir.join(format!("op{i}.err")))
+                .unwrap_or_else(|_| "no request was written".into());
+            first_invalid = Some(format!("{marker}: {why}"));
+        }
+    }
+    if documents.is_empty() {
+        return Ok((0, first_invalid));
+    }
+    let envelope = schemas::write_schemas(&c.wsdl, &work.join("schemas").join(&c.module))?;
+    let output = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(&envelope)
+        .args(documents.iter().map(|(_, path)| path))
+        .output()
+        .map_err(|e| format!("cannot run xmllint (apt-get install libxml2-utils): {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut valid = 0;
+    for (marker, path) in &documents {
+        let shown = path.display().to_string();
+        if stderr.lines().any(|l| l == format!("{shown} validates")) {
+            valid += 1;
+        } else if first_invalid.is_none() {
+            let why = stderr
+                .lines()
+                .find(|l| l.starts_with(&format!("{shown}:")))
+                .map(|l| l[shown.len() + 1..].to_owned())
+                .or_else(|| {
+                    stderr
+                        .lines()
+                        .find(|l| !l.trim().is_empty())
+                        .map(str::to_owned)
+                })
+                .unwrap_or_else(|| "xmllint said nothing".into());
+            first_invalid = Some(format!("{marker}: {why}"));
+        }
+    }
+    Ok((valid, first_invalid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_names_are_identifiers_and_unique() {
+        let mut taken = BTreeSet::new();
+        assert_eq!(module_name("aws-ec2", &mut taken), "aws_ec2");
+        assert_eq!(module_name("aws_ec2", &mut taken), "aws_ec2_2");
+        assert_eq!(module_name("1_3", &mut taken), "w_1_3");
+    }
+
+    #[test]
+    fn lines_name_what_stopped_each_wsdl() {
+        let report = CorpusReport {
+            outcomes: vec![
+                WsdlOutcome {
+                    name: "a".into(),
+                    generated: Err("a.wsdl:1:2: unsupported".into()),
+                    compiled: None,
+                    valid: 0,
+                    operations: 0,
+                    first_invalid: None,
+                },
+                WsdlOutcome {
+                    name: "b".into(),
+                    generated: Ok(()),
+                    compiled: Some(Ok(())),
+                    valid: 2,
+                    operations: 2,
+                    first_invalid: None,
+                },
+            ],
+        };
+        assert_eq!(
+            report.text(),
+            "a: generated no (a.wsdl:1:2: unsupported), compiled -, valid 0/0\n\
+             b: generated yes, compiled yes, valid 2/2\n\
+             generated 1/2, compiled 1/2, valid 1/2\n"
+        );
+        assert!(!report.all_pass());
+    }
+}

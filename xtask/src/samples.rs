@@ -1,0 +1,163 @@
+//! Minimal sample values for `cargo xtask corpus`: for an operation's input element, the JSON
+//! form (the generated types' serde form, XML names as keys) of the smallest value the schema
+//! allows: required elements only, the fewest repetitions, the first enumeration value, the
+//! first concrete subtype, and for built-ins a valid value of their lexical space.
+
+use codegen::model::{Builtin, ComplexType, Field, Model, Shape, SimpleKind, TypeRef};
+
+/// Deepest nesting of required elements followed before giving up (a required cycle).
+const MAX_DEPTH: usize = 48;
+
+/// The JSON sample of the input element of operation `op` (index in the model's service), or
+/// why none can be built.
+pub fn input_sample(model: &Model, op: usize) -> Result<String, String> {
+    let operation = &model.service.operations[op];
+    let element = &model.elements[operation.input];
+    Sampler { model }.value(element.ty, element.xsd_builtin.as_deref(), 0)
+}
+
+struct Sampler<'m> {
+    model: &'m Model,
+}
+
+impl Sampler<'_> {
+    fn value(&self, ty: TypeRef, builtin: Option<&str>, depth: usize) -> Result<String, String> {
+        if depth > MAX_DEPTH {
+            return Err("required elements nest deeper than 48 (a required cycle?)".into());
+        }
+        match ty {
+            TypeRef::Builtin(b) => Ok(builtin_sample(b, builtin.unwrap_or(""))),
+            TypeRef::Simple(i) => {
+                let simple = &self.model.simple_types[i];
+                match &simple.kind {
+                    SimpleKind::Enum { values, .. } => {
+                        Ok(json_string(values.first().map_or("", |v| v.xml.as_str())))
+                    }
+                    SimpleKind::Alias(b) => Ok(builtin_sample(*b, &simple.xsd_base)),
+                }
+            }
+            TypeRef::Complex(i) => {
+                let t = &self.model.complex_types[i];
+                if t.is_polymorphic() {
+                    let Some(&first) = t.subtypes.first() else {
+                        return Err(format!(
+                            "abstract type `{}` has no concrete subtype",
+                            t.name.local
+                        ));
+                    };
+                    let sub = &self.model.complex_types[first];
+                    let content = self.complex(sub, depth + 1)?;
+                    return Ok(format!("{{{}:{content}}}", json_string(&sub.name.local)));
+                }
+                self.complex(t, depth + 1)
+            }
+        }
+    }
+
+    fn complex(&self, t: &ComplexType, depth: usize) -> Result<String, String> {
+        let mut members = Vec::new();
+        for field in &t.fields {
+            if let Some(value) = self.field(field, depth)? {
+                let key = if field.attribute {
+                    format!("@{}", field.xml_name)
+                } else {
+                    field.xml_name.clone()
+                };
+                members.push(format!("{}:{value}", json_string(&key)));
+            }
+        }
+        Ok(format!("{{{}}}", members.join(",")))
+    }
+
+    /// The JSON of a required field, `None` for one that can be left out.
+    fn field(&self, field: &Field, depth: usize) -> Result<Option<String>, String> {
+        let one = || self.value(field.ty, field.xsd_builtin.as_deref(), depth);
+        Ok(match field.shape() {
+            Shape::Optional | Shape::OptionalNillable => None,
+            Shape::One => Some(one()?),
+            Shape::Nillable => Some("null".into()),
+            Shape::Many | Shape::ManyNillable if field.min == 0 => None,
+            Shape::Many => {
+                let item = one()?;
+                Some(format!("[{}]", vec![item; field.min as usize].join(",")))
+            }
+            Shape::ManyNillable => {
+                Some(format!("[{}]", vec!["null"; field.min as usize].join(",")))
+            }
+        })
+    }
+}
+
+/// A valid value of a built-in, by its XSD name (the Rust representation alone does not say:
+/// a `String` may hold a date).
+fn builtin_sample(b: Builtin, xsd: &str) -> String {
+    let text = match b {
+        Builtin::Boolean => return "false".into(),
+        Builtin::Float | Builtin::Double => return "0.0".into(),
+        Builtin::DateTime => "2024-01-01T00:00:00Z",
+        Builtin::Base64Binary => return "[]".into(),
+        Builtin::AnyType => return r#"{"content":""}"#.into(),
+        // An element no schema declares: what a lax or skip wildcard admits.
+        Builtin::AnyElement => {
+            return r#"{"xml":"<sample xmlns=\"urn:mktows:corpus-sample\"/>"}"#.into();
+        }
+        Builtin::String => match xsd {
+            "date" => "2024-01-01",
+            "time" => "00:00:00",
+            "duration" => "P1D",
+            "gYear" => "2024",
+            "gYearMonth" => "2024-01",
+            "gMonth" => "--01",
+            "gMonthDay" => "--01-01",
+            "gDay" => "---01",
+            "decimal" => "0",
+            "hexBinary" => "00",
+            _ => "x",
+        },
+        _ => {
+            return match xsd {
+                "positiveInteger" => "1",
+                "negativeInteger" => "-1",
+                _ => "0",
+            }
+            .into();
+        }
+    };
+    json_string(text)
+}
+
+/// A JSON string literal.
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped() {
+        assert_eq!(json_string("a\"b\\\n"), "\"a\\\"b\\\\\\u000a\"");
+    }
+
+    #[test]
+    fn built_ins_follow_their_lexical_space() {
+        assert_eq!(builtin_sample(Builtin::String, "date"), "\"2024-01-01\"");
+        assert_eq!(
+            builtin_sample(Builtin::UnsignedLong, "positiveInteger"),
+            "1"
+        );
+        assert_eq!(builtin_sample(Builtin::Int, "int"), "0");
+    }
+}

@@ -1,0 +1,208 @@
+//! The schema a WSDL's messages are judged by (`cargo xtask corpus`): its inline `xs:schema`s
+//! written out as standalone `.xsd` files (the namespace declarations in scope copied onto
+//! each, relative `schemaLocation`s made absolute), and a SOAP 1.1 envelope schema importing
+//! every namespace, the file `xmllint --schema` is given.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+const XS: &str = "http://www.w3.org/2001/XMLSchema";
+const WSDL: &str = "http://schemas.xmlsoap.org/wsdl/";
+
+/// The SOAP 1.1 envelope (Envelope, Header, Body, Fault), body and header entries validated
+/// strictly; `{imports}` is replaced by one `xs:import` per schema namespace.
+const ENVELOPE: &str = r###"<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           xmlns:env="http://schemas.xmlsoap.org/soap/envelope/"
+           targetNamespace="http://schemas.xmlsoap.org/soap/envelope/">
+{imports}  <xs:element name="Envelope">
+    <xs:complexType>
+      <xs:sequence>
+        <xs:element ref="env:Header" minOccurs="0"/>
+        <xs:element ref="env:Body"/>
+      </xs:sequence>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="Header">
+    <xs:complexType>
+      <xs:sequence>
+        <xs:any namespace="##other" processContents="strict" minOccurs="0" maxOccurs="unbounded"/>
+      </xs:sequence>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="Body">
+    <xs:complexType>
+      <xs:choice>
+        <xs:element ref="env:Fault"/>
+        <xs:any namespace="##other" processContents="strict"/>
+      </xs:choice>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="Fault">
+    <xs:complexType>
+      <xs:sequence>
+        <xs:element name="faultcode" type="xs:QName"/>
+        <xs:element name="faultstring" type="xs:string"/>
+        <xs:element name="faultactor" type="xs:anyURI" minOccurs="0"/>
+        <xs:element name="detail" minOccurs="0">
+          <xs:complexType>
+            <xs:sequence>
+              <xs:any namespace="##any" processContents="lax" minOccurs="0" maxOccurs="unbounded"/>
+            </xs:sequence>
+          </xs:complexType>
+        </xs:element>
+      </xs:sequence>
+    </xs:complexType>
+  </xs:element>
+</xs:schema>
+"###;
+
+/// Writes the inline schemas of `wsdl` and the envelope schema into `dir`; returns the
+/// envelope schema's path.
+pub fn write_schemas(wsdl: &Path, dir: &Path) -> Result<PathBuf, String> {
+    let text = std::fs::read_to_string(wsdl).map_err(|e| format!("{}: {e}", wsdl.display()))?;
+    let doc = roxmltree::Document::parse_with_options(
+        &text,
+        roxmltree::ParsingOptions {
+            allow_dtd: false,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| format!("{}: {e}", wsdl.display()))?;
+    let base = wsdl.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // Namespace → the inline schema files declaring it.
+    let mut by_namespace: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let schemas = doc
+        .root_element()
+        .children()
+        .filter(|n| is(n, WSDL, "types"))
+        .flat_map(|types| types.children().filter(|n| is(n, XS, "schema")));
+    for (i, schema) in schemas.enumerate() {
+        let file = format!("inline{i}.xsd");
+        let standalone = standalone_schema(&text, schema, base);
+        std::fs::write(dir.join(&file), standalone).map_err(|e| format!("{file}: {e}"))?;
+        let ns = schema.attribute("targetNamespace").unwrap_or("").to_owned();
+        by_namespace.entry(ns).or_default().push(file);
+    }
+    let mut imports = String::new();
+    for (k, (ns, files)) in by_namespace.iter().enumerate() {
+        // libxml2 imports a namespace once: several inline schemas of one namespace are
+        // included by one wrapper.
+        let location = if files.len() == 1 {
+            files[0].clone()
+        } else {
+            let wrapper = format!("namespace{k}.xsd");
+            let mut body = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xs:schema xmlns:xs=\"{XS}\" targetNamespace=\"{}\">\n",
+                escape(ns)
+            );
+            for file in files {
+                let _ = writeln!(body, "  <xs:include schemaLocation=\"{file}\"/>");
+            }
+            body.push_str("</xs:schema>\n");
+            std::fs::write(dir.join(&wrapper), body).map_err(|e| format!("{wrapper}: {e}"))?;
+            wrapper
+        };
+        let namespace = if ns.is_empty() {
+            String::new()
+        } else {
+            format!(" namespace=\"{}\"", escape(ns))
+        };
+        let _ = writeln!(
+            imports,
+            "  <xs:import{namespace} schemaLocation=\"{location}\"/>"
+        );
+    }
+    let envelope = dir.join("envelope.xsd");
+    std::fs::write(&envelope, ENVELOPE.replace("{imports}", &imports))
+        .map_err(|e| format!("{}: {e}", envelope.display()))?;
+    Ok(envelope)
+}
+
+fn is(node: &roxmltree::Node, ns: &str, local: &str) -> bool {
+    node.is_element() && node.tag_name().namespace() == Some(ns) && node.tag_name().name() == local
+}
+
+/// The text of `schema` as a document of its own: namespace declarations in scope on the WSDL
+/// copied onto it, relative `schemaLocation`s of its imports and includes made absolute.
+fn standalone_schema(text: &str, schema: roxmltree::Node, base: &Path) -> String {
+    let range = schema.range();
+    // Absolute locations, replaced from the end so earlier offsets stay valid.
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = schema
+        .descendants()
+        .filter(|n| is(n, XS, "import") || is(n, XS, "include") || is(n, XS, "redefine"))
+        .filter_map(|n| n.attributes().find(|a| a.name() == "schemaLocation"))
+        .filter(|a| !a.value().contains("://"))
+        .map(|a| {
+            let absolute = base.join(a.value());
+            (a.range_value(), escape(&absolute.to_string_lossy()))
+        })
+        .collect();
+    edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    let mut source = text[range.clone()].to_owned();
+    for (r, value) in edits {
+        source.replace_range(r.start - range.start..r.end - range.start, &value);
+    }
+    let open_end = source.find('>').unwrap_or(source.len());
+    let start_tag = source[..open_end].to_owned();
+    let mut declarations = String::new();
+    for ns in schema.namespaces() {
+        let attr = match ns.name() {
+            Some(prefix) => format!("xmlns:{prefix}="),
+            None => "xmlns=".to_owned(),
+        };
+        if !start_tag.contains(&attr) {
+            let _ = write!(declarations, " {attr}\"{}\"", escape(ns.uri()));
+        }
+    }
+    let name_end = start_tag
+        .find(char::is_whitespace)
+        .unwrap_or(start_tag.len());
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}{declarations}{}",
+        &source[..name_end],
+        &source[name_end..]
+    )
+}
+
+/// Escapes an attribute value.
+fn escape(value: &str) -> String {
+    value
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_schemas_become_standalone_files() {
+        let dir = std::env::temp_dir().join(format!("xtask-schemas-{}", std::process::id()));
+        let wsdl = dir.join("in/s.wsdl");
+        std::fs::create_dir_all(wsdl.parent().unwrap()).unwrap();
+        std::fs::write(
+            &wsdl,
+            r#"<w:definitions xmlns:w="http://schemas.xmlsoap.org/wsdl/" xmlns:t="urn:t" xmlns:x="http://www.w3.org/2001/XMLSchema">
+  <w:types>
+    <x:schema targetNamespace="urn:t"><x:include schemaLocation="a.xsd"/></x:schema>
+    <x:schema targetNamespace="urn:t"><x:element name="e" type="t:T"/></x:schema>
+  </w:types>
+</w:definitions>"#,
+        )
+        .unwrap();
+        let envelope = write_schemas(&wsdl, &dir.join("out")).unwrap();
+        let first = std::fs::read_to_string(dir.join("out/inline0.xsd")).unwrap();
+        assert!(first.contains(&format!(
+            "schemaLocation=\"{}\"",
+            dir.join("in/a.xsd").display()
+        )));
+        assert!(first.contains("xmlns:t=\"urn:t\""), "{first}");
+        let envelope = std::fs::read_to_string(envelope).unwrap();
+        assert!(envelope.contains("namespace=\"urn:t\" schemaLocation=\"namespace0.xsd\""));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
