@@ -119,6 +119,10 @@
 //! | `streamPosition` / `batchSize` | `nextPageToken` prefixed `rest:` / `batchSize` (≤ 100) |
 //! | unknown object (REST 1003 not found) | 20110 "Object name is not valid" |
 //!
+//! **describeMObject** `LeadRecord`: `GET /v1/leads/describe.json`, every field with a `soap`
+//! name (name, `displayName`, `dataType`, `length` → size, `soap.readOnly`); other objects →
+//! 20019.
+//!
 //! **importToList / getImportToListStatus** (Bulk Lead Import)
 //!
 //! | SOAP | REST |
@@ -162,6 +166,7 @@
 mod activities;
 mod campaigns;
 mod custom_objects;
+mod describe;
 mod fields;
 mod imports;
 mod lead_activity;
@@ -415,6 +420,14 @@ impl Backend for RestBackend {
         params: ParamsGetImportToListStatus,
     ) -> BackendResult<'a, SuccessGetImportToListStatus> {
         Box::pin(self.do_get_import_to_list_status(cx, params))
+    }
+
+    fn describe_m_object<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsDescribeMObject,
+    ) -> BackendResult<'a, SuccessDescribeMObject> {
+        Box::pin(self.do_describe_m_object(cx, params))
     }
 
     fn merge_leads<'a>(
