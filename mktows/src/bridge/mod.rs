@@ -119,6 +119,17 @@
 //! | `streamPosition` / `batchSize` | `nextPageToken` prefixed `rest:` / `batchSize` (≤ 100) |
 //! | unknown object (REST 1003 not found) | 20110 "Object name is not valid" |
 //!
+//! **syncMObjects / deleteMObjects / getMObjects** (opportunities only)
+//!
+//! | SOAP | REST |
+//! |---|---|
+//! | `externalKey` value | `externalOpportunityId` (the dedupe field) |
+//! | `id` | none: REST keys opportunities by `marketoGUID`; a record without `externalKey` is FAILED, a read by `id` is 20019; statuses carry id 0 |
+//! | sync `operation`, attribs | `POST /v1/opportunities.json` createOrUpdate/createOnly/updateOnly, attribute names with the first letter lower-cased (`Amount` → `amount`) |
+//! | delete | `POST /v1/opportunities/delete.json` `deleteBy=dedupeFields` |
+//! | get | `externalKey` → `filterType=externalOpportunityId`, or one `EQ` criterion → that field; anything else, associations → 20019 |
+//! | roles, programs | 20019 (roles name opportunities by integer id; programs have no REST MObject) |
+//!
 //! **describeMObject** `LeadRecord`: `GET /v1/leads/describe.json`, every field with a `soap`
 //! name (name, `displayName`, `dataType`, `length` → size, `soap.readOnly`); other objects →
 //! 20019.
@@ -171,6 +182,7 @@ mod fields;
 mod imports;
 mod lead_activity;
 mod merge;
+mod mobjects;
 mod programs;
 mod read;
 pub mod rest;
@@ -428,6 +440,30 @@ impl Backend for RestBackend {
         params: ParamsDescribeMObject,
     ) -> BackendResult<'a, SuccessDescribeMObject> {
         Box::pin(self.do_describe_m_object(cx, params))
+    }
+
+    fn get_m_objects<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsGetMObjects,
+    ) -> BackendResult<'a, SuccessGetMObjects> {
+        Box::pin(self.do_get_m_objects(cx, params))
+    }
+
+    fn sync_m_objects<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsSyncMObjects,
+    ) -> BackendResult<'a, SuccessSyncMObjects> {
+        Box::pin(self.do_sync_m_objects(cx, params))
+    }
+
+    fn delete_m_objects<'a>(
+        &'a self,
+        cx: &'a CallContext,
+        params: ParamsDeleteMObjects,
+    ) -> BackendResult<'a, SuccessDeleteMObjects> {
+        Box::pin(self.do_delete_m_objects(cx, params))
     }
 
     fn merge_leads<'a>(

@@ -34,6 +34,7 @@ mod rest_campaigns;
 mod rest_custom_objects;
 pub mod rest_leads;
 mod rest_merge;
+mod rest_opportunities;
 mod rest_write;
 pub mod schedule;
 pub mod service;

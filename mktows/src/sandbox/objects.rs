@@ -38,7 +38,12 @@ impl StoredObject {
 
     /// A GUID-shaped id, as Marketo's REST API names records (`marketoGUID`).
     pub fn guid(&self) -> String {
-        format!("00000000-0000-4000-8000-{:012x}", self.id)
+        Self::guid_of(self.id)
+    }
+
+    /// The GUID-shaped id of record `id`.
+    pub fn guid_of(id: i64) -> String {
+        format!("00000000-0000-4000-8000-{id:012x}")
     }
 
     /// The id a [`Self::guid`] spells.

@@ -102,6 +102,7 @@ pub fn dispatch(
             .or_else(|| super::rest_assets::dispatch(service, method, other, pairs))
             .or_else(|| super::rest_activities::dispatch(service, method, other, pairs))
             .or_else(|| super::rest_custom_objects::dispatch(service, method, other, pairs, body))
+            .or_else(|| super::rest_opportunities::dispatch(service, method, other, pairs, body))
             .unwrap_or_else(|| Reply::error(610, "Requested resource not found")),
     }
 }
