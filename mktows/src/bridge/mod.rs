@@ -7,149 +7,7 @@
 //! reported as a fault saying the change *may have been applied*, never as a success REST did
 //! not confirm. Operations without a faithful REST mapping answer a fault that says so.
 //!
-//! ## Mapping, per operation
-//!
-//! **syncLead** (fault on any failure)
-//!
-//! | SOAP | REST |
-//! |---|---|
-//! | `Id` key | `POST /v1/leads.json` `action=updateOnly`, `lookupField=id` (skipped 1004 → 20103) |
-//! | `ForeignSysPersonId` key | none: fault 20019 (REST has no foreign system id) |
-//! | `marketoCookie` | `GET /v1/leads.json?filterType=cookies`; a match → `updateOnly` by id; after the sync, `POST /v1/leads/{id}/associate.json?cookie=` |
-//! | `Email` key | `action=createOrUpdate`, `lookupField=email` (several matches: 1007 → 20106) |
-//! | attributes | SOAP `attrName` → `rest.name` from `describe.json`; unknown → 20105, nothing sent |
-//! | `MktowsContextHeader` workspace | `partitionName` from `--workspace-partition NAME=PARTITION` (names ignore case; `Default` without a mapping: none; others unmapped → 20110) |
-//! | `returnLead=true` | `GET /v1/lead/{id}.json?fields=<every mapped field>` |
-//! | status | `created` → CREATED, `updated` → UPDATED; skipped 1006 → 20105, 1004 → 20103, others → 20106 |
-//!
-//! **syncMultipleLeads** (one status per input lead, in order)
-//!
-//! | SOAP | REST |
-//! |---|---|
-//! | records keyed by `Id` | one call `updateOnly`/`lookupField=id` (the Email key is not written; an `Email` attribute is) |
-//! | records keyed by `Email` | one call `createOrUpdate`/`email`, or `createDuplicate` when `dedupEnabled=false` |
-//! | `ForeignSysPersonId`, no key, unknown attribute, Email key ≠ Email attribute | that lead `FAILED` with the reason, not sent |
-//! | created/updated/skipped | CREATED/UPDATED/FAILED (`error` = REST reason message and code) |
-//! | more than 300 records | fault 20110 (as the sandbox) |
-//!
-//! **getLead**: `GET /v1/leads.json?filterType=…&filterValues=…&fields=<every mapped field>`;
-//! IDNUM → `id`, EMAIL → `email`, COOKIE → `cookies`, SFDCLEADID/SFDCCONTACTID/SFDCACCOUNTID/
-//! SFDCLEADOWNERID/SFDCOPPTYID → `sfdcLeadId`/`sfdcContactId`/`sfdcAccountId`/`sfdcLeadOwnerId`/
-//! `sfdcOpptyId`; other key types → 20019; no lead → 20103.
-//!
-//! **getMultipleLeads**
-//!
-//! | SOAP | REST |
-//! |---|---|
-//! | `LeadKeySelector` | `GET /v1/leads.json?filterType&filterValues` |
-//! | `StaticListSelector` | `GET /v1/lists.json?name=` (exact name) → `GET /v1/lists/{id}/leads.json` |
-//! | `LastUpdateAtSelector` | none: fault 20019 (leads.json cannot filter by update time) |
-//! | `batchSize` | `batchSize` (at most 300) |
-//! | `streamPosition` / `newStreamPosition` | `nextPageToken`, prefixed `rest:`; empty at the end |
-//! | `remainingCount` | REST does not count: 1 while REST says more, else 0 |
-//! | `includeAttributes` | `fields` (unknown names ignored) |
-//!
-//! **listOperation** (`MKTOLISTNAME` keys, `IDNUM` leads, at most 1000 leads; `strict=true` → 20019)
-//!
-//! | SOAP | REST |
-//! |---|---|
-//! | list name | `GET /v1/lists.json?name=` (exact name; none → 20111) |
-//! | ADDTOLIST / REMOVEFROMLIST / ISMEMBEROFLIST | `POST` / `DELETE /v1/lists/{id}/leads.json`, `GET .../leads/ismember.json`, 300 ids per call |
-//! | status | `added`, `removed`, `memberof`, and `skipped` 1015 on remove (not a member: nothing to do, as the sandbox) → true; anything else → false |
-//!
-//! **getLeadChanges**
-//!
-//! | SOAP | REST |
-//! |---|---|
-//! | `activityNameFilter` / `includeTypes` | type ids from `GET /v1/activities/types.json` (names compared without spaces or case; unknown → 20107) |
-//! | no filter | every type REST lists; more than 10 → 20019 (REST reads ≤ 10 types per call) |
-//! | `excludeTypes` | 20019 (REST reads named types only) |
-//! | `oldestCreatedAt` | `GET /v1/activities/pagingtoken.json?sinceDatetime=` |
-//! | `offset` / `newStartPosition.offset` | `nextPageToken`, prefixed `rest:` |
-//! | `latestCreatedAt` | rows after it are not returned, and `remainingCount` is 0 |
-//! | LeadKeySelector / StaticListSelector (by name) | `leadIds` (≤ 30 leads, else 20019) / `listId` |
-//! | LastUpdateAtSelector, StaticListSelector by id | 20019 |
-//! | `batchSize` | `batchSize` (at most 300) |
-//! | rows | `GET /v1/activities.json`: `id`, `activityDate`, type name, `primaryAttributeValue` → `mktgAssetName`, `attributes`, `campaignName`, `leadId` → `mktPersonId`; `remainingCount` 1 while `moreResult` |
-//!
-//! **getLeadActivity** (newest first, ≤ 100 per page, `ID:` offsets, as the sandbox)
-//!
-//! | SOAP | REST |
-//! |---|---|
-//! | `leadKey` | `GET /v1/leads.json?filterType=&filterValues=&fields=id` (the newest lead when several match) |
-//! | `includeTypes` / `excludeTypes` / none | type ids from `GET /v1/activities/types.json`, read ten at a time |
-//! | the history | `GET /v1/activities/pagingtoken.json?sinceDatetime=<oldestCreatedAt or 1970>` → `GET /v1/activities.json?leadIds=&activityTypeIds=` to the end (at most 30,000 activities, else 20011 asking to narrow) |
-//! | `offset` `ID:n`, `latestCreatedAt` | applied to what was read: records older than `n`, not after `latestCreatedAt` |
-//! | `personName`, `orgName` | `GET /v1/lead/{id}.json?fields=firstName,lastName,company` |
-//!
-//! **getCampaignsForSource** (`source` MKTOWS; SALES → 20019: REST has no Sales Insight
-//! campaigns): `GET /v1/campaigns.json?isTriggerable=true` (and `name=` when `exactName`),
-//! every page; a partial `name` is matched here, ignoring case (REST matches whole names only).
-//!
-//! **requestCampaign** (MKTOWS; 1 to 100 lead keys; tokens `{{my.name}}`)
-//!
-//! | SOAP | REST |
-//! |---|---|
-//! | `campaignId` | the id |
-//! | `campaignName` + `programName` | `GET /v1/campaigns.json?name=&programName=` → id (none → 20113) |
-//! | `leadList` keys | `GET /v1/leads.json?filterType=&filterValues=&fields=id`, one call per key (no match → 20103, nothing triggered) |
-//! | the request | `POST /v1/campaigns/{id}/trigger.json` `{"input":{"leads":[{"id"}],"tokens":[{"name","value"}]}}` |
-//! | 1013 / 1003 | 20113 (unknown / not requestable through the API) |
-//!
-//! **scheduleCampaign**: name + program → id as above, then `POST /v1/campaigns/{id}/schedule.json`
-//! `{"input":{"runAt","tokens"}}`; without `campaignRunAt` no `runAt` is sent, and REST runs
-//! the campaign about five minutes later where SOAP ran it at once (REST's minimum wait).
-//!
-//! **mergeLeads** (1 to 25 losers: REST's limit): each key list (`attrName` = key type) →
-//! `GET /v1/leads.json?filterType=&filterValues=&fields=id` (no match → 20103; several leads →
-//! 20110), then `POST /v1/leads/{winner}/merge.json?leadIds=` (`mergeInSales` → `mergeInCRM`);
-//! success → MERGED with the ids; a failure after sending → "may have been applied".
-//!
-//! **syncCustomObjects / deleteCustomObjects / getCustomObjects** (≤ 100 records)
-//!
-//! | SOAP | REST |
-//! |---|---|
-//! | sync `operation` UPSERT / INSERT / UPDATE | `POST /v1/customobjects/{name}.json` `action` createOrUpdate / createOnly / updateOnly, `dedupeBy=dedupeFields`, each record = `customObjKeyList` ∪ `customObjAttributeList` |
-//! | delete `keyList`s | `POST /v1/customobjects/{name}/delete.json` `deleteBy=dedupeFields` |
-//! | statuses | by `seq`: `created`/`updated`/`deleted` → CREATED/UPDATED/DELETED; `skipped` → FAILED with the REST reason |
-//! | get: one key attribute | `GET /v1/customobjects/{name}.json?filterType=&filterValues=` |
-//! | get: the whole dedupe key | `POST ...json?_method=GET` `{"filterType":"dedupeFields","input":[{...}]}` |
-//! | get: no key, or part of a compound key | 20019: REST reads only by one field or the whole key |
-//! | `includeAttributes` | `fields` (with the dedupe fields from `describe.json`) |
-//! | `streamPosition` / `batchSize` | `nextPageToken` prefixed `rest:` / `batchSize` (≤ 100) |
-//! | unknown object (REST 1003 not found) | 20110 "Object name is not valid" |
-//!
-//! **syncMObjects / deleteMObjects / getMObjects** (opportunities only)
-//!
-//! | SOAP | REST |
-//! |---|---|
-//! | `externalKey` value | `externalOpportunityId` (the dedupe field) |
-//! | `id` | none: REST keys opportunities by `marketoGUID`; a record without `externalKey` is FAILED, a read by `id` is 20019; statuses carry id 0 |
-//! | sync `operation`, attribs | `POST /v1/opportunities.json` createOrUpdate/createOnly/updateOnly, attribute names with the first letter lower-cased (`Amount` → `amount`) |
-//! | delete | `POST /v1/opportunities/delete.json` `deleteBy=dedupeFields` |
-//! | get | `externalKey` → `filterType=externalOpportunityId`, or one `EQ` criterion → that field; anything else, associations → 20019 |
-//! | roles, programs | 20019 (roles name opportunities by integer id; programs have no REST MObject) |
-//!
-//! **describeMObject** `LeadRecord`: `GET /v1/leads/describe.json`, every field with a `soap`
-//! name (name, `displayName`, `dataType`, `length` → size, `soap.readOnly`); other objects →
-//! 20019.
-//!
-//! **importToList / getImportToListStatus** (Bulk Lead Import)
-//!
-//! | SOAP | REST |
-//! |---|---|
-//! | `importFileHeader` (display or SOAP names) | REST names from `describe.json` (`displayName`, `soap.name`); unknown → 20105, nothing sent |
-//! | `listName` | `GET /v1/lists.json?name=` → `listId` (none → 20111) |
-//! | the rows | `POST /bulk/v1/leads.json?format=csv&lookupField=email&listId=` with the file (REST header + the rows as sent) |
-//! | `importListMode` LISTONLY, `clearList=true`, `campaignName` | 20019: a bulk import only creates or updates, cannot empty a list, takes no tokens |
-//! | status | the batch id kept by the bridge for (program, list) (20110 when this bridge started none) → `GET /bulk/v1/leads/batch/{id}.json`: Queued/Importing → PROCESSING, Complete → COMPLETE, Failed → FAILED; `numOfLeadsProcessed`/`numOfRowsFailed`/`numOfRowsWithWarning` → rows imported/failed/ignored; `importSummary` = `message` and each line of `failures.json` |
-//!
-//! **getChannels** / **getTags**: `GET /asset/v1/channels.json` / `GET /asset/v1/tagTypes.json`
-//! (every page of 200), reshaped: a channel's `progressionStatuses` `name`/`step`/`success` →
-//! `Status`/`Step`/`Success` attribs; a tag type's comma-separated `allowableValues` → `values`.
-//! A channel, tag type or value asked for that REST does not list → 20110 naming it.
-//!
-//! Other operations answer 20019 naming them.
+//! The mapping of each operation is in [`mapping`].
 //!
 //! **REST failures → SOAP faults**: 601/602 refresh the token and retry once; 606/615 back off
 //! and retry; after that 603 → 20013, 606 → 20023, 607 → 20015, 615 → 20024, 1013 → 20111,
@@ -181,6 +39,7 @@ mod describe;
 mod fields;
 mod imports;
 mod lead_activity;
+pub mod mapping;
 mod merge;
 mod mobjects;
 mod programs;
