@@ -38,6 +38,7 @@ mod custom_objects;
 mod describe;
 mod fields;
 mod imports;
+mod in_process;
 mod lead_activity;
 pub mod mapping;
 mod merge;
@@ -54,6 +55,7 @@ use std::time::Duration;
 use tokio::sync::OnceCell;
 
 pub use fields::{Field, FieldMap};
+pub use in_process::InProcess;
 pub use rest::{RestClient, RestError, RestRequest, RestSettings};
 
 use crate::ClientConfig;
