@@ -462,3 +462,56 @@ async fn lead_activity_through_the_bridge_is_the_sandbox_history() {
     assert_eq!(answer.fault_code(), 20122);
     judge.validate("bridge_lead_activity");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strict_list_operations_change_nothing_when_a_lead_is_missing() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        lists: vec!["Attendees".into()],
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let direct = Client::new(sandbox.client_config()).unwrap();
+    let bridge = bridge_to(&sandbox).await;
+    let soap = Client::new(bridge.client_config()).unwrap();
+    let ada = direct
+        .sync_lead(Lead::by_email("ada@example.com"))
+        .await
+        .unwrap()
+        .lead_id;
+    // One lead does not exist: strict through the bridge adds no one, as the sandbox would.
+    for client in [&soap, &direct] {
+        let report = client
+            .list_operation(ListOperationType::Addtolist, "Attendees", &[ada, 42], true)
+            .await
+            .unwrap();
+        assert!(!report.success);
+        assert_eq!(report.leads, [(ada, false), (42, false)]);
+    }
+    let member = direct
+        .list_operation(
+            ListOperationType::Ismemberoflist,
+            "Attendees",
+            &[ada],
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(member.leads, [(ada, false)], "nothing was added");
+    // All present: strict adds them.
+    let report = soap
+        .list_operation(ListOperationType::Addtolist, "Attendees", &[ada], true)
+        .await
+        .unwrap();
+    assert!(report.success);
+    let member = direct
+        .list_operation(
+            ListOperationType::Ismemberoflist,
+            "Attendees",
+            &[ada],
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(member.leads, [(ada, true)]);
+}

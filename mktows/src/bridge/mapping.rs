@@ -41,13 +41,14 @@
 //! | `remainingCount` | REST does not count: 1 while REST says more, else 0 |
 //! | `includeAttributes` | `fields` (unknown names ignored) |
 //!
-//! **listOperation** (`MKTOLISTNAME` keys, `IDNUM` leads, at most 1000 leads; `strict=true` → 20019)
+//! **listOperation** (`MKTOLISTNAME` keys, `IDNUM` leads, at most 1000 leads)
 //!
 //! | SOAP | REST |
 //! |---|---|
 //! | list name | `GET /v1/lists.json?name=` (exact name; none → 20111) |
 //! | ADDTOLIST / REMOVEFROMLIST / ISMEMBEROFLIST | `POST` / `DELETE /v1/lists/{id}/leads.json`, `GET .../leads/ismember.json`, 300 ids per call |
 //! | status | `added`, `removed`, `memberof`, and `skipped` 1015 on remove (not a member: nothing to do, as the sandbox) → true; anything else → false |
+//! | `strict=true` (ADD/REMOVE) | first `GET /v1/leads.json?filterType=id` for every lead; one missing → every status false and nothing sent (REST applies each lead on its own, so the check comes first) |
 //!
 //! **getLeadChanges**
 //!

@@ -284,6 +284,34 @@ impl RestBackend {
         })
     }
 
+    /// True when every id parses and names a lead REST has.
+    async fn all_exist(&self, cx: &CallContext, ids: &[Option<i32>]) -> Result<bool, BackendFault> {
+        let Some(ids) = ids.iter().copied().collect::<Option<Vec<i32>>>() else {
+            return Ok(false);
+        };
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        for chunk in unique.chunks(REST_IDS) {
+            let list: Vec<String> = chunk.iter().map(i32::to_string).collect();
+            let query = pairs(&[
+                ("filterType", "id".to_owned()),
+                ("filterValues", list.join(",")),
+                ("fields", "id".to_owned()),
+                ("batchSize", REST_IDS.to_string()),
+            ]);
+            let answer = self
+                .rest
+                .call(cx, &RestRequest::get("/v1/leads.json", query))
+                .await
+                .map_err(|e| read_fault(&e))?;
+            if results(&answer).len() < chunk.len() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     pub(super) async fn do_list_operation(
         &self,
         cx: &CallContext,
@@ -300,12 +328,7 @@ impl RestBackend {
                 ),
             ));
         }
-        if value(&params.strict).unwrap_or(false) {
-            return Err(BackendFault::new(
-                ErrorCode::UnsupportedOperation,
-                "strict=true has no faithful Marketo REST mapping (REST applies each lead on its own)",
-            ));
-        }
+        let strict = value(&params.strict).unwrap_or(false);
         let leads = &params.list_member_list.lead_key;
         if leads.len() > MAX_LIST_MEMBERS {
             return Err(bad(format!(
@@ -337,6 +360,20 @@ impl RestBackend {
             .collect();
         let valid: Vec<i32> = ids.iter().flatten().copied().collect();
         let mut status: std::collections::HashMap<i32, bool> = std::collections::HashMap::new();
+        // strict: every lead must exist before anything is sent (REST applies each lead on its
+        // own), as the sandbox checks before it changes anything.
+        if strict && write && !self.all_exist(cx, &ids).await? {
+            let lead_status = leads
+                .iter()
+                .map(|lead| LeadStatus::new(lead.clone(), false))
+                .collect();
+            return Ok(SuccessListOperation {
+                result: ResultListOperation {
+                    success: false,
+                    status_list: Some(Nillable::Value(ArrayOfLeadStatus { lead_status })),
+                },
+            });
+        }
         let mut sent = 0usize;
         for chunk in valid.chunks(REST_IDS) {
             let request = RestRequest {
