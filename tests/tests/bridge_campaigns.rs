@@ -347,7 +347,8 @@ async fn lead_changes_through_the_bridge_are_the_sandbox_history() {
         straight.iter().map(view).collect::<Vec<_>>()
     );
 
-    // A LeadKeySelector of two leads; an unknown type name is 20107; excludeTypes is 20019.
+    // A LeadKeySelector of two leads; an unknown type name is 20107; excludeTypes leaves the
+    // other types (here: the two leads' Change Data Value records).
     let mut params = ParamsGetLeadChanges::new(start.clone());
     params.lead_selector = Some(LeadSelector::LeadKeySelector(LeadKeySelector {
         key_type: LeadKeyRef::Idnum,
@@ -375,6 +376,19 @@ async fn lead_changes_through_the_bridge_are_the_sandbox_history() {
     }));
     let exclude = exchange::<GetLeadChanges>(&soap, &params).await;
     judge.keep("exclude", &exclude);
-    assert_eq!(exclude.fault_code(), 20019);
+    let types: Vec<String> = exclude
+        .output()
+        .result
+        .lead_change_record_list
+        .clone()
+        .and_then(Nillable::into_value)
+        .unwrap()
+        .lead_change_record
+        .into_iter()
+        .map(|r| r.activity_type)
+        .collect();
+    assert_eq!(types, ["Change Data Value", "Change Data Value"]);
+    let straight = exchange::<GetLeadChanges>(&direct, &params).await;
+    assert_eq!(straight.output().result.return_count, 2);
     judge.validate("bridge-lead-changes");
 }

@@ -69,20 +69,46 @@ impl RestBackend {
             .unwrap_or_default();
         #[cfg(not(mktows_activity_name_filter))]
         let mut wanted: Vec<String> = Vec::new();
+        let mut excluded: Vec<String> = Vec::new();
         if let Some(filter) = value(&params.activity_filter) {
-            if filter
-                .exclude_types
-                .is_some_and(|t| !t.activity_type.is_empty())
-            {
-                return Err(unmapped(
-                    "excludeTypes has no Marketo REST equivalent (REST reads named types)".into(),
+            let names = |list: Option<ArrayOfActivityType>| -> Vec<String> {
+                list.map(|l| {
+                    l.activity_type
+                        .iter()
+                        .map(|t| t.as_str().to_owned())
+                        .collect()
+                })
+                .unwrap_or_default()
+            };
+            let include = names(filter.include_types);
+            excluded = names(filter.exclude_types);
+            if !include.is_empty() && !excluded.is_empty() {
+                return Err(BackendFault::titled(
+                    ErrorCode::BadParameterValue,
+                    "Bad Parameter",
+                    "includeTypes and excludeTypes cannot be given together",
                 ));
             }
-            if let Some(include) = filter.include_types {
-                wanted.extend(include.activity_type.iter().map(|t| t.as_str().to_owned()));
-            }
+            wanted.extend(include);
         }
-        let ids: Vec<i64> = if wanted.is_empty() {
+        let type_id = |name: &String| {
+            types
+                .iter()
+                .find(|(_, n)| squash(n) == squash(name))
+                .map(|(id, _)| *id)
+                .ok_or_else(|| {
+                    BackendFault::titled(
+                        ErrorCode::ActivityKeyBad,
+                        "Activity Key Bad",
+                        format!("Marketo REST has no activity type {name:?}"),
+                    )
+                })
+        };
+        let excluded = excluded
+            .iter()
+            .map(type_id)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut ids: Vec<i64> = if wanted.is_empty() {
             types.iter().map(|(id, _)| *id).collect()
         } else {
             let mut ids = Vec::new();
@@ -102,6 +128,8 @@ impl RestBackend {
             ids.dedup();
             ids
         };
+        // excludeTypes: every type REST lists but those.
+        ids.retain(|id| !excluded.contains(id));
         if ids.len() > MAX_TYPES {
             return Err(unmapped(format!(
                 "{} activity types asked for (all, when no filter is given); Marketo REST reads at most {MAX_TYPES} per call: name them in activityNameFilter",

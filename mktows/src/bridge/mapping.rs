@@ -56,7 +56,7 @@
 //! |---|---|
 //! | `activityNameFilter` / `includeTypes` | type ids from `GET /v1/activities/types.json` (names compared without spaces or case; unknown → 20107) |
 //! | no filter | every type REST lists; more than 10 → 20019 (REST reads ≤ 10 types per call) |
-//! | `excludeTypes` | 20019 (REST reads named types only) |
+//! | `excludeTypes` | every type REST lists but those (with `includeTypes` too → 20114) |
 //! | `oldestCreatedAt` | `GET /v1/activities/pagingtoken.json?sinceDatetime=` |
 //! | `offset` / `newStartPosition.offset` | `nextPageToken`, prefixed `rest:` |
 //! | `latestCreatedAt` | rows after it are not returned, and `remainingCount` is 0 |
