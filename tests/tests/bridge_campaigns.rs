@@ -392,3 +392,66 @@ async fn lead_changes_through_the_bridge_are_the_sandbox_history() {
     assert_eq!(straight.output().result.return_count, 2);
     judge.validate("bridge-lead-changes");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lead_changes_of_a_static_list_by_id_through_the_bridge() {
+    use mktows::operations::GetLeadChanges;
+    let sandbox = Sandbox::start(SandboxConfig {
+        lists: vec!["Attendees".into()],
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let direct = Client::new(sandbox.client_config()).unwrap();
+    let mut ids = Vec::new();
+    for email in ["a@example.com", "b@example.com"] {
+        ids.push(
+            direct
+                .sync_lead(mktows::Lead::by_email(email))
+                .await
+                .unwrap()
+                .lead_id,
+        );
+    }
+    direct
+        .list_operation(ListOperationType::Addtolist, "Attendees", &ids[..1], false)
+        .await
+        .unwrap();
+    let bridge = bridge_to(&sandbox).await;
+    let soap = Client::new(bridge.client_config()).unwrap();
+    let mut params = ParamsGetLeadChanges::new(StreamPosition {
+        latest_created_at: None,
+        oldest_created_at: Some(Nillable::Value(
+            (chrono::Utc::now() - chrono::Duration::minutes(5)).fixed_offset(),
+        )),
+        activity_created_at: None,
+        offset: None,
+    });
+    params.lead_selector = Some(LeadSelector::StaticListSelector(StaticListSelector {
+        static_list_name: None,
+        static_list_id: Some(Nillable::Value(mktows::sandbox::store::FIRST_LIST_ID)),
+    }));
+    let people = |answer: &mktows_tests::soap::Exchange<GetLeadChanges>| -> Vec<(String, String)> {
+        answer
+            .output()
+            .result
+            .lead_change_record_list
+            .clone()
+            .and_then(Nillable::into_value)
+            .unwrap_or_default()
+            .lead_change_record
+            .into_iter()
+            .map(|r| (r.activity_type, r.mkt_person_id))
+            .collect()
+    };
+    let bridged = exchange::<GetLeadChanges>(&soap, &params).await;
+    let straight = exchange::<GetLeadChanges>(&direct, &params).await;
+    assert_eq!(people(&bridged), people(&straight));
+    assert_eq!(
+        people(&bridged),
+        [
+            ("New Lead".to_owned(), ids[0].to_string()),
+            ("Add to List".to_owned(), ids[0].to_string())
+        ]
+    );
+}

@@ -163,13 +163,18 @@ impl RestBackend {
                 query.push(("leadIds".into(), list.join(",")));
             }
             Some(LeadSelector::StaticListSelector(s)) => {
-                let name = value(&s.static_list_name).ok_or_else(|| {
-                    unmapped(
-                        "a StaticListSelector by id: Marketo REST lists are found by name here"
-                            .into(),
-                    )
-                })?;
-                let id = self.list_id(cx, &name).await?;
+                let id = match (value(&s.static_list_name), value(&s.static_list_id)) {
+                    (Some(name), _) => self.list_id(cx, &name).await?,
+                    // A static list's id is the same number in SOAP and REST.
+                    (None, Some(id)) => id,
+                    (None, None) => {
+                        return Err(BackendFault::titled(
+                            ErrorCode::ParameterRequired,
+                            "Parameter Required",
+                            "StaticListSelector needs staticListName or staticListId",
+                        ));
+                    }
+                };
                 query.push(("listId".into(), id.to_string()));
             }
             Some(LeadSelector::LastUpdateAtSelector(_)) => {

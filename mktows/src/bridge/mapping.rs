@@ -60,8 +60,8 @@
 //! | `oldestCreatedAt` | `GET /v1/activities/pagingtoken.json?sinceDatetime=` |
 //! | `offset` / `newStartPosition.offset` | `nextPageToken`, prefixed `rest:` |
 //! | `latestCreatedAt` | rows after it are not returned, and `remainingCount` is 0 |
-//! | LeadKeySelector / StaticListSelector (by name) | `leadIds` (≤ 30 leads, else 20019) / `listId` |
-//! | LastUpdateAtSelector, StaticListSelector by id | 20019 |
+//! | LeadKeySelector / StaticListSelector | `leadIds` (≤ 30 leads, else 20019) / `listId` (by name: `lists.json?name=`; by id: the same id) |
+//! | LastUpdateAtSelector | 20019 |
 //! | `batchSize` | `batchSize` (at most 300) |
 //! | rows | `GET /v1/activities.json`: `id`, `activityDate`, type name, `primaryAttributeValue` → `mktgAssetName`, `attributes`, `campaignName`, `leadId` → `mktPersonId`; `remainingCount` 1 while `moreResult` |
 //!
