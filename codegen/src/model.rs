@@ -178,12 +178,33 @@ pub struct ComplexType {
     pub subtypes: Vec<usize>,
     /// Whether `Default` can be derived.
     pub has_default: bool,
+    /// A type of the schema, or a model group inside one.
+    pub kind: ComplexKind,
+}
+
+/// What a [`ComplexType`] stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComplexKind {
+    /// A complex type of the schema (named, or anonymous in an element): a struct whose
+    /// element's children are read in any order.
+    Struct,
+    /// An `xs:choice` inside a type: an enum whose variants are its alternatives (`fields`),
+    /// written as a field of its parent.
+    Choice,
+    /// An `xs:sequence` that repeats or is a choice's alternative: a struct read in schema
+    /// order, written as a field (or variant) of its parent.
+    Group,
 }
 
 impl ComplexType {
     /// A type referenced polymorphically: written as an enum of its concrete subtypes.
     pub fn is_polymorphic(&self) -> bool {
         self.is_abstract
+    }
+
+    /// A model group (choice or sequence) rather than a type of the schema.
+    pub fn is_particle(&self) -> bool {
+        self.kind != ComplexKind::Struct
     }
 }
 

@@ -110,11 +110,49 @@ fn generation_is_deterministic() {
 }
 
 #[test]
-fn choice_is_rejected_with_its_position() {
+fn wildcards_and_group_references_in_choices_are_rejected_with_their_position() {
     let body = r#"      <xs:complexType name="In">
-        <xs:choice><xs:element name="a" type="xs:string"/></xs:choice>
+        <xs:choice><xs:element name="a" type="xs:string"/>
+          <xs:any/></xs:choice>
       </xs:complexType>"#;
-    unsupported("choice", body, "xs:choice", 7);
+    unsupported("choice-any", body, "xs:any", 8);
+    let body = r#"      <xs:complexType name="In">
+        <xs:sequence><xs:element name="a" type="xs:string"/>
+          <xs:choice><xs:element name="b" type="xs:string"/><xs:sequence>
+            <xs:any/><xs:element name="c" type="xs:string"/></xs:sequence></xs:choice>
+        </xs:sequence>
+      </xs:complexType>"#;
+    unsupported("alternative-any", body, "xs:any", 9);
+    let body = r#"      <xs:complexType name="In">
+        <xs:sequence><xs:group ref="tns:G"/></xs:sequence>
+      </xs:complexType>"#;
+    unsupported("group-ref", body, "xs:group", 7);
+}
+
+#[test]
+fn choices_become_enums() {
+    let body = r#"      <xs:complexType name="In">
+        <xs:sequence>
+          <xs:choice minOccurs="0">
+            <xs:element name="a" type="xs:string"/>
+            <xs:element name="b" type="xs:int" maxOccurs="2"/>
+          </xs:choice>
+          <xs:choice maxOccurs="unbounded"><xs:element name="only" type="xs:string"/></xs:choice>
+        </xs:sequence>
+      </xs:complexType>"#;
+    let (_, result) = generate("choice", &wsdl(body), &[]);
+    let code = result.unwrap();
+    for expected in [
+        "pub a_or_b: Option<InAOrB>,",
+        "pub only: Vec<String>,",
+        "pub enum InAOrB {",
+        "A(String),",
+        "B(Vec<i32>),",
+        "a_or_b: particle_optional(\"aOrB\", of = InAOrB),",
+        "B: many(\"b\", min = 1, max = 2),",
+    ] {
+        assert!(code.contains(expected), "{expected} in {code}");
+    }
 }
 
 #[test]

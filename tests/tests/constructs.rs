@@ -94,6 +94,8 @@ fn values_built_by_hand_write_as_given() {
         narrowed: None,
         plain: None,
         tagged: None,
+        contact: Vec::new(),
+        paths: None,
     };
     let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
     assert!(written.contains(
@@ -162,4 +164,139 @@ fn attributes_are_written_in_the_start_tag_and_read_back() {
     let json = serde_json::to_string(&holder).unwrap();
     assert!(json.contains("\"@id\":5"), "{json}");
     assert_eq!(serde_json::from_str::<Holder>(&json).unwrap(), holder);
+}
+
+/// A `Payment` with every kind of alternative: a repeated element, a sequence, a nillable one,
+/// and a repeated choice whose items interleave.
+fn payment() -> Payment {
+    let mut payment = Payment::new(
+        10,
+        PaymentCardOrVoucherOrIbanAndBic::IbanAndBic(PaymentIbanAndBic {
+            iban: "DE00".into(),
+            bic: Some("BIC".into()),
+        }),
+        vec![
+            PaymentTagOrFlag::Tag("a".into()),
+            PaymentTagOrFlag::Flag(true),
+            PaymentTagOrFlag::Tag("b".into()),
+        ],
+    );
+    payment.email_or_phone = Some(PaymentEmailOrPhone::Phone(Nillable::Nil));
+    payment.memo = Some("m".into());
+    payment
+}
+
+#[test]
+fn choices_write_the_chosen_alternative_and_read_it_back() {
+    let mut holder = Holder::new(Open::new(1), Nillable::Nil);
+    let mut vouchers = payment();
+    vouchers.card_or_voucher_or_iban_and_bic =
+        PaymentCardOrVoucherOrIbanAndBic::Voucher(vec!["v1".into(), "v2".into()]);
+    vouchers.email_or_phone = None;
+    holder.contact = vec![
+        Contact::new(ContactEmailOrPayment::Email("e@x".into())),
+        Contact::new(ContactEmailOrPayment::Payment(payment())),
+        Contact::new(ContactEmailOrPayment::Payment(vouchers)),
+    ];
+    holder.paths = Some(Paths {
+        path: vec!["/a".into(), "/b".into()],
+    });
+    let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
+    for fragment in [
+        "<ns1:contact><ns1:email>e@x</ns1:email></ns1:contact>",
+        "<ns1:contact><ns1:payment><ns1:amount>10</ns1:amount><ns1:iban>DE00</ns1:iban><ns1:bic>BIC</ns1:bic>\
+         <ns1:phone xsi:nil=\"true\"/><ns1:tag>a</ns1:tag><ns1:flag>true</ns1:flag><ns1:tag>b</ns1:tag>\
+         <ns1:memo>m</ns1:memo></ns1:payment></ns1:contact>",
+        "<ns1:voucher>v1</ns1:voucher><ns1:voucher>v2</ns1:voucher><ns1:tag>a</ns1:tag>",
+        "<ns1:paths><ns1:path>/a</ns1:path><ns1:path>/b</ns1:path></ns1:paths>",
+    ] {
+        assert!(written.contains(fragment), "{fragment} in {written}");
+    }
+    let read = xml::decode_request::<Exchange>(written.as_bytes())
+        .unwrap()
+        .body;
+    assert_eq!(read, holder);
+    let json = serde_json::to_string(&holder).unwrap();
+    assert!(
+        json.contains(r#"{"emailOrPayment":{"email":"e@x"}}"#),
+        "{json}"
+    );
+    assert_eq!(serde_json::from_str::<Holder>(&json).unwrap(), holder);
+}
+
+/// `Holder` around one `payment` whose content is `inner`.
+fn with_payment(inner: &str) -> String {
+    format!(
+        r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:constructs"><soap:Body><c:request><c:open><c:id>1</c:id></c:open><c:value/><c:contact><c:payment>{inner}</c:payment></c:contact></c:request></soap:Body></soap:Envelope>"#
+    )
+}
+
+fn read_payment(inner: &str) -> Result<Payment, xml::DecodeError> {
+    let holder = xml::decode_request::<Exchange>(with_payment(inner).as_bytes())?.body;
+    match holder
+        .contact
+        .into_iter()
+        .next()
+        .map(|c| c.email_or_payment)
+    {
+        Some(ContactEmailOrPayment::Payment(p)) => Ok(p),
+        other => panic!("not a payment: {other:?}"),
+    }
+}
+
+#[test]
+fn choices_are_read_from_other_writers() {
+    // An alternative chosen by its first element; the sequence alternative without its
+    // optional element; a repeated choice of one item; elements after the choice.
+    let p = read_payment(
+        "<c:amount>1</c:amount><c:iban>X</c:iban><c:email>e</c:email><c:flag>false</c:flag><c:memo>m</c:memo>",
+    )
+    .unwrap();
+    assert_eq!(
+        p.card_or_voucher_or_iban_and_bic,
+        PaymentCardOrVoucherOrIbanAndBic::IbanAndBic(PaymentIbanAndBic::new("X"))
+    );
+    assert_eq!(
+        p.email_or_phone,
+        Some(PaymentEmailOrPhone::Email("e".into()))
+    );
+    assert_eq!(p.tag_or_flag, [PaymentTagOrFlag::Flag(false)]);
+    assert_eq!(p.memo.as_deref(), Some("m"));
+    let p = read_payment("<c:amount>1</c:amount><c:card>c</c:card><c:tag>t</c:tag>").unwrap();
+    assert_eq!(
+        p.card_or_voucher_or_iban_and_bic,
+        PaymentCardOrVoucherOrIbanAndBic::Card("c".into())
+    );
+    assert_eq!(p.email_or_phone, None);
+}
+
+#[test]
+fn choices_that_do_not_fit_are_errors_naming_them() {
+    // No alternative of a required choice.
+    let err = read_payment("<c:amount>1</c:amount><c:tag>t</c:tag>").unwrap_err();
+    assert!(
+        err.to_string().contains("cardOrVoucherOrIbanAndBic"),
+        "{err}"
+    );
+    // Two alternatives of a choice that occurs once.
+    let err = read_payment(
+        "<c:amount>1</c:amount><c:card>c</c:card><c:voucher>v</c:voucher><c:tag>t</c:tag>",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("cardOrVoucherOrIbanAndBic"),
+        "{err}"
+    );
+    // More repetitions than the alternative allows.
+    let err = read_payment(
+        "<c:amount>1</c:amount><c:voucher>1</c:voucher><c:voucher>2</c:voucher><c:voucher>3</c:voucher><c:voucher>4</c:voucher><c:tag>t</c:tag>",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("voucher"), "{err}");
+    // A required member of the sequence alternative missing.
+    let err = read_payment("<c:amount>1</c:amount><c:bic>b</c:bic><c:tag>t</c:tag>").unwrap_err();
+    assert!(err.to_string().contains("iban"), "{err}");
+    // A repeated choice that must occur at least once.
+    let err = read_payment("<c:amount>1</c:amount><c:card>c</c:card>").unwrap_err();
+    assert!(err.to_string().contains("tagOrFlag"), "{err}");
 }

@@ -84,7 +84,7 @@ pub enum RawType {
     AnonSimple(Box<RawSimpleType>),
 }
 
-/// An element inside a sequence.
+/// An element inside a sequence (or an attribute, a wildcard, or a nested model group).
 #[derive(Debug, Clone)]
 pub struct RawLocalElement {
     /// Local name (for a `ref`, the referenced element's).
@@ -104,6 +104,18 @@ pub struct RawLocalElement {
     pub wildcard: bool,
     /// An `xs:attribute` (min 1 when `use="required"`), not an element.
     pub attribute: bool,
+    /// A nested model group (`xs:choice`, or an `xs:sequence` that could not be flattened into
+    /// its parent); `name` is empty, `min`/`max` are the group's.
+    pub particle: Option<Box<RawParticle>>,
+}
+
+/// A model group kept as a unit: a choice, or a sequence that repeats or is an alternative.
+#[derive(Debug, Clone)]
+pub struct RawParticle {
+    /// `xs:choice` (else `xs:sequence`).
+    pub choice: bool,
+    /// Its elements and nested groups, in schema order (alternatives of a choice).
+    pub items: Vec<RawLocalElement>,
 }
 
 /// A top-level `xs:element`.

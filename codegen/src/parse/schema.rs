@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use roxmltree::Node;
 
+use super::particles::read_content_group;
 use super::*;
 use crate::docs::doc_for;
 
@@ -63,7 +64,7 @@ pub(super) fn read_schema(
     Ok(())
 }
 
-struct SchemaCtx<'a> {
+pub(super) struct SchemaCtx<'a> {
     tns: Option<&'a str>,
     qualified: bool,
     attributes_qualified: bool,
@@ -176,7 +177,7 @@ fn read_complex_type(
         }
         match child.tag_name().name() {
             "annotation" => {}
-            "sequence" => read_sequence(ctx, schema, child, &mut ty.elements)?,
+            "sequence" | "choice" => read_content_group(ctx, schema, child, &mut ty.elements)?,
             "attribute" => ty.elements.push(read_attribute(ctx, schema, child)?),
             "complexContent" => {
                 if child.attribute("mixed") == Some("true") {
@@ -200,8 +201,8 @@ fn read_complex_type(
                             }
                             for part in content.children().filter(Node::is_element) {
                                 match (part.tag_name().namespace(), part.tag_name().name()) {
-                                    (Some(XS), "sequence") => {
-                                        read_sequence(ctx, schema, part, &mut ty.elements)?
+                                    (Some(XS), "sequence" | "choice") => {
+                                        read_content_group(ctx, schema, part, &mut ty.elements)?
                                     }
                                     (Some(XS), "attribute") => {
                                         ty.elements.push(read_attribute(ctx, schema, part)?)
@@ -236,62 +237,16 @@ fn read_complex_type(
     Ok(ty)
 }
 
-fn read_sequence(
-    ctx: &Ctx,
-    schema: &SchemaCtx,
-    seq: Node,
-    out: &mut Vec<RawLocalElement>,
-) -> Result<()> {
-    let (min, max) = occurs(ctx, seq)?;
-    if min != 1 || max != Some(1) {
-        return Err(unsupported(
-            ctx,
-            seq,
-            "a sequence with minOccurs/maxOccurs other than 1",
-        ));
-    }
-    for child in seq.children().filter(Node::is_element) {
-        match (child.tag_name().namespace(), child.tag_name().name()) {
-            (Some(XS), "element") => out.push(read_local_element(ctx, schema, child)?),
-            (Some(XS), "any") => {
-                let (min, max) = occurs(ctx, child)?;
-                out.push(RawLocalElement {
-                    name: "any".into(),
-                    namespace: None,
-                    ty: Some(RawType::Named(any_type("anyElement"), ctx.loc(child))),
-                    reference: None,
-                    min,
-                    max,
-                    nillable: false,
-                    doc: doc_for(child),
-                    loc: ctx.loc(child),
-                    wildcard: true,
-                    attribute: false,
-                });
-            }
-            (Some(XS), "annotation") => {}
-            _ => {
-                return Err(unsupported(
-                    ctx,
-                    child,
-                    "this sequence particle (only xs:element is)",
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// `xs:anyType`, or `anyElement`: the type the generator gives an `xs:any` wildcard (an XML
 /// Schema name no schema can declare, mapped to raw XML).
-fn any_type(local: &str) -> QName {
+pub(super) fn any_type(local: &str) -> QName {
     QName {
         ns: Some(XS.to_owned()),
         local: local.to_owned(),
     }
 }
 
-fn occurs(ctx: &Ctx, node: Node) -> Result<(u32, Option<u32>)> {
+pub(super) fn occurs(ctx: &Ctx, node: Node) -> Result<(u32, Option<u32>)> {
     let parse = |attr: &str| -> Result<Option<u32>> {
         match node.attribute(attr) {
             None => Ok(Some(1)),
@@ -367,7 +322,11 @@ fn reject_element_extras(ctx: &Ctx, node: Node) -> Result<()> {
     Ok(())
 }
 
-fn read_local_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalElement> {
+pub(super) fn read_local_element(
+    ctx: &Ctx,
+    schema: &SchemaCtx,
+    node: Node,
+) -> Result<RawLocalElement> {
     reject_element_extras(ctx, node)?;
     let (min, max) = occurs(ctx, node)?;
     let doc = doc_for(node);
@@ -385,6 +344,7 @@ fn read_local_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLo
             loc,
             wildcard: false,
             attribute: false,
+            particle: None,
         });
     }
     let name = ctx.name_attr(node)?.to_owned();
@@ -423,6 +383,7 @@ fn read_local_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLo
         loc,
         wildcard: false,
         attribute: false,
+        particle: None,
     })
 }
 
@@ -491,6 +452,7 @@ fn read_attribute(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalE
         loc,
         wildcard: false,
         attribute: true,
+        particle: None,
     })
 }
 

@@ -6,13 +6,18 @@
 
 mod envelope;
 mod macros;
+mod particle;
+mod particle_macros;
 mod raw;
 mod reader;
 mod simple;
+mod table_macros;
 mod writer;
 
 pub use envelope::*;
-pub use macros::{complex_type, element_set, enumeration, headers};
+pub use macros::complex_type;
+pub use particle::*;
+pub use particle_macros::{choice, group};
 pub use raw::{
     AnyValue, RawXml, read_raw_into, read_raw_push, write_raw_many, write_raw_one,
     write_raw_optional,
@@ -22,6 +27,7 @@ pub use reader::{
     MAX_SKIPPED, Ns, Skipped, StartTag, XmlReader,
 };
 pub use simple::SimpleValue;
+pub use table_macros::{element_set, enumeration, headers};
 pub use writer::{EncodeError, XmlWriter};
 
 /// XML Schema instance namespace (`xsi:nil`, `xsi:type`).

@@ -242,6 +242,101 @@ pub mod types {
             flag: one("flag", ns = 0),
         }
     }
+    /// xs:choice: an enum, one variant per alternative (an element, a repeated element, a
+    /// sequence); a choice may be optional or repeat, or be a type's whole content; one
+    /// with a single alternative is that element.
+    ///
+    /// Complex type `Payment`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Payment {
+        /// Element `amount` of type `xs:int` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "amount")]
+        pub amount: i32,
+        /// Choice of one of `card`, `voucher`, (`iban`, `bic`) (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "cardOrVoucherOrIbanAndBic")]
+        pub card_or_voucher_or_iban_and_bic: PaymentCardOrVoucherOrIbanAndBic,
+        /// Choice of one of `email`, `phone` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "emailOrPhone", default, skip_serializing_if = "Option::is_none")]
+        pub email_or_phone: Option<PaymentEmailOrPhone>,
+        /// Choice of one of `tag`, `flag` (minOccurs 1, maxOccurs unbounded).
+        #[serde(rename = "tagOrFlag", default, skip_serializing_if = "Vec::is_empty")]
+        pub tag_or_flag: Vec<PaymentTagOrFlag>,
+        /// Element `memo` of type `xs:string` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "memo", default, skip_serializing_if = "Option::is_none")]
+        pub memo: Option<String>,
+    }
+    impl Payment {
+        /// The `Payment` with these required elements (`amount`, `cardOrVoucherOrIbanAndBic`, `tagOrFlag`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(
+            amount: impl Into<i32>,
+            card_or_voucher_or_iban_and_bic: impl Into<PaymentCardOrVoucherOrIbanAndBic>,
+            tag_or_flag: impl Into<Vec<PaymentTagOrFlag>>,
+        ) -> Self {
+            Self {
+                amount: amount.into(),
+                card_or_voucher_or_iban_and_bic: card_or_voucher_or_iban_and_bic.into(),
+                email_or_phone: None,
+                tag_or_flag: tag_or_flag.into(),
+                memo: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Payment {
+            amount: one("amount", ns = 0),
+            card_or_voucher_or_iban_and_bic: particle_one("cardOrVoucherOrIbanAndBic", of = PaymentCardOrVoucherOrIbanAndBic),
+            email_or_phone: particle_optional("emailOrPhone", of = PaymentEmailOrPhone),
+            tag_or_flag: particle_many("tagOrFlag", min = 1, max = unbounded, of = PaymentTagOrFlag),
+            memo: optional("memo", ns = 0),
+        }
+    }
+    /// Complex type `Contact`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Contact {
+        /// Choice of one of `email`, `payment` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "emailOrPayment")]
+        pub email_or_payment: ContactEmailOrPayment,
+    }
+    impl Contact {
+        /// The `Contact` with these required elements (`emailOrPayment`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(email_or_payment: impl Into<ContactEmailOrPayment>) -> Self {
+            Self {
+                email_or_payment: email_or_payment.into(),
+            }
+        }
+    }
+    rt::complex_type! {
+        Contact {
+            email_or_payment: particle_one("emailOrPayment", of = ContactEmailOrPayment),
+        }
+    }
+    /// Complex type `Paths`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Paths {
+        /// Element `path` of type `xs:string` (minOccurs 1, maxOccurs unbounded).
+        #[serde(rename = "path", default, skip_serializing_if = "Vec::is_empty")]
+        pub path: Vec<String>,
+    }
+    impl Paths {
+        /// The `Paths` with these required elements (`path`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(path: impl Into<Vec<String>>) -> Self {
+            Self { path: path.into() }
+        }
+    }
+    rt::complex_type! {
+        Paths {
+            path: many("path", ns = 0, min = 1, max = unbounded),
+        }
+    }
     /// xs:anyType, named or implied by an untyped element: attributes and content kept.
     ///
     /// Complex type `Holder`.
@@ -268,6 +363,12 @@ pub mod types {
         /// Element `tagged` of type `MoreTagged` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "tagged", default, skip_serializing_if = "Option::is_none")]
         pub tagged: Option<MoreTagged>,
+        /// Element `contact` of type `Contact` (minOccurs 0, maxOccurs unbounded).
+        #[serde(rename = "contact", default, skip_serializing_if = "Vec::is_empty")]
+        pub contact: Vec<Contact>,
+        /// Element `paths` of type `Paths` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "paths", default, skip_serializing_if = "Option::is_none")]
+        pub paths: Option<Paths>,
     }
     impl Holder {
         /// The `Holder` with these required elements (`open`, `value`); optional elements are absent, repeated ones empty.
@@ -286,6 +387,8 @@ pub mod types {
                 narrowed: None,
                 plain: None,
                 tagged: None,
+                contact: Vec::new(),
+                paths: None,
             }
         }
     }
@@ -298,6 +401,104 @@ pub mod types {
             narrowed: optional("narrowed", ns = 0),
             plain: optional("plain", ns = 0),
             tagged: optional("tagged", ns = 0),
+            contact: many("contact", ns = 0, min = 0, max = unbounded),
+            paths: optional("paths", ns = 0),
+        }
+    }
+    /// Choice of one of `card`, `voucher`, (`iban`, `bic`).
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum PaymentCardOrVoucherOrIbanAndBic {
+        /// Element `card` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "card")]
+        Card(String),
+        /// Element `voucher` of type `xs:string` (minOccurs 1, maxOccurs 3).
+        #[serde(rename = "voucher")]
+        Voucher(Vec<String>),
+        /// Sequence of `iban`, `bic` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "ibanAndBic")]
+        IbanAndBic(PaymentIbanAndBic),
+    }
+    rt::choice! {
+        PaymentCardOrVoucherOrIbanAndBic {
+            Card: one("card", ns = 0),
+            Voucher: many("voucher", ns = 0, min = 1, max = 3),
+            IbanAndBic: particle_one("ibanAndBic", of = PaymentIbanAndBic),
+        }
+    }
+    /// Sequence of `iban`, `bic` (a group of elements in this order, which repeats or is one alternative of a choice).
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct PaymentIbanAndBic {
+        /// Element `iban` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "iban")]
+        pub iban: String,
+        /// Element `bic` of type `xs:string` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "bic", default, skip_serializing_if = "Option::is_none")]
+        pub bic: Option<String>,
+    }
+    impl PaymentIbanAndBic {
+        /// The `Payment.ibanAndBic` with these required elements (`iban`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(iban: impl Into<String>) -> Self {
+            Self {
+                iban: iban.into(),
+                bic: None,
+            }
+        }
+    }
+    rt::group! {
+        PaymentIbanAndBic {
+            iban: one("iban", ns = 0),
+            bic: optional("bic", ns = 0),
+        }
+    }
+    /// Choice of one of `email`, `phone`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum PaymentEmailOrPhone {
+        /// Element `email` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "email")]
+        Email(String),
+        /// Element `phone` of type `xs:string` (minOccurs 1, maxOccurs 1, nillable).
+        #[serde(rename = "phone")]
+        Phone(rt::Nillable<String>),
+    }
+    rt::choice! {
+        PaymentEmailOrPhone {
+            Email: one("email", ns = 0),
+            Phone: nillable("phone", ns = 0),
+        }
+    }
+    /// Choice of one of `tag`, `flag`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum PaymentTagOrFlag {
+        /// Element `tag` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "tag")]
+        Tag(String),
+        /// Element `flag` of type `xs:boolean` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "flag")]
+        Flag(bool),
+    }
+    rt::choice! {
+        PaymentTagOrFlag {
+            Tag: one("tag", ns = 0),
+            Flag: one("flag", ns = 0),
+        }
+    }
+    /// Choice of one of `email`, `payment`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum ContactEmailOrPayment {
+        /// Element `email` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "email")]
+        Email(String),
+        /// Element `payment` of type `Payment` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "payment")]
+        Payment(Payment),
+    }
+    rt::choice! {
+        ContactEmailOrPayment {
+            Email: one("email", ns = 0),
+            Payment: one("payment", ns = 0),
         }
     }
 }
