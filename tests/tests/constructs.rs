@@ -96,6 +96,7 @@ fn values_built_by_hand_write_as_given() {
         tagged: None,
         contact: Vec::new(),
         paths: None,
+        ledger: None,
     };
     let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
     assert!(written.contains(
@@ -299,4 +300,90 @@ fn choices_that_do_not_fit_are_errors_naming_them() {
     // A repeated choice that must occur at least once.
     let err = read_payment("<c:amount>1</c:amount><c:card>c</c:card>").unwrap_err();
     assert!(err.to_string().contains("tagOrFlag"), "{err}");
+}
+
+fn ledger() -> Ledger {
+    let mut ledger = Ledger::new(
+        "o",
+        vec![
+            LedgerCodeAndDebitOrCredit::new("c1", LedgerDebitOrCredit::Debit(5)),
+            LedgerCodeAndDebitOrCredit::new("c2", LedgerDebitOrCredit::Credit(6)),
+        ],
+    );
+    ledger.date_and_amount_and_note = vec![
+        LedgerDateAndAmountAndNote {
+            date: "2024-01-01".into(),
+            amount: vec![1, 2],
+            note: Some("n".into()),
+        },
+        LedgerDateAndAmountAndNote {
+            date: "2024-01-02".into(),
+            amount: vec![3],
+            note: None,
+        },
+    ];
+    ledger.total = Some(6);
+    ledger
+}
+
+#[test]
+fn repeated_sequences_write_each_repetition_in_order_and_read_it_back() {
+    let mut holder = Holder::new(Open::new(1), Nillable::Nil);
+    holder.ledger = Some(ledger());
+    let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
+    assert!(
+        written.contains(
+            "<ns1:ledger><ns1:owner>o</ns1:owner>\
+             <ns1:date>2024-01-01</ns1:date><ns1:amount>1</ns1:amount><ns1:amount>2</ns1:amount><ns1:note>n</ns1:note>\
+             <ns1:date>2024-01-02</ns1:date><ns1:amount>3</ns1:amount>\
+             <ns1:code>c1</ns1:code><ns1:debit>5</ns1:debit><ns1:code>c2</ns1:code><ns1:credit>6</ns1:credit>\
+             <ns1:total>6</ns1:total></ns1:ledger>"
+        ),
+        "{written}"
+    );
+    let read = xml::decode_request::<Exchange>(written.as_bytes())
+        .unwrap()
+        .body;
+    assert_eq!(read, holder);
+    let json = serde_json::to_string(&holder).unwrap();
+    assert!(
+        json.contains(r#""codeAndDebitOrCredit":[{"code":"c1","debitOrCredit":{"debit":5}}"#),
+        "{json}"
+    );
+    assert_eq!(serde_json::from_str::<Holder>(&json).unwrap(), holder);
+}
+
+fn read_ledger(inner: &str) -> Result<Ledger, xml::DecodeError> {
+    let envelope = format!(
+        r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:constructs"><soap:Body><c:request><c:open><c:id>1</c:id></c:open><c:value/><c:ledger><c:owner>o</c:owner>{inner}</c:ledger></c:request></soap:Body></soap:Envelope>"#
+    );
+    let holder = xml::decode_request::<Exchange>(envelope.as_bytes())?.body;
+    Ok(holder.ledger.expect("a ledger"))
+}
+
+#[test]
+fn repeated_sequences_end_a_repetition_where_an_element_comes_again() {
+    let ledger = read_ledger(
+        "<c:date>2024-01-01</c:date><c:amount>1</c:amount><c:date>2024-01-02</c:date><c:amount>2</c:amount><c:amount>3</c:amount>\
+         <c:code>a</c:code><c:credit>1</c:credit>",
+    )
+    .unwrap();
+    let amounts: Vec<Vec<i32>> = ledger
+        .date_and_amount_and_note
+        .iter()
+        .map(|g| g.amount.clone())
+        .collect();
+    assert_eq!(amounts, [vec![1], vec![2, 3]]);
+    // An element out of order starts a repetition that lacks its first element.
+    let err = read_ledger(
+        "<c:date>2024-01-01</c:date><c:amount>1</c:amount><c:note>n</c:note><c:amount>2</c:amount><c:code>a</c:code><c:credit>1</c:credit>",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("date"), "{err}");
+    // More repetitions than the sequence allows, and none where one is required.
+    let four = "<c:code>a</c:code><c:credit>1</c:credit>".repeat(4);
+    let err = read_ledger(&four).unwrap_err();
+    assert!(err.to_string().contains("codeAndDebitOrCredit"), "{err}");
+    let err = read_ledger("<c:total>1</c:total>").unwrap_err();
+    assert!(err.to_string().contains("codeAndDebitOrCredit"), "{err}");
 }

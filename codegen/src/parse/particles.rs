@@ -1,7 +1,7 @@
 //! Model groups: `xs:sequence` and `xs:choice`, nested in each other, with their occurrence
 //! counts. What can be flattened is (a sequence inside a sequence, a choice inside a choice, a
 //! group with one member); what cannot is kept as a [`RawParticle`]: a choice inside a
-//! sequence, a sequence that is a choice's alternative.
+//! sequence, a sequence that is a choice's alternative or repeats.
 
 use roxmltree::Node;
 
@@ -17,7 +17,7 @@ pub(super) fn read_content_group(
     out: &mut Vec<RawLocalElement>,
 ) -> Result<()> {
     let group = read_group(ctx, schema, node)?;
-    out.extend(simplify(ctx, node, group, false)?);
+    out.extend(simplify(group, false)?);
     Ok(())
 }
 
@@ -44,7 +44,7 @@ fn read_group(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalEleme
             }
             "sequence" | "choice" => {
                 let nested = read_group(ctx, schema, child)?;
-                items.extend(simplify(ctx, child, nested, choice)?);
+                items.extend(simplify(nested, choice)?);
             }
             "annotation" => {}
             "group" => {
@@ -96,12 +96,7 @@ fn wildcard(ctx: &Ctx, node: Node) -> Result<RawLocalElement> {
 
 /// The items a group contributes to its parent (a choice when `in_choice`): its members
 /// spliced in when that keeps the meaning, else the group itself.
-fn simplify(
-    ctx: &Ctx,
-    node: Node,
-    mut group: RawLocalElement,
-    in_choice: bool,
-) -> Result<Vec<RawLocalElement>> {
+fn simplify(mut group: RawLocalElement, in_choice: bool) -> Result<Vec<RawLocalElement>> {
     let Some(particle) = group.particle.take() else {
         return Ok(vec![group]);
     };
@@ -132,18 +127,12 @@ fn simplify(
         }
         return Ok(items);
     }
-    if !choice && !in_choice {
-        return Err(unsupported(
-            ctx,
-            node,
-            "a sequence with maxOccurs other than 1",
-        ));
-    }
+    // Kept: a choice in a sequence, a sequence in a choice, a sequence that repeats.
     if let Some(wildcard) = items.iter().find(|i| i.wildcard) {
         return Err(Error::Unsupported {
             location: wildcard.loc.clone(),
             construct: "xs:any".into(),
-            hint: "an xs:any inside a choice's alternative is not supported by mktows-codegen"
+            hint: "an xs:any inside a choice's alternative or a repeated sequence is not supported by mktows-codegen"
                 .into(),
         });
     }

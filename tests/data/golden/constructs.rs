@@ -337,6 +337,58 @@ pub mod types {
             path: many("path", ns = 0, min = 1, max = unbounded),
         }
     }
+    /// A repeated sequence: a Vec of a struct for the group, read in order (a repetition
+    /// ends where an element of it comes again out of order); one holding a choice.
+    ///
+    /// Complex type `Ledger`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Ledger {
+        /// Element `owner` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "owner")]
+        pub owner: String,
+        /// Sequence of `date`, `amount`, `note` (minOccurs 0, maxOccurs unbounded).
+        #[serde(
+            rename = "dateAndAmountAndNote",
+            default,
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        pub date_and_amount_and_note: Vec<LedgerDateAndAmountAndNote>,
+        /// Sequence of `code`, (one of `debit`, `credit`) (minOccurs 1, maxOccurs 3).
+        #[serde(
+            rename = "codeAndDebitOrCredit",
+            default,
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        pub code_and_debit_or_credit: Vec<LedgerCodeAndDebitOrCredit>,
+        /// Element `total` of type `xs:int` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "total", default, skip_serializing_if = "Option::is_none")]
+        pub total: Option<i32>,
+    }
+    impl Ledger {
+        /// The `Ledger` with these required elements (`owner`, `codeAndDebitOrCredit`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(
+            owner: impl Into<String>,
+            code_and_debit_or_credit: impl Into<Vec<LedgerCodeAndDebitOrCredit>>,
+        ) -> Self {
+            Self {
+                owner: owner.into(),
+                date_and_amount_and_note: Vec::new(),
+                code_and_debit_or_credit: code_and_debit_or_credit.into(),
+                total: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Ledger {
+            owner: one("owner", ns = 0),
+            date_and_amount_and_note: particle_many("dateAndAmountAndNote", min = 0, max = unbounded, of = LedgerDateAndAmountAndNote),
+            code_and_debit_or_credit: particle_many("codeAndDebitOrCredit", min = 1, max = 3, of = LedgerCodeAndDebitOrCredit),
+            total: optional("total", ns = 0),
+        }
+    }
     /// xs:anyType, named or implied by an untyped element: attributes and content kept.
     ///
     /// Complex type `Holder`.
@@ -369,6 +421,9 @@ pub mod types {
         /// Element `paths` of type `Paths` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "paths", default, skip_serializing_if = "Option::is_none")]
         pub paths: Option<Paths>,
+        /// Element `ledger` of type `Ledger` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "ledger", default, skip_serializing_if = "Option::is_none")]
+        pub ledger: Option<Ledger>,
     }
     impl Holder {
         /// The `Holder` with these required elements (`open`, `value`); optional elements are absent, repeated ones empty.
@@ -389,6 +444,7 @@ pub mod types {
                 tagged: None,
                 contact: Vec::new(),
                 paths: None,
+                ledger: None,
             }
         }
     }
@@ -403,6 +459,7 @@ pub mod types {
             tagged: optional("tagged", ns = 0),
             contact: many("contact", ns = 0, min = 0, max = unbounded),
             paths: optional("paths", ns = 0),
+            ledger: optional("ledger", ns = 0),
         }
     }
     /// Choice of one of `card`, `voucher`, (`iban`, `bic`).
@@ -499,6 +556,86 @@ pub mod types {
         ContactEmailOrPayment {
             Email: one("email", ns = 0),
             Payment: one("payment", ns = 0),
+        }
+    }
+    /// Sequence of `date`, `amount`, `note` (a group of elements in this order, which repeats or is one alternative of a choice).
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct LedgerDateAndAmountAndNote {
+        /// Element `date` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "date")]
+        pub date: String,
+        /// Element `amount` of type `xs:int` (minOccurs 1, maxOccurs 2).
+        #[serde(rename = "amount", default, skip_serializing_if = "Vec::is_empty")]
+        pub amount: Vec<i32>,
+        /// Element `note` of type `xs:string` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "note", default, skip_serializing_if = "Option::is_none")]
+        pub note: Option<String>,
+    }
+    impl LedgerDateAndAmountAndNote {
+        /// The `Ledger.dateAndAmountAndNote` with these required elements (`date`, `amount`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(date: impl Into<String>, amount: impl Into<Vec<i32>>) -> Self {
+            Self {
+                date: date.into(),
+                amount: amount.into(),
+                note: None,
+            }
+        }
+    }
+    rt::group! {
+        LedgerDateAndAmountAndNote {
+            date: one("date", ns = 0),
+            amount: many("amount", ns = 0, min = 1, max = 2),
+            note: optional("note", ns = 0),
+        }
+    }
+    /// Sequence of `code`, (one of `debit`, `credit`) (a group of elements in this order, which repeats or is one alternative of a choice).
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct LedgerCodeAndDebitOrCredit {
+        /// Element `code` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "code")]
+        pub code: String,
+        /// Choice of one of `debit`, `credit` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "debitOrCredit")]
+        pub debit_or_credit: LedgerDebitOrCredit,
+    }
+    impl LedgerCodeAndDebitOrCredit {
+        /// The `Ledger.codeAndDebitOrCredit` with these required elements (`code`, `debitOrCredit`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(
+            code: impl Into<String>,
+            debit_or_credit: impl Into<LedgerDebitOrCredit>,
+        ) -> Self {
+            Self {
+                code: code.into(),
+                debit_or_credit: debit_or_credit.into(),
+            }
+        }
+    }
+    rt::group! {
+        LedgerCodeAndDebitOrCredit {
+            code: one("code", ns = 0),
+            debit_or_credit: particle_one("debitOrCredit", of = LedgerDebitOrCredit),
+        }
+    }
+    /// Choice of one of `debit`, `credit`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum LedgerDebitOrCredit {
+        /// Element `debit` of type `xs:int` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "debit")]
+        Debit(i32),
+        /// Element `credit` of type `xs:int` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "credit")]
+        Credit(i32),
+    }
+    rt::choice! {
+        LedgerDebitOrCredit {
+            Debit: one("debit", ns = 0),
+            Credit: one("credit", ns = 0),
         }
     }
 }
