@@ -123,10 +123,42 @@ fn wildcards_and_group_references_in_choices_are_rejected_with_their_position() 
         </xs:sequence>
       </xs:complexType>"#;
     unsupported("alternative-any", body, "xs:any", 9);
+    // A wildcard brought into a repeated sequence by a group reference.
+    let body = r#"      <xs:group name="G"><xs:sequence><xs:element name="a" type="xs:string"/>
+        <xs:any/></xs:sequence></xs:group>
+      <xs:complexType name="In">
+        <xs:sequence><xs:group ref="tns:G" maxOccurs="2"/></xs:sequence>
+      </xs:complexType>"#;
+    unsupported("group-any", body, "xs:any", 7);
+}
+
+#[test]
+fn group_references_that_lead_nowhere_are_named() {
     let body = r#"      <xs:complexType name="In">
         <xs:sequence><xs:group ref="tns:G"/></xs:sequence>
       </xs:complexType>"#;
-    unsupported("group-ref", body, "xs:group", 7);
+    let (_, result) = generate("group-missing", &wsdl(body), &[]);
+    match result {
+        Err(Error::Unresolved {
+            location,
+            kind,
+            name,
+        }) => {
+            assert_eq!(
+                (location.line, kind, name.as_str()),
+                (7, "model group", "{urn:t}G")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let body = r#"      <xs:group name="G"><xs:sequence><xs:element name="a" type="xs:string"/>
+        <xs:group ref="tns:G" minOccurs="0"/></xs:sequence></xs:group>
+      <xs:complexType name="In">
+        <xs:sequence><xs:group ref="tns:G"/></xs:sequence>
+      </xs:complexType>"#;
+    let (_, result) = generate("group-cycle", &wsdl(body), &[]);
+    let err = result.unwrap_err();
+    assert!(err.to_string().contains("refers to itself"), "{err}");
 }
 
 #[test]

@@ -97,6 +97,8 @@ fn values_built_by_hand_write_as_given() {
         contact: Vec::new(),
         paths: None,
         ledger: None,
+        booking: None,
+        schedule: None,
     };
     let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
     assert!(written.contains(
@@ -386,4 +388,33 @@ fn repeated_sequences_end_a_repetition_where_an_element_comes_again() {
     assert!(err.to_string().contains("codeAndDebitOrCredit"), "{err}");
     let err = read_ledger("<c:total>1</c:total>").unwrap_err();
     assert!(err.to_string().contains("codeAndDebitOrCredit"), "{err}");
+}
+
+#[test]
+fn named_groups_are_written_out_where_they_are_referred_to() {
+    let mut holder = Holder::new(Open::new(1), Nillable::Nil);
+    let mut booking = Booking::new("2024-01-01");
+    booking.days_or_weeks = Some(BookingDaysOrWeeks::Weeks(2));
+    holder.booking = Some(booking);
+    holder.schedule = Some(Schedule {
+        from_and_to: vec![
+            ScheduleFromAndTo::new("2024-01-01"),
+            ScheduleFromAndTo {
+                from: "2024-02-01".into(),
+                to: Some("2024-02-02".into()),
+            },
+        ],
+    });
+    let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
+    assert!(
+        written.contains(
+            "<ns1:booking><ns1:from>2024-01-01</ns1:from><ns1:weeks>2</ns1:weeks></ns1:booking>\
+             <ns1:schedule><ns1:from>2024-01-01</ns1:from><ns1:from>2024-02-01</ns1:from><ns1:to>2024-02-02</ns1:to></ns1:schedule>"
+        ),
+        "{written}"
+    );
+    let read = xml::decode_request::<Exchange>(written.as_bytes())
+        .unwrap()
+        .body;
+    assert_eq!(read, holder);
 }

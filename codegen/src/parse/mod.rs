@@ -109,6 +109,7 @@ pub fn parse(wsdl: &Path) -> Result<RawDefs> {
         }
         read_schema(&ctx, root, &mut defs, &mut pending)?;
     }
+    particles::expand_group_references(&mut defs)?;
     Ok(defs)
 }
 

@@ -16,9 +16,155 @@ pub(super) fn read_content_group(
     node: Node,
     out: &mut Vec<RawLocalElement>,
 ) -> Result<()> {
-    let group = read_group(ctx, schema, node)?;
+    let group = if is(node, XS, "group") {
+        read_group_reference(ctx, node)?
+    } else {
+        read_group(ctx, schema, node)?
+    };
     out.extend(simplify(group, false)?);
     Ok(())
+}
+
+/// A named `xs:group`: its compositor (a sequence or choice) as a group item.
+pub(super) fn read_group_definition(
+    ctx: &Ctx,
+    schema: &SchemaCtx,
+    node: Node,
+) -> Result<RawLocalElement> {
+    for child in node.children().filter(Node::is_element) {
+        match (child.tag_name().namespace(), child.tag_name().name()) {
+            (Some(XS), "sequence" | "choice") => {
+                let mut group = read_group(ctx, schema, child)?;
+                if !doc_for(node).is_empty() {
+                    group.doc = doc_for(node);
+                }
+                return Ok(group);
+            }
+            (Some(XS), "annotation") => {}
+            _ => return Err(unsupported(ctx, child, "this model group content")),
+        }
+    }
+    Err(Error::Invalid {
+        location: ctx.loc(node),
+        message: "xs:group has no sequence or choice".into(),
+    })
+}
+
+/// An `xs:group ref=`, expanded by [`expand_group_references`] once every schema is read.
+fn read_group_reference(ctx: &Ctx, node: Node) -> Result<RawLocalElement> {
+    let Some(reference) = ctx.qname_attr(node, "ref")? else {
+        return Err(unsupported(
+            ctx,
+            node,
+            "a model group definition inside a type",
+        ));
+    };
+    let (min, max) = occurs(ctx, node)?;
+    Ok(RawLocalElement {
+        name: String::new(),
+        namespace: None,
+        ty: None,
+        reference: None,
+        min,
+        max,
+        nillable: false,
+        doc: doc_for(node),
+        loc: ctx.loc(node),
+        wildcard: false,
+        attribute: false,
+        particle: Some(Box::new(RawParticle {
+            choice: false,
+            items: Vec::new(),
+            reference: Some(reference),
+        })),
+    })
+}
+
+/// Deepest chain of group references followed (a group that refers to itself never ends).
+const MAX_GROUP_DEPTH: usize = 32;
+
+type Groups = std::collections::HashMap<QName, RawLocalElement>;
+
+/// Replaces every `xs:group ref=` in `defs` by the named group's content (simplified in its
+/// place as a written-out group would be).
+pub(super) fn expand_group_references(defs: &mut RawDefs) -> Result<()> {
+    let groups: Groups = defs.groups.iter().cloned().collect();
+    for ty in &mut defs.complex_types {
+        expand_in_list(&mut ty.elements, false, &groups, 0)?;
+    }
+    for element in &mut defs.elements {
+        if let RawType::AnonComplex(ty) = &mut element.ty {
+            expand_in_list(&mut ty.elements, false, &groups, 0)?;
+        }
+    }
+    Ok(())
+}
+
+fn expand_in_list(
+    items: &mut Vec<RawLocalElement>,
+    in_choice: bool,
+    groups: &Groups,
+    depth: usize,
+) -> Result<()> {
+    let mut out = Vec::with_capacity(items.len());
+    for mut item in items.drain(..) {
+        if let Some(RawType::AnonComplex(ty)) = &mut item.ty {
+            // At the same depth: a group whose elements' types refer to it again ends too.
+            expand_in_list(&mut ty.elements, false, groups, depth)?;
+        }
+        let Some(particle) = &mut item.particle else {
+            out.push(item);
+            continue;
+        };
+        let Some(reference) = particle.reference.clone() else {
+            expand_in_list(&mut particle.items, particle.choice, groups, depth)?;
+            check_members(&particle.items)?;
+            out.push(item);
+            continue;
+        };
+        let Some(definition) = groups.get(&reference) else {
+            return Err(Error::Unresolved {
+                location: item.loc.clone(),
+                kind: "model group",
+                name: reference.to_string(),
+            });
+        };
+        if depth >= MAX_GROUP_DEPTH {
+            return Err(Error::Invalid {
+                location: item.loc.clone(),
+                message: format!(
+                    "group `{}` refers to itself or nests deeper than {MAX_GROUP_DEPTH}",
+                    reference.local
+                ),
+            });
+        }
+        let mut group = definition.clone();
+        group.min = item.min;
+        group.max = item.max;
+        group.loc = item.loc.clone();
+        if !item.doc.is_empty() {
+            group.doc = item.doc.clone();
+        }
+        if let Some(particle) = &mut group.particle {
+            expand_in_list(&mut particle.items, particle.choice, groups, depth + 1)?;
+        }
+        out.extend(simplify(group, in_choice)?);
+    }
+    *items = out;
+    Ok(())
+}
+
+/// A kept group's members: no wildcard (a wildcard takes any child, so it cannot end a run).
+fn check_members(items: &[RawLocalElement]) -> Result<()> {
+    match items.iter().find(|i| i.wildcard) {
+        Some(wildcard) => Err(Error::Unsupported {
+            location: wildcard.loc.clone(),
+            construct: "xs:any".into(),
+            hint: "an xs:any inside a choice's alternative or a repeated sequence is not supported by mktows-codegen"
+                .into(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// A sequence or choice as one item (not simplified yet).
@@ -46,14 +192,8 @@ fn read_group(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalEleme
                 let nested = read_group(ctx, schema, child)?;
                 items.extend(simplify(nested, choice)?);
             }
+            "group" => items.extend(simplify(read_group_reference(ctx, child)?, choice)?),
             "annotation" => {}
-            "group" => {
-                return Err(unsupported(
-                    ctx,
-                    child,
-                    "a model group reference (xs:group)",
-                ));
-            }
             _ => return Err(unsupported(ctx, child, "this model group member")),
         }
     }
@@ -69,7 +209,11 @@ fn read_group(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalEleme
         loc: ctx.loc(node),
         wildcard: false,
         attribute: false,
-        particle: Some(Box::new(RawParticle { choice, items })),
+        particle: Some(Box::new(RawParticle {
+            choice,
+            items,
+            reference: None,
+        })),
     })
 }
 
@@ -100,7 +244,16 @@ fn simplify(mut group: RawLocalElement, in_choice: bool) -> Result<Vec<RawLocalE
     let Some(particle) = group.particle.take() else {
         return Ok(vec![group]);
     };
-    let RawParticle { choice, mut items } = *particle;
+    if particle.reference.is_some() {
+        // Expanded (and simplified) once every schema is read.
+        group.particle = Some(particle);
+        return Ok(vec![group]);
+    }
+    let RawParticle {
+        choice,
+        mut items,
+        reference: _,
+    } = *particle;
     // One member: the member, its occurrences multiplied by the group's.
     if items.len() <= 1 {
         for item in &mut items {
@@ -128,14 +281,11 @@ fn simplify(mut group: RawLocalElement, in_choice: bool) -> Result<Vec<RawLocalE
         return Ok(items);
     }
     // Kept: a choice in a sequence, a sequence in a choice, a sequence that repeats.
-    if let Some(wildcard) = items.iter().find(|i| i.wildcard) {
-        return Err(Error::Unsupported {
-            location: wildcard.loc.clone(),
-            construct: "xs:any".into(),
-            hint: "an xs:any inside a choice's alternative or a repeated sequence is not supported by mktows-codegen"
-                .into(),
-        });
-    }
-    group.particle = Some(Box::new(RawParticle { choice, items }));
+    check_members(&items)?;
+    group.particle = Some(Box::new(RawParticle {
+        choice,
+        items,
+        reference: None,
+    }));
     Ok(vec![group])
 }

@@ -50,6 +50,9 @@ pub struct RawDefs {
     pub services: Vec<RawService>,
     /// Every schema namespace, in order of first appearance.
     pub schema_namespaces: Vec<String>,
+    /// Named model groups (`xs:group name=`): their compositor as a group item. References to
+    /// them are replaced by their content once every schema is read.
+    pub groups: Vec<(QName, RawLocalElement)>,
 }
 
 /// `xs:simpleType` with a `restriction`.
@@ -116,6 +119,8 @@ pub struct RawParticle {
     pub choice: bool,
     /// Its elements and nested groups, in schema order (alternatives of a choice).
     pub items: Vec<RawLocalElement>,
+    /// For an `xs:group ref=` not expanded yet: the named group (`items` is empty).
+    pub reference: Option<QName>,
 }
 
 /// A top-level `xs:element`.

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use roxmltree::Node;
 
-use super::particles::read_content_group;
+use super::particles::{read_content_group, read_group_definition};
 use super::*;
 use crate::docs::doc_for;
 
@@ -44,6 +44,11 @@ pub(super) fn read_schema(
             "element" => defs
                 .elements
                 .push(read_global_element(ctx, &schema_ctx, child)?),
+            "group" => {
+                let name = schema_ctx.global_name(ctx, child)?;
+                defs.groups
+                    .push((name, read_group_definition(ctx, &schema_ctx, child)?));
+            }
             "import" | "include" => {
                 if let Some(location) = child.attribute("schemaLocation") {
                     if location.contains("://") {
@@ -177,7 +182,9 @@ fn read_complex_type(
         }
         match child.tag_name().name() {
             "annotation" => {}
-            "sequence" | "choice" => read_content_group(ctx, schema, child, &mut ty.elements)?,
+            "sequence" | "choice" | "group" => {
+                read_content_group(ctx, schema, child, &mut ty.elements)?
+            }
             "attribute" => ty.elements.push(read_attribute(ctx, schema, child)?),
             "complexContent" => {
                 if child.attribute("mixed") == Some("true") {
@@ -201,7 +208,7 @@ fn read_complex_type(
                             }
                             for part in content.children().filter(Node::is_element) {
                                 match (part.tag_name().namespace(), part.tag_name().name()) {
-                                    (Some(XS), "sequence" | "choice") => {
+                                    (Some(XS), "sequence" | "choice" | "group") => {
                                         read_content_group(ctx, schema, part, &mut ty.elements)?
                                     }
                                     (Some(XS), "attribute") => {

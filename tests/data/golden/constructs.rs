@@ -389,6 +389,64 @@ pub mod types {
             total: optional("total", ns = 0),
         }
     }
+    /// Complex type `Booking`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Booking {
+        /// Element `from` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "from")]
+        pub from: String,
+        /// Element `to` of type `xs:string` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "to", default, skip_serializing_if = "Option::is_none")]
+        pub to: Option<String>,
+        /// Choice of one of `days`, `weeks` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "daysOrWeeks", default, skip_serializing_if = "Option::is_none")]
+        pub days_or_weeks: Option<BookingDaysOrWeeks>,
+    }
+    impl Booking {
+        /// The `Booking` with these required elements (`from`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(from: impl Into<String>) -> Self {
+            Self {
+                from: from.into(),
+                to: None,
+                days_or_weeks: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Booking {
+            from: one("from", ns = 0),
+            to: optional("to", ns = 0),
+            days_or_weeks: particle_optional("daysOrWeeks", of = BookingDaysOrWeeks),
+        }
+    }
+    /// Complex type `Schedule`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Schedule {
+        /// Named model groups (xs:group), their content written where they are referred to.
+        ///
+        /// Sequence of `from`, `to` (minOccurs 1, maxOccurs unbounded).
+        #[serde(rename = "fromAndTo", default, skip_serializing_if = "Vec::is_empty")]
+        pub from_and_to: Vec<ScheduleFromAndTo>,
+    }
+    impl Schedule {
+        /// The `Schedule` with these required elements (`fromAndTo`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(from_and_to: impl Into<Vec<ScheduleFromAndTo>>) -> Self {
+            Self {
+                from_and_to: from_and_to.into(),
+            }
+        }
+    }
+    rt::complex_type! {
+        Schedule {
+            from_and_to: particle_many("fromAndTo", min = 1, max = unbounded, of = ScheduleFromAndTo),
+        }
+    }
     /// xs:anyType, named or implied by an untyped element: attributes and content kept.
     ///
     /// Complex type `Holder`.
@@ -424,6 +482,12 @@ pub mod types {
         /// Element `ledger` of type `Ledger` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "ledger", default, skip_serializing_if = "Option::is_none")]
         pub ledger: Option<Ledger>,
+        /// Element `booking` of type `Booking` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "booking", default, skip_serializing_if = "Option::is_none")]
+        pub booking: Option<Booking>,
+        /// Element `schedule` of type `Schedule` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "schedule", default, skip_serializing_if = "Option::is_none")]
+        pub schedule: Option<Schedule>,
     }
     impl Holder {
         /// The `Holder` with these required elements (`open`, `value`); optional elements are absent, repeated ones empty.
@@ -445,6 +509,8 @@ pub mod types {
                 contact: Vec::new(),
                 paths: None,
                 ledger: None,
+                booking: None,
+                schedule: None,
             }
         }
     }
@@ -460,6 +526,8 @@ pub mod types {
             contact: many("contact", ns = 0, min = 0, max = unbounded),
             paths: optional("paths", ns = 0),
             ledger: optional("ledger", ns = 0),
+            booking: optional("booking", ns = 0),
+            schedule: optional("schedule", ns = 0),
         }
     }
     /// Choice of one of `card`, `voucher`, (`iban`, `bic`).
@@ -636,6 +704,52 @@ pub mod types {
         LedgerDebitOrCredit {
             Debit: one("debit", ns = 0),
             Credit: one("credit", ns = 0),
+        }
+    }
+    /// Choice of one of `days`, `weeks`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum BookingDaysOrWeeks {
+        /// Element `days` of type `xs:int` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "days")]
+        Days(i32),
+        /// Element `weeks` of type `xs:int` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "weeks")]
+        Weeks(i32),
+    }
+    rt::choice! {
+        BookingDaysOrWeeks {
+            Days: one("days", ns = 0),
+            Weeks: one("weeks", ns = 0),
+        }
+    }
+    /// Named model groups (xs:group), their content written where they are referred to.
+    ///
+    /// Sequence of `from`, `to` (a group of elements in this order, which repeats or is one alternative of a choice).
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ScheduleFromAndTo {
+        /// Element `from` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "from")]
+        pub from: String,
+        /// Element `to` of type `xs:string` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "to", default, skip_serializing_if = "Option::is_none")]
+        pub to: Option<String>,
+    }
+    impl ScheduleFromAndTo {
+        /// The `Schedule.fromAndTo` with these required elements (`from`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(from: impl Into<String>) -> Self {
+            Self {
+                from: from.into(),
+                to: None,
+            }
+        }
+    }
+    rt::group! {
+        ScheduleFromAndTo {
+            from: one("from", ns = 0),
+            to: optional("to", ns = 0),
         }
     }
 }
