@@ -57,6 +57,9 @@ pub enum Builtin {
     AnyType,
     /// An element matched by an `xs:any` wildcard, kept as written (`RawXml` of the runtime).
     AnyElement,
+    /// The attributes an `xs:anyAttribute` wildcard matched, by qualified name
+    /// (`BTreeMap<String, String>`).
+    AnyAttribute,
 }
 
 impl Builtin {
@@ -79,6 +82,7 @@ impl Builtin {
             Builtin::Base64Binary => "xs:base64Binary",
             Builtin::AnyType => "xs:anyType",
             Builtin::AnyElement => "xs:any",
+            Builtin::AnyAttribute => "xs:anyAttribute",
         }
     }
 
@@ -104,6 +108,7 @@ impl Builtin {
             "base64Binary" => Builtin::Base64Binary,
             "anyType" => Builtin::AnyType,
             "anyElement" => Builtin::AnyElement,
+            "anyAttribute" => Builtin::AnyAttribute,
             _ => return None,
         })
     }

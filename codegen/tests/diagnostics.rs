@@ -188,12 +188,19 @@ fn choices_become_enums() {
 }
 
 #[test]
-fn any_attribute_is_rejected() {
+fn any_attribute_becomes_a_map() {
     let body = r#"      <xs:complexType name="In">
         <xs:sequence/>
         <xs:anyAttribute/>
       </xs:complexType>"#;
-    unsupported("anyattribute", body, "xs:anyAttribute", 8);
+    let (_, result) = generate("anyattribute", &wsdl(body), &[]);
+    let code = result.unwrap();
+    for expected in [
+        "pub any_attribute: ::std::collections::BTreeMap<String, String>,",
+        "any_attribute: attr_any(\"anyAttribute\"),",
+    ] {
+        assert!(code.contains(expected), "{expected} in {code}");
+    }
 }
 
 #[test]

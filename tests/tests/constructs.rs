@@ -1,6 +1,8 @@
 //! Bindings generated from `data/wsdl/constructs.wsdl` (XML Schema constructs real services use
 //! beyond Marketo's) compile against the runtime and round-trip: what they read they write back.
 
+use std::collections::BTreeMap;
+
 use mktows::xml::{self, AnyValue, Nillable, RawXml};
 use mktows_tests::constructs::operations::Exchange;
 use mktows_tests::constructs::types::*;
@@ -144,6 +146,7 @@ fn attributes_are_written_in_the_start_tag_and_read_back() {
         id: 5,
         level: Some(Level::High),
         label_2: Some("a \"quoted\" <label>".into()),
+        any_attribute: Default::default(),
         since: Some("2024-02-29".into()),
     });
     let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
@@ -417,4 +420,54 @@ fn named_groups_are_written_out_where_they_are_referred_to() {
         .unwrap()
         .body;
     assert_eq!(read, holder);
+}
+
+#[test]
+fn attribute_wildcards_keep_the_other_attributes_and_write_them_back() {
+    let envelope = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:constructs" xmlns:f="urn:foreign"><soap:Body><c:request><c:open><c:id>1</c:id></c:open><c:value/><c:tagged id="5" c:level="low" level="unqualified" f:bar="a&amp;b" xml:lang="en" c:extra="3" foo="1"><c:label>l</c:label></c:tagged></c:request></soap:Body></soap:Envelope>"#;
+    let holder = xml::decode_request::<Exchange>(envelope.as_bytes())
+        .unwrap()
+        .body;
+    let tagged = holder.tagged.clone().unwrap();
+    assert_eq!((tagged.id, tagged.level.clone()), (5, Some(Level::Low)));
+    let expected: BTreeMap<String, String> = [
+        ("foo", "1"),
+        ("level", "unqualified"),
+        ("{http://www.w3.org/XML/1998/namespace}lang", "en"),
+        ("{urn:constructs}extra", "3"),
+        ("{urn:foreign}bar", "a&b"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    assert_eq!(tagged.any_attribute, expected);
+    let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
+    assert!(
+        written.contains(
+            "<ns1:tagged id=\"5\" ns1:level=\"low\" foo=\"1\" level=\"unqualified\" xml:lang=\"en\" ns1:extra=\"3\" xmlns:wc1=\"urn:foreign\" wc1:bar=\"a&amp;b\">"
+        ),
+        "{written}"
+    );
+    let again = xml::decode_request::<Exchange>(written.as_bytes())
+        .unwrap()
+        .body;
+    assert_eq!(again, holder);
+    let json = serde_json::to_string(&holder).unwrap();
+    assert!(json.contains(r#""@anyAttribute":{"foo":"1""#), "{json}");
+    assert_eq!(serde_json::from_str::<Holder>(&json).unwrap(), holder);
+
+    // A key naming a named attribute is written from its field only; a key that is not a
+    // qualified name is an error.
+    let mut holder = holder;
+    let tagged = holder.tagged.as_mut().unwrap();
+    tagged.any_attribute = [("id".to_owned(), "9".to_owned())].into();
+    let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
+    assert!(
+        written.contains("<ns1:tagged id=\"5\" ns1:level=\"low\">"),
+        "{written}"
+    );
+    let tagged = holder.tagged.as_mut().unwrap();
+    tagged.any_attribute = [("a b".to_owned(), "x".to_owned())].into();
+    let err = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap_err();
+    assert!(err.to_string().contains("a b"), "{err}");
 }

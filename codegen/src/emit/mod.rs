@@ -261,6 +261,7 @@ impl Emitter<'_> {
             Builtin::Base64Binary => quote!(Vec<u8>),
             Builtin::AnyType => quote!(rt::AnyValue),
             Builtin::AnyElement => quote!(rt::RawXml),
+            Builtin::AnyAttribute => quote!(::std::collections::BTreeMap<String, String>),
         }
     }
 

@@ -56,6 +56,10 @@ impl Emitter<'_> {
 
     fn field_type(&self, field: &Field, inside_types: bool) -> TokenStream {
         let mut inner = self.type_tokens(field.ty, inside_types);
+        if field.ty == TypeRef::Builtin(Builtin::AnyAttribute) {
+            // A map, empty when there are none.
+            return inner;
+        }
         if field.boxed {
             inner = quote!(Box<#inner>);
         }
@@ -75,6 +79,12 @@ impl Emitter<'_> {
             None => "unbounded".into(),
         };
         let nil = if field.nillable { ", nillable" } else { "" };
+        if field.ty == TypeRef::Builtin(Builtin::AnyAttribute) {
+            return doc_attrs(
+                &field.doc,
+                "The attributes no named attribute matches (`xs:anyAttribute`), by qualified name: `local`, or `{uri}local`.",
+            );
+        }
         if field.attribute {
             let usage = if field.min > 0 {
                 "required"
@@ -118,6 +128,9 @@ impl Emitter<'_> {
             lit(&field.xml_name)
         };
         let present = lit("rt::deserialize_present");
+        if field.ty == TypeRef::Builtin(Builtin::AnyAttribute) {
+            return quote!(#[serde(rename = #rename, default, skip_serializing_if = "::std::collections::BTreeMap::is_empty")]);
+        }
         match field.shape() {
             Shape::One | Shape::Nillable => quote!(#[serde(rename = #rename)]),
             Shape::Optional => {
@@ -199,7 +212,9 @@ impl Emitter<'_> {
             args += &format!(", min = {}, max = {max}", f.min);
         }
         let shape = shape_keyword(f.shape());
-        let shape = if f.attribute {
+        let shape = if f.ty == TypeRef::Builtin(Builtin::AnyAttribute) {
+            "attr_any".to_owned()
+        } else if f.attribute {
             format!("attr_{shape}")
         } else if f.ty == TypeRef::Builtin(Builtin::AnyElement) {
             format!("any_{shape}")
@@ -292,6 +307,8 @@ impl Emitter<'_> {
             let fname = ident(&f.rust_name);
             if required(&f) {
                 quote!(#fname: #fname.into())
+            } else if f.ty == TypeRef::Builtin(Builtin::AnyAttribute) {
+                quote!(#fname: ::std::collections::BTreeMap::new())
             } else if matches!(f.shape(), Shape::Many | Shape::ManyNillable) {
                 quote!(#fname: Vec::new())
             } else {

@@ -186,6 +186,7 @@ fn read_complex_type(
                 read_content_group(ctx, schema, child, &mut ty.elements)?
             }
             "attribute" => ty.elements.push(read_attribute(ctx, schema, child)?),
+            "anyAttribute" => ty.elements.push(any_attribute(ctx, child)),
             "complexContent" => {
                 if child.attribute("mixed") == Some("true") {
                     return Err(unsupported(ctx, child, "mixed content"));
@@ -213,6 +214,9 @@ fn read_complex_type(
                                     }
                                     (Some(XS), "attribute") => {
                                         ty.elements.push(read_attribute(ctx, schema, part)?)
+                                    }
+                                    (Some(XS), "anyAttribute") => {
+                                        ty.elements.push(any_attribute(ctx, part))
                                     }
                                     (Some(XS), "annotation") => {}
                                     _ => {
@@ -392,6 +396,25 @@ pub(super) fn read_local_element(
         attribute: false,
         particle: None,
     })
+}
+
+/// An `xs:anyAttribute`: a field named `anyAttribute` holding the attributes no named one
+/// matches.
+fn any_attribute(ctx: &Ctx, node: Node) -> RawLocalElement {
+    RawLocalElement {
+        name: "anyAttribute".into(),
+        namespace: None,
+        ty: Some(RawType::Named(any_type("anyAttribute"), ctx.loc(node))),
+        reference: None,
+        min: 0,
+        max: Some(1),
+        nillable: false,
+        doc: doc_for(node),
+        loc: ctx.loc(node),
+        wildcard: false,
+        attribute: true,
+        particle: None,
+    }
 }
 
 /// An `xs:attribute` of a complex type, as a field that is not an element.

@@ -492,7 +492,12 @@ impl<'a> Resolver<'a> {
             let own = own_fields[index].clone();
             let mut field_names = NameSet::default();
             let mut fields = Vec::with_capacity(inherited.len() + own.len());
+            let any_attributes = TypeRef::Builtin(Builtin::AnyAttribute);
             for mut field in inherited.into_iter().chain(own) {
+                // One attribute wildcard takes them all, however many the chain declares.
+                if field.ty == any_attributes && fields.iter().any(|f: &Field| f.ty == field.ty) {
+                    continue;
+                }
                 field.rust_name = field_names.claim(&field.rust_name);
                 fields.push(field);
             }

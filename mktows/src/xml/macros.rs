@@ -31,7 +31,8 @@
 /// `optional_nillable`, `many` or `many_nillable` (the last two carry `min`/`max`); an `xs:any`
 /// wildcard is `any_one`, `any_optional` or `any_many` (named `"any"`, holding
 /// [`RawXml`](crate::xml::RawXml)) and takes, in any position, the children no named field
-/// matches. A model group (an `xs:choice`, or a sequence that repeats) is `particle_one`,
+/// matches. Attributes are `attr_one` and `attr_optional`; an `xs:anyAttribute` is `attr_any`
+/// (a `BTreeMap<String, String>` of the attributes no named one matches). A model group (an `xs:choice`, or a sequence that repeats) is `particle_one`,
 /// `particle_optional` or `particle_many` with `of = Type`, its generated type (see
 /// [`choice!`](crate::xml::choice) and [`group!`](crate::xml::group)): it takes the run of
 /// children it starts with. `ns = N`
@@ -70,6 +71,9 @@ macro_rules! __complex_type {
         false
     };
     (@named attr_optional, $($rest:tt)*) => {
+        false
+    };
+    (@named attr_any, $($rest:tt)*) => {
         false
     };
     (@named any_optional, $($rest:tt)*) => {
@@ -141,7 +145,10 @@ macro_rules! __complex_type {
     (@attr_ns $ns:literal) => {
         ::core::option::Option::Some($ns)
     };
-    (@write_attr attr_one, $w:ident, $value:expr, $xml:literal $(, $ns:literal)?) => {
+    (@write_attr attr_any, $w:ident, $value:expr, $named:ident, $xml:literal) => {
+        $crate::xml::write_other_attributes($w, super::NAMESPACES, $named, $value)
+    };
+    (@write_attr attr_one, $w:ident, $value:expr, $named:ident, $xml:literal $(, $ns:literal)?) => {
         $crate::xml::write_attribute(
             $w,
             super::NAMESPACES,
@@ -150,7 +157,7 @@ macro_rules! __complex_type {
             ::core::option::Option::Some($value),
         )
     };
-    (@write_attr attr_optional, $w:ident, $value:expr, $xml:literal $(, $ns:literal)?) => {
+    (@write_attr attr_optional, $w:ident, $value:expr, $named:ident, $xml:literal $(, $ns:literal)?) => {
         $crate::xml::write_attribute(
             $w,
             super::NAMESPACES,
@@ -160,7 +167,10 @@ macro_rules! __complex_type {
         )
     };
     (@write_attr $shape:ident, $($rest:tt)*) => {};
-    (@read_attr attr_one, $r:ident, $start:ident, $field:ident, $xml:literal $(, $ns:literal)?) => {
+    (@read_attr attr_any, $r:ident, $start:ident, $field:ident, $named:ident, $xml:literal) => {
+        $crate::xml::read_other_attributes($r, $start, $named, &mut $field)?
+    };
+    (@read_attr attr_one, $r:ident, $start:ident, $field:ident, $named:ident, $xml:literal $(, $ns:literal)?) => {
         $crate::xml::read_attribute(
             $r,
             $start,
@@ -169,7 +179,7 @@ macro_rules! __complex_type {
             &mut $field,
         )?
     };
-    (@read_attr attr_optional, $r:ident, $start:ident, $field:ident, $xml:literal $(, $ns:literal)?) => {
+    (@read_attr attr_optional, $r:ident, $start:ident, $field:ident, $named:ident, $xml:literal $(, $ns:literal)?) => {
         $crate::xml::read_attribute(
             $r,
             $start,
@@ -179,6 +189,22 @@ macro_rules! __complex_type {
         )?
     };
     (@read_attr $shape:ident, $($rest:tt)*) => {};
+    // A named attribute's (namespace index, local name), which the wildcard leaves out.
+    (@attr_key attr_one, $xml:literal) => {
+        ::core::option::Option::Some((::core::option::Option::None, $xml))
+    };
+    (@attr_key attr_one, $xml:literal, $ns:literal) => {
+        ::core::option::Option::Some((::core::option::Option::Some($ns), $xml))
+    };
+    (@attr_key attr_optional, $xml:literal) => {
+        ::core::option::Option::Some((::core::option::Option::None, $xml))
+    };
+    (@attr_key attr_optional, $xml:literal, $ns:literal) => {
+        ::core::option::Option::Some((::core::option::Option::Some($ns), $xml))
+    };
+    (@attr_key $shape:ident, $($rest:tt)*) => {
+        ::core::option::Option::None
+    };
     (@max unbounded) => {
         ::core::option::Option::None
     };
@@ -206,6 +232,7 @@ macro_rules! __complex_type {
     };
     (@write attr_one, $w:ident, $value:expr, $name:expr) => {};
     (@write attr_optional, $w:ident, $value:expr, $name:expr) => {};
+    (@write attr_any, $w:ident, $value:expr, $name:expr) => {};
     (@write any_one, $w:ident, $value:expr, $name:expr) => {
         $crate::xml::write_raw_one($w, $value)
     };
@@ -237,6 +264,9 @@ macro_rules! __complex_type {
     (@slot particle_many) => {
         ::std::vec::Vec::new()
     };
+    (@slot attr_any) => {
+        ::std::collections::BTreeMap::new()
+    };
     (@slot $shape:ident) => {
         ::core::option::Option::None
     };
@@ -263,6 +293,9 @@ macro_rules! __complex_type {
         ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
     };
     (@read attr_optional, $($args:expr),+) => {
+        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+    };
+    (@read attr_any, $($args:expr),+) => {
         ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
     };
     (@read particle_one, $($args:expr),+) => {
@@ -297,6 +330,9 @@ macro_rules! __complex_type {
         $crate::xml::required($r, $slot, $xml)?
     };
     (@take attr_optional, $r:ident, $slot:ident, $xml:literal) => {
+        $slot
+    };
+    (@take attr_any, $r:ident, $slot:ident, $xml:literal) => {
         $slot
     };
     (@take any_one, $r:ident, $slot:ident, $xml:literal) => {
@@ -375,10 +411,12 @@ macro_rules! __complex_type {
         impl $name {
             /// Writes the attributes of this type into the open start tag.
             pub fn write_attributes(&self, w: &mut $crate::xml::XmlWriter) {
-                let _ = &w;
+                const NAMED: &$crate::xml::NamedAttributes =
+                    &[$( $crate::__complex_type!(@attr_key $shape, $xml $(, $ns)?) ),+];
+                let _ = (&w, NAMED);
                 $(
                     $crate::__complex_type!(
-                        @write_attr $shape, w, &self.$field, $xml $(, $ns)?
+                        @write_attr $shape, w, &self.$field, NAMED, $xml $(, $ns)?
                     );
                 )+
             }
@@ -407,8 +445,10 @@ macro_rules! __complex_type {
             ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
                 $( let mut $field = $crate::__complex_type!(@slot $shape); )+
                 if let ::core::option::Option::Some(start) = start {
-                    let _ = &start;
-                    $( $crate::__complex_type!(@read_attr $shape, r, start, $field, $xml $(, $ns)?); )+
+                    const NAMED: &$crate::xml::NamedAttributes =
+                        &[$( $crate::__complex_type!(@attr_key $shape, $xml $(, $ns)?) ),+];
+                    let _ = (&start, NAMED);
+                    $( $crate::__complex_type!(@read_attr $shape, r, start, $field, NAMED, $xml $(, $ns)?); )+
                 }
                 let mut ahead = ::core::option::Option::None;
                 while let ::core::option::Option::Some(child) =

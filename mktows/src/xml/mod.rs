@@ -4,6 +4,7 @@
 //! Generated code calls these helpers; applications normally use the generated types and
 //! the envelope functions ([`encode_request`], [`decode_response`], ...) only.
 
+mod attributes;
 mod envelope;
 mod macros;
 mod particle;
@@ -14,6 +15,7 @@ mod simple;
 mod table_macros;
 mod writer;
 
+pub use attributes::*;
 pub use envelope::*;
 pub use macros::complex_type;
 pub use particle::*;
@@ -24,7 +26,7 @@ pub use raw::{
 };
 pub use reader::{
     DecodeError, DecodeErrorDetails, DecodeErrorKind, MAX_ATTRIBUTES, MAX_BINDINGS, MAX_DEPTH,
-    MAX_SKIPPED, Ns, Skipped, StartTag, XmlReader,
+    MAX_SKIPPED, Ns, Skipped, StartTag, TagAttributeValue, XML_NAMESPACE, XmlReader,
 };
 pub use simple::SimpleValue;
 pub use table_macros::{element_set, enumeration, headers};
@@ -431,51 +433,4 @@ pub fn expect_element(
             found: tag.display_name(),
         },
     ))
-}
-
-// ---------------------------------------------------------------------------------------------
-// Attributes (`complex_type!` rows `attr_one` / `attr_optional`).
-
-/// The name an attribute is written with: `local`, or `nsN:local` for one qualified in
-/// namespace `N` of `namespaces`.
-fn attribute_name(
-    namespaces: &'static [(&'static str, &'static str)],
-    ns: Option<usize>,
-    local: &'static str,
-) -> std::borrow::Cow<'static, str> {
-    match ns.and_then(|i| namespaces.get(i)) {
-        Some((prefix, _)) => format!("{prefix}:{local}").into(),
-        None => local.into(),
-    }
-}
-
-/// Writes ` name="value"` for an attribute that is present.
-pub fn write_attribute<T: SimpleValue>(
-    w: &mut XmlWriter,
-    namespaces: &'static [(&'static str, &'static str)],
-    ns: Option<usize>,
-    local: &'static str,
-    value: Option<&T>,
-) {
-    if let Some(value) = value {
-        w.attribute(&attribute_name(namespaces, ns, local), &value.to_text());
-    }
-}
-
-/// Reads attribute `local` (qualified in namespace index `ns`, or unqualified) of `start`.
-pub fn read_attribute<T: SimpleValue>(
-    r: &mut XmlReader<'_>,
-    start: &StartTag<'_>,
-    ns: Option<u16>,
-    local: &'static str,
-    slot: &mut Option<T>,
-) -> Result<(), DecodeError> {
-    let ns = ns.map_or(Ns::None, Ns::Known);
-    if let Some(text) = r.attribute(start, ns, local)? {
-        r.enter(local);
-        let value = T::parse_text(&text).ok_or_else(|| r.invalid_value(T::XSD_TYPE, &text));
-        r.leave();
-        *slot = Some(value?);
-    }
-    Ok(())
 }

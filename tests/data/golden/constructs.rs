@@ -138,7 +138,8 @@ pub mod types {
         }
     }
     /// Attributes: fields written in the start tag (a required one, an optional enumeration,
-    /// one qualified, one untyped), inherited by extensions.
+    /// one qualified, one untyped), inherited by extensions; xs:anyAttribute keeps the
+    /// others in a map (one map however many the chain declares).
     ///
     /// Complex type `Tagged`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -155,6 +156,13 @@ pub mod types {
         /// Attribute `label` of type `xs:string` (optional).
         #[serde(rename = "@label", default, skip_serializing_if = "Option::is_none")]
         pub label_2: Option<String>,
+        /// The attributes no named attribute matches (`xs:anyAttribute`), by qualified name: `local`, or `{uri}local`.
+        #[serde(
+            rename = "@anyAttribute",
+            default,
+            skip_serializing_if = "::std::collections::BTreeMap::is_empty"
+        )]
+        pub any_attribute: ::std::collections::BTreeMap<String, String>,
     }
     impl Tagged {
         /// The `Tagged` with these required elements (`label`, `id`); optional elements are absent, repeated ones empty.
@@ -167,6 +175,7 @@ pub mod types {
                 id: id.into(),
                 level: None,
                 label_2: None,
+                any_attribute: ::std::collections::BTreeMap::new(),
             }
         }
     }
@@ -176,6 +185,7 @@ pub mod types {
             id: attr_one("id"),
             level: attr_optional("level", ns = 0),
             label_2: attr_optional("label"),
+            any_attribute: attr_any("anyAttribute"),
         }
     }
     /// Complex type `MoreTagged`.
@@ -193,6 +203,13 @@ pub mod types {
         /// Attribute `label` of type `xs:string` (optional).
         #[serde(rename = "@label", default, skip_serializing_if = "Option::is_none")]
         pub label_2: Option<String>,
+        /// The attributes no named attribute matches (`xs:anyAttribute`), by qualified name: `local`, or `{uri}local`.
+        #[serde(
+            rename = "@anyAttribute",
+            default,
+            skip_serializing_if = "::std::collections::BTreeMap::is_empty"
+        )]
+        pub any_attribute: ::std::collections::BTreeMap<String, String>,
         /// Attribute `since` of type `xs:string` (optional).
         #[serde(rename = "@since", default, skip_serializing_if = "Option::is_none")]
         pub since: Option<String>,
@@ -208,6 +225,7 @@ pub mod types {
                 id: id.into(),
                 level: None,
                 label_2: None,
+                any_attribute: ::std::collections::BTreeMap::new(),
                 since: None,
             }
         }
@@ -218,6 +236,7 @@ pub mod types {
             id: attr_one("id"),
             level: attr_optional("level", ns = 0),
             label_2: attr_optional("label"),
+            any_attribute: attr_any("anyAttribute"),
             since: attr_optional("since"),
         }
     }
