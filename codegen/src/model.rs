@@ -60,6 +60,9 @@ pub enum Builtin {
     /// The attributes an `xs:anyAttribute` wildcard matched, by qualified name
     /// (`BTreeMap<String, String>`).
     AnyAttribute,
+    /// The content of a type with mixed content, text and elements as written
+    /// (`MixedContent` of the runtime).
+    Mixed,
 }
 
 impl Builtin {
@@ -83,6 +86,7 @@ impl Builtin {
             Builtin::AnyType => "xs:anyType",
             Builtin::AnyElement => "xs:any",
             Builtin::AnyAttribute => "xs:anyAttribute",
+            Builtin::Mixed => "mixed content",
         }
     }
 
@@ -109,6 +113,7 @@ impl Builtin {
             "anyType" => Builtin::AnyType,
             "anyElement" => Builtin::AnyElement,
             "anyAttribute" => Builtin::AnyAttribute,
+            "mixed" => Builtin::Mixed,
             _ => return None,
         })
     }

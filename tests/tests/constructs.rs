@@ -101,6 +101,7 @@ fn values_built_by_hand_write_as_given() {
         ledger: None,
         booking: None,
         schedule: None,
+        note: None,
     };
     let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
     assert!(written.contains(
@@ -470,4 +471,60 @@ fn attribute_wildcards_keep_the_other_attributes_and_write_them_back() {
     tagged.any_attribute = [("a b".to_owned(), "x".to_owned())].into();
     let err = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap_err();
     assert!(err.to_string().contains("a b"), "{err}");
+}
+
+#[test]
+fn mixed_content_is_kept_as_written_with_the_attributes_as_fields() {
+    let envelope = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:constructs"><soap:Body><c:request><c:open><c:id>1</c:id></c:open><c:value/><c:note lang="en" xmlns:x="urn:x" by="me">Hello <c:b>bold</c:b> and <x:i>it</x:i> &amp; more<![CDATA[<raw>]]><c:sig>s</c:sig></c:note></c:request></soap:Body></soap:Envelope>"#;
+    let holder = xml::decode_request::<Exchange>(envelope.as_bytes())
+        .unwrap()
+        .body;
+    let note = holder.note.clone().unwrap();
+    assert_eq!(note.lang.as_deref(), Some("en"));
+    assert_eq!(note.by.as_deref(), Some("me"));
+    assert_eq!(
+        note.content.content,
+        "Hello <c:b>bold</c:b> and <x:i>it</x:i> &amp; more<![CDATA[<raw>]]><c:sig>s</c:sig>"
+    );
+    assert_eq!(
+        note.content.namespaces,
+        [
+            ("c".to_owned(), "urn:constructs".to_owned()),
+            ("x".into(), "urn:x".into())
+        ]
+    );
+    let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
+    assert!(
+        written.contains(
+            "<ns1:note lang=\"en\" xmlns:c=\"urn:constructs\" xmlns:x=\"urn:x\" by=\"me\">Hello <c:b>bold</c:b> and <x:i>it</x:i> &amp; more<![CDATA[<raw>]]><c:sig>s</c:sig></ns1:note>"
+        ),
+        "{written}"
+    );
+    let again = xml::decode_request::<Exchange>(written.as_bytes())
+        .unwrap()
+        .body;
+    assert_eq!(again, holder);
+
+    // Built by hand: text escaped; empty content.
+    let mut holder = Holder::new(Open::new(1), Nillable::Nil);
+    holder.note = Some(SignedNote::new(xml::MixedContent::text("1 < 2")));
+    let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
+    assert!(
+        written.contains("<ns1:note>1 &lt; 2</ns1:note>"),
+        "{written}"
+    );
+    assert_eq!(
+        xml::decode_request::<Exchange>(written.as_bytes())
+            .unwrap()
+            .body,
+        holder
+    );
+    holder.note = Some(SignedNote::default());
+    let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
+    let read = xml::decode_request::<Exchange>(written.as_bytes())
+        .unwrap()
+        .body;
+    assert_eq!(read, holder);
+    let json = serde_json::to_string(&holder).unwrap();
+    assert_eq!(serde_json::from_str::<Holder>(&json).unwrap(), holder);
 }

@@ -106,7 +106,8 @@ fn builtin_sample(b: Builtin, xsd: &str) -> String {
         Builtin::Float | Builtin::Double => return "0.0".into(),
         Builtin::DateTime => "2024-01-01T00:00:00Z",
         Builtin::Base64Binary => return "[]".into(),
-        Builtin::AnyType => return r#"{"content":""}"#.into(),
+        Builtin::AnyType | Builtin::Mixed => return r#"{"content":""}"#.into(),
+        Builtin::AnyAttribute => return "{}".into(),
         // An element no schema declares: what a lax or skip wildcard admits.
         Builtin::AnyElement => {
             return r#"{"xml":"<sample xmlns=\"urn:mktows:corpus-sample\"/>"}"#.into();

@@ -262,6 +262,7 @@ impl Emitter<'_> {
             Builtin::AnyType => quote!(rt::AnyValue),
             Builtin::AnyElement => quote!(rt::RawXml),
             Builtin::AnyAttribute => quote!(::std::collections::BTreeMap<String, String>),
+            Builtin::Mixed => quote!(rt::MixedContent),
         }
     }
 

@@ -85,6 +85,12 @@ impl Emitter<'_> {
                 "The attributes no named attribute matches (`xs:anyAttribute`), by qualified name: `local`, or `{uri}local`.",
             );
         }
+        if field.ty == TypeRef::Builtin(Builtin::Mixed) {
+            return doc_attrs(
+                &field.doc,
+                "Mixed content: the text and the elements between it, kept as written.",
+            );
+        }
         if field.attribute {
             let usage = if field.min > 0 {
                 "required"
@@ -214,6 +220,8 @@ impl Emitter<'_> {
         let shape = shape_keyword(f.shape());
         let shape = if f.ty == TypeRef::Builtin(Builtin::AnyAttribute) {
             "attr_any".to_owned()
+        } else if f.ty == TypeRef::Builtin(Builtin::Mixed) {
+            "mixed".to_owned()
         } else if f.attribute {
             format!("attr_{shape}")
         } else if f.ty == TypeRef::Builtin(Builtin::AnyElement) {

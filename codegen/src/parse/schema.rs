@@ -6,7 +6,7 @@ use roxmltree::Node;
 
 use super::particles::{read_content_group, read_group_definition};
 use super::*;
-use crate::docs::doc_for;
+use crate::docs::{Doc, doc_for};
 
 pub(super) fn read_schema(
     ctx: &Ctx,
@@ -160,9 +160,7 @@ fn read_complex_type(
             message: format!("declarations nested deeper than {MAX_NESTING} levels"),
         });
     }
-    if node.attribute("mixed") == Some("true") {
-        return Err(unsupported(ctx, node, "mixed content"));
-    }
+    let mut mixed = is_true(node.attribute("mixed"));
     let mut ty = RawComplexType {
         name,
         is_abstract: matches!(node.attribute("abstract"), Some("true" | "1")),
@@ -188,9 +186,7 @@ fn read_complex_type(
             "attribute" => ty.elements.push(read_attribute(ctx, schema, child)?),
             "anyAttribute" => ty.elements.push(any_attribute(ctx, child)),
             "complexContent" => {
-                if child.attribute("mixed") == Some("true") {
-                    return Err(unsupported(ctx, child, "mixed content"));
-                }
+                mixed |= is_true(child.attribute("mixed"));
                 for content in child.children().filter(Node::is_element) {
                     match (content.tag_name().namespace(), content.tag_name().name()) {
                         (Some(XS), kind @ ("extension" | "restriction")) => {
@@ -244,6 +240,9 @@ fn read_complex_type(
                 ));
             }
         }
+    }
+    if mixed {
+        make_mixed(ctx, node, &mut ty);
     }
     Ok(ty)
 }
@@ -396,6 +395,49 @@ pub(super) fn read_local_element(
         attribute: false,
         particle: None,
     })
+}
+
+fn is_true(value: Option<&str>) -> bool {
+    matches!(value, Some("true" | "1"))
+}
+
+/// Mixed content (`mixed="true"`): the type's elements give way to one field named `content`
+/// holding its text and elements as written; its attributes stay fields.
+fn make_mixed(ctx: &Ctx, node: Node, ty: &mut RawComplexType) {
+    fn names(items: &[RawLocalElement], out: &mut Vec<String>) {
+        for item in items.iter().filter(|i| !i.attribute) {
+            match &item.particle {
+                Some(particle) => names(&particle.items, out),
+                None if !out.contains(&item.name) => out.push(item.name.clone()),
+                None => {}
+            }
+        }
+    }
+    let mut elements = Vec::new();
+    names(&ty.elements, &mut elements);
+    ty.elements.retain(|e| e.attribute);
+    let doc = if elements.is_empty() {
+        Doc::default()
+    } else {
+        Doc::from_text(vec![format!(
+            "Elements the schema allows in it: {}.",
+            elements.join(", ")
+        )])
+    };
+    ty.elements.push(RawLocalElement {
+        name: "content".into(),
+        namespace: None,
+        ty: Some(RawType::Named(any_type("mixed"), ctx.loc(node))),
+        reference: None,
+        min: 1,
+        max: Some(1),
+        nillable: false,
+        doc,
+        loc: ctx.loc(node),
+        wildcard: false,
+        attribute: false,
+        particle: None,
+    });
 }
 
 /// An `xs:anyAttribute`: a field named `anyAttribute` holding the attributes no named one

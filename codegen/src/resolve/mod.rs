@@ -493,9 +493,17 @@ impl<'a> Resolver<'a> {
             let mut field_names = NameSet::default();
             let mut fields = Vec::with_capacity(inherited.len() + own.len());
             let any_attributes = TypeRef::Builtin(Builtin::AnyAttribute);
+            let mixed = TypeRef::Builtin(Builtin::Mixed);
+            let is_mixed = inherited.iter().chain(&own).any(|f| f.ty == mixed);
             for mut field in inherited.into_iter().chain(own) {
-                // One attribute wildcard takes them all, however many the chain declares.
-                if field.ty == any_attributes && fields.iter().any(|f: &Field| f.ty == field.ty) {
+                // One attribute wildcard takes them all, however many the chain declares; mixed
+                // content anywhere in the chain takes the elements of every type in it.
+                if (field.ty == any_attributes || field.ty == mixed)
+                    && fields.iter().any(|f: &Field| f.ty == field.ty)
+                {
+                    continue;
+                }
+                if is_mixed && !field.attribute && field.ty != mixed {
                     continue;
                 }
                 field.rust_name = field_names.claim(&field.rust_name);

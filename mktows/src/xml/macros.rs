@@ -32,7 +32,9 @@
 /// wildcard is `any_one`, `any_optional` or `any_many` (named `"any"`, holding
 /// [`RawXml`](crate::xml::RawXml)) and takes, in any position, the children no named field
 /// matches. Attributes are `attr_one` and `attr_optional`; an `xs:anyAttribute` is `attr_any`
-/// (a `BTreeMap<String, String>` of the attributes no named one matches). A model group (an `xs:choice`, or a sequence that repeats) is `particle_one`,
+/// (a `BTreeMap<String, String>` of the attributes no named one matches). A type with mixed
+/// content has one `mixed` row (a [`MixedContent`](crate::xml::MixedContent): its text and
+/// elements as written) besides its attributes. A model group (an `xs:choice`, or a sequence that repeats) is `particle_one`,
 /// `particle_optional` or `particle_many` with `of = Type`, its generated type (see
 /// [`choice!`](crate::xml::choice) and [`group!`](crate::xml::group)): it takes the run of
 /// children it starts with. `ns = N`
@@ -76,6 +78,15 @@ macro_rules! __complex_type {
     (@named attr_any, $($rest:tt)*) => {
         false
     };
+    (@named mixed, $($rest:tt)*) => {
+        false
+    };
+    // Mixed content is taken whole, before (instead of) reading children.
+    (@read_mixed mixed, $r:ident, $field:ident, $ahead:ident) => {
+        $field = ::core::option::Option::Some($crate::xml::read_mixed($r)?);
+        $ahead = ::core::option::Option::Some(::core::option::Option::None);
+    };
+    (@read_mixed $shape:ident, $($rest:tt)*) => {};
     (@named any_optional, $($rest:tt)*) => {
         false
     };
@@ -144,6 +155,9 @@ macro_rules! __complex_type {
     };
     (@attr_ns $ns:literal) => {
         ::core::option::Option::Some($ns)
+    };
+    (@write_attr mixed, $w:ident, $value:expr, $named:ident, $xml:literal) => {
+        $crate::xml::write_mixed_declarations($w, $value)
     };
     (@write_attr attr_any, $w:ident, $value:expr, $named:ident, $xml:literal) => {
         $crate::xml::write_other_attributes($w, super::NAMESPACES, $named, $value)
@@ -233,6 +247,9 @@ macro_rules! __complex_type {
     (@write attr_one, $w:ident, $value:expr, $name:expr) => {};
     (@write attr_optional, $w:ident, $value:expr, $name:expr) => {};
     (@write attr_any, $w:ident, $value:expr, $name:expr) => {};
+    (@write mixed, $w:ident, $value:expr, $name:expr) => {
+        $crate::xml::write_mixed_content($w, $value)
+    };
     (@write any_one, $w:ident, $value:expr, $name:expr) => {
         $crate::xml::write_raw_one($w, $value)
     };
@@ -298,6 +315,9 @@ macro_rules! __complex_type {
     (@read attr_any, $($args:expr),+) => {
         ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
     };
+    (@read mixed, $($args:expr),+) => {
+        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+    };
     (@read particle_one, $($args:expr),+) => {
         ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
     };
@@ -334,6 +354,9 @@ macro_rules! __complex_type {
     };
     (@take attr_any, $r:ident, $slot:ident, $xml:literal) => {
         $slot
+    };
+    (@take mixed, $r:ident, $slot:ident, $xml:literal) => {
+        $crate::xml::required($r, $slot, $xml)?
     };
     (@take any_one, $r:ident, $slot:ident, $xml:literal) => {
         $crate::xml::required($r, $slot, $xml)?
@@ -451,6 +474,7 @@ macro_rules! __complex_type {
                     $( $crate::__complex_type!(@read_attr $shape, r, start, $field, NAMED, $xml $(, $ns)?); )+
                 }
                 let mut ahead = ::core::option::Option::None;
+                $( $crate::__complex_type!(@read_mixed $shape, r, $field, ahead); )+
                 while let ::core::option::Option::Some(child) =
                     $crate::xml::next_or_ahead(r, &mut ahead)?
                 {

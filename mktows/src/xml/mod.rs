@@ -21,8 +21,8 @@ pub use macros::complex_type;
 pub use particle::*;
 pub use particle_macros::{choice, group};
 pub use raw::{
-    AnyValue, RawXml, read_raw_into, read_raw_push, write_raw_many, write_raw_one,
-    write_raw_optional,
+    AnyValue, MixedContent, RawXml, read_mixed, read_raw_into, read_raw_push, write_mixed_content,
+    write_mixed_declarations, write_raw_many, write_raw_one, write_raw_optional,
 };
 pub use reader::{
     DecodeError, DecodeErrorDetails, DecodeErrorKind, MAX_ATTRIBUTES, MAX_BINDINGS, MAX_DEPTH,

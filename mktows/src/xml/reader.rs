@@ -1138,6 +1138,27 @@ impl<'a> XmlReader<'a> {
         })
     }
 
+    /// The content (exactly as written: text and elements) of the element whose start tag was
+    /// just read, through its end tag, with the declarations in scope it uses (those of the
+    /// element itself included): a type with mixed content.
+    pub fn mixed_content(&mut self) -> Result<super::MixedContent, DecodeError> {
+        let depth = self.open.len();
+        let start = self.pos;
+        let bindings = self.outer_bindings(depth + 1);
+        let content = if self.take_pending_end() {
+            ""
+        } else {
+            self.skip()?;
+            let end_tag = memchr::memmem::rfind(&self.input[start..self.pos], b"</")
+                .map_or(start, |p| start + p);
+            self.str_at(start, end_tag)?
+        };
+        Ok(super::MixedContent {
+            namespaces: used_namespaces(bindings, content),
+            content: content.to_owned(),
+        })
+    }
+
     /// The value of attribute `local` (namespace `ns`) of `start`, entities decoded.
     pub fn attribute(
         &self,

@@ -466,6 +466,74 @@ pub mod types {
             from_and_to: particle_many("fromAndTo", min = 1, max = unbounded, of = ScheduleFromAndTo),
         }
     }
+    /// Mixed content: text with elements between, kept as written; the attributes stay
+    /// fields. A derived type's content is mixed too.
+    ///
+    /// Complex type `Note`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Note {
+        /// Attribute `lang` of type `xs:string` (optional).
+        #[serde(rename = "@lang", default, skip_serializing_if = "Option::is_none")]
+        pub lang: Option<String>,
+        /// Elements the schema allows in it: b.
+        ///
+        /// Mixed content: the text and the elements between it, kept as written.
+        #[serde(rename = "content")]
+        pub content: rt::MixedContent,
+    }
+    impl Note {
+        /// The `Note` with these required elements (`content`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(content: impl Into<rt::MixedContent>) -> Self {
+            Self {
+                lang: None,
+                content: content.into(),
+            }
+        }
+    }
+    rt::complex_type! {
+        Note {
+            lang: attr_optional("lang"),
+            content: mixed("content"),
+        }
+    }
+    /// Complex type `SignedNote`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct SignedNote {
+        /// Attribute `lang` of type `xs:string` (optional).
+        #[serde(rename = "@lang", default, skip_serializing_if = "Option::is_none")]
+        pub lang: Option<String>,
+        /// Elements the schema allows in it: b.
+        ///
+        /// Mixed content: the text and the elements between it, kept as written.
+        #[serde(rename = "content")]
+        pub content: rt::MixedContent,
+        /// Attribute `by` of type `xs:string` (optional).
+        #[serde(rename = "@by", default, skip_serializing_if = "Option::is_none")]
+        pub by: Option<String>,
+    }
+    impl SignedNote {
+        /// The `SignedNote` with these required elements (`content`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(content: impl Into<rt::MixedContent>) -> Self {
+            Self {
+                lang: None,
+                content: content.into(),
+                by: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        SignedNote {
+            lang: attr_optional("lang"),
+            content: mixed("content"),
+            by: attr_optional("by"),
+        }
+    }
     /// xs:anyType, named or implied by an untyped element: attributes and content kept.
     ///
     /// Complex type `Holder`.
@@ -507,6 +575,9 @@ pub mod types {
         /// Element `schedule` of type `Schedule` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "schedule", default, skip_serializing_if = "Option::is_none")]
         pub schedule: Option<Schedule>,
+        /// Element `note` of type `SignedNote` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "note", default, skip_serializing_if = "Option::is_none")]
+        pub note: Option<SignedNote>,
     }
     impl Holder {
         /// The `Holder` with these required elements (`open`, `value`); optional elements are absent, repeated ones empty.
@@ -530,6 +601,7 @@ pub mod types {
                 ledger: None,
                 booking: None,
                 schedule: None,
+                note: None,
             }
         }
     }
@@ -547,6 +619,7 @@ pub mod types {
             ledger: optional("ledger", ns = 0),
             booking: optional("booking", ns = 0),
             schedule: optional("schedule", ns = 0),
+            note: optional("note", ns = 0),
         }
     }
     /// Choice of one of `card`, `voucher`, (`iban`, `bic`).
