@@ -43,6 +43,7 @@ impl FieldApi {
             doc: Default::default(),
             xsd_builtin: None,
             attribute: false,
+            text: false,
         }
         .shape()
     }

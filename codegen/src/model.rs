@@ -243,6 +243,8 @@ pub struct Field {
     pub xsd_builtin: Option<String>,
     /// An attribute (of a simple type, at most once), not a child element.
     pub attribute: bool,
+    /// The element's text (simple content, named `$value`), not a child element.
+    pub text: bool,
 }
 
 impl Field {

@@ -102,6 +102,9 @@ fn values_built_by_hand_write_as_given() {
         booking: None,
         schedule: None,
         note: None,
+        price: None,
+        small: Vec::new(),
+        caption: None,
     };
     let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
     assert!(written.contains(
@@ -527,4 +530,43 @@ fn mixed_content_is_kept_as_written_with_the_attributes_as_fields() {
     assert_eq!(read, holder);
     let json = serde_json::to_string(&holder).unwrap();
     assert_eq!(serde_json::from_str::<Holder>(&json).unwrap(), holder);
+}
+
+#[test]
+fn simple_content_is_a_typed_value_with_attribute_fields() {
+    let mut holder = Holder::new(Open::new(1), Nillable::Nil);
+    let mut price = TaxedPrice::new(7, "EUR");
+    price.value_2 = Some("list".into());
+    price.tax = Some(1);
+    holder.price = Some(price);
+    holder.small = vec![SmallPrice::new(3, "USD")];
+    holder.caption = Some(Caption {
+        value: "a < b".into(),
+        lang: Some("en".into()),
+    });
+    let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
+    assert!(
+        written.contains(
+            "<ns1:price currency=\"EUR\" value=\"list\" tax=\"1\">7</ns1:price>\
+             <ns1:small currency=\"USD\">3</ns1:small><ns1:caption lang=\"en\">a &lt; b</ns1:caption>"
+        ),
+        "{written}"
+    );
+    let read = xml::decode_request::<Exchange>(written.as_bytes())
+        .unwrap()
+        .body;
+    assert_eq!(read, holder);
+    let json = serde_json::to_string(&holder).unwrap();
+    assert!(
+        json.contains(r#""price":{"$value":7,"@currency":"EUR","@value":"list","@tax":1}"#),
+        "{json}"
+    );
+    assert_eq!(serde_json::from_str::<Holder>(&json).unwrap(), holder);
+
+    // Text that is not of the value's type, or an element inside, is an error.
+    let bad = written.replace(">7</ns1:price>", ">seven</ns1:price>");
+    let err = xml::decode_request::<Exchange>(bad.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("seven"), "{err}");
+    let bad = written.replace(">7</ns1:price>", "><x/></ns1:price>");
+    assert!(xml::decode_request::<Exchange>(bad.as_bytes()).is_err());
 }

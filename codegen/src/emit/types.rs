@@ -85,6 +85,13 @@ impl Emitter<'_> {
                 "The attributes no named attribute matches (`xs:anyAttribute`), by qualified name: `local`, or `{uri}local`.",
             );
         }
+        if field.text {
+            let summary = format!(
+                "The element's text (simple content), of type {}.",
+                code(&self.xsd_name(field.ty))
+            );
+            return doc_attrs(&field.doc, &summary);
+        }
         if field.ty == TypeRef::Builtin(Builtin::Mixed) {
             return doc_attrs(
                 &field.doc,
@@ -222,6 +229,8 @@ impl Emitter<'_> {
             "attr_any".to_owned()
         } else if f.ty == TypeRef::Builtin(Builtin::Mixed) {
             "mixed".to_owned()
+        } else if f.text {
+            "text".to_owned()
         } else if f.attribute {
             format!("attr_{shape}")
         } else if f.ty == TypeRef::Builtin(Builtin::AnyElement) {

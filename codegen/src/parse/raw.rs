@@ -74,6 +74,9 @@ pub struct RawComplexType {
     pub base: Option<(QName, Location)>,
     /// The base is restricted (its content restated), not extended.
     pub restriction: bool,
+    /// `xs:simpleContent`: text of the base's type (a simple type, or a complex type with
+    /// simple content) with attributes.
+    pub simple_content: bool,
     pub elements: Vec<RawLocalElement>,
     pub doc: Doc,
     pub loc: Location,

@@ -166,6 +166,7 @@ fn read_complex_type(
         is_abstract: matches!(node.attribute("abstract"), Some("true" | "1")),
         base: None,
         restriction: false,
+        simple_content: false,
         elements: Vec::new(),
         doc: doc_for(node),
         loc: ctx.loc(node),
@@ -185,7 +186,9 @@ fn read_complex_type(
             }
             "attribute" => ty.elements.push(read_attribute(ctx, schema, child)?),
             "anyAttribute" => ty.elements.push(any_attribute(ctx, child)),
-            "complexContent" => {
+            content_kind @ ("complexContent" | "simpleContent") => {
+                let simple = content_kind == "simpleContent";
+                ty.simple_content = simple;
                 mixed |= is_true(child.attribute("mixed"));
                 for content in child.children().filter(Node::is_element) {
                     match (content.tag_name().namespace(), content.tag_name().name()) {
@@ -198,14 +201,15 @@ fn read_complex_type(
                                 ));
                             };
                             // A restriction restates the content it keeps: nothing is
-                            // inherited. One of xs:anyType is a plain complex type.
-                            ty.restriction = kind == "restriction";
+                            // inherited. One of xs:anyType is a plain complex type. A simple
+                            // content restriction narrows the text and keeps the attributes.
+                            ty.restriction = kind == "restriction" && !simple;
                             if base.ns.as_deref() != Some(XS) || base.local != "anyType" {
                                 ty.base = Some((base, ctx.loc(content)));
                             }
                             for part in content.children().filter(Node::is_element) {
                                 match (part.tag_name().namespace(), part.tag_name().name()) {
-                                    (Some(XS), "sequence" | "choice" | "group") => {
+                                    (Some(XS), "sequence" | "choice" | "group") if !simple => {
                                         read_content_group(ctx, schema, part, &mut ty.elements)?
                                     }
                                     (Some(XS), "attribute") => {
@@ -215,6 +219,9 @@ fn read_complex_type(
                                         ty.elements.push(any_attribute(ctx, part))
                                     }
                                     (Some(XS), "annotation") => {}
+                                    // Facets (and an inline base) of a simple content
+                                    // restriction constrain the text, not its Rust type.
+                                    (Some(XS), _) if simple && kind == "restriction" => {}
                                     _ => {
                                         return Err(unsupported(
                                             ctx,
@@ -227,17 +234,17 @@ fn read_complex_type(
                         }
                         (Some(XS), "annotation") => {}
                         _ => {
-                            return Err(unsupported(ctx, content, "this complexContent child"));
+                            return Err(unsupported(
+                                ctx,
+                                content,
+                                &format!("this {content_kind} child"),
+                            ));
                         }
                     }
                 }
             }
             _ => {
-                return Err(unsupported(
-                    ctx,
-                    child,
-                    "this complex type content (only xs:sequence and xs:complexContent/xs:extension are)",
-                ));
+                return Err(unsupported(ctx, child, "this complex type content"));
             }
         }
     }

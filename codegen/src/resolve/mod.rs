@@ -295,16 +295,65 @@ impl<'a> Resolver<'a> {
         self.complex_done[index] = true;
         let fields = self.resolve_fields(raw, index)?;
         self.model.complex_types[index].fields = fields;
-        if let Some(base) = &raw.base {
+        if let (Some(base), None) = (&raw.base, self.simple_content_base(raw)) {
             self.bases.insert(index, base.clone());
         }
         Ok(())
     }
 
+    /// For a type with simple content over a simple type (not a complex type with simple
+    /// content, which is inherited from like any base): the type of its text.
+    fn simple_content_base(&self, raw: &RawComplexType) -> Option<(QName, Location)> {
+        if !raw.simple_content {
+            return None;
+        }
+        match &raw.base {
+            // Of xs:anyType (dropped by parsing): text.
+            None => Some((
+                QName {
+                    ns: Some(XS.to_owned()),
+                    local: "string".into(),
+                },
+                raw.loc.clone(),
+            )),
+            Some((base, loc))
+                if base.ns.as_deref() == Some(XS) || self.simple_index.contains_key(base) =>
+            {
+                Some((base.clone(), loc.clone()))
+            }
+            Some(_) => None,
+        }
+    }
+
     /// The fields of `raw`, model type `owner`.
     fn resolve_fields(&mut self, raw: &RawComplexType, owner: usize) -> Result<Vec<Field>> {
         let mut field_names = NameSet::default();
-        let mut fields = Vec::with_capacity(raw.elements.len());
+        let mut fields = Vec::with_capacity(raw.elements.len() + 1);
+        if let Some((base, loc)) = self.simple_content_base(raw) {
+            // The text first, so an attribute named `value` gets the suffix.
+            let xsd_builtin = (base.ns.as_deref() == Some(XS)).then(|| base.local.clone());
+            let ty = self.resolve_type(&RawType::Named(base, loc))?;
+            if matches!(ty, TypeRef::Complex(_)) {
+                return Err(Error::Invalid {
+                    location: raw.loc.clone(),
+                    message: format!("simple content of `{}` has a complex type", raw.name.local),
+                });
+            }
+            fields.push(Field {
+                xml_name: "$value".into(),
+                namespace: None,
+                rust_name: field_names.claim("value"),
+                ty,
+                min: 1,
+                max: Some(1),
+                nillable: false,
+                boxed: false,
+                doc: Doc::default(),
+                xsd_builtin,
+                attribute: false,
+                text: true,
+            });
+        }
         for element in &raw.elements {
             fields.push(self.resolve_field(element, &mut field_names, owner)?);
         }
@@ -361,6 +410,7 @@ impl<'a> Resolver<'a> {
         }
         Ok(Field {
             attribute: element.attribute,
+            text: false,
             xsd_builtin,
             xml_name: element.name.clone(),
             namespace,
@@ -406,7 +456,7 @@ impl<'a> Resolver<'a> {
                 Ok(TypeRef::Simple(index))
             }
             RawType::AnonComplex(raw) => {
-                if raw.base.is_some() {
+                if raw.base.is_some() && self.simple_content_base(raw).is_none() {
                     return Err(Error::Unsupported {
                         location: raw.loc.clone(),
                         construct: "xs:extension in an anonymous complex type".into(),

@@ -83,6 +83,7 @@ impl Resolver<'_> {
             doc: element.doc.clone(),
             xsd_builtin: None,
             attribute: false,
+            text: false,
         })
     }
 }

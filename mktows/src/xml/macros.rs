@@ -34,7 +34,8 @@
 /// matches. Attributes are `attr_one` and `attr_optional`; an `xs:anyAttribute` is `attr_any`
 /// (a `BTreeMap<String, String>` of the attributes no named one matches). A type with mixed
 /// content has one `mixed` row (a [`MixedContent`](crate::xml::MixedContent): its text and
-/// elements as written) besides its attributes. A model group (an `xs:choice`, or a sequence that repeats) is `particle_one`,
+/// elements as written) besides its attributes; a type with simple content one `text` row
+/// (`"$value"`, the element's text as a simple value). A model group (an `xs:choice`, or a sequence that repeats) is `particle_one`,
 /// `particle_optional` or `particle_many` with `of = Type`, its generated type (see
 /// [`choice!`](crate::xml::choice) and [`group!`](crate::xml::group)): it takes the run of
 /// children it starts with. `ns = N`
@@ -81,9 +82,16 @@ macro_rules! __complex_type {
     (@named mixed, $($rest:tt)*) => {
         false
     };
-    // Mixed content is taken whole, before (instead of) reading children.
+    (@named text, $($rest:tt)*) => {
+        false
+    };
+    // Mixed content and simple content are taken whole, before (instead of) reading children.
     (@read_mixed mixed, $r:ident, $field:ident, $ahead:ident) => {
         $field = ::core::option::Option::Some($crate::xml::read_mixed($r)?);
+        $ahead = ::core::option::Option::Some(::core::option::Option::None);
+    };
+    (@read_mixed text, $r:ident, $field:ident, $ahead:ident) => {
+        $field = ::core::option::Option::Some($crate::xml::read_simple($r)?);
         $ahead = ::core::option::Option::Some(::core::option::Option::None);
     };
     (@read_mixed $shape:ident, $($rest:tt)*) => {};
@@ -250,6 +258,9 @@ macro_rules! __complex_type {
     (@write mixed, $w:ident, $value:expr, $name:expr) => {
         $crate::xml::write_mixed_content($w, $value)
     };
+    (@write text, $w:ident, $value:expr, $name:expr) => {
+        $crate::xml::write_text_content($w, $value)
+    };
     (@write any_one, $w:ident, $value:expr, $name:expr) => {
         $crate::xml::write_raw_one($w, $value)
     };
@@ -318,6 +329,9 @@ macro_rules! __complex_type {
     (@read mixed, $($args:expr),+) => {
         ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
     };
+    (@read text, $($args:expr),+) => {
+        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+    };
     (@read particle_one, $($args:expr),+) => {
         ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
     };
@@ -356,6 +370,9 @@ macro_rules! __complex_type {
         $slot
     };
     (@take mixed, $r:ident, $slot:ident, $xml:literal) => {
+        $crate::xml::required($r, $slot, $xml)?
+    };
+    (@take text, $r:ident, $slot:ident, $xml:literal) => {
         $crate::xml::required($r, $slot, $xml)?
     };
     (@take any_one, $r:ident, $slot:ident, $xml:literal) => {

@@ -377,6 +377,11 @@ pub fn read_simple<T: SimpleValue>(r: &mut XmlReader<'_>) -> Result<T, DecodeErr
     T::parse_text(&text).ok_or_else(|| r.invalid_value(T::XSD_TYPE, &text))
 }
 
+/// Writes a simple value as the text of the element being written (simple content).
+pub fn write_text_content<T: SimpleValue>(w: &mut XmlWriter, value: &T) {
+    w.text_element_content(&value.to_text(), "$value");
+}
+
 /// Writes a simple value as `<name>text</name>`.
 pub fn write_simple<T: SimpleValue>(w: &mut XmlWriter, name: &Name, value: &T) {
     value.write_text_element(w, name);

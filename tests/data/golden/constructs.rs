@@ -534,6 +534,114 @@ pub mod types {
             by: attr_optional("by"),
         }
     }
+    /// Simple content: the element's text as a typed value (field \`value\`), its attributes
+    /// as fields; derived by extension (one more attribute) or restriction (a narrower
+    /// text); anonymous in an element.
+    ///
+    /// Complex type `Price`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Price {
+        /// The element's text (simple content), of type `xs:int`.
+        #[serde(rename = "$value")]
+        pub value: i32,
+        /// Attribute `currency` of type `xs:string` (required).
+        #[serde(rename = "@currency")]
+        pub currency: String,
+        /// Attribute `value` of type `xs:string` (optional).
+        #[serde(rename = "@value", default, skip_serializing_if = "Option::is_none")]
+        pub value_2: Option<String>,
+    }
+    impl Price {
+        /// The `Price` with these required elements (`$value`, `currency`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(value: impl Into<i32>, currency: impl Into<String>) -> Self {
+            Self {
+                value: value.into(),
+                currency: currency.into(),
+                value_2: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Price {
+            value: text("$value"),
+            currency: attr_one("currency"),
+            value_2: attr_optional("value"),
+        }
+    }
+    /// Complex type `TaxedPrice`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct TaxedPrice {
+        /// The element's text (simple content), of type `xs:int`.
+        #[serde(rename = "$value")]
+        pub value: i32,
+        /// Attribute `currency` of type `xs:string` (required).
+        #[serde(rename = "@currency")]
+        pub currency: String,
+        /// Attribute `value` of type `xs:string` (optional).
+        #[serde(rename = "@value", default, skip_serializing_if = "Option::is_none")]
+        pub value_2: Option<String>,
+        /// Attribute `tax` of type `xs:int` (optional).
+        #[serde(rename = "@tax", default, skip_serializing_if = "Option::is_none")]
+        pub tax: Option<i32>,
+    }
+    impl TaxedPrice {
+        /// The `TaxedPrice` with these required elements (`$value`, `currency`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(value: impl Into<i32>, currency: impl Into<String>) -> Self {
+            Self {
+                value: value.into(),
+                currency: currency.into(),
+                value_2: None,
+                tax: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        TaxedPrice {
+            value: text("$value"),
+            currency: attr_one("currency"),
+            value_2: attr_optional("value"),
+            tax: attr_optional("tax"),
+        }
+    }
+    /// Complex type `SmallPrice`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct SmallPrice {
+        /// The element's text (simple content), of type `xs:int`.
+        #[serde(rename = "$value")]
+        pub value: i32,
+        /// Attribute `currency` of type `xs:string` (required).
+        #[serde(rename = "@currency")]
+        pub currency: String,
+        /// Attribute `value` of type `xs:string` (optional).
+        #[serde(rename = "@value", default, skip_serializing_if = "Option::is_none")]
+        pub value_2: Option<String>,
+    }
+    impl SmallPrice {
+        /// The `SmallPrice` with these required elements (`$value`, `currency`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(value: impl Into<i32>, currency: impl Into<String>) -> Self {
+            Self {
+                value: value.into(),
+                currency: currency.into(),
+                value_2: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        SmallPrice {
+            value: text("$value"),
+            currency: attr_one("currency"),
+            value_2: attr_optional("value"),
+        }
+    }
     /// xs:anyType, named or implied by an untyped element: attributes and content kept.
     ///
     /// Complex type `Holder`.
@@ -578,6 +686,15 @@ pub mod types {
         /// Element `note` of type `SignedNote` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "note", default, skip_serializing_if = "Option::is_none")]
         pub note: Option<SignedNote>,
+        /// Element `price` of type `TaxedPrice` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "price", default, skip_serializing_if = "Option::is_none")]
+        pub price: Option<TaxedPrice>,
+        /// Element `small` of type `SmallPrice` (minOccurs 0, maxOccurs unbounded).
+        #[serde(rename = "small", default, skip_serializing_if = "Vec::is_empty")]
+        pub small: Vec<SmallPrice>,
+        /// Element `caption` of type `caption` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "caption", default, skip_serializing_if = "Option::is_none")]
+        pub caption: Option<Caption>,
     }
     impl Holder {
         /// The `Holder` with these required elements (`open`, `value`); optional elements are absent, repeated ones empty.
@@ -602,6 +719,9 @@ pub mod types {
                 booking: None,
                 schedule: None,
                 note: None,
+                price: None,
+                small: Vec::new(),
+                caption: None,
             }
         }
     }
@@ -620,6 +740,9 @@ pub mod types {
             booking: optional("booking", ns = 0),
             schedule: optional("schedule", ns = 0),
             note: optional("note", ns = 0),
+            price: optional("price", ns = 0),
+            small: many("small", ns = 0, min = 0, max = unbounded),
+            caption: optional("caption", ns = 0),
         }
     }
     /// Choice of one of `card`, `voucher`, (`iban`, `bic`).
@@ -842,6 +965,34 @@ pub mod types {
         ScheduleFromAndTo {
             from: one("from", ns = 0),
             to: optional("to", ns = 0),
+        }
+    }
+    /// Complex type `caption`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Caption {
+        /// The element's text (simple content), of type `xs:string`.
+        #[serde(rename = "$value")]
+        pub value: String,
+        /// Attribute `lang` of type `xs:string` (optional).
+        #[serde(rename = "@lang", default, skip_serializing_if = "Option::is_none")]
+        pub lang: Option<String>,
+    }
+    impl Caption {
+        /// The `caption` with these required elements (`$value`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(value: impl Into<String>) -> Self {
+            Self {
+                value: value.into(),
+                lang: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Caption {
+            value: text("$value"),
+            lang: attr_optional("lang"),
         }
     }
 }
