@@ -105,6 +105,7 @@ fn values_built_by_hand_write_as_given() {
         price: None,
         small: Vec::new(),
         caption: None,
+        extended: None,
     };
     let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
     assert!(written.contains(
@@ -569,4 +570,26 @@ fn simple_content_is_a_typed_value_with_attribute_fields() {
     assert!(err.to_string().contains("seven"), "{err}");
     let bad = written.replace(">7</ns1:price>", "><x/></ns1:price>");
     assert!(xml::decode_request::<Exchange>(bad.as_bytes()).is_err());
+}
+
+#[test]
+fn anonymous_types_extending_a_named_one_carry_its_fields() {
+    let mut holder = Holder::new(Open::new(1), Nillable::Nil);
+    holder.extended = Some(Extended {
+        code: "c".into(),
+        extra: Some(1),
+        more: "m".into(),
+        flag: Some(true),
+    });
+    let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
+    assert!(
+        written.contains(
+            "<ns1:extended flag=\"true\"><ns1:code>c</ns1:code><ns1:extra>1</ns1:extra><ns1:more>m</ns1:more></ns1:extended>"
+        ),
+        "{written}"
+    );
+    let read = xml::decode_request::<Exchange>(written.as_bytes())
+        .unwrap()
+        .body;
+    assert_eq!(read, holder);
 }

@@ -8,6 +8,7 @@ use crate::error::{Error, Location, Result};
 use crate::model::*;
 use crate::names::{self, NameSet};
 
+mod derive;
 mod particles;
 mod service;
 
@@ -26,6 +27,7 @@ pub fn resolve(raw: RawDefs) -> Result<Model> {
         r.resolve_complex(i, ty)?;
     }
     r.link_subtypes(&raw)?;
+    r.link_anonymous()?;
     let mut element_names = NameSet::default();
     let mut elements = Vec::with_capacity(raw.elements.len());
     for element in &raw.elements {
@@ -63,6 +65,8 @@ struct Resolver<'a> {
     particle_roots: HashMap<usize, usize>,
     /// Names given to model groups (`Type.key`), unique.
     particle_names: NameSet,
+    /// Anonymous types (model index) extending a named type, and where.
+    anonymous_bases: Vec<(usize, QName, Location)>,
 }
 
 /// Names the generated modules use unqualified (the prelude and the runtime alias): a schema
@@ -151,6 +155,7 @@ impl<'a> Resolver<'a> {
             boxed: Vec::new(),
             particle_roots: HashMap::new(),
             particle_names: NameSet::default(),
+            anonymous_bases: Vec::new(),
         };
         // Register every named type first so references can point forward.
         for ty in &raw.simple_types {
@@ -456,117 +461,22 @@ impl<'a> Resolver<'a> {
                 Ok(TypeRef::Simple(index))
             }
             RawType::AnonComplex(raw) => {
-                if raw.base.is_some() && self.simple_content_base(raw).is_none() {
-                    return Err(Error::Unsupported {
-                        location: raw.loc.clone(),
-                        construct: "xs:extension in an anonymous complex type".into(),
-                        hint: "declare the derived type with a name".into(),
-                    });
-                }
                 let index = self.model.complex_types.len();
                 let rust_name = self.type_names.claim(&names::camel(&raw.name.local));
                 self.model.complex_types.push(empty_complex(raw, rust_name));
                 let fields = self.resolve_fields(raw, index)?;
                 self.model.complex_types[index].fields = fields;
+                // Deriving from a named type: its fields come first, once it has them all (a
+                // restriction restates what it keeps).
+                if let (Some((base, loc)), None) = (&raw.base, self.simple_content_base(raw)) {
+                    if !raw.restriction {
+                        self.anonymous_bases
+                            .push((index, base.clone(), loc.clone()));
+                    }
+                }
                 Ok(TypeRef::Complex(index))
             }
         }
-    }
-
-    /// Prepends inherited fields and records each abstract base's concrete subtypes.
-    fn link_subtypes(&mut self, raw: &RawDefs) -> Result<()> {
-        let count = raw.complex_types.len();
-        let mut parent: Vec<Option<usize>> = vec![None; count];
-        for (index, parent) in parent.iter_mut().enumerate() {
-            let Some((base, loc)) = self.bases.get(&index).cloned() else {
-                continue;
-            };
-            let Some(&base_index) = self.complex_index.get(&base) else {
-                return Err(
-                    if base.ns.as_deref() == Some(XS) || self.simple_index.contains_key(&base) {
-                        Error::Unsupported {
-                            location: loc,
-                            construct: "xs:complexContent/xs:extension of a simple type".into(),
-                            hint: "simple content with attributes is not supported".into(),
-                        }
-                    } else {
-                        Error::Unresolved {
-                            location: loc,
-                            kind: "base type",
-                            name: base.to_string(),
-                        }
-                    },
-                );
-            };
-            let _ = loc;
-            *parent = Some(base_index);
-        }
-        let own_fields: Vec<Vec<Field>> = self.model.complex_types[..count]
-            .iter()
-            .map(|t| t.fields.clone())
-            .collect();
-        for index in 0..count {
-            // Walk up to the root, checking for cycles.
-            let mut chain = Vec::new();
-            let mut cursor = parent[index];
-            while let Some(p) = cursor {
-                if chain.contains(&p) || p == index {
-                    return Err(Error::Invalid {
-                        location: raw.complex_types[index].loc.clone(),
-                        message: format!(
-                            "type `{}` extends itself",
-                            raw.complex_types[index].name.local
-                        ),
-                    });
-                }
-                chain.push(p);
-                cursor = parent[p];
-            }
-            if chain.is_empty() {
-                continue;
-            }
-            // Fields of each ancestor, from the root, up to a restriction (which restates them).
-            let mut inherited = Vec::new();
-            let mut from = index;
-            let mut extending = Vec::new();
-            for &ancestor in &chain {
-                if raw.complex_types[from].restriction {
-                    break;
-                }
-                extending.push(ancestor);
-                from = ancestor;
-            }
-            for &ancestor in extending.iter().rev() {
-                inherited.extend(own_fields[ancestor].iter().cloned());
-            }
-            let own = own_fields[index].clone();
-            let mut field_names = NameSet::default();
-            let mut fields = Vec::with_capacity(inherited.len() + own.len());
-            let any_attributes = TypeRef::Builtin(Builtin::AnyAttribute);
-            let mixed = TypeRef::Builtin(Builtin::Mixed);
-            let is_mixed = inherited.iter().chain(&own).any(|f| f.ty == mixed);
-            for mut field in inherited.into_iter().chain(own) {
-                // One attribute wildcard takes them all, however many the chain declares; mixed
-                // content anywhere in the chain takes the elements of every type in it.
-                if (field.ty == any_attributes || field.ty == mixed)
-                    && fields.iter().any(|f: &Field| f.ty == field.ty)
-                {
-                    continue;
-                }
-                if is_mixed && !field.attribute && field.ty != mixed {
-                    continue;
-                }
-                field.rust_name = field_names.claim(&field.rust_name);
-                fields.push(field);
-            }
-            self.model.complex_types[index].fields = fields;
-            if !self.model.complex_types[index].is_abstract {
-                for &ancestor in &chain {
-                    self.model.complex_types[ancestor].subtypes.push(index);
-                }
-            }
-        }
-        Ok(())
     }
 
     fn resolve_global_element(

@@ -692,6 +692,11 @@ pub mod types {
         /// Element `small` of type `SmallPrice` (minOccurs 0, maxOccurs unbounded).
         #[serde(rename = "small", default, skip_serializing_if = "Vec::is_empty")]
         pub small: Vec<SmallPrice>,
+        /// An anonymous type extending a named one: the named type's fields first.
+        ///
+        /// Element `extended` of type `extended` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "extended", default, skip_serializing_if = "Option::is_none")]
+        pub extended: Option<Extended>,
         /// Element `caption` of type `caption` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "caption", default, skip_serializing_if = "Option::is_none")]
         pub caption: Option<Caption>,
@@ -721,6 +726,7 @@ pub mod types {
                 note: None,
                 price: None,
                 small: Vec::new(),
+                extended: None,
                 caption: None,
             }
         }
@@ -742,6 +748,7 @@ pub mod types {
             note: optional("note", ns = 0),
             price: optional("price", ns = 0),
             small: many("small", ns = 0, min = 0, max = unbounded),
+            extended: optional("extended", ns = 0),
             caption: optional("caption", ns = 0),
         }
     }
@@ -965,6 +972,44 @@ pub mod types {
         ScheduleFromAndTo {
             from: one("from", ns = 0),
             to: optional("to", ns = 0),
+        }
+    }
+    /// Complex type `extended`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Extended {
+        /// Element `code` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "code")]
+        pub code: String,
+        /// Element `extra` of type `xs:int` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "extra", default, skip_serializing_if = "Option::is_none")]
+        pub extra: Option<i32>,
+        /// Element `more` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "more")]
+        pub more: String,
+        /// Attribute `flag` of type `xs:boolean` (optional).
+        #[serde(rename = "@flag", default, skip_serializing_if = "Option::is_none")]
+        pub flag: Option<bool>,
+    }
+    impl Extended {
+        /// The `extended` with these required elements (`code`, `more`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(code: impl Into<String>, more: impl Into<String>) -> Self {
+            Self {
+                code: code.into(),
+                extra: None,
+                more: more.into(),
+                flag: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Extended {
+            code: one("code", ns = 0),
+            extra: optional("extra", ns = 0),
+            more: one("more", ns = 0),
+            flag: attr_optional("flag"),
         }
     }
     /// Complex type `caption`.
