@@ -144,6 +144,23 @@ pub struct SimpleType {
     /// Local name of the XSD built-in at the bottom of its restriction chain (`date`, `int`,
     /// ...): the lexical space of its values.
     pub xsd_base: String,
+    /// Facets on its text, its own and its restriction chain's.
+    pub facets: Facets,
+}
+
+/// Facets that constrain a simple value's text without changing its Rust type (what a valid
+/// value must satisfy).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    /// `xs:length`.
+    pub length: Option<u32>,
+    /// `xs:minLength`.
+    pub min_length: Option<u32>,
+    /// `xs:maxLength`.
+    pub max_length: Option<u32>,
+    /// `xs:pattern`s, one list per restriction step: the value matches one pattern of every
+    /// list (XML Schema regular expressions, implicitly anchored).
+    pub patterns: Vec<Vec<String>>,
 }
 
 /// Kinds of simple types.

@@ -492,3 +492,23 @@ fn deeply_nested_anonymous_types_are_refused_without_overflow() {
     let err = result.unwrap_err();
     assert!(err.to_string().contains("nested deeper than 256"), "{err}");
 }
+
+#[test]
+fn anonymous_types_of_global_elements_inherit_from_their_base() {
+    let body = r#"      <xs:complexType name="In">
+        <xs:sequence><xs:element name="a" type="xs:string"/></xs:sequence>
+      </xs:complexType>
+      <xs:element name="extra">
+        <xs:complexType>
+          <xs:complexContent>
+            <xs:extension base="tns:In"><xs:attribute name="b" type="xs:int"/></xs:extension>
+          </xs:complexContent>
+        </xs:complexType>
+      </xs:element>"#;
+    let (_, result) = generate("anonymous-global", &wsdl(body), &[]);
+    let code = result.unwrap();
+    assert!(
+        code.contains("a: one(\"a\"),\n            b: attr_optional(\"b\"),"),
+        "{code}"
+    );
+}

@@ -104,6 +104,8 @@ fn values_built_by_hand_write_as_given() {
         note: None,
         price: None,
         small: Vec::new(),
+        settings: None,
+        refund: None,
         caption: None,
         extended: None,
     };
@@ -401,8 +403,9 @@ fn repeated_sequences_end_a_repetition_where_an_element_comes_again() {
 #[test]
 fn named_groups_are_written_out_where_they_are_referred_to() {
     let mut holder = Holder::new(Open::new(1), Nillable::Nil);
-    let mut booking = Booking::new("2024-01-01");
+    let mut booking = Booking::new("2024-01-01", 3);
     booking.days_or_weeks = Some(BookingDaysOrWeeks::Weeks(2));
+    booking.created_by = Some("me".into());
     holder.booking = Some(booking);
     holder.schedule = Some(Schedule {
         from_and_to: vec![
@@ -416,7 +419,7 @@ fn named_groups_are_written_out_where_they_are_referred_to() {
     let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
     assert!(
         written.contains(
-            "<ns1:booking><ns1:from>2024-01-01</ns1:from><ns1:weeks>2</ns1:weeks></ns1:booking>\
+            "<ns1:booking createdBy=\"me\" version=\"3\"><ns1:from>2024-01-01</ns1:from><ns1:weeks>2</ns1:weeks></ns1:booking>\
              <ns1:schedule><ns1:from>2024-01-01</ns1:from><ns1:from>2024-02-01</ns1:from><ns1:to>2024-02-02</ns1:to></ns1:schedule>"
         ),
         "{written}"
@@ -592,4 +595,53 @@ fn anonymous_types_extending_a_named_one_carry_its_fields() {
         .unwrap()
         .body;
     assert_eq!(read, holder);
+}
+
+#[test]
+fn all_groups_lists_and_unions_read_in_any_order_and_keep_their_text() {
+    let envelope = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:constructs"><soap:Body><c:request><c:open><c:id>1</c:id></c:open><c:value/><c:settings><c:mode>auto</c:mode><c:sizes>1 2  3</c:sizes><c:width>4</c:width></c:settings><c:refund><c:id>2</c:id></c:refund></c:request></soap:Body></soap:Envelope>"#;
+    let holder = xml::decode_request::<Exchange>(envelope.as_bytes())
+        .unwrap()
+        .body;
+    let settings = holder.settings.clone().unwrap();
+    assert_eq!(settings.width, 4);
+    assert_eq!(settings.sizes.as_deref(), Some("1 2  3"));
+    assert_eq!(settings.mode.as_deref(), Some("auto"));
+    // The choice's empty alternative: no element of it, and the choice is absent.
+    let refund = holder.refund.clone().unwrap();
+    assert_eq!(refund.amount_and_reason_or_items, None);
+    let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
+    assert!(
+        written.contains(
+            "<ns1:settings><ns1:width>4</ns1:width><ns1:sizes>1 2  3</ns1:sizes><ns1:mode>auto</ns1:mode></ns1:settings><ns1:refund><ns1:id>2</ns1:id></ns1:refund>"
+        ),
+        "{written}"
+    );
+    assert_eq!(
+        xml::decode_request::<Exchange>(written.as_bytes())
+            .unwrap()
+            .body,
+        holder
+    );
+    let mut holder = holder;
+    holder.refund = Some(Refund {
+        id: 3,
+        amount_and_reason_or_items: Some(RefundAmountAndReasonOrItems::AmountAndReason(
+            RefundAmountAndReason {
+                amount: None,
+                reason: Some("r".into()),
+            },
+        )),
+    });
+    let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
+    assert!(
+        written.contains("<ns1:refund><ns1:id>3</ns1:id><ns1:reason>r</ns1:reason></ns1:refund>"),
+        "{written}"
+    );
+    assert_eq!(
+        xml::decode_request::<Exchange>(written.as_bytes())
+            .unwrap()
+            .body,
+        holder
+    );
 }

@@ -3,6 +3,8 @@
 //! group with one member); what cannot is kept as a [`RawParticle`]: a choice inside a
 //! sequence, a sequence that is a choice's alternative or repeats.
 
+use std::collections::HashMap;
+
 use roxmltree::Node;
 
 use super::schema::{SchemaCtx, any_type, occurs, read_local_element};
@@ -33,7 +35,7 @@ pub(super) fn read_group_definition(
 ) -> Result<RawLocalElement> {
     for child in node.children().filter(Node::is_element) {
         match (child.tag_name().namespace(), child.tag_name().name()) {
-            (Some(XS), "sequence" | "choice") => {
+            (Some(XS), "sequence" | "choice" | "all") => {
                 let mut group = read_group(ctx, schema, child)?;
                 if !doc_for(node).is_empty() {
                     group.doc = doc_for(node);
@@ -83,12 +85,13 @@ fn read_group_reference(ctx: &Ctx, node: Node) -> Result<RawLocalElement> {
 /// Deepest chain of group references followed (a group that refers to itself never ends).
 const MAX_GROUP_DEPTH: usize = 32;
 
-type Groups = std::collections::HashMap<QName, RawLocalElement>;
-
 /// Replaces every `xs:group ref=` in `defs` by the named group's content (simplified in its
 /// place as a written-out group would be).
 pub(super) fn expand_group_references(defs: &mut RawDefs) -> Result<()> {
-    let groups: Groups = defs.groups.iter().cloned().collect();
+    let groups = Groups {
+        models: defs.groups.iter().cloned().collect(),
+        attributes: defs.attribute_groups.iter().cloned().collect(),
+    };
     for ty in &mut defs.complex_types {
         expand_in_list(&mut ty.elements, false, &groups, 0)?;
     }
@@ -98,6 +101,14 @@ pub(super) fn expand_group_references(defs: &mut RawDefs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The named groups references are expanded from.
+struct Groups {
+    /// Model groups: their compositor as a group item.
+    models: HashMap<QName, RawLocalElement>,
+    /// Attribute groups: their attributes.
+    attributes: HashMap<QName, Vec<RawLocalElement>>,
 }
 
 fn expand_in_list(
@@ -122,13 +133,6 @@ fn expand_in_list(
             out.push(item);
             continue;
         };
-        let Some(definition) = groups.get(&reference) else {
-            return Err(Error::Unresolved {
-                location: item.loc.clone(),
-                kind: "model group",
-                name: reference.to_string(),
-            });
-        };
         if depth >= MAX_GROUP_DEPTH {
             return Err(Error::Invalid {
                 location: item.loc.clone(),
@@ -138,6 +142,26 @@ fn expand_in_list(
                 ),
             });
         }
+        if item.attribute {
+            let Some(attributes) = groups.attributes.get(&reference) else {
+                return Err(Error::Unresolved {
+                    location: item.loc.clone(),
+                    kind: "attribute group",
+                    name: reference.to_string(),
+                });
+            };
+            let mut attributes = attributes.clone();
+            expand_in_list(&mut attributes, false, groups, depth + 1)?;
+            out.extend(attributes);
+            continue;
+        }
+        let Some(definition) = groups.models.get(&reference) else {
+            return Err(Error::Unresolved {
+                location: item.loc.clone(),
+                kind: "model group",
+                name: reference.to_string(),
+            });
+        };
         let mut group = definition.clone();
         group.min = item.min;
         group.max = item.max;

@@ -53,6 +53,9 @@ pub struct RawDefs {
     /// Named model groups (`xs:group name=`): their compositor as a group item. References to
     /// them are replaced by their content once every schema is read.
     pub groups: Vec<(QName, RawLocalElement)>,
+    /// Named attribute groups (`xs:attributeGroup name=`): their attributes, expanded where
+    /// they are referred to like model groups.
+    pub attribute_groups: Vec<(QName, Vec<RawLocalElement>)>,
 }
 
 /// `xs:simpleType` with a `restriction`.
@@ -62,8 +65,19 @@ pub struct RawSimpleType {
     pub base: QName,
     pub base_loc: Location,
     pub enumerations: Vec<(String, Doc)>,
+    pub facets: RawFacets,
     pub doc: Doc,
     pub loc: Location,
+}
+
+/// The facets of a restriction that constrain a value's text: what a valid sample satisfies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawFacets {
+    pub length: Option<u32>,
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+    /// `xs:pattern` values of this restriction (any one may match).
+    pub patterns: Vec<String>,
 }
 
 /// `xs:complexType` with a sequence, possibly extending a base.
@@ -122,7 +136,8 @@ pub struct RawParticle {
     pub choice: bool,
     /// Its elements and nested groups, in schema order (alternatives of a choice).
     pub items: Vec<RawLocalElement>,
-    /// For an `xs:group ref=` not expanded yet: the named group (`items` is empty).
+    /// For an `xs:group ref=` (or, on an item marked `attribute`, an `xs:attributeGroup
+    /// ref=`) not expanded yet: the named group (`items` is empty).
     pub reference: Option<QName>,
 }
 

@@ -44,6 +44,14 @@ pub(super) fn read_schema(
             "element" => defs
                 .elements
                 .push(read_global_element(ctx, &schema_ctx, child)?),
+            "attributeGroup" => {
+                let name = schema_ctx.global_name(ctx, child)?;
+                let mut attributes = Vec::new();
+                for part in child.children().filter(Node::is_element) {
+                    read_attribute_item(ctx, &schema_ctx, part, &mut attributes)?;
+                }
+                defs.attribute_groups.push((name, attributes));
+            }
             "group" => {
                 let name = schema_ctx.global_name(ctx, child)?;
                 defs.groups
@@ -85,34 +93,57 @@ impl SchemaCtx<'_> {
 }
 
 fn read_simple_type(ctx: &Ctx, node: Node, name: QName) -> Result<RawSimpleType> {
-    let mut restriction = None;
     for child in node.children().filter(Node::is_element) {
         match (child.tag_name().namespace(), child.tag_name().name()) {
-            (Some(XS), "restriction") => restriction = Some(child),
+            (Some(XS), "restriction") => return read_restriction(ctx, node, child, name),
+            // A list or union of values: kept as text, as written.
+            (Some(XS), kind @ ("list" | "union")) => {
+                let mut doc = doc_for(node);
+                doc.text.push(if kind == "list" {
+                    "A list (xs:list) of values separated by spaces, kept as written.".into()
+                } else {
+                    "A union (xs:union) of simple types, kept as written.".into()
+                });
+                return Ok(RawSimpleType {
+                    name,
+                    base: any_type("string"),
+                    base_loc: ctx.loc(child),
+                    enumerations: Vec::new(),
+                    facets: RawFacets::default(),
+                    doc,
+                    loc: ctx.loc(node),
+                });
+            }
             (Some(XS), "annotation") => {}
             _ => {
                 return Err(unsupported(
                     ctx,
                     child,
-                    "a simple type other than a restriction",
+                    "a simple type other than a restriction, list or union",
                 ));
             }
         }
     }
-    let Some(restriction) = restriction else {
-        return Err(Error::Invalid {
-            location: ctx.loc(node),
-            message: format!("simple type `{}` has no xs:restriction", name.local),
-        });
-    };
-    let Some(base) = ctx.qname_attr(restriction, "base")? else {
-        return Err(unsupported(
-            ctx,
-            restriction,
-            "a restriction without a `base` attribute",
-        ));
-    };
+    Err(Error::Invalid {
+        location: ctx.loc(node),
+        message: format!(
+            "simple type `{}` has no xs:restriction, xs:list or xs:union",
+            name.local
+        ),
+    })
+}
+
+fn read_restriction(
+    ctx: &Ctx,
+    node: Node,
+    restriction: Node,
+    name: QName,
+) -> Result<RawSimpleType> {
+    let mut base = ctx
+        .qname_attr(restriction, "base")?
+        .map(|b| (b, ctx.loc(restriction)));
     let mut enumerations = Vec::new();
+    let mut facets = RawFacets::default();
     for facet in restriction.children().filter(Node::is_element) {
         if facet.tag_name().namespace() != Some(XS) {
             return Err(unsupported(
@@ -121,27 +152,48 @@ fn read_simple_type(ctx: &Ctx, node: Node, name: QName) -> Result<RawSimpleType>
                 "a foreign element in xs:restriction",
             ));
         }
+        let value = || ctx.required_attr(facet, "value");
+        let number = || -> Result<u32> {
+            let text = value()?;
+            text.trim().parse().map_err(|_| Error::Invalid {
+                location: ctx.loc(facet),
+                message: format!("facet value {text:?} is not a non-negative integer"),
+            })
+        };
         match facet.tag_name().name() {
-            "enumeration" => {
-                let value = ctx.required_attr(facet, "value")?.to_owned();
-                enumerations.push((value, doc_for(facet)));
+            "enumeration" => enumerations.push((value()?.to_owned(), doc_for(facet))),
+            "length" => facets.length = Some(number()?),
+            "minLength" => facets.min_length = Some(number()?),
+            "maxLength" => facets.max_length = Some(number()?),
+            "pattern" => facets.patterns.push(value()?.to_owned()),
+            // An inline base: the type it restricts is the base's base.
+            "simpleType" if base.is_none() => {
+                let inline = read_simple_type(ctx, facet, name.clone())?;
+                base = Some((inline.base, inline.base_loc));
             }
             "simpleType" => {
-                return Err(unsupported(
-                    ctx,
-                    facet,
-                    "an inline base type in a restriction",
-                ));
+                return Err(Error::Invalid {
+                    location: ctx.loc(facet),
+                    message: "a restriction has both a `base` and an inline base type".into(),
+                });
             }
             // Other facets constrain values without changing their Rust type.
             _ => {}
         }
     }
+    let Some((base, base_loc)) = base else {
+        return Err(unsupported(
+            ctx,
+            restriction,
+            "a restriction without a base type",
+        ));
+    };
     Ok(RawSimpleType {
         name,
         base,
-        base_loc: ctx.loc(restriction),
+        base_loc,
         enumerations,
+        facets,
         doc: doc_for(node),
         loc: ctx.loc(node),
     })
@@ -181,11 +233,12 @@ fn read_complex_type(
         }
         match child.tag_name().name() {
             "annotation" => {}
-            "sequence" | "choice" | "group" => {
+            "sequence" | "choice" | "group" | "all" => {
                 read_content_group(ctx, schema, child, &mut ty.elements)?
             }
-            "attribute" => ty.elements.push(read_attribute(ctx, schema, child)?),
-            "anyAttribute" => ty.elements.push(any_attribute(ctx, child)),
+            "attribute" | "anyAttribute" | "attributeGroup" => {
+                read_attribute_item(ctx, schema, child, &mut ty.elements)?
+            }
             content_kind @ ("complexContent" | "simpleContent") => {
                 let simple = content_kind == "simpleContent";
                 ty.simple_content = simple;
@@ -209,14 +262,13 @@ fn read_complex_type(
                             }
                             for part in content.children().filter(Node::is_element) {
                                 match (part.tag_name().namespace(), part.tag_name().name()) {
-                                    (Some(XS), "sequence" | "choice" | "group") if !simple => {
+                                    (Some(XS), "sequence" | "choice" | "group" | "all")
+                                        if !simple =>
+                                    {
                                         read_content_group(ctx, schema, part, &mut ty.elements)?
                                     }
-                                    (Some(XS), "attribute") => {
-                                        ty.elements.push(read_attribute(ctx, schema, part)?)
-                                    }
-                                    (Some(XS), "anyAttribute") => {
-                                        ty.elements.push(any_attribute(ctx, part))
+                                    (Some(XS), "attribute" | "anyAttribute" | "attributeGroup") => {
+                                        read_attribute_item(ctx, schema, part, &mut ty.elements)?
                                     }
                                     (Some(XS), "annotation") => {}
                                     // Facets (and an inline base) of a simple content
@@ -445,6 +497,50 @@ fn make_mixed(ctx: &Ctx, node: Node, ty: &mut RawComplexType) {
         attribute: false,
         particle: None,
     });
+}
+
+/// An `xs:attribute`, `xs:anyAttribute` or `xs:attributeGroup ref=` (expanded once every
+/// schema is read) of a type or an attribute group, into `out`.
+fn read_attribute_item(
+    ctx: &Ctx,
+    schema: &SchemaCtx,
+    node: Node,
+    out: &mut Vec<RawLocalElement>,
+) -> Result<()> {
+    match (node.tag_name().namespace(), node.tag_name().name()) {
+        (Some(XS), "attribute") => out.push(read_attribute(ctx, schema, node)?),
+        (Some(XS), "anyAttribute") => out.push(any_attribute(ctx, node)),
+        (Some(XS), "attributeGroup") => {
+            let Some(reference) = ctx.qname_attr(node, "ref")? else {
+                return Err(unsupported(
+                    ctx,
+                    node,
+                    "an attribute group definition inside a type",
+                ));
+            };
+            out.push(RawLocalElement {
+                name: String::new(),
+                namespace: None,
+                ty: None,
+                reference: None,
+                min: 1,
+                max: Some(1),
+                nillable: false,
+                doc: doc_for(node),
+                loc: ctx.loc(node),
+                wildcard: false,
+                attribute: true,
+                particle: Some(Box::new(RawParticle {
+                    choice: false,
+                    items: Vec::new(),
+                    reference: Some(reference),
+                })),
+            });
+        }
+        (Some(XS), "annotation") => {}
+        _ => return Err(unsupported(ctx, node, "this attribute declaration")),
+    }
+    Ok(())
 }
 
 /// An `xs:anyAttribute`: a field named `anyAttribute` holding the attributes no named one

@@ -27,13 +27,14 @@ pub fn resolve(raw: RawDefs) -> Result<Model> {
         r.resolve_complex(i, ty)?;
     }
     r.link_subtypes(&raw)?;
-    r.link_anonymous()?;
     let mut element_names = NameSet::default();
     let mut elements = Vec::with_capacity(raw.elements.len());
     for element in &raw.elements {
         elements.push(r.resolve_global_element(element, &mut element_names)?);
     }
     r.model.elements = elements;
+    // After the global elements: their anonymous types may derive too.
+    r.link_anonymous()?;
     r.mark_boxed();
     r.compute_defaults();
     r.model.service = resolve_service(&raw, &r.element_index)?;
@@ -171,6 +172,7 @@ impl<'a> Resolver<'a> {
                 doc: ty.doc.clone(),
                 kind: SimpleKind::Alias(Builtin::String),
                 xsd_base: "string".into(),
+                facets: Facets::default(),
             });
         }
         for ty in &raw.complex_types {
@@ -208,6 +210,7 @@ impl<'a> Resolver<'a> {
         let kind = self.simple_kind(raw, 0)?;
         self.model.simple_types[index].kind = kind;
         self.model.simple_types[index].xsd_base = self.base_local(&raw.base, 0);
+        self.model.simple_types[index].facets = self.facets(raw, 0);
         Ok(())
     }
 
@@ -287,6 +290,36 @@ impl<'a> Resolver<'a> {
             Some(raw) => self.base_local(&raw.base, depth + 1),
             None => "string".into(),
         }
+    }
+
+    /// The facets of `raw` and of the named simple types it restricts (the nearest one wins
+    /// for a length, every step's patterns apply).
+    fn facets(&self, raw: &RawSimpleType, depth: usize) -> Facets {
+        let own = &raw.facets;
+        let mut facets = Facets {
+            length: own.length,
+            min_length: own.min_length,
+            max_length: own.max_length,
+            patterns: Vec::new(),
+        };
+        if !own.patterns.is_empty() {
+            facets.patterns.push(own.patterns.clone());
+        }
+        if raw.base.ns.as_deref() == Some(XS) || depth > 64 {
+            return facets;
+        }
+        if let Some(base) = self
+            .simple_index
+            .get(&raw.base)
+            .and_then(|&i| self.raw_simple(i))
+        {
+            let inherited = self.facets(base, depth + 1);
+            facets.length = facets.length.or(inherited.length);
+            facets.min_length = facets.min_length.or(inherited.min_length);
+            facets.max_length = facets.max_length.or(inherited.max_length);
+            facets.patterns.extend(inherited.patterns);
+        }
+        facets
     }
 
     fn raw_simple(&self, index: usize) -> Option<&'a RawSimpleType> {
@@ -457,6 +490,7 @@ impl<'a> Resolver<'a> {
                     doc: raw.doc.clone(),
                     kind,
                     xsd_base: self.base_local(&raw.base, 0),
+                    facets: self.facets(raw, 0),
                 });
                 Ok(TypeRef::Simple(index))
             }

@@ -62,13 +62,16 @@ impl Resolver<'_> {
             let mut variants = NameSet::default();
             for field in &mut fields {
                 field.rust_name = variants.claim(&names::camel(&field.xml_name));
-                if field.min == 0 {
+                if self.may_be_empty(field) {
                     min = 0;
-                    if field.max == Some(1) {
-                        field.min = 1;
-                    }
+                }
+                if field.min == 0 && field.max == Some(1) {
+                    field.min = 1;
                 }
             }
+        } else if fields.iter().all(|f| self.may_be_empty(f)) {
+            // A sequence of optional members is absent when empty: optional too.
+            min = 0;
         }
         self.model.complex_types[index].fields = fields;
         Ok(Field {
@@ -85,6 +88,27 @@ impl Resolver<'_> {
             attribute: false,
             text: false,
         })
+    }
+}
+
+impl Resolver<'_> {
+    /// Whether `field` may match no element at all: optional, or a model group that may be
+    /// empty (a choice with such an alternative, a sequence of such members).
+    fn may_be_empty(&self, field: &Field) -> bool {
+        if field.min == 0 {
+            return true;
+        }
+        match field.ty {
+            TypeRef::Complex(i) => {
+                let group = &self.model.complex_types[i];
+                match group.kind {
+                    ComplexKind::Choice => group.fields.iter().any(|f| self.may_be_empty(f)),
+                    ComplexKind::Group => group.fields.iter().all(|f| self.may_be_empty(f)),
+                    ComplexKind::Struct => false,
+                }
+            }
+            TypeRef::Builtin(_) | TypeRef::Simple(_) => false,
+        }
     }
 }
 

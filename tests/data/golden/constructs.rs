@@ -12,6 +12,15 @@ pub const SERVICE_ADDRESS: Option<&str> = Some("http://localhost/constructs");
 /// its XML mapping is expanded from (`rt::complex_type!`, `rt::enumeration!`).
 pub mod types {
     use ::mktows::xml as rt;
+    /// xs:all: members in any order; xs:list and xs:union: simple values kept as text.
+    /// A list (xs:list) of values separated by spaces, kept as written.
+    ///
+    /// Simple type `Sizes`, a restriction of a built-in type.
+    pub type Sizes = String;
+    /// A union (xs:union) of simple types, kept as written.
+    ///
+    /// Simple type `SizeOrAuto`, a restriction of a built-in type.
+    pub type SizeOrAuto = String;
     /// Enumeration `level`; values not listed by this WSDL version are kept in [`Self::Unknown`].
     #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
@@ -420,17 +429,25 @@ pub mod types {
         /// Choice of one of `days`, `weeks` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "daysOrWeeks", default, skip_serializing_if = "Option::is_none")]
         pub days_or_weeks: Option<BookingDaysOrWeeks>,
+        /// Attribute `createdBy` of type `xs:string` (optional).
+        #[serde(rename = "@createdBy", default, skip_serializing_if = "Option::is_none")]
+        pub created_by: Option<String>,
+        /// Attribute `version` of type `xs:int` (required).
+        #[serde(rename = "@version")]
+        pub version: i32,
     }
     impl Booking {
-        /// The `Booking` with these required elements (`from`); optional elements are absent, repeated ones empty.
+        /// The `Booking` with these required elements (`from`, `version`); optional elements are absent, repeated ones empty.
         ///
         /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
         /// adds optional elements.
-        pub fn new(from: impl Into<String>) -> Self {
+        pub fn new(from: impl Into<String>, version: impl Into<i32>) -> Self {
             Self {
                 from: from.into(),
                 to: None,
                 days_or_weeks: None,
+                created_by: None,
+                version: version.into(),
             }
         }
     }
@@ -439,12 +456,15 @@ pub mod types {
             from: one("from", ns = 0),
             to: optional("to", ns = 0),
             days_or_weeks: particle_optional("daysOrWeeks", of = BookingDaysOrWeeks),
+            created_by: attr_optional("createdBy"),
+            version: attr_one("version"),
         }
     }
     /// Complex type `Schedule`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Schedule {
-        /// Named model groups (xs:group), their content written where they are referred to.
+        /// Named model groups (xs:group) and attribute groups, their content written where they
+        /// are referred to.
         ///
         /// Sequence of `from`, `to` (minOccurs 1, maxOccurs unbounded).
         #[serde(rename = "fromAndTo", default, skip_serializing_if = "Vec::is_empty")]
@@ -642,6 +662,74 @@ pub mod types {
             value_2: attr_optional("value"),
         }
     }
+    /// Complex type `Settings`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Settings {
+        /// Element `width` of type `xs:int` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "width")]
+        pub width: i32,
+        /// Element `sizes` of type `Sizes` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "sizes", default, skip_serializing_if = "Option::is_none")]
+        pub sizes: Option<Sizes>,
+        /// Element `mode` of type `SizeOrAuto` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "mode", default, skip_serializing_if = "Option::is_none")]
+        pub mode: Option<SizeOrAuto>,
+    }
+    impl Settings {
+        /// The `Settings` with these required elements (`width`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(width: impl Into<i32>) -> Self {
+            Self {
+                width: width.into(),
+                sizes: None,
+                mode: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Settings {
+            width: one("width", ns = 0),
+            sizes: optional("sizes", ns = 0),
+            mode: optional("mode", ns = 0),
+        }
+    }
+    /// A choice whose alternative may be empty (a sequence of optional elements) is
+    /// optional itself.
+    ///
+    /// Complex type `Refund`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Refund {
+        /// Element `id` of type `xs:int` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "id")]
+        pub id: i32,
+        /// Choice of one of (`amount`, `reason`), `items` (minOccurs 0, maxOccurs 1).
+        #[serde(
+            rename = "amountAndReasonOrItems",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub amount_and_reason_or_items: Option<RefundAmountAndReasonOrItems>,
+    }
+    impl Refund {
+        /// The `Refund` with these required elements (`id`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(id: impl Into<i32>) -> Self {
+            Self {
+                id: id.into(),
+                amount_and_reason_or_items: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Refund {
+            id: one("id", ns = 0),
+            amount_and_reason_or_items: particle_optional("amountAndReasonOrItems", of = RefundAmountAndReasonOrItems),
+        }
+    }
     /// xs:anyType, named or implied by an untyped element: attributes and content kept.
     ///
     /// Complex type `Holder`.
@@ -697,6 +785,12 @@ pub mod types {
         /// Element `extended` of type `extended` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "extended", default, skip_serializing_if = "Option::is_none")]
         pub extended: Option<Extended>,
+        /// Element `settings` of type `Settings` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
+        pub settings: Option<Settings>,
+        /// Element `refund` of type `Refund` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "refund", default, skip_serializing_if = "Option::is_none")]
+        pub refund: Option<Refund>,
         /// Element `caption` of type `caption` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "caption", default, skip_serializing_if = "Option::is_none")]
         pub caption: Option<Caption>,
@@ -727,6 +821,8 @@ pub mod types {
                 price: None,
                 small: Vec::new(),
                 extended: None,
+                settings: None,
+                refund: None,
                 caption: None,
             }
         }
@@ -749,6 +845,8 @@ pub mod types {
             price: optional("price", ns = 0),
             small: many("small", ns = 0, min = 0, max = unbounded),
             extended: optional("extended", ns = 0),
+            settings: optional("settings", ns = 0),
+            refund: optional("refund", ns = 0),
             caption: optional("caption", ns = 0),
         }
     }
@@ -944,7 +1042,8 @@ pub mod types {
             Weeks: one("weeks", ns = 0),
         }
     }
-    /// Named model groups (xs:group), their content written where they are referred to.
+    /// Named model groups (xs:group) and attribute groups, their content written where they
+    /// are referred to.
     ///
     /// Sequence of `from`, `to` (a group of elements in this order, which repeats or is one alternative of a choice).
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -972,6 +1071,38 @@ pub mod types {
         ScheduleFromAndTo {
             from: one("from", ns = 0),
             to: optional("to", ns = 0),
+        }
+    }
+    /// Choice of one of (`amount`, `reason`), `items`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum RefundAmountAndReasonOrItems {
+        /// Sequence of `amount`, `reason` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "amountAndReason")]
+        AmountAndReason(RefundAmountAndReason),
+        /// Element `items` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "items")]
+        Items(String),
+    }
+    rt::choice! {
+        RefundAmountAndReasonOrItems {
+            AmountAndReason: particle_one("amountAndReason", of = RefundAmountAndReason),
+            Items: one("items", ns = 0),
+        }
+    }
+    /// Sequence of `amount`, `reason` (a group of elements in this order, which repeats or is one alternative of a choice).
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct RefundAmountAndReason {
+        /// Element `amount` of type `xs:int` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "amount", default, skip_serializing_if = "Option::is_none")]
+        pub amount: Option<i32>,
+        /// Element `reason` of type `xs:string` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+        pub reason: Option<String>,
+    }
+    rt::group! {
+        RefundAmountAndReason {
+            amount: optional("amount", ns = 0),
+            reason: optional("reason", ns = 0),
         }
     }
     /// Complex type `extended`.
