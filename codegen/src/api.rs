@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::model::{Model, Shape, SimpleKind, TypeRef};
+use crate::model::{ComplexKind, Model, Shape, SimpleKind, TypeRef};
 
 /// One element of a complex type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +43,7 @@ impl FieldApi {
             doc: Default::default(),
             xsd_builtin: None,
             attribute: false,
+            text: false,
         }
         .shape()
     }
@@ -67,6 +68,8 @@ pub enum TypeApi {
     Complex(Vec<FieldApi>),
     /// An abstract type and its concrete extensions.
     Abstract(Vec<String>),
+    /// An `xs:choice` inside a type (named `Type.key`) and its alternatives.
+    Choice(Vec<FieldApi>),
 }
 
 /// An operation of the binding.
@@ -127,18 +130,22 @@ impl Api {
                         .collect(),
                 )
             } else {
-                TypeApi::Complex(
-                    t.fields
-                        .iter()
-                        .map(|f| FieldApi {
-                            name: f.xml_name.clone(),
-                            ty: type_name(model, f.ty),
-                            min: f.min,
-                            max: f.max,
-                            nillable: f.nillable,
-                        })
-                        .collect(),
-                )
+                let fields = t
+                    .fields
+                    .iter()
+                    .map(|f| FieldApi {
+                        name: f.xml_name.clone(),
+                        ty: type_name(model, f.ty),
+                        min: f.min,
+                        max: f.max,
+                        nillable: f.nillable,
+                    })
+                    .collect();
+                if t.kind == ComplexKind::Choice {
+                    TypeApi::Choice(fields)
+                } else {
+                    TypeApi::Complex(fields)
+                }
             };
             types.insert(t.name.local.clone(), api);
         }
@@ -226,6 +233,12 @@ impl Api {
                 TypeApi::Abstract(subtypes) => {
                     let _ = writeln!(out, "\nabstract {name} = {}", subtypes.join(" | "));
                 }
+                TypeApi::Choice(alternatives) => {
+                    let _ = writeln!(out, "\nchoice {name}");
+                    for f in alternatives {
+                        let _ = writeln!(out, "  {}", f.describe());
+                    }
+                }
             }
         }
         let _ = writeln!(out);
@@ -301,6 +314,29 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
             }
             (TypeApi::Abstract(x), TypeApi::Abstract(y)) => {
                 members(out, &format!("abstract {name} subtype"), x, y)
+            }
+            // A choice is a matched enum: any change to its alternatives breaks a `match`.
+            (TypeApi::Choice(x), TypeApi::Choice(y)) => {
+                let describe = |fields: &[FieldApi]| -> Vec<String> {
+                    fields.iter().map(FieldApi::describe).collect()
+                };
+                let (x, y) = (describe(x), describe(y));
+                for v in x.iter().filter(|v| !y.contains(v)) {
+                    out.push(change(
+                        format!("choice {name} alternative {v}"),
+                        "removed",
+                        String::new(),
+                        true,
+                    ));
+                }
+                for v in y.iter().filter(|v| !x.contains(v)) {
+                    out.push(change(
+                        format!("choice {name} alternative {v}"),
+                        "added",
+                        String::new(),
+                        true,
+                    ));
+                }
             }
             (TypeApi::Alias(x), TypeApi::Alias(y)) => {
                 if x != y {
@@ -411,6 +447,7 @@ fn kind(t: &TypeApi) -> &'static str {
         TypeApi::Alias(_) => "simple type",
         TypeApi::Complex(_) => "complex type",
         TypeApi::Abstract(_) => "abstract type",
+        TypeApi::Choice(_) => "choice",
     }
 }
 

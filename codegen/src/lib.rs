@@ -32,6 +32,9 @@ use std::path::{Path, PathBuf};
 
 pub use error::{Error, Location, Result};
 
+/// Stack of the thread that reads and resolves a WSDL.
+const STACK_SIZE: usize = 64 << 20;
+
 /// What to generate and how.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -85,7 +88,21 @@ impl Config {
     /// nothing in the WSDL (a build script prints them as `cargo::warning=`).
     pub fn load_with_warnings(&self) -> Result<(model::Model, Vec<String>)> {
         let wsdl = self.wsdl.as_deref().ok_or(Error::NoInput)?;
-        let mut model = resolve::resolve(parse::parse(wsdl)?)?;
+        // Reading and resolving recurse through nested declarations (bounded in depth by the
+        // parser): on a thread of its own with a stack that depth always fits in, whatever
+        // thread the caller runs on.
+        let mut model = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("mktows-codegen".into())
+                .stack_size(STACK_SIZE)
+                .spawn_scoped(scope, || resolve::resolve(parse::parse(wsdl)?))
+                .map_err(|source| Error::Io {
+                    path: wsdl.to_path_buf(),
+                    source,
+                })?
+                .join()
+                .unwrap_or_else(|_| Err(Error::Emit("the reading thread panicked".into())))
+        })?;
         let warnings = match &self.docs_overlay {
             Some(path) => {
                 let overlay = overlay::Overlay::read(path)?;

@@ -57,6 +57,12 @@ pub enum Builtin {
     AnyType,
     /// An element matched by an `xs:any` wildcard, kept as written (`RawXml` of the runtime).
     AnyElement,
+    /// The attributes an `xs:anyAttribute` wildcard matched, by qualified name
+    /// (`BTreeMap<String, String>`).
+    AnyAttribute,
+    /// The content of a type with mixed content, text and elements as written
+    /// (`MixedContent` of the runtime).
+    Mixed,
 }
 
 impl Builtin {
@@ -79,6 +85,8 @@ impl Builtin {
             Builtin::Base64Binary => "xs:base64Binary",
             Builtin::AnyType => "xs:anyType",
             Builtin::AnyElement => "xs:any",
+            Builtin::AnyAttribute => "xs:anyAttribute",
+            Builtin::Mixed => "mixed content",
         }
     }
 
@@ -104,6 +112,8 @@ impl Builtin {
             "base64Binary" => Builtin::Base64Binary,
             "anyType" => Builtin::AnyType,
             "anyElement" => Builtin::AnyElement,
+            "anyAttribute" => Builtin::AnyAttribute,
+            "mixed" => Builtin::Mixed,
             _ => return None,
         })
     }
@@ -134,6 +144,23 @@ pub struct SimpleType {
     /// Local name of the XSD built-in at the bottom of its restriction chain (`date`, `int`,
     /// ...): the lexical space of its values.
     pub xsd_base: String,
+    /// Facets on its text, its own and its restriction chain's.
+    pub facets: Facets,
+}
+
+/// Facets that constrain a simple value's text without changing its Rust type (what a valid
+/// value must satisfy).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    /// `xs:length`.
+    pub length: Option<u32>,
+    /// `xs:minLength`.
+    pub min_length: Option<u32>,
+    /// `xs:maxLength`.
+    pub max_length: Option<u32>,
+    /// `xs:pattern`s, one list per restriction step: the value matches one pattern of every
+    /// list (XML Schema regular expressions, implicitly anchored).
+    pub patterns: Vec<Vec<String>>,
 }
 
 /// Kinds of simple types.
@@ -178,12 +205,33 @@ pub struct ComplexType {
     pub subtypes: Vec<usize>,
     /// Whether `Default` can be derived.
     pub has_default: bool,
+    /// A type of the schema, or a model group inside one.
+    pub kind: ComplexKind,
+}
+
+/// What a [`ComplexType`] stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComplexKind {
+    /// A complex type of the schema (named, or anonymous in an element): a struct whose
+    /// element's children are read in any order.
+    Struct,
+    /// An `xs:choice` inside a type: an enum whose variants are its alternatives (`fields`),
+    /// written as a field of its parent.
+    Choice,
+    /// An `xs:sequence` that repeats or is a choice's alternative: a struct read in schema
+    /// order, written as a field (or variant) of its parent.
+    Group,
 }
 
 impl ComplexType {
     /// A type referenced polymorphically: written as an enum of its concrete subtypes.
     pub fn is_polymorphic(&self) -> bool {
         self.is_abstract
+    }
+
+    /// A model group (choice or sequence) rather than a type of the schema.
+    pub fn is_particle(&self) -> bool {
+        self.kind != ComplexKind::Struct
     }
 }
 
@@ -212,6 +260,8 @@ pub struct Field {
     pub xsd_builtin: Option<String>,
     /// An attribute (of a simple type, at most once), not a child element.
     pub attribute: bool,
+    /// The element's text (simple content, named `$value`), not a child element.
+    pub text: bool,
 }
 
 impl Field {

@@ -110,20 +110,97 @@ fn generation_is_deterministic() {
 }
 
 #[test]
-fn choice_is_rejected_with_its_position() {
+fn wildcards_and_group_references_in_choices_are_rejected_with_their_position() {
     let body = r#"      <xs:complexType name="In">
-        <xs:choice><xs:element name="a" type="xs:string"/></xs:choice>
+        <xs:choice><xs:element name="a" type="xs:string"/>
+          <xs:any/></xs:choice>
       </xs:complexType>"#;
-    unsupported("choice", body, "xs:choice", 7);
+    unsupported("choice-any", body, "xs:any", 8);
+    let body = r#"      <xs:complexType name="In">
+        <xs:sequence><xs:element name="a" type="xs:string"/>
+          <xs:choice><xs:element name="b" type="xs:string"/><xs:sequence>
+            <xs:any/><xs:element name="c" type="xs:string"/></xs:sequence></xs:choice>
+        </xs:sequence>
+      </xs:complexType>"#;
+    unsupported("alternative-any", body, "xs:any", 9);
+    // A wildcard brought into a repeated sequence by a group reference.
+    let body = r#"      <xs:group name="G"><xs:sequence><xs:element name="a" type="xs:string"/>
+        <xs:any/></xs:sequence></xs:group>
+      <xs:complexType name="In">
+        <xs:sequence><xs:group ref="tns:G" maxOccurs="2"/></xs:sequence>
+      </xs:complexType>"#;
+    unsupported("group-any", body, "xs:any", 7);
 }
 
 #[test]
-fn any_attribute_is_rejected() {
+fn group_references_that_lead_nowhere_are_named() {
+    let body = r#"      <xs:complexType name="In">
+        <xs:sequence><xs:group ref="tns:G"/></xs:sequence>
+      </xs:complexType>"#;
+    let (_, result) = generate("group-missing", &wsdl(body), &[]);
+    match result {
+        Err(Error::Unresolved {
+            location,
+            kind,
+            name,
+        }) => {
+            assert_eq!(
+                (location.line, kind, name.as_str()),
+                (7, "model group", "{urn:t}G")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let body = r#"      <xs:group name="G"><xs:sequence><xs:element name="a" type="xs:string"/>
+        <xs:group ref="tns:G" minOccurs="0"/></xs:sequence></xs:group>
+      <xs:complexType name="In">
+        <xs:sequence><xs:group ref="tns:G"/></xs:sequence>
+      </xs:complexType>"#;
+    let (_, result) = generate("group-cycle", &wsdl(body), &[]);
+    let err = result.unwrap_err();
+    assert!(err.to_string().contains("refers to itself"), "{err}");
+}
+
+#[test]
+fn choices_become_enums() {
+    let body = r#"      <xs:complexType name="In">
+        <xs:sequence>
+          <xs:choice minOccurs="0">
+            <xs:element name="a" type="xs:string"/>
+            <xs:element name="b" type="xs:int" maxOccurs="2"/>
+          </xs:choice>
+          <xs:choice maxOccurs="unbounded"><xs:element name="only" type="xs:string"/></xs:choice>
+        </xs:sequence>
+      </xs:complexType>"#;
+    let (_, result) = generate("choice", &wsdl(body), &[]);
+    let code = result.unwrap();
+    for expected in [
+        "pub a_or_b: Option<InAOrB>,",
+        "pub only: Vec<String>,",
+        "pub enum InAOrB {",
+        "A(String),",
+        "B(Vec<i32>),",
+        "a_or_b: particle_optional(\"aOrB\", of = InAOrB),",
+        "B: many(\"b\", min = 1, max = 2),",
+    ] {
+        assert!(code.contains(expected), "{expected} in {code}");
+    }
+}
+
+#[test]
+fn any_attribute_becomes_a_map() {
     let body = r#"      <xs:complexType name="In">
         <xs:sequence/>
         <xs:anyAttribute/>
       </xs:complexType>"#;
-    unsupported("anyattribute", body, "xs:anyAttribute", 8);
+    let (_, result) = generate("anyattribute", &wsdl(body), &[]);
+    let code = result.unwrap();
+    for expected in [
+        "pub any_attribute: ::std::collections::BTreeMap<String, String>,",
+        "any_attribute: attr_any(\"anyAttribute\"),",
+    ] {
+        assert!(code.contains(expected), "{expected} in {code}");
+    }
 }
 
 #[test]
@@ -414,4 +491,24 @@ fn deeply_nested_anonymous_types_are_refused_without_overflow() {
     let (_, result) = generate("deep", &wsdl(&body), &[]);
     let err = result.unwrap_err();
     assert!(err.to_string().contains("nested deeper than 256"), "{err}");
+}
+
+#[test]
+fn anonymous_types_of_global_elements_inherit_from_their_base() {
+    let body = r#"      <xs:complexType name="In">
+        <xs:sequence><xs:element name="a" type="xs:string"/></xs:sequence>
+      </xs:complexType>
+      <xs:element name="extra">
+        <xs:complexType>
+          <xs:complexContent>
+            <xs:extension base="tns:In"><xs:attribute name="b" type="xs:int"/></xs:extension>
+          </xs:complexContent>
+        </xs:complexType>
+      </xs:element>"#;
+    let (_, result) = generate("anonymous-global", &wsdl(body), &[]);
+    let code = result.unwrap();
+    assert!(
+        code.contains("a: one(\"a\"),\n            b: attr_optional(\"b\"),"),
+        "{code}"
+    );
 }

@@ -3,7 +3,7 @@
 //! allows: required elements only, the fewest repetitions, the first enumeration value, the
 //! first concrete subtype, and for built-ins a valid value of their lexical space.
 
-use codegen::model::{Builtin, ComplexType, Field, Model, Shape, SimpleKind, TypeRef};
+use codegen::model::{Builtin, ComplexKind, ComplexType, Field, Model, Shape, SimpleKind, TypeRef};
 
 /// Deepest nesting of required elements followed before giving up (a required cycle).
 const MAX_DEPTH: usize = 48;
@@ -55,6 +55,16 @@ impl Sampler<'_> {
     }
 
     fn complex(&self, t: &ComplexType, depth: usize) -> Result<String, String> {
+        if t.kind == ComplexKind::Choice {
+            // The first alternative, as at least one occurrence.
+            let Some(first) = t.fields.first() else {
+                return Err(format!("choice `{}` has no alternative", t.name.local));
+            };
+            let mut first = first.clone();
+            first.min = first.min.max(1);
+            let value = self.field(&first, depth)?.unwrap_or_else(|| "null".into());
+            return Ok(format!("{{{}:{value}}}", json_string(&first.xml_name)));
+        }
         let mut members = Vec::new();
         for field in &t.fields {
             if let Some(value) = self.field(field, depth)? {
@@ -96,7 +106,8 @@ fn builtin_sample(b: Builtin, xsd: &str) -> String {
         Builtin::Float | Builtin::Double => return "0.0".into(),
         Builtin::DateTime => "2024-01-01T00:00:00Z",
         Builtin::Base64Binary => return "[]".into(),
-        Builtin::AnyType => return r#"{"content":""}"#.into(),
+        Builtin::AnyType | Builtin::Mixed => return r#"{"content":""}"#.into(),
+        Builtin::AnyAttribute => return "{}".into(),
         // An element no schema declares: what a lax or skip wildcard admits.
         Builtin::AnyElement => {
             return r#"{"xml":"<sample xmlns=\"urn:mktows:corpus-sample\"/>"}"#.into();

@@ -70,7 +70,11 @@ pub fn write_schemas(wsdl: &Path, dir: &Path) -> Result<PathBuf, String> {
         },
     )
     .map_err(|e| format!("{}: {e}", wsdl.display()))?;
-    let base = wsdl.parent().unwrap_or(Path::new("."));
+    // Absolute: the written schemas live elsewhere, and xmllint resolves relative locations
+    // against them.
+    let base = std::path::absolute(wsdl.parent().unwrap_or(Path::new(".")))
+        .map_err(|e| format!("{}: {e}", wsdl.display()))?;
+    let base = base.as_path();
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     // Namespace → the inline schema files declaring it.
     let mut by_namespace: BTreeMap<String, Vec<String>> = BTreeMap::new();

@@ -29,6 +29,7 @@ const MAX_NESTING: usize = 256;
 /// Most nodes in one document: bounds memory on hostile input.
 const MAX_NODES: u32 = 4_000_000;
 
+mod particles;
 mod raw;
 mod schema;
 
@@ -108,6 +109,7 @@ pub fn parse(wsdl: &Path) -> Result<RawDefs> {
         }
         read_schema(&ctx, root, &mut defs, &mut pending)?;
     }
+    particles::expand_group_references(&mut defs)?;
     Ok(defs)
 }
 

@@ -50,6 +50,12 @@ pub struct RawDefs {
     pub services: Vec<RawService>,
     /// Every schema namespace, in order of first appearance.
     pub schema_namespaces: Vec<String>,
+    /// Named model groups (`xs:group name=`): their compositor as a group item. References to
+    /// them are replaced by their content once every schema is read.
+    pub groups: Vec<(QName, RawLocalElement)>,
+    /// Named attribute groups (`xs:attributeGroup name=`): their attributes, expanded where
+    /// they are referred to like model groups.
+    pub attribute_groups: Vec<(QName, Vec<RawLocalElement>)>,
 }
 
 /// `xs:simpleType` with a `restriction`.
@@ -59,8 +65,19 @@ pub struct RawSimpleType {
     pub base: QName,
     pub base_loc: Location,
     pub enumerations: Vec<(String, Doc)>,
+    pub facets: RawFacets,
     pub doc: Doc,
     pub loc: Location,
+}
+
+/// The facets of a restriction that constrain a value's text: what a valid sample satisfies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawFacets {
+    pub length: Option<u32>,
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+    /// `xs:pattern` values of this restriction (any one may match).
+    pub patterns: Vec<String>,
 }
 
 /// `xs:complexType` with a sequence, possibly extending a base.
@@ -71,6 +88,9 @@ pub struct RawComplexType {
     pub base: Option<(QName, Location)>,
     /// The base is restricted (its content restated), not extended.
     pub restriction: bool,
+    /// `xs:simpleContent`: text of the base's type (a simple type, or a complex type with
+    /// simple content) with attributes.
+    pub simple_content: bool,
     pub elements: Vec<RawLocalElement>,
     pub doc: Doc,
     pub loc: Location,
@@ -84,7 +104,7 @@ pub enum RawType {
     AnonSimple(Box<RawSimpleType>),
 }
 
-/// An element inside a sequence.
+/// An element inside a sequence (or an attribute, a wildcard, or a nested model group).
 #[derive(Debug, Clone)]
 pub struct RawLocalElement {
     /// Local name (for a `ref`, the referenced element's).
@@ -104,6 +124,21 @@ pub struct RawLocalElement {
     pub wildcard: bool,
     /// An `xs:attribute` (min 1 when `use="required"`), not an element.
     pub attribute: bool,
+    /// A nested model group (`xs:choice`, or an `xs:sequence` that could not be flattened into
+    /// its parent); `name` is empty, `min`/`max` are the group's.
+    pub particle: Option<Box<RawParticle>>,
+}
+
+/// A model group kept as a unit: a choice, or a sequence that repeats or is an alternative.
+#[derive(Debug, Clone)]
+pub struct RawParticle {
+    /// `xs:choice` (else `xs:sequence`).
+    pub choice: bool,
+    /// Its elements and nested groups, in schema order (alternatives of a choice).
+    pub items: Vec<RawLocalElement>,
+    /// For an `xs:group ref=` (or, on an item marked `attribute`, an `xs:attributeGroup
+    /// ref=`) not expanded yet: the named group (`items` is empty).
+    pub reference: Option<QName>,
 }
 
 /// A top-level `xs:element`.

@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 
 use roxmltree::Node;
 
+use super::particles::{read_content_group, read_group_definition};
 use super::*;
-use crate::docs::doc_for;
+use crate::docs::{Doc, doc_for};
 
 pub(super) fn read_schema(
     ctx: &Ctx,
@@ -43,6 +44,19 @@ pub(super) fn read_schema(
             "element" => defs
                 .elements
                 .push(read_global_element(ctx, &schema_ctx, child)?),
+            "attributeGroup" => {
+                let name = schema_ctx.global_name(ctx, child)?;
+                let mut attributes = Vec::new();
+                for part in child.children().filter(Node::is_element) {
+                    read_attribute_item(ctx, &schema_ctx, part, &mut attributes)?;
+                }
+                defs.attribute_groups.push((name, attributes));
+            }
+            "group" => {
+                let name = schema_ctx.global_name(ctx, child)?;
+                defs.groups
+                    .push((name, read_group_definition(ctx, &schema_ctx, child)?));
+            }
             "import" | "include" => {
                 if let Some(location) = child.attribute("schemaLocation") {
                     if location.contains("://") {
@@ -63,7 +77,7 @@ pub(super) fn read_schema(
     Ok(())
 }
 
-struct SchemaCtx<'a> {
+pub(super) struct SchemaCtx<'a> {
     tns: Option<&'a str>,
     qualified: bool,
     attributes_qualified: bool,
@@ -79,34 +93,57 @@ impl SchemaCtx<'_> {
 }
 
 fn read_simple_type(ctx: &Ctx, node: Node, name: QName) -> Result<RawSimpleType> {
-    let mut restriction = None;
     for child in node.children().filter(Node::is_element) {
         match (child.tag_name().namespace(), child.tag_name().name()) {
-            (Some(XS), "restriction") => restriction = Some(child),
+            (Some(XS), "restriction") => return read_restriction(ctx, node, child, name),
+            // A list or union of values: kept as text, as written.
+            (Some(XS), kind @ ("list" | "union")) => {
+                let mut doc = doc_for(node);
+                doc.text.push(if kind == "list" {
+                    "A list (xs:list) of values separated by spaces, kept as written.".into()
+                } else {
+                    "A union (xs:union) of simple types, kept as written.".into()
+                });
+                return Ok(RawSimpleType {
+                    name,
+                    base: any_type("string"),
+                    base_loc: ctx.loc(child),
+                    enumerations: Vec::new(),
+                    facets: RawFacets::default(),
+                    doc,
+                    loc: ctx.loc(node),
+                });
+            }
             (Some(XS), "annotation") => {}
             _ => {
                 return Err(unsupported(
                     ctx,
                     child,
-                    "a simple type other than a restriction",
+                    "a simple type other than a restriction, list or union",
                 ));
             }
         }
     }
-    let Some(restriction) = restriction else {
-        return Err(Error::Invalid {
-            location: ctx.loc(node),
-            message: format!("simple type `{}` has no xs:restriction", name.local),
-        });
-    };
-    let Some(base) = ctx.qname_attr(restriction, "base")? else {
-        return Err(unsupported(
-            ctx,
-            restriction,
-            "a restriction without a `base` attribute",
-        ));
-    };
+    Err(Error::Invalid {
+        location: ctx.loc(node),
+        message: format!(
+            "simple type `{}` has no xs:restriction, xs:list or xs:union",
+            name.local
+        ),
+    })
+}
+
+fn read_restriction(
+    ctx: &Ctx,
+    node: Node,
+    restriction: Node,
+    name: QName,
+) -> Result<RawSimpleType> {
+    let mut base = ctx
+        .qname_attr(restriction, "base")?
+        .map(|b| (b, ctx.loc(restriction)));
     let mut enumerations = Vec::new();
+    let mut facets = RawFacets::default();
     for facet in restriction.children().filter(Node::is_element) {
         if facet.tag_name().namespace() != Some(XS) {
             return Err(unsupported(
@@ -115,27 +152,48 @@ fn read_simple_type(ctx: &Ctx, node: Node, name: QName) -> Result<RawSimpleType>
                 "a foreign element in xs:restriction",
             ));
         }
+        let value = || ctx.required_attr(facet, "value");
+        let number = || -> Result<u32> {
+            let text = value()?;
+            text.trim().parse().map_err(|_| Error::Invalid {
+                location: ctx.loc(facet),
+                message: format!("facet value {text:?} is not a non-negative integer"),
+            })
+        };
         match facet.tag_name().name() {
-            "enumeration" => {
-                let value = ctx.required_attr(facet, "value")?.to_owned();
-                enumerations.push((value, doc_for(facet)));
+            "enumeration" => enumerations.push((value()?.to_owned(), doc_for(facet))),
+            "length" => facets.length = Some(number()?),
+            "minLength" => facets.min_length = Some(number()?),
+            "maxLength" => facets.max_length = Some(number()?),
+            "pattern" => facets.patterns.push(value()?.to_owned()),
+            // An inline base: the type it restricts is the base's base.
+            "simpleType" if base.is_none() => {
+                let inline = read_simple_type(ctx, facet, name.clone())?;
+                base = Some((inline.base, inline.base_loc));
             }
             "simpleType" => {
-                return Err(unsupported(
-                    ctx,
-                    facet,
-                    "an inline base type in a restriction",
-                ));
+                return Err(Error::Invalid {
+                    location: ctx.loc(facet),
+                    message: "a restriction has both a `base` and an inline base type".into(),
+                });
             }
             // Other facets constrain values without changing their Rust type.
             _ => {}
         }
     }
+    let Some((base, base_loc)) = base else {
+        return Err(unsupported(
+            ctx,
+            restriction,
+            "a restriction without a base type",
+        ));
+    };
     Ok(RawSimpleType {
         name,
         base,
-        base_loc: ctx.loc(restriction),
+        base_loc,
         enumerations,
+        facets,
         doc: doc_for(node),
         loc: ctx.loc(node),
     })
@@ -154,14 +212,13 @@ fn read_complex_type(
             message: format!("declarations nested deeper than {MAX_NESTING} levels"),
         });
     }
-    if node.attribute("mixed") == Some("true") {
-        return Err(unsupported(ctx, node, "mixed content"));
-    }
+    let mut mixed = is_true(node.attribute("mixed"));
     let mut ty = RawComplexType {
         name,
         is_abstract: matches!(node.attribute("abstract"), Some("true" | "1")),
         base: None,
         restriction: false,
+        simple_content: false,
         elements: Vec::new(),
         doc: doc_for(node),
         loc: ctx.loc(node),
@@ -176,12 +233,16 @@ fn read_complex_type(
         }
         match child.tag_name().name() {
             "annotation" => {}
-            "sequence" => read_sequence(ctx, schema, child, &mut ty.elements)?,
-            "attribute" => ty.elements.push(read_attribute(ctx, schema, child)?),
-            "complexContent" => {
-                if child.attribute("mixed") == Some("true") {
-                    return Err(unsupported(ctx, child, "mixed content"));
-                }
+            "sequence" | "choice" | "group" | "all" => {
+                read_content_group(ctx, schema, child, &mut ty.elements)?
+            }
+            "attribute" | "anyAttribute" | "attributeGroup" => {
+                read_attribute_item(ctx, schema, child, &mut ty.elements)?
+            }
+            content_kind @ ("complexContent" | "simpleContent") => {
+                let simple = content_kind == "simpleContent";
+                ty.simple_content = simple;
+                mixed |= is_true(child.attribute("mixed"));
                 for content in child.children().filter(Node::is_element) {
                     match (content.tag_name().namespace(), content.tag_name().name()) {
                         (Some(XS), kind @ ("extension" | "restriction")) => {
@@ -193,20 +254,26 @@ fn read_complex_type(
                                 ));
                             };
                             // A restriction restates the content it keeps: nothing is
-                            // inherited. One of xs:anyType is a plain complex type.
-                            ty.restriction = kind == "restriction";
+                            // inherited. One of xs:anyType is a plain complex type. A simple
+                            // content restriction narrows the text and keeps the attributes.
+                            ty.restriction = kind == "restriction" && !simple;
                             if base.ns.as_deref() != Some(XS) || base.local != "anyType" {
                                 ty.base = Some((base, ctx.loc(content)));
                             }
                             for part in content.children().filter(Node::is_element) {
                                 match (part.tag_name().namespace(), part.tag_name().name()) {
-                                    (Some(XS), "sequence") => {
-                                        read_sequence(ctx, schema, part, &mut ty.elements)?
+                                    (Some(XS), "sequence" | "choice" | "group" | "all")
+                                        if !simple =>
+                                    {
+                                        read_content_group(ctx, schema, part, &mut ty.elements)?
                                     }
-                                    (Some(XS), "attribute") => {
-                                        ty.elements.push(read_attribute(ctx, schema, part)?)
+                                    (Some(XS), "attribute" | "anyAttribute" | "attributeGroup") => {
+                                        read_attribute_item(ctx, schema, part, &mut ty.elements)?
                                     }
                                     (Some(XS), "annotation") => {}
+                                    // Facets (and an inline base) of a simple content
+                                    // restriction constrain the text, not its Rust type.
+                                    (Some(XS), _) if simple && kind == "restriction" => {}
                                     _ => {
                                         return Err(unsupported(
                                             ctx,
@@ -219,79 +286,36 @@ fn read_complex_type(
                         }
                         (Some(XS), "annotation") => {}
                         _ => {
-                            return Err(unsupported(ctx, content, "this complexContent child"));
+                            return Err(unsupported(
+                                ctx,
+                                content,
+                                &format!("this {content_kind} child"),
+                            ));
                         }
                     }
                 }
             }
             _ => {
-                return Err(unsupported(
-                    ctx,
-                    child,
-                    "this complex type content (only xs:sequence and xs:complexContent/xs:extension are)",
-                ));
+                return Err(unsupported(ctx, child, "this complex type content"));
             }
         }
+    }
+    if mixed {
+        make_mixed(ctx, node, &mut ty);
     }
     Ok(ty)
 }
 
-fn read_sequence(
-    ctx: &Ctx,
-    schema: &SchemaCtx,
-    seq: Node,
-    out: &mut Vec<RawLocalElement>,
-) -> Result<()> {
-    let (min, max) = occurs(ctx, seq)?;
-    if min != 1 || max != Some(1) {
-        return Err(unsupported(
-            ctx,
-            seq,
-            "a sequence with minOccurs/maxOccurs other than 1",
-        ));
-    }
-    for child in seq.children().filter(Node::is_element) {
-        match (child.tag_name().namespace(), child.tag_name().name()) {
-            (Some(XS), "element") => out.push(read_local_element(ctx, schema, child)?),
-            (Some(XS), "any") => {
-                let (min, max) = occurs(ctx, child)?;
-                out.push(RawLocalElement {
-                    name: "any".into(),
-                    namespace: None,
-                    ty: Some(RawType::Named(any_type("anyElement"), ctx.loc(child))),
-                    reference: None,
-                    min,
-                    max,
-                    nillable: false,
-                    doc: doc_for(child),
-                    loc: ctx.loc(child),
-                    wildcard: true,
-                    attribute: false,
-                });
-            }
-            (Some(XS), "annotation") => {}
-            _ => {
-                return Err(unsupported(
-                    ctx,
-                    child,
-                    "this sequence particle (only xs:element is)",
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// `xs:anyType`, or `anyElement`: the type the generator gives an `xs:any` wildcard (an XML
 /// Schema name no schema can declare, mapped to raw XML).
-fn any_type(local: &str) -> QName {
+pub(super) fn any_type(local: &str) -> QName {
     QName {
         ns: Some(XS.to_owned()),
         local: local.to_owned(),
     }
 }
 
-fn occurs(ctx: &Ctx, node: Node) -> Result<(u32, Option<u32>)> {
+pub(super) fn occurs(ctx: &Ctx, node: Node) -> Result<(u32, Option<u32>)> {
     let parse = |attr: &str| -> Result<Option<u32>> {
         match node.attribute(attr) {
             None => Ok(Some(1)),
@@ -367,7 +391,11 @@ fn reject_element_extras(ctx: &Ctx, node: Node) -> Result<()> {
     Ok(())
 }
 
-fn read_local_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalElement> {
+pub(super) fn read_local_element(
+    ctx: &Ctx,
+    schema: &SchemaCtx,
+    node: Node,
+) -> Result<RawLocalElement> {
     reject_element_extras(ctx, node)?;
     let (min, max) = occurs(ctx, node)?;
     let doc = doc_for(node);
@@ -385,6 +413,7 @@ fn read_local_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLo
             loc,
             wildcard: false,
             attribute: false,
+            particle: None,
         });
     }
     let name = ctx.name_attr(node)?.to_owned();
@@ -423,7 +452,114 @@ fn read_local_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLo
         loc,
         wildcard: false,
         attribute: false,
+        particle: None,
     })
+}
+
+fn is_true(value: Option<&str>) -> bool {
+    matches!(value, Some("true" | "1"))
+}
+
+/// Mixed content (`mixed="true"`): the type's elements give way to one field named `content`
+/// holding its text and elements as written; its attributes stay fields.
+fn make_mixed(ctx: &Ctx, node: Node, ty: &mut RawComplexType) {
+    fn names(items: &[RawLocalElement], out: &mut Vec<String>) {
+        for item in items.iter().filter(|i| !i.attribute) {
+            match &item.particle {
+                Some(particle) => names(&particle.items, out),
+                None if !out.contains(&item.name) => out.push(item.name.clone()),
+                None => {}
+            }
+        }
+    }
+    let mut elements = Vec::new();
+    names(&ty.elements, &mut elements);
+    ty.elements.retain(|e| e.attribute);
+    let doc = if elements.is_empty() {
+        Doc::default()
+    } else {
+        Doc::from_text(vec![format!(
+            "Elements the schema allows in it: {}.",
+            elements.join(", ")
+        )])
+    };
+    ty.elements.push(RawLocalElement {
+        name: "content".into(),
+        namespace: None,
+        ty: Some(RawType::Named(any_type("mixed"), ctx.loc(node))),
+        reference: None,
+        min: 1,
+        max: Some(1),
+        nillable: false,
+        doc,
+        loc: ctx.loc(node),
+        wildcard: false,
+        attribute: false,
+        particle: None,
+    });
+}
+
+/// An `xs:attribute`, `xs:anyAttribute` or `xs:attributeGroup ref=` (expanded once every
+/// schema is read) of a type or an attribute group, into `out`.
+fn read_attribute_item(
+    ctx: &Ctx,
+    schema: &SchemaCtx,
+    node: Node,
+    out: &mut Vec<RawLocalElement>,
+) -> Result<()> {
+    match (node.tag_name().namespace(), node.tag_name().name()) {
+        (Some(XS), "attribute") => out.push(read_attribute(ctx, schema, node)?),
+        (Some(XS), "anyAttribute") => out.push(any_attribute(ctx, node)),
+        (Some(XS), "attributeGroup") => {
+            let Some(reference) = ctx.qname_attr(node, "ref")? else {
+                return Err(unsupported(
+                    ctx,
+                    node,
+                    "an attribute group definition inside a type",
+                ));
+            };
+            out.push(RawLocalElement {
+                name: String::new(),
+                namespace: None,
+                ty: None,
+                reference: None,
+                min: 1,
+                max: Some(1),
+                nillable: false,
+                doc: doc_for(node),
+                loc: ctx.loc(node),
+                wildcard: false,
+                attribute: true,
+                particle: Some(Box::new(RawParticle {
+                    choice: false,
+                    items: Vec::new(),
+                    reference: Some(reference),
+                })),
+            });
+        }
+        (Some(XS), "annotation") => {}
+        _ => return Err(unsupported(ctx, node, "this attribute declaration")),
+    }
+    Ok(())
+}
+
+/// An `xs:anyAttribute`: a field named `anyAttribute` holding the attributes no named one
+/// matches.
+fn any_attribute(ctx: &Ctx, node: Node) -> RawLocalElement {
+    RawLocalElement {
+        name: "anyAttribute".into(),
+        namespace: None,
+        ty: Some(RawType::Named(any_type("anyAttribute"), ctx.loc(node))),
+        reference: None,
+        min: 0,
+        max: Some(1),
+        nillable: false,
+        doc: doc_for(node),
+        loc: ctx.loc(node),
+        wildcard: false,
+        attribute: true,
+        particle: None,
+    }
 }
 
 /// An `xs:attribute` of a complex type, as a field that is not an element.
@@ -491,6 +627,7 @@ fn read_attribute(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalE
         loc,
         wildcard: false,
         attribute: true,
+        particle: None,
     })
 }
 

@@ -31,7 +31,14 @@
 /// `optional_nillable`, `many` or `many_nillable` (the last two carry `min`/`max`); an `xs:any`
 /// wildcard is `any_one`, `any_optional` or `any_many` (named `"any"`, holding
 /// [`RawXml`](crate::xml::RawXml)) and takes, in any position, the children no named field
-/// matches. `ns = N`
+/// matches. Attributes are `attr_one` and `attr_optional`; an `xs:anyAttribute` is `attr_any`
+/// (a `BTreeMap<String, String>` of the attributes no named one matches). A type with mixed
+/// content has one `mixed` row (a [`MixedContent`](crate::xml::MixedContent): its text and
+/// elements as written) besides its attributes; a type with simple content one `text` row
+/// (`"$value"`, the element's text as a simple value). A model group (an `xs:choice`, or a sequence that repeats) is `particle_one`,
+/// `particle_optional` or `particle_many` with `of = Type`, its generated type (see
+/// [`choice!`](crate::xml::choice) and [`group!`](crate::xml::group)): it takes the run of
+/// children it starts with. `ns = N`
 /// marks an element qualified in namespace `N` of the generated `NAMESPACES` table (the macro
 /// refers to it as `super::NAMESPACES`, so it is invoked in the generated `types` module);
 /// without it the element is unqualified.
@@ -69,10 +76,38 @@ macro_rules! __complex_type {
     (@named attr_optional, $($rest:tt)*) => {
         false
     };
+    (@named attr_any, $($rest:tt)*) => {
+        false
+    };
+    (@named mixed, $($rest:tt)*) => {
+        false
+    };
+    (@named text, $($rest:tt)*) => {
+        false
+    };
+    // Mixed content and simple content are taken whole, before (instead of) reading children.
+    (@read_mixed mixed, $r:ident, $field:ident, $ahead:ident) => {
+        $field = ::core::option::Option::Some($crate::xml::read_mixed($r)?);
+        $ahead = ::core::option::Option::Some(::core::option::Option::None);
+    };
+    (@read_mixed text, $r:ident, $field:ident, $ahead:ident) => {
+        $field = ::core::option::Option::Some($crate::xml::read_simple($r)?);
+        $ahead = ::core::option::Option::Some(::core::option::Option::None);
+    };
+    (@read_mixed $shape:ident, $($rest:tt)*) => {};
     (@named any_optional, $($rest:tt)*) => {
         false
     };
     (@named any_many, $($rest:tt)*) => {
+        false
+    };
+    (@named particle_one, $($rest:tt)*) => {
+        false
+    };
+    (@named particle_optional, $($rest:tt)*) => {
+        false
+    };
+    (@named particle_many, $($rest:tt)*) => {
         false
     };
     (@named $shape:ident, $child:ident, $($name:tt)*) => {
@@ -101,6 +136,27 @@ macro_rules! __complex_type {
         }
     };
     (@wildcard_read $shape:ident, $($rest:tt)*) => {};
+    // A model group (choice or sequence) field takes the run of children it starts with, and
+    // hands back the first one it does not take.
+    (@particle_read particle_one, $r:ident, $child:ident, $xml:literal, $field:ident, $ahead:ident) => {
+        if $crate::xml::particle_starts(&$field, &$child) {
+            $ahead = $crate::xml::read_particle_into($r, $child, $xml, &mut $field)?;
+            continue;
+        }
+    };
+    (@particle_read particle_optional, $r:ident, $child:ident, $xml:literal, $field:ident, $ahead:ident) => {
+        if $crate::xml::particle_starts(&$field, &$child) {
+            $ahead = $crate::xml::read_particle_into($r, $child, $xml, &mut $field)?;
+            continue;
+        }
+    };
+    (@particle_read particle_many, $r:ident, $child:ident, $xml:literal, $field:ident, $ahead:ident) => {
+        if $crate::xml::particle_starts_many(&$field, &$child) {
+            $ahead = $crate::xml::read_particle_push($r, $child, &mut $field)?;
+            continue;
+        }
+    };
+    (@particle_read $shape:ident, $($rest:tt)*) => {};
     // Attributes: written in the start tag, read from it.
     (@attr_ns) => {
         ::core::option::Option::None
@@ -108,7 +164,13 @@ macro_rules! __complex_type {
     (@attr_ns $ns:literal) => {
         ::core::option::Option::Some($ns)
     };
-    (@write_attr attr_one, $w:ident, $value:expr, $xml:literal $(, $ns:literal)?) => {
+    (@write_attr mixed, $w:ident, $value:expr, $named:ident, $xml:literal) => {
+        $crate::xml::write_mixed_declarations($w, $value)
+    };
+    (@write_attr attr_any, $w:ident, $value:expr, $named:ident, $xml:literal) => {
+        $crate::xml::write_other_attributes($w, super::NAMESPACES, $named, $value)
+    };
+    (@write_attr attr_one, $w:ident, $value:expr, $named:ident, $xml:literal $(, $ns:literal)?) => {
         $crate::xml::write_attribute(
             $w,
             super::NAMESPACES,
@@ -117,7 +179,7 @@ macro_rules! __complex_type {
             ::core::option::Option::Some($value),
         )
     };
-    (@write_attr attr_optional, $w:ident, $value:expr, $xml:literal $(, $ns:literal)?) => {
+    (@write_attr attr_optional, $w:ident, $value:expr, $named:ident, $xml:literal $(, $ns:literal)?) => {
         $crate::xml::write_attribute(
             $w,
             super::NAMESPACES,
@@ -127,7 +189,10 @@ macro_rules! __complex_type {
         )
     };
     (@write_attr $shape:ident, $($rest:tt)*) => {};
-    (@read_attr attr_one, $r:ident, $start:ident, $field:ident, $xml:literal $(, $ns:literal)?) => {
+    (@read_attr attr_any, $r:ident, $start:ident, $field:ident, $named:ident, $xml:literal) => {
+        $crate::xml::read_other_attributes($r, $start, $named, &mut $field)?
+    };
+    (@read_attr attr_one, $r:ident, $start:ident, $field:ident, $named:ident, $xml:literal $(, $ns:literal)?) => {
         $crate::xml::read_attribute(
             $r,
             $start,
@@ -136,7 +201,7 @@ macro_rules! __complex_type {
             &mut $field,
         )?
     };
-    (@read_attr attr_optional, $r:ident, $start:ident, $field:ident, $xml:literal $(, $ns:literal)?) => {
+    (@read_attr attr_optional, $r:ident, $start:ident, $field:ident, $named:ident, $xml:literal $(, $ns:literal)?) => {
         $crate::xml::read_attribute(
             $r,
             $start,
@@ -146,6 +211,22 @@ macro_rules! __complex_type {
         )?
     };
     (@read_attr $shape:ident, $($rest:tt)*) => {};
+    // A named attribute's (namespace index, local name), which the wildcard leaves out.
+    (@attr_key attr_one, $xml:literal) => {
+        ::core::option::Option::Some((::core::option::Option::None, $xml))
+    };
+    (@attr_key attr_one, $xml:literal, $ns:literal) => {
+        ::core::option::Option::Some((::core::option::Option::Some($ns), $xml))
+    };
+    (@attr_key attr_optional, $xml:literal) => {
+        ::core::option::Option::Some((::core::option::Option::None, $xml))
+    };
+    (@attr_key attr_optional, $xml:literal, $ns:literal) => {
+        ::core::option::Option::Some((::core::option::Option::Some($ns), $xml))
+    };
+    (@attr_key $shape:ident, $($rest:tt)*) => {
+        ::core::option::Option::None
+    };
     (@max unbounded) => {
         ::core::option::Option::None
     };
@@ -173,6 +254,13 @@ macro_rules! __complex_type {
     };
     (@write attr_one, $w:ident, $value:expr, $name:expr) => {};
     (@write attr_optional, $w:ident, $value:expr, $name:expr) => {};
+    (@write attr_any, $w:ident, $value:expr, $name:expr) => {};
+    (@write mixed, $w:ident, $value:expr, $name:expr) => {
+        $crate::xml::write_mixed_content($w, $value)
+    };
+    (@write text, $w:ident, $value:expr, $name:expr) => {
+        $crate::xml::write_text_content($w, $value)
+    };
     (@write any_one, $w:ident, $value:expr, $name:expr) => {
         $crate::xml::write_raw_one($w, $value)
     };
@@ -181,6 +269,15 @@ macro_rules! __complex_type {
     };
     (@write any_many, $w:ident, $value:expr, $name:expr, $min:literal, $max:expr) => {
         $crate::xml::write_raw_many($w, $value, $min, $max)
+    };
+    (@write particle_one, $w:ident, $value:expr, $name:expr) => {
+        $crate::xml::write_particle_one($w, $value)
+    };
+    (@write particle_optional, $w:ident, $value:expr, $name:expr) => {
+        $crate::xml::write_particle_optional($w, $value)
+    };
+    (@write particle_many, $w:ident, $value:expr, $name:expr, $min:literal, $max:expr) => {
+        $crate::xml::write_particle_many($w, $name, $value, $min, $max)
     };
     // The slot a field is read into.
     (@slot many) => {
@@ -191,6 +288,12 @@ macro_rules! __complex_type {
     };
     (@slot any_many) => {
         ::std::vec::Vec::new()
+    };
+    (@slot particle_many) => {
+        ::std::vec::Vec::new()
+    };
+    (@slot attr_any) => {
+        ::std::collections::BTreeMap::new()
     };
     (@slot $shape:ident) => {
         ::core::option::Option::None
@@ -220,6 +323,24 @@ macro_rules! __complex_type {
     (@read attr_optional, $($args:expr),+) => {
         ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
     };
+    (@read attr_any, $($args:expr),+) => {
+        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+    };
+    (@read mixed, $($args:expr),+) => {
+        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+    };
+    (@read text, $($args:expr),+) => {
+        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+    };
+    (@read particle_one, $($args:expr),+) => {
+        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+    };
+    (@read particle_optional, $($args:expr),+) => {
+        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+    };
+    (@read particle_many, $($args:expr),+) => {
+        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+    };
     (@read any_one, $r:expr, $child:expr, $xml:expr, $slot:expr) => {
         $crate::xml::read_raw_into($r, $child, $slot)
     };
@@ -245,10 +366,25 @@ macro_rules! __complex_type {
     (@take attr_optional, $r:ident, $slot:ident, $xml:literal) => {
         $slot
     };
+    (@take attr_any, $r:ident, $slot:ident, $xml:literal) => {
+        $slot
+    };
+    (@take mixed, $r:ident, $slot:ident, $xml:literal) => {
+        $crate::xml::required($r, $slot, $xml)?
+    };
+    (@take text, $r:ident, $slot:ident, $xml:literal) => {
+        $crate::xml::required($r, $slot, $xml)?
+    };
     (@take any_one, $r:ident, $slot:ident, $xml:literal) => {
         $crate::xml::required($r, $slot, $xml)?
     };
     (@take any_optional, $r:ident, $slot:ident, $xml:literal) => {
+        $slot
+    };
+    (@take particle_one, $r:ident, $slot:ident, $xml:literal) => {
+        $crate::xml::required($r, $slot, $xml)?
+    };
+    (@take particle_optional, $r:ident, $slot:ident, $xml:literal) => {
         $slot
     };
     (@take optional_nillable, $r:ident, $slot:ident, $xml:literal) => {
@@ -307,6 +443,7 @@ macro_rules! __complex_type {
             $(
                 $field:ident : $shape:ident (
                     $xml:literal $(, ns = $ns:literal)? $(, min = $min:literal, max = $max:tt)?
+                    $(, of = $of:ident)?
                 )
             ),+ $(,)?
         }
@@ -314,10 +451,12 @@ macro_rules! __complex_type {
         impl $name {
             /// Writes the attributes of this type into the open start tag.
             pub fn write_attributes(&self, w: &mut $crate::xml::XmlWriter) {
-                let _ = &w;
+                const NAMED: &$crate::xml::NamedAttributes =
+                    &[$( $crate::__complex_type!(@attr_key $shape, $xml $(, $ns)?) ),+];
+                let _ = (&w, NAMED);
                 $(
                     $crate::__complex_type!(
-                        @write_attr $shape, w, &self.$field, $xml $(, $ns)?
+                        @write_attr $shape, w, &self.$field, NAMED, $xml $(, $ns)?
                     );
                 )+
             }
@@ -346,16 +485,23 @@ macro_rules! __complex_type {
             ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
                 $( let mut $field = $crate::__complex_type!(@slot $shape); )+
                 if let ::core::option::Option::Some(start) = start {
-                    let _ = &start;
-                    $( $crate::__complex_type!(@read_attr $shape, r, start, $field, $xml $(, $ns)?); )+
+                    const NAMED: &$crate::xml::NamedAttributes =
+                        &[$( $crate::__complex_type!(@attr_key $shape, $xml $(, $ns)?) ),+];
+                    let _ = (&start, NAMED);
+                    $( $crate::__complex_type!(@read_attr $shape, r, start, $field, NAMED, $xml $(, $ns)?); )+
                 }
-                while let ::core::option::Option::Some(child) = r.next_child()? {
+                let mut ahead = ::core::option::Option::None;
+                $( $crate::__complex_type!(@read_mixed $shape, r, $field, ahead); )+
+                while let ::core::option::Option::Some(child) =
+                    $crate::xml::next_or_ahead(r, &mut ahead)?
+                {
                     $(
                         if $crate::__complex_type!(@named $shape, child, $xml $(, $ns)?) {
                             $crate::__complex_type!(@read $shape, r, &child, $xml, &mut $field)?;
                             continue;
                         }
                     )+
+                    $( $crate::__complex_type!(@particle_read $shape, r, child, $xml, $field, ahead); )+
                     $( $crate::__complex_type!(@wildcard_read $shape, r, child, $xml, $field); )+
                     r.unknown_child(&child)?;
                 }
@@ -373,240 +519,4 @@ macro_rules! __complex_type {
     };
 }
 
-/// Implements the conversions and XML mapping of a generated enumeration from its value table.
-///
-/// ```text
-/// rt::enumeration! {
-///     ForeignSysType("ForeignSysType", other = Unknown) {
-///         Custom = "CUSTOM",
-///         Sfdc = "SFDC",
-///     }
-/// }
-/// ```
-///
-/// The enum itself (variants in the table plus the `other` variant holding a `String`) is
-/// declared by the generated code; the macro adds `VALUES`, `as_str`, `is_known`,
-/// `From<&str>`, `From<String>`, `From<Enum> for String`, `Display`, `SimpleValue` (named
-/// after the schema type given first) and `XmlValue`. Values the table does not list are kept
-/// in the `other` variant exactly as written.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __enumeration {
-    (
-        $name:ident($xsd:literal, other = $other:ident) {
-            $( $variant:ident = $xml:literal ),* $(,)?
-        }
-    ) => {
-        impl $name {
-            /// Every value the schema lists, in schema order.
-            pub const VALUES: &'static [&'static str] = &[$($xml),*];
-            /// The value exactly as written in XML.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( Self::$variant => $xml, )*
-                    Self::$other(value) => value,
-                }
-            }
-            /// True when the value is one this schema version lists.
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::$other(_))
-            }
-        }
-        impl ::core::convert::From<&str> for $name {
-            fn from(value: &str) -> Self {
-                match value {
-                    $( $xml => Self::$variant, )*
-                    other => Self::$other(::std::string::String::from(other)),
-                }
-            }
-        }
-        impl ::core::convert::From<::std::string::String> for $name {
-            fn from(value: ::std::string::String) -> Self {
-                match value.as_str() {
-                    $( $xml => Self::$variant, )*
-                    _ => Self::$other(value),
-                }
-            }
-        }
-        impl ::core::convert::From<$name> for ::std::string::String {
-            fn from(value: $name) -> Self {
-                match value {
-                    $name::$other(value) => value,
-                    known => ::std::string::String::from(known.as_str()),
-                }
-            }
-        }
-        impl ::core::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl $crate::xml::SimpleValue for $name {
-            const XSD_TYPE: &'static str = $xsd;
-            fn parse_text(text: &str) -> ::core::option::Option<Self> {
-                ::core::option::Option::Some(Self::from(text))
-            }
-            fn write_text_element(&self, w: &mut $crate::xml::XmlWriter, name: &$crate::xml::Name) {
-                w.text_element(name, self.as_str());
-            }
-        }
-        impl $crate::xml::XmlValue for $name {
-            fn write_element(&self, w: &mut $crate::xml::XmlWriter, name: &$crate::xml::Name) {
-                $crate::xml::write_simple(w, name, self);
-            }
-            fn read_element(
-                r: &mut $crate::xml::XmlReader<'_>,
-                _start: &$crate::xml::StartTag<'_>,
-            ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
-                $crate::xml::read_simple(r)
-            }
-        }
-    };
-}
-
-/// Implements [`Headers`](crate::xml::Headers) for a generated headers struct from its table.
-///
-/// ```text
-/// rt::headers! {
-///     SyncLeadHeaders {
-///         authentication: optional("AuthenticationHeader", ns = 0),
-///         mktows_context: optional("MktowsContextHeader", ns = 0),
-///     }
-/// }
-/// ```
-///
-/// Every header is optional (`Option<T>` fields); entries name the header's global element as
-/// in [`complex_type!`](crate::xml::complex_type). Headers are written in table order and read
-/// in any order; a header element the table does not list is left to the caller.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __headers {
-    (
-        $name:ident {
-            $( $field:ident : optional ( $xml:literal $(, ns = $ns:literal)? ) ),+ $(,)?
-        }
-    ) => {
-        impl $crate::xml::Headers for $name {
-            fn is_empty(&self) -> bool {
-                $( self.$field.is_none() )&&+
-            }
-            fn write_headers(&self, w: &mut $crate::xml::XmlWriter) {
-                $(
-                    $crate::xml::write_optional(
-                        w,
-                        $crate::__complex_type!(@name $xml $(, $ns)?),
-                        &self.$field,
-                    );
-                )+
-            }
-            fn read_header(
-                &mut self,
-                r: &mut $crate::xml::XmlReader<'_>,
-                start: &$crate::xml::StartTag<'_>,
-            ) -> ::core::result::Result<bool, $crate::xml::DecodeError> {
-                $(
-                    if $crate::__complex_type!(@is start, $xml $(, $ns)?) {
-                        $crate::xml::read_header_into(r, start, $xml, &mut self.$field)?;
-                        return ::core::result::Result::Ok(true);
-                    }
-                )+
-                ::core::result::Result::Ok(false)
-            }
-            fn has(&self, element: &$crate::xml::Name) -> bool {
-                $(
-                    let name: $crate::xml::Name = $crate::__complex_type!(@name $xml $(, $ns)?).into();
-                    if *element == name {
-                        return self.$field.is_some();
-                    }
-                )+
-                false
-            }
-        }
-    };
-}
-
-/// Implements [`ElementSet`](crate::xml::ElementSet) for the generated enum of every global
-/// element from its table.
-///
-/// ```text
-/// rt::element_set! {
-///     AnyElement {
-///         ParamsSyncLead("paramsSyncLead", ns = 0),
-///         SuccessSyncLead("successSyncLead", ns = 0),
-///     }
-/// }
-/// ```
-///
-/// Each variant holds the content of the element named as in
-/// [`complex_type!`](crate::xml::complex_type); reading picks the variant by local name and
-/// namespace, an element the table does not list reads as `None`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __element_set {
-    ($name:ident {}) => {
-        impl $crate::xml::ElementSet for $name {
-            const NAMESPACES: &'static [(&'static str, &'static str)] = super::NAMESPACES;
-            fn knows(_start: &$crate::xml::StartTag<'_>) -> bool {
-                false
-            }
-            fn read_any(
-                _r: &mut $crate::xml::XmlReader<'_>,
-                _start: &$crate::xml::StartTag<'_>,
-            ) -> ::core::result::Result<::core::option::Option<Self>, $crate::xml::DecodeError> {
-                ::core::result::Result::Ok(::core::option::Option::None)
-            }
-            fn write_any(&self, _w: &mut $crate::xml::XmlWriter) {
-                match *self {}
-            }
-            fn element_name(&self) -> $crate::xml::Name {
-                match *self {}
-            }
-        }
-    };
-    (
-        $name:ident {
-            $( $variant:ident ( $xml:literal $(, ns = $ns:literal)? ) ),+ $(,)?
-        }
-    ) => {
-        impl $crate::xml::ElementSet for $name {
-            const NAMESPACES: &'static [(&'static str, &'static str)] = super::NAMESPACES;
-            fn knows(start: &$crate::xml::StartTag<'_>) -> bool {
-                $( $crate::__complex_type!(@is start, $xml $(, $ns)?) )||+
-            }
-            fn read_any(
-                r: &mut $crate::xml::XmlReader<'_>,
-                start: &$crate::xml::StartTag<'_>,
-            ) -> ::core::result::Result<::core::option::Option<Self>, $crate::xml::DecodeError> {
-                $(
-                    if $crate::__complex_type!(@is start, $xml $(, $ns)?) {
-                        return ::core::result::Result::Ok(::core::option::Option::Some(
-                            Self::$variant($crate::xml::read_global(r, start, $xml)?),
-                        ));
-                    }
-                )+
-                ::core::result::Result::Ok(::core::option::Option::None)
-            }
-            fn write_any(&self, w: &mut $crate::xml::XmlWriter) {
-                match self {
-                    $(
-                        Self::$variant(value) => $crate::xml::write_one(
-                            w,
-                            $crate::__complex_type!(@name $xml $(, $ns)?),
-                            value,
-                        ),
-                    )+
-                }
-            }
-            fn element_name(&self) -> $crate::xml::Name {
-                match self {
-                    $( Self::$variant(_) => $crate::__complex_type!(@name $xml $(, $ns)?).into(), )+
-                }
-            }
-        }
-    };
-}
-
 pub use crate::__complex_type as complex_type;
-pub use crate::__element_set as element_set;
-pub use crate::__enumeration as enumeration;
-pub use crate::__headers as headers;

@@ -4,24 +4,32 @@
 //! Generated code calls these helpers; applications normally use the generated types and
 //! the envelope functions ([`encode_request`], [`decode_response`], ...) only.
 
+mod attributes;
 mod envelope;
 mod macros;
+mod particle;
+mod particle_macros;
 mod raw;
 mod reader;
 mod simple;
+mod table_macros;
 mod writer;
 
+pub use attributes::*;
 pub use envelope::*;
-pub use macros::{complex_type, element_set, enumeration, headers};
+pub use macros::complex_type;
+pub use particle::*;
+pub use particle_macros::{choice, group};
 pub use raw::{
-    AnyValue, RawXml, read_raw_into, read_raw_push, write_raw_many, write_raw_one,
-    write_raw_optional,
+    AnyValue, MixedContent, RawXml, read_mixed, read_raw_into, read_raw_push, write_mixed_content,
+    write_mixed_declarations, write_raw_many, write_raw_one, write_raw_optional,
 };
 pub use reader::{
     DecodeError, DecodeErrorDetails, DecodeErrorKind, MAX_ATTRIBUTES, MAX_BINDINGS, MAX_DEPTH,
-    MAX_SKIPPED, Ns, Skipped, StartTag, XmlReader,
+    MAX_SKIPPED, Ns, Skipped, StartTag, TagAttributeValue, XML_NAMESPACE, XmlReader,
 };
 pub use simple::SimpleValue;
+pub use table_macros::{element_set, enumeration, headers};
 pub use writer::{EncodeError, XmlWriter};
 
 /// XML Schema instance namespace (`xsi:nil`, `xsi:type`).
@@ -390,6 +398,11 @@ pub fn read_simple<T: SimpleValue>(r: &mut XmlReader<'_>) -> Result<T, DecodeErr
     T::parse_text(&text).ok_or_else(|| r.invalid_value(T::XSD_TYPE, &text))
 }
 
+/// Writes a simple value as the text of the element being written (simple content).
+pub fn write_text_content<T: SimpleValue>(w: &mut XmlWriter, value: &T) {
+    w.text_element_content(&value.to_text(), "$value");
+}
+
 /// Writes a simple value as `<name>text</name>`.
 pub fn write_simple<T: SimpleValue>(w: &mut XmlWriter, name: &Name, value: &T) {
     value.write_text_element(w, name);
@@ -446,51 +459,4 @@ pub fn expect_element(
             found: tag.display_name(),
         },
     ))
-}
-
-// ---------------------------------------------------------------------------------------------
-// Attributes (`complex_type!` rows `attr_one` / `attr_optional`).
-
-/// The name an attribute is written with: `local`, or `nsN:local` for one qualified in
-/// namespace `N` of `namespaces`.
-fn attribute_name(
-    namespaces: &'static [(&'static str, &'static str)],
-    ns: Option<usize>,
-    local: &'static str,
-) -> std::borrow::Cow<'static, str> {
-    match ns.and_then(|i| namespaces.get(i)) {
-        Some((prefix, _)) => format!("{prefix}:{local}").into(),
-        None => local.into(),
-    }
-}
-
-/// Writes ` name="value"` for an attribute that is present.
-pub fn write_attribute<T: SimpleValue>(
-    w: &mut XmlWriter,
-    namespaces: &'static [(&'static str, &'static str)],
-    ns: Option<usize>,
-    local: &'static str,
-    value: Option<&T>,
-) {
-    if let Some(value) = value {
-        w.attribute(&attribute_name(namespaces, ns, local), &value.to_text());
-    }
-}
-
-/// Reads attribute `local` (qualified in namespace index `ns`, or unqualified) of `start`.
-pub fn read_attribute<T: SimpleValue>(
-    r: &mut XmlReader<'_>,
-    start: &StartTag<'_>,
-    ns: Option<u16>,
-    local: &'static str,
-    slot: &mut Option<T>,
-) -> Result<(), DecodeError> {
-    let ns = ns.map_or(Ns::None, Ns::Known);
-    if let Some(text) = r.attribute(start, ns, local)? {
-        r.enter(local);
-        let value = T::parse_text(&text).ok_or_else(|| r.invalid_value(T::XSD_TYPE, &text));
-        r.leave();
-        *slot = Some(value?);
-    }
-    Ok(())
 }

@@ -73,6 +73,47 @@ impl AnyValue {
     }
 }
 
+/// The content of an element of a type with mixed content (text with elements between), as
+/// written: the type's attributes are fields of their own, its text and elements are kept
+/// here and written back byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+pub struct MixedContent {
+    /// Everything between the start and end tags, as written. Writing puts it into the
+    /// document as is: a value built by hand must be well-formed content.
+    pub content: String,
+    /// Declarations `(prefix, uri)` in scope that the content uses; declared on the element
+    /// when written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub namespaces: Vec<(String, String)>,
+}
+
+impl MixedContent {
+    /// Text only (escaped here).
+    pub fn text(text: &str) -> Self {
+        let mut w = XmlWriter::default();
+        w.text_element_content(text, "content");
+        MixedContent {
+            content: w.finish().unwrap_or_default(),
+            namespaces: Vec::new(),
+        }
+    }
+}
+
+/// Declares the namespaces mixed content uses, in the element's open start tag.
+pub fn write_mixed_declarations(w: &mut XmlWriter, value: &MixedContent) {
+    write_declarations(w, &value.namespaces, "");
+}
+
+/// Writes mixed content as kept.
+pub fn write_mixed_content(w: &mut XmlWriter, value: &MixedContent) {
+    w.raw(&value.content);
+}
+
+/// Reads the content of a type with mixed content.
+pub fn read_mixed(r: &mut XmlReader<'_>) -> Result<MixedContent, DecodeError> {
+    r.mixed_content()
+}
+
 /// ` xmlns:p="uri"` for each kept declaration the start tag does not make itself.
 fn write_declarations(w: &mut XmlWriter, namespaces: &[(String, String)], tag_rest: &str) {
     let tag = tag_rest.split('>').next().unwrap_or_default();

@@ -48,8 +48,25 @@ pub enum Ns {
 const SOAP11_ENV: &[u8] = b"http://schemas.xmlsoap.org/soap/envelope/";
 const SOAP12_ENV: &[u8] = b"http://www.w3.org/2003/05/soap-envelope";
 
-/// An attribute kept on a start tag: namespace, local name, value as written.
-type TagAttribute<'a> = (Ns, &'a [u8], &'a [u8]);
+/// An attribute kept on a start tag: namespace, prefix (empty for none), local name, value as
+/// written.
+type TagAttribute<'a> = (Ns, &'a [u8], &'a [u8], &'a [u8]);
+
+/// The namespace of the `xml:` prefix, bound in every document.
+pub const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// One attribute of a start tag, decoded: what an attribute wildcard keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagAttributeValue<'a> {
+    /// Its namespace as the reader classifies it.
+    pub ns: Ns,
+    /// Its namespace URI, `None` for an unqualified attribute.
+    pub uri: Option<Cow<'a, str>>,
+    /// Local name.
+    pub local: &'a str,
+    /// Value, entities decoded.
+    pub value: Cow<'a, str>,
+}
 
 /// A start tag as the generated code sees it.
 #[derive(Debug, Clone)]
@@ -92,8 +109,8 @@ impl<'a> StartTag<'a> {
         self.attributes
             .as_deref()?
             .iter()
-            .find(|(n, l, _)| *n == ns && *l == local)
-            .map(|(_, _, v)| *v)
+            .find(|(n, _, l, _)| *n == ns && *l == local)
+            .map(|(_, _, _, v)| *v)
     }
 
     /// True for an unqualified element (no namespace).
@@ -760,7 +777,7 @@ impl<'a> XmlReader<'a> {
             let (attr_prefix, attr_local) = split_qname(name);
             let Some(attr_prefix) = attr_prefix else {
                 if name != b"xmlns" {
-                    attributes.push((Ns::None, name, value));
+                    attributes.push((Ns::None, &[], name, value));
                 }
                 continue;
             };
@@ -769,7 +786,7 @@ impl<'a> XmlReader<'a> {
             }
             let attr_ns = self.resolve(Some(attr_prefix), false, offset)?;
             if attr_ns != Ns::Xsi {
-                attributes.push((attr_ns, attr_local, value));
+                attributes.push((attr_ns, attr_prefix, attr_local, value));
                 continue;
             }
             match attr_local {
@@ -1121,6 +1138,27 @@ impl<'a> XmlReader<'a> {
         })
     }
 
+    /// The content (exactly as written: text and elements) of the element whose start tag was
+    /// just read, through its end tag, with the declarations in scope it uses (those of the
+    /// element itself included): a type with mixed content.
+    pub fn mixed_content(&mut self) -> Result<super::MixedContent, DecodeError> {
+        let depth = self.open.len();
+        let start = self.pos;
+        let bindings = self.outer_bindings(depth + 1);
+        let content = if self.take_pending_end() {
+            ""
+        } else {
+            self.skip()?;
+            let end_tag = memchr::memmem::rfind(&self.input[start..self.pos], b"</")
+                .map_or(start, |p| start + p);
+            self.str_at(start, end_tag)?
+        };
+        Ok(super::MixedContent {
+            namespaces: used_namespaces(bindings, content),
+            content: content.to_owned(),
+        })
+    }
+
     /// The value of attribute `local` (namespace `ns`) of `start`, entities decoded.
     pub fn attribute(
         &self,
@@ -1132,6 +1170,44 @@ impl<'a> XmlReader<'a> {
             None => Ok(None),
             Some(raw) => self.attribute_value(raw, start.offset).map(Some),
         }
+    }
+
+    /// Every attribute of `start` but namespace declarations and `xsi:*` (for an attribute
+    /// wildcard): namespace, namespace URI (`None` when unqualified), local name and value
+    /// (entities decoded). Call it right after `start` is read, while its declarations are in
+    /// scope.
+    pub fn attributes_of(
+        &self,
+        start: &StartTag<'a>,
+    ) -> Result<Vec<TagAttributeValue<'a>>, DecodeError> {
+        let Some(attributes) = start.attributes.as_deref() else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::with_capacity(attributes.len());
+        for &(ns, prefix, local, value) in attributes {
+            let uri = if prefix.is_empty() {
+                None
+            } else if prefix == b"xml" {
+                Some(Cow::Borrowed(XML_NAMESPACE))
+            } else {
+                let raw = self
+                    .bindings
+                    .iter()
+                    .rev()
+                    .find(|b| b.prefix == prefix)
+                    .map_or(&b""[..], |b| b.uri);
+                Some(self.attribute_value(raw, start.offset)?)
+            };
+            let local = std::str::from_utf8(local)
+                .map_err(|_| self.malformed(start.offset, "an attribute name is not UTF-8"))?;
+            out.push(TagAttributeValue {
+                ns,
+                uri,
+                local,
+                value: self.attribute_value(value, start.offset)?,
+            });
+        }
+        Ok(out)
     }
 
     /// The namespace bindings in scope from elements enclosing depth `depth` (the innermost

@@ -163,6 +163,17 @@ impl XmlWriter {
         }
     }
 
+    /// Records that `element` could not be written (the first error is kept).
+    #[cold]
+    pub fn fail(&mut self, element: &str, reason: String) {
+        if self.error.is_none() {
+            self.error = Some(EncodeError {
+                element: element.to_owned(),
+                reason,
+            });
+        }
+    }
+
     #[cold]
     fn reject(&mut self, element: &str, text: &str, at: usize) {
         if self.error.is_none() {

@@ -12,6 +12,15 @@ pub const SERVICE_ADDRESS: Option<&str> = Some("http://localhost/constructs");
 /// its XML mapping is expanded from (`rt::complex_type!`, `rt::enumeration!`).
 pub mod types {
     use ::mktows::xml as rt;
+    /// xs:all: members in any order; xs:list and xs:union: simple values kept as text.
+    /// A list (xs:list) of values separated by spaces, kept as written.
+    ///
+    /// Simple type `Sizes`, a restriction of a built-in type.
+    pub type Sizes = String;
+    /// A union (xs:union) of simple types, kept as written.
+    ///
+    /// Simple type `SizeOrAuto`, a restriction of a built-in type.
+    pub type SizeOrAuto = String;
     /// Enumeration `level`; values not listed by this WSDL version are kept in [`Self::Unknown`].
     #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
@@ -138,7 +147,8 @@ pub mod types {
         }
     }
     /// Attributes: fields written in the start tag (a required one, an optional enumeration,
-    /// one qualified, one untyped), inherited by extensions.
+    /// one qualified, one untyped), inherited by extensions; xs:anyAttribute keeps the
+    /// others in a map (one map however many the chain declares).
     ///
     /// Complex type `Tagged`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -155,6 +165,13 @@ pub mod types {
         /// Attribute `label` of type `xs:string` (optional).
         #[serde(rename = "@label", default, skip_serializing_if = "Option::is_none")]
         pub label_2: Option<String>,
+        /// The attributes no named attribute matches (`xs:anyAttribute`), by qualified name: `local`, or `{uri}local`.
+        #[serde(
+            rename = "@anyAttribute",
+            default,
+            skip_serializing_if = "::std::collections::BTreeMap::is_empty"
+        )]
+        pub any_attribute: ::std::collections::BTreeMap<String, String>,
     }
     impl Tagged {
         /// The `Tagged` with these required elements (`label`, `id`); optional elements are absent, repeated ones empty.
@@ -167,6 +184,7 @@ pub mod types {
                 id: id.into(),
                 level: None,
                 label_2: None,
+                any_attribute: ::std::collections::BTreeMap::new(),
             }
         }
     }
@@ -176,6 +194,7 @@ pub mod types {
             id: attr_one("id"),
             level: attr_optional("level", ns = 0),
             label_2: attr_optional("label"),
+            any_attribute: attr_any("anyAttribute"),
         }
     }
     /// Complex type `MoreTagged`.
@@ -193,6 +212,13 @@ pub mod types {
         /// Attribute `label` of type `xs:string` (optional).
         #[serde(rename = "@label", default, skip_serializing_if = "Option::is_none")]
         pub label_2: Option<String>,
+        /// The attributes no named attribute matches (`xs:anyAttribute`), by qualified name: `local`, or `{uri}local`.
+        #[serde(
+            rename = "@anyAttribute",
+            default,
+            skip_serializing_if = "::std::collections::BTreeMap::is_empty"
+        )]
+        pub any_attribute: ::std::collections::BTreeMap<String, String>,
         /// Attribute `since` of type `xs:string` (optional).
         #[serde(rename = "@since", default, skip_serializing_if = "Option::is_none")]
         pub since: Option<String>,
@@ -208,6 +234,7 @@ pub mod types {
                 id: id.into(),
                 level: None,
                 label_2: None,
+                any_attribute: ::std::collections::BTreeMap::new(),
                 since: None,
             }
         }
@@ -218,6 +245,7 @@ pub mod types {
             id: attr_one("id"),
             level: attr_optional("level", ns = 0),
             label_2: attr_optional("label"),
+            any_attribute: attr_any("anyAttribute"),
             since: attr_optional("since"),
         }
     }
@@ -240,6 +268,466 @@ pub mod types {
     rt::complex_type! {
         Plain {
             flag: one("flag", ns = 0),
+        }
+    }
+    /// xs:choice: an enum, one variant per alternative (an element, a repeated element, a
+    /// sequence); a choice may be optional or repeat, or be a type's whole content; one
+    /// with a single alternative is that element.
+    ///
+    /// Complex type `Payment`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Payment {
+        /// Element `amount` of type `xs:int` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "amount")]
+        pub amount: i32,
+        /// Choice of one of `card`, `voucher`, (`iban`, `bic`) (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "cardOrVoucherOrIbanAndBic")]
+        pub card_or_voucher_or_iban_and_bic: PaymentCardOrVoucherOrIbanAndBic,
+        /// Choice of one of `email`, `phone` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "emailOrPhone", default, skip_serializing_if = "Option::is_none")]
+        pub email_or_phone: Option<PaymentEmailOrPhone>,
+        /// Choice of one of `tag`, `flag` (minOccurs 1, maxOccurs unbounded).
+        #[serde(rename = "tagOrFlag", default, skip_serializing_if = "Vec::is_empty")]
+        pub tag_or_flag: Vec<PaymentTagOrFlag>,
+        /// Element `memo` of type `xs:string` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "memo", default, skip_serializing_if = "Option::is_none")]
+        pub memo: Option<String>,
+    }
+    impl Payment {
+        /// The `Payment` with these required elements (`amount`, `cardOrVoucherOrIbanAndBic`, `tagOrFlag`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(
+            amount: impl Into<i32>,
+            card_or_voucher_or_iban_and_bic: impl Into<PaymentCardOrVoucherOrIbanAndBic>,
+            tag_or_flag: impl Into<Vec<PaymentTagOrFlag>>,
+        ) -> Self {
+            Self {
+                amount: amount.into(),
+                card_or_voucher_or_iban_and_bic: card_or_voucher_or_iban_and_bic.into(),
+                email_or_phone: None,
+                tag_or_flag: tag_or_flag.into(),
+                memo: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Payment {
+            amount: one("amount", ns = 0),
+            card_or_voucher_or_iban_and_bic: particle_one("cardOrVoucherOrIbanAndBic", of = PaymentCardOrVoucherOrIbanAndBic),
+            email_or_phone: particle_optional("emailOrPhone", of = PaymentEmailOrPhone),
+            tag_or_flag: particle_many("tagOrFlag", min = 1, max = unbounded, of = PaymentTagOrFlag),
+            memo: optional("memo", ns = 0),
+        }
+    }
+    /// Complex type `Contact`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Contact {
+        /// Choice of one of `email`, `payment` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "emailOrPayment")]
+        pub email_or_payment: ContactEmailOrPayment,
+    }
+    impl Contact {
+        /// The `Contact` with these required elements (`emailOrPayment`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(email_or_payment: impl Into<ContactEmailOrPayment>) -> Self {
+            Self {
+                email_or_payment: email_or_payment.into(),
+            }
+        }
+    }
+    rt::complex_type! {
+        Contact {
+            email_or_payment: particle_one("emailOrPayment", of = ContactEmailOrPayment),
+        }
+    }
+    /// Complex type `Paths`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Paths {
+        /// Element `path` of type `xs:string` (minOccurs 1, maxOccurs unbounded).
+        #[serde(rename = "path", default, skip_serializing_if = "Vec::is_empty")]
+        pub path: Vec<String>,
+    }
+    impl Paths {
+        /// The `Paths` with these required elements (`path`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(path: impl Into<Vec<String>>) -> Self {
+            Self { path: path.into() }
+        }
+    }
+    rt::complex_type! {
+        Paths {
+            path: many("path", ns = 0, min = 1, max = unbounded),
+        }
+    }
+    /// A repeated sequence: a Vec of a struct for the group, read in order (a repetition
+    /// ends where an element of it comes again out of order); one holding a choice.
+    ///
+    /// Complex type `Ledger`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Ledger {
+        /// Element `owner` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "owner")]
+        pub owner: String,
+        /// Sequence of `date`, `amount`, `note` (minOccurs 0, maxOccurs unbounded).
+        #[serde(
+            rename = "dateAndAmountAndNote",
+            default,
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        pub date_and_amount_and_note: Vec<LedgerDateAndAmountAndNote>,
+        /// Sequence of `code`, (one of `debit`, `credit`) (minOccurs 1, maxOccurs 3).
+        #[serde(
+            rename = "codeAndDebitOrCredit",
+            default,
+            skip_serializing_if = "Vec::is_empty"
+        )]
+        pub code_and_debit_or_credit: Vec<LedgerCodeAndDebitOrCredit>,
+        /// Element `total` of type `xs:int` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "total", default, skip_serializing_if = "Option::is_none")]
+        pub total: Option<i32>,
+    }
+    impl Ledger {
+        /// The `Ledger` with these required elements (`owner`, `codeAndDebitOrCredit`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(
+            owner: impl Into<String>,
+            code_and_debit_or_credit: impl Into<Vec<LedgerCodeAndDebitOrCredit>>,
+        ) -> Self {
+            Self {
+                owner: owner.into(),
+                date_and_amount_and_note: Vec::new(),
+                code_and_debit_or_credit: code_and_debit_or_credit.into(),
+                total: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Ledger {
+            owner: one("owner", ns = 0),
+            date_and_amount_and_note: particle_many("dateAndAmountAndNote", min = 0, max = unbounded, of = LedgerDateAndAmountAndNote),
+            code_and_debit_or_credit: particle_many("codeAndDebitOrCredit", min = 1, max = 3, of = LedgerCodeAndDebitOrCredit),
+            total: optional("total", ns = 0),
+        }
+    }
+    /// Complex type `Booking`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Booking {
+        /// Element `from` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "from")]
+        pub from: String,
+        /// Element `to` of type `xs:string` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "to", default, skip_serializing_if = "Option::is_none")]
+        pub to: Option<String>,
+        /// Choice of one of `days`, `weeks` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "daysOrWeeks", default, skip_serializing_if = "Option::is_none")]
+        pub days_or_weeks: Option<BookingDaysOrWeeks>,
+        /// Attribute `createdBy` of type `xs:string` (optional).
+        #[serde(rename = "@createdBy", default, skip_serializing_if = "Option::is_none")]
+        pub created_by: Option<String>,
+        /// Attribute `version` of type `xs:int` (required).
+        #[serde(rename = "@version")]
+        pub version: i32,
+    }
+    impl Booking {
+        /// The `Booking` with these required elements (`from`, `version`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(from: impl Into<String>, version: impl Into<i32>) -> Self {
+            Self {
+                from: from.into(),
+                to: None,
+                days_or_weeks: None,
+                created_by: None,
+                version: version.into(),
+            }
+        }
+    }
+    rt::complex_type! {
+        Booking {
+            from: one("from", ns = 0),
+            to: optional("to", ns = 0),
+            days_or_weeks: particle_optional("daysOrWeeks", of = BookingDaysOrWeeks),
+            created_by: attr_optional("createdBy"),
+            version: attr_one("version"),
+        }
+    }
+    /// Complex type `Schedule`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Schedule {
+        /// Named model groups (xs:group) and attribute groups, their content written where they
+        /// are referred to.
+        ///
+        /// Sequence of `from`, `to` (minOccurs 1, maxOccurs unbounded).
+        #[serde(rename = "fromAndTo", default, skip_serializing_if = "Vec::is_empty")]
+        pub from_and_to: Vec<ScheduleFromAndTo>,
+    }
+    impl Schedule {
+        /// The `Schedule` with these required elements (`fromAndTo`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(from_and_to: impl Into<Vec<ScheduleFromAndTo>>) -> Self {
+            Self {
+                from_and_to: from_and_to.into(),
+            }
+        }
+    }
+    rt::complex_type! {
+        Schedule {
+            from_and_to: particle_many("fromAndTo", min = 1, max = unbounded, of = ScheduleFromAndTo),
+        }
+    }
+    /// Mixed content: text with elements between, kept as written; the attributes stay
+    /// fields. A derived type's content is mixed too.
+    ///
+    /// Complex type `Note`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Note {
+        /// Attribute `lang` of type `xs:string` (optional).
+        #[serde(rename = "@lang", default, skip_serializing_if = "Option::is_none")]
+        pub lang: Option<String>,
+        /// Elements the schema allows in it: b.
+        ///
+        /// Mixed content: the text and the elements between it, kept as written.
+        #[serde(rename = "content")]
+        pub content: rt::MixedContent,
+    }
+    impl Note {
+        /// The `Note` with these required elements (`content`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(content: impl Into<rt::MixedContent>) -> Self {
+            Self {
+                lang: None,
+                content: content.into(),
+            }
+        }
+    }
+    rt::complex_type! {
+        Note {
+            lang: attr_optional("lang"),
+            content: mixed("content"),
+        }
+    }
+    /// Complex type `SignedNote`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct SignedNote {
+        /// Attribute `lang` of type `xs:string` (optional).
+        #[serde(rename = "@lang", default, skip_serializing_if = "Option::is_none")]
+        pub lang: Option<String>,
+        /// Elements the schema allows in it: b.
+        ///
+        /// Mixed content: the text and the elements between it, kept as written.
+        #[serde(rename = "content")]
+        pub content: rt::MixedContent,
+        /// Attribute `by` of type `xs:string` (optional).
+        #[serde(rename = "@by", default, skip_serializing_if = "Option::is_none")]
+        pub by: Option<String>,
+    }
+    impl SignedNote {
+        /// The `SignedNote` with these required elements (`content`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(content: impl Into<rt::MixedContent>) -> Self {
+            Self {
+                lang: None,
+                content: content.into(),
+                by: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        SignedNote {
+            lang: attr_optional("lang"),
+            content: mixed("content"),
+            by: attr_optional("by"),
+        }
+    }
+    /// Simple content: the element's text as a typed value (field \`value\`), its attributes
+    /// as fields; derived by extension (one more attribute) or restriction (a narrower
+    /// text); anonymous in an element.
+    ///
+    /// Complex type `Price`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Price {
+        /// The element's text (simple content), of type `xs:int`.
+        #[serde(rename = "$value")]
+        pub value: i32,
+        /// Attribute `currency` of type `xs:string` (required).
+        #[serde(rename = "@currency")]
+        pub currency: String,
+        /// Attribute `value` of type `xs:string` (optional).
+        #[serde(rename = "@value", default, skip_serializing_if = "Option::is_none")]
+        pub value_2: Option<String>,
+    }
+    impl Price {
+        /// The `Price` with these required elements (`$value`, `currency`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(value: impl Into<i32>, currency: impl Into<String>) -> Self {
+            Self {
+                value: value.into(),
+                currency: currency.into(),
+                value_2: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Price {
+            value: text("$value"),
+            currency: attr_one("currency"),
+            value_2: attr_optional("value"),
+        }
+    }
+    /// Complex type `TaxedPrice`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct TaxedPrice {
+        /// The element's text (simple content), of type `xs:int`.
+        #[serde(rename = "$value")]
+        pub value: i32,
+        /// Attribute `currency` of type `xs:string` (required).
+        #[serde(rename = "@currency")]
+        pub currency: String,
+        /// Attribute `value` of type `xs:string` (optional).
+        #[serde(rename = "@value", default, skip_serializing_if = "Option::is_none")]
+        pub value_2: Option<String>,
+        /// Attribute `tax` of type `xs:int` (optional).
+        #[serde(rename = "@tax", default, skip_serializing_if = "Option::is_none")]
+        pub tax: Option<i32>,
+    }
+    impl TaxedPrice {
+        /// The `TaxedPrice` with these required elements (`$value`, `currency`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(value: impl Into<i32>, currency: impl Into<String>) -> Self {
+            Self {
+                value: value.into(),
+                currency: currency.into(),
+                value_2: None,
+                tax: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        TaxedPrice {
+            value: text("$value"),
+            currency: attr_one("currency"),
+            value_2: attr_optional("value"),
+            tax: attr_optional("tax"),
+        }
+    }
+    /// Complex type `SmallPrice`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct SmallPrice {
+        /// The element's text (simple content), of type `xs:int`.
+        #[serde(rename = "$value")]
+        pub value: i32,
+        /// Attribute `currency` of type `xs:string` (required).
+        #[serde(rename = "@currency")]
+        pub currency: String,
+        /// Attribute `value` of type `xs:string` (optional).
+        #[serde(rename = "@value", default, skip_serializing_if = "Option::is_none")]
+        pub value_2: Option<String>,
+    }
+    impl SmallPrice {
+        /// The `SmallPrice` with these required elements (`$value`, `currency`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(value: impl Into<i32>, currency: impl Into<String>) -> Self {
+            Self {
+                value: value.into(),
+                currency: currency.into(),
+                value_2: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        SmallPrice {
+            value: text("$value"),
+            currency: attr_one("currency"),
+            value_2: attr_optional("value"),
+        }
+    }
+    /// Complex type `Settings`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Settings {
+        /// Element `width` of type `xs:int` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "width")]
+        pub width: i32,
+        /// Element `sizes` of type `Sizes` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "sizes", default, skip_serializing_if = "Option::is_none")]
+        pub sizes: Option<Sizes>,
+        /// Element `mode` of type `SizeOrAuto` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "mode", default, skip_serializing_if = "Option::is_none")]
+        pub mode: Option<SizeOrAuto>,
+    }
+    impl Settings {
+        /// The `Settings` with these required elements (`width`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(width: impl Into<i32>) -> Self {
+            Self {
+                width: width.into(),
+                sizes: None,
+                mode: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Settings {
+            width: one("width", ns = 0),
+            sizes: optional("sizes", ns = 0),
+            mode: optional("mode", ns = 0),
+        }
+    }
+    /// A choice whose alternative may be empty (a sequence of optional elements) is
+    /// optional itself.
+    ///
+    /// Complex type `Refund`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Refund {
+        /// Element `id` of type `xs:int` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "id")]
+        pub id: i32,
+        /// Choice of one of (`amount`, `reason`), `items` (minOccurs 0, maxOccurs 1).
+        #[serde(
+            rename = "amountAndReasonOrItems",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub amount_and_reason_or_items: Option<RefundAmountAndReasonOrItems>,
+    }
+    impl Refund {
+        /// The `Refund` with these required elements (`id`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(id: impl Into<i32>) -> Self {
+            Self {
+                id: id.into(),
+                amount_and_reason_or_items: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Refund {
+            id: one("id", ns = 0),
+            amount_and_reason_or_items: particle_optional("amountAndReasonOrItems", of = RefundAmountAndReasonOrItems),
         }
     }
     /// xs:anyType, named or implied by an untyped element: attributes and content kept.
@@ -268,6 +756,44 @@ pub mod types {
         /// Element `tagged` of type `MoreTagged` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "tagged", default, skip_serializing_if = "Option::is_none")]
         pub tagged: Option<MoreTagged>,
+        /// Element `contact` of type `Contact` (minOccurs 0, maxOccurs unbounded).
+        #[serde(rename = "contact", default, skip_serializing_if = "Vec::is_empty")]
+        pub contact: Vec<Contact>,
+        /// Element `paths` of type `Paths` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "paths", default, skip_serializing_if = "Option::is_none")]
+        pub paths: Option<Paths>,
+        /// Element `ledger` of type `Ledger` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "ledger", default, skip_serializing_if = "Option::is_none")]
+        pub ledger: Option<Ledger>,
+        /// Element `booking` of type `Booking` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "booking", default, skip_serializing_if = "Option::is_none")]
+        pub booking: Option<Booking>,
+        /// Element `schedule` of type `Schedule` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "schedule", default, skip_serializing_if = "Option::is_none")]
+        pub schedule: Option<Schedule>,
+        /// Element `note` of type `SignedNote` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "note", default, skip_serializing_if = "Option::is_none")]
+        pub note: Option<SignedNote>,
+        /// Element `price` of type `TaxedPrice` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "price", default, skip_serializing_if = "Option::is_none")]
+        pub price: Option<TaxedPrice>,
+        /// Element `small` of type `SmallPrice` (minOccurs 0, maxOccurs unbounded).
+        #[serde(rename = "small", default, skip_serializing_if = "Vec::is_empty")]
+        pub small: Vec<SmallPrice>,
+        /// An anonymous type extending a named one: the named type's fields first.
+        ///
+        /// Element `extended` of type `extended` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "extended", default, skip_serializing_if = "Option::is_none")]
+        pub extended: Option<Extended>,
+        /// Element `settings` of type `Settings` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
+        pub settings: Option<Settings>,
+        /// Element `refund` of type `Refund` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "refund", default, skip_serializing_if = "Option::is_none")]
+        pub refund: Option<Refund>,
+        /// Element `caption` of type `caption` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "caption", default, skip_serializing_if = "Option::is_none")]
+        pub caption: Option<Caption>,
     }
     impl Holder {
         /// The `Holder` with these required elements (`open`, `value`); optional elements are absent, repeated ones empty.
@@ -286,6 +812,18 @@ pub mod types {
                 narrowed: None,
                 plain: None,
                 tagged: None,
+                contact: Vec::new(),
+                paths: None,
+                ledger: None,
+                booking: None,
+                schedule: None,
+                note: None,
+                price: None,
+                small: Vec::new(),
+                extended: None,
+                settings: None,
+                refund: None,
+                caption: None,
             }
         }
     }
@@ -298,6 +836,339 @@ pub mod types {
             narrowed: optional("narrowed", ns = 0),
             plain: optional("plain", ns = 0),
             tagged: optional("tagged", ns = 0),
+            contact: many("contact", ns = 0, min = 0, max = unbounded),
+            paths: optional("paths", ns = 0),
+            ledger: optional("ledger", ns = 0),
+            booking: optional("booking", ns = 0),
+            schedule: optional("schedule", ns = 0),
+            note: optional("note", ns = 0),
+            price: optional("price", ns = 0),
+            small: many("small", ns = 0, min = 0, max = unbounded),
+            extended: optional("extended", ns = 0),
+            settings: optional("settings", ns = 0),
+            refund: optional("refund", ns = 0),
+            caption: optional("caption", ns = 0),
+        }
+    }
+    /// Choice of one of `card`, `voucher`, (`iban`, `bic`).
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum PaymentCardOrVoucherOrIbanAndBic {
+        /// Element `card` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "card")]
+        Card(String),
+        /// Element `voucher` of type `xs:string` (minOccurs 1, maxOccurs 3).
+        #[serde(rename = "voucher")]
+        Voucher(Vec<String>),
+        /// Sequence of `iban`, `bic` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "ibanAndBic")]
+        IbanAndBic(PaymentIbanAndBic),
+    }
+    rt::choice! {
+        PaymentCardOrVoucherOrIbanAndBic {
+            Card: one("card", ns = 0),
+            Voucher: many("voucher", ns = 0, min = 1, max = 3),
+            IbanAndBic: particle_one("ibanAndBic", of = PaymentIbanAndBic),
+        }
+    }
+    /// Sequence of `iban`, `bic` (a group of elements in this order, which repeats or is one alternative of a choice).
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct PaymentIbanAndBic {
+        /// Element `iban` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "iban")]
+        pub iban: String,
+        /// Element `bic` of type `xs:string` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "bic", default, skip_serializing_if = "Option::is_none")]
+        pub bic: Option<String>,
+    }
+    impl PaymentIbanAndBic {
+        /// The `Payment.ibanAndBic` with these required elements (`iban`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(iban: impl Into<String>) -> Self {
+            Self {
+                iban: iban.into(),
+                bic: None,
+            }
+        }
+    }
+    rt::group! {
+        PaymentIbanAndBic {
+            iban: one("iban", ns = 0),
+            bic: optional("bic", ns = 0),
+        }
+    }
+    /// Choice of one of `email`, `phone`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum PaymentEmailOrPhone {
+        /// Element `email` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "email")]
+        Email(String),
+        /// Element `phone` of type `xs:string` (minOccurs 1, maxOccurs 1, nillable).
+        #[serde(rename = "phone")]
+        Phone(rt::Nillable<String>),
+    }
+    rt::choice! {
+        PaymentEmailOrPhone {
+            Email: one("email", ns = 0),
+            Phone: nillable("phone", ns = 0),
+        }
+    }
+    /// Choice of one of `tag`, `flag`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum PaymentTagOrFlag {
+        /// Element `tag` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "tag")]
+        Tag(String),
+        /// Element `flag` of type `xs:boolean` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "flag")]
+        Flag(bool),
+    }
+    rt::choice! {
+        PaymentTagOrFlag {
+            Tag: one("tag", ns = 0),
+            Flag: one("flag", ns = 0),
+        }
+    }
+    /// Choice of one of `email`, `payment`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum ContactEmailOrPayment {
+        /// Element `email` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "email")]
+        Email(String),
+        /// Element `payment` of type `Payment` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "payment")]
+        Payment(Payment),
+    }
+    rt::choice! {
+        ContactEmailOrPayment {
+            Email: one("email", ns = 0),
+            Payment: one("payment", ns = 0),
+        }
+    }
+    /// Sequence of `date`, `amount`, `note` (a group of elements in this order, which repeats or is one alternative of a choice).
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct LedgerDateAndAmountAndNote {
+        /// Element `date` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "date")]
+        pub date: String,
+        /// Element `amount` of type `xs:int` (minOccurs 1, maxOccurs 2).
+        #[serde(rename = "amount", default, skip_serializing_if = "Vec::is_empty")]
+        pub amount: Vec<i32>,
+        /// Element `note` of type `xs:string` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "note", default, skip_serializing_if = "Option::is_none")]
+        pub note: Option<String>,
+    }
+    impl LedgerDateAndAmountAndNote {
+        /// The `Ledger.dateAndAmountAndNote` with these required elements (`date`, `amount`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(date: impl Into<String>, amount: impl Into<Vec<i32>>) -> Self {
+            Self {
+                date: date.into(),
+                amount: amount.into(),
+                note: None,
+            }
+        }
+    }
+    rt::group! {
+        LedgerDateAndAmountAndNote {
+            date: one("date", ns = 0),
+            amount: many("amount", ns = 0, min = 1, max = 2),
+            note: optional("note", ns = 0),
+        }
+    }
+    /// Sequence of `code`, (one of `debit`, `credit`) (a group of elements in this order, which repeats or is one alternative of a choice).
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct LedgerCodeAndDebitOrCredit {
+        /// Element `code` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "code")]
+        pub code: String,
+        /// Choice of one of `debit`, `credit` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "debitOrCredit")]
+        pub debit_or_credit: LedgerDebitOrCredit,
+    }
+    impl LedgerCodeAndDebitOrCredit {
+        /// The `Ledger.codeAndDebitOrCredit` with these required elements (`code`, `debitOrCredit`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(
+            code: impl Into<String>,
+            debit_or_credit: impl Into<LedgerDebitOrCredit>,
+        ) -> Self {
+            Self {
+                code: code.into(),
+                debit_or_credit: debit_or_credit.into(),
+            }
+        }
+    }
+    rt::group! {
+        LedgerCodeAndDebitOrCredit {
+            code: one("code", ns = 0),
+            debit_or_credit: particle_one("debitOrCredit", of = LedgerDebitOrCredit),
+        }
+    }
+    /// Choice of one of `debit`, `credit`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum LedgerDebitOrCredit {
+        /// Element `debit` of type `xs:int` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "debit")]
+        Debit(i32),
+        /// Element `credit` of type `xs:int` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "credit")]
+        Credit(i32),
+    }
+    rt::choice! {
+        LedgerDebitOrCredit {
+            Debit: one("debit", ns = 0),
+            Credit: one("credit", ns = 0),
+        }
+    }
+    /// Choice of one of `days`, `weeks`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum BookingDaysOrWeeks {
+        /// Element `days` of type `xs:int` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "days")]
+        Days(i32),
+        /// Element `weeks` of type `xs:int` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "weeks")]
+        Weeks(i32),
+    }
+    rt::choice! {
+        BookingDaysOrWeeks {
+            Days: one("days", ns = 0),
+            Weeks: one("weeks", ns = 0),
+        }
+    }
+    /// Named model groups (xs:group) and attribute groups, their content written where they
+    /// are referred to.
+    ///
+    /// Sequence of `from`, `to` (a group of elements in this order, which repeats or is one alternative of a choice).
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct ScheduleFromAndTo {
+        /// Element `from` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "from")]
+        pub from: String,
+        /// Element `to` of type `xs:string` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "to", default, skip_serializing_if = "Option::is_none")]
+        pub to: Option<String>,
+    }
+    impl ScheduleFromAndTo {
+        /// The `Schedule.fromAndTo` with these required elements (`from`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(from: impl Into<String>) -> Self {
+            Self {
+                from: from.into(),
+                to: None,
+            }
+        }
+    }
+    rt::group! {
+        ScheduleFromAndTo {
+            from: one("from", ns = 0),
+            to: optional("to", ns = 0),
+        }
+    }
+    /// Choice of one of (`amount`, `reason`), `items`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum RefundAmountAndReasonOrItems {
+        /// Sequence of `amount`, `reason` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "amountAndReason")]
+        AmountAndReason(RefundAmountAndReason),
+        /// Element `items` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "items")]
+        Items(String),
+    }
+    rt::choice! {
+        RefundAmountAndReasonOrItems {
+            AmountAndReason: particle_one("amountAndReason", of = RefundAmountAndReason),
+            Items: one("items", ns = 0),
+        }
+    }
+    /// Sequence of `amount`, `reason` (a group of elements in this order, which repeats or is one alternative of a choice).
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct RefundAmountAndReason {
+        /// Element `amount` of type `xs:int` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "amount", default, skip_serializing_if = "Option::is_none")]
+        pub amount: Option<i32>,
+        /// Element `reason` of type `xs:string` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+        pub reason: Option<String>,
+    }
+    rt::group! {
+        RefundAmountAndReason {
+            amount: optional("amount", ns = 0),
+            reason: optional("reason", ns = 0),
+        }
+    }
+    /// Complex type `extended`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Extended {
+        /// Element `code` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "code")]
+        pub code: String,
+        /// Element `extra` of type `xs:int` (minOccurs 0, maxOccurs 1).
+        #[serde(rename = "extra", default, skip_serializing_if = "Option::is_none")]
+        pub extra: Option<i32>,
+        /// Element `more` of type `xs:string` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "more")]
+        pub more: String,
+        /// Attribute `flag` of type `xs:boolean` (optional).
+        #[serde(rename = "@flag", default, skip_serializing_if = "Option::is_none")]
+        pub flag: Option<bool>,
+    }
+    impl Extended {
+        /// The `extended` with these required elements (`code`, `more`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(code: impl Into<String>, more: impl Into<String>) -> Self {
+            Self {
+                code: code.into(),
+                extra: None,
+                more: more.into(),
+                flag: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Extended {
+            code: one("code", ns = 0),
+            extra: optional("extra", ns = 0),
+            more: one("more", ns = 0),
+            flag: attr_optional("flag"),
+        }
+    }
+    /// Complex type `caption`.
+    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct Caption {
+        /// The element's text (simple content), of type `xs:string`.
+        #[serde(rename = "$value")]
+        pub value: String,
+        /// Attribute `lang` of type `xs:string` (optional).
+        #[serde(rename = "@lang", default, skip_serializing_if = "Option::is_none")]
+        pub lang: Option<String>,
+    }
+    impl Caption {
+        /// The `caption` with these required elements (`$value`); optional elements are absent, repeated ones empty.
+        ///
+        /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
+        /// adds optional elements.
+        pub fn new(value: impl Into<String>) -> Self {
+            Self {
+                value: value.into(),
+                lang: None,
+            }
+        }
+    }
+    rt::complex_type! {
+        Caption {
+            value: text("$value"),
+            lang: attr_optional("lang"),
         }
     }
 }

@@ -7,10 +7,15 @@ use crate::docs::Doc;
 use crate::error::{Error, Location, Result};
 use crate::model::*;
 use crate::names::{self, NameSet};
+
+mod derive;
+mod particles;
+mod service;
+
 use crate::parse::{
-    QName, RawComplexType, RawDefs, RawGlobalElement, RawHeader, RawLocalElement, RawSimpleType,
-    RawType, XS,
+    QName, RawComplexType, RawDefs, RawGlobalElement, RawLocalElement, RawSimpleType, RawType, XS,
 };
+use service::resolve_service;
 
 /// Links `raw` into a model.
 pub fn resolve(raw: RawDefs) -> Result<Model> {
@@ -28,6 +33,8 @@ pub fn resolve(raw: RawDefs) -> Result<Model> {
         elements.push(r.resolve_global_element(element, &mut element_names)?);
     }
     r.model.elements = elements;
+    // After the global elements: their anonymous types may derive too.
+    r.link_anonymous()?;
     r.mark_boxed();
     r.compute_defaults();
     r.model.service = resolve_service(&raw, &r.element_index)?;
@@ -55,6 +62,12 @@ struct Resolver<'a> {
     bases: HashMap<usize, (QName, Location)>,
     /// Fields that must be boxed: (type index, field index).
     boxed: Vec<(usize, usize)>,
+    /// The type of the schema each model group (by model index) is declared in.
+    particle_roots: HashMap<usize, usize>,
+    /// Names given to model groups (`Type.key`), unique.
+    particle_names: NameSet,
+    /// Anonymous types (model index) extending a named type, and where.
+    anonymous_bases: Vec<(usize, QName, Location)>,
 }
 
 /// Names the generated modules use unqualified (the prelude and the runtime alias): a schema
@@ -141,6 +154,9 @@ impl<'a> Resolver<'a> {
             complex_done: vec![false; raw.complex_types.len()],
             bases: HashMap::new(),
             boxed: Vec::new(),
+            particle_roots: HashMap::new(),
+            particle_names: NameSet::default(),
+            anonymous_bases: Vec::new(),
         };
         // Register every named type first so references can point forward.
         for ty in &raw.simple_types {
@@ -156,6 +172,7 @@ impl<'a> Resolver<'a> {
                 doc: ty.doc.clone(),
                 kind: SimpleKind::Alias(Builtin::String),
                 xsd_base: "string".into(),
+                facets: Facets::default(),
             });
         }
         for ty in &raw.complex_types {
@@ -193,6 +210,7 @@ impl<'a> Resolver<'a> {
         let kind = self.simple_kind(raw, 0)?;
         self.model.simple_types[index].kind = kind;
         self.model.simple_types[index].xsd_base = self.base_local(&raw.base, 0);
+        self.model.simple_types[index].facets = self.facets(raw, 0);
         Ok(())
     }
 
@@ -274,6 +292,36 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// The facets of `raw` and of the named simple types it restricts (the nearest one wins
+    /// for a length, every step's patterns apply).
+    fn facets(&self, raw: &RawSimpleType, depth: usize) -> Facets {
+        let own = &raw.facets;
+        let mut facets = Facets {
+            length: own.length,
+            min_length: own.min_length,
+            max_length: own.max_length,
+            patterns: Vec::new(),
+        };
+        if !own.patterns.is_empty() {
+            facets.patterns.push(own.patterns.clone());
+        }
+        if raw.base.ns.as_deref() == Some(XS) || depth > 64 {
+            return facets;
+        }
+        if let Some(base) = self
+            .simple_index
+            .get(&raw.base)
+            .and_then(|&i| self.raw_simple(i))
+        {
+            let inherited = self.facets(base, depth + 1);
+            facets.length = facets.length.or(inherited.length);
+            facets.min_length = facets.min_length.or(inherited.min_length);
+            facets.max_length = facets.max_length.or(inherited.max_length);
+            facets.patterns.extend(inherited.patterns);
+        }
+        facets
+    }
+
     fn raw_simple(&self, index: usize) -> Option<&'a RawSimpleType> {
         self.raw.simple_types.get(index)
     }
@@ -283,28 +331,83 @@ impl<'a> Resolver<'a> {
             return Ok(());
         }
         self.complex_done[index] = true;
-        let fields = self.resolve_fields(raw)?;
+        let fields = self.resolve_fields(raw, index)?;
         self.model.complex_types[index].fields = fields;
-        if let Some(base) = &raw.base {
+        if let (Some(base), None) = (&raw.base, self.simple_content_base(raw)) {
             self.bases.insert(index, base.clone());
         }
         Ok(())
     }
 
-    fn resolve_fields(&mut self, raw: &RawComplexType) -> Result<Vec<Field>> {
+    /// For a type with simple content over a simple type (not a complex type with simple
+    /// content, which is inherited from like any base): the type of its text.
+    fn simple_content_base(&self, raw: &RawComplexType) -> Option<(QName, Location)> {
+        if !raw.simple_content {
+            return None;
+        }
+        match &raw.base {
+            // Of xs:anyType (dropped by parsing): text.
+            None => Some((
+                QName {
+                    ns: Some(XS.to_owned()),
+                    local: "string".into(),
+                },
+                raw.loc.clone(),
+            )),
+            Some((base, loc))
+                if base.ns.as_deref() == Some(XS) || self.simple_index.contains_key(base) =>
+            {
+                Some((base.clone(), loc.clone()))
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// The fields of `raw`, model type `owner`.
+    fn resolve_fields(&mut self, raw: &RawComplexType, owner: usize) -> Result<Vec<Field>> {
         let mut field_names = NameSet::default();
-        let mut fields = Vec::with_capacity(raw.elements.len());
+        let mut fields = Vec::with_capacity(raw.elements.len() + 1);
+        if let Some((base, loc)) = self.simple_content_base(raw) {
+            // The text first, so an attribute named `value` gets the suffix.
+            let xsd_builtin = (base.ns.as_deref() == Some(XS)).then(|| base.local.clone());
+            let ty = self.resolve_type(&RawType::Named(base, loc))?;
+            if matches!(ty, TypeRef::Complex(_)) {
+                return Err(Error::Invalid {
+                    location: raw.loc.clone(),
+                    message: format!("simple content of `{}` has a complex type", raw.name.local),
+                });
+            }
+            fields.push(Field {
+                xml_name: "$value".into(),
+                namespace: None,
+                rust_name: field_names.claim("value"),
+                ty,
+                min: 1,
+                max: Some(1),
+                nillable: false,
+                boxed: false,
+                doc: Doc::default(),
+                xsd_builtin,
+                attribute: false,
+                text: true,
+            });
+        }
         for element in &raw.elements {
-            fields.push(self.resolve_field(element, &mut field_names)?);
+            fields.push(self.resolve_field(element, &mut field_names, owner)?);
         }
         Ok(fields)
     }
 
+    /// The field for `element` of model type `owner`.
     fn resolve_field(
         &mut self,
         element: &RawLocalElement,
         field_names: &mut NameSet,
+        owner: usize,
     ) -> Result<Field> {
+        if let Some(particle) = &element.particle {
+            return self.resolve_particle(element, particle, field_names, owner);
+        }
         let (ty, namespace) = match &element.reference {
             Some(reference) => {
                 let Some(global) = self.raw_elements.get(reference).cloned() else {
@@ -345,6 +448,7 @@ impl<'a> Resolver<'a> {
         }
         Ok(Field {
             attribute: element.attribute,
+            text: false,
             xsd_builtin,
             xml_name: element.name.clone(),
             namespace,
@@ -386,108 +490,27 @@ impl<'a> Resolver<'a> {
                     doc: raw.doc.clone(),
                     kind,
                     xsd_base: self.base_local(&raw.base, 0),
+                    facets: self.facets(raw, 0),
                 });
                 Ok(TypeRef::Simple(index))
             }
             RawType::AnonComplex(raw) => {
-                if raw.base.is_some() {
-                    return Err(Error::Unsupported {
-                        location: raw.loc.clone(),
-                        construct: "xs:extension in an anonymous complex type".into(),
-                        hint: "declare the derived type with a name".into(),
-                    });
-                }
                 let index = self.model.complex_types.len();
                 let rust_name = self.type_names.claim(&names::camel(&raw.name.local));
                 self.model.complex_types.push(empty_complex(raw, rust_name));
-                let fields = self.resolve_fields(raw)?;
+                let fields = self.resolve_fields(raw, index)?;
                 self.model.complex_types[index].fields = fields;
+                // Deriving from a named type: its fields come first, once it has them all (a
+                // restriction restates what it keeps).
+                if let (Some((base, loc)), None) = (&raw.base, self.simple_content_base(raw)) {
+                    if !raw.restriction {
+                        self.anonymous_bases
+                            .push((index, base.clone(), loc.clone()));
+                    }
+                }
                 Ok(TypeRef::Complex(index))
             }
         }
-    }
-
-    /// Prepends inherited fields and records each abstract base's concrete subtypes.
-    fn link_subtypes(&mut self, raw: &RawDefs) -> Result<()> {
-        let count = raw.complex_types.len();
-        let mut parent: Vec<Option<usize>> = vec![None; count];
-        for (index, parent) in parent.iter_mut().enumerate() {
-            let Some((base, loc)) = self.bases.get(&index).cloned() else {
-                continue;
-            };
-            let Some(&base_index) = self.complex_index.get(&base) else {
-                return Err(
-                    if base.ns.as_deref() == Some(XS) || self.simple_index.contains_key(&base) {
-                        Error::Unsupported {
-                            location: loc,
-                            construct: "xs:complexContent/xs:extension of a simple type".into(),
-                            hint: "simple content with attributes is not supported".into(),
-                        }
-                    } else {
-                        Error::Unresolved {
-                            location: loc,
-                            kind: "base type",
-                            name: base.to_string(),
-                        }
-                    },
-                );
-            };
-            let _ = loc;
-            *parent = Some(base_index);
-        }
-        let own_fields: Vec<Vec<Field>> = self.model.complex_types[..count]
-            .iter()
-            .map(|t| t.fields.clone())
-            .collect();
-        for index in 0..count {
-            // Walk up to the root, checking for cycles.
-            let mut chain = Vec::new();
-            let mut cursor = parent[index];
-            while let Some(p) = cursor {
-                if chain.contains(&p) || p == index {
-                    return Err(Error::Invalid {
-                        location: raw.complex_types[index].loc.clone(),
-                        message: format!(
-                            "type `{}` extends itself",
-                            raw.complex_types[index].name.local
-                        ),
-                    });
-                }
-                chain.push(p);
-                cursor = parent[p];
-            }
-            if chain.is_empty() {
-                continue;
-            }
-            // Fields of each ancestor, from the root, up to a restriction (which restates them).
-            let mut inherited = Vec::new();
-            let mut from = index;
-            let mut extending = Vec::new();
-            for &ancestor in &chain {
-                if raw.complex_types[from].restriction {
-                    break;
-                }
-                extending.push(ancestor);
-                from = ancestor;
-            }
-            for &ancestor in extending.iter().rev() {
-                inherited.extend(own_fields[ancestor].iter().cloned());
-            }
-            let own = own_fields[index].clone();
-            let mut field_names = NameSet::default();
-            let mut fields = Vec::with_capacity(inherited.len() + own.len());
-            for mut field in inherited.into_iter().chain(own) {
-                field.rust_name = field_names.claim(&field.rust_name);
-                fields.push(field);
-            }
-            self.model.complex_types[index].fields = fields;
-            if !self.model.complex_types[index].is_abstract {
-                for &ancestor in &chain {
-                    self.model.complex_types[ancestor].subtypes.push(index);
-                }
-            }
-        }
-        Ok(())
     }
 
     fn resolve_global_element(
@@ -557,7 +580,7 @@ impl<'a> Resolver<'a> {
     fn compute_defaults(&mut self) {
         let count = self.model.complex_types.len();
         for ty in &mut self.model.complex_types {
-            ty.has_default = !ty.is_polymorphic();
+            ty.has_default = !ty.is_polymorphic() && ty.kind != ComplexKind::Choice;
         }
         loop {
             let mut changed = false;
@@ -605,6 +628,7 @@ fn empty_complex(raw: &RawComplexType, rust_name: String) -> ComplexType {
         is_abstract: raw.is_abstract,
         subtypes: Vec::new(),
         has_default: false,
+        kind: ComplexKind::Struct,
     }
 }
 
@@ -632,188 +656,5 @@ fn builtin(name: &QName, loc: &Location) -> Result<Builtin> {
         } else {
             "this XML Schema built-in type is not supported".into()
         },
-    })
-}
-
-fn resolve_service(raw: &RawDefs, element_index: &HashMap<QName, usize>) -> Result<Service> {
-    let no_port = || Error::Invalid {
-        location: Location {
-            file: raw.wsdl_file.clone(),
-            line: 1,
-            column: 1,
-        },
-        message: "no wsdl:service has a port with a SOAP 1.1 document/literal binding".into(),
-    };
-    let (service, port, binding) = raw
-        .services
-        .iter()
-        .flat_map(|s| s.ports.iter().map(move |p| (s, p)))
-        .find_map(|(s, p)| {
-            raw.bindings
-                .iter()
-                .find(|b| b.name == p.binding)
-                .map(|b| (s, p, b))
-        })
-        .ok_or_else(no_port)?;
-    let Some(port_type) = raw.port_types.iter().find(|p| p.name == binding.port_type) else {
-        return Err(Error::Unresolved {
-            location: binding.loc.clone(),
-            kind: "portType",
-            name: binding.port_type.to_string(),
-        });
-    };
-    let message = |name: &QName, loc: &Location| {
-        raw.messages
-            .iter()
-            .find(|m| &m.name == name)
-            .ok_or_else(|| Error::Unresolved {
-                location: loc.clone(),
-                kind: "message",
-                name: name.to_string(),
-            })
-    };
-    let element_of = |name: &Option<QName>, loc: &Location, part: &str| -> Result<usize> {
-        let Some(name) = name else {
-            return Err(Error::Invalid {
-                location: loc.clone(),
-                message: format!("part `{part}` names no element"),
-            });
-        };
-        element_index
-            .get(name)
-            .copied()
-            .ok_or_else(|| Error::Unresolved {
-                location: loc.clone(),
-                kind: "element",
-                name: name.to_string(),
-            })
-    };
-    let headers = |list: &[RawHeader], field_names: &mut NameSet| -> Result<Vec<HeaderPart>> {
-        list.iter()
-            .map(|h| {
-                let msg = message(&h.message, &h.loc)?;
-                let part = msg.parts.iter().find(|p| p.name == h.part).ok_or_else(|| {
-                    Error::Unresolved {
-                        location: h.loc.clone(),
-                        kind: "message part",
-                        name: format!("{}#{}", h.message, h.part),
-                    }
-                })?;
-                Ok(HeaderPart {
-                    message: h.message.local.clone(),
-                    part: h.part.clone(),
-                    rust_name: field_names.claim(&names::snake(&h.part)),
-                    element: element_of(&part.element, &part.loc, &part.name)?,
-                })
-            })
-            .collect()
-    };
-    let mut method_names = NameSet::with_reserved(&["new", "into_inner", "inner"]);
-    let mut type_names = NameSet::with_reserved(RESERVED_TYPE_NAMES);
-    let stub_name = type_names.claim(&format!("{}Stub", names::camel(&port_type.name.local)));
-    let mut operations = Vec::new();
-    for op in &binding.operations {
-        let matching: Vec<_> = port_type
-            .operations
-            .iter()
-            .filter(|o| o.name == op.name)
-            .collect();
-        let abstract_op = match matching.as_slice() {
-            [one] => *one,
-            [] => {
-                return Err(Error::Unresolved {
-                    location: op.loc.clone(),
-                    kind: "portType operation",
-                    name: op.name.clone(),
-                });
-            }
-            _ => {
-                return Err(Error::Unsupported {
-                    location: op.loc.clone(),
-                    construct: format!("overloaded operation `{}`", op.name),
-                    hint: "operation names must be unique in a port type".into(),
-                });
-            }
-        };
-        let body = |io: &Option<(QName, Location)>,
-                    parts_filter: &Option<Vec<String>>,
-                    header_list: &[RawHeader],
-                    dir: &str|
-         -> Result<usize> {
-            let Some((name, loc)) = io else {
-                return Err(Error::Unsupported {
-                    location: abstract_op.loc.clone(),
-                    construct: format!("operation `{}` without {dir}", op.name),
-                    hint: "only request-response operations are supported".into(),
-                });
-            };
-            let msg = message(name, loc)?;
-            let parts: Vec<_> = msg
-                .parts
-                .iter()
-                .filter(|p| match parts_filter {
-                    Some(selected) => selected.contains(&p.name),
-                    None => !header_list
-                        .iter()
-                        .any(|h| h.message == msg.name && h.part == p.name),
-                })
-                .collect();
-            match parts.as_slice() {
-                [part] => element_of(&part.element, &part.loc, &part.name),
-                _ => Err(Error::Unsupported {
-                    location: msg.loc.clone(),
-                    construct: format!(
-                        "{} body parts in message `{}`",
-                        parts.len(),
-                        msg.name.local
-                    ),
-                    hint: "document/literal operations need exactly one body part".into(),
-                }),
-            }
-        };
-        let input = body(
-            &abstract_op.input,
-            &op.input.body_parts,
-            &op.input.headers,
-            "input",
-        )?;
-        let output = body(
-            &abstract_op.output,
-            &op.output.body_parts,
-            &op.output.headers,
-            "output",
-        )?;
-        let type_name = type_names.claim(&names::camel(&op.name));
-        let headers_name = type_names.claim(&format!("{type_name}Headers"));
-        let output_headers_name = type_names.claim(&format!("{type_name}OutputHeaders"));
-        operations.push(Operation {
-            name: op.name.clone(),
-            method_name: method_names.claim(&names::snake(&op.name)),
-            type_name,
-            headers_name,
-            output_headers_name,
-            doc: abstract_op.doc.clone(),
-            soap_action: op.soap_action.clone().unwrap_or_default(),
-            input,
-            output,
-            input_headers: headers(&op.input.headers, &mut NameSet::default())?,
-            output_headers: headers(&op.output.headers, &mut NameSet::default())?,
-        });
-    }
-    let mut doc = service.doc.clone();
-    if !port_type.doc.is_empty() {
-        if !doc.is_empty() {
-            doc.text.push(String::new());
-        }
-        doc.text.extend(port_type.doc.text.iter().cloned());
-    }
-    Ok(Service {
-        name: service.name.clone(),
-        port: port.name.clone(),
-        port_type: port_type.name.local.clone(),
-        stub_name,
-        address: port.address.clone(),
-        doc,
-        operations,
     })
 }

@@ -1,0 +1,196 @@
+//! The one SOAP 1.1 service the bindings are generated for: its port, binding and port type,
+//! each operation's body elements and `soap:header` parts.
+
+use std::collections::HashMap;
+
+use super::RESERVED_TYPE_NAMES;
+use crate::error::{Error, Location, Result};
+use crate::model::*;
+use crate::names::{self, NameSet};
+use crate::parse::{QName, RawDefs, RawHeader};
+
+pub(super) fn resolve_service(
+    raw: &RawDefs,
+    element_index: &HashMap<QName, usize>,
+) -> Result<Service> {
+    let no_port = || Error::Invalid {
+        location: Location {
+            file: raw.wsdl_file.clone(),
+            line: 1,
+            column: 1,
+        },
+        message: "no wsdl:service has a port with a SOAP 1.1 document/literal binding".into(),
+    };
+    let (service, port, binding) = raw
+        .services
+        .iter()
+        .flat_map(|s| s.ports.iter().map(move |p| (s, p)))
+        .find_map(|(s, p)| {
+            raw.bindings
+                .iter()
+                .find(|b| b.name == p.binding)
+                .map(|b| (s, p, b))
+        })
+        .ok_or_else(no_port)?;
+    let Some(port_type) = raw.port_types.iter().find(|p| p.name == binding.port_type) else {
+        return Err(Error::Unresolved {
+            location: binding.loc.clone(),
+            kind: "portType",
+            name: binding.port_type.to_string(),
+        });
+    };
+    let message = |name: &QName, loc: &Location| {
+        raw.messages
+            .iter()
+            .find(|m| &m.name == name)
+            .ok_or_else(|| Error::Unresolved {
+                location: loc.clone(),
+                kind: "message",
+                name: name.to_string(),
+            })
+    };
+    let element_of = |name: &Option<QName>, loc: &Location, part: &str| -> Result<usize> {
+        let Some(name) = name else {
+            return Err(Error::Invalid {
+                location: loc.clone(),
+                message: format!("part `{part}` names no element"),
+            });
+        };
+        element_index
+            .get(name)
+            .copied()
+            .ok_or_else(|| Error::Unresolved {
+                location: loc.clone(),
+                kind: "element",
+                name: name.to_string(),
+            })
+    };
+    let headers = |list: &[RawHeader], field_names: &mut NameSet| -> Result<Vec<HeaderPart>> {
+        list.iter()
+            .map(|h| {
+                let msg = message(&h.message, &h.loc)?;
+                let part = msg.parts.iter().find(|p| p.name == h.part).ok_or_else(|| {
+                    Error::Unresolved {
+                        location: h.loc.clone(),
+                        kind: "message part",
+                        name: format!("{}#{}", h.message, h.part),
+                    }
+                })?;
+                Ok(HeaderPart {
+                    message: h.message.local.clone(),
+                    part: h.part.clone(),
+                    rust_name: field_names.claim(&names::snake(&h.part)),
+                    element: element_of(&part.element, &part.loc, &part.name)?,
+                })
+            })
+            .collect()
+    };
+    let mut method_names = NameSet::with_reserved(&["new", "into_inner", "inner"]);
+    let mut type_names = NameSet::with_reserved(RESERVED_TYPE_NAMES);
+    let stub_name = type_names.claim(&format!("{}Stub", names::camel(&port_type.name.local)));
+    let mut operations = Vec::new();
+    for op in &binding.operations {
+        let matching: Vec<_> = port_type
+            .operations
+            .iter()
+            .filter(|o| o.name == op.name)
+            .collect();
+        let abstract_op = match matching.as_slice() {
+            [one] => *one,
+            [] => {
+                return Err(Error::Unresolved {
+                    location: op.loc.clone(),
+                    kind: "portType operation",
+                    name: op.name.clone(),
+                });
+            }
+            _ => {
+                return Err(Error::Unsupported {
+                    location: op.loc.clone(),
+                    construct: format!("overloaded operation `{}`", op.name),
+                    hint: "operation names must be unique in a port type".into(),
+                });
+            }
+        };
+        let body = |io: &Option<(QName, Location)>,
+                    parts_filter: &Option<Vec<String>>,
+                    header_list: &[RawHeader],
+                    dir: &str|
+         -> Result<usize> {
+            let Some((name, loc)) = io else {
+                return Err(Error::Unsupported {
+                    location: abstract_op.loc.clone(),
+                    construct: format!("operation `{}` without {dir}", op.name),
+                    hint: "only request-response operations are supported".into(),
+                });
+            };
+            let msg = message(name, loc)?;
+            let parts: Vec<_> = msg
+                .parts
+                .iter()
+                .filter(|p| match parts_filter {
+                    Some(selected) => selected.contains(&p.name),
+                    None => !header_list
+                        .iter()
+                        .any(|h| h.message == msg.name && h.part == p.name),
+                })
+                .collect();
+            match parts.as_slice() {
+                [part] => element_of(&part.element, &part.loc, &part.name),
+                _ => Err(Error::Unsupported {
+                    location: msg.loc.clone(),
+                    construct: format!(
+                        "{} body parts in message `{}`",
+                        parts.len(),
+                        msg.name.local
+                    ),
+                    hint: "document/literal operations need exactly one body part".into(),
+                }),
+            }
+        };
+        let input = body(
+            &abstract_op.input,
+            &op.input.body_parts,
+            &op.input.headers,
+            "input",
+        )?;
+        let output = body(
+            &abstract_op.output,
+            &op.output.body_parts,
+            &op.output.headers,
+            "output",
+        )?;
+        let type_name = type_names.claim(&names::camel(&op.name));
+        let headers_name = type_names.claim(&format!("{type_name}Headers"));
+        let output_headers_name = type_names.claim(&format!("{type_name}OutputHeaders"));
+        operations.push(Operation {
+            name: op.name.clone(),
+            method_name: method_names.claim(&names::snake(&op.name)),
+            type_name,
+            headers_name,
+            output_headers_name,
+            doc: abstract_op.doc.clone(),
+            soap_action: op.soap_action.clone().unwrap_or_default(),
+            input,
+            output,
+            input_headers: headers(&op.input.headers, &mut NameSet::default())?,
+            output_headers: headers(&op.output.headers, &mut NameSet::default())?,
+        });
+    }
+    let mut doc = service.doc.clone();
+    if !port_type.doc.is_empty() {
+        if !doc.is_empty() {
+            doc.text.push(String::new());
+        }
+        doc.text.extend(port_type.doc.text.iter().cloned());
+    }
+    Ok(Service {
+        name: service.name.clone(),
+        port: port.name.clone(),
+        port_type: port_type.name.local.clone(),
+        stub_name,
+        address: port.address.clone(),
+        doc,
+        operations,
+    })
+}
