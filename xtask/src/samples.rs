@@ -3,6 +3,8 @@
 //! allows: required elements only, the fewest repetitions, the first enumeration value, the
 //! first concrete subtype, and for built-ins a valid value of their lexical space.
 
+mod facets;
+
 use codegen::model::{Builtin, ComplexKind, ComplexType, Field, Model, Shape, SimpleKind, TypeRef};
 
 /// Deepest nesting of required elements followed before giving up (a required cycle).
@@ -33,7 +35,15 @@ impl Sampler<'_> {
                     SimpleKind::Enum { values, .. } => {
                         Ok(json_string(values.first().map_or("", |v| v.xml.as_str())))
                     }
-                    SimpleKind::Alias(b) => Ok(builtin_sample(*b, &simple.xsd_base)),
+                    SimpleKind::Alias(b) => {
+                        let sample = builtin_sample(*b, &simple.xsd_base);
+                        Ok(match (b, facets::is_empty(&simple.facets)) {
+                            (Builtin::String, false) => {
+                                json_string(&facets::sample(&simple.facets, &unquote(&sample)))
+                            }
+                            _ => sample,
+                        })
+                    }
                 }
             }
             TypeRef::Complex(i) => {
@@ -135,6 +145,11 @@ fn builtin_sample(b: Builtin, xsd: &str) -> String {
         }
     };
     json_string(text)
+}
+
+/// The text of a JSON string literal `builtin_sample` made (no escapes in those).
+fn unquote(json: &str) -> String {
+    json.trim_matches('"').to_owned()
 }
 
 /// A JSON string literal.
