@@ -205,7 +205,11 @@ impl<'a, 'input> Ctx<'a, 'input> {
             Some((p, l)) => (Some(p), l),
             None => (None, value),
         };
-        let ns = node.lookup_namespace_uri(prefix).map(str::to_owned);
+        let ns = match prefix {
+            // Bound in every document, declared in none.
+            Some("xml") => Some("http://www.w3.org/XML/1998/namespace".to_owned()),
+            _ => node.lookup_namespace_uri(prefix).map(str::to_owned),
+        };
         if ns.is_none() && prefix.is_some() {
             return Err(Error::Invalid {
                 location: self.loc(node),

@@ -44,6 +44,18 @@ pub(super) fn read_schema(
             "element" => defs
                 .elements
                 .push(read_global_element(ctx, &schema_ctx, child)?),
+            // A global attribute: kept as an attribute group of one, under a name no group can
+            // have, for the references to it.
+            "attribute" => {
+                let name = schema_ctx.global_name(ctx, child)?;
+                let mut attribute = read_attribute(ctx, &schema_ctx, child)?;
+                attribute.namespace = name.ns.clone();
+                let key = QName {
+                    ns: name.ns,
+                    local: format!("@{}", name.local),
+                };
+                defs.attribute_groups.push((key, vec![attribute]));
+            }
             "attributeGroup" => {
                 let name = schema_ctx.global_name(ctx, child)?;
                 let mut attributes = Vec::new();
@@ -413,6 +425,7 @@ pub(super) fn read_local_element(
             loc,
             wildcard: false,
             attribute: false,
+            substitute: false,
             particle: None,
         });
     }
@@ -452,6 +465,7 @@ pub(super) fn read_local_element(
         loc,
         wildcard: false,
         attribute: false,
+        substitute: false,
         particle: None,
     })
 }
@@ -495,6 +509,7 @@ fn make_mixed(ctx: &Ctx, node: Node, ty: &mut RawComplexType) {
         loc: ctx.loc(node),
         wildcard: false,
         attribute: false,
+        substitute: false,
         particle: None,
     });
 }
@@ -508,6 +523,11 @@ fn read_attribute_item(
     out: &mut Vec<RawLocalElement>,
 ) -> Result<()> {
     match (node.tag_name().namespace(), node.tag_name().name()) {
+        // A prohibited attribute is one a restriction leaves out: nothing to read or write.
+        (Some(XS), "attribute") if node.attribute("use") == Some("prohibited") => {}
+        (Some(XS), "attribute") if node.attribute("ref").is_some() => {
+            out.push(read_attribute_reference(ctx, node)?)
+        }
         (Some(XS), "attribute") => out.push(read_attribute(ctx, schema, node)?),
         (Some(XS), "anyAttribute") => out.push(any_attribute(ctx, node)),
         (Some(XS), "attributeGroup") => {
@@ -530,6 +550,7 @@ fn read_attribute_item(
                 loc: ctx.loc(node),
                 wildcard: false,
                 attribute: true,
+                substitute: false,
                 particle: Some(Box::new(RawParticle {
                     choice: false,
                     items: Vec::new(),
@@ -558,16 +579,59 @@ fn any_attribute(ctx: &Ctx, node: Node) -> RawLocalElement {
         loc: ctx.loc(node),
         wildcard: false,
         attribute: true,
+        substitute: false,
         particle: None,
     }
 }
 
 /// An `xs:attribute` of a complex type, as a field that is not an element.
+/// An `xs:attribute ref=`: one of the XML namespace (`xml:lang`, written with its `xml:`
+/// prefix, text), or a global attribute, expanded once every schema is read.
+fn read_attribute_reference(ctx: &Ctx, node: Node) -> Result<RawLocalElement> {
+    let Some(reference) = ctx.qname_attr(node, "ref")? else {
+        return Err(unsupported(
+            ctx,
+            node,
+            "an attribute reference without `ref`",
+        ));
+    };
+    let min = u32::from(node.attribute("use") == Some("required"));
+    let xml = reference.ns.as_deref() == Some(XML_NAMESPACE);
+    Ok(RawLocalElement {
+        name: if xml {
+            format!("xml:{}", reference.local)
+        } else {
+            String::new()
+        },
+        namespace: None,
+        ty: xml.then(|| RawType::Named(any_type("string"), ctx.loc(node))),
+        reference: None,
+        min,
+        max: Some(1),
+        nillable: false,
+        doc: doc_for(node),
+        loc: ctx.loc(node),
+        wildcard: false,
+        attribute: true,
+        substitute: false,
+        particle: (!xml).then(|| {
+            Box::new(RawParticle {
+                choice: false,
+                items: Vec::new(),
+                reference: Some(QName {
+                    ns: reference.ns,
+                    local: format!("@{}", reference.local),
+                }),
+            })
+        }),
+    })
+}
+
+/// The namespace of the `xml:` prefix.
+const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
+
 fn read_attribute(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalElement> {
     let loc = ctx.loc(node);
-    if node.attribute("ref").is_some() {
-        return Err(unsupported(ctx, node, "an attribute reference (`ref`)"));
-    }
     let name = ctx.name_attr(node)?.to_owned();
     let qualified = match node.attribute("form") {
         Some("qualified") => true,
@@ -627,12 +691,12 @@ fn read_attribute(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalE
         loc,
         wildcard: false,
         attribute: true,
+        substitute: false,
         particle: None,
     })
 }
 
 fn read_global_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawGlobalElement> {
-    reject_element_extras(ctx, node)?;
     let name = schema.global_name(ctx, node)?;
     let ty = element_type(ctx, schema, node, &name)?
         .unwrap_or_else(|| RawType::Named(any_type("anyType"), ctx.loc(node)));
@@ -640,6 +704,8 @@ fn read_global_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawG
         name,
         ty,
         nillable: nillable(node),
+        substitution_group: ctx.qname_attr(node, "substitutionGroup")?,
+        is_abstract: is_true(node.attribute("abstract")),
         doc: doc_for(node),
         loc: ctx.loc(node),
     })

@@ -13,7 +13,8 @@ mod particles;
 mod service;
 
 use crate::parse::{
-    QName, RawComplexType, RawDefs, RawGlobalElement, RawLocalElement, RawSimpleType, RawType, XS,
+    QName, RawComplexType, RawDefs, RawGlobalElement, RawLocalElement, RawParticle, RawSimpleType,
+    RawType, XS,
 };
 use service::resolve_service;
 
@@ -66,6 +67,10 @@ struct Resolver<'a> {
     particle_roots: HashMap<usize, usize>,
     /// Names given to model groups (`Type.key`), unique.
     particle_names: NameSet,
+    /// Types of global elements resolved so far.
+    global_types: HashMap<QName, TypeRef>,
+    /// Substitution group heads and their direct members, in declaration order.
+    substitution_members: HashMap<QName, Vec<QName>>,
     /// Anonymous types (model index) extending a named type, and where.
     anonymous_bases: Vec<(usize, QName, Location)>,
 }
@@ -157,6 +162,8 @@ impl<'a> Resolver<'a> {
             particle_roots: HashMap::new(),
             particle_names: NameSet::default(),
             anonymous_bases: Vec::new(),
+            substitution_members: HashMap::new(),
+            global_types: HashMap::new(),
         };
         // Register every named type first so references can point forward.
         for ty in &raw.simple_types {
@@ -193,6 +200,12 @@ impl<'a> Resolver<'a> {
             }
             r.element_index
                 .insert(element.name.clone(), r.element_index.len());
+            if let Some(head) = &element.substitution_group {
+                r.substitution_members
+                    .entry(head.clone())
+                    .or_default()
+                    .push(element.name.clone());
+            }
         }
         Ok(r)
     }
@@ -406,7 +419,39 @@ impl<'a> Resolver<'a> {
         owner: usize,
     ) -> Result<Field> {
         if let Some(particle) = &element.particle {
-            return self.resolve_particle(element, particle, field_names, owner);
+            return self.resolve_particle(element, particle, field_names, owner, None);
+        }
+        if let (Some(head), false) = (&element.reference, element.substitute) {
+            let substitutes = self.substitutes(head);
+            if !substitutes.is_empty() {
+                // A substitution group: a choice of the elements that may stand there, named
+                // after its head.
+                let items = substitutes
+                    .into_iter()
+                    .map(|name| RawLocalElement {
+                        name: name.local.clone(),
+                        namespace: name.ns.clone(),
+                        ty: None,
+                        reference: Some(name),
+                        min: 1,
+                        max: Some(1),
+                        nillable: element.nillable,
+                        doc: Doc::default(),
+                        loc: element.loc.clone(),
+                        wildcard: false,
+                        attribute: false,
+                        substitute: true,
+                        particle: None,
+                    })
+                    .collect();
+                let particle = RawParticle {
+                    choice: true,
+                    items,
+                    reference: None,
+                };
+                let key = Some(head.local.clone());
+                return self.resolve_particle(element, &particle, field_names, owner, key);
+            }
         }
         let (ty, namespace) = match &element.reference {
             Some(reference) => {
@@ -418,7 +463,7 @@ impl<'a> Resolver<'a> {
                     });
                 };
                 (
-                    self.resolve_type(&global.ty)?,
+                    self.global_type(&global)?,
                     self.namespace_index(reference.ns.as_deref()),
                 )
             }
@@ -494,23 +539,49 @@ impl<'a> Resolver<'a> {
                 });
                 Ok(TypeRef::Simple(index))
             }
-            RawType::AnonComplex(raw) => {
-                let index = self.model.complex_types.len();
-                let rust_name = self.type_names.claim(&names::camel(&raw.name.local));
-                self.model.complex_types.push(empty_complex(raw, rust_name));
-                let fields = self.resolve_fields(raw, index)?;
-                self.model.complex_types[index].fields = fields;
-                // Deriving from a named type: its fields come first, once it has them all (a
-                // restriction restates what it keeps).
-                if let (Some((base, loc)), None) = (&raw.base, self.simple_content_base(raw)) {
-                    if !raw.restriction {
-                        self.anonymous_bases
-                            .push((index, base.clone(), loc.clone()));
-                    }
-                }
-                Ok(TypeRef::Complex(index))
+            RawType::AnonComplex(raw) => self.anonymous_complex(raw, None),
+        }
+    }
+
+    /// The type of global element `global`, resolved once (an anonymous type is one type
+    /// however many references to the element there are, and may refer to itself).
+    fn global_type(&mut self, global: &RawGlobalElement) -> Result<TypeRef> {
+        if let Some(&ty) = self.global_types.get(&global.name) {
+            return Ok(ty);
+        }
+        let ty = match &global.ty {
+            RawType::AnonComplex(raw) => self.anonymous_complex(raw, Some(&global.name))?,
+            other => self.resolve_type(other)?,
+        };
+        self.global_types.insert(global.name.clone(), ty);
+        Ok(ty)
+    }
+
+    /// An anonymous complex type; `element` (a global element's name) is recorded as having it
+    /// before its fields are resolved, so references to the element inside them find it.
+    fn anonymous_complex(
+        &mut self,
+        raw: &RawComplexType,
+        element: Option<&QName>,
+    ) -> Result<TypeRef> {
+        let index = self.model.complex_types.len();
+        let rust_name = self.type_names.claim(&names::camel(&raw.name.local));
+        self.model.complex_types.push(empty_complex(raw, rust_name));
+        if let Some(element) = element {
+            self.global_types
+                .insert(element.clone(), TypeRef::Complex(index));
+        }
+        let fields = self.resolve_fields(raw, index)?;
+        self.model.complex_types[index].fields = fields;
+        // Deriving from a named type: its fields come first, once it has them all (a
+        // restriction restates what it keeps).
+        if let (Some((base, loc)), None) = (&raw.base, self.simple_content_base(raw)) {
+            if !raw.restriction {
+                self.anonymous_bases
+                    .push((index, base.clone(), loc.clone()));
             }
         }
+        Ok(TypeRef::Complex(index))
     }
 
     fn resolve_global_element(
@@ -518,7 +589,7 @@ impl<'a> Resolver<'a> {
         raw: &RawGlobalElement,
         names_used: &mut NameSet,
     ) -> Result<GlobalElement> {
-        let ty = self.resolve_type(&raw.ty)?;
+        let ty = self.global_type(raw)?;
         Ok(GlobalElement {
             xsd_builtin: builtin_local(&raw.ty),
             name: raw.name.clone(),

@@ -1172,6 +1172,24 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// The value of attribute `xml:{local}` of `start` (the XML namespace), entities decoded.
+    pub fn xml_attribute(
+        &self,
+        start: &StartTag<'a>,
+        local: &str,
+    ) -> Result<Option<Cow<'a, str>>, DecodeError> {
+        let raw = start.attributes.as_deref().and_then(|attributes| {
+            attributes
+                .iter()
+                .find(|(_, p, l, _)| *p == b"xml" && *l == local.as_bytes())
+                .map(|(_, _, _, v)| *v)
+        });
+        match raw {
+            None => Ok(None),
+            Some(raw) => self.attribute_value(raw, start.offset).map(Some),
+        }
+    }
+
     /// Every attribute of `start` but namespace declarations and `xsi:*` (for an attribute
     /// wildcard): namespace, namespace URI (`None` when unqualified), local name and value
     /// (entities decoded). Call it right after `start` is read, while its declarations are in
