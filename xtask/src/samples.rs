@@ -64,6 +64,36 @@ impl Sampler<'_> {
         }
     }
 
+    /// The JSON of a `fixed` value: a string, or for numbers and booleans the text itself.
+    fn fixed_value(&self, ty: TypeRef, fixed: &str) -> String {
+        let builtin = match ty {
+            TypeRef::Builtin(b) => Some(b),
+            TypeRef::Simple(i) => match self.model.simple_types[i].kind {
+                SimpleKind::Alias(b) => Some(b),
+                SimpleKind::Enum { .. } => None,
+            },
+            TypeRef::Complex(_) => None,
+        };
+        let text = fixed.trim();
+        match builtin {
+            Some(Builtin::Boolean) if matches!(text, "true" | "false") => text.to_owned(),
+            Some(Builtin::Boolean) => (text == "1").to_string(),
+            Some(
+                Builtin::Byte
+                | Builtin::Short
+                | Builtin::Int
+                | Builtin::Long
+                | Builtin::UnsignedByte
+                | Builtin::UnsignedShort
+                | Builtin::UnsignedInt
+                | Builtin::UnsignedLong
+                | Builtin::Float
+                | Builtin::Double,
+            ) if text.parse::<f64>().is_ok_and(f64::is_finite) => text.to_owned(),
+            _ => json_string(fixed),
+        }
+    }
+
     fn complex(&self, t: &ComplexType, depth: usize) -> Result<String, String> {
         if t.kind == ComplexKind::Choice {
             // The first alternative, as at least one occurrence.
@@ -91,7 +121,10 @@ impl Sampler<'_> {
 
     /// The JSON of a required field, `None` for one that can be left out.
     fn field(&self, field: &Field, depth: usize) -> Result<Option<String>, String> {
-        let one = || self.value(field.ty, field.xsd_builtin.as_deref(), depth);
+        let one = || match &field.fixed {
+            Some(fixed) => Ok(self.fixed_value(field.ty, fixed)),
+            None => self.value(field.ty, field.xsd_builtin.as_deref(), depth),
+        };
         Ok(match field.shape() {
             Shape::Optional | Shape::OptionalNillable => None,
             Shape::One => Some(one()?),

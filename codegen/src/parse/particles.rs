@@ -74,6 +74,7 @@ fn read_group_reference(ctx: &Ctx, node: Node) -> Result<RawLocalElement> {
         loc: ctx.loc(node),
         wildcard: false,
         attribute: false,
+        fixed: None,
         substitute: false,
         particle: Some(Box::new(RawParticle {
             choice: false,
@@ -169,6 +170,9 @@ fn expand_in_list(
                 for attribute in &mut attributes {
                     attribute.min = item.min;
                     attribute.loc = item.loc.clone();
+                    if item.fixed.is_some() {
+                        attribute.fixed = item.fixed.clone();
+                    }
                 }
             }
             expand_in_list(&mut attributes, false, groups, depth + 1)?;
@@ -250,6 +254,7 @@ fn read_group(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalEleme
         loc: ctx.loc(node),
         wildcard: false,
         attribute: false,
+        fixed: None,
         substitute: false,
         particle: Some(Box::new(RawParticle {
             choice,
@@ -276,6 +281,7 @@ fn wildcard(ctx: &Ctx, node: Node) -> Result<RawLocalElement> {
         loc: ctx.loc(node),
         wildcard: true,
         attribute: false,
+        fixed: None,
         substitute: false,
         particle: None,
     })

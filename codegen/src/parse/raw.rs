@@ -127,6 +127,8 @@ pub struct RawLocalElement {
     /// A nested model group (`xs:choice`, or an `xs:sequence` that could not be flattened into
     /// its parent); `name` is empty, `min`/`max` are the group's.
     pub particle: Option<Box<RawParticle>>,
+    /// `fixed="..."`: the only value allowed.
+    pub fixed: Option<String>,
     /// A member of a substitution group in the choice resolution makes of a reference to its
     /// head: resolved as the element itself, not as its group again.
     pub substitute: bool,

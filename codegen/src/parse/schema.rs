@@ -425,6 +425,7 @@ pub(super) fn read_local_element(
             loc,
             wildcard: false,
             attribute: false,
+            fixed: node.attribute("fixed").map(str::to_owned),
             substitute: false,
             particle: None,
         });
@@ -465,6 +466,7 @@ pub(super) fn read_local_element(
         loc,
         wildcard: false,
         attribute: false,
+        fixed: node.attribute("fixed").map(str::to_owned),
         substitute: false,
         particle: None,
     })
@@ -509,6 +511,7 @@ fn make_mixed(ctx: &Ctx, node: Node, ty: &mut RawComplexType) {
         loc: ctx.loc(node),
         wildcard: false,
         attribute: false,
+        fixed: None,
         substitute: false,
         particle: None,
     });
@@ -550,6 +553,7 @@ fn read_attribute_item(
                 loc: ctx.loc(node),
                 wildcard: false,
                 attribute: true,
+                fixed: None,
                 substitute: false,
                 particle: Some(Box::new(RawParticle {
                     choice: false,
@@ -579,6 +583,7 @@ fn any_attribute(ctx: &Ctx, node: Node) -> RawLocalElement {
         loc: ctx.loc(node),
         wildcard: false,
         attribute: true,
+        fixed: None,
         substitute: false,
         particle: None,
     }
@@ -613,6 +618,7 @@ fn read_attribute_reference(ctx: &Ctx, node: Node) -> Result<RawLocalElement> {
         loc: ctx.loc(node),
         wildcard: false,
         attribute: true,
+        fixed: node.attribute("fixed").map(str::to_owned),
         substitute: false,
         particle: (!xml).then(|| {
             Box::new(RawParticle {
@@ -691,6 +697,7 @@ fn read_attribute(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalE
         loc,
         wildcard: false,
         attribute: true,
+        fixed: node.attribute("fixed").map(str::to_owned),
         substitute: false,
         particle: None,
     })

@@ -403,6 +403,7 @@ impl<'a> Resolver<'a> {
                 xsd_builtin,
                 attribute: false,
                 text: true,
+                fixed: None,
             });
         }
         for element in &raw.elements {
@@ -440,6 +441,7 @@ impl<'a> Resolver<'a> {
                         loc: element.loc.clone(),
                         wildcard: false,
                         attribute: false,
+                        fixed: None,
                         substitute: true,
                         particle: None,
                     })
@@ -494,6 +496,7 @@ impl<'a> Resolver<'a> {
         Ok(Field {
             attribute: element.attribute,
             text: false,
+            fixed: element.fixed.clone(),
             xsd_builtin,
             xml_name: element.name.clone(),
             namespace,

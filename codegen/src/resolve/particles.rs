@@ -88,6 +88,7 @@ impl Resolver<'_> {
             xsd_builtin: None,
             attribute: false,
             text: false,
+            fixed: None,
         })
     }
 }

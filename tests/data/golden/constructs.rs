@@ -602,6 +602,9 @@ pub mod types {
         /// Attribute `value` of type `xs:string` (optional).
         #[serde(rename = "@value", default, skip_serializing_if = "Option::is_none")]
         pub value_2: Option<String>,
+        /// Attribute `scale` of type `xs:int` (optional, fixed `2`).
+        #[serde(rename = "@scale", default, skip_serializing_if = "Option::is_none")]
+        pub scale: Option<i32>,
     }
     impl Price {
         /// The `Price` with these required elements (`$value`, `currency`); optional elements are absent, repeated ones empty.
@@ -613,6 +616,7 @@ pub mod types {
                 value: value.into(),
                 currency: currency.into(),
                 value_2: None,
+                scale: None,
             }
         }
     }
@@ -621,6 +625,7 @@ pub mod types {
             value: text("$value"),
             currency: attr_one("currency"),
             value_2: attr_optional("value"),
+            scale: attr_optional("scale"),
         }
     }
     /// Complex type `TaxedPrice`.
@@ -635,6 +640,9 @@ pub mod types {
         /// Attribute `value` of type `xs:string` (optional).
         #[serde(rename = "@value", default, skip_serializing_if = "Option::is_none")]
         pub value_2: Option<String>,
+        /// Attribute `scale` of type `xs:int` (optional, fixed `2`).
+        #[serde(rename = "@scale", default, skip_serializing_if = "Option::is_none")]
+        pub scale: Option<i32>,
         /// Attribute `tax` of type `xs:int` (optional).
         #[serde(rename = "@tax", default, skip_serializing_if = "Option::is_none")]
         pub tax: Option<i32>,
@@ -649,6 +657,7 @@ pub mod types {
                 value: value.into(),
                 currency: currency.into(),
                 value_2: None,
+                scale: None,
                 tax: None,
             }
         }
@@ -658,6 +667,7 @@ pub mod types {
             value: text("$value"),
             currency: attr_one("currency"),
             value_2: attr_optional("value"),
+            scale: attr_optional("scale"),
             tax: attr_optional("tax"),
         }
     }
@@ -673,6 +683,9 @@ pub mod types {
         /// Attribute `value` of type `xs:string` (optional).
         #[serde(rename = "@value", default, skip_serializing_if = "Option::is_none")]
         pub value_2: Option<String>,
+        /// Attribute `scale` of type `xs:int` (optional, fixed `2`).
+        #[serde(rename = "@scale", default, skip_serializing_if = "Option::is_none")]
+        pub scale: Option<i32>,
     }
     impl SmallPrice {
         /// The `SmallPrice` with these required elements (`$value`, `currency`); optional elements are absent, repeated ones empty.
@@ -684,6 +697,7 @@ pub mod types {
                 value: value.into(),
                 currency: currency.into(),
                 value_2: None,
+                scale: None,
             }
         }
     }
@@ -692,6 +706,7 @@ pub mod types {
             value: text("$value"),
             currency: attr_one("currency"),
             value_2: attr_optional("value"),
+            scale: attr_optional("scale"),
         }
     }
     /// Complex type `Settings`.
