@@ -29,6 +29,7 @@ const MAX_NESTING: usize = 256;
 /// Most nodes in one document: bounds memory on hostile input.
 const MAX_NODES: u32 = 4_000_000;
 
+mod attributes;
 mod particles;
 mod raw;
 mod schema;
