@@ -44,6 +44,7 @@ impl FieldApi {
             xsd_builtin: None,
             attribute: false,
             text: false,
+            fixed: None,
         }
         .shape()
     }

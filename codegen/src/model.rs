@@ -262,6 +262,8 @@ pub struct Field {
     pub attribute: bool,
     /// The element's text (simple content, named `$value`), not a child element.
     pub text: bool,
+    /// `fixed="..."`: the only value the schema allows.
+    pub fixed: Option<String>,
 }
 
 impl Field {

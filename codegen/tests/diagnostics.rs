@@ -512,3 +512,22 @@ fn anonymous_types_of_global_elements_inherit_from_their_base() {
         "{code}"
     );
 }
+
+#[test]
+fn elements_that_refer_to_themselves_through_anonymous_types_are_one_type() {
+    let body = r#"      <xs:complexType name="In">
+        <xs:sequence><xs:element ref="tns:node"/></xs:sequence>
+      </xs:complexType>
+      <xs:element name="node">
+        <xs:complexType>
+          <xs:sequence>
+            <xs:element name="label" type="xs:string"/>
+            <xs:element ref="tns:node" minOccurs="0" maxOccurs="unbounded"/>
+          </xs:sequence>
+        </xs:complexType>
+      </xs:element>"#;
+    let (_, result) = generate("self-reference", &wsdl(body), &[]);
+    let code = result.unwrap();
+    assert_eq!(code.matches("pub struct Node ").count(), 1, "{code}");
+    assert!(code.contains("pub node: Vec<Node>,"), "{code}");
+}

@@ -3,6 +3,8 @@
 //! allows: required elements only, the fewest repetitions, the first enumeration value, the
 //! first concrete subtype, and for built-ins a valid value of their lexical space.
 
+mod facets;
+
 use codegen::model::{Builtin, ComplexKind, ComplexType, Field, Model, Shape, SimpleKind, TypeRef};
 
 /// Deepest nesting of required elements followed before giving up (a required cycle).
@@ -33,7 +35,15 @@ impl Sampler<'_> {
                     SimpleKind::Enum { values, .. } => {
                         Ok(json_string(values.first().map_or("", |v| v.xml.as_str())))
                     }
-                    SimpleKind::Alias(b) => Ok(builtin_sample(*b, &simple.xsd_base)),
+                    SimpleKind::Alias(b) => {
+                        let sample = builtin_sample(*b, &simple.xsd_base);
+                        Ok(match (b, facets::is_empty(&simple.facets)) {
+                            (Builtin::String, false) => {
+                                json_string(&facets::sample(&simple.facets, &unquote(&sample)))
+                            }
+                            _ => sample,
+                        })
+                    }
                 }
             }
             TypeRef::Complex(i) => {
@@ -51,6 +61,36 @@ impl Sampler<'_> {
                 }
                 self.complex(t, depth + 1)
             }
+        }
+    }
+
+    /// The JSON of a `fixed` value: a string, or for numbers and booleans the text itself.
+    fn fixed_value(&self, ty: TypeRef, fixed: &str) -> String {
+        let builtin = match ty {
+            TypeRef::Builtin(b) => Some(b),
+            TypeRef::Simple(i) => match self.model.simple_types[i].kind {
+                SimpleKind::Alias(b) => Some(b),
+                SimpleKind::Enum { .. } => None,
+            },
+            TypeRef::Complex(_) => None,
+        };
+        let text = fixed.trim();
+        match builtin {
+            Some(Builtin::Boolean) if matches!(text, "true" | "false") => text.to_owned(),
+            Some(Builtin::Boolean) => (text == "1").to_string(),
+            Some(
+                Builtin::Byte
+                | Builtin::Short
+                | Builtin::Int
+                | Builtin::Long
+                | Builtin::UnsignedByte
+                | Builtin::UnsignedShort
+                | Builtin::UnsignedInt
+                | Builtin::UnsignedLong
+                | Builtin::Float
+                | Builtin::Double,
+            ) if text.parse::<f64>().is_ok_and(f64::is_finite) => text.to_owned(),
+            _ => json_string(fixed),
         }
     }
 
@@ -81,7 +121,10 @@ impl Sampler<'_> {
 
     /// The JSON of a required field, `None` for one that can be left out.
     fn field(&self, field: &Field, depth: usize) -> Result<Option<String>, String> {
-        let one = || self.value(field.ty, field.xsd_builtin.as_deref(), depth);
+        let one = || match &field.fixed {
+            Some(fixed) => Ok(self.fixed_value(field.ty, fixed)),
+            None => self.value(field.ty, field.xsd_builtin.as_deref(), depth),
+        };
         Ok(match field.shape() {
             Shape::Optional | Shape::OptionalNillable => None,
             Shape::One => Some(one()?),
@@ -135,6 +178,11 @@ fn builtin_sample(b: Builtin, xsd: &str) -> String {
         }
     };
     json_string(text)
+}
+
+/// The text of a JSON string literal `builtin_sample` made (no escapes in those).
+fn unquote(json: &str) -> String {
+    json.trim_matches('"').to_owned()
 }
 
 /// A JSON string literal.

@@ -58,6 +58,28 @@ const ENVELOPE: &str = r###"<?xml version="1.0" encoding="UTF-8"?>
 </xs:schema>
 "###;
 
+/// The attributes of the XML namespace (`xml:lang`, ...), for schemas that import the
+/// namespace without saying where its schema is.
+const XML_NAMESPACE_SCHEMA: &str = r###"<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           targetNamespace="http://www.w3.org/XML/1998/namespace">
+  <xs:attribute name="lang" type="xs:language"/>
+  <xs:attribute name="space">
+    <xs:simpleType>
+      <xs:restriction base="xs:NCName">
+        <xs:enumeration value="default"/>
+        <xs:enumeration value="preserve"/>
+      </xs:restriction>
+    </xs:simpleType>
+  </xs:attribute>
+  <xs:attribute name="base" type="xs:anyURI"/>
+  <xs:attribute name="id" type="xs:ID"/>
+</xs:schema>
+"###;
+
+/// The XML namespace (bound to `xml:` in every document).
+const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
+
 /// Writes the inline schemas of `wsdl` and the envelope schema into `dir`; returns the
 /// envelope schema's path.
 pub fn write_schemas(wsdl: &Path, dir: &Path) -> Result<PathBuf, String> {
@@ -91,6 +113,15 @@ pub fn write_schemas(wsdl: &Path, dir: &Path) -> Result<PathBuf, String> {
         by_namespace.entry(ns).or_default().push(file);
     }
     let mut imports = String::new();
+    // First, so a schema importing the XML namespace without a location finds it loaded.
+    if !by_namespace.contains_key(XML_NAMESPACE) && mentions_xml_namespace(wsdl, &text) {
+        std::fs::write(dir.join("xml.xsd"), XML_NAMESPACE_SCHEMA)
+            .map_err(|e| format!("xml.xsd: {e}"))?;
+        let _ = writeln!(
+            imports,
+            "  <xs:import namespace=\"{XML_NAMESPACE}\" schemaLocation=\"xml.xsd\"/>"
+        );
+    }
     for (k, (ns, files)) in by_namespace.iter().enumerate() {
         // libxml2 imports a namespace once: several inline schemas of one namespace are
         // included by one wrapper.
@@ -123,6 +154,33 @@ pub fn write_schemas(wsdl: &Path, dir: &Path) -> Result<PathBuf, String> {
     std::fs::write(&envelope, ENVELOPE.replace("{imports}", &imports))
         .map_err(|e| format!("{}: {e}", envelope.display()))?;
     Ok(envelope)
+}
+
+/// Whether the WSDL or a schema file next to it (or below) refers to the XML namespace.
+fn mentions_xml_namespace(wsdl: &Path, text: &str) -> bool {
+    if text.contains(XML_NAMESPACE) {
+        return true;
+    }
+    let Some(dir) = wsdl.parent() else {
+        return false;
+    };
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "xsd")
+                && std::fs::read_to_string(&path).is_ok_and(|t| t.contains(XML_NAMESPACE))
+            {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 fn is(node: &roxmltree::Node, ns: &str, local: &str) -> bool {

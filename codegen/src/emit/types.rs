@@ -105,9 +105,10 @@ impl Emitter<'_> {
                 "optional"
             };
             let summary = format!(
-                "Attribute {} of type {} ({usage}).",
+                "Attribute {} of type {} ({usage}{}).",
                 code(&field.xml_name),
-                code(&self.xsd_name(field.ty))
+                code(&self.xsd_name(field.ty)),
+                fixed(field)
             );
             return doc_attrs(&field.doc, &summary);
         }
@@ -125,10 +126,11 @@ impl Emitter<'_> {
             return doc_attrs(&field.doc, &summary);
         }
         let summary = format!(
-            "Element {} of type {} (minOccurs {}, maxOccurs {max}{nil}).",
+            "Element {} of type {} (minOccurs {}, maxOccurs {max}{nil}{}).",
             code(&field.xml_name),
             code(&self.xsd_name(field.ty)),
-            field.min
+            field.min,
+            fixed(field)
         );
         doc_attrs(&field.doc, &summary)
     }
@@ -438,5 +440,13 @@ impl Emitter<'_> {
             .ns
             .as_deref()
             .and_then(|ns| self.model.namespaces.iter().position(|n| n == ns))
+    }
+}
+
+/// `, fixed `value`` for a field whose value the schema fixes, else nothing.
+fn fixed(field: &Field) -> String {
+    match &field.fixed {
+        Some(value) => format!(", fixed {}", code(value)),
+        None => String::new(),
     }
 }

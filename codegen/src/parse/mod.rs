@@ -29,6 +29,7 @@ const MAX_NESTING: usize = 256;
 /// Most nodes in one document: bounds memory on hostile input.
 const MAX_NODES: u32 = 4_000_000;
 
+mod attributes;
 mod particles;
 mod raw;
 mod schema;
@@ -205,7 +206,11 @@ impl<'a, 'input> Ctx<'a, 'input> {
             Some((p, l)) => (Some(p), l),
             None => (None, value),
         };
-        let ns = node.lookup_namespace_uri(prefix).map(str::to_owned);
+        let ns = match prefix {
+            // Bound in every document, declared in none.
+            Some("xml") => Some("http://www.w3.org/XML/1998/namespace".to_owned()),
+            _ => node.lookup_namespace_uri(prefix).map(str::to_owned),
+        };
         if ns.is_none() && prefix.is_some() {
             return Err(Error::Invalid {
                 location: self.loc(node),

@@ -74,6 +74,8 @@ fn read_group_reference(ctx: &Ctx, node: Node) -> Result<RawLocalElement> {
         loc: ctx.loc(node),
         wildcard: false,
         attribute: false,
+        fixed: None,
+        substitute: false,
         particle: Some(Box::new(RawParticle {
             choice: false,
             items: Vec::new(),
@@ -143,14 +145,36 @@ fn expand_in_list(
             });
         }
         if item.attribute {
+            let single = reference.local.strip_prefix('@');
             let Some(attributes) = groups.attributes.get(&reference) else {
                 return Err(Error::Unresolved {
                     location: item.loc.clone(),
-                    kind: "attribute group",
-                    name: reference.to_string(),
+                    kind: if single.is_some() {
+                        "attribute"
+                    } else {
+                        "attribute group"
+                    },
+                    name: match single {
+                        Some(local) => QName {
+                            ns: reference.ns.clone(),
+                            local: local.to_owned(),
+                        }
+                        .to_string(),
+                        None => reference.to_string(),
+                    },
                 });
             };
             let mut attributes = attributes.clone();
+            if single.is_some() {
+                // The reference says whether it is required.
+                for attribute in &mut attributes {
+                    attribute.min = item.min;
+                    attribute.loc = item.loc.clone();
+                    if item.fixed.is_some() {
+                        attribute.fixed = item.fixed.clone();
+                    }
+                }
+            }
             expand_in_list(&mut attributes, false, groups, depth + 1)?;
             out.extend(attributes);
             continue;
@@ -206,12 +230,9 @@ fn read_group(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalEleme
         }
         match child.tag_name().name() {
             "element" => items.push(read_local_element(ctx, schema, child)?),
-            "any" => {
-                if choice {
-                    return Err(unsupported(ctx, child, "an xs:any alternative of a choice"));
-                }
-                items.push(wildcard(ctx, child)?);
-            }
+            // In a choice kept as such, refused by `check_members`; a choice of only this
+            // wildcard is the wildcard.
+            "any" => items.push(wildcard(ctx, child)?),
             "sequence" | "choice" => {
                 let nested = read_group(ctx, schema, child)?;
                 items.extend(simplify(nested, choice)?);
@@ -233,6 +254,8 @@ fn read_group(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalEleme
         loc: ctx.loc(node),
         wildcard: false,
         attribute: false,
+        fixed: None,
+        substitute: false,
         particle: Some(Box::new(RawParticle {
             choice,
             items,
@@ -258,6 +281,8 @@ fn wildcard(ctx: &Ctx, node: Node) -> Result<RawLocalElement> {
         loc: ctx.loc(node),
         wildcard: true,
         attribute: false,
+        fixed: None,
+        substitute: false,
         particle: None,
     })
 }

@@ -127,6 +127,11 @@ pub struct RawLocalElement {
     /// A nested model group (`xs:choice`, or an `xs:sequence` that could not be flattened into
     /// its parent); `name` is empty, `min`/`max` are the group's.
     pub particle: Option<Box<RawParticle>>,
+    /// `fixed="..."`: the only value allowed.
+    pub fixed: Option<String>,
+    /// A member of a substitution group in the choice resolution makes of a reference to its
+    /// head: resolved as the element itself, not as its group again.
+    pub substitute: bool,
 }
 
 /// A model group kept as a unit: a choice, or a sequence that repeats or is an alternative.
@@ -147,6 +152,10 @@ pub struct RawGlobalElement {
     pub name: QName,
     pub ty: RawType,
     pub nillable: bool,
+    /// `substitutionGroup`: the head element this one may stand for.
+    pub substitution_group: Option<QName>,
+    /// `abstract="true"`: only its substitutes appear.
+    pub is_abstract: bool,
     pub doc: Doc,
     pub loc: Location,
 }

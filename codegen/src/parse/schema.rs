@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use roxmltree::Node;
 
+use super::attributes::{read_attribute, read_attribute_item};
 use super::particles::{read_content_group, read_group_definition};
 use super::*;
 use crate::docs::{Doc, doc_for};
@@ -44,6 +45,18 @@ pub(super) fn read_schema(
             "element" => defs
                 .elements
                 .push(read_global_element(ctx, &schema_ctx, child)?),
+            // A global attribute: kept as an attribute group of one, under a name no group can
+            // have, for the references to it.
+            "attribute" => {
+                let name = schema_ctx.global_name(ctx, child)?;
+                let mut attribute = read_attribute(ctx, &schema_ctx, child)?;
+                attribute.namespace = name.ns.clone();
+                let key = QName {
+                    ns: name.ns,
+                    local: format!("@{}", name.local),
+                };
+                defs.attribute_groups.push((key, vec![attribute]));
+            }
             "attributeGroup" => {
                 let name = schema_ctx.global_name(ctx, child)?;
                 let mut attributes = Vec::new();
@@ -78,9 +91,12 @@ pub(super) fn read_schema(
 }
 
 pub(super) struct SchemaCtx<'a> {
-    tns: Option<&'a str>,
-    qualified: bool,
-    attributes_qualified: bool,
+    /// `targetNamespace`.
+    pub(super) tns: Option<&'a str>,
+    /// `elementFormDefault="qualified"`.
+    pub(super) qualified: bool,
+    /// `attributeFormDefault="qualified"`.
+    pub(super) attributes_qualified: bool,
 }
 
 impl SchemaCtx<'_> {
@@ -92,7 +108,7 @@ impl SchemaCtx<'_> {
     }
 }
 
-fn read_simple_type(ctx: &Ctx, node: Node, name: QName) -> Result<RawSimpleType> {
+pub(super) fn read_simple_type(ctx: &Ctx, node: Node, name: QName) -> Result<RawSimpleType> {
     for child in node.children().filter(Node::is_element) {
         match (child.tag_name().namespace(), child.tag_name().name()) {
             (Some(XS), "restriction") => return read_restriction(ctx, node, child, name),
@@ -413,6 +429,8 @@ pub(super) fn read_local_element(
             loc,
             wildcard: false,
             attribute: false,
+            fixed: node.attribute("fixed").map(str::to_owned),
+            substitute: false,
             particle: None,
         });
     }
@@ -452,6 +470,8 @@ pub(super) fn read_local_element(
         loc,
         wildcard: false,
         attribute: false,
+        fixed: node.attribute("fixed").map(str::to_owned),
+        substitute: false,
         particle: None,
     })
 }
@@ -495,144 +515,13 @@ fn make_mixed(ctx: &Ctx, node: Node, ty: &mut RawComplexType) {
         loc: ctx.loc(node),
         wildcard: false,
         attribute: false,
+        fixed: None,
+        substitute: false,
         particle: None,
     });
 }
 
-/// An `xs:attribute`, `xs:anyAttribute` or `xs:attributeGroup ref=` (expanded once every
-/// schema is read) of a type or an attribute group, into `out`.
-fn read_attribute_item(
-    ctx: &Ctx,
-    schema: &SchemaCtx,
-    node: Node,
-    out: &mut Vec<RawLocalElement>,
-) -> Result<()> {
-    match (node.tag_name().namespace(), node.tag_name().name()) {
-        (Some(XS), "attribute") => out.push(read_attribute(ctx, schema, node)?),
-        (Some(XS), "anyAttribute") => out.push(any_attribute(ctx, node)),
-        (Some(XS), "attributeGroup") => {
-            let Some(reference) = ctx.qname_attr(node, "ref")? else {
-                return Err(unsupported(
-                    ctx,
-                    node,
-                    "an attribute group definition inside a type",
-                ));
-            };
-            out.push(RawLocalElement {
-                name: String::new(),
-                namespace: None,
-                ty: None,
-                reference: None,
-                min: 1,
-                max: Some(1),
-                nillable: false,
-                doc: doc_for(node),
-                loc: ctx.loc(node),
-                wildcard: false,
-                attribute: true,
-                particle: Some(Box::new(RawParticle {
-                    choice: false,
-                    items: Vec::new(),
-                    reference: Some(reference),
-                })),
-            });
-        }
-        (Some(XS), "annotation") => {}
-        _ => return Err(unsupported(ctx, node, "this attribute declaration")),
-    }
-    Ok(())
-}
-
-/// An `xs:anyAttribute`: a field named `anyAttribute` holding the attributes no named one
-/// matches.
-fn any_attribute(ctx: &Ctx, node: Node) -> RawLocalElement {
-    RawLocalElement {
-        name: "anyAttribute".into(),
-        namespace: None,
-        ty: Some(RawType::Named(any_type("anyAttribute"), ctx.loc(node))),
-        reference: None,
-        min: 0,
-        max: Some(1),
-        nillable: false,
-        doc: doc_for(node),
-        loc: ctx.loc(node),
-        wildcard: false,
-        attribute: true,
-        particle: None,
-    }
-}
-
-/// An `xs:attribute` of a complex type, as a field that is not an element.
-fn read_attribute(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawLocalElement> {
-    let loc = ctx.loc(node);
-    if node.attribute("ref").is_some() {
-        return Err(unsupported(ctx, node, "an attribute reference (`ref`)"));
-    }
-    let name = ctx.name_attr(node)?.to_owned();
-    let qualified = match node.attribute("form") {
-        Some("qualified") => true,
-        Some("unqualified") => false,
-        Some(other) => {
-            return Err(Error::Invalid {
-                location: loc,
-                message: format!("form=\"{other}\" is neither qualified nor unqualified"),
-            });
-        }
-        None => schema.attributes_qualified,
-    };
-    let owner = QName {
-        ns: schema.tns.map(str::to_owned),
-        local: name.clone(),
-    };
-    let ty = match ctx.qname_attr(node, "type")? {
-        Some(named) => RawType::Named(named, loc.clone()),
-        None => match node.children().find(|c| is(*c, XS, "simpleType")) {
-            Some(simple) => RawType::AnonSimple(Box::new(read_simple_type(ctx, simple, owner)?)),
-            // An attribute without a type is xs:anySimpleType: text.
-            None => RawType::Named(
-                QName {
-                    ns: Some(XS.to_owned()),
-                    local: "string".into(),
-                },
-                loc.clone(),
-            ),
-        },
-    };
-    let required = match node.attribute("use") {
-        Some("required") => true,
-        None | Some("optional") => false,
-        Some("prohibited") => {
-            return Err(unsupported(ctx, node, "a prohibited attribute"));
-        }
-        Some(other) => {
-            return Err(Error::Invalid {
-                location: loc,
-                message: format!("use=\"{other}\" is not required, optional or prohibited"),
-            });
-        }
-    };
-    Ok(RawLocalElement {
-        name,
-        namespace: if qualified {
-            schema.tns.map(str::to_owned)
-        } else {
-            None
-        },
-        ty: Some(ty),
-        reference: None,
-        min: u32::from(required),
-        max: Some(1),
-        nillable: false,
-        doc: doc_for(node),
-        loc,
-        wildcard: false,
-        attribute: true,
-        particle: None,
-    })
-}
-
 fn read_global_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawGlobalElement> {
-    reject_element_extras(ctx, node)?;
     let name = schema.global_name(ctx, node)?;
     let ty = element_type(ctx, schema, node, &name)?
         .unwrap_or_else(|| RawType::Named(any_type("anyType"), ctx.loc(node)));
@@ -640,6 +529,8 @@ fn read_global_element(ctx: &Ctx, schema: &SchemaCtx, node: Node) -> Result<RawG
         name,
         ty,
         nillable: nillable(node),
+        substitution_group: ctx.qname_attr(node, "substitutionGroup")?,
+        is_abstract: is_true(node.attribute("abstract")),
         doc: doc_for(node),
         loc: ctx.loc(node),
     })

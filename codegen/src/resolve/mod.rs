@@ -11,9 +11,10 @@ use crate::names::{self, NameSet};
 mod derive;
 mod particles;
 mod service;
+mod simple;
 
 use crate::parse::{
-    QName, RawComplexType, RawDefs, RawGlobalElement, RawLocalElement, RawSimpleType, RawType, XS,
+    QName, RawComplexType, RawDefs, RawGlobalElement, RawLocalElement, RawParticle, RawType, XS,
 };
 use service::resolve_service;
 
@@ -66,6 +67,10 @@ struct Resolver<'a> {
     particle_roots: HashMap<usize, usize>,
     /// Names given to model groups (`Type.key`), unique.
     particle_names: NameSet,
+    /// Types of global elements resolved so far.
+    global_types: HashMap<QName, TypeRef>,
+    /// Substitution group heads and their direct members, in declaration order.
+    substitution_members: HashMap<QName, Vec<QName>>,
     /// Anonymous types (model index) extending a named type, and where.
     anonymous_bases: Vec<(usize, QName, Location)>,
 }
@@ -157,6 +162,8 @@ impl<'a> Resolver<'a> {
             particle_roots: HashMap::new(),
             particle_names: NameSet::default(),
             anonymous_bases: Vec::new(),
+            substitution_members: HashMap::new(),
+            global_types: HashMap::new(),
         };
         // Register every named type first so references can point forward.
         for ty in &raw.simple_types {
@@ -193,137 +200,18 @@ impl<'a> Resolver<'a> {
             }
             r.element_index
                 .insert(element.name.clone(), r.element_index.len());
+            if let Some(head) = &element.substitution_group {
+                r.substitution_members
+                    .entry(head.clone())
+                    .or_default()
+                    .push(element.name.clone());
+            }
         }
         Ok(r)
     }
 
     fn namespace_index(&self, ns: Option<&str>) -> Option<usize> {
         ns.and_then(|ns| self.model.namespaces.iter().position(|n| n == ns))
-    }
-
-    /// Resolves named simple type `index` (raw and model indexes agree for named types).
-    fn resolve_simple(&mut self, index: usize, raw: &RawSimpleType) -> Result<()> {
-        if self.simple_done[index] {
-            return Ok(());
-        }
-        self.simple_done[index] = true;
-        let kind = self.simple_kind(raw, 0)?;
-        self.model.simple_types[index].kind = kind;
-        self.model.simple_types[index].xsd_base = self.base_local(&raw.base, 0);
-        self.model.simple_types[index].facets = self.facets(raw, 0);
-        Ok(())
-    }
-
-    fn simple_kind(&self, raw: &RawSimpleType, depth: usize) -> Result<SimpleKind> {
-        if !raw.enumerations.is_empty() {
-            let mut variants = NameSet::default();
-            let values: Vec<EnumValue> = raw
-                .enumerations
-                .iter()
-                .map(|(value, doc)| EnumValue {
-                    xml: value.clone(),
-                    rust_name: variants.claim(&names::camel(value)),
-                    doc: doc.clone(),
-                })
-                .collect();
-            let fallback = variants.claim("Unknown");
-            return Ok(SimpleKind::Enum { values, fallback });
-        }
-        Ok(SimpleKind::Alias(self.builtin_base(
-            &raw.base,
-            &raw.base_loc,
-            depth,
-        )?))
-    }
-
-    /// The built-in at the bottom of a restriction chain.
-    fn builtin_base(&self, base: &QName, loc: &Location, depth: usize) -> Result<Builtin> {
-        if depth > 64 {
-            return Err(Error::Invalid {
-                location: loc.clone(),
-                message: format!(
-                    "the restriction chain through `{}` is circular or deeper than 64",
-                    base.local
-                ),
-            });
-        }
-        if base.ns.as_deref() == Some(XS) {
-            return builtin(base, loc);
-        }
-        match self.simple_index.get(base) {
-            Some(&i) => match &self.model.simple_types[i].kind {
-                // Walk the raw chain again for aliases that are not resolved yet.
-                SimpleKind::Enum { .. } => Ok(Builtin::String),
-                SimpleKind::Alias(_) => {
-                    let raw = self.raw_simple(i);
-                    match raw {
-                        Some(raw) if raw.enumerations.is_empty() => {
-                            self.builtin_base(&raw.base, &raw.base_loc, depth + 1)
-                        }
-                        _ => Ok(Builtin::String),
-                    }
-                }
-            },
-            None if self.complex_index.contains_key(base) => Err(Error::Invalid {
-                location: loc.clone(),
-                message: format!("simple type restricts the complex type `{}`", base.local),
-            }),
-            None => Err(Error::Unresolved {
-                location: loc.clone(),
-                kind: "simple type",
-                name: base.to_string(),
-            }),
-        }
-    }
-
-    /// Local name of the built-in at the bottom of a restriction chain (`string` when the
-    /// chain cannot be followed: the resolution reports that).
-    fn base_local(&self, base: &QName, depth: usize) -> String {
-        if base.ns.as_deref() == Some(XS) || depth > 64 {
-            return base.local.clone();
-        }
-        match self
-            .simple_index
-            .get(base)
-            .and_then(|&i| self.raw_simple(i))
-        {
-            Some(raw) => self.base_local(&raw.base, depth + 1),
-            None => "string".into(),
-        }
-    }
-
-    /// The facets of `raw` and of the named simple types it restricts (the nearest one wins
-    /// for a length, every step's patterns apply).
-    fn facets(&self, raw: &RawSimpleType, depth: usize) -> Facets {
-        let own = &raw.facets;
-        let mut facets = Facets {
-            length: own.length,
-            min_length: own.min_length,
-            max_length: own.max_length,
-            patterns: Vec::new(),
-        };
-        if !own.patterns.is_empty() {
-            facets.patterns.push(own.patterns.clone());
-        }
-        if raw.base.ns.as_deref() == Some(XS) || depth > 64 {
-            return facets;
-        }
-        if let Some(base) = self
-            .simple_index
-            .get(&raw.base)
-            .and_then(|&i| self.raw_simple(i))
-        {
-            let inherited = self.facets(base, depth + 1);
-            facets.length = facets.length.or(inherited.length);
-            facets.min_length = facets.min_length.or(inherited.min_length);
-            facets.max_length = facets.max_length.or(inherited.max_length);
-            facets.patterns.extend(inherited.patterns);
-        }
-        facets
-    }
-
-    fn raw_simple(&self, index: usize) -> Option<&'a RawSimpleType> {
-        self.raw.simple_types.get(index)
     }
 
     fn resolve_complex(&mut self, index: usize, raw: &RawComplexType) -> Result<()> {
@@ -390,6 +278,7 @@ impl<'a> Resolver<'a> {
                 xsd_builtin,
                 attribute: false,
                 text: true,
+                fixed: None,
             });
         }
         for element in &raw.elements {
@@ -406,7 +295,40 @@ impl<'a> Resolver<'a> {
         owner: usize,
     ) -> Result<Field> {
         if let Some(particle) = &element.particle {
-            return self.resolve_particle(element, particle, field_names, owner);
+            return self.resolve_particle(element, particle, field_names, owner, None);
+        }
+        if let (Some(head), false) = (&element.reference, element.substitute) {
+            let substitutes = self.substitutes(head);
+            if !substitutes.is_empty() {
+                // A substitution group: a choice of the elements that may stand there, named
+                // after its head.
+                let items = substitutes
+                    .into_iter()
+                    .map(|name| RawLocalElement {
+                        name: name.local.clone(),
+                        namespace: name.ns.clone(),
+                        ty: None,
+                        reference: Some(name),
+                        min: 1,
+                        max: Some(1),
+                        nillable: element.nillable,
+                        doc: Doc::default(),
+                        loc: element.loc.clone(),
+                        wildcard: false,
+                        attribute: false,
+                        fixed: None,
+                        substitute: true,
+                        particle: None,
+                    })
+                    .collect();
+                let particle = RawParticle {
+                    choice: true,
+                    items,
+                    reference: None,
+                };
+                let key = Some(head.local.clone());
+                return self.resolve_particle(element, &particle, field_names, owner, key);
+            }
         }
         let (ty, namespace) = match &element.reference {
             Some(reference) => {
@@ -418,7 +340,7 @@ impl<'a> Resolver<'a> {
                     });
                 };
                 (
-                    self.resolve_type(&global.ty)?,
+                    self.global_type(&global)?,
                     self.namespace_index(reference.ns.as_deref()),
                 )
             }
@@ -449,6 +371,7 @@ impl<'a> Resolver<'a> {
         Ok(Field {
             attribute: element.attribute,
             text: false,
+            fixed: element.fixed.clone(),
             xsd_builtin,
             xml_name: element.name.clone(),
             namespace,
@@ -494,23 +417,49 @@ impl<'a> Resolver<'a> {
                 });
                 Ok(TypeRef::Simple(index))
             }
-            RawType::AnonComplex(raw) => {
-                let index = self.model.complex_types.len();
-                let rust_name = self.type_names.claim(&names::camel(&raw.name.local));
-                self.model.complex_types.push(empty_complex(raw, rust_name));
-                let fields = self.resolve_fields(raw, index)?;
-                self.model.complex_types[index].fields = fields;
-                // Deriving from a named type: its fields come first, once it has them all (a
-                // restriction restates what it keeps).
-                if let (Some((base, loc)), None) = (&raw.base, self.simple_content_base(raw)) {
-                    if !raw.restriction {
-                        self.anonymous_bases
-                            .push((index, base.clone(), loc.clone()));
-                    }
-                }
-                Ok(TypeRef::Complex(index))
+            RawType::AnonComplex(raw) => self.anonymous_complex(raw, None),
+        }
+    }
+
+    /// The type of global element `global`, resolved once (an anonymous type is one type
+    /// however many references to the element there are, and may refer to itself).
+    fn global_type(&mut self, global: &RawGlobalElement) -> Result<TypeRef> {
+        if let Some(&ty) = self.global_types.get(&global.name) {
+            return Ok(ty);
+        }
+        let ty = match &global.ty {
+            RawType::AnonComplex(raw) => self.anonymous_complex(raw, Some(&global.name))?,
+            other => self.resolve_type(other)?,
+        };
+        self.global_types.insert(global.name.clone(), ty);
+        Ok(ty)
+    }
+
+    /// An anonymous complex type; `element` (a global element's name) is recorded as having it
+    /// before its fields are resolved, so references to the element inside them find it.
+    fn anonymous_complex(
+        &mut self,
+        raw: &RawComplexType,
+        element: Option<&QName>,
+    ) -> Result<TypeRef> {
+        let index = self.model.complex_types.len();
+        let rust_name = self.type_names.claim(&names::camel(&raw.name.local));
+        self.model.complex_types.push(empty_complex(raw, rust_name));
+        if let Some(element) = element {
+            self.global_types
+                .insert(element.clone(), TypeRef::Complex(index));
+        }
+        let fields = self.resolve_fields(raw, index)?;
+        self.model.complex_types[index].fields = fields;
+        // Deriving from a named type: its fields come first, once it has them all (a
+        // restriction restates what it keeps).
+        if let (Some((base, loc)), None) = (&raw.base, self.simple_content_base(raw)) {
+            if !raw.restriction {
+                self.anonymous_bases
+                    .push((index, base.clone(), loc.clone()));
             }
         }
+        Ok(TypeRef::Complex(index))
     }
 
     fn resolve_global_element(
@@ -518,7 +467,7 @@ impl<'a> Resolver<'a> {
         raw: &RawGlobalElement,
         names_used: &mut NameSet,
     ) -> Result<GlobalElement> {
-        let ty = self.resolve_type(&raw.ty)?;
+        let ty = self.global_type(raw)?;
         Ok(GlobalElement {
             xsd_builtin: builtin_local(&raw.ty),
             name: raw.name.clone(),

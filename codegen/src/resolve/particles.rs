@@ -19,8 +19,9 @@ impl Resolver<'_> {
         particle: &RawParticle,
         field_names: &mut NameSet,
         owner: usize,
+        key: Option<String>,
     ) -> Result<Field> {
-        let key = particle_key(particle);
+        let key = key.unwrap_or_else(|| particle_key(particle));
         // Named after the type of the schema it is in, however deeply nested.
         let root = self.particle_roots.get(&owner).copied().unwrap_or(owner);
         let root_type = &self.model.complex_types[root];
@@ -87,11 +88,36 @@ impl Resolver<'_> {
             xsd_builtin: None,
             attribute: false,
             text: false,
+            fixed: None,
         })
     }
 }
 
 impl Resolver<'_> {
+    /// The elements that may appear where `head` is referred to: itself unless abstract, then
+    /// the members of its substitution group (transitively, abstract ones left out), in
+    /// declaration order; empty when it heads no group.
+    pub(super) fn substitutes(&self, head: &QName) -> Vec<QName> {
+        if !self.substitution_members.contains_key(head) {
+            return Vec::new();
+        }
+        let mut seen = vec![head.clone()];
+        let mut queue = std::collections::VecDeque::from([head.clone()]);
+        let mut out = Vec::new();
+        while let Some(name) = queue.pop_front() {
+            if self.raw_elements.get(&name).is_some_and(|e| !e.is_abstract) {
+                out.push(name.clone());
+            }
+            for member in self.substitution_members.get(&name).into_iter().flatten() {
+                if !seen.contains(member) {
+                    seen.push(member.clone());
+                    queue.push_back(member.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// Whether `field` may match no element at all: optional, or a model group that may be
     /// empty (a choice with such an alternative, a sequence of such members).
     fn may_be_empty(&self, field: &Field) -> bool {

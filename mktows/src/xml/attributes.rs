@@ -46,7 +46,12 @@ pub fn read_attribute<T: SimpleValue>(
     slot: &mut Option<T>,
 ) -> Result<(), DecodeError> {
     let ns = ns.map_or(Ns::None, Ns::Known);
-    if let Some(text) = r.attribute(start, ns, local)? {
+    // `xml:lang` and the like: in the XML namespace, always written with its prefix.
+    let text = match local.strip_prefix("xml:") {
+        Some(rest) => r.xml_attribute(start, rest)?,
+        None => r.attribute(start, ns, local)?,
+    };
+    if let Some(text) = text {
         r.enter(local);
         let value = T::parse_text(&text).ok_or_else(|| r.invalid_value(T::XSD_TYPE, &text));
         r.leave();
@@ -63,6 +68,14 @@ pub fn attribute_key(uri: Option<&str>, local: &str) -> String {
     }
 }
 
+/// The map key of a named attribute (`xml:lang` is `{http://www.w3.org/XML/1998/namespace}lang`).
+fn named_key(uri: Option<&str>, local: &str) -> String {
+    match (uri, local.strip_prefix("xml:")) {
+        (None, Some(rest)) => attribute_key(Some(XML_NAMESPACE), rest),
+        _ => attribute_key(uri, local),
+    }
+}
+
 /// Reads every attribute of `start` that is not one of `named` into `slot` (an
 /// `xs:anyAttribute`).
 pub fn read_other_attributes(
@@ -71,18 +84,29 @@ pub fn read_other_attributes(
     named: &NamedAttributes,
     slot: &mut BTreeMap<String, String>,
 ) -> Result<(), DecodeError> {
+    let named: Vec<String> = named
+        .iter()
+        .flatten()
+        .map(|&(ns, local)| {
+            let uri = ns.and_then(|i| r.namespace_uri(Ns::Known(i)));
+            named_key(uri, local)
+        })
+        .collect();
     for attribute in r.attributes_of(start)? {
-        let is_named = named.iter().flatten().any(|&(ns, local)| {
-            local == attribute.local && ns.map_or(Ns::None, Ns::Known) == attribute.ns
-        });
-        if !is_named {
-            slot.insert(
-                attribute_key(attribute.uri.as_deref(), attribute.local),
-                attribute.value.into_owned(),
-            );
+        let key = attribute_key(attribute.uri.as_deref(), attribute.local);
+        if !named.contains(&key) {
+            slot.insert(key, attribute.value.into_owned());
         }
     }
     Ok(())
+}
+
+/// The URI of a `{uri}local` key.
+fn uri_of(key: &str) -> Option<&str> {
+    key.strip_prefix('{')
+        .and_then(|k| k.split_once('}'))
+        .map(|(uri, _)| uri)
+        .filter(|uri| !uri.is_empty())
 }
 
 /// Whether `name` can be written as an attribute's local name (an XML NCName).
@@ -117,12 +141,10 @@ pub fn write_other_attributes(
         }
         let known = uri.and_then(|uri| namespaces.iter().position(|(_, u)| *u == uri));
         let is_named = named.iter().flatten().any(|&(ns, name)| {
-            name == local
-                && match (ns, uri) {
-                    (None, None) => true,
-                    (Some(i), Some(_)) => known == Some(usize::from(i)),
-                    _ => false,
-                }
+            let uri = ns
+                .and_then(|i| namespaces.get(usize::from(i)))
+                .map(|(_, u)| *u);
+            named_key(uri, name) == attribute_key(uri_of(key), local)
         });
         if is_named {
             continue;

@@ -165,6 +165,14 @@ pub mod types {
         /// Attribute `label` of type `xs:string` (optional).
         #[serde(rename = "@label", default, skip_serializing_if = "Option::is_none")]
         pub label_2: Option<String>,
+        /// Attribute `xml:lang` of type `xs:string` (optional).
+        #[serde(rename = "@xml:lang", default, skip_serializing_if = "Option::is_none")]
+        pub xml_lang: Option<String>,
+        /// A global attribute, referred to (as xml:lang is).
+        ///
+        /// Attribute `audited` of type `xs:boolean` (required).
+        #[serde(rename = "@audited")]
+        pub audited: bool,
         /// The attributes no named attribute matches (`xs:anyAttribute`), by qualified name: `local`, or `{uri}local`.
         #[serde(
             rename = "@anyAttribute",
@@ -174,16 +182,22 @@ pub mod types {
         pub any_attribute: ::std::collections::BTreeMap<String, String>,
     }
     impl Tagged {
-        /// The `Tagged` with these required elements (`label`, `id`); optional elements are absent, repeated ones empty.
+        /// The `Tagged` with these required elements (`label`, `id`, `audited`); optional elements are absent, repeated ones empty.
         ///
         /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
         /// adds optional elements.
-        pub fn new(label: impl Into<String>, id: impl Into<i32>) -> Self {
+        pub fn new(
+            label: impl Into<String>,
+            id: impl Into<i32>,
+            audited: impl Into<bool>,
+        ) -> Self {
             Self {
                 label: label.into(),
                 id: id.into(),
                 level: None,
                 label_2: None,
+                xml_lang: None,
+                audited: audited.into(),
                 any_attribute: ::std::collections::BTreeMap::new(),
             }
         }
@@ -194,6 +208,8 @@ pub mod types {
             id: attr_one("id"),
             level: attr_optional("level", ns = 0),
             label_2: attr_optional("label"),
+            xml_lang: attr_optional("xml:lang"),
+            audited: attr_one("audited", ns = 0),
             any_attribute: attr_any("anyAttribute"),
         }
     }
@@ -212,6 +228,14 @@ pub mod types {
         /// Attribute `label` of type `xs:string` (optional).
         #[serde(rename = "@label", default, skip_serializing_if = "Option::is_none")]
         pub label_2: Option<String>,
+        /// Attribute `xml:lang` of type `xs:string` (optional).
+        #[serde(rename = "@xml:lang", default, skip_serializing_if = "Option::is_none")]
+        pub xml_lang: Option<String>,
+        /// A global attribute, referred to (as xml:lang is).
+        ///
+        /// Attribute `audited` of type `xs:boolean` (required).
+        #[serde(rename = "@audited")]
+        pub audited: bool,
         /// The attributes no named attribute matches (`xs:anyAttribute`), by qualified name: `local`, or `{uri}local`.
         #[serde(
             rename = "@anyAttribute",
@@ -224,16 +248,22 @@ pub mod types {
         pub since: Option<String>,
     }
     impl MoreTagged {
-        /// The `MoreTagged` with these required elements (`label`, `id`); optional elements are absent, repeated ones empty.
+        /// The `MoreTagged` with these required elements (`label`, `id`, `audited`); optional elements are absent, repeated ones empty.
         ///
         /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
         /// adds optional elements.
-        pub fn new(label: impl Into<String>, id: impl Into<i32>) -> Self {
+        pub fn new(
+            label: impl Into<String>,
+            id: impl Into<i32>,
+            audited: impl Into<bool>,
+        ) -> Self {
             Self {
                 label: label.into(),
                 id: id.into(),
                 level: None,
                 label_2: None,
+                xml_lang: None,
+                audited: audited.into(),
                 any_attribute: ::std::collections::BTreeMap::new(),
                 since: None,
             }
@@ -245,6 +275,8 @@ pub mod types {
             id: attr_one("id"),
             level: attr_optional("level", ns = 0),
             label_2: attr_optional("label"),
+            xml_lang: attr_optional("xml:lang"),
+            audited: attr_one("audited", ns = 0),
             any_attribute: attr_any("anyAttribute"),
             since: attr_optional("since"),
         }
@@ -570,6 +602,9 @@ pub mod types {
         /// Attribute `value` of type `xs:string` (optional).
         #[serde(rename = "@value", default, skip_serializing_if = "Option::is_none")]
         pub value_2: Option<String>,
+        /// Attribute `scale` of type `xs:int` (optional, fixed `2`).
+        #[serde(rename = "@scale", default, skip_serializing_if = "Option::is_none")]
+        pub scale: Option<i32>,
     }
     impl Price {
         /// The `Price` with these required elements (`$value`, `currency`); optional elements are absent, repeated ones empty.
@@ -581,6 +616,7 @@ pub mod types {
                 value: value.into(),
                 currency: currency.into(),
                 value_2: None,
+                scale: None,
             }
         }
     }
@@ -589,6 +625,7 @@ pub mod types {
             value: text("$value"),
             currency: attr_one("currency"),
             value_2: attr_optional("value"),
+            scale: attr_optional("scale"),
         }
     }
     /// Complex type `TaxedPrice`.
@@ -603,6 +640,9 @@ pub mod types {
         /// Attribute `value` of type `xs:string` (optional).
         #[serde(rename = "@value", default, skip_serializing_if = "Option::is_none")]
         pub value_2: Option<String>,
+        /// Attribute `scale` of type `xs:int` (optional, fixed `2`).
+        #[serde(rename = "@scale", default, skip_serializing_if = "Option::is_none")]
+        pub scale: Option<i32>,
         /// Attribute `tax` of type `xs:int` (optional).
         #[serde(rename = "@tax", default, skip_serializing_if = "Option::is_none")]
         pub tax: Option<i32>,
@@ -617,6 +657,7 @@ pub mod types {
                 value: value.into(),
                 currency: currency.into(),
                 value_2: None,
+                scale: None,
                 tax: None,
             }
         }
@@ -626,6 +667,7 @@ pub mod types {
             value: text("$value"),
             currency: attr_one("currency"),
             value_2: attr_optional("value"),
+            scale: attr_optional("scale"),
             tax: attr_optional("tax"),
         }
     }
@@ -641,6 +683,9 @@ pub mod types {
         /// Attribute `value` of type `xs:string` (optional).
         #[serde(rename = "@value", default, skip_serializing_if = "Option::is_none")]
         pub value_2: Option<String>,
+        /// Attribute `scale` of type `xs:int` (optional, fixed `2`).
+        #[serde(rename = "@scale", default, skip_serializing_if = "Option::is_none")]
+        pub scale: Option<i32>,
     }
     impl SmallPrice {
         /// The `SmallPrice` with these required elements (`$value`, `currency`); optional elements are absent, repeated ones empty.
@@ -652,6 +697,7 @@ pub mod types {
                 value: value.into(),
                 currency: currency.into(),
                 value_2: None,
+                scale: None,
             }
         }
     }
@@ -660,6 +706,7 @@ pub mod types {
             value: text("$value"),
             currency: attr_one("currency"),
             value_2: attr_optional("value"),
+            scale: attr_optional("scale"),
         }
     }
     /// Complex type `Settings`.
@@ -785,6 +832,9 @@ pub mod types {
         /// Element `extended` of type `extended` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "extended", default, skip_serializing_if = "Option::is_none")]
         pub extended: Option<Extended>,
+        /// Choice of one of `circle`, `square` (minOccurs 0, maxOccurs unbounded).
+        #[serde(rename = "shape", default, skip_serializing_if = "Vec::is_empty")]
+        pub shape: Vec<HolderShape>,
         /// Element `settings` of type `Settings` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "settings", default, skip_serializing_if = "Option::is_none")]
         pub settings: Option<Settings>,
@@ -821,6 +871,7 @@ pub mod types {
                 price: None,
                 small: Vec::new(),
                 extended: None,
+                shape: Vec::new(),
                 settings: None,
                 refund: None,
                 caption: None,
@@ -845,6 +896,7 @@ pub mod types {
             price: optional("price", ns = 0),
             small: many("small", ns = 0, min = 0, max = unbounded),
             extended: optional("extended", ns = 0),
+            shape: particle_many("shape", min = 0, max = unbounded, of = HolderShape),
             settings: optional("settings", ns = 0),
             refund: optional("refund", ns = 0),
             caption: optional("caption", ns = 0),
@@ -1143,6 +1195,22 @@ pub mod types {
             flag: attr_optional("flag"),
         }
     }
+    /// Choice of one of `circle`, `square`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum HolderShape {
+        /// Element `circle` of type `Derived` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "circle")]
+        Circle(Derived),
+        /// Element `square` of type `Base` (minOccurs 1, maxOccurs 1).
+        #[serde(rename = "square")]
+        Square(Base),
+    }
+    rt::choice! {
+        HolderShape {
+            Circle: one("circle", ns = 0),
+            Square: one("square", ns = 0),
+        }
+    }
     /// Complex type `caption`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Caption {
@@ -1178,6 +1246,18 @@ pub mod elements {
     /// One global element with its content.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub enum AnyElement {
+        /// A substitution group: where its abstract head is referred to, a choice of its
+        /// members.
+        ///
+        /// Global element `shape`.
+        #[serde(rename = "shape")]
+        Shape(super::types::Base),
+        /// Global element `circle`.
+        #[serde(rename = "circle")]
+        Circle(super::types::Derived),
+        /// Global element `square`.
+        #[serde(rename = "square")]
+        Square(super::types::Base),
         /// Global element `request`.
         #[serde(rename = "request")]
         Request(super::types::Holder),
@@ -1187,6 +1267,9 @@ pub mod elements {
     }
     rt::element_set! {
         AnyElement {
+            Shape("shape", ns = 0),
+            Circle("circle", ns = 0),
+            Square("square", ns = 0),
             Request("request", ns = 0),
             Response("response", ns = 0),
         }
