@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::read::{results, value};
+use super::read::{results, text, value};
 use super::rest::{RestError, RestRequest};
 use super::{RestBackend, read_fault, write_fault};
 use crate::error::ErrorCode;
@@ -33,13 +33,6 @@ fn object_fault(error: &RestError, write: bool) -> BackendFault {
         ),
         other if write => write_fault(other),
         other => read_fault(other),
-    }
-}
-
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 

@@ -6,7 +6,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde_json::Value;
 
-use super::read::{pairs, results, value};
+use super::read::{pairs, results, text, value};
 use super::rest::RestRequest;
 use super::{RestBackend, read_fault};
 use crate::error::ErrorCode;
@@ -20,13 +20,6 @@ const MAX_BATCH: i32 = 100;
 const MAX_TYPES: usize = 10;
 /// Most REST pages read for one call (300 activities each).
 const MAX_PAGES: usize = 100;
-
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
 
 fn nillable(value: Option<String>) -> Option<Nillable<String>> {
     Some(

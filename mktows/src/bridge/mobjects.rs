@@ -7,7 +7,7 @@
 use chrono::DateTime;
 use serde_json::{Map, Value, json};
 
-use super::read::results;
+use super::read::{results, text};
 use super::rest::RestRequest;
 use super::{RestBackend, read_fault, write_fault};
 use crate::error::ErrorCode;
@@ -24,13 +24,6 @@ fn unmapped(message: String) -> BackendFault {
         ErrorCode::UnsupportedOperation,
         format!("{message}; nothing was sent"),
     )
-}
-
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// `Amount` → `amount`.

@@ -54,6 +54,14 @@ pub(super) fn filter_value(value: &str) -> Result<&str, BackendFault> {
     Ok(value)
 }
 
+/// A JSON value as SOAP text (strings as they are, anything else as JSON).
+pub(super) fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 pub(super) fn results(answer: &Value) -> &[Value] {
     answer
         .get("result")

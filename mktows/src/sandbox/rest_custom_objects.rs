@@ -24,6 +24,7 @@ use serde_json::{Map, Value, json};
 use super::fixture::CustomObjectType;
 use super::objects::StoredObject;
 use super::rest::{Reply, param};
+use super::rest_write::{skipped_at, text};
 use super::service::Service;
 use super::store::Store;
 
@@ -31,19 +32,6 @@ use super::store::Store;
 const MAX_RECORDS: usize = 300;
 
 const PAGE_PREFIX: &str = "MKTOWSCO";
-
-fn skipped(seq: usize, code: u32, message: impl Into<String>) -> Value {
-    json!({"seq": seq, "status": "skipped",
-           "reasons": [{"code": code.to_string(), "message": message.into()}]})
-}
-
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
 
 /// Routes `v1/customobjects/...`; `None` for other paths.
 pub fn dispatch(
@@ -178,14 +166,18 @@ fn sync(service: &Service, kind: &CustomObjectType, request: &Value) -> Reply {
     let mut result = Vec::with_capacity(input.len());
     for (seq, record) in input.iter().enumerate() {
         let Some(record) = record.as_object() else {
-            result.push(skipped(seq, 1001, "Invalid record: not an object"));
+            result.push(skipped_at(seq, 1001, "Invalid record: not an object"));
             continue;
         };
         if let Some(unknown) = record
             .keys()
             .find(|name| name.as_str() != "marketoGUID" && !kind.has_field(name))
         {
-            result.push(skipped(seq, 1006, format!("Field '{unknown}' not found")));
+            result.push(skipped_at(
+                seq,
+                1006,
+                format!("Field '{unknown}' not found"),
+            ));
             continue;
         }
         let found = if by_id {
@@ -215,18 +207,18 @@ fn sync(service: &Service, kind: &CustomObjectType, request: &Value) -> Reply {
                     })
                 }
                 Err((code, message)) => {
-                    result.push(skipped(seq, code, message));
+                    result.push(skipped_at(seq, code, message));
                     continue;
                 }
             }
         };
         let Some(mut object) = found else {
-            result.push(skipped(seq, 1013, "Record not found"));
+            result.push(skipped_at(seq, 1013, "Record not found"));
             continue;
         };
         let created = object.id == 0;
         if !created && action == "createOnly" {
-            result.push(skipped(seq, 1005, "Record already exists"));
+            result.push(skipped_at(seq, 1005, "Record already exists"));
             continue;
         }
         if created {
@@ -403,7 +395,7 @@ fn delete(service: &Service, kind: &CustomObjectType, request: &Value) -> Reply 
                 result.push(json!({"seq": seq, "status": "deleted", "marketoGUID": object.guid()}));
                 doomed.push((kind.name.clone(), object.id));
             }
-            None => result.push(skipped(seq, 1013, "Record not found")),
+            None => result.push(skipped_at(seq, 1013, "Record not found")),
         }
     }
     match store.change_objects(Vec::new(), &doomed) {

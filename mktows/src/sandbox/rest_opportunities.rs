@@ -22,25 +22,13 @@ use serde_json::{Map, Value, json};
 use super::objects::StoredObject;
 use super::rest::{Reply, param};
 use super::rest_leads::rest_name;
+use super::rest_write::{skipped_at, text};
 use super::service::Service;
 
 const KIND: &str = "Opportunity";
 const DEDUPE: &str = "externalOpportunityId";
 const MAX_RECORDS: usize = 300;
 const PAGE_PREFIX: &str = "MKTOWSOP";
-
-fn skipped(seq: usize, code: u32, message: impl Into<String>) -> Value {
-    json!({"seq": seq, "status": "skipped",
-           "reasons": [{"code": code.to_string(), "message": message.into()}]})
-}
-
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
 
 /// Routes `v1/opportunities...`; `None` for other paths.
 pub fn dispatch(
@@ -139,7 +127,7 @@ fn sync(service: &Service, request: &Value) -> Reply {
     let mut result = Vec::with_capacity(input.len());
     for (seq, record) in input.iter().enumerate() {
         let Some(record) = record.as_object() else {
-            result.push(skipped(seq, 1001, "Invalid record: not an object"));
+            result.push(skipped_at(seq, 1001, "Invalid record: not an object"));
             continue;
         };
         let mut values = BTreeMap::new();
@@ -156,7 +144,7 @@ fn sync(service: &Service, request: &Value) -> Reply {
             }
         }
         if let Some(name) = unknown {
-            result.push(skipped(seq, 1006, format!("Field '{name}' not found")));
+            result.push(skipped_at(seq, 1006, format!("Field '{name}' not found")));
             continue;
         }
         let found = if by_id {
@@ -170,7 +158,7 @@ fn sync(service: &Service, request: &Value) -> Reply {
                 .map(text)
                 .filter(|v| !v.trim().is_empty())
             else {
-                result.push(skipped(
+                result.push(skipped_at(
                     seq,
                     1003,
                     format!("Value for required field '{DEDUPE}' not specified"),
@@ -198,12 +186,12 @@ fn sync(service: &Service, request: &Value) -> Reply {
             })
         };
         let Some(mut object) = found else {
-            result.push(skipped(seq, 1013, "Record not found"));
+            result.push(skipped_at(seq, 1013, "Record not found"));
             continue;
         };
         let created = object.id == 0;
         if !created && action == "createOnly" {
-            result.push(skipped(seq, 1005, "Record already exists"));
+            result.push(skipped_at(seq, 1005, "Record already exists"));
             continue;
         }
         if created {
@@ -348,7 +336,7 @@ fn delete(service: &Service, request: &Value) -> Reply {
                 result.push(json!({"seq": seq, "status": "deleted",
                                    "marketoGUID": StoredObject::guid_of(id)}));
             }
-            None => result.push(skipped(seq, 1013, "Record not found")),
+            None => result.push(skipped_at(seq, 1013, "Record not found")),
         }
     }
     match store.change_objects(Vec::new(), &doomed) {

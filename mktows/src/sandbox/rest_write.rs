@@ -201,12 +201,18 @@ fn sync_one(
 }
 
 /// A JSON input value as stored text.
-fn text(value: &Value) -> String {
+pub(super) fn text(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// A record skipped with a reason, with its input position (custom objects, opportunities).
+pub(super) fn skipped_at(seq: usize, code: u32, message: impl Into<String>) -> Value {
+    json!({"seq": seq, "status": "skipped",
+           "reasons": [{"code": code.to_string(), "message": message.into()}]})
 }
 
 /// `GET /rest/v1/lists.json?name=a,b&id=1,2`.
