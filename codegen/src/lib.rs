@@ -47,14 +47,14 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             wsdl: None,
-            runtime_path: "::mktows::xml".into(),
+            runtime_path: "::mktows_runtime".into(),
             docs_overlay: None,
         }
     }
 }
 
 impl Config {
-    /// A configuration with defaults: runtime at `::mktows::xml`.
+    /// A configuration with defaults: runtime at `::mktows_runtime` (the `mktows-runtime` crate).
     pub fn new() -> Self {
         Self::default()
     }

@@ -48,7 +48,7 @@ pub enum Builtin {
     Float,
     /// `f64`.
     Double,
-    /// `chrono::DateTime<FixedOffset>`.
+    /// `chrono::DateTime<FixedOffset>` (re-exported by the runtime).
     DateTime,
     /// `Vec<u8>` written as base64.
     Base64Binary,

@@ -642,18 +642,6 @@ impl<T: Transport> Invoke for Client<T> {
     }
 }
 
-impl<I: Invoke + Sync> Invoke for &I {
-    type Error = I::Error;
-
-    fn invoke<O: Operation>(
-        &self,
-        headers: O::InputHeaders,
-        input: O::Input,
-    ) -> impl Future<Output = Result<O::Output, I::Error>> + Send {
-        (**self).invoke::<O>(headers, input)
-    }
-}
-
 /// Shares a client between tasks.
 pub type SharedClient<T = HttpTransport> = Arc<Client<T>>;
 

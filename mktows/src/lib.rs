@@ -74,7 +74,8 @@
 //! - [`elements::AnyElement`]: every global element, to read any message of the API;
 //! - [`operations`]: one typed marker per operation (`SyncLead`, ...) with its SOAPAction,
 //!   body elements and headers, and the typed stub over an [`xml::Invoke`] transport;
-//! - [`xml`]: the runtime: envelopes, faults, and the decode errors with element paths;
+//! - [`xml`]: the runtime (the `mktows-runtime` crate, shared with bindings generated for
+//!   other WSDLs): envelopes, faults, and the decode errors with element paths;
 //! - [`signing`]: the `AuthenticationHeader` signature (HMAC-SHA1), with its published vectors;
 //! - [`transport`]: the [`transport::Transport`] trait and its reqwest implementation;
 //! - `sandbox` (feature `sandbox`): the local Marketo, SOAP and REST;
@@ -101,7 +102,9 @@ pub mod signing;
 #[cfg(feature = "sandbox")]
 pub mod soap_front;
 pub mod transport;
-pub mod xml;
+/// The XML and SOAP runtime the bindings are written against: the `mktows-runtime` crate,
+/// which bindings generated for any other WSDL use too.
+pub use mktows_runtime as xml;
 
 pub use client::{Client, ClientConfig};
 pub use error::{Error, ErrorCode, OutcomeClass, ServiceFault};

@@ -2,7 +2,8 @@
 //!
 //! For each folder under `DIR` (one service each, its main `.wsdl` found inside), the generator
 //! runs; every generated output is compiled together in one scratch crate (one module per WSDL,
-//! against the `mktows` runtime by path); for every operation a minimal request (see
+//! against the `mktows-runtime` crate by path, with `serde` the bindings' only other
+//! dependency); for every operation a minimal request (see
 //! [`crate::samples`]) is read from its JSON form, encoded in a SOAP envelope, read back (it must
 //! equal what was written) and judged by `xmllint --schema` against the WSDL's own schema (see
 //! [`crate::schemas`]). One line per WSDL, then `generated G/N, compiled C/N, valid V/N`.
@@ -19,18 +20,18 @@ use crate::{samples, schemas};
 pub struct CorpusOptions {
     /// A scratch directory, emptied first (the crate, the samples, the schemas).
     pub work_dir: PathBuf,
-    /// Cargo's target directory for the scratch crate (kept between runs so `mktows` is
+    /// Cargo's target directory for the scratch crate (kept between runs so the runtime is
     /// compiled once).
     pub target_dir: PathBuf,
-    /// The `mktows` crate the bindings are compiled against.
-    pub mktows_dir: PathBuf,
+    /// The `mktows-runtime` crate the bindings are compiled against.
+    pub runtime_dir: PathBuf,
     /// A `Cargo.lock` to start from (the workspace's), so versions match and little resolves.
     pub lockfile: Option<PathBuf>,
 }
 
 impl CorpusOptions {
     /// The defaults inside the workspace at `root`: `target/corpus` (or under
-    /// `$CARGO_TARGET_DIR`), the workspace's `mktows` and `Cargo.lock`.
+    /// `$CARGO_TARGET_DIR`), the workspace's `runtime/` and `Cargo.lock`.
     pub fn for_workspace(root: &Path) -> Self {
         let target = std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
@@ -40,7 +41,7 @@ impl CorpusOptions {
                 .join("corpus-work")
                 .join(std::process::id().to_string()),
             target_dir: target.join("corpus"),
-            mktows_dir: root.join("mktows"),
+            runtime_dir: root.join("runtime"),
             lockfile: Some(root.join("Cargo.lock")),
         }
     }
@@ -228,7 +229,7 @@ pub fn run(dir: &Path, options: &CorpusOptions) -> Result<CorpusReport, String> 
         };
         let generated = main_wsdl(folder).and_then(|wsdl| {
             let mut config = codegen::Config::new();
-            config.wsdl(&wsdl).runtime_path("::mktows::xml");
+            config.wsdl(&wsdl).runtime_path("::mktows_runtime");
             let model = config.load().map_err(|e| e.to_string())?;
             let code = config.emit(&model).map_err(|e| e.to_string())?;
             Ok((wsdl, model, code))
@@ -351,10 +352,10 @@ fn relative(message: &str, dir: &Path) -> String {
 }
 
 fn write_manifest(crate_dir: &Path, options: &CorpusOptions) -> Result<(), String> {
-    let mktows = options
-        .mktows_dir
+    let runtime = options
+        .runtime_dir
         .canonicalize()
-        .map_err(|e| format!("{}: {e}", options.mktows_dir.display()))?;
+        .map_err(|e| format!("{}: {e}", options.runtime_dir.display()))?;
     let manifest = format!(
         r#"[package]
 name = "mktows-corpus-check"
@@ -364,13 +365,13 @@ publish = false
 
 [workspace]
 
+# The bindings need only these two; serde_json reads the samples in the check's main.rs.
 [dependencies]
-mktows = {{ path = {:?} }}
+mktows-runtime = {{ path = {:?} }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
-chrono = {{ version = "0.4", default-features = false, features = ["std", "clock", "serde"] }}
 "#,
-        mktows.to_string_lossy()
+        runtime.to_string_lossy()
     );
     let path = crate_dir.join("Cargo.toml");
     std::fs::write(&path, manifest).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -399,7 +400,7 @@ fn write_main(
     }
     main.push_str(
         r#"
-use mktows::xml::{self, Operation};
+use mktows_runtime::{self as xml, Operation};
 use std::path::Path;
 
 fn check<O: Operation>(dir: &Path, i: usize)

@@ -82,7 +82,7 @@ fn diff(args: &[String]) -> Result<(), String> {
 fn codegen(args: &[String]) -> Result<(), String> {
     let mut wsdl = None;
     let mut output = None;
-    let mut runtime = "::mktows::xml".to_owned();
+    let mut runtime = "::mktows_runtime".to_owned();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {

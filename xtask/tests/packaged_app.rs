@@ -2,13 +2,15 @@
 //! tarballs, and build and run an app outside the workspace that depends on them by version
 //! (crates.io patched with the unpacked packages, as a local registry would serve them). The
 //! app starts the sandbox, syncs a lead and reads it back. It proves the packages carry
-//! everything their build needs (the WSDL included) and that the README's API is public.
+//! everything their build needs (the WSDL included) and that the README's API is public. A
+//! second app holds bindings `cargo xtask codegen` wrote for a WSDL that is not Marketo's and
+//! depends on nothing but the packaged runtime and serde.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The crates meant for crates.io.
-const PUBLISHED: [&str; 2] = ["mktows-codegen", "mktows"];
+const PUBLISHED: [&str; 3] = ["mktows-codegen", "mktows-runtime", "mktows"];
 
 fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
@@ -90,4 +92,50 @@ fn an_app_builds_and_runs_on_the_packaged_crates() {
         line.starts_with("lead 1000001 Created, FirstName = Ada, API 2_6"),
         "unexpected output: {line}"
     );
+
+    // Another service's bindings on the runtime alone.
+    let generic = scratch.join("generic-app");
+    std::fs::create_dir_all(generic.join("src")).unwrap();
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/generic-app");
+    let manifest = std::fs::read_to_string(here.join("Cargo.toml.in"))
+        .unwrap()
+        .replace("@UNPACKED@", &unpacked.display().to_string());
+    std::fs::write(generic.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(here.join("src/main.rs"), generic.join("src/main.rs")).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), generic.join("Cargo.lock")).unwrap();
+    run(
+        cargo()
+            .current_dir(&root)
+            .env("CARGO_TARGET_DIR", &target)
+            .args(["run", "--quiet", "-p", "xtask", "--", "codegen"])
+            .arg(root.join("tests/data/wsdl/constructs.wsdl"))
+            .arg("-o")
+            .arg(generic.join("src/bindings.rs")),
+        "cargo xtask codegen",
+    );
+    let out = run(
+        cargo()
+            .current_dir(&generic)
+            .env("CARGO_TARGET_DIR", target.join("app-target"))
+            .args(["run", "--quiet"]),
+        "the app on the runtime alone",
+    );
+    assert_eq!(out.trim(), r#"id 7, note n, kept <f:extra a="1"/>"#);
+    // Nothing of Marketo's comes along: the whole tree is the runtime, serde and theirs.
+    let tree = run(
+        cargo()
+            .current_dir(&generic)
+            .env("CARGO_TARGET_DIR", target.join("app-target"))
+            .args([
+                "tree", "--prefix", "none", "--edges", "normal", "--depth", "1",
+            ]),
+        "cargo tree",
+    );
+    let direct: Vec<&str> = tree
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(direct, ["mktows-runtime", "serde"], "{tree}");
+    assert!(!tree.contains("mktows v"), "{tree}");
 }

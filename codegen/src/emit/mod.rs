@@ -257,7 +257,7 @@ impl Emitter<'_> {
             Builtin::UnsignedLong => quote!(u64),
             Builtin::Float => quote!(f32),
             Builtin::Double => quote!(f64),
-            Builtin::DateTime => quote!(::chrono::DateTime<::chrono::FixedOffset>),
+            Builtin::DateTime => quote!(rt::DateTime<rt::FixedOffset>),
             Builtin::Base64Binary => quote!(Vec<u8>),
             Builtin::AnyType => quote!(rt::AnyValue),
             Builtin::AnyElement => quote!(rt::RawXml),

@@ -11,7 +11,7 @@ pub const SERVICE_ADDRESS: Option<&str> = Some("http://localhost/constructs");
 /// Types of the schema: one per `simpleType` and `complexType`, each followed by the table
 /// its XML mapping is expanded from (`rt::complex_type!`, `rt::enumeration!`).
 pub mod types {
-    use ::mktows::xml as rt;
+    use ::mktows_runtime as rt;
     /// xs:all: members in any order; xs:list and xs:union: simple values kept as text.
     /// A list (xs:list) of values separated by spaces, kept as written.
     ///
@@ -1242,7 +1242,7 @@ pub mod types {
 }
 /// Every global element of the schema, to read or write any message of the API.
 pub mod elements {
-    use ::mktows::xml as rt;
+    use ::mktows_runtime as rt;
     /// One global element with its content.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub enum AnyElement {
@@ -1277,7 +1277,7 @@ pub mod elements {
 }
 /// Operations of the binding: descriptions, typed markers, headers and the stub.
 pub mod operations {
-    use ::mktows::xml as rt;
+    use ::mktows_runtime as rt;
     /// Operation `exchange` (SOAPAction `urn:constructs#exchange`).
     #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
     pub struct Exchange;

@@ -11,7 +11,7 @@ pub const SERVICE_ADDRESS: Option<&str> = Some("http://localhost/features");
 /// Types of the schema: one per `simpleType` and `complexType`, each followed by the table
 /// its XML mapping is expanded from (`rt::complex_type!`, `rt::enumeration!`).
 pub mod types {
-    use ::mktows::xml as rt;
+    use ::mktows_runtime as rt;
     /// Doc with \*/ and "\] and "quotes" and \<b\> tags.
     ///
     /// Enumeration `Mode`; values not listed by this WSDL version are kept in [`Self::Unknown2`].
@@ -291,7 +291,7 @@ pub mod types {
         pub maybe: Vec<rt::Nillable<String>>,
         /// Element `when` of type `xs:dateTime` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "when", default, skip_serializing_if = "Option::is_none")]
-        pub when: Option<::chrono::DateTime<::chrono::FixedOffset>>,
+        pub when: Option<rt::DateTime<rt::FixedOffset>>,
         /// Element `blob` of type `xs:base64Binary` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "blob", default, skip_serializing_if = "Option::is_none")]
         pub blob: Option<Vec<u8>>,
@@ -433,7 +433,7 @@ pub mod types {
 }
 /// Every global element of the schema, to read or write any message of the API.
 pub mod elements {
-    use ::mktows::xml as rt;
+    use ::mktows_runtime as rt;
     /// One global element with its content.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub enum AnyElement {
@@ -461,7 +461,7 @@ pub mod elements {
 }
 /// Operations of the binding: descriptions, typed markers, headers and the stub.
 pub mod operations {
-    use ::mktows::xml as rt;
+    use ::mktows_runtime as rt;
     /// Sends everything back. "\] \*/
     ///
     /// Operation `echo` (SOAPAction `urn:features#echo`).

@@ -1,9 +1,9 @@
-//! The table macros of model groups: [`choice!`](crate::xml::choice) (an `xs:choice` as an enum)
-//! and [`group!`](crate::xml::group) (a sequence read in schema order as a struct), both
-//! implementing [`Particle`](crate::xml::Particle). Rows are written as in
-//! [`complex_type!`](crate::xml::complex_type).
+//! The table macros of model groups: [`choice!`](crate::choice) (an `xs:choice` as an enum)
+//! and [`group!`](crate::group) (a sequence read in schema order as a struct), both
+//! implementing [`Particle`](crate::Particle). Rows are written as in
+//! [`complex_type!`](crate::complex_type).
 
-/// Implements [`Particle`](crate::xml::Particle) for a generated `xs:choice` enum from its
+/// Implements [`Particle`](crate::Particle) for a generated `xs:choice` enum from its
 /// alternatives.
 ///
 /// ```text
@@ -25,49 +25,49 @@
 macro_rules! __choice {
     // Whether a child starts the alternative.
     (@starts particle_one, $child:ident, $xml:literal, of = $of:ident) => {
-        <$of as $crate::xml::Particle>::starts(&$child)
+        <$of as $crate::Particle>::starts(&$child)
     };
     (@starts particle_optional, $child:ident, $xml:literal, of = $of:ident) => {
-        <$of as $crate::xml::Particle>::starts(&$child)
+        <$of as $crate::Particle>::starts(&$child)
     };
     (@starts particle_many, $child:ident, $xml:literal, of = $of:ident) => {
-        <$of as $crate::xml::Particle>::starts(&$child)
+        <$of as $crate::Particle>::starts(&$child)
     };
     (@starts $shape:ident, $child:ident, $($name:tt)*) => {
         $crate::__complex_type!(@is $child, $($name)*)
     };
     // Reading an alternative from its first child: the value and what is left for the parent.
     (@read one, $r:ident, $first:ident, $xml:literal $(, ns = $ns:literal)?) => {
-        $crate::xml::read_alternative($r, $first, $xml)
+        $crate::read_alternative($r, $first, $xml)
     };
     (@read nillable, $r:ident, $first:ident, $xml:literal $(, ns = $ns:literal)?) => {
-        $crate::xml::read_alternative_nillable($r, $first, $xml)
+        $crate::read_alternative_nillable($r, $first, $xml)
     };
     (@read many, $r:ident, $first:ident, $xml:literal $(, ns = $ns:literal)?, min = $min:literal, max = $max:tt) => {
-        $crate::xml::read_alternative_many(
+        $crate::read_alternative_many(
             $r,
             $first,
             $xml,
             $min,
             $crate::__complex_type!(@max $max),
-            |child: &$crate::xml::StartTag<'_>| $crate::__complex_type!(@is child, $xml $(, $ns)?),
+            |child: &$crate::StartTag<'_>| $crate::__complex_type!(@is child, $xml $(, $ns)?),
         )
     };
     (@read many_nillable, $r:ident, $first:ident, $xml:literal $(, ns = $ns:literal)?, min = $min:literal, max = $max:tt) => {
-        $crate::xml::read_alternative_many_nillable(
+        $crate::read_alternative_many_nillable(
             $r,
             $first,
             $xml,
             $min,
             $crate::__complex_type!(@max $max),
-            |child: &$crate::xml::StartTag<'_>| $crate::__complex_type!(@is child, $xml $(, $ns)?),
+            |child: &$crate::StartTag<'_>| $crate::__complex_type!(@is child, $xml $(, $ns)?),
         )
     };
     (@read particle_one, $r:ident, $first:ident, $xml:literal) => {
-        $crate::xml::read_alternative_particle($r, $first)
+        $crate::read_alternative_particle($r, $first)
     };
     (@read particle_many, $r:ident, $first:ident, $xml:literal, min = $min:literal, max = $max:tt) => {
-        $crate::xml::read_alternative_particles(
+        $crate::read_alternative_particles(
             $r,
             $first,
             $xml,
@@ -85,14 +85,14 @@ macro_rules! __choice {
             ),+ $(,)?
         }
     ) => {
-        impl $crate::xml::Particle for $name {
-            fn starts(child: &$crate::xml::StartTag<'_>) -> bool {
+        impl $crate::Particle for $name {
+            fn starts(child: &$crate::StartTag<'_>) -> bool {
                 $( $crate::__choice!(@starts $shape, child, $xml $(, $ns)? $(, of = $of)?) )||+
             }
             fn read_particle<'a>(
-                r: &mut $crate::xml::XmlReader<'a>,
-                first: $crate::xml::StartTag<'a>,
-            ) -> ::core::result::Result<(Self, $crate::xml::Ahead<'a>), $crate::xml::DecodeError> {
+                r: &mut $crate::XmlReader<'a>,
+                first: $crate::StartTag<'a>,
+            ) -> ::core::result::Result<(Self, $crate::Ahead<'a>), $crate::DecodeError> {
                 $(
                     if $crate::__choice!(@starts $shape, first, $xml $(, $ns)? $(, of = $of)?) {
                         return $crate::__choice!(
@@ -101,9 +101,9 @@ macro_rules! __choice {
                             .map(|(value, ahead)| (Self::$variant(value), ahead));
                     }
                 )+
-                ::core::result::Result::Err($crate::xml::no_alternative(r, &first))
+                ::core::result::Result::Err($crate::no_alternative(r, &first))
             }
-            fn write_particle(&self, w: &mut $crate::xml::XmlWriter) {
+            fn write_particle(&self, w: &mut $crate::XmlWriter) {
                 match self {
                     $(
                         Self::$variant(value) => $crate::__complex_type!(
@@ -118,7 +118,7 @@ macro_rules! __choice {
     };
 }
 
-/// Implements [`Particle`](crate::xml::Particle) for a generated sequence group (a repeated
+/// Implements [`Particle`](crate::Particle) for a generated sequence group (a repeated
 /// `xs:sequence`, or one that is a choice's alternative) from its field table.
 ///
 /// ```text
@@ -130,7 +130,7 @@ macro_rules! __choice {
 /// }
 /// ```
 ///
-/// Rows as in [`complex_type!`](crate::xml::complex_type) (elements and nested groups). Unlike a
+/// Rows as in [`complex_type!`](crate::complex_type) (elements and nested groups). Unlike a
 /// type's content, a group is read in schema order: a child that belongs to an earlier row, or
 /// to a single row already read, starts the next repetition and is handed back to the parent.
 #[doc(hidden)]
@@ -151,13 +151,13 @@ macro_rules! __group {
     };
     // Reading one child into a row; what is left for the group.
     (@read particle_one, $r:ident, $child:ident, $xml:literal, $field:ident) => {
-        $crate::xml::read_particle_into($r, $child, $xml, &mut $field)
+        $crate::read_particle_into($r, $child, $xml, &mut $field)
     };
     (@read particle_optional, $r:ident, $child:ident, $xml:literal, $field:ident) => {
-        $crate::xml::read_particle_into($r, $child, $xml, &mut $field)
+        $crate::read_particle_into($r, $child, $xml, &mut $field)
     };
     (@read particle_many, $r:ident, $child:ident, $xml:literal, $field:ident) => {
-        $crate::xml::read_particle_push($r, $child, &mut $field)
+        $crate::read_particle_push($r, $child, &mut $field)
     };
     (@read $shape:ident, $r:ident, $child:ident, $xml:literal, $field:ident) => {
         $crate::__complex_type!(@read $shape, $r, &$child, $xml, &mut $field)
@@ -175,7 +175,7 @@ macro_rules! __group {
     ) => {
         impl $name {
             /// Writes the elements of this group, in schema order.
-            pub fn write_content(&self, w: &mut $crate::xml::XmlWriter) {
+            pub fn write_content(&self, w: &mut $crate::XmlWriter) {
                 $(
                     $crate::__complex_type!(
                         @write $shape, w, &self.$field,
@@ -185,22 +185,22 @@ macro_rules! __group {
                 )+
             }
         }
-        impl $crate::xml::Particle for $name {
-            fn starts(child: &$crate::xml::StartTag<'_>) -> bool {
+        impl $crate::Particle for $name {
+            fn starts(child: &$crate::StartTag<'_>) -> bool {
                 $( $crate::__choice!(@starts $shape, child, $xml $(, $ns)? $(, of = $of)?) )||+
             }
             fn read_particle<'a>(
-                r: &mut $crate::xml::XmlReader<'a>,
-                first: $crate::xml::StartTag<'a>,
-            ) -> ::core::result::Result<(Self, $crate::xml::Ahead<'a>), $crate::xml::DecodeError> {
+                r: &mut $crate::XmlReader<'a>,
+                first: $crate::StartTag<'a>,
+            ) -> ::core::result::Result<(Self, $crate::Ahead<'a>), $crate::DecodeError> {
                 $( let mut $field = $crate::__complex_type!(@slot $shape); )+
-                let mut pending: $crate::xml::Ahead<'a> =
+                let mut pending: $crate::Ahead<'a> =
                     ::core::option::Option::Some(::core::option::Option::Some(first));
                 // The row of the last child read (rows count from 1).
                 let mut at = 0usize;
                 let ahead = loop {
                     let ::core::option::Option::Some(child) =
-                        $crate::xml::next_or_ahead(r, &mut pending)?
+                        $crate::next_or_ahead(r, &mut pending)?
                     else {
                         break ::core::option::Option::Some(::core::option::Option::None);
                     };
@@ -230,7 +230,7 @@ macro_rules! __group {
                     ahead,
                 ))
             }
-            fn write_particle(&self, w: &mut $crate::xml::XmlWriter) {
+            fn write_particle(&self, w: &mut $crate::XmlWriter) {
                 self.write_content(w);
             }
         }

@@ -69,30 +69,30 @@ macro_rules! __enumeration {
                 f.write_str(self.as_str())
             }
         }
-        impl $crate::xml::SimpleValue for $name {
+        impl $crate::SimpleValue for $name {
             const XSD_TYPE: &'static str = $xsd;
             fn parse_text(text: &str) -> ::core::option::Option<Self> {
                 ::core::option::Option::Some(Self::from(text))
             }
-            fn write_text_element(&self, w: &mut $crate::xml::XmlWriter, name: &$crate::xml::Name) {
+            fn write_text_element(&self, w: &mut $crate::XmlWriter, name: &$crate::Name) {
                 w.text_element(name, self.as_str());
             }
         }
-        impl $crate::xml::XmlValue for $name {
-            fn write_element(&self, w: &mut $crate::xml::XmlWriter, name: &$crate::xml::Name) {
-                $crate::xml::write_simple(w, name, self);
+        impl $crate::XmlValue for $name {
+            fn write_element(&self, w: &mut $crate::XmlWriter, name: &$crate::Name) {
+                $crate::write_simple(w, name, self);
             }
             fn read_element(
-                r: &mut $crate::xml::XmlReader<'_>,
-                _start: &$crate::xml::StartTag<'_>,
-            ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
-                $crate::xml::read_simple(r)
+                r: &mut $crate::XmlReader<'_>,
+                _start: &$crate::StartTag<'_>,
+            ) -> ::core::result::Result<Self, $crate::DecodeError> {
+                $crate::read_simple(r)
             }
         }
     };
 }
 
-/// Implements [`Headers`](crate::xml::Headers) for a generated headers struct from its table.
+/// Implements [`Headers`](crate::Headers) for a generated headers struct from its table.
 ///
 /// ```text
 /// rt::headers! {
@@ -104,7 +104,7 @@ macro_rules! __enumeration {
 /// ```
 ///
 /// Every header is optional (`Option<T>` fields); entries name the header's global element as
-/// in [`complex_type!`](crate::xml::complex_type). Headers are written in table order and read
+/// in [`complex_type!`](crate::complex_type). Headers are written in table order and read
 /// in any order; a header element the table does not list is left to the caller.
 #[doc(hidden)]
 #[macro_export]
@@ -114,13 +114,13 @@ macro_rules! __headers {
             $( $field:ident : optional ( $xml:literal $(, ns = $ns:literal)? ) ),+ $(,)?
         }
     ) => {
-        impl $crate::xml::Headers for $name {
+        impl $crate::Headers for $name {
             fn is_empty(&self) -> bool {
                 $( self.$field.is_none() )&&+
             }
-            fn write_headers(&self, w: &mut $crate::xml::XmlWriter) {
+            fn write_headers(&self, w: &mut $crate::XmlWriter) {
                 $(
-                    $crate::xml::write_optional(
+                    $crate::write_optional(
                         w,
                         $crate::__complex_type!(@name $xml $(, $ns)?),
                         &self.$field,
@@ -129,20 +129,20 @@ macro_rules! __headers {
             }
             fn read_header(
                 &mut self,
-                r: &mut $crate::xml::XmlReader<'_>,
-                start: &$crate::xml::StartTag<'_>,
-            ) -> ::core::result::Result<bool, $crate::xml::DecodeError> {
+                r: &mut $crate::XmlReader<'_>,
+                start: &$crate::StartTag<'_>,
+            ) -> ::core::result::Result<bool, $crate::DecodeError> {
                 $(
                     if $crate::__complex_type!(@is start, $xml $(, $ns)?) {
-                        $crate::xml::read_header_into(r, start, $xml, &mut self.$field)?;
+                        $crate::read_header_into(r, start, $xml, &mut self.$field)?;
                         return ::core::result::Result::Ok(true);
                     }
                 )+
                 ::core::result::Result::Ok(false)
             }
-            fn has(&self, element: &$crate::xml::Name) -> bool {
+            fn has(&self, element: &$crate::Name) -> bool {
                 $(
-                    let name: $crate::xml::Name = $crate::__complex_type!(@name $xml $(, $ns)?).into();
+                    let name: $crate::Name = $crate::__complex_type!(@name $xml $(, $ns)?).into();
                     if *element == name {
                         return self.$field.is_some();
                     }
@@ -153,7 +153,7 @@ macro_rules! __headers {
     };
 }
 
-/// Implements [`ElementSet`](crate::xml::ElementSet) for the generated enum of every global
+/// Implements [`ElementSet`](crate::ElementSet) for the generated enum of every global
 /// element from its table.
 ///
 /// ```text
@@ -166,27 +166,27 @@ macro_rules! __headers {
 /// ```
 ///
 /// Each variant holds the content of the element named as in
-/// [`complex_type!`](crate::xml::complex_type); reading picks the variant by local name and
+/// [`complex_type!`](crate::complex_type); reading picks the variant by local name and
 /// namespace, an element the table does not list reads as `None`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __element_set {
     ($name:ident {}) => {
-        impl $crate::xml::ElementSet for $name {
+        impl $crate::ElementSet for $name {
             const NAMESPACES: &'static [(&'static str, &'static str)] = super::NAMESPACES;
-            fn knows(_start: &$crate::xml::StartTag<'_>) -> bool {
+            fn knows(_start: &$crate::StartTag<'_>) -> bool {
                 false
             }
             fn read_any(
-                _r: &mut $crate::xml::XmlReader<'_>,
-                _start: &$crate::xml::StartTag<'_>,
-            ) -> ::core::result::Result<::core::option::Option<Self>, $crate::xml::DecodeError> {
+                _r: &mut $crate::XmlReader<'_>,
+                _start: &$crate::StartTag<'_>,
+            ) -> ::core::result::Result<::core::option::Option<Self>, $crate::DecodeError> {
                 ::core::result::Result::Ok(::core::option::Option::None)
             }
-            fn write_any(&self, _w: &mut $crate::xml::XmlWriter) {
+            fn write_any(&self, _w: &mut $crate::XmlWriter) {
                 match *self {}
             }
-            fn element_name(&self) -> $crate::xml::Name {
+            fn element_name(&self) -> $crate::Name {
                 match *self {}
             }
         }
@@ -196,28 +196,28 @@ macro_rules! __element_set {
             $( $variant:ident ( $xml:literal $(, ns = $ns:literal)? ) ),+ $(,)?
         }
     ) => {
-        impl $crate::xml::ElementSet for $name {
+        impl $crate::ElementSet for $name {
             const NAMESPACES: &'static [(&'static str, &'static str)] = super::NAMESPACES;
-            fn knows(start: &$crate::xml::StartTag<'_>) -> bool {
+            fn knows(start: &$crate::StartTag<'_>) -> bool {
                 $( $crate::__complex_type!(@is start, $xml $(, $ns)?) )||+
             }
             fn read_any(
-                r: &mut $crate::xml::XmlReader<'_>,
-                start: &$crate::xml::StartTag<'_>,
-            ) -> ::core::result::Result<::core::option::Option<Self>, $crate::xml::DecodeError> {
+                r: &mut $crate::XmlReader<'_>,
+                start: &$crate::StartTag<'_>,
+            ) -> ::core::result::Result<::core::option::Option<Self>, $crate::DecodeError> {
                 $(
                     if $crate::__complex_type!(@is start, $xml $(, $ns)?) {
                         return ::core::result::Result::Ok(::core::option::Option::Some(
-                            Self::$variant($crate::xml::read_global(r, start, $xml)?),
+                            Self::$variant($crate::read_global(r, start, $xml)?),
                         ));
                     }
                 )+
                 ::core::result::Result::Ok(::core::option::Option::None)
             }
-            fn write_any(&self, w: &mut $crate::xml::XmlWriter) {
+            fn write_any(&self, w: &mut $crate::XmlWriter) {
                 match self {
                     $(
-                        Self::$variant(value) => $crate::xml::write_one(
+                        Self::$variant(value) => $crate::write_one(
                             w,
                             $crate::__complex_type!(@name $xml $(, $ns)?),
                             value,
@@ -225,7 +225,7 @@ macro_rules! __element_set {
                     )+
                 }
             }
-            fn element_name(&self) -> $crate::xml::Name {
+            fn element_name(&self) -> $crate::Name {
                 match self {
                     $( Self::$variant(_) => $crate::__complex_type!(@name $xml $(, $ns)?).into(), )+
                 }

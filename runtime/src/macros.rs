@@ -2,14 +2,14 @@
 //! prost's derives: the generator writes a readable table next to each type, the compiler
 //! expands it into straight-line code.
 //!
-//! - [`complex_type!`](crate::xml::complex_type) turns a field table into `write_content`,
-//!   `read_content` and the [`XmlValue`](crate::xml::XmlValue) impl of a struct;
-//! - [`enumeration!`](crate::xml::enumeration) turns a value table into the string conversions,
-//!   [`SimpleValue`](crate::xml::SimpleValue), `XmlValue` and `Display` of an enum;
-//! - [`headers!`](crate::xml::headers) turns the header parts of an operation's message into
-//!   the [`Headers`](crate::xml::Headers) impl of its headers struct;
-//! - [`element_set!`](crate::xml::element_set) turns the list of global elements into the
-//!   [`ElementSet`](crate::xml::ElementSet) impl of the generated `AnyElement`.
+//! - [`complex_type!`](crate::complex_type) turns a field table into `write_content`,
+//!   `read_content` and the [`XmlValue`](crate::XmlValue) impl of a struct;
+//! - [`enumeration!`](crate::enumeration) turns a value table into the string conversions,
+//!   [`SimpleValue`](crate::SimpleValue), `XmlValue` and `Display` of an enum;
+//! - [`headers!`](crate::headers) turns the header parts of an operation's message into
+//!   the [`Headers`](crate::Headers) impl of its headers struct;
+//! - [`element_set!`](crate::element_set) turns the list of global elements into the
+//!   [`ElementSet`](crate::ElementSet) impl of the generated `AnyElement`.
 //!
 //! They are public only so that generated code in other crates (tests, `features` bindings)
 //! can call them through the runtime path; applications do not use them directly.
@@ -30,14 +30,14 @@
 /// order. The shape is the field's cardinality: `one`, `optional`, `nillable`,
 /// `optional_nillable`, `many` or `many_nillable` (the last two carry `min`/`max`); an `xs:any`
 /// wildcard is `any_one`, `any_optional` or `any_many` (named `"any"`, holding
-/// [`RawXml`](crate::xml::RawXml)) and takes, in any position, the children no named field
+/// [`RawXml`](crate::RawXml)) and takes, in any position, the children no named field
 /// matches. Attributes are `attr_one` and `attr_optional`; an `xs:anyAttribute` is `attr_any`
 /// (a `BTreeMap<String, String>` of the attributes no named one matches). A type with mixed
-/// content has one `mixed` row (a [`MixedContent`](crate::xml::MixedContent): its text and
+/// content has one `mixed` row (a [`MixedContent`](crate::MixedContent): its text and
 /// elements as written) besides its attributes; a type with simple content one `text` row
 /// (`"$value"`, the element's text as a simple value). A model group (an `xs:choice`, or a sequence that repeats) is `particle_one`,
 /// `particle_optional` or `particle_many` with `of = Type`, its generated type (see
-/// [`choice!`](crate::xml::choice) and [`group!`](crate::xml::group)): it takes the run of
+/// [`choice!`](crate::choice) and [`group!`](crate::group)): it takes the run of
 /// children it starts with. `ns = N`
 /// marks an element qualified in namespace `N` of the generated `NAMESPACES` table (the macro
 /// refers to it as `super::NAMESPACES`, so it is invoked in the generated `types` module);
@@ -54,17 +54,17 @@ macro_rules! __complex_type {
         $xml
     };
     (@name $xml:literal, $ns:literal) => {
-        $crate::xml::Name::qualified(super::NAMESPACES[$ns].0, super::NAMESPACES[$ns].1, $xml)
+        $crate::Name::qualified(super::NAMESPACES[$ns].0, super::NAMESPACES[$ns].1, $xml)
     };
     // Whether a child start tag is the field's element.
     // An unqualified local element also matches when written in one of the schema's
     // namespaces, as JAX-WS and some other stacks write them (Marketo read them so too).
     (@is $child:ident, $xml:literal) => {
         $child.local_name() == $xml.as_bytes()
-            && matches!($child.ns(), $crate::xml::Ns::None | $crate::xml::Ns::Known(_))
+            && matches!($child.ns(), $crate::Ns::None | $crate::Ns::Known(_))
     };
     (@is $child:ident, $xml:literal, $ns:literal) => {
-        $child.local_name() == $xml.as_bytes() && $child.ns() == $crate::xml::Ns::Known($ns)
+        $child.local_name() == $xml.as_bytes() && $child.ns() == $crate::Ns::Known($ns)
     };
     // Whether a child is a named field's element (wildcards match in a second pass).
     (@named any_one, $($rest:tt)*) => {
@@ -87,11 +87,11 @@ macro_rules! __complex_type {
     };
     // Mixed content and simple content are taken whole, before (instead of) reading children.
     (@read_mixed mixed, $r:ident, $field:ident, $ahead:ident) => {
-        $field = ::core::option::Option::Some($crate::xml::read_mixed($r)?);
+        $field = ::core::option::Option::Some($crate::read_mixed($r)?);
         $ahead = ::core::option::Option::Some(::core::option::Option::None);
     };
     (@read_mixed text, $r:ident, $field:ident, $ahead:ident) => {
-        $field = ::core::option::Option::Some($crate::xml::read_simple($r)?);
+        $field = ::core::option::Option::Some($crate::read_simple($r)?);
         $ahead = ::core::option::Option::Some(::core::option::Option::None);
     };
     (@read_mixed $shape:ident, $($rest:tt)*) => {};
@@ -117,21 +117,21 @@ macro_rules! __complex_type {
     (@wildcard_read any_one, $r:ident, $child:ident, $xml:literal, $field:ident) => {
         // `if true`: the statements after it stay reachable code for the compiler.
         if true {
-            $crate::xml::read_raw_into($r, &$child, &mut $field)?;
+            $crate::read_raw_into($r, &$child, &mut $field)?;
             continue;
         }
     };
     (@wildcard_read any_optional, $r:ident, $child:ident, $xml:literal, $field:ident) => {
         // `if true`: the statements after it stay reachable code for the compiler.
         if true {
-            $crate::xml::read_raw_into($r, &$child, &mut $field)?;
+            $crate::read_raw_into($r, &$child, &mut $field)?;
             continue;
         }
     };
     (@wildcard_read any_many, $r:ident, $child:ident, $xml:literal, $field:ident) => {
         // `if true`: the statements after it stay reachable code for the compiler.
         if true {
-            $crate::xml::read_raw_push($r, &$child, &mut $field)?;
+            $crate::read_raw_push($r, &$child, &mut $field)?;
             continue;
         }
     };
@@ -139,20 +139,20 @@ macro_rules! __complex_type {
     // A model group (choice or sequence) field takes the run of children it starts with, and
     // hands back the first one it does not take.
     (@particle_read particle_one, $r:ident, $child:ident, $xml:literal, $field:ident, $ahead:ident) => {
-        if $crate::xml::particle_starts(&$field, &$child) {
-            $ahead = $crate::xml::read_particle_into($r, $child, $xml, &mut $field)?;
+        if $crate::particle_starts(&$field, &$child) {
+            $ahead = $crate::read_particle_into($r, $child, $xml, &mut $field)?;
             continue;
         }
     };
     (@particle_read particle_optional, $r:ident, $child:ident, $xml:literal, $field:ident, $ahead:ident) => {
-        if $crate::xml::particle_starts(&$field, &$child) {
-            $ahead = $crate::xml::read_particle_into($r, $child, $xml, &mut $field)?;
+        if $crate::particle_starts(&$field, &$child) {
+            $ahead = $crate::read_particle_into($r, $child, $xml, &mut $field)?;
             continue;
         }
     };
     (@particle_read particle_many, $r:ident, $child:ident, $xml:literal, $field:ident, $ahead:ident) => {
-        if $crate::xml::particle_starts_many(&$field, &$child) {
-            $ahead = $crate::xml::read_particle_push($r, $child, &mut $field)?;
+        if $crate::particle_starts_many(&$field, &$child) {
+            $ahead = $crate::read_particle_push($r, $child, &mut $field)?;
             continue;
         }
     };
@@ -165,13 +165,13 @@ macro_rules! __complex_type {
         ::core::option::Option::Some($ns)
     };
     (@write_attr mixed, $w:ident, $value:expr, $named:ident, $xml:literal) => {
-        $crate::xml::write_mixed_declarations($w, $value)
+        $crate::write_mixed_declarations($w, $value)
     };
     (@write_attr attr_any, $w:ident, $value:expr, $named:ident, $xml:literal) => {
-        $crate::xml::write_other_attributes($w, super::NAMESPACES, $named, $value)
+        $crate::write_other_attributes($w, super::NAMESPACES, $named, $value)
     };
     (@write_attr attr_one, $w:ident, $value:expr, $named:ident, $xml:literal $(, $ns:literal)?) => {
-        $crate::xml::write_attribute(
+        $crate::write_attribute(
             $w,
             super::NAMESPACES,
             $crate::__complex_type!(@attr_ns $($ns)?),
@@ -180,7 +180,7 @@ macro_rules! __complex_type {
         )
     };
     (@write_attr attr_optional, $w:ident, $value:expr, $named:ident, $xml:literal $(, $ns:literal)?) => {
-        $crate::xml::write_attribute(
+        $crate::write_attribute(
             $w,
             super::NAMESPACES,
             $crate::__complex_type!(@attr_ns $($ns)?),
@@ -190,10 +190,10 @@ macro_rules! __complex_type {
     };
     (@write_attr $shape:ident, $($rest:tt)*) => {};
     (@read_attr attr_any, $r:ident, $start:ident, $field:ident, $named:ident, $xml:literal) => {
-        $crate::xml::read_other_attributes($r, $start, $named, &mut $field)?
+        $crate::read_other_attributes($r, $start, $named, &mut $field)?
     };
     (@read_attr attr_one, $r:ident, $start:ident, $field:ident, $named:ident, $xml:literal $(, $ns:literal)?) => {
-        $crate::xml::read_attribute(
+        $crate::read_attribute(
             $r,
             $start,
             $crate::__complex_type!(@attr_ns $($ns)?),
@@ -202,7 +202,7 @@ macro_rules! __complex_type {
         )?
     };
     (@read_attr attr_optional, $r:ident, $start:ident, $field:ident, $named:ident, $xml:literal $(, $ns:literal)?) => {
-        $crate::xml::read_attribute(
+        $crate::read_attribute(
             $r,
             $start,
             $crate::__complex_type!(@attr_ns $($ns)?),
@@ -235,49 +235,49 @@ macro_rules! __complex_type {
     };
     // Writing one field.
     (@write one, $w:ident, $value:expr, $name:expr) => {
-        $crate::xml::write_one($w, $name, $value)
+        $crate::write_one($w, $name, $value)
     };
     (@write optional, $w:ident, $value:expr, $name:expr) => {
-        $crate::xml::write_optional($w, $name, $value)
+        $crate::write_optional($w, $name, $value)
     };
     (@write nillable, $w:ident, $value:expr, $name:expr) => {
-        $crate::xml::write_nillable($w, $name, $value)
+        $crate::write_nillable($w, $name, $value)
     };
     (@write optional_nillable, $w:ident, $value:expr, $name:expr) => {
-        $crate::xml::write_optional_nillable($w, $name, $value)
+        $crate::write_optional_nillable($w, $name, $value)
     };
     (@write many, $w:ident, $value:expr, $name:expr, $min:literal, $max:expr) => {
-        $crate::xml::write_many($w, $name, $value, $min, $max)
+        $crate::write_many($w, $name, $value, $min, $max)
     };
     (@write many_nillable, $w:ident, $value:expr, $name:expr, $min:literal, $max:expr) => {
-        $crate::xml::write_many_nillable($w, $name, $value, $min, $max)
+        $crate::write_many_nillable($w, $name, $value, $min, $max)
     };
     (@write attr_one, $w:ident, $value:expr, $name:expr) => {};
     (@write attr_optional, $w:ident, $value:expr, $name:expr) => {};
     (@write attr_any, $w:ident, $value:expr, $name:expr) => {};
     (@write mixed, $w:ident, $value:expr, $name:expr) => {
-        $crate::xml::write_mixed_content($w, $value)
+        $crate::write_mixed_content($w, $value)
     };
     (@write text, $w:ident, $value:expr, $name:expr) => {
-        $crate::xml::write_text_content($w, $value)
+        $crate::write_text_content($w, $value)
     };
     (@write any_one, $w:ident, $value:expr, $name:expr) => {
-        $crate::xml::write_raw_one($w, $value)
+        $crate::write_raw_one($w, $value)
     };
     (@write any_optional, $w:ident, $value:expr, $name:expr) => {
-        $crate::xml::write_raw_optional($w, $value)
+        $crate::write_raw_optional($w, $value)
     };
     (@write any_many, $w:ident, $value:expr, $name:expr, $min:literal, $max:expr) => {
-        $crate::xml::write_raw_many($w, $value, $min, $max)
+        $crate::write_raw_many($w, $value, $min, $max)
     };
     (@write particle_one, $w:ident, $value:expr, $name:expr) => {
-        $crate::xml::write_particle_one($w, $value)
+        $crate::write_particle_one($w, $value)
     };
     (@write particle_optional, $w:ident, $value:expr, $name:expr) => {
-        $crate::xml::write_particle_optional($w, $value)
+        $crate::write_particle_optional($w, $value)
     };
     (@write particle_many, $w:ident, $value:expr, $name:expr, $min:literal, $max:expr) => {
-        $crate::xml::write_particle_many($w, $name, $value, $min, $max)
+        $crate::write_particle_many($w, $name, $value, $min, $max)
     };
     // The slot a field is read into.
     (@slot many) => {
@@ -300,68 +300,68 @@ macro_rules! __complex_type {
     };
     // Reading one occurrence of a field's element.
     (@read one, $($args:expr),+) => {
-        $crate::xml::read_into($($args),+)
+        $crate::read_into($($args),+)
     };
     (@read optional, $($args:expr),+) => {
-        $crate::xml::read_into($($args),+)
+        $crate::read_into($($args),+)
     };
     (@read nillable, $($args:expr),+) => {
-        $crate::xml::read_into_nillable($($args),+)
+        $crate::read_into_nillable($($args),+)
     };
     (@read optional_nillable, $($args:expr),+) => {
-        $crate::xml::read_into_nillable($($args),+)
+        $crate::read_into_nillable($($args),+)
     };
     (@read many, $($args:expr),+) => {
-        $crate::xml::read_push($($args),+)
+        $crate::read_push($($args),+)
     };
     (@read many_nillable, $($args:expr),+) => {
-        $crate::xml::read_push_nillable($($args),+)
+        $crate::read_push_nillable($($args),+)
     };
     (@read attr_one, $($args:expr),+) => {
-        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+        ::core::result::Result::<(), $crate::DecodeError>::Ok(())
     };
     (@read attr_optional, $($args:expr),+) => {
-        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+        ::core::result::Result::<(), $crate::DecodeError>::Ok(())
     };
     (@read attr_any, $($args:expr),+) => {
-        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+        ::core::result::Result::<(), $crate::DecodeError>::Ok(())
     };
     (@read mixed, $($args:expr),+) => {
-        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+        ::core::result::Result::<(), $crate::DecodeError>::Ok(())
     };
     (@read text, $($args:expr),+) => {
-        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+        ::core::result::Result::<(), $crate::DecodeError>::Ok(())
     };
     (@read particle_one, $($args:expr),+) => {
-        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+        ::core::result::Result::<(), $crate::DecodeError>::Ok(())
     };
     (@read particle_optional, $($args:expr),+) => {
-        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+        ::core::result::Result::<(), $crate::DecodeError>::Ok(())
     };
     (@read particle_many, $($args:expr),+) => {
-        ::core::result::Result::<(), $crate::xml::DecodeError>::Ok(())
+        ::core::result::Result::<(), $crate::DecodeError>::Ok(())
     };
     (@read any_one, $r:expr, $child:expr, $xml:expr, $slot:expr) => {
-        $crate::xml::read_raw_into($r, $child, $slot)
+        $crate::read_raw_into($r, $child, $slot)
     };
     (@read any_optional, $r:expr, $child:expr, $xml:expr, $slot:expr) => {
-        $crate::xml::read_raw_into($r, $child, $slot)
+        $crate::read_raw_into($r, $child, $slot)
     };
     (@read any_many, $r:expr, $child:expr, $xml:expr, $slot:expr) => {
-        $crate::xml::read_raw_push($r, $child, $slot)
+        $crate::read_raw_push($r, $child, $slot)
     };
     // The field's value once the end tag is reached.
     (@take one, $r:ident, $slot:ident, $xml:literal) => {
-        $crate::xml::required($r, $slot, $xml)?
+        $crate::required($r, $slot, $xml)?
     };
     (@take nillable, $r:ident, $slot:ident, $xml:literal) => {
-        $crate::xml::required($r, $slot, $xml)?
+        $crate::required($r, $slot, $xml)?
     };
     (@take optional, $r:ident, $slot:ident, $xml:literal) => {
         $slot
     };
     (@take attr_one, $r:ident, $slot:ident, $xml:literal) => {
-        $crate::xml::required($r, $slot, $xml)?
+        $crate::required($r, $slot, $xml)?
     };
     (@take attr_optional, $r:ident, $slot:ident, $xml:literal) => {
         $slot
@@ -370,19 +370,19 @@ macro_rules! __complex_type {
         $slot
     };
     (@take mixed, $r:ident, $slot:ident, $xml:literal) => {
-        $crate::xml::required($r, $slot, $xml)?
+        $crate::required($r, $slot, $xml)?
     };
     (@take text, $r:ident, $slot:ident, $xml:literal) => {
-        $crate::xml::required($r, $slot, $xml)?
+        $crate::required($r, $slot, $xml)?
     };
     (@take any_one, $r:ident, $slot:ident, $xml:literal) => {
-        $crate::xml::required($r, $slot, $xml)?
+        $crate::required($r, $slot, $xml)?
     };
     (@take any_optional, $r:ident, $slot:ident, $xml:literal) => {
         $slot
     };
     (@take particle_one, $r:ident, $slot:ident, $xml:literal) => {
-        $crate::xml::required($r, $slot, $xml)?
+        $crate::required($r, $slot, $xml)?
     };
     (@take particle_optional, $r:ident, $slot:ident, $xml:literal) => {
         $slot
@@ -391,12 +391,12 @@ macro_rules! __complex_type {
         $slot
     };
     (@take $many:ident, $r:ident, $slot:ident, $xml:literal, $min:literal, $max:expr) => {
-        $crate::xml::check_count($r, $slot, $xml, $min, $max)?
+        $crate::check_count($r, $slot, $xml, $min, $max)?
     };
     // The `XmlValue` impl: the element holds the content.
     (@xml_value $name:ident) => {
-        impl $crate::xml::XmlValue for $name {
-            fn write_element(&self, w: &mut $crate::xml::XmlWriter, name: &$crate::xml::Name) {
+        impl $crate::XmlValue for $name {
+            fn write_element(&self, w: &mut $crate::XmlWriter, name: &$crate::Name) {
                 w.open(name);
                 self.write_attributes(w);
                 w.close_start();
@@ -404,9 +404,9 @@ macro_rules! __complex_type {
                 w.end(name);
             }
             fn read_element(
-                r: &mut $crate::xml::XmlReader<'_>,
-                start: &$crate::xml::StartTag<'_>,
-            ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
+                r: &mut $crate::XmlReader<'_>,
+                start: &$crate::StartTag<'_>,
+            ) -> ::core::result::Result<Self, $crate::DecodeError> {
                 Self::read_with_start(r, ::core::option::Option::Some(start))
             }
         }
@@ -415,21 +415,21 @@ macro_rules! __complex_type {
     ($name:ident {}) => {
         impl $name {
             /// Writes the attributes of this type: it has none.
-            pub fn write_attributes(&self, _w: &mut $crate::xml::XmlWriter) {}
+            pub fn write_attributes(&self, _w: &mut $crate::XmlWriter) {}
             /// Writes the child elements of this type: it has none.
-            pub fn write_content(&self, _w: &mut $crate::xml::XmlWriter) {}
+            pub fn write_content(&self, _w: &mut $crate::XmlWriter) {}
             /// Reads the element whose start tag was just read: it has nothing to take from it.
             pub fn read_with_start(
-                r: &mut $crate::xml::XmlReader<'_>,
-                _start: ::core::option::Option<&$crate::xml::StartTag<'_>>,
-            ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
+                r: &mut $crate::XmlReader<'_>,
+                _start: ::core::option::Option<&$crate::StartTag<'_>>,
+            ) -> ::core::result::Result<Self, $crate::DecodeError> {
                 Self::read_content(r)
             }
             /// Reads the content of this type's element up to the end tag, skipping whatever
             /// a newer schema put there.
             pub fn read_content(
-                r: &mut $crate::xml::XmlReader<'_>,
-            ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
+                r: &mut $crate::XmlReader<'_>,
+            ) -> ::core::result::Result<Self, $crate::DecodeError> {
                 while let ::core::option::Option::Some(child) = r.next_child()? {
                     r.unknown_child(&child)?;
                 }
@@ -450,8 +450,8 @@ macro_rules! __complex_type {
     ) => {
         impl $name {
             /// Writes the attributes of this type into the open start tag.
-            pub fn write_attributes(&self, w: &mut $crate::xml::XmlWriter) {
-                const NAMED: &$crate::xml::NamedAttributes =
+            pub fn write_attributes(&self, w: &mut $crate::XmlWriter) {
+                const NAMED: &$crate::NamedAttributes =
                     &[$( $crate::__complex_type!(@attr_key $shape, $xml $(, $ns)?) ),+];
                 let _ = (&w, NAMED);
                 $(
@@ -461,7 +461,7 @@ macro_rules! __complex_type {
                 )+
             }
             /// Writes the child elements of this type, in schema order.
-            pub fn write_content(&self, w: &mut $crate::xml::XmlWriter) {
+            pub fn write_content(&self, w: &mut $crate::XmlWriter) {
                 $(
                     $crate::__complex_type!(
                         @write $shape, w, &self.$field,
@@ -473,19 +473,19 @@ macro_rules! __complex_type {
             /// Reads the child elements of this type up to the parent's end tag; unknown
             /// elements are skipped.
             pub fn read_content(
-                r: &mut $crate::xml::XmlReader<'_>,
-            ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
+                r: &mut $crate::XmlReader<'_>,
+            ) -> ::core::result::Result<Self, $crate::DecodeError> {
                 Self::read_with_start(r, ::core::option::Option::None)
             }
             /// Reads the attributes of `start` (the start tag just read, when known) and the
             /// child elements up to its end tag.
             pub fn read_with_start(
-                r: &mut $crate::xml::XmlReader<'_>,
-                start: ::core::option::Option<&$crate::xml::StartTag<'_>>,
-            ) -> ::core::result::Result<Self, $crate::xml::DecodeError> {
+                r: &mut $crate::XmlReader<'_>,
+                start: ::core::option::Option<&$crate::StartTag<'_>>,
+            ) -> ::core::result::Result<Self, $crate::DecodeError> {
                 $( let mut $field = $crate::__complex_type!(@slot $shape); )+
                 if let ::core::option::Option::Some(start) = start {
-                    const NAMED: &$crate::xml::NamedAttributes =
+                    const NAMED: &$crate::NamedAttributes =
                         &[$( $crate::__complex_type!(@attr_key $shape, $xml $(, $ns)?) ),+];
                     let _ = (&start, NAMED);
                     $( $crate::__complex_type!(@read_attr $shape, r, start, $field, NAMED, $xml $(, $ns)?); )+
@@ -493,7 +493,7 @@ macro_rules! __complex_type {
                 let mut ahead = ::core::option::Option::None;
                 $( $crate::__complex_type!(@read_mixed $shape, r, $field, ahead); )+
                 while let ::core::option::Option::Some(child) =
-                    $crate::xml::next_or_ahead(r, &mut ahead)?
+                    $crate::next_or_ahead(r, &mut ahead)?
                 {
                     $(
                         if $crate::__complex_type!(@named $shape, child, $xml $(, $ns)?) {

@@ -118,6 +118,19 @@ pub trait Invoke {
     ) -> impl Future<Output = Result<O::Output, Self::Error>> + Send;
 }
 
+/// A shared reference invokes as what it points to (a stub over `&Client`).
+impl<I: Invoke + Sync> Invoke for &I {
+    type Error = I::Error;
+
+    fn invoke<O: Operation>(
+        &self,
+        headers: O::InputHeaders,
+        input: O::Input,
+    ) -> impl Future<Output = Result<O::Output, I::Error>> + Send {
+        (**self).invoke::<O>(headers, input)
+    }
+}
+
 /// A decoded message: its headers and body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Envelope<H, B> {

@@ -10,12 +10,12 @@ impl<'a> XmlReader<'a> {
     /// The rest of the element whose start tag `start` was just read, as raw XML: the whole
     /// element exactly as written, with the declarations of enclosing elements it uses
     /// (`xs:any`).
-    pub fn raw_element(&mut self, start: &StartTag<'_>) -> Result<crate::xml::RawXml, DecodeError> {
+    pub fn raw_element(&mut self, start: &StartTag<'_>) -> Result<crate::RawXml, DecodeError> {
         let depth = self.open.len();
         let namespaces_before = self.outer_bindings(depth);
         self.skip()?;
         let xml = self.str_at(start.offset, self.pos)?;
-        Ok(crate::xml::RawXml {
+        Ok(crate::RawXml {
             namespaces: used_namespaces(namespaces_before, xml),
             xml: xml.to_owned(),
         })
@@ -24,10 +24,7 @@ impl<'a> XmlReader<'a> {
     /// The attributes (as written) and content (exactly as written) of the element whose start
     /// tag `start` was just read, through its end tag, with the declarations of enclosing
     /// elements they use (an element of type `xs:anyType`).
-    pub fn raw_content(
-        &mut self,
-        start: &StartTag<'_>,
-    ) -> Result<crate::xml::AnyValue, DecodeError> {
+    pub fn raw_content(&mut self, start: &StartTag<'_>) -> Result<crate::AnyValue, DecodeError> {
         let depth = self.open.len();
         let qname_len = self.open.last().map_or(0, |q| q.len());
         let tag_end = self.pos;
@@ -50,7 +47,7 @@ impl<'a> XmlReader<'a> {
         let mut used = String::with_capacity(attributes.len() + content.len());
         used.push_str(&attributes);
         used.push_str(content);
-        Ok(crate::xml::AnyValue {
+        Ok(crate::AnyValue {
             namespaces: used_namespaces(outer, &used),
             attributes,
             content: content.to_owned(),
@@ -60,7 +57,7 @@ impl<'a> XmlReader<'a> {
     /// The content (exactly as written: text and elements) of the element whose start tag was
     /// just read, through its end tag, with the declarations in scope it uses (those of the
     /// element itself included): a type with mixed content.
-    pub fn mixed_content(&mut self) -> Result<crate::xml::MixedContent, DecodeError> {
+    pub fn mixed_content(&mut self) -> Result<crate::MixedContent, DecodeError> {
         let depth = self.open.len();
         let start = self.pos;
         let bindings = self.outer_bindings(depth + 1);
@@ -72,7 +69,7 @@ impl<'a> XmlReader<'a> {
                 .map_or(start, |p| start + p);
             self.str_at(start, end_tag)?
         };
-        Ok(crate::xml::MixedContent {
+        Ok(crate::MixedContent {
             namespaces: used_namespaces(bindings, content),
             content: content.to_owned(),
         })
