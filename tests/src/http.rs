@@ -13,6 +13,10 @@ use tokio::net::{TcpListener, TcpStream};
 pub struct Received {
     /// 0-based arrival number.
     pub index: usize,
+    /// The request method (`GET`, `POST`, ...).
+    pub method: String,
+    /// The request target as sent: path and query (`/rest/v1/leads.json?filterType=id`).
+    pub target: String,
     /// When it arrived.
     pub at: Instant,
     /// Header lines, lower-cased names.
@@ -157,6 +161,9 @@ async fn serve(
             buffer.extend_from_slice(&chunk[..n]);
         };
         let head = String::from_utf8_lossy(&buffer[..header_end]).into_owned();
+        let mut request_line = head.lines().next().unwrap_or_default().split_whitespace();
+        let method = request_line.next().unwrap_or_default().to_owned();
+        let target = request_line.next().unwrap_or_default().to_owned();
         let headers: Vec<(String, String)> = head
             .lines()
             .skip(1)
@@ -182,6 +189,8 @@ async fn serve(
             let mut log = log.lock().expect("lock");
             let request = Received {
                 index: log.len(),
+                method,
+                target,
                 at: Instant::now(),
                 headers,
                 body,

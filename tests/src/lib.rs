@@ -179,6 +179,7 @@ pub mod constructs {
 
 pub mod http;
 pub mod proxy;
+pub mod recorded;
 
 /// The `syncMultipleLeads` response envelope a server sends when every lead was created, one
 /// `CREATED` status per id in order (as Marketo writes it: `error` nil).

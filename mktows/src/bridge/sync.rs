@@ -261,6 +261,7 @@ impl RestBackend {
         let lead_record = if params.return_lead {
             let mut names = fields.all_rest();
             names.extend(["id".to_owned(), "email".to_owned()]);
+            names.sort();
             names.dedup();
             let query = vec![("fields".to_owned(), names.join(","))];
             let answer = self

@@ -1,0 +1,121 @@
+//! getCampaignsForSource, requestCampaign and scheduleCampaign (`campaigns.json`, `trigger.json`,
+//! `schedule.json`), getChannels and getTags (the asset API's `channels.json`, `tagTypes.json`).
+
+use mktows::operations::{
+    GetCampaignsForSource, GetChannels, GetTags, RequestCampaign, ScheduleCampaign,
+};
+use mktows_tests::recorded::{Recording, Step, assert_output, step};
+use serde_json::json;
+
+fn campaign(id: i32, name: &str) -> serde_json::Value {
+    json!({"id": id, "name": name, "description": format!("{name} campaign"), "type": "trigger",
+           "programId": 1027, "programName": "Webinar", "workspaceName": "Default",
+           "active": true, "createdAt": "2026-01-05T10:00:00Z",
+           "updatedAt": "2026-01-05T10:00:00Z"})
+}
+
+fn by_name() -> Step {
+    step(
+        "GET",
+        "/v1/campaigns.json?name=Send Invite&programName=Webinar&batchSize=300",
+    )
+    .answer(json!({
+        "requestId": "c#2", "success": true, "result": [campaign(1010, "Send Invite")]}))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn campaigns_for_source_are_the_triggerable_ones() {
+    let rec = Recording::start(vec![
+        step("GET", "/v1/campaigns.json?isTriggerable=true&batchSize=300").answer(json!({
+            "requestId": "c#1", "success": true,
+            "result": [campaign(1010, "Send Invite"), campaign(1011, "Send Reminder")]})),
+    ])
+    .await;
+    let answer = rec
+        .call::<GetCampaignsForSource>(json!({"source": "MKTOWS", "name": "remind",
+                                              "exactName": false}))
+        .await;
+    assert_output(
+        &answer,
+        json!({"result": {"returnCount": 1, "campaignRecordList": {"campaignRecord": [
+            {"id": 1011, "name": "Send Reminder", "description": "Send Reminder campaign"}]}}}),
+    );
+    rec.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_and_schedule_find_the_campaign_by_name() {
+    let rec = Recording::start(vec![
+        by_name(),
+        step(
+            "GET",
+            "/v1/leads.json?filterType=email&filterValues=abe@usa.gov&fields=id",
+        )
+        .answer(json!({"requestId": "l#1", "success": true, "result": [{"id": 318592}]})),
+        step("POST", "/v1/campaigns/1010/trigger.json")
+            .body(json!({"input": {"leads": [{"id": 318592}],
+                                   "tokens": [{"name": "{{my.message}}", "value": "Hello"}]}}))
+            .answer(json!({"requestId": "t#1", "success": true, "result": [{"id": 1010}]})),
+        by_name(),
+        step("POST", "/v1/campaigns/1010/schedule.json")
+            .body(json!({"input": {"runAt": "2026-12-24T18:05:00+00:00",
+                                   "tokens": [{"name": "{{my.message}}", "value": "Hello"}]}}))
+            .answer(json!({"requestId": "s#1", "success": true, "result": [{"id": 1010}]})),
+    ])
+    .await;
+    let tokens = json!({"attrib": [{"name": "{{my.message}}", "value": "Hello"}]});
+    let requested = rec
+        .call::<RequestCampaign>(json!({"source": "MKTOWS", "programName": "Webinar",
+            "campaignName": "Send Invite",
+            "leadList": {"leadKey": [{"keyType": "EMAIL", "keyValue": "abe@usa.gov"}]},
+            "programTokenList": tokens}))
+        .await;
+    assert_output(&requested, json!({"result": {"success": true}}));
+    let scheduled = rec
+        .call::<ScheduleCampaign>(
+            json!({"programName": "Webinar", "campaignName": "Send Invite",
+            "campaignRunAt": "2026-12-24T18:05:00Z", "programTokenList": tokens}),
+        )
+        .await;
+    assert_output(&scheduled, json!({"result": {"success": true}}));
+    rec.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn channels_and_tags_are_reshaped_asset_lists() {
+    let rec = Recording::start(vec![
+        step("GET", "/asset/v1/channels.json?maxReturn=200&offset=0").answer(json!({
+            "requestId": "ch#1", "success": true, "warnings": [], "errors": [], "result": [
+                {"id": 1, "name": "Webinar", "applicableProgramType": "event",
+                 "progressionStatuses": [
+                    {"name": "Invited", "step": 10, "success": false, "hidden": false, "type": "neutral"},
+                    {"name": "Attended", "step": 40, "success": true, "hidden": false, "type": "success"}],
+                 "createdAt": "2026-01-01T00:00:00Z+0000", "updatedAt": "2026-01-01T00:00:00Z+0000"}]})),
+        step("GET", "/asset/v1/tagTypes.json?maxReturn=200&offset=0").answer(json!({
+            "requestId": "tg#1", "success": true, "warnings": [], "errors": [], "result": [
+                {"tagType": "Region", "applicableProgramTypes": "program,event",
+                 "required": false, "allowableValues": "EMEA,APAC"}]})),
+    ])
+    .await;
+    let channels = rec
+        .call::<GetChannels>(
+            json!({"tag": {"type": "Channel", "values": {"stringItem": ["Webinar"]}}}),
+        )
+        .await;
+    assert_output(
+        &channels,
+        json!({"result": {"tags": {"tagStatus": [{"tagValue": "Webinar", "statusList": {
+            "progressionStatusItem": [
+                {"progressionStatus": {"attrib": [{"name": "Status", "value": "Invited"},
+                    {"name": "Step", "value": "10"}, {"name": "Success", "value": "false"}]}},
+                {"progressionStatus": {"attrib": [{"name": "Status", "value": "Attended"},
+                    {"name": "Step", "value": "40"}, {"name": "Success", "value": "true"}]}}]}}]}}}),
+    );
+    let tags = rec.call::<GetTags>(json!({})).await;
+    assert_output(
+        &tags,
+        json!({"result": {"tagList": {"tag": [
+            {"type": "Region", "values": {"stringItem": ["EMEA", "APAC"]}}]}}}),
+    );
+    rec.finish();
+}

@@ -1,0 +1,144 @@
+//! What goes wrong on the REST side: 601 refreshes the token and the call is sent again; 606
+//! backs off and retries; a reset after a change was sent is "may have been applied", never a
+//! success; an HTML page instead of JSON is a clear fault; listMObjects, which REST has no
+//! equivalent for, is a fault that says so without a REST call.
+
+use std::time::Duration;
+
+use mktows::operations::{GetLead, ImportToList, ListMObjects, MergeLeads, SyncCustomObjects};
+use mktows_tests::http::Action;
+use mktows_tests::recorded::{Recording, assert_output, step};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_601_refreshes_the_token_and_the_call_is_sent_again() {
+    let sync = || {
+        step("POST", "/v1/customobjects/roadShow_c.json").body(json!({
+            "action": "createOrUpdate", "dedupeBy": "dedupeFields",
+            "input": [{"rid": "r1", "city": "Boston"}]}))
+    };
+    let rec = Recording::start(vec![
+        sync().answer(json!({"requestId": "1#b", "success": false,
+                             "errors": [{"code": "601", "message": "Access token invalid"}]})),
+        sync().answer(json!({"requestId": "e42b#14272d07d78", "success": true, "result": [
+            {"seq": 0, "status": "created", "marketoGUID": "dff23271-f996-47d7-984f-f2676861b5fb"}]})),
+    ])
+    .await;
+    let answer = rec
+        .call::<SyncCustomObjects>(json!({"objTypeName": "roadShow_c", "customObjList": {
+            "customObj": [{"customObjKeyList": {"attribute": [{"attrName": "rid", "attrValue": "r1"}]},
+                           "customObjAttributeList": {"attribute": [
+                               {"attrName": "city", "attrValue": "Boston"}]}}]}}))
+        .await;
+    assert_output(
+        &answer,
+        json!({"result": {"syncCustomObjStatusList": {"syncCustomObjStatus": [
+            {"status": "CREATED"}]}}}),
+    );
+    rec.finish();
+    let rest: Vec<_> = rec
+        .received()
+        .into_iter()
+        .filter(|r| r.target.starts_with("/rest/v1/customobjects/"))
+        .collect();
+    assert_eq!(rest[0].header("authorization"), Some("Bearer token-0"));
+    assert_eq!(
+        rest[1].header("authorization"),
+        Some("Bearer token-1"),
+        "sent again with a new token"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_606_backs_off_and_the_import_goes_through() {
+    let upload = || {
+        step(
+            "POST",
+            "/bulk/v1/leads.json?format=csv&lookupField=email&listId=1001",
+        )
+    };
+    let rec = Recording::start(vec![
+        step("GET", "/v1/lists.json?name=Attendees").answer(json!({
+            "requestId": "2#c", "success": true, "result": [{"id": 1001, "name": "Attendees"}]})),
+        upload().answer(json!({"requestId": "3#c", "success": false, "errors": [
+            {"code": "606", "message": "Max rate limit '100' exceeded with in '20' secs"}]})),
+        upload().answer(json!({"requestId": "4#c", "success": true, "result": [
+            {"batchId": 1022, "importId": "1022", "status": "Queued"}]})),
+    ])
+    .await;
+    let answer = rec
+        .call::<ImportToList>(json!({"programName": "Events", "listName": "Attendees",
+            "importFileHeader": "Email Address,First Name",
+            "importFileRows": {"stringItem": ["ada@example.com,Ada"]},
+            "importListMode": "UPSERTLEADS", "clearList": false, "campaignName": null}))
+        .await;
+    assert_output(&answer, json!({"result": {"importStatus": "PROCESSING"}}));
+    rec.finish();
+    let uploads: Vec<_> = rec
+        .received()
+        .into_iter()
+        .filter(|r| r.target.starts_with("/bulk/"))
+        .collect();
+    assert!(
+        uploads[1].at.duration_since(uploads[0].at) >= Duration::from_millis(50),
+        "backed off before sending again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_after_the_merge_was_sent_is_may_have_been_applied() {
+    let lookup = |id: i32| {
+        step(
+            "GET",
+            &format!("/v1/leads.json?filterType=id&filterValues={id}&fields=id"),
+        )
+        .answer(json!({"requestId": "m#1", "success": true, "result": [{"id": id}]}))
+    };
+    let rec = Recording::start(vec![
+        lookup(1001),
+        lookup(1002),
+        step("POST", "/v1/leads/1001/merge.json?leadIds=1002").action(Action::Close),
+    ])
+    .await;
+    let key = |id: i32| json!({"attribute": [{"attrName": "IDNUM", "attrValue": id.to_string()}]});
+    let answer = rec
+        .call::<MergeLeads>(json!({"winningLeadKeyList": key(1001),
+                                   "losingLeadKeyLists": {"keyList": [key(1002)]}}))
+        .await;
+    assert_eq!(answer.fault_code(), 20011, "{}", answer.text);
+    assert!(
+        answer.text.contains("may have been applied"),
+        "{}",
+        answer.text
+    );
+    rec.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_html_page_is_a_clear_fault_and_list_mobjects_has_no_rest_call() {
+    let rec = Recording::start(vec![
+        step(
+            "GET",
+            "/v1/leads.json?filterType=id&filterValues=7&fields=company,email,firstName,id,lastName",
+        )
+        .action(Action::Respond {
+            status: 200,
+            content_type: "text/html",
+            body: b"<html><body>Service Temporarily Unavailable</body></html>".to_vec(),
+        }),
+    ])
+    .await;
+    let answer = rec
+        .call::<GetLead>(json!({"leadKey": {"keyType": "IDNUM", "keyValue": "7"}}))
+        .await;
+    assert_eq!(answer.fault_code(), 20011, "{}", answer.text);
+    assert!(
+        answer.text.contains("no usable answer from Marketo REST"),
+        "{}",
+        answer.text
+    );
+    let none = rec.call::<ListMObjects>(json!({})).await;
+    assert_eq!(none.fault_code(), 20019, "{}", none.text);
+    assert!(none.text.contains("listMObjects"), "{}", none.text);
+    rec.finish();
+}
