@@ -1,7 +1,9 @@
 //! What goes wrong on the REST side: 601 refreshes the token and the call is sent again; 606
 //! backs off and retries; a reset after a change was sent is "may have been applied", never a
 //! success; an HTML page instead of JSON is a clear fault; listMObjects, which REST has no
-//! equivalent for, is a fault that says so without a REST call.
+//! equivalent for, is a fault that says so without a REST call; malformed SOAP, a wrong
+//! signature and an unknown operation are faults before any REST call, and the bridge goes on
+//! serving.
 
 use std::time::Duration;
 
@@ -140,5 +142,68 @@ async fn an_html_page_is_a_clear_fault_and_list_mobjects_has_no_rest_call() {
     let none = rec.call::<ListMObjects>(json!({})).await;
     assert_eq!(none.fault_code(), 20019, "{}", none.text);
     assert!(none.text.contains("listMObjects"), "{}", none.text);
+    rec.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_soap_is_refused_without_a_rest_call_and_the_bridge_keeps_serving() {
+    let rec = Recording::start(vec![
+        step(
+            "GET",
+            "/v1/leads.json?filterType=id&filterValues=7&fields=company,email,firstName,id,lastName",
+        )
+        .answer(json!({"requestId": "g#1", "success": true, "result": [
+            {"id": 7, "email": "seven@example.com"}]})),
+    ])
+    .await;
+    let post = |body: String| {
+        let endpoint = rec.client.config().endpoint.clone();
+        async move {
+            let response = reqwest::Client::new()
+                .post(endpoint)
+                .header("Content-Type", "text/xml; charset=utf-8")
+                .body(body)
+                .send()
+                .await
+                .expect("the bridge answers");
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let params = mktows::types::ParamsGetLead::new(mktows::types::LeadKey::new(
+        mktows::types::LeadKeyRef::Idnum,
+        "7",
+    ));
+    let envelope = rec
+        .client
+        .envelope::<GetLead>(&Default::default(), &params)
+        .unwrap();
+
+    let (status, body) = post("this is not XML <".into()).await;
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("Fault"), "{body}");
+
+    let start = envelope.find("requestSignature>").unwrap() + "requestSignature>".len();
+    let mut forged = envelope.clone();
+    forged.replace_range(start..start + 8, "00000000");
+    let (status, body) = post(forged).await;
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("<code>20014</code>"), "{body}");
+
+    let unknown = envelope.replace("paramsGetLead", "paramsNoSuchOperation");
+    let (status, body) = post(unknown).await;
+    assert_eq!(status, 500, "{body}");
+    assert!(
+        body.contains("Fault") && body.contains("paramsNoSuchOperation"),
+        "{body}"
+    );
+
+    let answer = rec
+        .call::<GetLead>(json!({"leadKey": {"keyType": "IDNUM", "keyValue": "7"}}))
+        .await;
+    assert_output(
+        &answer,
+        json!({"result": {"count": 1, "leadRecordList": {"leadRecord": [
+            {"Id": 7, "Email": "seven@example.com"}]}}}),
+    );
     rec.finish();
 }
