@@ -100,6 +100,18 @@ fn generator(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    // The largest WSDL of the corpus (e-conomic's: 1,511 operations in two bindings, 3.1 MB),
+    // beside Marketo's 23.
+    let large = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/data/wsdl-corpus/economic/economic.wsdl"
+    );
+    let mut group = c.benchmark_group("generator");
+    group.sample_size(10);
+    group.bench_function("largest corpus WSDL (economic) to formatted Rust", |b| {
+        b.iter(|| codegen::Config::new().wsdl(large).generate().unwrap())
+    });
+    group.finish();
 }
 
 criterion_group!(benches, codec, attributes, generator);
