@@ -203,6 +203,10 @@ pub struct ComplexType {
     pub is_abstract: bool,
     /// Concrete types derived from this one (transitively), in declaration order.
     pub subtypes: Vec<usize>,
+    /// For a concrete type that others extend: the Rust name of the enum over it and its
+    /// extensions (`AnyBase`: the type itself without `xsi:type`, an extension with its
+    /// `xsi:type`), which every field and element of this type holds.
+    pub family: Option<String>,
     /// Whether `Default` can be derived.
     pub has_default: bool,
     /// A type of the schema, or a model group inside one.
@@ -227,6 +231,12 @@ impl ComplexType {
     /// A type referenced polymorphically: written as an enum of its concrete subtypes.
     pub fn is_polymorphic(&self) -> bool {
         self.is_abstract
+    }
+
+    /// The Rust name a field of this type holds: the family enum when it has one, else the
+    /// type's own name.
+    pub fn held_as(&self) -> &str {
+        self.family.as_deref().unwrap_or(&self.rust_name)
     }
 
     /// A model group (choice or sequence) rather than a type of the schema.

@@ -10,6 +10,9 @@ use mktows_tests::constructs::types::*;
 /// Model groups, in a module of their own.
 #[path = "constructs/groups.rs"]
 mod groups;
+/// Round trips through zeep.
+#[path = "constructs/zeep.rs"]
+mod zeep;
 
 /// A request as another SOAP stack might write it: prefixes declared on the envelope and used
 /// inside the open content.
@@ -129,10 +132,13 @@ fn values_built_by_hand_write_as_given() {
 #[test]
 fn derived_types_carry_their_bases_fields() {
     let mut holder = Holder::new(Open::new(1), Nillable::Nil);
-    holder.derived = Some(Derived {
-        code: "c".into(),
-        extra: Some(2),
-    });
+    holder.derived = Some(
+        Derived {
+            code: "c".into(),
+            extra: Some(2),
+        }
+        .into(),
+    );
     holder.narrowed = Some(Narrowed { code: "n".into() });
     holder.plain = Some(Plain { flag: true });
     let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
@@ -148,6 +154,69 @@ fn derived_types_carry_their_bases_fields() {
         .body;
     assert_eq!(read, holder);
     let _ = Base { code: "b".into() };
+}
+
+#[test]
+fn a_concrete_base_holds_its_extensions_by_xsi_type() {
+    let request = |derived: &str| {
+        format!(
+            r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:constructs" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soap:Body><c:request><c:open><c:id>1</c:id></c:open><c:value xsi:nil="true"/>{derived}</c:request></soap:Body></soap:Envelope>"#
+        )
+    };
+    // No xsi:type: the declared type itself.
+    let plain = xml::decode_request::<Exchange>(
+        request("<c:derived><c:code>d</c:code><c:extra>3</c:extra></c:derived>").as_bytes(),
+    )
+    .unwrap()
+    .body;
+    assert_eq!(
+        plain.derived,
+        Some(AnyDerived::Derived(Derived {
+            code: "d".into(),
+            extra: Some(3)
+        }))
+    );
+    // A restriction of it, by xsi:type: that type, written back with its xsi:type.
+    let narrowed = xml::decode_request::<Exchange>(
+        request(r#"<c:derived xsi:type="c:Narrowed"><c:code>n</c:code></c:derived>"#).as_bytes(),
+    )
+    .unwrap()
+    .body;
+    assert_eq!(
+        narrowed.derived,
+        Some(AnyDerived::Narrowed(Narrowed { code: "n".into() }))
+    );
+    let written = xml::encode_request::<Exchange>(&Default::default(), &narrowed).unwrap();
+    assert!(
+        written.contains(
+            r#"<ns1:derived xsi:type="ns1:Narrowed"><ns1:code>n</ns1:code></ns1:derived>"#
+        ),
+        "{written}"
+    );
+    assert_eq!(
+        xml::decode_request::<Exchange>(written.as_bytes())
+            .unwrap()
+            .body,
+        narrowed
+    );
+    // The type's own name as xsi:type is the type itself.
+    let named = xml::decode_request::<Exchange>(
+        request(r#"<c:derived xsi:type="c:Derived"><c:code>d</c:code></c:derived>"#).as_bytes(),
+    )
+    .unwrap()
+    .body;
+    assert!(matches!(named.derived, Some(AnyDerived::Derived(_))));
+    // A type that does not extend it is refused, named.
+    let err = xml::decode_request::<Exchange>(
+        request(r#"<c:derived xsi:type="c:Plain"><c:flag>true</c:flag></c:derived>"#).as_bytes(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("Plain"), "{err}");
+    // serde names the member by its schema type.
+    assert_eq!(
+        serde_json::to_value(&narrowed.derived).unwrap(),
+        serde_json::json!({"Narrowed": {"code": "n"}})
+    );
 }
 
 #[test]

@@ -59,7 +59,12 @@ impl Sampler<'_> {
                     let content = self.complex(sub, depth + 1)?;
                     return Ok(format!("{{{}:{content}}}", json_string(&sub.name.local)));
                 }
-                self.complex(t, depth + 1)
+                let content = self.complex(t, depth + 1)?;
+                if t.family.is_some() {
+                    // A concrete base's enum: the type itself.
+                    return Ok(format!("{{{}:{content}}}", json_string(&t.name.local)));
+                }
+                Ok(content)
             }
         }
     }

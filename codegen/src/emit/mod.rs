@@ -279,7 +279,7 @@ impl Emitter<'_> {
         match ty {
             TypeRef::Builtin(b) => self.builtin_type(b),
             TypeRef::Simple(i) => path(&self.model.simple_types[i].rust_name),
-            TypeRef::Complex(i) => path(&self.model.complex_types[i].rust_name),
+            TypeRef::Complex(i) => path(self.model.complex_types[i].held_as()),
         }
     }
 

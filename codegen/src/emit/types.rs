@@ -170,6 +170,9 @@ impl Emitter<'_> {
             ComplexKind::Group | ComplexKind::Struct if t.is_polymorphic() => {
                 self.polymorphic_type(t)
             }
+            ComplexKind::Struct if t.family.is_some() => {
+                Ok(self.struct_type(t)? + "\n" + &self.family_type(t)?)
+            }
             ComplexKind::Group | ComplexKind::Struct => self.struct_type(t),
         }
     }
@@ -349,7 +352,6 @@ impl Emitter<'_> {
 
     /// An abstract type as an enum over its extensions, formatted.
     fn polymorphic_type(&self, t: &ComplexType) -> Result<String> {
-        let name = ident(&t.rust_name);
         let doc = doc_attrs(
             &t.doc,
             &format!(
@@ -357,18 +359,57 @@ impl Emitter<'_> {
                 code(&t.name.local)
             ),
         );
-        let subtypes: Vec<&ComplexType> = t
+        self.xsi_type_enum(t, &t.rust_name, doc, None)
+    }
+
+    /// The enum of a concrete type that others extend: the type itself (no `xsi:type`, or its
+    /// own) or one of its extensions (by `xsi:type`), formatted.
+    fn family_type(&self, t: &ComplexType) -> Result<String> {
+        let name = t.family.as_deref().unwrap_or(&t.rust_name);
+        let doc = doc_attrs(
+            &Doc::default(),
+            &format!(
+                "Type {} or one of its extensions: an element of type {} holds this, read and written by `xsi:type` (none for {} itself).",
+                code(&t.name.local),
+                code(&t.name.local),
+                code(&t.name.local)
+            ),
+        );
+        self.xsi_type_enum(t, name, doc, Some(t))
+    }
+
+    /// An enum over `base` (when concrete: the variant without `xsi:type`) and `family`'s
+    /// concrete extensions, dispatched on `xsi:type`.
+    fn xsi_type_enum(
+        &self,
+        family: &ComplexType,
+        name: &str,
+        doc: TokenStream,
+        base: Option<&ComplexType>,
+    ) -> Result<String> {
+        let name = ident(name);
+        let subtypes: Vec<&ComplexType> = family
             .subtypes
             .iter()
             .map(|&i| &self.model.complex_types[i])
             .collect();
-        let variants: Vec<Ident> = subtypes.iter().map(|s| ident(&s.rust_name)).collect();
-        let renames = subtypes.iter().map(|s| lit(&s.name.local));
-        let variant_docs = subtypes.iter().map(|s| {
-            doc_attrs(
-                &Doc::default(),
-                &format!("`xsi:type` {}.", code(&s.name.local)),
-            )
+        let members: Vec<&ComplexType> = base.into_iter().chain(subtypes.iter().copied()).collect();
+        let variants: Vec<Ident> = members.iter().map(|s| ident(&s.rust_name)).collect();
+        let renames = members.iter().map(|s| lit(&s.name.local));
+        let variant_docs = members.iter().map(|s| {
+            let text = if base.is_some_and(|b| std::ptr::eq(b, *s)) {
+                format!(
+                    "{} itself (written without `xsi:type`).",
+                    code(&s.name.local)
+                )
+            } else {
+                format!("`xsi:type` {}.", code(&s.name.local))
+            };
+            doc_attrs(&Doc::default(), &text)
+        });
+        let base_write = base.map(|b| {
+            let variant = ident(&b.rust_name);
+            quote!(Self::#variant(value) => rt::XmlValue::write_element(value, w, name),)
         });
         let writes = subtypes.iter().map(|s| {
             let variant = ident(&s.rust_name);
@@ -394,7 +435,7 @@ impl Emitter<'_> {
                 }
             }
         });
-        let reads = subtypes.iter().map(|s| {
+        let reads = members.iter().map(|s| {
             let variant = ident(&s.rust_name);
             let ns = self.ns_expr(self.namespace_of(s));
             let local = lit(&s.name.local);
@@ -404,18 +445,55 @@ impl Emitter<'_> {
                 quote!(Some((#ns, #local)) => #variant::read_content(r).map(Self::#variant),)
             }
         });
-        let base = lit(&t.name.local);
-        let write_body = if subtypes.is_empty() {
+        let missing = match base {
+            Some(b) => {
+                let variant = ident(&b.rust_name);
+                quote!(None => <#variant as rt::XmlValue>::read_element(r, start).map(Self::#variant),)
+            }
+            None => {
+                let local = lit(&family.name.local);
+                quote!(None => Err(r.error_at_tag(start, rt::DecodeErrorKind::MissingXsiType(#local))),)
+            }
+        };
+        let write_body = if members.is_empty() {
             quote!(let _ = (w, name); match *self {})
         } else {
-            quote!(match self { #(#writes)* })
+            quote!(match self { #base_write #(#writes)* })
         };
+        let default = match base {
+            Some(b) if b.has_default => {
+                let variant = ident(&b.rust_name);
+                quote! {
+                    impl Default for #name {
+                        fn default() -> Self {
+                            Self::#variant(Default::default())
+                        }
+                    }
+                }
+            }
+            _ => quote!(),
+        };
+        // A family's members convert into it (`holder.base = Derived { .. }.into()`).
+        let conversions = base.map(|_| {
+            let froms = variants.iter().map(|variant| {
+                quote! {
+                    impl From<#variant> for #name {
+                        fn from(value: #variant) -> Self {
+                            Self::#variant(value)
+                        }
+                    }
+                }
+            });
+            quote!(#(#froms)*)
+        });
         format(quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             pub enum #name {
                 #( #variant_docs #[serde(rename = #renames)] #variants(#variants), )*
             }
+            #default
+            #conversions
             impl rt::XmlValue for #name {
                 fn write_element(&self, w: &mut rt::XmlWriter, name: &rt::Name) {
                     #write_body
@@ -426,9 +504,7 @@ impl Emitter<'_> {
                         Some((_, other)) => Err(
                             r.error_at_tag(start, rt::DecodeErrorKind::UnknownXsiType(String::from(other))),
                         ),
-                        None => Err(
-                            r.error_at_tag(start, rt::DecodeErrorKind::MissingXsiType(#base)),
-                        ),
+                        #missing
                     }
                 }
             }

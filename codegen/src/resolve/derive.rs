@@ -86,6 +86,18 @@ impl Resolver<'_> {
         Ok(())
     }
 
+    /// Names the enum of each concrete type that others extend (`Any` + its name), in
+    /// declaration order.
+    pub(super) fn name_families(&mut self) {
+        for i in 0..self.model.complex_types.len() {
+            let t = &self.model.complex_types[i];
+            if t.kind == ComplexKind::Struct && !t.is_abstract && !t.subtypes.is_empty() {
+                let name = self.type_names.claim(&format!("Any{}", t.rust_name));
+                self.model.complex_types[i].family = Some(name);
+            }
+        }
+    }
+
     /// Prepends to each anonymous type that extends a named one the named type's fields (once
     /// those have their own inherited fields).
     pub(super) fn link_anonymous(&mut self) -> Result<()> {

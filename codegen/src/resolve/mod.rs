@@ -28,6 +28,7 @@ pub fn resolve(raw: RawDefs) -> Result<Model> {
         r.resolve_complex(i, ty)?;
     }
     r.link_subtypes(&raw)?;
+    r.name_families();
     let mut element_names = NameSet::default();
     let mut elements = Vec::with_capacity(raw.elements.len());
     for element in &raw.elements {
@@ -576,6 +577,7 @@ fn empty_complex(raw: &RawComplexType, rust_name: String) -> ComplexType {
         fields: Vec::new(),
         is_abstract: raw.is_abstract,
         subtypes: Vec::new(),
+        family: None,
         has_default: false,
         kind: ComplexKind::Struct,
     }

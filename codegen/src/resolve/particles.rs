@@ -44,6 +44,7 @@ impl Resolver<'_> {
             fields: Vec::new(),
             is_abstract: false,
             subtypes: Vec::new(),
+            family: None,
             has_default: false,
             kind: if particle.choice {
                 ComplexKind::Choice

@@ -97,6 +97,85 @@ pub mod types {
             code: one("code", ns = 0),
         }
     }
+
+    /// Type `Base` or one of its extensions: an element of type `Base` holds this, read and written by `xsi:type` (none for `Base` itself).
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum AnyBase {
+        /// `Base` itself (written without `xsi:type`).
+        #[serde(rename = "Base")]
+        Base(Base),
+        /// `xsi:type` `Derived`.
+        #[serde(rename = "Derived")]
+        Derived(Derived),
+        /// `xsi:type` `Narrowed`.
+        #[serde(rename = "Narrowed")]
+        Narrowed(Narrowed),
+    }
+    impl Default for AnyBase {
+        fn default() -> Self {
+            Self::Base(Default::default())
+        }
+    }
+    impl From<Base> for AnyBase {
+        fn from(value: Base) -> Self {
+            Self::Base(value)
+        }
+    }
+    impl From<Derived> for AnyBase {
+        fn from(value: Derived) -> Self {
+            Self::Derived(value)
+        }
+    }
+    impl From<Narrowed> for AnyBase {
+        fn from(value: Narrowed) -> Self {
+            Self::Narrowed(value)
+        }
+    }
+    impl rt::XmlValue for AnyBase {
+        fn write_element(&self, w: &mut rt::XmlWriter, name: &rt::Name) {
+            match self {
+                Self::Base(value) => rt::XmlValue::write_element(value, w, name),
+                Self::Derived(value) => {
+                    w.open(name);
+                    w.attribute("xsi:type", "ns1:Derived");
+                    w.close_start();
+                    value.write_content(w);
+                    w.end(name);
+                }
+                Self::Narrowed(value) => {
+                    w.open(name);
+                    w.attribute("xsi:type", "ns1:Narrowed");
+                    w.close_start();
+                    value.write_content(w);
+                    w.end(name);
+                }
+            }
+        }
+        fn read_element(
+            r: &mut rt::XmlReader<'_>,
+            start: &rt::StartTag<'_>,
+        ) -> Result<Self, rt::DecodeError> {
+            match start.xsi_type() {
+                Some((rt::Ns::Known(0u16), "Base")) => Base::read_content(r).map(Self::Base),
+                Some((rt::Ns::Known(0u16), "Derived")) => {
+                    Derived::read_content(r).map(Self::Derived)
+                }
+                Some((rt::Ns::Known(0u16), "Narrowed")) => {
+                    Narrowed::read_content(r).map(Self::Narrowed)
+                }
+                Some((_, other)) => {
+                    Err(
+                        r
+                            .error_at_tag(
+                                start,
+                                rt::DecodeErrorKind::UnknownXsiType(String::from(other)),
+                            ),
+                    )
+                }
+                None => <Base as rt::XmlValue>::read_element(r, start).map(Self::Base),
+            }
+        }
+    }
     /// Complex type `Derived`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct Derived {
@@ -123,6 +202,69 @@ pub mod types {
         Derived {
             code: one("code", ns = 0),
             extra: optional("extra", ns = 0),
+        }
+    }
+
+    /// Type `Derived` or one of its extensions: an element of type `Derived` holds this, read and written by `xsi:type` (none for `Derived` itself).
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum AnyDerived {
+        /// `Derived` itself (written without `xsi:type`).
+        #[serde(rename = "Derived")]
+        Derived(Derived),
+        /// `xsi:type` `Narrowed`.
+        #[serde(rename = "Narrowed")]
+        Narrowed(Narrowed),
+    }
+    impl Default for AnyDerived {
+        fn default() -> Self {
+            Self::Derived(Default::default())
+        }
+    }
+    impl From<Derived> for AnyDerived {
+        fn from(value: Derived) -> Self {
+            Self::Derived(value)
+        }
+    }
+    impl From<Narrowed> for AnyDerived {
+        fn from(value: Narrowed) -> Self {
+            Self::Narrowed(value)
+        }
+    }
+    impl rt::XmlValue for AnyDerived {
+        fn write_element(&self, w: &mut rt::XmlWriter, name: &rt::Name) {
+            match self {
+                Self::Derived(value) => rt::XmlValue::write_element(value, w, name),
+                Self::Narrowed(value) => {
+                    w.open(name);
+                    w.attribute("xsi:type", "ns1:Narrowed");
+                    w.close_start();
+                    value.write_content(w);
+                    w.end(name);
+                }
+            }
+        }
+        fn read_element(
+            r: &mut rt::XmlReader<'_>,
+            start: &rt::StartTag<'_>,
+        ) -> Result<Self, rt::DecodeError> {
+            match start.xsi_type() {
+                Some((rt::Ns::Known(0u16), "Derived")) => {
+                    Derived::read_content(r).map(Self::Derived)
+                }
+                Some((rt::Ns::Known(0u16), "Narrowed")) => {
+                    Narrowed::read_content(r).map(Self::Narrowed)
+                }
+                Some((_, other)) => {
+                    Err(
+                        r
+                            .error_at_tag(
+                                start,
+                                rt::DecodeErrorKind::UnknownXsiType(String::from(other)),
+                            ),
+                    )
+                }
+                None => <Derived as rt::XmlValue>::read_element(r, start).map(Self::Derived),
+            }
         }
     }
     /// Complex type `Narrowed`.
@@ -211,6 +353,70 @@ pub mod types {
             xml_lang: attr_optional("xml:lang"),
             audited: attr_one("audited", ns = 0),
             any_attribute: attr_any("anyAttribute"),
+        }
+    }
+
+    /// Type `Tagged` or one of its extensions: an element of type `Tagged` holds this, read and written by `xsi:type` (none for `Tagged` itself).
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum AnyTagged {
+        /// `Tagged` itself (written without `xsi:type`).
+        #[serde(rename = "Tagged")]
+        Tagged(Tagged),
+        /// `xsi:type` `MoreTagged`.
+        #[serde(rename = "MoreTagged")]
+        MoreTagged(MoreTagged),
+    }
+    impl Default for AnyTagged {
+        fn default() -> Self {
+            Self::Tagged(Default::default())
+        }
+    }
+    impl From<Tagged> for AnyTagged {
+        fn from(value: Tagged) -> Self {
+            Self::Tagged(value)
+        }
+    }
+    impl From<MoreTagged> for AnyTagged {
+        fn from(value: MoreTagged) -> Self {
+            Self::MoreTagged(value)
+        }
+    }
+    impl rt::XmlValue for AnyTagged {
+        fn write_element(&self, w: &mut rt::XmlWriter, name: &rt::Name) {
+            match self {
+                Self::Tagged(value) => rt::XmlValue::write_element(value, w, name),
+                Self::MoreTagged(value) => {
+                    w.open(name);
+                    w.attribute("xsi:type", "ns1:MoreTagged");
+                    value.write_attributes(w);
+                    w.close_start();
+                    value.write_content(w);
+                    w.end(name);
+                }
+            }
+        }
+        fn read_element(
+            r: &mut rt::XmlReader<'_>,
+            start: &rt::StartTag<'_>,
+        ) -> Result<Self, rt::DecodeError> {
+            match start.xsi_type() {
+                Some((rt::Ns::Known(0u16), "Tagged")) => {
+                    Tagged::read_with_start(r, Some(start)).map(Self::Tagged)
+                }
+                Some((rt::Ns::Known(0u16), "MoreTagged")) => {
+                    MoreTagged::read_with_start(r, Some(start)).map(Self::MoreTagged)
+                }
+                Some((_, other)) => {
+                    Err(
+                        r
+                            .error_at_tag(
+                                start,
+                                rt::DecodeErrorKind::UnknownXsiType(String::from(other)),
+                            ),
+                    )
+                }
+                None => <Tagged as rt::XmlValue>::read_element(r, start).map(Self::Tagged),
+            }
         }
     }
     /// Complex type `MoreTagged`.
@@ -551,6 +757,70 @@ pub mod types {
             content: mixed("content"),
         }
     }
+
+    /// Type `Note` or one of its extensions: an element of type `Note` holds this, read and written by `xsi:type` (none for `Note` itself).
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum AnyNote {
+        /// `Note` itself (written without `xsi:type`).
+        #[serde(rename = "Note")]
+        Note(Note),
+        /// `xsi:type` `SignedNote`.
+        #[serde(rename = "SignedNote")]
+        SignedNote(SignedNote),
+    }
+    impl Default for AnyNote {
+        fn default() -> Self {
+            Self::Note(Default::default())
+        }
+    }
+    impl From<Note> for AnyNote {
+        fn from(value: Note) -> Self {
+            Self::Note(value)
+        }
+    }
+    impl From<SignedNote> for AnyNote {
+        fn from(value: SignedNote) -> Self {
+            Self::SignedNote(value)
+        }
+    }
+    impl rt::XmlValue for AnyNote {
+        fn write_element(&self, w: &mut rt::XmlWriter, name: &rt::Name) {
+            match self {
+                Self::Note(value) => rt::XmlValue::write_element(value, w, name),
+                Self::SignedNote(value) => {
+                    w.open(name);
+                    w.attribute("xsi:type", "ns1:SignedNote");
+                    value.write_attributes(w);
+                    w.close_start();
+                    value.write_content(w);
+                    w.end(name);
+                }
+            }
+        }
+        fn read_element(
+            r: &mut rt::XmlReader<'_>,
+            start: &rt::StartTag<'_>,
+        ) -> Result<Self, rt::DecodeError> {
+            match start.xsi_type() {
+                Some((rt::Ns::Known(0u16), "Note")) => {
+                    Note::read_with_start(r, Some(start)).map(Self::Note)
+                }
+                Some((rt::Ns::Known(0u16), "SignedNote")) => {
+                    SignedNote::read_with_start(r, Some(start)).map(Self::SignedNote)
+                }
+                Some((_, other)) => {
+                    Err(
+                        r
+                            .error_at_tag(
+                                start,
+                                rt::DecodeErrorKind::UnknownXsiType(String::from(other)),
+                            ),
+                    )
+                }
+                None => <Note as rt::XmlValue>::read_element(r, start).map(Self::Note),
+            }
+        }
+    }
     /// Complex type `SignedNote`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     pub struct SignedNote {
@@ -626,6 +896,89 @@ pub mod types {
             currency: attr_one("currency"),
             value_2: attr_optional("value"),
             scale: attr_optional("scale"),
+        }
+    }
+
+    /// Type `Price` or one of its extensions: an element of type `Price` holds this, read and written by `xsi:type` (none for `Price` itself).
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub enum AnyPrice {
+        /// `Price` itself (written without `xsi:type`).
+        #[serde(rename = "Price")]
+        Price(Price),
+        /// `xsi:type` `TaxedPrice`.
+        #[serde(rename = "TaxedPrice")]
+        TaxedPrice(TaxedPrice),
+        /// `xsi:type` `SmallPrice`.
+        #[serde(rename = "SmallPrice")]
+        SmallPrice(SmallPrice),
+    }
+    impl Default for AnyPrice {
+        fn default() -> Self {
+            Self::Price(Default::default())
+        }
+    }
+    impl From<Price> for AnyPrice {
+        fn from(value: Price) -> Self {
+            Self::Price(value)
+        }
+    }
+    impl From<TaxedPrice> for AnyPrice {
+        fn from(value: TaxedPrice) -> Self {
+            Self::TaxedPrice(value)
+        }
+    }
+    impl From<SmallPrice> for AnyPrice {
+        fn from(value: SmallPrice) -> Self {
+            Self::SmallPrice(value)
+        }
+    }
+    impl rt::XmlValue for AnyPrice {
+        fn write_element(&self, w: &mut rt::XmlWriter, name: &rt::Name) {
+            match self {
+                Self::Price(value) => rt::XmlValue::write_element(value, w, name),
+                Self::TaxedPrice(value) => {
+                    w.open(name);
+                    w.attribute("xsi:type", "ns1:TaxedPrice");
+                    value.write_attributes(w);
+                    w.close_start();
+                    value.write_content(w);
+                    w.end(name);
+                }
+                Self::SmallPrice(value) => {
+                    w.open(name);
+                    w.attribute("xsi:type", "ns1:SmallPrice");
+                    value.write_attributes(w);
+                    w.close_start();
+                    value.write_content(w);
+                    w.end(name);
+                }
+            }
+        }
+        fn read_element(
+            r: &mut rt::XmlReader<'_>,
+            start: &rt::StartTag<'_>,
+        ) -> Result<Self, rt::DecodeError> {
+            match start.xsi_type() {
+                Some((rt::Ns::Known(0u16), "Price")) => {
+                    Price::read_with_start(r, Some(start)).map(Self::Price)
+                }
+                Some((rt::Ns::Known(0u16), "TaxedPrice")) => {
+                    TaxedPrice::read_with_start(r, Some(start)).map(Self::TaxedPrice)
+                }
+                Some((rt::Ns::Known(0u16), "SmallPrice")) => {
+                    SmallPrice::read_with_start(r, Some(start)).map(Self::SmallPrice)
+                }
+                Some((_, other)) => {
+                    Err(
+                        r
+                            .error_at_tag(
+                                start,
+                                rt::DecodeErrorKind::UnknownXsiType(String::from(other)),
+                            ),
+                    )
+                }
+                None => <Price as rt::XmlValue>::read_element(r, start).map(Self::Price),
+            }
         }
     }
     /// Complex type `TaxedPrice`.
@@ -793,7 +1146,7 @@ pub mod types {
         pub anything: Option<rt::AnyValue>,
         /// Element `derived` of type `Derived` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "derived", default, skip_serializing_if = "Option::is_none")]
-        pub derived: Option<Derived>,
+        pub derived: Option<AnyDerived>,
         /// Element `narrowed` of type `Narrowed` (minOccurs 0, maxOccurs 1).
         #[serde(rename = "narrowed", default, skip_serializing_if = "Option::is_none")]
         pub narrowed: Option<Narrowed>,
@@ -1200,10 +1553,10 @@ pub mod types {
     pub enum HolderShape {
         /// Element `circle` of type `Derived` (minOccurs 1, maxOccurs 1).
         #[serde(rename = "circle")]
-        Circle(Derived),
+        Circle(AnyDerived),
         /// Element `square` of type `Base` (minOccurs 1, maxOccurs 1).
         #[serde(rename = "square")]
-        Square(Base),
+        Square(AnyBase),
     }
     rt::choice! {
         HolderShape {
@@ -1251,13 +1604,13 @@ pub mod elements {
         ///
         /// Global element `shape`.
         #[serde(rename = "shape")]
-        Shape(super::types::Base),
+        Shape(super::types::AnyBase),
         /// Global element `circle`.
         #[serde(rename = "circle")]
-        Circle(super::types::Derived),
+        Circle(super::types::AnyDerived),
         /// Global element `square`.
         #[serde(rename = "square")]
-        Square(super::types::Base),
+        Square(super::types::AnyBase),
         /// Global element `request`.
         #[serde(rename = "request")]
         Request(super::types::Holder),

@@ -310,11 +310,14 @@ fn all_groups_lists_and_unions_read_in_any_order_and_keep_their_text() {
 fn substitution_groups_are_a_choice_of_their_members() {
     let mut holder = Holder::new(Open::new(1), Nillable::Nil);
     holder.shape = vec![
-        HolderShape::Square(Base { code: "s".into() }),
-        HolderShape::Circle(Derived {
-            code: "c".into(),
-            extra: Some(1),
-        }),
+        HolderShape::Square(Base { code: "s".into() }.into()),
+        HolderShape::Circle(
+            Derived {
+                code: "c".into(),
+                extra: Some(1),
+            }
+            .into(),
+        ),
     ];
     let written = xml::encode_request::<Exchange>(&Default::default(), &holder).unwrap();
     assert!(
