@@ -292,6 +292,16 @@ fn read(
             .send()
             .map_err(|e| format!("cannot fetch {url}: {e}"))?;
         let status = response.status();
+        if status.is_redirection() {
+            let to = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or("nowhere");
+            return Err(format!(
+                "cannot fetch {url}: HTTP {status} redirected to {to}, which is not http(s) (not followed)"
+            ));
+        }
         if !status.is_success() {
             return Err(format!("cannot fetch {url}: HTTP {status}"));
         }
