@@ -157,6 +157,13 @@ impl SchemaManifest {
         &self.path
     }
 
+    /// Every remote location the manifest lists (normalized) with its local copy.
+    pub fn remote_files(&self) -> impl Iterator<Item = (&str, &Path)> {
+        self.files
+            .iter()
+            .map(|(url, file)| (url.as_str(), file.as_path()))
+    }
+
     /// The local copy of the document at the absolute URL `url`, if the manifest has it.
     pub fn local_file(&self, url: &str) -> Option<&Path> {
         self.files.get(&normalize_url(url)).map(PathBuf::as_path)
