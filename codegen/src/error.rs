@@ -79,6 +79,14 @@ pub enum Error {
         /// What is wrong, with the line and column of the TOML parser.
         message: String,
     },
+    /// A schema manifest (`vendor.toml`, see [`crate::manifest`]) is not of the manifest's shape.
+    #[error("{}: invalid schema manifest: {message}", path.display())]
+    Manifest {
+        /// The manifest file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// The emitted code failed to parse as Rust: a generator bug, reported rather than hidden.
     #[error("internal error: generated code does not parse as Rust: {0}")]
     Emit(String),

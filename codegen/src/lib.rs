@@ -22,6 +22,7 @@ pub mod api;
 pub mod docs;
 pub mod emit;
 mod error;
+pub mod manifest;
 pub mod model;
 pub mod names;
 pub mod overlay;
@@ -41,6 +42,7 @@ pub struct Config {
     wsdl: Option<PathBuf>,
     runtime_path: String,
     docs_overlay: Option<PathBuf>,
+    schema_manifest: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -49,6 +51,7 @@ impl Default for Config {
             wsdl: None,
             runtime_path: "::mktows_runtime".into(),
             docs_overlay: None,
+            schema_manifest: None,
         }
     }
 }
@@ -59,9 +62,19 @@ impl Config {
         Self::default()
     }
 
-    /// The WSDL file to read (schemas it imports are resolved relative to it).
+    /// The WSDL file to read (documents it imports are resolved relative to it, remote ones
+    /// through a schema manifest).
     pub fn wsdl(&mut self, path: impl AsRef<Path>) -> &mut Self {
         self.wsdl = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// The schema manifest (`vendor.toml`, written by `cargo xtask vendor`; see [`manifest`])
+    /// that maps remote `schemaLocation`s and `wsdl:import` locations to local copies. Without
+    /// it, the first `vendor.toml` in the WSDL's directory or above that lists the WSDL is used,
+    /// looked for only when a remote location is met. The generator never fetches.
+    pub fn schema_manifest(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        self.schema_manifest = Some(path.as_ref().to_path_buf());
         self
     }
 
@@ -95,7 +108,10 @@ impl Config {
             std::thread::Builder::new()
                 .name("mktows-codegen".into())
                 .stack_size(STACK_SIZE)
-                .spawn_scoped(scope, || resolve::resolve(parse::parse(wsdl)?))
+                .spawn_scoped(scope, || {
+                    let manifest = self.schema_manifest.as_deref();
+                    resolve::resolve(parse::parse_with_manifest(wsdl, manifest)?)
+                })
                 .map_err(|source| Error::Io {
                     path: wsdl.to_path_buf(),
                     source,

@@ -177,6 +177,14 @@ pub mod constructs {
     include!("../data/golden/constructs.rs");
 }
 
+/// Bindings generated from `data/wsdl/split.wsdl`, a service split over files by
+/// `wsdl:import` (binding and service; messages and port type; schema), checked in as
+/// `data/golden/split.rs` like [`features`].
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+pub mod split {
+    include!("../data/golden/split.rs");
+}
+
 pub mod http;
 pub mod proxy;
 pub mod recorded;

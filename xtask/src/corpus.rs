@@ -514,6 +514,10 @@ fn judge(c: &Candidate, dir: &Path, work: &Path) -> Result<(usize, Option<String
     }
     let envelope = schemas::write_schemas(&c.wsdl, &work.join("schemas").join(&c.module))?;
     let output = Command::new("xmllint")
+        .env(
+            "XML_CATALOG_FILES",
+            schemas::catalog(envelope.parent().unwrap_or(work)),
+        )
         .args(["--noout", "--nonet", "--schema"])
         .arg(&envelope)
         .args(documents.iter().map(|(_, path)| path))

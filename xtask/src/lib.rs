@@ -6,7 +6,9 @@
 //! - [`diff`]: the semantic diff of two WSDLs;
 //! - [`codegen()`]: the generator on any WSDL;
 //! - [`corpus`]: the generator on a folder of real WSDLs, their bindings compiled and a
-//!   request per operation judged by xmllint.
+//!   request per operation judged by xmllint;
+//! - [`vendor`](mod@vendor): a WSDL and every document it imports, fetched once into a
+//!   directory with a manifest the generator resolves remote locations through.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -16,6 +18,7 @@ use codegen::api::{self, Api};
 pub mod corpus;
 pub mod samples;
 pub mod schemas;
+pub mod vendor;
 
 /// The checked-in view of the generated API.
 pub const API_VIEW: &str = "mktows/API.txt";

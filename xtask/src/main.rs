@@ -4,7 +4,9 @@
 //! - `cargo xtask regen --wsdl PATH_OR_URL [--no-check]`: move to a new WSDL version;
 //! - `cargo xtask diff OLD.wsdl NEW.wsdl [--json]`: semantic API diff;
 //! - `cargo xtask codegen WSDL [-o FILE] [--runtime PATH]`: the generated Rust for any WSDL;
-//! - `cargo xtask corpus DIR`: generate, compile and validate every WSDL folder under `DIR`.
+//! - `cargo xtask corpus DIR`: generate, compile and validate every WSDL folder under `DIR`;
+//! - `cargo xtask vendor WSDL_URL_OR_FILE DIR [--mirror URL_PREFIX=DIR]...`: save a WSDL and
+//!   everything it imports into `DIR` with a manifest (`DIR/vendor.toml`).
 
 use std::process::{Command, ExitCode};
 
@@ -13,7 +15,8 @@ const USAGE: &str = "usage:
   cargo xtask regen --wsdl PATH_OR_URL [--no-check]
   cargo xtask diff OLD.wsdl NEW.wsdl [--json]
   cargo xtask codegen WSDL [-o FILE] [--runtime PATH]
-  cargo xtask corpus DIR";
+  cargo xtask corpus DIR
+  cargo xtask vendor WSDL_URL_OR_FILE DIR [--mirror URL_PREFIX=DIR]... [--max-documents N] [--max-bytes N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,6 +36,7 @@ fn run(args: &[String]) -> Result<(), String> {
         Some("diff") => diff(&args[1..]),
         Some("codegen") => codegen(&args[1..]),
         Some("corpus") => corpus(&args[1..]),
+        Some("vendor") => vendor(&args[1..]),
         Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
         None => Err(USAGE.into()),
     }
@@ -119,6 +123,49 @@ fn corpus(args: &[String]) -> Result<(), String> {
     } else {
         Err("not every WSDL generated, compiled and validated".into())
     }
+}
+
+fn vendor(args: &[String]) -> Result<(), String> {
+    let mut options = xtask::vendor::VendorOptions::default();
+    let mut positional = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--mirror" => {
+                let spec = rest.next().ok_or("--mirror needs URL_PREFIX=DIR")?;
+                let (prefix, dir) = spec
+                    .split_once('=')
+                    .ok_or("--mirror needs URL_PREFIX=DIR")?;
+                options.mirrors.push((prefix.to_owned(), dir.into()));
+            }
+            "--max-documents" => {
+                let n = rest.next().ok_or("--max-documents needs a number")?;
+                options.max_documents = n.parse().map_err(|e| format!("--max-documents: {e}"))?;
+            }
+            "--max-bytes" => {
+                let n = rest.next().ok_or("--max-bytes needs a number")?;
+                options.max_bytes = n.parse().map_err(|e| format!("--max-bytes: {e}"))?;
+            }
+            flag if flag.starts_with("--") => {
+                return Err(format!("unknown flag `{flag}`\n{USAGE}"));
+            }
+            other => positional.push(other),
+        }
+    }
+    let [source, dir] = positional.as_slice() else {
+        return Err(USAGE.into());
+    };
+    let report = xtask::vendor::vendor(source, dir.as_ref(), &options)?;
+    for (location, file) in &report.documents {
+        println!("{location} -> {}", file.display());
+    }
+    println!(
+        "wrote {} ({} documents); generate from {}",
+        report.manifest.display(),
+        report.documents.len(),
+        report.wsdl.display()
+    );
+    Ok(())
 }
 
 fn cargo() -> Command {

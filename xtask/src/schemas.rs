@@ -1,7 +1,8 @@
 //! The schema a WSDL's messages are judged by (`cargo xtask corpus`): its inline `xs:schema`s
 //! written out as standalone `.xsd` files (the namespace declarations in scope copied onto
 //! each, relative `schemaLocation`s made absolute), and a SOAP 1.1 envelope schema importing
-//! every namespace, the file `xmllint --schema` is given.
+//! every namespace, the file `xmllint --schema` is given; remote locations resolve through
+//! the WSDL's schema manifest by an XML catalog (`XML_CATALOG_FILES`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -80,41 +81,81 @@ const XML_NAMESPACE_SCHEMA: &str = r###"<?xml version="1.0" encoding="UTF-8"?>
 /// The XML namespace (bound to `xml:` in every document).
 const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 
-/// Writes the inline schemas of `wsdl` and the envelope schema into `dir`; returns the
-/// envelope schema's path.
+/// Writes the inline schemas of `wsdl` (and of the WSDLs it `wsdl:import`s) and the envelope
+/// schema into `dir`; returns the envelope schema's path. `dir/catalog.xml` is written too: an
+/// XML catalog mapping every remote location of the WSDL's schema manifest (see
+/// [`codegen::manifest`]) to its saved copy, for `XML_CATALOG_FILES` (see [`catalog`]), so
+/// xmllint resolves remote imports offline as the generator does.
 pub fn write_schemas(wsdl: &Path, dir: &Path) -> Result<PathBuf, String> {
-    let text = std::fs::read_to_string(wsdl).map_err(|e| format!("{}: {e}", wsdl.display()))?;
-    let doc = roxmltree::Document::parse_with_options(
-        &text,
-        roxmltree::ParsingOptions {
-            allow_dtd: false,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| format!("{}: {e}", wsdl.display()))?;
-    // Absolute: the written schemas live elsewhere, and xmllint resolves relative locations
-    // against them.
-    let base = std::path::absolute(wsdl.parent().unwrap_or(Path::new(".")))
-        .map_err(|e| format!("{}: {e}", wsdl.display()))?;
-    let base = base.as_path();
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let manifest = codegen::manifest::SchemaManifest::find_for(wsdl).map_err(|e| e.to_string())?;
+    write_catalog(manifest.as_ref(), &catalog(dir))?;
     // Namespace → the inline schema files declaring it.
     let mut by_namespace: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let schemas = doc
-        .root_element()
-        .children()
-        .filter(|n| is(n, WSDL, "types"))
-        .flat_map(|types| types.children().filter(|n| is(n, XS, "schema")));
-    for (i, schema) in schemas.enumerate() {
-        let file = format!("inline{i}.xsd");
-        let standalone = standalone_schema(&text, schema, base);
-        std::fs::write(dir.join(&file), standalone).map_err(|e| format!("{file}: {e}"))?;
-        let ns = schema.attribute("targetNamespace").unwrap_or("").to_owned();
-        by_namespace.entry(ns).or_default().push(file);
+    let mut mentions_xml = false;
+    let mut queue = vec![wsdl.to_path_buf()];
+    let mut seen = std::collections::HashSet::new();
+    let mut count = 0;
+    while let Some(wsdl) = queue.pop() {
+        if !seen.insert(std::path::absolute(&wsdl).unwrap_or_else(|_| wsdl.clone())) {
+            continue;
+        }
+        let text =
+            std::fs::read_to_string(&wsdl).map_err(|e| format!("{}: {e}", wsdl.display()))?;
+        mentions_xml |= text.contains(XML_NAMESPACE);
+        let doc = roxmltree::Document::parse_with_options(
+            &text,
+            roxmltree::ParsingOptions {
+                allow_dtd: false,
+                ..Default::default()
+            },
+        )
+        .map_err(|e| format!("{}: {e}", wsdl.display()))?;
+        // Absolute: the written schemas live elsewhere, and xmllint resolves relative locations
+        // against them.
+        let base = std::path::absolute(wsdl.parent().unwrap_or(Path::new(".")))
+            .map_err(|e| format!("{}: {e}", wsdl.display()))?;
+        let base = base.as_path();
+        let root = doc.root_element();
+        if is(&root, XS, "schema") {
+            // A schema a wsdl:import names: imported as it is.
+            let ns = root.attribute("targetNamespace").unwrap_or("").to_owned();
+            let file =
+                std::path::absolute(&wsdl).map_err(|e| format!("{}: {e}", wsdl.display()))?;
+            by_namespace
+                .entry(ns)
+                .or_default()
+                .push(escape(&file.to_string_lossy()));
+            continue;
+        }
+        for import in root.children().filter(|n| is(n, WSDL, "import")) {
+            let Some(location) = import.attribute("location") else {
+                continue;
+            };
+            if codegen::manifest::is_remote(location) {
+                if let Some(file) = manifest.as_ref().and_then(|m| m.local_file(location)) {
+                    queue.push(file.to_path_buf());
+                }
+            } else {
+                queue.push(base.join(location));
+            }
+        }
+        let schemas = root
+            .children()
+            .filter(|n| is(n, WSDL, "types"))
+            .flat_map(|types| types.children().filter(|n| is(n, XS, "schema")));
+        for schema in schemas {
+            let file = format!("inline{count}.xsd");
+            count += 1;
+            let standalone = standalone_schema(&text, schema, base);
+            std::fs::write(dir.join(&file), standalone).map_err(|e| format!("{file}: {e}"))?;
+            let ns = schema.attribute("targetNamespace").unwrap_or("").to_owned();
+            by_namespace.entry(ns).or_default().push(file);
+        }
     }
     let mut imports = String::new();
     // First, so a schema importing the XML namespace without a location finds it loaded.
-    if !by_namespace.contains_key(XML_NAMESPACE) && mentions_xml_namespace(wsdl, &text) {
+    if !by_namespace.contains_key(XML_NAMESPACE) && (mentions_xml || mentions_xml_namespace(wsdl)) {
         std::fs::write(dir.join("xml.xsd"), XML_NAMESPACE_SCHEMA)
             .map_err(|e| format!("xml.xsd: {e}"))?;
         let _ = writeln!(
@@ -156,11 +197,8 @@ pub fn write_schemas(wsdl: &Path, dir: &Path) -> Result<PathBuf, String> {
     Ok(envelope)
 }
 
-/// Whether the WSDL or a schema file next to it (or below) refers to the XML namespace.
-fn mentions_xml_namespace(wsdl: &Path, text: &str) -> bool {
-    if text.contains(XML_NAMESPACE) {
-        return true;
-    }
+/// Whether a schema file next to the WSDL (or below) refers to the XML namespace.
+fn mentions_xml_namespace(wsdl: &Path) -> bool {
     let Some(dir) = wsdl.parent() else {
         return false;
     };
@@ -181,6 +219,35 @@ fn mentions_xml_namespace(wsdl: &Path, text: &str) -> bool {
         }
     }
     false
+}
+
+/// The XML catalog [`write_schemas`] writes into `dir`: give it to xmllint as
+/// `XML_CATALOG_FILES`.
+pub fn catalog(dir: &Path) -> PathBuf {
+    dir.join("catalog.xml")
+}
+
+/// An XML catalog: each remote location of `manifest` → its saved copy (as `uri` and `system`
+/// entries), then the system's catalog.
+fn write_catalog(
+    manifest: Option<&codegen::manifest::SchemaManifest>,
+    path: &Path,
+) -> Result<(), String> {
+    let mut text = String::from(
+        "<?xml version=\"1.0\"?>\n<catalog xmlns=\"urn:oasis:names:tc:entity:xmlns:xml:catalog\">\n",
+    );
+    for (url, file) in manifest.iter().flat_map(|m| m.remote_files()) {
+        let file = std::path::absolute(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let uri = escape(&format!("file://{}", file.display()));
+        let url = escape(url);
+        let _ = writeln!(text, "  <uri name=\"{url}\" uri=\"{uri}\"/>");
+        let _ = writeln!(text, "  <system systemId=\"{url}\" uri=\"{uri}\"/>");
+    }
+    if Path::new("/etc/xml/catalog").is_file() {
+        text.push_str("  <nextCatalog catalog=\"/etc/xml/catalog\"/>\n");
+    }
+    text.push_str("</catalog>\n");
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn is(node: &roxmltree::Node, ns: &str, local: &str) -> bool {

@@ -39,12 +39,33 @@ fn reports_each_wsdl_and_the_totals() {
         "<definitions xmlns=\"http://schemas.xmlsoap.org/wsdl/\" xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">\n<types><xs:schema targetNamespace=\"urn:x\">\n  <xs:import namespace=\"urn:y\" schemaLocation=\"http://example.com/y.xsd\"/>\n</xs:schema></types>\n</definitions>\n",
     )
     .unwrap();
+    // A WSDL whose request element comes from a remote schema, saved by `vendor` (from a
+    // mirror): generated through the manifest, and judged by xmllint through its catalog.
+    let src = scratch("vendored-src");
+    std::fs::write(src.join("v.wsdl"), VENDORED_WSDL).unwrap();
+    std::fs::write(
+        src.join("r.xsd"),
+        r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:r" elementFormDefault="qualified">
+  <xs:element name="value"><xs:simpleType><xs:restriction base="xs:string"><xs:enumeration value="only"/></xs:restriction></xs:simpleType></xs:element>
+</xs:schema>"#,
+    )
+    .unwrap();
+    let vendor_options = xtask::vendor::VendorOptions {
+        mirrors: vec![("http://example.com/schemas/".into(), src.clone())],
+        ..Default::default()
+    };
+    xtask::vendor::vendor(
+        src.join("v.wsdl").to_str().unwrap(),
+        &dir.join("vendored"),
+        &vendor_options,
+    )
+    .unwrap();
     let mut options = CorpusOptions::for_workspace(&root);
     options.work_dir = scratch("work");
     let report = corpus::run(&dir, &options).unwrap();
     let text = report.text();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(lines.len(), 4, "{text}");
     assert_eq!(
         lines[0], "features: generated yes, compiled yes, valid 1/1",
         "{text}"
@@ -54,9 +75,14 @@ fn reports_each_wsdl_and_the_totals() {
         "{text}"
     );
     assert!(lines[1].ends_with(", compiled -, valid 0/0"), "{text}");
-    assert_eq!(lines[2], "generated 1/2, compiled 1/2, valid 1/2");
+    assert_eq!(
+        lines[2], "vendored: generated yes, compiled yes, valid 1/1",
+        "{text}"
+    );
+    assert_eq!(lines[3], "generated 2/3, compiled 2/3, valid 2/3");
     assert!(!report.all_pass());
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&src);
     let _ = std::fs::remove_dir_all(&options.work_dir);
 }
 
@@ -75,3 +101,25 @@ fn the_main_wsdl_is_the_one_with_a_service() {
     assert_eq!(corpus::main_wsdl(&dir).unwrap(), dir.join("a.wsdl"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A service whose request holds an element of the remote schema `urn:r`.
+const VENDORED_WSDL: &str = r#"<?xml version="1.0"?>
+<wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tns="urn:v" xmlns:r="urn:r" targetNamespace="urn:v">
+  <wsdl:types><xs:schema targetNamespace="urn:v" elementFormDefault="qualified">
+    <xs:import namespace="urn:r" schemaLocation="http://example.com/schemas/r.xsd"/>
+    <xs:element name="in"><xs:complexType><xs:sequence><xs:element ref="r:value"/></xs:sequence></xs:complexType></xs:element>
+    <xs:element name="out" type="xs:string"/>
+  </xs:schema></wsdl:types>
+  <wsdl:message name="In"><wsdl:part name="p" element="tns:in"/></wsdl:message>
+  <wsdl:message name="Out"><wsdl:part name="p" element="tns:out"/></wsdl:message>
+  <wsdl:portType name="P"><wsdl:operation name="op"><wsdl:input message="tns:In"/><wsdl:output message="tns:Out"/></wsdl:operation></wsdl:portType>
+  <wsdl:binding name="B" type="tns:P">
+    <soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>
+    <wsdl:operation name="op"><soap:operation soapAction="urn:op"/>
+      <wsdl:input><soap:body use="literal"/></wsdl:input><wsdl:output><soap:body use="literal"/></wsdl:output>
+    </wsdl:operation>
+  </wsdl:binding>
+  <wsdl:service name="S"><wsdl:port name="Port" binding="tns:B"><soap:address location="http://localhost/"/></wsdl:port></wsdl:service>
+</wsdl:definitions>
+"#;

@@ -22,7 +22,7 @@ pub const SOAP11: &str = "http://schemas.xmlsoap.org/wsdl/soap/";
 /// WSDL 1.1 SOAP 1.2 binding namespace (recognised so it can be skipped with a clear reason).
 pub const SOAP12: &str = "http://schemas.xmlsoap.org/wsdl/soap12/";
 
-/// Most schema documents one WSDL may pull in through `xs:import`/`xs:include`.
+/// Most documents one WSDL may pull in through `wsdl:import`/`xs:import`/`xs:include`.
 const MAX_DOCUMENTS: usize = 256;
 /// Deepest nesting of declarations (anonymous types inside elements inside types...).
 const MAX_NESTING: usize = 256;
@@ -30,23 +30,35 @@ const MAX_NESTING: usize = 256;
 const MAX_NODES: u32 = 4_000_000;
 
 mod attributes;
+mod locate;
 mod particles;
 mod raw;
 mod schema;
 
+use locate::{Kind, Locator, Pending, locate};
+
 pub use raw::*;
 use schema::read_schema;
 
-/// Reads `wsdl` and every schema it includes or imports by relative `schemaLocation`.
+/// Reads `wsdl` and every document it pulls in by relative location (`wsdl:import`,
+/// `xs:import`, `xs:include`); remote locations only through a schema manifest beside it.
 pub fn parse(wsdl: &Path) -> Result<RawDefs> {
+    parse_with_manifest(wsdl, None)
+}
+
+/// Like [`parse`], resolving remote locations through the schema manifest at `manifest`
+/// (see [`crate::manifest`]) instead of one found beside the WSDL.
+pub fn parse_with_manifest(wsdl: &Path, manifest: Option<&Path>) -> Result<RawDefs> {
     let mut defs = RawDefs {
         wsdl_file: wsdl.to_path_buf(),
         ..RawDefs::default()
     };
+    let locator = Locator::new(wsdl, manifest);
     let mut loader = Loader::default();
+    loader.first_visit(wsdl)?;
     let text = loader.read(wsdl)?;
     let doc = parse_xml(wsdl, &text)?;
-    let ctx = Ctx::new(wsdl, &doc, &text);
+    let ctx = Ctx::new(wsdl, None, &locator, &doc, &text);
     let root = doc.root_element();
     if !is(root, WSDL, "definitions") {
         return Err(Error::Invalid {
@@ -59,59 +71,81 @@ pub fn parse(wsdl: &Path) -> Result<RawDefs> {
     }
     defs.target_ns = root.attribute("targetNamespace").map(str::to_owned);
     let mut pending = Vec::new();
+    read_definitions(&ctx, root, &mut defs, &mut pending)?;
+    // Documents pulled in by wsdl:import, xs:import and xs:include, each file once.
+    while let Some(next) = pending.pop() {
+        if !loader.first_visit(&next.file)? {
+            continue;
+        }
+        let text = loader.read(&next.file)?;
+        let doc = parse_xml(&next.file, &text)?;
+        let ctx = Ctx::new(&next.file, next.url.as_deref(), &locator, &doc, &text);
+        let root = doc.root_element();
+        if is(root, XS, "schema") {
+            read_schema(&ctx, root, &mut defs, &mut pending)?;
+        } else if next.kind == Kind::Wsdl && is(root, WSDL, "definitions") {
+            read_definitions(&ctx, root, &mut defs, &mut pending)?;
+        } else {
+            return Err(Error::Invalid {
+                location: ctx.loc(root),
+                message: match next.kind {
+                    Kind::Schema => "an imported or included document must be an xs:schema".into(),
+                    Kind::Wsdl => {
+                        "a document wsdl:import names must be a wsdl:definitions or an xs:schema"
+                            .into()
+                    }
+                },
+            });
+        }
+    }
+    particles::expand_group_references(&mut defs)?;
+    Ok(defs)
+}
+
+/// The children of one `wsdl:definitions` (the main WSDL's or an imported one's).
+fn read_definitions(
+    ctx: &Ctx,
+    root: Node,
+    defs: &mut RawDefs,
+    pending: &mut Vec<Pending>,
+) -> Result<()> {
     for child in root.children().filter(Node::is_element) {
         match (child.tag_name().namespace(), child.tag_name().name()) {
             (Some(WSDL), "types") => {
                 for schema in child.children().filter(Node::is_element) {
                     if is(schema, XS, "schema") {
-                        read_schema(&ctx, schema, &mut defs, &mut pending)?;
-                    } else {
+                        read_schema(ctx, schema, defs, pending)?;
+                    } else if !is(schema, WSDL, "documentation") {
                         return Err(unsupported(
-                            &ctx,
+                            ctx,
                             schema,
                             "a types child other than xs:schema",
                         ));
                     }
                 }
             }
-            (Some(WSDL), "message") => defs.messages.push(read_message(&ctx, child)?),
-            (Some(WSDL), "portType") => defs.port_types.push(read_port_type(&ctx, child)?),
+            (Some(WSDL), "message") => defs.messages.push(read_message(ctx, child)?),
+            (Some(WSDL), "portType") => defs.port_types.push(read_port_type(ctx, child)?),
             (Some(WSDL), "binding") => {
-                if let Some(binding) = read_binding(&ctx, child)? {
+                if let Some(binding) = read_binding(ctx, child)? {
                     defs.bindings.push(binding);
                 }
             }
-            (Some(WSDL), "service") => defs.services.push(read_service(&ctx, child)?),
+            (Some(WSDL), "service") => defs.services.push(read_service(ctx, child)?),
             (Some(WSDL), "import") => {
-                return Err(unsupported(
-                    &ctx,
+                let location = ctx.required_attr(child, "location")?;
+                pending.push(locate(
+                    ctx,
                     child,
-                    "wsdl:import (merge the imported WSDL into one file)",
-                ));
+                    location,
+                    "wsdl:import location",
+                    Kind::Wsdl,
+                )?);
             }
-            (Some(WSDL), "documentation") => {}
             _ => {}
         }
     }
-    // Schemas pulled in by xs:import / xs:include, breadth first, each file once.
-    while let Some(path) = pending.pop() {
-        if !loader.first_visit(&path)? {
-            continue;
-        }
-        let text = loader.read(&path)?;
-        let doc = parse_xml(&path, &text)?;
-        let ctx = Ctx::new(&path, &doc, &text);
-        let root = doc.root_element();
-        if !is(root, XS, "schema") {
-            return Err(Error::Invalid {
-                location: ctx.loc(root),
-                message: "an imported or included document must be an xs:schema".into(),
-            });
-        }
-        read_schema(&ctx, root, &mut defs, &mut pending)?;
-    }
-    particles::expand_group_references(&mut defs)?;
-    Ok(defs)
+    Ok(())
 }
 
 #[derive(Default)]
@@ -142,7 +176,7 @@ impl Loader {
         if self.seen.len() >= MAX_DOCUMENTS {
             return Err(Error::Xml {
                 path: path.to_path_buf(),
-                message: format!("more than {MAX_DOCUMENTS} schema documents imported"),
+                message: format!("more than {MAX_DOCUMENTS} documents imported"),
             });
         }
         Ok(self.seen.insert(canonical))
@@ -167,18 +201,30 @@ fn parse_xml<'t>(path: &Path, text: &'t str) -> Result<Document<'t>> {
 /// The document being read, for locations.
 struct Ctx<'a, 'input> {
     file: &'a Path,
+    /// The absolute URL the document was named by, when it is a manifest's copy of a remote
+    /// document: the base of its relative locations.
+    url: Option<&'a str>,
+    locator: &'a Locator,
     doc: &'a Document<'input>,
     /// Byte offset of the start of each line, for positions in O(log n).
     line_starts: Vec<usize>,
 }
 
 impl<'a, 'input> Ctx<'a, 'input> {
-    fn new(file: &'a Path, doc: &'a Document<'input>, text: &str) -> Self {
+    fn new(
+        file: &'a Path,
+        url: Option<&'a str>,
+        locator: &'a Locator,
+        doc: &'a Document<'input>,
+        text: &str,
+    ) -> Self {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         Ctx {
             file,
+            url,
+            locator,
             doc,
             line_starts,
         }

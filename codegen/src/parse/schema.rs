@@ -1,7 +1,5 @@
 //! Schema declarations: simple and complex types, local and global elements, attributes.
 
-use std::path::{Path, PathBuf};
-
 use roxmltree::Node;
 
 use super::attributes::{read_attribute, read_attribute_item};
@@ -13,7 +11,7 @@ pub(super) fn read_schema(
     ctx: &Ctx,
     schema: Node,
     defs: &mut RawDefs,
-    pending: &mut Vec<PathBuf>,
+    pending: &mut Vec<Pending>,
 ) -> Result<()> {
     let tns = schema.attribute("targetNamespace").map(str::to_owned);
     if let Some(ns) = &tns {
@@ -72,15 +70,8 @@ pub(super) fn read_schema(
             }
             "import" | "include" => {
                 if let Some(location) = child.attribute("schemaLocation") {
-                    if location.contains("://") {
-                        return Err(Error::Unsupported {
-                            location: ctx.loc(child),
-                            construct: format!("xs:{} schemaLocation=\"{location}\"", child.tag_name().name()),
-                            hint: "remote schemas are never fetched at build time; save the schema next to the WSDL and use a relative path".into(),
-                        });
-                    }
-                    let base = ctx.file.parent().unwrap_or(Path::new("."));
-                    pending.push(base.join(location));
+                    let construct = format!("xs:{} schemaLocation", child.tag_name().name());
+                    pending.push(locate(ctx, child, location, &construct, Kind::Schema)?);
                 }
             }
             "annotation" => {}
