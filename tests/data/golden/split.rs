@@ -11,7 +11,7 @@ pub const SERVICE_ADDRESS: Option<&str> = Some("http://localhost:8080/orders");
 /// Types of the schema: one per `simpleType` and `complexType`, each followed by the table
 /// its XML mapping is expanded from (`rt::complex_type!`, `rt::enumeration!`).
 pub mod types {
-    use ::mktows::xml as rt;
+    use ::mktows_runtime as rt;
     /// Enumeration `Status`; values not listed by this WSDL version are kept in [`Self::Unknown`].
     #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]
@@ -121,7 +121,7 @@ pub mod types {
 }
 /// Every global element of the schema, to read or write any message of the API.
 pub mod elements {
-    use ::mktows::xml as rt;
+    use ::mktows_runtime as rt;
     /// One global element with its content.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub enum AnyElement {
@@ -145,7 +145,7 @@ pub mod elements {
 }
 /// Operations of the binding: descriptions, typed markers, headers and the stub.
 pub mod operations {
-    use ::mktows::xml as rt;
+    use ::mktows_runtime as rt;
     /// Places an order.
     ///
     /// Operation `placeOrder` (SOAPAction `urn:split:placeOrder`).
