@@ -180,6 +180,8 @@ impl<'a> Resolver<'a> {
                 kind: SimpleKind::Alias(Builtin::String),
                 xsd_base: "string".into(),
                 facets: Facets::default(),
+                list_item: None,
+                union_members: Vec::new(),
             });
         }
         for ty in &raw.complex_types {
@@ -414,7 +416,14 @@ impl<'a> Resolver<'a> {
                     kind,
                     xsd_base: self.base_local(&raw.base, 0),
                     facets: self.facets(raw, 0),
+                    list_item: None,
+                    union_members: Vec::new(),
                 });
+                // Item and member types after it: an anonymous one gets its name after its
+                // list's or union's.
+                let (list_item, union_members) = self.composition(raw)?;
+                self.model.simple_types[index].list_item = list_item;
+                self.model.simple_types[index].union_members = union_members;
                 Ok(TypeRef::Simple(index))
             }
             RawType::AnonComplex(raw) => self.anonymous_complex(raw, None),
