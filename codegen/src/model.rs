@@ -19,6 +19,9 @@ pub struct Model {
     pub service: Service,
     /// File name of the WSDL, for the generated header.
     pub source_name: String,
+    /// What was left out of the bindings and why, each naming file:line:column (an operation
+    /// that refers to something the WSDL never declares: see `resolve/service.rs`).
+    pub warnings: Vec<String>,
 }
 
 /// XSD built-in types and their Rust representation.

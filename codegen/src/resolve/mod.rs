@@ -38,7 +38,9 @@ pub fn resolve(raw: RawDefs) -> Result<Model> {
     r.link_anonymous()?;
     r.mark_boxed();
     r.compute_defaults();
-    r.model.service = resolve_service(&raw, &r.element_index)?;
+    let mut warnings = Vec::new();
+    r.model.service = resolve_service(&raw, &r.element_index, &mut warnings)?;
+    r.model.warnings = warnings;
     let mut model = r.model;
     model.source_name = raw
         .wsdl_file
@@ -146,6 +148,7 @@ impl<'a> Resolver<'a> {
                 operations: Vec::new(),
             },
             source_name: String::new(),
+            warnings: Vec::new(),
         };
         let mut r = Resolver {
             raw,
