@@ -97,8 +97,10 @@ impl Config {
         Ok(self.load_with_warnings()?.0)
     }
 
-    /// Like [`load`](Self::load), also returning one warning per overlay key that matches
-    /// nothing in the WSDL (a build script prints them as `cargo::warning=`).
+    /// Like [`load`](Self::load), also returning the warnings: the model's
+    /// ([`model::Model::warnings`]: operations left out, with file:line:column) and one per
+    /// overlay key that matches nothing in the WSDL (a build script prints them as
+    /// `cargo::warning=`).
     pub fn load_with_warnings(&self) -> Result<(model::Model, Vec<String>)> {
         let wsdl = self.wsdl.as_deref().ok_or(Error::NoInput)?;
         // Reading and resolving recurse through nested declarations (bounded in depth by the
@@ -119,16 +121,15 @@ impl Config {
                 .join()
                 .unwrap_or_else(|_| Err(Error::Emit("the reading thread panicked".into())))
         })?;
-        let warnings = match &self.docs_overlay {
-            Some(path) => {
-                let overlay = overlay::Overlay::read(path)?;
+        let mut warnings = model.warnings.clone();
+        if let Some(path) = &self.docs_overlay {
+            let overlay = overlay::Overlay::read(path)?;
+            warnings.extend(
                 overlay::apply(&mut model, &overlay)
                     .into_iter()
-                    .map(|w| format!("{}: {w}", path.display()))
-                    .collect()
-            }
-            None => Vec::new(),
-        };
+                    .map(|w| format!("{}: {w}", path.display())),
+            );
+        }
         Ok((model, warnings))
     }
 

@@ -19,6 +19,9 @@ pub struct Model {
     pub service: Service,
     /// File name of the WSDL, for the generated header.
     pub source_name: String,
+    /// What was left out of the bindings and why, each naming file:line:column (an operation
+    /// that refers to something the WSDL never declares: see `resolve/service.rs`).
+    pub warnings: Vec<String>,
 }
 
 /// XSD built-in types and their Rust representation.
@@ -146,6 +149,22 @@ pub struct SimpleType {
     pub xsd_base: String,
     /// Facets on its text, its own and its restriction chain's.
     pub facets: Facets,
+    /// An `xs:list` (or a restriction of one): the type of its items. Its text is the items
+    /// separated by spaces (the Rust type stays the text as written); a length facet counts
+    /// items.
+    pub list_item: Option<SimpleRef>,
+    /// An `xs:union` (or a restriction of one): its member types in order. Its text is a
+    /// value of one of them (the Rust type stays the text as written).
+    pub union_members: Vec<SimpleRef>,
+}
+
+/// A reference to a simple type (a list's item type, a union's member type).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimpleRef {
+    /// The type.
+    pub ty: TypeRef,
+    /// Local name of the XSD built-in when the type is one (`duration` for a `String`).
+    pub xsd_builtin: Option<String>,
 }
 
 /// Facets that constrain a simple value's text without changing its Rust type (what a valid
@@ -161,6 +180,18 @@ pub struct Facets {
     /// `xs:pattern`s, one list per restriction step: the value matches one pattern of every
     /// list (XML Schema regular expressions, implicitly anchored).
     pub patterns: Vec<Vec<String>>,
+    /// `xs:minInclusive`, as written (in the lexical space of [`SimpleType::xsd_base`]).
+    pub min_inclusive: Option<String>,
+    /// `xs:maxInclusive`, as written.
+    pub max_inclusive: Option<String>,
+    /// `xs:minExclusive`, as written.
+    pub min_exclusive: Option<String>,
+    /// `xs:maxExclusive`, as written.
+    pub max_exclusive: Option<String>,
+    /// `xs:totalDigits`: most digits of a decimal value.
+    pub total_digits: Option<u32>,
+    /// `xs:fractionDigits`: most digits after the decimal point.
+    pub fraction_digits: Option<u32>,
 }
 
 /// Kinds of simple types.

@@ -255,6 +255,54 @@ fn missing_type_reference_is_named() {
 }
 
 #[test]
+fn operations_referring_to_undeclared_elements_are_left_out_with_a_warning() {
+    // A second operation whose messages name elements the schema never declares (as Amazon
+    // FPS's WSDL does): left out, as zeep leaves it out, with the part's position.
+    let text = wsdl(r#"      <xs:complexType name="In"><xs:sequence/></xs:complexType>"#)
+        .replace(
+            r#"<wsdl:portType name="P">"#,
+            "<wsdl:message name=\"GoneIn\"><wsdl:part name=\"p\" element=\"tns:gone\"/></wsdl:message>\n  \
+             <wsdl:portType name=\"P\"><wsdl:operation name=\"gone\"><wsdl:input message=\"tns:GoneIn\"/><wsdl:output message=\"tns:Out\"/></wsdl:operation>",
+        )
+        .replace(
+            "</wsdl:binding>",
+            r#"<wsdl:operation name="gone"><soap:operation soapAction="urn:gone"/>
+      <wsdl:input><soap:body use="literal"/></wsdl:input><wsdl:output><soap:body use="literal"/></wsdl:output>
+    </wsdl:operation></wsdl:binding>"#,
+        );
+    let (path, _) = generate("gone", &text, &[]);
+    let (model, warnings) = Config::new().wsdl(&path).load_with_warnings().unwrap();
+    let names: Vec<&str> = model
+        .service
+        .operations
+        .iter()
+        .map(|o| o.name.as_str())
+        .collect();
+    assert_eq!(names, ["op"]);
+    assert_eq!(
+        warnings,
+        [format!(
+            "{}:13:31: unresolved reference to element `{{urn:t}}gone`: operation `gone` is left out of the bindings",
+            path.display()
+        )]
+    );
+    assert_eq!(model.warnings, warnings);
+    // A broken reference anywhere else still stops generation.
+    let (_, result) = generate(
+        "gone-type",
+        &wsdl(
+            r#"      <xs:element name="x" type="tns:Nowhere"/>
+      <xs:complexType name="In"><xs:sequence/></xs:complexType>"#,
+        ),
+        &[],
+    );
+    assert!(
+        matches!(result, Err(Error::Unresolved { .. })),
+        "{result:?}"
+    );
+}
+
+#[test]
 fn undeclared_prefix_is_reported() {
     let body = r#"      <xs:complexType name="In">
         <xs:sequence><xs:element name="a" type="nope:T"/></xs:sequence>

@@ -178,13 +178,13 @@ pub fn diff(old: &Path, new: &Path, json: bool) -> Result<String, String> {
     })
 }
 
-/// The generated Rust for any WSDL.
-pub fn codegen(wsdl: &Path, runtime: &str) -> Result<String, String> {
-    codegen::Config::new()
-        .wsdl(wsdl)
-        .runtime_path(runtime)
-        .generate()
-        .map_err(|e| e.to_string())
+/// The generated Rust for any WSDL, with the generator's warnings (what it left out, where).
+pub fn codegen(wsdl: &Path, runtime: &str) -> Result<(String, Vec<String>), String> {
+    let mut config = codegen::Config::new();
+    config.wsdl(wsdl).runtime_path(runtime);
+    let (model, warnings) = config.load_with_warnings().map_err(|e| e.to_string())?;
+    let code = config.emit(&model).map_err(|e| e.to_string())?;
+    Ok((code, warnings))
 }
 
 /// The workspace root (xtask's parent directory).

@@ -98,7 +98,10 @@ fn codegen(args: &[String]) -> Result<(), String> {
         }
     }
     let wsdl = wsdl.ok_or(USAGE)?;
-    let code = xtask::codegen(wsdl.as_ref(), &runtime)?;
+    let (code, warnings) = xtask::codegen(wsdl.as_ref(), &runtime)?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
     match output {
         Some(path) => {
             std::fs::write(&path, &code).map_err(|e| format!("{path}: {e}"))?;

@@ -1,11 +1,17 @@
 //! Minimal sample values for `cargo xtask corpus`: for an operation's input element, the JSON
 //! form (the generated types' serde form, XML names as keys) of the smallest value the schema
 //! allows: required elements only, the fewest repetitions, the first enumeration value, the
-//! first concrete subtype, and for built-ins a valid value of their lexical space.
+//! first concrete subtype, for built-ins a valid value of their lexical space, for restricted
+//! simple types a value that satisfies their facets (lengths, patterns, ranges, digits), for a
+//! list one valid item (as many as a length facet asks), for a union a valid value of the first
+//! member type that has one.
 
 mod facets;
+mod range;
 
 use codegen::model::{Builtin, ComplexKind, ComplexType, Field, Model, Shape, SimpleKind, TypeRef};
+
+use range::Space;
 
 /// Deepest nesting of required elements followed before giving up (a required cycle).
 const MAX_DEPTH: usize = 48;
@@ -22,6 +28,12 @@ struct Sampler<'m> {
     model: &'m Model,
 }
 
+/// The text of a simple value, and whether it satisfies every facet the sampler checks.
+struct Text {
+    text: String,
+    fits: bool,
+}
+
 impl Sampler<'_> {
     fn value(&self, ty: TypeRef, builtin: Option<&str>, depth: usize) -> Result<String, String> {
         if depth > MAX_DEPTH {
@@ -31,20 +43,15 @@ impl Sampler<'_> {
             TypeRef::Builtin(b) => Ok(builtin_sample(b, builtin.unwrap_or(""))),
             TypeRef::Simple(i) => {
                 let simple = &self.model.simple_types[i];
-                match &simple.kind {
-                    SimpleKind::Enum { values, .. } => {
-                        Ok(json_string(values.first().map_or("", |v| v.xml.as_str())))
+                let text = self.simple_text(i, depth)?.text;
+                Ok(match simple.kind {
+                    SimpleKind::Enum { .. } => json_string(&text),
+                    // A base64 value's JSON form is its bytes, not its text.
+                    SimpleKind::Alias(b @ Builtin::Base64Binary) => {
+                        builtin_sample(b, &simple.xsd_base)
                     }
-                    SimpleKind::Alias(b) => {
-                        let sample = builtin_sample(*b, &simple.xsd_base);
-                        Ok(match (b, facets::is_empty(&simple.facets)) {
-                            (Builtin::String, false) => {
-                                json_string(&facets::sample(&simple.facets, &unquote(&sample)))
-                            }
-                            _ => sample,
-                        })
-                    }
-                }
+                    SimpleKind::Alias(b) => json_of(Some(b), &text),
+                })
             }
             TypeRef::Complex(i) => {
                 let t = &self.model.complex_types[i];
@@ -69,6 +76,74 @@ impl Sampler<'_> {
         }
     }
 
+    /// A valid text of simple type `index` (see the module docs), and whether it satisfies
+    /// the facets (a union takes the first member whose sample does).
+    fn simple_text(&self, index: usize, depth: usize) -> Result<Text, String> {
+        if depth > MAX_DEPTH {
+            return Err("simple types nest deeper than 48 (a cycle of lists or unions?)".into());
+        }
+        let simple = &self.model.simple_types[index];
+        let b = match &simple.kind {
+            SimpleKind::Enum { values, .. } => {
+                return Ok(Text {
+                    text: values.first().map_or("", |v| v.xml.as_str()).to_owned(),
+                    fits: true,
+                });
+            }
+            SimpleKind::Alias(b) => *b,
+        };
+        if let Some(item) = &simple.list_item {
+            let one = self.text(item.ty, item.xsd_builtin.as_deref(), depth + 1)?;
+            let facets = &simple.facets;
+            let count = facets
+                .length
+                .or(facets.min_length)
+                .unwrap_or(1)
+                .max(1)
+                .min(facets.max_length.unwrap_or(u32::MAX).max(1));
+            return Ok(Text {
+                text: vec![one.text.as_str(); count as usize].join(" "),
+                fits: one.fits && !one.text.trim().is_empty(),
+            });
+        }
+        if !simple.union_members.is_empty() {
+            let mut first = None;
+            for member in &simple.union_members {
+                let text = self.text(member.ty, member.xsd_builtin.as_deref(), depth + 1)?;
+                if text.fits {
+                    return Ok(text);
+                }
+                first.get_or_insert(text);
+            }
+            return Ok(first.expect("a union has members"));
+        }
+        let space = Space::of(b, &simple.xsd_base);
+        let default = unquote(&builtin_sample(b, &simple.xsd_base));
+        if facets::is_empty(&simple.facets) {
+            return Ok(Text {
+                text: default,
+                fits: true,
+            });
+        }
+        let (text, fits) = facets::sample(&simple.facets, &default, space);
+        Ok(Text { text, fits })
+    }
+
+    /// A valid text of a simple type or built-in.
+    fn text(&self, ty: TypeRef, builtin: Option<&str>, depth: usize) -> Result<Text, String> {
+        match ty {
+            TypeRef::Simple(i) => self.simple_text(i, depth),
+            TypeRef::Builtin(b) => Ok(Text {
+                text: builtin_text(b, builtin.unwrap_or("")),
+                fits: true,
+            }),
+            TypeRef::Complex(i) => Err(format!(
+                "the complex type `{}` where a simple type is expected",
+                self.model.complex_types[i].name.local
+            )),
+        }
+    }
+
     /// The JSON of a `fixed` value: a string, or for numbers and booleans the text itself.
     fn fixed_value(&self, ty: TypeRef, fixed: &str) -> String {
         let builtin = match ty {
@@ -79,24 +154,7 @@ impl Sampler<'_> {
             },
             TypeRef::Complex(_) => None,
         };
-        let text = fixed.trim();
-        match builtin {
-            Some(Builtin::Boolean) if matches!(text, "true" | "false") => text.to_owned(),
-            Some(Builtin::Boolean) => (text == "1").to_string(),
-            Some(
-                Builtin::Byte
-                | Builtin::Short
-                | Builtin::Int
-                | Builtin::Long
-                | Builtin::UnsignedByte
-                | Builtin::UnsignedShort
-                | Builtin::UnsignedInt
-                | Builtin::UnsignedLong
-                | Builtin::Float
-                | Builtin::Double,
-            ) if text.parse::<f64>().is_ok_and(f64::is_finite) => text.to_owned(),
-            _ => json_string(fixed),
-        }
+        json_of(builtin, fixed)
     }
 
     fn complex(&self, t: &ComplexType, depth: usize) -> Result<String, String> {
@@ -188,6 +246,52 @@ fn builtin_sample(b: Builtin, xsd: &str) -> String {
 /// The text of a JSON string literal `builtin_sample` made (no escapes in those).
 fn unquote(json: &str) -> String {
     json.trim_matches('"').to_owned()
+}
+
+/// A valid text of a built-in (for a list item or a union member).
+fn builtin_text(b: Builtin, xsd: &str) -> String {
+    match b {
+        // The JSON form of bytes is an array: their text is base64.
+        Builtin::Base64Binary => "AA==".into(),
+        _ => unquote(&builtin_sample(b, xsd)),
+    }
+}
+
+/// The JSON form of `text` for a value of the built-in `builtin` represents (a string when
+/// `None`): a number or boolean literal for those, else a string.
+fn json_of(builtin: Option<Builtin>, text: &str) -> String {
+    let trimmed = text.trim();
+    match builtin {
+        Some(Builtin::Boolean) if matches!(trimmed, "true" | "false") => trimmed.to_owned(),
+        Some(Builtin::Boolean) => (trimmed == "1").to_string(),
+        Some(
+            Builtin::Byte
+            | Builtin::Short
+            | Builtin::Int
+            | Builtin::Long
+            | Builtin::UnsignedByte
+            | Builtin::UnsignedShort
+            | Builtin::UnsignedInt
+            | Builtin::UnsignedLong,
+        ) if trimmed.parse::<i128>().is_ok() => {
+            trimmed.parse::<i128>().unwrap_or_default().to_string()
+        }
+        Some(
+            Builtin::Byte
+            | Builtin::Short
+            | Builtin::Int
+            | Builtin::Long
+            | Builtin::UnsignedByte
+            | Builtin::UnsignedShort
+            | Builtin::UnsignedInt
+            | Builtin::UnsignedLong
+            | Builtin::Float
+            | Builtin::Double,
+        ) if trimmed.parse::<f64>().is_ok_and(f64::is_finite) => {
+            format!("{}", trimmed.parse::<f64>().unwrap_or_default())
+        }
+        _ => json_string(text),
+    }
 }
 
 /// A JSON string literal.

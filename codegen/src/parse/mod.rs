@@ -244,9 +244,15 @@ impl<'a, 'input> Ctx<'a, 'input> {
 
     /// Resolves a QName-valued attribute against the namespaces in scope at `node`.
     fn qname_attr(&self, node: Node, attr: &str) -> Result<Option<QName>> {
-        let Some(value) = node.attribute(attr) else {
-            return Ok(None);
-        };
+        match node.attribute(attr) {
+            Some(value) => self.qname_value(node, attr, value).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Resolves one QName `value` of attribute `attr` (which may hold a list of them, as
+    /// `memberTypes` does) against the namespaces in scope at `node`.
+    fn qname_value(&self, node: Node, attr: &str, value: &str) -> Result<QName> {
         let value = value.trim();
         let (prefix, local) = match value.split_once(':') {
             Some((p, l)) => (Some(p), l),
@@ -272,10 +278,10 @@ impl<'a, 'input> Ctx<'a, 'input> {
                 message: format!("attribute {attr} is empty"),
             });
         }
-        Ok(Some(QName {
+        Ok(QName {
             ns,
             local: local.to_owned(),
-        }))
+        })
     }
 
     fn required_attr<'n>(&self, node: Node<'n, '_>, attr: &str) -> Result<&'n str> {

@@ -58,7 +58,8 @@ pub struct RawDefs {
     pub attribute_groups: Vec<(QName, Vec<RawLocalElement>)>,
 }
 
-/// `xs:simpleType` with a `restriction`.
+/// `xs:simpleType`: a restriction, or a list or union (whose base is `xs:string`: the text as
+/// written).
 #[derive(Debug, Clone)]
 pub struct RawSimpleType {
     pub name: QName,
@@ -66,6 +67,10 @@ pub struct RawSimpleType {
     pub base_loc: Location,
     pub enumerations: Vec<(String, Doc)>,
     pub facets: RawFacets,
+    /// `xs:list`: the item type (`itemType=` or inline).
+    pub list_item: Option<RawType>,
+    /// `xs:union`: the member types (`memberTypes=` first, then inline ones), in order.
+    pub union_members: Vec<RawType>,
     pub doc: Doc,
     pub loc: Location,
 }
@@ -78,6 +83,42 @@ pub struct RawFacets {
     pub max_length: Option<u32>,
     /// `xs:pattern` values of this restriction (any one may match).
     pub patterns: Vec<String>,
+    /// `xs:minInclusive`, `xs:maxInclusive`, `xs:minExclusive`, `xs:maxExclusive`: bounds
+    /// as written (numbers, dates, ... in the base type's lexical space).
+    pub min_inclusive: Option<String>,
+    pub max_inclusive: Option<String>,
+    pub min_exclusive: Option<String>,
+    pub max_exclusive: Option<String>,
+    /// `xs:totalDigits` and `xs:fractionDigits` of a decimal.
+    pub total_digits: Option<u32>,
+    pub fraction_digits: Option<u32>,
+    /// The patterns of an inline base type's restriction steps (each list one step).
+    pub base_patterns: Vec<Vec<String>>,
+}
+
+impl RawFacets {
+    /// These facets over those of `base`, the inline type this restriction restricts: a
+    /// facet given here wins, every step's patterns apply.
+    pub fn or(self, base: RawFacets) -> RawFacets {
+        let mut base_patterns = self.base_patterns;
+        if !base.patterns.is_empty() {
+            base_patterns.push(base.patterns);
+        }
+        base_patterns.extend(base.base_patterns);
+        RawFacets {
+            length: self.length.or(base.length),
+            min_length: self.min_length.or(base.min_length),
+            max_length: self.max_length.or(base.max_length),
+            patterns: self.patterns,
+            min_inclusive: self.min_inclusive.or(base.min_inclusive),
+            max_inclusive: self.max_inclusive.or(base.max_inclusive),
+            min_exclusive: self.min_exclusive.or(base.min_exclusive),
+            max_exclusive: self.max_exclusive.or(base.max_exclusive),
+            total_digits: self.total_digits.or(base.total_digits),
+            fraction_digits: self.fraction_digits.or(base.fraction_digits),
+            base_patterns,
+        }
+    }
 }
 
 /// `xs:complexType` with a sequence, possibly extending a base.

@@ -39,7 +39,9 @@ pub fn resolve(raw: RawDefs) -> Result<Model> {
     r.link_anonymous()?;
     r.mark_boxed();
     r.compute_defaults();
-    r.model.service = resolve_service(&raw, &r.element_index)?;
+    let mut warnings = Vec::new();
+    r.model.service = resolve_service(&raw, &r.element_index, &mut warnings)?;
+    r.model.warnings = warnings;
     let mut model = r.model;
     model.source_name = raw
         .wsdl_file
@@ -147,6 +149,7 @@ impl<'a> Resolver<'a> {
                 operations: Vec::new(),
             },
             source_name: String::new(),
+            warnings: Vec::new(),
         };
         let mut r = Resolver {
             raw,
@@ -181,6 +184,8 @@ impl<'a> Resolver<'a> {
                 kind: SimpleKind::Alias(Builtin::String),
                 xsd_base: "string".into(),
                 facets: Facets::default(),
+                list_item: None,
+                union_members: Vec::new(),
             });
         }
         for ty in &raw.complex_types {
@@ -415,7 +420,14 @@ impl<'a> Resolver<'a> {
                     kind,
                     xsd_base: self.base_local(&raw.base, 0),
                     facets: self.facets(raw, 0),
+                    list_item: None,
+                    union_members: Vec::new(),
                 });
+                // Item and member types after it: an anonymous one gets its name after its
+                // list's or union's.
+                let (list_item, union_members) = self.composition(raw)?;
+                self.model.simple_types[index].list_item = list_item;
+                self.model.simple_types[index].union_members = union_members;
                 Ok(TypeRef::Simple(index))
             }
             RawType::AnonComplex(raw) => self.anonymous_complex(raw, None),

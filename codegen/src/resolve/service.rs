@@ -1,5 +1,11 @@
 //! The one SOAP 1.1 service the bindings are generated for: its port, binding and port type,
 //! each operation's body elements and `soap:header` parts.
+//!
+//! Leniency: an operation of the binding that refers to something the WSDL never declares (a
+//! message, a message part, a part's element, or a port type operation) is left out with a
+//! warning naming the reference's file:line:column ([`Model::warnings`]), as zeep and other
+//! SOAP stacks leave it out, and the other operations are generated. Every other problem with
+//! an operation (an unsupported construct, an ambiguous one) still stops generation.
 
 use std::collections::HashMap;
 
@@ -9,9 +15,11 @@ use crate::model::*;
 use crate::names::{self, NameSet};
 use crate::parse::{QName, RawDefs, RawHeader};
 
+/// The service; an operation left out is recorded in `warnings` (see the module docs).
 pub(super) fn resolve_service(
     raw: &RawDefs,
     element_index: &HashMap<QName, usize>,
+    warnings: &mut Vec<String>,
 ) -> Result<Service> {
     let no_port = || Error::Invalid {
         location: Location {
@@ -98,11 +106,15 @@ pub(super) fn resolve_service(
         let abstract_op = match matching.as_slice() {
             [one] => *one,
             [] => {
-                return Err(Error::Unresolved {
-                    location: op.loc.clone(),
-                    kind: "portType operation",
-                    name: op.name.clone(),
-                });
+                warnings.push(left_out(
+                    &op.name,
+                    &Error::Unresolved {
+                        location: op.loc.clone(),
+                        kind: "portType operation",
+                        name: op.name.clone(),
+                    },
+                ));
+                continue;
             }
             _ => {
                 return Err(Error::Unsupported {
@@ -148,18 +160,32 @@ pub(super) fn resolve_service(
                 }),
             }
         };
-        let input = body(
-            &abstract_op.input,
-            &op.input.body_parts,
-            &op.input.headers,
-            "input",
-        )?;
-        let output = body(
-            &abstract_op.output,
-            &op.output.body_parts,
-            &op.output.headers,
-            "output",
-        )?;
+        let resolved = (|| {
+            Ok((
+                body(
+                    &abstract_op.input,
+                    &op.input.body_parts,
+                    &op.input.headers,
+                    "input",
+                )?,
+                body(
+                    &abstract_op.output,
+                    &op.output.body_parts,
+                    &op.output.headers,
+                    "output",
+                )?,
+                headers(&op.input.headers, &mut NameSet::default())?,
+                headers(&op.output.headers, &mut NameSet::default())?,
+            ))
+        })();
+        let (input, output, input_headers, output_headers) = match resolved {
+            Ok(resolved) => resolved,
+            Err(e @ Error::Unresolved { .. }) => {
+                warnings.push(left_out(&op.name, &e));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let type_name = type_names.claim(&names::camel(&op.name));
         let headers_name = type_names.claim(&format!("{type_name}Headers"));
         let output_headers_name = type_names.claim(&format!("{type_name}OutputHeaders"));
@@ -173,8 +199,8 @@ pub(super) fn resolve_service(
             soap_action: op.soap_action.clone().unwrap_or_default(),
             input,
             output,
-            input_headers: headers(&op.input.headers, &mut NameSet::default())?,
-            output_headers: headers(&op.output.headers, &mut NameSet::default())?,
+            input_headers,
+            output_headers,
         });
     }
     let mut doc = service.doc.clone();
@@ -193,4 +219,9 @@ pub(super) fn resolve_service(
         doc,
         operations,
     })
+}
+
+/// The warning for operation `name` left out because of `why` (an unresolved reference).
+fn left_out(name: &str, why: &Error) -> String {
+    format!("{why}: operation `{name}` is left out of the bindings")
 }

@@ -5,7 +5,7 @@ use super::{Resolver, builtin};
 use crate::error::{Error, Location, Result};
 use crate::model::*;
 use crate::names::{self, NameSet};
-use crate::parse::{QName, RawSimpleType, XS};
+use crate::parse::{QName, RawSimpleType, RawType, XS};
 
 impl<'a> Resolver<'a> {
     /// Resolves named simple type `index` (raw and model indexes agree for named types).
@@ -18,7 +18,56 @@ impl<'a> Resolver<'a> {
         self.model.simple_types[index].kind = kind;
         self.model.simple_types[index].xsd_base = self.base_local(&raw.base, 0);
         self.model.simple_types[index].facets = self.facets(raw, 0);
+        let (list_item, union_members) = self.composition(raw)?;
+        self.model.simple_types[index].list_item = list_item;
+        self.model.simple_types[index].union_members = union_members;
         Ok(())
+    }
+
+    /// The item type of a list and the member types of a union (`raw`'s own, or those of the
+    /// named list or union it restricts).
+    pub(super) fn composition(
+        &mut self,
+        raw: &RawSimpleType,
+    ) -> Result<(Option<SimpleRef>, Vec<SimpleRef>)> {
+        if raw.list_item.is_some() || !raw.union_members.is_empty() {
+            let list_item = match &raw.list_item {
+                Some(item) => Some(self.simple_ref(item)?),
+                None => None,
+            };
+            let mut members = Vec::with_capacity(raw.union_members.len());
+            for member in &raw.union_members {
+                members.push(self.simple_ref(member)?);
+            }
+            return Ok((list_item, members));
+        }
+        let Some(&base) = self.simple_index.get(&raw.base) else {
+            return Ok((None, Vec::new()));
+        };
+        // Resolve the base first (a cycle finds it marked done and reads what it has).
+        if let Some(base_raw) = self.raw_simple(base) {
+            self.resolve_simple(base, base_raw)?;
+        }
+        let base = &self.model.simple_types[base];
+        Ok((base.list_item.clone(), base.union_members.clone()))
+    }
+
+    /// A list item or union member type, which must be simple.
+    fn simple_ref(&mut self, ty: &RawType) -> Result<SimpleRef> {
+        let resolved = self.resolve_type(ty)?;
+        if let (TypeRef::Complex(_), RawType::Named(name, loc)) = (resolved, ty) {
+            return Err(Error::Invalid {
+                location: loc.clone(),
+                message: format!(
+                    "the complex type `{}` is a list item or union member type",
+                    name.local
+                ),
+            });
+        }
+        Ok(SimpleRef {
+            ty: resolved,
+            xsd_builtin: super::builtin_local(ty),
+        })
     }
 
     pub(super) fn simple_kind(&self, raw: &RawSimpleType, depth: usize) -> Result<SimpleKind> {
@@ -100,7 +149,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The facets of `raw` and of the named simple types it restricts (the nearest one wins
-    /// for a length, every step's patterns apply).
+    /// for a length, a bound or a digit count, every step's patterns apply).
     pub(super) fn facets(&self, raw: &RawSimpleType, depth: usize) -> Facets {
         let own = &raw.facets;
         let mut facets = Facets {
@@ -108,10 +157,17 @@ impl<'a> Resolver<'a> {
             min_length: own.min_length,
             max_length: own.max_length,
             patterns: Vec::new(),
+            min_inclusive: own.min_inclusive.clone(),
+            max_inclusive: own.max_inclusive.clone(),
+            min_exclusive: own.min_exclusive.clone(),
+            max_exclusive: own.max_exclusive.clone(),
+            total_digits: own.total_digits,
+            fraction_digits: own.fraction_digits,
         };
         if !own.patterns.is_empty() {
             facets.patterns.push(own.patterns.clone());
         }
+        facets.patterns.extend(own.base_patterns.iter().cloned());
         if raw.base.ns.as_deref() == Some(XS) || depth > 64 {
             return facets;
         }
@@ -125,6 +181,12 @@ impl<'a> Resolver<'a> {
             facets.min_length = facets.min_length.or(inherited.min_length);
             facets.max_length = facets.max_length.or(inherited.max_length);
             facets.patterns.extend(inherited.patterns);
+            facets.min_inclusive = facets.min_inclusive.or(inherited.min_inclusive);
+            facets.max_inclusive = facets.max_inclusive.or(inherited.max_inclusive);
+            facets.min_exclusive = facets.min_exclusive.or(inherited.min_exclusive);
+            facets.max_exclusive = facets.max_exclusive.or(inherited.max_exclusive);
+            facets.total_digits = facets.total_digits.or(inherited.total_digits);
+            facets.fraction_digits = facets.fraction_digits.or(inherited.fraction_digits);
         }
         facets
     }

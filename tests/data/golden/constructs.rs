@@ -21,6 +21,22 @@ pub mod types {
     ///
     /// Simple type `SizeOrAuto`, a restriction of a built-in type.
     pub type SizeOrAuto = String;
+    /// A member type of the union SizeOrAuto.
+    ///
+    /// Enumeration `SizeOrAutoMember1`; values not listed by this WSDL version are kept in [`Self::Unknown`].
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(from = "String", into = "String")]
+    pub enum SizeOrAutoMember1 {
+        /// `auto`
+        Auto,
+        /// A value this version of the schema does not list, kept as written.
+        Unknown(String),
+    }
+    rt::enumeration! {
+        SizeOrAutoMember1("SizeOrAutoMember1", other = Unknown) {
+            Auto = "auto",
+        }
+    }
     /// Enumeration `level`; values not listed by this WSDL version are kept in [`Self::Unknown`].
     #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(from = "String", into = "String")]

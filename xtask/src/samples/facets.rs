@@ -1,8 +1,11 @@
 //! Sample text that satisfies a simple type's facets: its patterns (the shortest string each
-//! regular expression matches, built from its syntax tree) and its lengths.
+//! regular expression matches, built from its syntax tree), its lengths, and its range and
+//! digit facets (see [`super::range`]).
 
 use codegen::model::Facets;
 use regex_syntax::hir::{Class, Hir, HirKind};
+
+use super::range::{self, Space};
 
 /// Longest sample built for one pattern (a hostile `{1000000}` stays cheap).
 const MAX_SAMPLE: usize = 4096;
@@ -13,10 +16,13 @@ pub fn is_empty(facets: &Facets) -> bool {
         && facets.min_length.is_none()
         && facets.max_length.is_none()
         && facets.patterns.is_empty()
+        && !range::constrains(facets)
 }
 
-/// A value satisfying `facets`, starting from `default` (a valid value of the built-in).
-pub fn sample(facets: &Facets, default: &str) -> String {
+/// A value satisfying `facets` in value space `space`, starting from `default` (a valid value
+/// of the built-in), and whether it does satisfy them (when nothing tried does, the best
+/// guess: the first pattern's shortest match, or the default).
+pub fn sample(facets: &Facets, default: &str, space: Space) -> (String, bool) {
     let checks: Vec<Vec<regex::Regex>> = facets
         .patterns
         .iter()
@@ -28,9 +34,13 @@ pub fn sample(facets: &Facets, default: &str) -> String {
         .collect();
     let fits = |text: &str| {
         let length = text.chars().count();
-        facets.length.is_none_or(|n| length == n as usize)
-            && facets.min_length.is_none_or(|n| length >= n as usize)
-            && facets.max_length.is_none_or(|n| length <= n as usize)
+        // Lengths of a number or a date are not lengths of its text.
+        let lengths = !matches!(space, Space::Unordered)
+            || (facets.length.is_none_or(|n| length == n as usize)
+                && facets.min_length.is_none_or(|n| length >= n as usize)
+                && facets.max_length.is_none_or(|n| length <= n as usize));
+        lengths
+            && range::fits(facets, space, text)
             && checks
                 .iter()
                 .all(|step| step.is_empty() || step.iter().any(|r| r.is_match(text)))
@@ -41,22 +51,23 @@ pub fn sample(facets: &Facets, default: &str) -> String {
         .flatten()
         .filter_map(|p| shortest_match(p))
         .collect();
-    let length = facets
-        .length
-        .or(facets.min_length)
-        .unwrap_or(default.chars().count() as u32)
-        .max(1)
-        .min(facets.max_length.unwrap_or(u32::MAX)) as usize;
-    for c in ['x', 'a', 'A', '0', '1'] {
-        candidates.push(std::iter::repeat_n(c, length.min(MAX_SAMPLE)).collect());
+    candidates.extend(range::candidates(facets, space, default));
+    if space == Space::Unordered {
+        let length = facets
+            .length
+            .or(facets.min_length)
+            .unwrap_or(default.chars().count() as u32)
+            .max(1)
+            .min(facets.max_length.unwrap_or(u32::MAX)) as usize;
+        for c in ['x', 'a', 'A', '0', '1'] {
+            candidates.push(std::iter::repeat_n(c, length.min(MAX_SAMPLE)).collect());
+        }
     }
     candidates.push(default.to_owned());
-    candidates
-        .iter()
-        .find(|c| fits(c))
-        .or(candidates.first())
-        .cloned()
-        .unwrap_or_default()
+    match candidates.iter().find(|c| fits(c)) {
+        Some(found) => (found.clone(), true),
+        None => (candidates.first().cloned().unwrap_or_default(), false),
+    }
 }
 
 /// The shortest string `pattern` matches (first alternative, first character of each
@@ -118,31 +129,42 @@ mod tests {
     #[test]
     fn samples_match_patterns_and_lengths() {
         assert_eq!(
-            sample(&facets(&["[a-zA-Z0-9]{18}"], Some(18)), "x"),
+            sample(
+                &facets(&["[a-zA-Z0-9]{18}"], Some(18)),
+                "x",
+                Space::Unordered
+            )
+            .0,
             "000000000000000000"
         );
         let uuid =
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89aAbB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}";
-        let text = sample(&facets(&[uuid], None), "x");
+        let text = sample(&facets(&[uuid], None), "x", Space::Unordered).0;
         assert!(
             regex::Regex::new(&format!("^{uuid}$"))
                 .unwrap()
                 .is_match(&text),
             "{text}"
         );
-        assert_eq!(sample(&facets(&["GET|POST"], None), "x"), "GET");
+        assert_eq!(
+            sample(&facets(&["GET|POST"], None), "x", Space::Unordered).0,
+            "GET"
+        );
         let lengths = Facets {
             min_length: Some(3),
             max_length: Some(5),
             ..Facets::default()
         };
-        assert_eq!(sample(&lengths, "x"), "xxx");
+        assert_eq!(
+            sample(&lengths, "x", Space::Unordered),
+            ("xxx".into(), true)
+        );
         // A pattern this engine cannot read: the lengths still hold.
         let odd = Facets {
             length: Some(2),
             patterns: vec![vec!["\\i\\c".into()]],
             ..Facets::default()
         };
-        assert_eq!(sample(&odd, "x"), "xx");
+        assert_eq!(sample(&odd, "x", Space::Unordered).0, "xx");
     }
 }
