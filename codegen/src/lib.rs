@@ -71,8 +71,8 @@ impl Config {
 
     /// The schema manifest (`vendor.toml`, written by `cargo xtask vendor`; see [`manifest`])
     /// that maps remote `schemaLocation`s and `wsdl:import` locations to local copies. Without
-    /// it, the first `vendor.toml` in the WSDL's directory or above that lists the WSDL is used,
-    /// looked for only when a remote location is met. The generator never fetches.
+    /// it, the nearest `vendor.toml` in the WSDL's directory or above is used if its entry WSDL
+    /// is this file, looked for only when a remote location is met. The generator never fetches.
     pub fn schema_manifest(&mut self, path: impl AsRef<Path>) -> &mut Self {
         self.schema_manifest = Some(path.as_ref().to_path_buf());
         self

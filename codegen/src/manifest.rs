@@ -23,9 +23,9 @@
 //! under `DIR`); `file` is its copy, relative to the manifest. When the generator meets a remote
 //! location it resolves it to an absolute URL (a relative location inside a remote document is
 //! resolved against that document's URL, RFC 3986) and reads the manifest's copy. The manifest
-//! is [`Config::schema_manifest`](crate::Config::schema_manifest), or else the first
-//! `vendor.toml` in the WSDL's directory or one above it that lists the WSDL among its
-//! documents; it is only looked for when a remote location is met. A remote location it does
+//! is [`Config::schema_manifest`](crate::Config::schema_manifest), or else the nearest
+//! `vendor.toml` in the WSDL's directory or above it, if its entry WSDL (`wsdl`) is this file;
+//! it is only looked for when a remote location is met. A remote location it does
 //! not list stays a diagnostic naming file, line and column.
 
 use std::collections::BTreeMap;
