@@ -254,11 +254,16 @@ impl Recording {
     /// keys) and keeps the exact response.
     pub async fn call<O: Operation>(&self, params: Value) -> Exchange<O>
     where
-        O::Input: serde::de::DeserializeOwned,
+        O::Input: serde::de::DeserializeOwned + serde::Serialize,
         O::InputHeaders: Default,
     {
-        let input: O::Input = serde_json::from_value(params)
+        let input: O::Input = serde_json::from_value(params.clone())
             .unwrap_or_else(|e| panic!("{} params: {e}", O::INFO.name));
+        // serde ignores members the type does not have (another WSDL version's, a typo): refuse.
+        let read = serde_json::to_value(&input).expect("params as JSON");
+        if let Err(at) = includes(&read, &params, String::new()) {
+            panic!("{} params: {at} is not in the schema's type", O::INFO.name);
+        }
         exchange::<O>(&self.client, &input).await
     }
 }

@@ -32,7 +32,7 @@ fn visit(id: i64, lead: i32, date: &str) -> serde_json::Value {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn lead_changes_by_type_name_page_through_activities() {
+async fn lead_changes_of_a_type_page_through_activities() {
     let rec = Recording::start(vec![
         types(),
         step(
@@ -56,7 +56,7 @@ async fn lead_changes_by_type_name_page_through_activities() {
     let answer = rec
         .call::<GetLeadChanges>(json!({
             "startPosition": {"oldestCreatedAt": "2026-11-01T00:00:00Z"},
-            "activityNameFilter": {"stringItem": ["Visit Webpage"]},
+            "activityFilter": {"includeTypes": {"activityType": ["VisitWebpage"]}},
             "batchSize": 1}))
         .await;
     assert_output(
