@@ -177,6 +177,13 @@ pub mod constructs {
     include!("../data/golden/constructs.rs");
 }
 
+/// Bindings generated from `data/wsdl/rpc.wsdl` (an rpc/literal service), checked in as
+/// `data/golden/rpc.rs` like [`features`].
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+pub mod rpc {
+    include!("../data/golden/rpc.rs");
+}
+
 pub mod http;
 pub mod proxy;
 

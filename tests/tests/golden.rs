@@ -1,5 +1,5 @@
 //! The generator's output for the feature WSDLs is checked in (`data/golden/features.rs`,
-//! `data/golden/constructs.rs`) and
+//! `data/golden/constructs.rs`, `data/golden/rpc.rs`) and
 //! compiled by this crate, so every change to what the generator writes shows up in review as a
 //! diff of real generated code, and the code under review is the code the tests run.
 //!
@@ -15,6 +15,11 @@ fn features_golden_is_current() {
 #[test]
 fn constructs_golden_is_current() {
     check_golden("constructs");
+}
+
+#[test]
+fn rpc_golden_is_current() {
+    check_golden("rpc");
 }
 
 /// `data/golden/{name}.rs` is what the generator writes for `data/wsdl/{name}.wsdl`.
