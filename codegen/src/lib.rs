@@ -1,8 +1,9 @@
 //! # mktows-codegen
 //!
-//! Generates Rust bindings from a WSDL 1.1 document with SOAP 1.1 document/literal bindings and
-//! an embedded (or imported) XML Schema, in the style of `prost-build`: drive it from `build.rs`
-//! through [`Config`], write the result to `OUT_DIR`, `include!` it.
+//! Generates Rust bindings from a WSDL 1.1 document with SOAP 1.1 document/literal (or
+//! rpc/literal) bindings and an embedded (or imported) XML Schema, in the style of
+//! `prost-build`: drive it from `build.rs` through [`Config`], write the result to `OUT_DIR`,
+//! `include!` it.
 //!
 //! ```no_run
 //! let code = mktows_codegen::Config::new()

@@ -369,14 +369,31 @@ fn remote_schema_locations_are_never_fetched() {
 }
 
 #[test]
-fn rpc_style_is_rejected() {
+fn rpc_encoded_is_rejected_and_rpc_wrappers_must_not_collide() {
     let body = r#"      <xs:complexType name="In"><xs:sequence/></xs:complexType>"#;
-    let text = wsdl(body).replace("style=\"document\"", "style=\"rpc\"");
-    let (_, result) = generate("rpc", &text, &[]);
+    let encoded = wsdl(body)
+        .replace("style=\"document\"", "style=\"rpc\"")
+        .replace("use=\"literal\"", "use=\"encoded\"");
+    let (_, result) = generate("rpc-encoded", &encoded, &[]);
     assert!(
-        matches!(result, Err(Error::Unsupported { .. })),
+        matches!(&result, Err(Error::Unsupported { construct, .. }) if construct.contains("use=\"encoded\"")),
         "{result:?}"
     );
+    // rpc/literal: the input wrapper would be the element `{urn:t}op`, which the schema declares.
+    let colliding = wsdl(&format!(
+        "{body}\n      <xs:element name=\"op\" type=\"xs:int\"/>"
+    ))
+    .replace("style=\"document\"", "style=\"rpc\"");
+    let (_, result) = generate("rpc-collides", &colliding, &[]);
+    match result {
+        Err(Error::Unsupported {
+            construct, hint, ..
+        }) => {
+            assert_eq!(construct, "rpc operation `op`");
+            assert!(hint.contains("`{urn:t}op`"), "{hint}");
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

@@ -185,6 +185,13 @@ pub mod split {
     include!("../data/golden/split.rs");
 }
 
+/// Bindings generated from `data/wsdl/rpc.wsdl` (an rpc/literal service), checked in as
+/// `data/golden/rpc.rs` like [`features`].
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+pub mod rpc {
+    include!("../data/golden/rpc.rs");
+}
+
 pub mod http;
 pub mod proxy;
 pub mod recorded;

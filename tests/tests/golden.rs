@@ -1,5 +1,5 @@
 //! The generator's output for the feature WSDLs is checked in (`data/golden/features.rs`,
-//! `data/golden/constructs.rs`, `data/golden/split.rs`) and
+//! `data/golden/constructs.rs`, `data/golden/split.rs`, `data/golden/rpc.rs`) and
 //! compiled by this crate, so every change to what the generator writes shows up in review as a
 //! diff of real generated code, and the code under review is the code the tests run.
 //!
@@ -21,6 +21,11 @@ fn constructs_golden_is_current() {
 #[test]
 fn split_golden_is_current() {
     check_golden("split");
+}
+
+#[test]
+fn rpc_golden_is_current() {
+    check_golden("rpc");
 }
 
 /// `data/golden/{name}.rs` is what the generator writes for `data/wsdl/{name}.wsdl`.

@@ -2,11 +2,14 @@
 //! written out as standalone `.xsd` files (the namespace declarations in scope copied onto
 //! each, relative `schemaLocation`s made absolute), and a SOAP 1.1 envelope schema importing
 //! every namespace, the file `xmllint --schema` is given; remote locations resolve through
-//! the WSDL's schema manifest by an XML catalog (`XML_CATALOG_FILES`).
+//! the WSDL's schema manifest by an XML catalog (`XML_CATALOG_FILES`); rpc operations' wrapper
+//! elements are declared in a schema of their own per namespace (see [`rpc`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+mod rpc;
 
 const XS: &str = "http://www.w3.org/2001/XMLSchema";
 const WSDL: &str = "http://schemas.xmlsoap.org/wsdl/";
@@ -153,6 +156,36 @@ pub fn write_schemas(wsdl: &Path, dir: &Path) -> Result<PathBuf, String> {
             by_namespace.entry(ns).or_default().push(file);
         }
     }
+    // rpc operations' wrapper elements, one file per namespace, with that namespace's schemas.
+    let wrappers = rpc::wrappers(&doc);
+    let mut rpc_files: BTreeMap<String, String> = BTreeMap::new();
+    for (k, wrapper) in wrappers.iter().enumerate() {
+        if !rpc_files.contains_key(&wrapper.namespace) {
+            let file = format!("rpc{k}.xsd");
+            by_namespace
+                .entry(wrapper.namespace.clone())
+                .or_default()
+                .push(file.clone());
+            rpc_files.insert(wrapper.namespace.clone(), file);
+        }
+    }
+    let locations: BTreeMap<String, String> = by_namespace
+        .iter()
+        .enumerate()
+        .map(|(k, (ns, files))| {
+            let location = if files.len() == 1 {
+                files[0].clone()
+            } else {
+                format!("namespace{k}.xsd")
+            };
+            (ns.clone(), location)
+        })
+        .collect();
+    for (ns, file) in &rpc_files {
+        let mine: Vec<&rpc::Wrapper> = wrappers.iter().filter(|w| &w.namespace == ns).collect();
+        std::fs::write(dir.join(file), rpc::schema(ns, &mine, &locations))
+            .map_err(|e| format!("{file}: {e}"))?;
+    }
     let mut imports = String::new();
     // First, so a schema importing the XML namespace without a location finds it loaded.
     if !by_namespace.contains_key(XML_NAMESPACE) && (mentions_xml || mentions_xml_namespace(wsdl)) {
@@ -163,13 +196,12 @@ pub fn write_schemas(wsdl: &Path, dir: &Path) -> Result<PathBuf, String> {
             "  <xs:import namespace=\"{XML_NAMESPACE}\" schemaLocation=\"xml.xsd\"/>"
         );
     }
-    for (k, (ns, files)) in by_namespace.iter().enumerate() {
+    for (ns, files) in &by_namespace {
         // libxml2 imports a namespace once: several inline schemas of one namespace are
         // included by one wrapper.
-        let location = if files.len() == 1 {
-            files[0].clone()
-        } else {
-            let wrapper = format!("namespace{k}.xsd");
+        let location = locations[ns].clone();
+        if files.len() > 1 {
+            let wrapper = &location;
             let mut body = format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xs:schema xmlns:xs=\"{XS}\" targetNamespace=\"{}\">\n",
                 escape(ns)
@@ -178,9 +210,8 @@ pub fn write_schemas(wsdl: &Path, dir: &Path) -> Result<PathBuf, String> {
                 let _ = writeln!(body, "  <xs:include schemaLocation=\"{file}\"/>");
             }
             body.push_str("</xs:schema>\n");
-            std::fs::write(dir.join(&wrapper), body).map_err(|e| format!("{wrapper}: {e}"))?;
-            wrapper
-        };
+            std::fs::write(dir.join(wrapper), body).map_err(|e| format!("{wrapper}: {e}"))?;
+        }
         let namespace = if ns.is_empty() {
             String::new()
         } else {

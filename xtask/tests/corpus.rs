@@ -1,7 +1,8 @@
 //! `cargo xtask corpus` on a tiny corpus: the feature WSDL (generated, compiled, its one
 //! operation's request valid), the samples WSDL (simple types whose valid values the samples
-//! must find: ranges, digits, lists, unions), a WSDL whose schema `cargo xtask vendor` saved
-//! (read through its manifest) and a folder the generator refuses (reported with its
+//! must find: ranges, digits, lists, unions), an rpc/literal WSDL (its wrapper elements
+//! declared for xmllint from the WSDL's messages), a WSDL whose schema `cargo xtask vendor`
+//! saved (read through its manifest) and a folder the generator refuses (reported with its
 //! position).
 
 use std::path::{Path, PathBuf};
@@ -40,6 +41,7 @@ fn reports_each_wsdl_and_the_totals() {
         &data.join("samples.wsdl"),
         &dir.join("samples/samples.wsdl"),
     );
+    copy(&data.join("rpc.wsdl"), &dir.join("rpc/rpc.wsdl"));
     std::fs::create_dir_all(dir.join("refused")).unwrap();
     std::fs::write(
         dir.join("refused/refused.wsdl"),
@@ -72,7 +74,7 @@ fn reports_each_wsdl_and_the_totals() {
     let report = corpus::run(&dir, &options).unwrap();
     let text = report.text();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 5, "{text}");
+    assert_eq!(lines.len(), 6, "{text}");
     assert_eq!(
         lines[0], "features: generated yes, compiled yes, valid 1/1",
         "{text}"
@@ -83,14 +85,18 @@ fn reports_each_wsdl_and_the_totals() {
     );
     assert!(lines[1].ends_with(", compiled -, valid 0/0"), "{text}");
     assert_eq!(
-        lines[2], "samples: generated yes, compiled yes, valid 1/1",
+        lines[2], "rpc: generated yes, compiled yes, valid 2/2",
         "{text}"
     );
     assert_eq!(
-        lines[3], "vendored: generated yes, compiled yes, valid 1/1",
+        lines[3], "samples: generated yes, compiled yes, valid 1/1",
         "{text}"
     );
-    assert_eq!(lines[4], "generated 3/4, compiled 3/4, valid 3/4");
+    assert_eq!(
+        lines[4], "vendored: generated yes, compiled yes, valid 1/1",
+        "{text}"
+    );
+    assert_eq!(lines[5], "generated 4/5, compiled 4/5, valid 4/5");
     assert!(!report.all_pass());
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&src);

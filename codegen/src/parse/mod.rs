@@ -33,6 +33,7 @@ mod attributes;
 mod locate;
 mod particles;
 mod raw;
+mod rpc;
 mod schema;
 
 use locate::{Kind, Locator, Pending, locate};
@@ -99,6 +100,7 @@ pub fn parse_with_manifest(wsdl: &Path, manifest: Option<&Path>) -> Result<RawDe
         }
     }
     particles::expand_group_references(&mut defs)?;
+    rpc::add_wrappers(&mut defs)?;
     Ok(defs)
 }
 
@@ -345,16 +347,10 @@ fn definition_name(ctx: &Ctx, node: Node) -> Result<QName> {
 fn read_message(ctx: &Ctx, node: Node) -> Result<RawMessage> {
     let mut parts = Vec::new();
     for part in node.children().filter(|n| is(*n, WSDL, "part")) {
-        if part.attribute("type").is_some() {
-            return Err(Error::Unsupported {
-                location: ctx.loc(part),
-                construct: "wsdl:part type=".into(),
-                hint: "only document/literal parts that name an element are supported".into(),
-            });
-        }
         parts.push(RawPart {
             name: ctx.required_attr(part, "name")?.to_owned(),
             element: ctx.qname_attr(part, "element")?,
+            ty: ctx.qname_attr(part, "type")?,
             loc: ctx.loc(part),
         });
     }
@@ -406,13 +402,7 @@ fn read_binding(ctx: &Ctx, node: Node) -> Result<Option<RawBinding>> {
         _ => return Ok(None),
     }
     let soap = soap.expect("checked above");
-    if soap.attribute("style").is_some_and(|s| s != "document") {
-        return Err(Error::Unsupported {
-            location: ctx.loc(soap),
-            construct: "soap:binding style=\"rpc\"".into(),
-            hint: "only document/literal bindings are supported".into(),
-        });
-    }
+    let binding_rpc = rpc_style(ctx, soap)?.unwrap_or(false);
     let Some(port_type) = ctx.qname_attr(node, "type")? else {
         return Err(Error::Invalid {
             location: ctx.loc(node),
@@ -422,18 +412,13 @@ fn read_binding(ctx: &Ctx, node: Node) -> Result<Option<RawBinding>> {
     let mut operations = Vec::new();
     for op in node.children().filter(|n| is(*n, WSDL, "operation")) {
         let mut soap_action = None;
+        let mut rpc = binding_rpc;
         let mut input = RawBindingIo::default();
         let mut output = RawBindingIo::default();
         for child in op.children().filter(Node::is_element) {
             match (child.tag_name().namespace(), child.tag_name().name()) {
                 (Some(SOAP11), "operation") => {
-                    if child.attribute("style").is_some_and(|s| s != "document") {
-                        return Err(Error::Unsupported {
-                            location: ctx.loc(child),
-                            construct: "soap:operation style=\"rpc\"".into(),
-                            hint: "only document/literal operations are supported".into(),
-                        });
-                    }
+                    rpc = rpc_style(ctx, child)?.unwrap_or(rpc);
                     soap_action = child.attribute("soapAction").map(str::to_owned);
                 }
                 (Some(WSDL), "input") => input = read_binding_io(ctx, child)?,
@@ -443,6 +428,7 @@ fn read_binding(ctx: &Ctx, node: Node) -> Result<Option<RawBinding>> {
         }
         operations.push(RawBindingOperation {
             name: ctx.required_attr(op, "name")?.to_owned(),
+            rpc,
             soap_action,
             input,
             output,
@@ -457,6 +443,20 @@ fn read_binding(ctx: &Ctx, node: Node) -> Result<Option<RawBinding>> {
     }))
 }
 
+/// The `style` of a `soap:binding` or `soap:operation`: `Some(true)` for rpc, `None` when not
+/// given.
+fn rpc_style(ctx: &Ctx, node: Node) -> Result<Option<bool>> {
+    match node.attribute("style") {
+        None => Ok(None),
+        Some("document") => Ok(Some(false)),
+        Some("rpc") => Ok(Some(true)),
+        Some(other) => Err(Error::Invalid {
+            location: ctx.loc(node),
+            message: format!("style=\"{other}\" is neither \"document\" nor \"rpc\""),
+        }),
+    }
+}
+
 fn read_binding_io(ctx: &Ctx, node: Node) -> Result<RawBindingIo> {
     let mut io = RawBindingIo::default();
     for child in node.children().filter(Node::is_element) {
@@ -467,7 +467,9 @@ fn read_binding_io(ctx: &Ctx, node: Node) -> Result<RawBindingIo> {
             return Err(Error::Unsupported {
                 location: ctx.loc(child),
                 construct: format!("soap:{} use=\"encoded\"", child.tag_name().name()),
-                hint: "only literal use is supported".into(),
+                hint: "only literal use is supported (SOAP encoding's xsi:type on every value, \
+                       soapenc:Array and multi-reference values are not)"
+                    .into(),
             });
         }
         match child.tag_name().name() {
@@ -475,6 +477,7 @@ fn read_binding_io(ctx: &Ctx, node: Node) -> Result<RawBindingIo> {
                 io.body_parts = child
                     .attribute("parts")
                     .map(|p| p.split_whitespace().map(str::to_owned).collect());
+                io.namespace = child.attribute("namespace").map(str::to_owned);
             }
             "header" => {
                 let Some(message) = ctx.qname_attr(child, "message")? else {

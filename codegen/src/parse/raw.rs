@@ -214,6 +214,8 @@ pub struct RawMessage {
 pub struct RawPart {
     pub name: String,
     pub element: Option<QName>,
+    /// `type=`: the type of the part's accessor element in an rpc operation.
+    pub ty: Option<QName>,
     pub loc: Location,
 }
 
@@ -248,6 +250,8 @@ pub struct RawBinding {
 #[derive(Debug, Clone)]
 pub struct RawBindingOperation {
     pub name: String,
+    /// `style="rpc"` (on the operation, or on the binding when the operation says nothing).
+    pub rpc: bool,
     pub soap_action: Option<String>,
     pub input: RawBindingIo,
     pub output: RawBindingIo,
@@ -260,6 +264,10 @@ pub struct RawBindingIo {
     /// `parts="..."` of `soap:body`, when given.
     pub body_parts: Option<Vec<String>>,
     pub headers: Vec<RawHeader>,
+    /// `namespace="..."` of `soap:body`: an rpc operation's wrapper element's namespace.
+    pub namespace: Option<String>,
+    /// The rpc wrapper element made for this message (see `parse/rpc.rs`).
+    pub wrapper: Option<QName>,
 }
 
 /// A `soap:header`.

@@ -13,7 +13,7 @@ use super::RESERVED_TYPE_NAMES;
 use crate::error::{Error, Location, Result};
 use crate::model::*;
 use crate::names::{self, NameSet};
-use crate::parse::{QName, RawDefs, RawHeader};
+use crate::parse::{QName, RawBindingIo, RawDefs, RawHeader};
 
 /// The service; an operation left out is recorded in `warnings` (see the module docs).
 pub(super) fn resolve_service(
@@ -27,7 +27,7 @@ pub(super) fn resolve_service(
             line: 1,
             column: 1,
         },
-        message: "no wsdl:service has a port with a SOAP 1.1 document/literal binding".into(),
+        message: "no wsdl:service has a port with a SOAP 1.1 literal binding".into(),
     };
     let (service, port, binding) = raw
         .services
@@ -59,9 +59,12 @@ pub(super) fn resolve_service(
     };
     let element_of = |name: &Option<QName>, loc: &Location, part: &str| -> Result<usize> {
         let Some(name) = name else {
-            return Err(Error::Invalid {
+            return Err(Error::Unsupported {
                 location: loc.clone(),
-                message: format!("part `{part}` names no element"),
+                construct: format!("wsdl:part `{part}` without element="),
+                hint: "a document-style body or header part names an element (only an rpc \
+                       operation's parts may name a type)"
+                    .into(),
             });
         };
         element_index
@@ -125,10 +128,10 @@ pub(super) fn resolve_service(
             }
         };
         let body = |io: &Option<(QName, Location)>,
-                    parts_filter: &Option<Vec<String>>,
-                    header_list: &[RawHeader],
+                    binding_io: &RawBindingIo,
                     dir: &str|
          -> Result<usize> {
+            let (parts_filter, header_list) = (&binding_io.body_parts, &binding_io.headers);
             let Some((name, loc)) = io else {
                 return Err(Error::Unsupported {
                     location: abstract_op.loc.clone(),
@@ -137,6 +140,10 @@ pub(super) fn resolve_service(
                 });
             };
             let msg = message(name, loc)?;
+            // rpc: the wrapper element made for the operation (see `parse/rpc.rs`).
+            if let Some(wrapper) = &binding_io.wrapper {
+                return element_of(&Some(wrapper.clone()), &op.loc, &op.name);
+            }
             let parts: Vec<_> = msg
                 .parts
                 .iter()
@@ -162,18 +169,8 @@ pub(super) fn resolve_service(
         };
         let resolved = (|| {
             Ok((
-                body(
-                    &abstract_op.input,
-                    &op.input.body_parts,
-                    &op.input.headers,
-                    "input",
-                )?,
-                body(
-                    &abstract_op.output,
-                    &op.output.body_parts,
-                    &op.output.headers,
-                    "output",
-                )?,
+                body(&abstract_op.input, &op.input, "input")?,
+                body(&abstract_op.output, &op.output, "output")?,
                 headers(&op.input.headers, &mut NameSet::default())?,
                 headers(&op.output.headers, &mut NameSet::default())?,
             ))
