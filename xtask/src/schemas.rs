@@ -99,6 +99,8 @@ pub fn write_schemas(wsdl: &Path, dir: &Path) -> Result<PathBuf, String> {
     let mut queue = vec![wsdl.to_path_buf()];
     let mut seen = std::collections::HashSet::new();
     let mut count = 0;
+    // rpc operations' wrapper elements, from each WSDL document's bindings and messages.
+    let mut wrappers = Vec::new();
     while let Some(wsdl) = queue.pop() {
         if !seen.insert(std::path::absolute(&wsdl).unwrap_or_else(|_| wsdl.clone())) {
             continue;
@@ -131,6 +133,7 @@ pub fn write_schemas(wsdl: &Path, dir: &Path) -> Result<PathBuf, String> {
                 .push(escape(&file.to_string_lossy()));
             continue;
         }
+        wrappers.extend(rpc::wrappers(&doc));
         for import in root.children().filter(|n| is(n, WSDL, "import")) {
             let Some(location) = import.attribute("location") else {
                 continue;
@@ -156,8 +159,7 @@ pub fn write_schemas(wsdl: &Path, dir: &Path) -> Result<PathBuf, String> {
             by_namespace.entry(ns).or_default().push(file);
         }
     }
-    // rpc operations' wrapper elements, one file per namespace, with that namespace's schemas.
-    let wrappers = rpc::wrappers(&doc);
+    // The wrappers, one file per namespace, with that namespace's schemas.
     let mut rpc_files: BTreeMap<String, String> = BTreeMap::new();
     for (k, wrapper) in wrappers.iter().enumerate() {
         if !rpc_files.contains_key(&wrapper.namespace) {
