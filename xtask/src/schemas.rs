@@ -3,7 +3,7 @@
 //! each, relative `schemaLocation`s made absolute), and a SOAP 1.1 envelope schema importing
 //! every namespace, the file `xmllint --schema` is given; remote locations resolve through
 //! the WSDL's schema manifest by an XML catalog (`XML_CATALOG_FILES`); rpc operations' wrapper
-//! elements are declared in a schema of their own per namespace (see [`rpc`]).
+//! elements are declared in a schema of their own per namespace (`schemas/rpc.rs`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
