@@ -17,3 +17,20 @@ mod leads;
 mod lists;
 #[path = "bridge_exchanges/records.rs"]
 mod records;
+
+use mktows_tests::recorded::{Step, step};
+use serde_json::{Value, json};
+
+/// A mergeLeads key list naming the lead with this id (`IDNUM`).
+fn merge_key(id: i32) -> Value {
+    json!({"attribute": [{"attrName": "IDNUM", "attrValue": id.to_string()}]})
+}
+
+/// The lookup the bridge makes for a mergeLeads key list by id, answered with that lead.
+fn merge_lookup(id: i32) -> Step {
+    step(
+        "GET",
+        &format!("/v1/leads.json?filterType=id&filterValues={id}&fields=id"),
+    )
+    .answer(json!({"requestId": "m#1", "success": true, "result": [{"id": id}]}))
+}

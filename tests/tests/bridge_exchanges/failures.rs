@@ -12,6 +12,8 @@ use mktows_tests::http::Action;
 use mktows_tests::recorded::{Recording, assert_output, step};
 use serde_json::json;
 
+use crate::{merge_key, merge_lookup};
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_601_refreshes_the_token_and_the_call_is_sent_again() {
     let sync = || {
@@ -89,23 +91,15 @@ async fn a_606_backs_off_and_the_import_goes_through() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_after_the_merge_was_sent_is_may_have_been_applied() {
-    let lookup = |id: i32| {
-        step(
-            "GET",
-            &format!("/v1/leads.json?filterType=id&filterValues={id}&fields=id"),
-        )
-        .answer(json!({"requestId": "m#1", "success": true, "result": [{"id": id}]}))
-    };
     let rec = Recording::start(vec![
-        lookup(1001),
-        lookup(1002),
+        merge_lookup(1001),
+        merge_lookup(1002),
         step("POST", "/v1/leads/1001/merge.json?leadIds=1002").action(Action::Close),
     ])
     .await;
-    let key = |id: i32| json!({"attribute": [{"attrName": "IDNUM", "attrValue": id.to_string()}]});
     let answer = rec
-        .call::<MergeLeads>(json!({"winningLeadKeyList": key(1001),
-                                   "losingLeadKeyLists": {"keyList": [key(1002)]}}))
+        .call::<MergeLeads>(json!({"winningLeadKeyList": merge_key(1001),
+                                   "losingLeadKeyLists": {"keyList": [merge_key(1002)]}}))
         .await;
     assert_eq!(answer.fault_code(), 20011, "{}", answer.text);
     assert!(

@@ -4,6 +4,8 @@ use mktows::operations::{GetLead, GetMultipleLeads, MergeLeads, SyncLead, SyncMu
 use mktows_tests::recorded::{Recording, assert_output, step};
 use serde_json::json;
 
+use crate::{merge_key, merge_lookup};
+
 /// The REST fields the bridge reads a lead with: every field `describe.json` gives a SOAP name.
 const FIELDS: &str = "company,email,firstName,id,lastName";
 
@@ -213,24 +215,16 @@ async fn get_multiple_leads_of_a_static_list_pages_with_next_page_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn merge_leads_resolves_keys_then_merges() {
-    let lookup = |id: i32| {
-        step(
-            "GET",
-            &format!("/v1/leads.json?filterType=id&filterValues={id}&fields=id"),
-        )
-        .answer(json!({"requestId": "m#1", "success": true, "result": [{"id": id}]}))
-    };
     let rec = Recording::start(vec![
-        lookup(1001),
-        lookup(1002),
+        merge_lookup(1001),
+        merge_lookup(1002),
         step("POST", "/v1/leads/1001/merge.json?leadIds=1002")
             .answer(json!({"requestId": "a6a4#15b9e2e0b50", "success": true})),
     ])
     .await;
-    let key = |id: i32| json!({"attribute": [{"attrName": "IDNUM", "attrValue": id.to_string()}]});
     let answer = rec
-        .call::<MergeLeads>(json!({"winningLeadKeyList": key(1001),
-                                   "losingLeadKeyLists": {"keyList": [key(1002)]}}))
+        .call::<MergeLeads>(json!({"winningLeadKeyList": merge_key(1001),
+                                   "losingLeadKeyLists": {"keyList": [merge_key(1002)]}}))
         .await;
     assert_output(
         &answer,
