@@ -466,6 +466,9 @@ fn build(
         ])
         .arg(crate_dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", &options.target_dir)
+        // Throwaway builds of large generated crates: no debug info, no incremental cache.
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
+        .env("CARGO_INCREMENTAL", "0")
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if output.status.success() {

@@ -12,8 +12,14 @@ use std::process::Command;
 /// The crates meant for crates.io.
 const PUBLISHED: [&str; 3] = ["mktows-codegen", "mktows-runtime", "mktows"];
 
+/// Cargo, building without debug info or incremental caches: the apps' dependency builds are
+/// throwaway, and CI's disk is shared with the workspace's own build.
 fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
+        .env("CARGO_INCREMENTAL", "0");
+    command
 }
 
 fn run(command: &mut Command, what: &str) -> String {
