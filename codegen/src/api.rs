@@ -151,6 +151,7 @@ impl Api {
             types.insert(t.name.local.clone(), api);
         }
         let element = |i: usize| model.elements[i].name.local.clone();
+        let body = |i: Option<usize>| i.map_or_else(|| "(empty Body)".to_owned(), element);
         let headers = |parts: &[crate::model::HeaderPart]| {
             parts
                 .iter()
@@ -166,8 +167,8 @@ impl Api {
                     op.name.clone(),
                     OperationApi {
                         soap_action: op.soap_action.clone(),
-                        input: element(op.input),
-                        output: element(op.output),
+                        input: body(op.input),
+                        output: body(op.output),
                         input_headers: headers(&op.input_headers),
                         output_headers: headers(&op.output_headers),
                     },

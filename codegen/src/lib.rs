@@ -1,6 +1,6 @@
 //! # mktows-codegen
 //!
-//! Generates Rust bindings from a WSDL 1.1 document with SOAP 1.1 document/literal (or
+//! Generates Rust bindings from a WSDL 1.1 document with SOAP 1.1 or 1.2 document/literal (or
 //! rpc/literal) bindings and an embedded (or imported) XML Schema, in the style of
 //! `prost-build`: drive it from `build.rs` through [`Config`], write the result to `OUT_DIR`,
 //! `include!` it.

@@ -367,12 +367,24 @@ pub struct Service {
     pub port_type: String,
     /// Rust name of the stub.
     pub stub_name: String,
-    /// `soap:address/@location`.
+    /// `soap:address/@location` (`None` when the WSDL has no `wsdl:service` or gives none).
     pub address: Option<String>,
+    /// The binding's SOAP version.
+    pub soap: SoapVersion,
     /// Documentation of the service and port type.
     pub doc: Doc,
     /// Operations in binding order.
     pub operations: Vec<Operation>,
+}
+
+/// The SOAP version of a binding (`soap:binding` or `soap12:binding`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SoapVersion {
+    /// SOAP 1.1.
+    #[default]
+    Soap11,
+    /// SOAP 1.2.
+    Soap12,
 }
 
 /// One operation of the binding.
@@ -392,10 +404,11 @@ pub struct Operation {
     pub doc: Doc,
     /// `soapAction`.
     pub soap_action: String,
-    /// Global element of the request body.
-    pub input: usize,
-    /// Global element of the response body.
-    pub output: usize,
+    /// Global element of the request body; `None` when the message has no parts (an empty
+    /// Body).
+    pub input: Option<usize>,
+    /// Global element of the response body; `None` when the message has no parts.
+    pub output: Option<usize>,
     /// Request headers.
     pub input_headers: Vec<HeaderPart>,
     /// Response headers.

@@ -129,8 +129,8 @@ fn reachable(model: &Model) -> (BTreeSet<usize>, BTreeSet<usize>) {
     let (mut complex, mut simple) = (BTreeSet::new(), BTreeSet::new());
     let mut todo: Vec<TypeRef> = Vec::new();
     for op in &model.service.operations {
-        todo.push(model.elements[op.input].ty);
-        todo.push(model.elements[op.output].ty);
+        todo.push(model.elements[op.input.expect("Marketo requests have a body")].ty);
+        todo.push(model.elements[op.output.expect("Marketo responses have a body")].ty);
     }
     while let Some(ty) = todo.pop() {
         match ty {

@@ -245,7 +245,6 @@ pub fn marketo_fault(code: u32, title: &str, message: &str) -> Fault {
     Fault {
         code: "SOAP-ENV:Client".into(),
         string: format!("{code} - {title}"),
-        actor: None,
         detail: vec![crate::xml::FaultDetail {
             namespace: Some(crate::NAMESPACE.into()),
             name: "serviceException".into(),
@@ -254,7 +253,9 @@ pub fn marketo_fault(code: u32, title: &str, message: &str) -> Fault {
                 ("message".into(), format!("{message} ({code})")),
                 ("code".into(), code.to_string()),
             ],
+            text: None,
         }],
+        ..Fault::default()
     }
 }
 

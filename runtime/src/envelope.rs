@@ -1,32 +1,196 @@
-//! SOAP 1.1 envelopes: operation descriptions, headers, faults, and encoding/decoding whole
-//! request and response documents.
+//! SOAP envelopes (1.1 and 1.2): operation descriptions, headers, message bodies, and
+//! encoding/decoding whole request and response documents. Faults are in [`crate::fault`].
 
 use std::future::Future;
 
 use super::reader::Skipped;
 use super::{
-    DecodeError, DecodeErrorKind, EncodeError, Name, Ns, StartTag, XmlReader, XmlValue, XmlWriter,
-    expect_element,
+    DecodeError, DecodeErrorKind, EncodeError, Fault, Name, StartTag, XmlReader, XmlValue,
+    XmlWriter, expect_element, fault::read_fault,
 };
 
 /// SOAP 1.1 envelope namespace.
 pub const SOAP_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
-const ENVELOPE: Name = Name::qualified("SOAP-ENV", SOAP_ENV, "Envelope");
-const HEADER: Name = Name::qualified("SOAP-ENV", SOAP_ENV, "Header");
-const BODY: Name = Name::qualified("SOAP-ENV", SOAP_ENV, "Body");
-const FAULT: Name = Name::qualified("SOAP-ENV", SOAP_ENV, "Fault");
+/// SOAP 1.2 envelope namespace.
+pub const SOAP12_ENV: &str = "http://www.w3.org/2003/05/soap-envelope";
+
+/// The SOAP version a binding speaks: which envelope its messages are in, and how a request
+/// is labelled on HTTP.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum SoapVersion {
+    /// SOAP 1.1 (`soap:binding`): `text/xml` with a `SOAPAction` header.
+    #[default]
+    Soap11,
+    /// SOAP 1.2 (`soap12:binding`): `application/soap+xml` with an `action` parameter.
+    Soap12,
+}
+
+/// The envelope elements of one SOAP version.
+pub(crate) struct EnvelopeNames {
+    pub(crate) envelope: Name,
+    pub(crate) header: Name,
+    pub(crate) body: Name,
+    pub(crate) fault: Name,
+}
+
+const SOAP11_NAMES: EnvelopeNames = EnvelopeNames {
+    envelope: Name::qualified("SOAP-ENV", SOAP_ENV, "Envelope"),
+    header: Name::qualified("SOAP-ENV", SOAP_ENV, "Header"),
+    body: Name::qualified("SOAP-ENV", SOAP_ENV, "Body"),
+    fault: Name::qualified("SOAP-ENV", SOAP_ENV, "Fault"),
+};
+
+const SOAP12_NAMES: EnvelopeNames = EnvelopeNames {
+    envelope: Name::qualified("SOAP-ENV", SOAP12_ENV, "Envelope"),
+    header: Name::qualified("SOAP-ENV", SOAP12_ENV, "Header"),
+    body: Name::qualified("SOAP-ENV", SOAP12_ENV, "Body"),
+    fault: Name::qualified("SOAP-ENV", SOAP12_ENV, "Fault"),
+};
+
+impl SoapVersion {
+    /// The envelope namespace URI.
+    pub const fn envelope_namespace(self) -> &'static str {
+        match self {
+            SoapVersion::Soap11 => SOAP_ENV,
+            SoapVersion::Soap12 => SOAP12_ENV,
+        }
+    }
+
+    /// The HTTP `Content-Type` of a request with SOAP action `action`: SOAP 1.1's
+    /// `text/xml; charset=utf-8` (the action then goes in a `SOAPAction` header, see
+    /// [`soap_action_header`](Self::soap_action_header)), or SOAP 1.2's
+    /// `application/soap+xml; charset=utf-8; action="..."` (no action parameter when empty).
+    pub fn content_type(self, action: &str) -> String {
+        match self {
+            SoapVersion::Soap11 => "text/xml; charset=utf-8".to_owned(),
+            SoapVersion::Soap12 if action.is_empty() => {
+                "application/soap+xml; charset=utf-8".to_owned()
+            }
+            SoapVersion::Soap12 => format!(
+                "application/soap+xml; charset=utf-8; action=\"{}\"",
+                action.replace(['"', '\\'], "")
+            ),
+        }
+    }
+
+    /// The value of the `SOAPAction` HTTP header to send with action `action` (quoted, as
+    /// SOAP 1.1 asks); `None` in SOAP 1.2, which has no such header.
+    pub fn soap_action_header(self, action: &str) -> Option<String> {
+        match self {
+            SoapVersion::Soap11 => Some(format!("\"{}\"", action.replace('"', ""))),
+            SoapVersion::Soap12 => None,
+        }
+    }
+
+    pub(crate) const fn names(self) -> &'static EnvelopeNames {
+        match self {
+            SoapVersion::Soap11 => &SOAP11_NAMES,
+            SoapVersion::Soap12 => &SOAP12_NAMES,
+        }
+    }
+
+    fn other(self) -> SoapVersion {
+        match self {
+            SoapVersion::Soap11 => SoapVersion::Soap12,
+            SoapVersion::Soap12 => SoapVersion::Soap11,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            SoapVersion::Soap11 => "SOAP 1.1",
+            SoapVersion::Soap12 => "SOAP 1.2",
+        }
+    }
+}
+
+/// What a message's SOAP Body holds: one element of the schema (every [`XmlValue`]), or
+/// nothing at all (`()`, for a `wsdl:message` without parts, e.g. a response that only says
+/// "done").
+pub trait Body: Sized {
+    /// Writes the body's content; `element` is the operation's body element (`None` when the
+    /// message has none). A value that does not fit `element` records an [`EncodeError`].
+    fn write_body(&self, w: &mut XmlWriter, element: Option<&Name>);
+    /// Reads the body's content: `first` is the Body's first child element (`None` when the
+    /// Body is empty), `element` the operation's body element.
+    fn read_body<'a>(
+        r: &mut XmlReader<'a>,
+        first: Option<&StartTag<'a>>,
+        element: Option<&Name>,
+    ) -> Result<Self, DecodeError>;
+}
+
+impl<T: XmlValue> Body for T {
+    fn write_body(&self, w: &mut XmlWriter, element: Option<&Name>) {
+        match element {
+            Some(name) => self.write_element(w, name),
+            None => w.fail(
+                "Body",
+                "the operation's message has no body element, but a value was given for it".into(),
+            ),
+        }
+    }
+
+    fn read_body<'a>(
+        r: &mut XmlReader<'a>,
+        first: Option<&StartTag<'a>>,
+        element: Option<&Name>,
+    ) -> Result<Self, DecodeError> {
+        let Some(name) = element else {
+            return Err(r.error(DecodeErrorKind::Envelope(
+                "the operation's message has no body element".into(),
+            )));
+        };
+        let Some(start) = first else {
+            return Err(r.error(DecodeErrorKind::Envelope("the Body is empty".into())));
+        };
+        expect_element(r, start, name)?;
+        r.enter(name.local);
+        if start.is_nil() {
+            return Err(r.error_at_tag(start, DecodeErrorKind::NilNotAllowed));
+        }
+        let body = T::read_element(r, start)?;
+        r.leave();
+        Ok(body)
+    }
+}
+
+/// The body of a message without parts: an empty SOAP Body.
+impl Body for () {
+    fn write_body(&self, _w: &mut XmlWriter, _element: Option<&Name>) {}
+
+    fn read_body<'a>(
+        r: &mut XmlReader<'a>,
+        first: Option<&StartTag<'a>>,
+        _element: Option<&Name>,
+    ) -> Result<Self, DecodeError> {
+        match first {
+            None => Ok(()),
+            Some(start) => Err(r.error_at_tag(
+                start,
+                DecodeErrorKind::Envelope(format!(
+                    "<{}> in a Body that this operation leaves empty",
+                    start.display_name()
+                )),
+            )),
+        }
+    }
+}
 
 /// What the WSDL says about one operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperationInfo {
     /// Operation name, e.g. `syncLead`.
     pub name: &'static str,
-    /// `SOAPAction` HTTP header value.
+    /// The binding's SOAP version.
+    pub soap: SoapVersion,
+    /// The SOAP action (`soapAction` of the binding operation; see
+    /// [`SoapVersion::content_type`] for how it is sent).
     pub soap_action: &'static str,
-    /// Request body element.
-    pub input: Name,
-    /// Response body element.
-    pub output: Name,
+    /// Request body element; `None` when the request message has no parts (an empty Body).
+    pub input: Option<Name>,
+    /// Response body element; `None` when the response message has no parts.
+    pub output: Option<Name>,
     /// `soap:header` parts of the request.
     pub input_headers: &'static [HeaderInfo],
     /// `soap:header` parts of the response.
@@ -52,10 +216,10 @@ pub struct HeaderInfo {
 pub trait Operation {
     /// The description.
     const INFO: &'static OperationInfo;
-    /// Request body.
-    type Input: XmlValue + Send + Sync + 'static;
-    /// Response body.
-    type Output: XmlValue + Send + Sync + 'static;
+    /// Request body (`()` for an empty one).
+    type Input: Body + Send + Sync + 'static;
+    /// Response body (`()` for an empty one).
+    type Output: Body + Send + Sync + 'static;
     /// Request headers.
     type InputHeaders: Headers + Send + Sync + 'static;
     /// Response headers.
@@ -149,61 +313,21 @@ pub enum Reply<H, B> {
     Fault(Fault),
 }
 
-/// A SOAP 1.1 fault.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Fault {
-    /// `faultcode` as written, e.g. `SOAP-ENV:Client`.
-    pub code: String,
-    /// `faultstring`.
-    pub string: String,
-    /// `faultactor`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actor: Option<String>,
-    /// Children of `detail`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub detail: Vec<FaultDetail>,
-}
-
-impl Fault {
-    /// The local part of `faultcode` (`Client`, `Server`, ...).
-    pub fn code_local(&self) -> &str {
-        self.code.rsplit(':').next().unwrap_or(&self.code)
-    }
-}
-
-/// One element inside a fault's `detail`, e.g. Marketo's `serviceException`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct FaultDetail {
-    /// Namespace URI, when it is one the bindings know.
-    pub namespace: Option<String>,
-    /// Local name.
-    pub name: String,
-    /// Its simple child elements in order: (local name, text).
-    pub fields: Vec<(String, String)>,
-}
-
-impl FaultDetail {
-    /// The text of child `name`.
-    pub fn field(&self, name: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Writes a whole envelope around `write_body`.
+/// Writes a whole envelope of SOAP `version` around `write_body`.
 fn write_envelope(
+    version: SoapVersion,
     namespaces: &'static [(&'static str, &'static str)],
     capacity: usize,
     headers: Option<&dyn Fn(&mut XmlWriter)>,
     write_body: impl FnOnce(&mut XmlWriter),
 ) -> Result<String, EncodeError> {
+    let names = version.names();
     let mut w = XmlWriter::with_capacity(capacity);
     w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    w.open(&ENVELOPE);
-    w.attribute("xmlns:SOAP-ENV", SOAP_ENV);
-    for (prefix, uri) in namespaces {
+    w.open(&names.envelope);
+    w.attribute("xmlns:SOAP-ENV", version.envelope_namespace());
+    // `xml` is bound by definition and may not be declared.
+    for (prefix, uri) in namespaces.iter().filter(|(p, _)| *p != "xml") {
         w.raw(" xmlns:");
         w.raw(prefix);
         w.raw("=\"");
@@ -213,23 +337,23 @@ fn write_envelope(
     w.attribute("xmlns:xsi", super::XSI);
     w.close_start();
     if let Some(write_headers) = headers {
-        w.open(&HEADER);
+        w.open(&names.header);
         w.close_start();
         write_headers(&mut w);
-        w.end(&HEADER);
+        w.end(&names.header);
     }
-    w.open(&BODY);
+    w.open(&names.body);
     w.close_start();
     write_body(&mut w);
-    w.end(&BODY);
-    w.end(&ENVELOPE);
+    w.end(&names.body);
+    w.end(&names.envelope);
     w.finish()
 }
 
-fn write_message<H: Headers, B: XmlValue>(
+fn write_message<H: Headers, B: Body>(
     info: &OperationInfo,
     headers: &H,
-    body_name: &Name,
+    body_name: Option<&Name>,
     body: &B,
 ) -> Result<String, EncodeError> {
     let write_headers = |w: &mut XmlWriter| headers.write_headers(w);
@@ -238,8 +362,8 @@ fn write_message<H: Headers, B: XmlValue>(
     } else {
         Some(&write_headers)
     };
-    write_envelope(info.namespaces, 4096, headers, |w| {
-        body.write_element(w, body_name)
+    write_envelope(info.soap, info.namespaces, 4096, headers, |w| {
+        body.write_body(w, body_name)
     })
 }
 
@@ -248,7 +372,7 @@ pub fn encode_request<O: Operation>(
     headers: &O::InputHeaders,
     body: &O::Input,
 ) -> Result<String, EncodeError> {
-    write_message(O::INFO, headers, &O::INFO.input, body)
+    write_message(O::INFO, headers, O::INFO.input.as_ref(), body)
 }
 
 /// The request document of operation `O`, with `extra_headers` written before the typed ones
@@ -263,9 +387,14 @@ pub fn encode_request_with<O: Operation>(
         extra_headers(w);
         headers.write_headers(w);
     };
-    write_envelope(O::INFO.namespaces, capacity, Some(&write_headers), |w| {
-        body.write_element(w, &O::INFO.input)
-    })
+    let info = O::INFO;
+    write_envelope(
+        info.soap,
+        info.namespaces,
+        capacity,
+        Some(&write_headers),
+        |w| body.write_body(w, info.input.as_ref()),
+    )
 }
 
 /// The response document of operation `O`.
@@ -273,96 +402,7 @@ pub fn encode_response<O: Operation>(
     headers: &O::OutputHeaders,
     body: &O::Output,
 ) -> Result<String, EncodeError> {
-    write_message(O::INFO, headers, &O::INFO.output, body)
-}
-
-/// A fault response document, shaped as Marketo writes them: the Envelope declares only the
-/// SOAP prefix and each detail entry declares its own namespace
-/// (`<ns1:serviceException xmlns:ns1="...">`).
-pub fn encode_fault(
-    fault: &Fault,
-    namespaces: &'static [(&'static str, &'static str)],
-) -> Result<String, EncodeError> {
-    let mut w = XmlWriter::with_capacity(1024);
-    w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    w.open(&ENVELOPE);
-    w.attribute("xmlns:SOAP-ENV", SOAP_ENV);
-    w.close_start();
-    w.open(&BODY);
-    w.close_start();
-    w.open(&FAULT);
-    w.close_start();
-    w.text_element(&Name::local("faultcode"), &fault.code);
-    w.text_element(&Name::local("faultstring"), &fault.string);
-    if let Some(actor) = &fault.actor {
-        w.text_element(&Name::local("faultactor"), actor);
-    }
-    if !fault.detail.is_empty() {
-        let detail = Name::local("detail");
-        w.open(&detail);
-        w.close_start();
-        for entry in &fault.detail {
-            let name = escape_name(&entry.name);
-            let prefix = entry.namespace.as_deref().map(|ns| {
-                let prefix = namespaces
-                    .iter()
-                    .find(|(_, uri)| *uri == ns)
-                    .map_or("ns", |(p, _)| *p);
-                (prefix, ns)
-            });
-            w.raw("<");
-            if let Some((p, _)) = prefix {
-                w.raw(p);
-                w.raw(":");
-            }
-            w.raw(&name);
-            if let Some((p, ns)) = prefix {
-                w.raw(" xmlns:");
-                w.raw(p);
-                w.raw("=\"");
-                w.text_element_content(ns, &name);
-                w.raw("\"");
-            }
-            w.raw(">");
-            for (field, value) in &entry.fields {
-                let field = escape_name(field);
-                w.raw("<");
-                w.raw(&field);
-                w.raw(">");
-                w.text_element_content(value, &field);
-                w.raw("</");
-                w.raw(&field);
-                w.raw(">");
-            }
-            w.raw("</");
-            if let Some((p, _)) = prefix {
-                w.raw(p);
-                w.raw(":");
-            }
-            w.raw(&name);
-            w.raw(">");
-        }
-        w.end(&detail);
-    }
-    w.end(&FAULT);
-    w.end(&BODY);
-    w.end(&ENVELOPE);
-    w.finish()
-}
-
-/// Keeps only name characters, so a fault detail name can never break the markup.
-fn escape_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .filter(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        .collect();
-    if cleaned.is_empty()
-        || cleaned.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.')
-    {
-        format!("_{cleaned}")
-    } else {
-        cleaned
-    }
+    write_message(O::INFO, headers, O::INFO.output.as_ref(), body)
 }
 
 /// What the Body of a document held.
@@ -371,24 +411,33 @@ enum BodyContent<T> {
     Fault(Fault),
 }
 
-/// Reads the envelope frame; `on_header` is offered each header, `on_body` the body element.
+/// Reads an envelope of SOAP `version`; `on_header` is offered each header, `on_body` the
+/// Body's first child element (`None` for an empty Body) unless it is a fault.
 fn read_envelope<'a, T>(
     xml: &'a [u8],
+    version: SoapVersion,
     namespaces: &'static [(&'static str, &'static str)],
     strict: bool,
     mut on_header: impl FnMut(&mut XmlReader<'a>, &StartTag<'a>) -> Result<bool, DecodeError>,
-    on_body: impl FnOnce(&mut XmlReader<'a>, &StartTag<'a>) -> Result<T, DecodeError>,
+    on_body: impl FnOnce(&mut XmlReader<'a>, Option<&StartTag<'a>>) -> Result<T, DecodeError>,
 ) -> Result<(BodyContent<T>, Skipped), DecodeError> {
+    let names = version.names();
     let mut r = XmlReader::new(xml, namespaces);
     r.set_strict(strict);
     let root = r.root()?;
-    if root.is(Ns::Soap12Envelope, b"Envelope") {
+    // By URI: a WSDL whose schemas import the envelope namespace has it in its table.
+    let env = r.known(version.envelope_namespace());
+    if root.is(r.known(version.other().envelope_namespace()), b"Envelope") {
         return Err(r.error_at_tag(
             &root,
-            DecodeErrorKind::Envelope("a SOAP 1.2 envelope; this service speaks SOAP 1.1".into()),
+            DecodeErrorKind::Envelope(format!(
+                "a {} envelope; this service speaks {}",
+                version.other().label(),
+                version.label()
+            )),
         ));
     }
-    expect_element(&r, &root, &ENVELOPE)?;
+    expect_element(&r, &root, &names.envelope)?;
     r.enter("Envelope");
     let mut body = None;
     let mut on_body = Some(on_body);
@@ -400,7 +449,7 @@ fn read_envelope<'a, T>(
                 DecodeErrorKind::Envelope("an element after Body".into()),
             ));
         }
-        if child.is(Ns::SoapEnvelope, b"Header") && !seen_header {
+        if child.is(env, b"Header") && !seen_header {
             seen_header = true;
             r.enter("Header");
             while let Some(header) = r.next_child()? {
@@ -411,23 +460,24 @@ fn read_envelope<'a, T>(
                 }
             }
             r.leave();
-        } else if child.is(Ns::SoapEnvelope, b"Body") {
+        } else if child.is(env, b"Body") {
             r.enter("Body");
-            let Some(element) = r.next_child()? else {
-                return Err(r.error(DecodeErrorKind::Envelope("the Body is empty".into())));
-            };
-            let content = if element.is(Ns::SoapEnvelope, b"Fault") {
-                r.enter("Fault");
-                let fault = read_fault(&mut r)?;
-                r.leave();
-                BodyContent::Fault(fault)
-            } else {
-                match on_body.take() {
-                    Some(read) => BodyContent::Element(read(&mut r, &element)?),
-                    None => unreachable!("a second Body is rejected before it is read"),
+            let first = r.next_child()?;
+            let content = match &first {
+                Some(element) if element.is(env, b"Fault") => {
+                    r.enter("Fault");
+                    let fault = read_fault(&mut r, version)?;
+                    r.leave();
+                    BodyContent::Fault(fault)
                 }
+                _ => match on_body.take() {
+                    Some(read) => BodyContent::Element(read(&mut r, first.as_ref())?),
+                    None => unreachable!("a second Body is rejected before it is read"),
+                },
             };
-            if let Some(extra) = r.next_child()? {
+            if first.is_some()
+                && let Some(extra) = r.next_child()?
+            {
                 return Err(r.error_at_tag(
                     &extra,
                     DecodeErrorKind::Envelope(format!(
@@ -454,83 +504,20 @@ fn read_envelope<'a, T>(
     Ok((body, r.take_skipped()))
 }
 
-fn read_fault(r: &mut XmlReader<'_>) -> Result<Fault, DecodeError> {
-    let mut fault = Fault::default();
-    let mut has_code = false;
-    while let Some(child) = r.next_child()? {
-        // SOAP 1.1 fault children are unqualified; some servers qualify them: match by local name.
-        match child.local_name() {
-            b"faultcode" => {
-                r.enter("faultcode");
-                fault.code = r.text()?.trim().to_owned();
-                has_code = true;
-                r.leave();
-            }
-            b"faultstring" => {
-                r.enter("faultstring");
-                fault.string = r.text()?.into_owned();
-                r.leave();
-            }
-            b"faultactor" => {
-                r.enter("faultactor");
-                fault.actor = Some(r.text()?.into_owned());
-                r.leave();
-            }
-            b"detail" => {
-                r.enter("detail");
-                while let Some(entry) = r.next_child()? {
-                    let mut detail = FaultDetail {
-                        namespace: r.namespace_uri(entry.ns()).map(str::to_owned),
-                        name: entry.display_name(),
-                        fields: Vec::new(),
-                    };
-                    while let Some(field) = r.next_child()? {
-                        let text = r.text()?;
-                        detail
-                            .fields
-                            .push((field.display_name(), text.into_owned()));
-                    }
-                    fault.detail.push(detail);
-                }
-                r.leave();
-            }
-            _ => r.skip()?,
-        }
-    }
-    if !has_code {
-        return Err(r.error(DecodeErrorKind::Missing("faultcode".into())));
-    }
-    Ok(fault)
-}
-
-fn read_body<'a, B: XmlValue>(
-    r: &mut XmlReader<'a>,
-    element: &StartTag<'a>,
-    name: &Name,
-) -> Result<B, DecodeError> {
-    expect_element(r, element, name)?;
-    r.enter(name.local);
-    if element.is_nil() {
-        return Err(r.error_at_tag(element, DecodeErrorKind::NilNotAllowed));
-    }
-    let body = B::read_element(r, element)?;
-    r.leave();
-    Ok(body)
-}
-
-fn read_message<H: Headers, B: XmlValue>(
+fn read_message<H: Headers, B: Body>(
     xml: &[u8],
     info: &OperationInfo,
-    body_name: &Name,
+    body_name: Option<&Name>,
     strict: bool,
 ) -> Result<(Reply<H, B>, Skipped), DecodeError> {
     let mut headers = H::default();
     let (content, skipped) = read_envelope(
         xml,
+        info.soap,
         info.namespaces,
         strict,
         |r, start| headers.read_header(r, start),
-        |r, element| read_body::<B>(r, element, body_name),
+        |r, first| B::read_body(r, first, body_name),
     )?;
     let reply = match content {
         BodyContent::Element(body) => Reply::Success(Envelope { headers, body }),
@@ -556,7 +543,7 @@ pub fn decode_request_checked<O: Operation>(
     xml: &[u8],
     strict: bool,
 ) -> Checked<Envelope<O::InputHeaders, O::Input>> {
-    match read_message(xml, O::INFO, &O::INFO.input, strict)? {
+    match read_message(xml, O::INFO, O::INFO.input.as_ref(), strict)? {
         (Reply::Success(envelope), skipped) => Ok((envelope, skipped)),
         (Reply::Fault(_), _) => Err(DecodeError::new(
             "Envelope/Body",
@@ -580,7 +567,7 @@ pub fn decode_response<O: Operation>(
 pub fn decode_response_checked<O: Operation>(
     xml: &[u8],
 ) -> Checked<Reply<O::OutputHeaders, O::Output>> {
-    read_message(xml, O::INFO, &O::INFO.output, false)
+    read_message(xml, O::INFO, O::INFO.output.as_ref(), false)
 }
 
 /// Every global element of a WSDL as one enum, to read any message of the API without knowing
@@ -588,6 +575,8 @@ pub fn decode_response_checked<O: Operation>(
 pub trait ElementSet: Sized {
     /// Namespace prefixes used when writing (`prefix`, `uri`).
     const NAMESPACES: &'static [(&'static str, &'static str)];
+    /// The SOAP version of the API's envelopes.
+    const SOAP: SoapVersion = SoapVersion::Soap11;
     /// True when `start` is one of the global elements.
     fn knows(start: &StartTag<'_>) -> bool;
     /// Reads `start` if it is a known global element.
@@ -627,6 +616,7 @@ pub fn decode_any_checked<E: ElementSet>(xml: &[u8], strict: bool) -> Checked<An
     let mut headers = Vec::new();
     let (content, skipped) = read_envelope(
         xml,
+        E::SOAP,
         E::NAMESPACES,
         strict,
         |r, start| {
@@ -643,15 +633,20 @@ pub fn decode_any_checked<E: ElementSet>(xml: &[u8], strict: bool) -> Checked<An
                 None => false,
             })
         },
-        |r, element| match E::read_any(r, element)? {
-            Some(body) => Ok(body),
-            None => Err(r.error_at_tag(
-                element,
-                DecodeErrorKind::WrongElement {
-                    expected: "a global element of this API".into(),
-                    found: element.display_name(),
-                },
-            )),
+        |r, element| {
+            let Some(element) = element else {
+                return Err(r.error(DecodeErrorKind::Envelope("the Body is empty".into())));
+            };
+            match E::read_any(r, element)? {
+                Some(body) => Ok(body),
+                None => Err(r.error_at_tag(
+                    element,
+                    DecodeErrorKind::WrongElement {
+                        expected: "a global element of this API".into(),
+                        found: element.display_name(),
+                    },
+                )),
+            }
         },
     )?;
     let envelope = AnyEnvelope {
@@ -678,9 +673,9 @@ pub fn encode_any<E: ElementSet>(envelope: &AnyEnvelope<E>) -> Result<String, En
     };
     match &envelope.body {
         AnyBody::Element(body) => {
-            write_envelope(E::NAMESPACES, 4096, headers, |w| body.write_any(w))
+            write_envelope(E::SOAP, E::NAMESPACES, 4096, headers, |w| body.write_any(w))
         }
-        AnyBody::Fault(fault) => encode_fault(fault, E::NAMESPACES),
+        AnyBody::Fault(fault) => super::encode_fault_as(E::SOAP, fault, E::NAMESPACES),
     }
 }
 

@@ -44,7 +44,7 @@ pub enum Ns {
     Known(u16),
     /// The SOAP 1.1 envelope namespace.
     SoapEnvelope,
-    /// The SOAP 1.2 envelope namespace (recognised to be refused clearly).
+    /// The SOAP 1.2 envelope namespace.
     Soap12Envelope,
     /// The XML Schema instance namespace (`xsi:nil`, `xsi:type`).
     Xsi,
@@ -237,6 +237,7 @@ impl<'a> XmlReader<'a> {
         match ns {
             Ns::Known(i) => self.namespaces.get(usize::from(i)).map(|(_, uri)| *uri),
             Ns::SoapEnvelope => Some(super::SOAP_ENV),
+            Ns::Soap12Envelope => Some(super::SOAP12_ENV),
             _ => None,
         }
     }
@@ -437,6 +438,20 @@ impl<'a> XmlReader<'a> {
                 None => return Err(self.eof()),
             }
         }
+    }
+
+    /// True when the current element's content (after its start tag) begins, past any
+    /// whitespace, with a child element: tells an element holding elements from one holding
+    /// text without reading either.
+    pub fn content_starts_with_element(&self) -> bool {
+        if self.pending_end {
+            return false;
+        }
+        let rest = &self.input[self.pos..];
+        let Some(first) = rest.iter().position(|b| !b.is_ascii_whitespace()) else {
+            return false;
+        };
+        rest[first] == b'<' && !matches!(rest.get(first + 1), Some(b'/' | b'!' | b'?') | None)
     }
 
     /// Skips the rest of the current element (after its start tag), whatever it contains.

@@ -174,6 +174,7 @@ macro_rules! __element_set {
     ($name:ident {}) => {
         impl $crate::ElementSet for $name {
             const NAMESPACES: &'static [(&'static str, &'static str)] = super::NAMESPACES;
+            const SOAP: $crate::SoapVersion = super::SOAP_VERSION;
             fn knows(_start: &$crate::StartTag<'_>) -> bool {
                 false
             }
@@ -198,6 +199,7 @@ macro_rules! __element_set {
     ) => {
         impl $crate::ElementSet for $name {
             const NAMESPACES: &'static [(&'static str, &'static str)] = super::NAMESPACES;
+            const SOAP: $crate::SoapVersion = super::SOAP_VERSION;
             fn knows(start: &$crate::StartTag<'_>) -> bool {
                 $( $crate::__complex_type!(@is start, $xml $(, $ns)?) )||+
             }

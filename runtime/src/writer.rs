@@ -61,7 +61,8 @@ impl XmlWriter {
         self.name(name);
         let declarations = std::mem::take(&mut self.declarations);
         if !declarations.is_empty() {
-            for (prefix, uri) in declarations {
+            // `xml` is bound by definition and may not be declared.
+            for (prefix, uri) in declarations.iter().filter(|(p, _)| *p != "xml") {
                 self.attribute_with_prefix("xmlns", prefix, uri);
             }
             self.attribute("xmlns:xsi", super::XSI);

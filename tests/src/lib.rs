@@ -192,6 +192,14 @@ pub mod rpc {
     include!("../data/golden/rpc.rs");
 }
 
+/// Bindings generated from `data/wsdl/soap12.wsdl` (a SOAP 1.2 binding without a
+/// `wsdl:service`, with empty request and response Bodies), checked in as
+/// `data/golden/soap12.rs` like [`features`].
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+pub mod soap12 {
+    include!("../data/golden/soap12.rs");
+}
+
 pub mod http;
 pub mod proxy;
 pub mod recorded;

@@ -196,6 +196,20 @@ struct Candidate {
     module: String,
     /// Marker type name and sample (or why there is none) per operation.
     operations: Vec<(String, Result<String, String>)>,
+    /// How its requests are judged.
+    judged: schemas::Judged,
+}
+
+/// How the requests of `model`'s bindings are judged: by body when its schemas import the
+/// envelope namespace themselves.
+fn judged(model: &codegen::model::Model) -> schemas::Judged {
+    let soap = model.service.soap;
+    let envelope = schemas::envelope_namespace(soap);
+    if model.namespaces.iter().any(|ns| ns == envelope) {
+        schemas::Judged::Body
+    } else {
+        schemas::Judged::Envelope(soap)
+    }
 }
 
 /// Runs the corpus under `dir`.
@@ -253,6 +267,7 @@ pub fn run(dir: &Path, options: &CorpusOptions) -> Result<CorpusReport, String> 
                     wsdl,
                     module,
                     operations,
+                    judged: judged(&model),
                 });
             }
         }
@@ -498,13 +513,25 @@ fn build(
 }
 
 /// Validates a WSDL's encoded requests with xmllint: how many are valid, and the first that is
-/// not (with why).
+/// not (with why). Judged by body (see [`schemas`]), a request with an empty Body is valid.
 fn judge(c: &Candidate, dir: &Path, work: &Path) -> Result<(usize, Option<String>), String> {
     let mut documents = Vec::new();
     let mut first_invalid = None;
+    let mut empty_bodies = 0;
     for (i, (marker, _)) in c.operations.iter().enumerate() {
         let xml = dir.join(format!("op{i}.xml"));
-        if xml.exists() {
+        if xml.exists() && c.judged == schemas::Judged::Body {
+            let envelope = std::fs::read_to_string(&xml).map_err(|e| e.to_string())?;
+            let body = dir.join(format!("op{i}.body.xml"));
+            let text = schemas::body_document(&envelope).map_err(|e| format!("{marker}: {e}"))?;
+            let Some(text) = text else {
+                // Nothing to judge in an empty Body.
+                empty_bodies += 1;
+                continue;
+            };
+            std::fs::write(&body, text).map_err(|e| format!("{}: {e}", body.display()))?;
+            documents.push((marker.clone(), body));
+        } else if xml.exists() {
             documents.push((marker.clone(), xml));
         } else if first_invalid.is_none() {
             let why = std::fs::read_to_string(dir.join(format!("op{i}.err")))
@@ -513,9 +540,10 @@ fn judge(c: &Candidate, dir: &Path, work: &Path) -> Result<(usize, Option<String
         }
     }
     if documents.is_empty() {
-        return Ok((0, first_invalid));
+        return Ok((empty_bodies, first_invalid));
     }
-    let envelope = schemas::write_schemas(&c.wsdl, &work.join("schemas").join(&c.module))?;
+    let envelope =
+        schemas::write_schemas(&c.wsdl, c.judged, &work.join("schemas").join(&c.module))?;
     let output = Command::new("xmllint")
         .env(
             "XML_CATALOG_FILES",
@@ -527,7 +555,7 @@ fn judge(c: &Candidate, dir: &Path, work: &Path) -> Result<(usize, Option<String
         .output()
         .map_err(|e| format!("cannot run xmllint (apt-get install libxml2-utils): {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let mut valid = 0;
+    let mut valid = empty_bodies;
     for (marker, path) in &documents {
         let shown = path.display().to_string();
         if stderr.lines().any(|l| l == format!("{shown} validates")) {

@@ -20,7 +20,11 @@ const MAX_DEPTH: usize = 48;
 /// why none can be built.
 pub fn input_sample(model: &Model, op: usize) -> Result<String, String> {
     let operation = &model.service.operations[op];
-    let element = &model.elements[operation.input];
+    // An empty request Body: its type is `()`, whose JSON form is `null`.
+    let Some(input) = operation.input else {
+        return Ok("null".into());
+    };
+    let element = &model.elements[input];
     Sampler { model }.value(element.ty, element.xsd_builtin.as_deref(), 0)
 }
 

@@ -1,25 +1,34 @@
 //! The schema a WSDL's messages are judged by (`cargo xtask corpus`): its inline `xs:schema`s
 //! written out as standalone `.xsd` files (the namespace declarations in scope copied onto
-//! each, relative `schemaLocation`s made absolute), and a SOAP 1.1 envelope schema importing
-//! every namespace, the file `xmllint --schema` is given; remote locations resolve through
+//! each, relative `schemaLocation`s made absolute), and an envelope schema (SOAP 1.1 or 1.2, as
+//! the binding) importing every namespace, the file `xmllint --schema` is given; remote locations resolve through
 //! the WSDL's schema manifest by an XML catalog (`XML_CATALOG_FILES`); rpc operations' wrapper
 //! elements are declared in a schema of their own per namespace (`schemas/rpc.rs`).
+//!
+//! A WSDL whose schemas import the envelope namespace themselves (ONVIF's use SOAP 1.2's
+//! `Envelope` and `Fault` types) cannot have it declared a second time: its requests are judged
+//! by their body element alone ([`Judged::Body`]), against a schema that only imports every
+//! namespace, so the element is still validated strictly.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+use codegen::model::SoapVersion;
 
 mod rpc;
 
 const XS: &str = "http://www.w3.org/2001/XMLSchema";
 const WSDL: &str = "http://schemas.xmlsoap.org/wsdl/";
 
-/// The SOAP 1.1 envelope (Envelope, Header, Body, Fault), body and header entries validated
-/// strictly; `{imports}` is replaced by one `xs:import` per schema namespace.
+/// The SOAP envelope (Envelope, Header, Body, Fault), body and header entries validated
+/// strictly (a Body holds one element or none); `{env}` is replaced by the envelope namespace,
+/// `{fault}` by that version's Fault content, `{imports}` by one `xs:import` per schema
+/// namespace.
 const ENVELOPE: &str = r###"<?xml version="1.0" encoding="UTF-8"?>
 <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
-           xmlns:env="http://schemas.xmlsoap.org/soap/envelope/"
-           targetNamespace="http://schemas.xmlsoap.org/soap/envelope/">
+           xmlns:env="{env}"
+           targetNamespace="{env}">
 {imports}  <xs:element name="Envelope">
     <xs:complexType>
       <xs:sequence>
@@ -37,13 +46,17 @@ const ENVELOPE: &str = r###"<?xml version="1.0" encoding="UTF-8"?>
   </xs:element>
   <xs:element name="Body">
     <xs:complexType>
-      <xs:choice>
+      <xs:choice minOccurs="0">
         <xs:element ref="env:Fault"/>
         <xs:any namespace="##other" processContents="strict"/>
       </xs:choice>
     </xs:complexType>
   </xs:element>
-  <xs:element name="Fault">
+{fault}</xs:schema>
+"###;
+
+/// SOAP 1.1's Fault (unqualified children).
+const FAULT_11: &str = r###"  <xs:element name="Fault">
     <xs:complexType>
       <xs:sequence>
         <xs:element name="faultcode" type="xs:QName"/>
@@ -59,8 +72,89 @@ const ENVELOPE: &str = r###"<?xml version="1.0" encoding="UTF-8"?>
       </xs:sequence>
     </xs:complexType>
   </xs:element>
-</xs:schema>
 "###;
+
+/// SOAP 1.2's Fault (qualified children, codes and subcodes as QNames).
+const FAULT_12: &str = r###"  <xs:element name="Fault">
+    <xs:complexType>
+      <xs:sequence>
+        <xs:element form="qualified" name="Code" type="env:faultcode"/>
+        <xs:element form="qualified" name="Reason">
+          <xs:complexType>
+            <xs:sequence>
+              <xs:element form="qualified" name="Text" maxOccurs="unbounded">
+                <xs:complexType>
+                  <xs:simpleContent>
+                    <xs:extension base="xs:string">
+                      <xs:anyAttribute namespace="http://www.w3.org/XML/1998/namespace" processContents="skip"/>
+                    </xs:extension>
+                  </xs:simpleContent>
+                </xs:complexType>
+              </xs:element>
+            </xs:sequence>
+          </xs:complexType>
+        </xs:element>
+        <xs:element form="qualified" name="Node" type="xs:anyURI" minOccurs="0"/>
+        <xs:element form="qualified" name="Role" type="xs:anyURI" minOccurs="0"/>
+        <xs:element form="qualified" name="Detail" minOccurs="0">
+          <xs:complexType>
+            <xs:sequence>
+              <xs:any namespace="##any" processContents="lax" minOccurs="0" maxOccurs="unbounded"/>
+            </xs:sequence>
+          </xs:complexType>
+        </xs:element>
+      </xs:sequence>
+    </xs:complexType>
+  </xs:element>
+  <xs:complexType name="faultcode">
+    <xs:sequence>
+      <xs:element form="qualified" name="Value" type="xs:QName"/>
+      <xs:element form="qualified" name="Subcode" type="env:faultcode" minOccurs="0"/>
+    </xs:sequence>
+  </xs:complexType>
+"###;
+
+/// The envelope namespace of SOAP `version`.
+pub fn envelope_namespace(version: SoapVersion) -> &'static str {
+    match version {
+        SoapVersion::Soap11 => "http://schemas.xmlsoap.org/soap/envelope/",
+        SoapVersion::Soap12 => "http://www.w3.org/2003/05/soap-envelope",
+    }
+}
+
+/// The body element of the request `envelope` as a document of its own, with every namespace
+/// declaration in scope on it: what [`Judged::Body`] validates (`None` for an empty Body).
+pub fn body_document(envelope: &str) -> Result<Option<String>, String> {
+    let doc = roxmltree::Document::parse(envelope).map_err(|e| e.to_string())?;
+    let body = doc
+        .root_element()
+        .children()
+        .find(|n| n.is_element() && n.tag_name().name() == "Body")
+        .ok_or("no Body")?;
+    let Some(element) = body.children().find(roxmltree::Node::is_element) else {
+        return Ok(None);
+    };
+    let text = &envelope[element.range()];
+    let name_end = text
+        .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+        .ok_or("a malformed start tag")?;
+    let start_tag = &text[..text.find('>').unwrap_or(text.len())];
+    let mut declarations = String::new();
+    for ns in element.namespaces() {
+        let attribute = match ns.name() {
+            Some(prefix) => format!("xmlns:{prefix}="),
+            None => "xmlns=".to_owned(),
+        };
+        if ns.name() != Some("xml") && !start_tag.contains(&attribute) {
+            let _ = write!(declarations, " {attribute}\"{}\"", escape(ns.uri()));
+        }
+    }
+    Ok(Some(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}{declarations}{}",
+        &text[..name_end],
+        &text[name_end..]
+    )))
+}
 
 /// The attributes of the XML namespace (`xml:lang`, ...), for schemas that import the
 /// namespace without saying where its schema is.
@@ -84,12 +178,21 @@ const XML_NAMESPACE_SCHEMA: &str = r###"<?xml version="1.0" encoding="UTF-8"?>
 /// The XML namespace (bound to `xml:` in every document).
 const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 
-/// Writes the inline schemas of `wsdl` (and of the WSDLs it `wsdl:import`s) and the envelope
-/// schema into `dir`; returns the envelope schema's path. `dir/catalog.xml` is written too: an
+/// What xmllint is given to judge a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judged {
+    /// The whole envelope, against our envelope schema of the binding's SOAP version.
+    Envelope(SoapVersion),
+    /// The body element alone (see the module docs).
+    Body,
+}
+
+/// Writes the inline schemas of `wsdl` (and of the WSDLs it `wsdl:import`s) and the schema
+/// requests are `judged` by into `dir`; returns that schema's path. `dir/catalog.xml` is written too: an
 /// XML catalog mapping every remote location of the WSDL's schema manifest (see
 /// [`codegen::manifest`]) to its saved copy, for `XML_CATALOG_FILES` (see [`catalog`]), so
 /// xmllint resolves remote imports offline as the generator does.
-pub fn write_schemas(wsdl: &Path, dir: &Path) -> Result<PathBuf, String> {
+pub fn write_schemas(wsdl: &Path, judged: Judged, dir: &Path) -> Result<PathBuf, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let manifest = codegen::manifest::SchemaManifest::find_for(wsdl).map_err(|e| e.to_string())?;
     write_catalog(manifest.as_ref(), &catalog(dir))?;
@@ -224,9 +327,28 @@ pub fn write_schemas(wsdl: &Path, dir: &Path) -> Result<PathBuf, String> {
             "  <xs:import{namespace} schemaLocation=\"{location}\"/>"
         );
     }
-    let envelope = dir.join("envelope.xsd");
-    std::fs::write(&envelope, ENVELOPE.replace("{imports}", &imports))
-        .map_err(|e| format!("{}: {e}", envelope.display()))?;
+    let envelope = dir.join(match judged {
+        Judged::Envelope(_) => "envelope.xsd",
+        Judged::Body => "bodies.xsd",
+    });
+    let schema = match judged {
+        Judged::Envelope(soap) => {
+            let fault = match soap {
+                SoapVersion::Soap11 => FAULT_11,
+                SoapVersion::Soap12 => FAULT_12,
+            };
+            ENVELOPE
+                .replace("{env}", envelope_namespace(soap))
+                .replace("{fault}", fault)
+                .replace("{imports}", &imports)
+        }
+        Judged::Body => format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <xs:schema xmlns:xs=\"{XS}\" targetNamespace=\"urn:mktows:corpus:bodies\">\n\
+             {imports}</xs:schema>\n"
+        ),
+    };
+    std::fs::write(&envelope, schema).map_err(|e| format!("{}: {e}", envelope.display()))?;
     Ok(envelope)
 }
 
@@ -356,7 +478,12 @@ mod tests {
 </w:definitions>"#,
         )
         .unwrap();
-        let envelope = write_schemas(&wsdl, &dir.join("out")).unwrap();
+        let envelope = write_schemas(
+            &wsdl,
+            Judged::Envelope(SoapVersion::Soap11),
+            &dir.join("out"),
+        )
+        .unwrap();
         let first = std::fs::read_to_string(dir.join("out/inline0.xsd")).unwrap();
         assert!(first.contains(&format!(
             "schemaLocation=\"{}\"",

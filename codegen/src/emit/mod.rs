@@ -11,6 +11,9 @@ use crate::error::{Error, Result};
 use crate::model::*;
 use crate::names;
 
+/// The namespace of `xml:lang` and friends.
+const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
+
 mod types;
 
 /// Emits the formatted source of the bindings. `runtime` is the path of the XML runtime module
@@ -293,7 +296,12 @@ impl Emitter<'_> {
 
     fn header(&self) -> TokenStream {
         let namespaces = self.model.namespaces.iter().enumerate().map(|(i, uri)| {
-            let prefix = lit(&format!("ns{}", i + 1));
+            // The XML namespace is bound to `xml` by definition, and never declared.
+            let prefix = if uri == XML_NAMESPACE {
+                lit("xml")
+            } else {
+                lit(&format!("ns{}", i + 1))
+            };
             let uri = lit(uri);
             quote!((#prefix, #uri))
         });
@@ -307,6 +315,12 @@ impl Emitter<'_> {
             }
             None => quote!(None),
         };
+        // The file's top level does not import the runtime as `rt`: its full path.
+        let runtime = &self.rt;
+        let soap = match service.soap {
+            SoapVersion::Soap11 => quote!(#runtime::SoapVersion::Soap11),
+            SoapVersion::Soap12 => quote!(#runtime::SoapVersion::Soap12),
+        };
         quote! {
             /// Schema namespaces and the prefixes the bindings write them with.
             pub const NAMESPACES: &[(&str, &str)] = &[#(#namespaces),*];
@@ -316,6 +330,8 @@ impl Emitter<'_> {
             pub const PORT_NAME: &str = #port_name;
             /// `soap:address` of the port, as written in the WSDL.
             pub const SERVICE_ADDRESS: Option<&str> = #address;
+            /// SOAP version of the binding.
+            pub const SOAP_VERSION: #runtime::SoapVersion = #soap;
         }
     }
 
@@ -357,6 +373,21 @@ impl Emitter<'_> {
             .zip(&variants)
             .map(|(e, variant)| format!("{variant}({})", name_args(&e.name.local, e.namespace)));
         Ok(item + &table("element_set", "AnyElement", rows))
+    }
+
+    /// The Rust type and `Option<Name>` of a message body: its element's, or `()` and `None`
+    /// for an empty Body.
+    fn body(&self, element: Option<usize>) -> (TokenStream, TokenStream) {
+        match element {
+            Some(i) => {
+                let name = self.element_name(i);
+                (
+                    self.type_tokens(self.model.elements[i].ty, false),
+                    quote!(Some(#name)),
+                )
+            }
+            None => (quote!(()), quote!(None)),
+        }
     }
 
     fn element_name(&self, index: usize) -> TokenStream {
@@ -433,12 +464,10 @@ impl Emitter<'_> {
                 self.headers_struct(op, &op.headers_name, &op.input_headers, "request")?;
             let (output_headers_def, output_headers) =
                 self.headers_struct(op, &op.output_headers_name, &op.output_headers, "response")?;
-            let input_ty = self.type_tokens(self.model.elements[op.input].ty, false);
-            let output_ty = self.type_tokens(self.model.elements[op.output].ty, false);
+            let (input_ty, input) = self.body(op.input);
+            let (output_ty, output) = self.body(op.output);
             let name = lit(&op.name);
             let action = lit(&op.soap_action);
-            let input = self.element_name(op.input);
-            let output = self.element_name(op.output);
             let in_infos = self.header_infos(&op.input_headers);
             let out_infos = self.header_infos(&op.output_headers);
             let documentation = lit(&doc_string(&op.doc));
@@ -457,6 +486,7 @@ impl Emitter<'_> {
                 impl rt::Operation for #marker {
                     const INFO: &'static rt::OperationInfo = &rt::OperationInfo {
                         name: #name,
+                        soap: super::SOAP_VERSION,
                         soap_action: #action,
                         input: #input,
                         output: #output,
@@ -476,10 +506,15 @@ impl Emitter<'_> {
             infos.push(quote!(<#marker as rt::Operation>::INFO));
             markers.push(marker.clone());
             let method = ident(&op.method_name);
+            // An empty request Body takes no argument.
+            let (param, arg) = match op.input {
+                Some(_) => (quote!(, input: #input_ty), quote!(input)),
+                None => (quote!(), quote!(())),
+            };
             methods.push(quote! {
                 #doc
-                pub async fn #method(&self, headers: #input_headers, input: #input_ty) -> Result<#output_ty, I::Error> {
-                    self.inner.invoke::<#marker>(headers, input).await
+                pub async fn #method(&self, headers: #input_headers #param) -> Result<#output_ty, I::Error> {
+                    self.inner.invoke::<#marker>(headers, #arg).await
                 }
             });
         }

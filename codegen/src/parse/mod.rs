@@ -12,6 +12,7 @@ use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::docs::doc_for;
 use crate::error::{Error, Location, Result};
+use crate::model::SoapVersion;
 
 /// XML Schema namespace.
 pub const XS: &str = "http://www.w3.org/2001/XMLSchema";
@@ -391,17 +392,20 @@ fn read_port_type(ctx: &Ctx, node: Node) -> Result<RawPortType> {
     })
 }
 
-/// Reads a binding; `None` for a binding that is not SOAP 1.1 (skipped).
+/// Reads a binding; `None` for a binding that is neither SOAP 1.1 nor 1.2 (an HTTP binding,
+/// skipped).
 fn read_binding(ctx: &Ctx, node: Node) -> Result<Option<RawBinding>> {
-    let soap = node
+    let Some((soap, soap_ns, version)) = node
         .children()
-        .find(|n| n.tag_name().name() == "binding" && n.is_element());
-    match soap.and_then(|n| n.tag_name().namespace()) {
-        Some(SOAP11) => {}
-        // A SOAP 1.2 or HTTP binding next to the SOAP 1.1 one is skipped.
-        _ => return Ok(None),
-    }
-    let soap = soap.expect("checked above");
+        .filter(|n| n.is_element() && n.tag_name().name() == "binding")
+        .find_map(|n| match n.tag_name().namespace() {
+            Some(SOAP11) => Some((n, SOAP11, SoapVersion::Soap11)),
+            Some(SOAP12) => Some((n, SOAP12, SoapVersion::Soap12)),
+            _ => None,
+        })
+    else {
+        return Ok(None);
+    };
     let binding_rpc = rpc_style(ctx, soap)?.unwrap_or(false);
     let Some(port_type) = ctx.qname_attr(node, "type")? else {
         return Err(Error::Invalid {
@@ -417,12 +421,12 @@ fn read_binding(ctx: &Ctx, node: Node) -> Result<Option<RawBinding>> {
         let mut output = RawBindingIo::default();
         for child in op.children().filter(Node::is_element) {
             match (child.tag_name().namespace(), child.tag_name().name()) {
-                (Some(SOAP11), "operation") => {
+                (Some(ns), "operation") if ns == soap_ns => {
                     rpc = rpc_style(ctx, child)?.unwrap_or(rpc);
                     soap_action = child.attribute("soapAction").map(str::to_owned);
                 }
-                (Some(WSDL), "input") => input = read_binding_io(ctx, child)?,
-                (Some(WSDL), "output") => output = read_binding_io(ctx, child)?,
+                (Some(WSDL), "input") => input = read_binding_io(ctx, child, soap_ns)?,
+                (Some(WSDL), "output") => output = read_binding_io(ctx, child, soap_ns)?,
                 _ => {}
             }
         }
@@ -437,6 +441,7 @@ fn read_binding(ctx: &Ctx, node: Node) -> Result<Option<RawBinding>> {
     }
     Ok(Some(RawBinding {
         name: definition_name(ctx, node)?,
+        soap: version,
         port_type,
         operations,
         loc: ctx.loc(node),
@@ -457,10 +462,12 @@ fn rpc_style(ctx: &Ctx, node: Node) -> Result<Option<bool>> {
     }
 }
 
-fn read_binding_io(ctx: &Ctx, node: Node) -> Result<RawBindingIo> {
+/// The `soap:body` and `soap:header`s (in the binding's SOAP namespace `soap_ns`) of a binding
+/// operation's input or output.
+fn read_binding_io(ctx: &Ctx, node: Node, soap_ns: &str) -> Result<RawBindingIo> {
     let mut io = RawBindingIo::default();
     for child in node.children().filter(Node::is_element) {
-        if child.tag_name().namespace() != Some(SOAP11) {
+        if child.tag_name().namespace() != Some(soap_ns) {
             continue;
         }
         if child.attribute("use").is_some_and(|u| u != "literal") {
@@ -509,7 +516,7 @@ fn read_service(ctx: &Ctx, node: Node) -> Result<RawService> {
         };
         let address = port
             .children()
-            .find(|n| is(*n, SOAP11, "address"))
+            .find(|n| is(*n, SOAP11, "address") || is(*n, SOAP12, "address"))
             .and_then(|a| a.attribute("location"))
             .map(str::to_owned);
         ports.push(RawPort {

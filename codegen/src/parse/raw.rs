@@ -237,10 +237,11 @@ pub struct RawPortOperation {
     pub loc: Location,
 }
 
-/// A SOAP 1.1 `wsdl:binding`.
+/// A SOAP 1.1 or 1.2 `wsdl:binding`.
 #[derive(Debug, Clone)]
 pub struct RawBinding {
     pub name: QName,
+    pub soap: crate::model::SoapVersion,
     pub port_type: QName,
     pub operations: Vec<RawBindingOperation>,
     pub loc: Location,
@@ -286,7 +287,7 @@ pub struct RawService {
     pub ports: Vec<RawPort>,
 }
 
-/// A `wsdl:port` with a SOAP 1.1 address.
+/// A `wsdl:port` with its SOAP 1.1 or 1.2 address.
 #[derive(Debug, Clone)]
 pub struct RawPort {
     pub name: String,

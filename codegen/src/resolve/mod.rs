@@ -145,6 +145,7 @@ impl<'a> Resolver<'a> {
                 port_type: String::new(),
                 stub_name: String::new(),
                 address: None,
+                soap: SoapVersion::Soap11,
                 doc: Doc::default(),
                 operations: Vec::new(),
             },

@@ -1,5 +1,14 @@
-//! The one SOAP 1.1 service the bindings are generated for: its port, binding and port type,
+//! The one SOAP service the bindings are generated for: its port, binding and port type,
 //! each operation's body elements and `soap:header` parts.
+//!
+//! Which port: the first port (services and ports in document order) whose binding is SOAP
+//! 1.1, else the first whose binding is SOAP 1.2. A WSDL without a `wsdl:service` (an
+//! interface description such as ONVIF's, where each device has its own address) is bound
+//! through its first SOAP 1.1 binding, else its first SOAP 1.2 binding: the service and port
+//! are then named after the binding and there is no address.
+//!
+//! A message without parts (after the `soap:header` parts are taken out) is an empty Body: the
+//! operation's input or output is `()`.
 //!
 //! Leniency: an operation of the binding that refers to something the WSDL never declares (a
 //! message, a message part, a part's element, or a port type operation) is left out with a
@@ -14,6 +23,7 @@ use crate::error::{Error, Location, Result};
 use crate::model::*;
 use crate::names::{self, NameSet};
 use crate::parse::{QName, RawBindingIo, RawDefs, RawHeader};
+use crate::resolve::Doc;
 
 /// The service; an operation left out is recorded in `warnings` (see the module docs).
 pub(super) fn resolve_service(
@@ -27,19 +37,40 @@ pub(super) fn resolve_service(
             line: 1,
             column: 1,
         },
-        message: "no wsdl:service has a port with a SOAP 1.1 literal binding".into(),
+        message: "no SOAP 1.1 or 1.2 binding (in a wsdl:service's port, or on its own)".into(),
     };
-    let (service, port, binding) = raw
+    let ports: Vec<_> = raw
         .services
         .iter()
         .flat_map(|s| s.ports.iter().map(move |p| (s, p)))
-        .find_map(|(s, p)| {
+        .filter_map(|(s, p)| {
             raw.bindings
                 .iter()
                 .find(|b| b.name == p.binding)
                 .map(|b| (s, p, b))
         })
-        .ok_or_else(no_port)?;
+        .collect();
+    let chosen = [SoapVersion::Soap11, SoapVersion::Soap12]
+        .iter()
+        .find_map(|v| ports.iter().find(|(_, _, b)| b.soap == *v));
+    let (service_name, port_name, address, service_doc, binding) = match chosen {
+        Some((service, port, binding)) => (
+            service.name.clone(),
+            port.name.clone(),
+            port.address.clone(),
+            service.doc.clone(),
+            *binding,
+        ),
+        None if raw.services.iter().all(|s| s.ports.is_empty()) => {
+            let binding = [SoapVersion::Soap11, SoapVersion::Soap12]
+                .iter()
+                .find_map(|v| raw.bindings.iter().find(|b| b.soap == *v))
+                .ok_or_else(no_port)?;
+            let name = binding.name.local.clone();
+            (name.clone(), name, None, Doc::default(), binding)
+        }
+        None => return Err(no_port()),
+    };
     let Some(port_type) = raw.port_types.iter().find(|p| p.name == binding.port_type) else {
         return Err(Error::Unresolved {
             location: binding.loc.clone(),
@@ -130,7 +161,7 @@ pub(super) fn resolve_service(
         let body = |io: &Option<(QName, Location)>,
                     binding_io: &RawBindingIo,
                     dir: &str|
-         -> Result<usize> {
+         -> Result<Option<usize>> {
             let (parts_filter, header_list) = (&binding_io.body_parts, &binding_io.headers);
             let Some((name, loc)) = io else {
                 return Err(Error::Unsupported {
@@ -142,7 +173,7 @@ pub(super) fn resolve_service(
             let msg = message(name, loc)?;
             // rpc: the wrapper element made for the operation (see `parse/rpc.rs`).
             if let Some(wrapper) = &binding_io.wrapper {
-                return element_of(&Some(wrapper.clone()), &op.loc, &op.name);
+                return element_of(&Some(wrapper.clone()), &op.loc, &op.name).map(Some);
             }
             let parts: Vec<_> = msg
                 .parts
@@ -155,7 +186,8 @@ pub(super) fn resolve_service(
                 })
                 .collect();
             match parts.as_slice() {
-                [part] => element_of(&part.element, &part.loc, &part.name),
+                [] => Ok(None),
+                [part] => element_of(&part.element, &part.loc, &part.name).map(Some),
                 _ => Err(Error::Unsupported {
                     location: msg.loc.clone(),
                     construct: format!(
@@ -200,7 +232,7 @@ pub(super) fn resolve_service(
             output_headers,
         });
     }
-    let mut doc = service.doc.clone();
+    let mut doc = service_doc;
     if !port_type.doc.is_empty() {
         if !doc.is_empty() {
             doc.text.push(String::new());
@@ -208,11 +240,12 @@ pub(super) fn resolve_service(
         doc.text.extend(port_type.doc.text.iter().cloned());
     }
     Ok(Service {
-        name: service.name.clone(),
-        port: port.name.clone(),
+        name: service_name,
+        port: port_name,
         port_type: port_type.name.local.clone(),
         stub_name,
-        address: port.address.clone(),
+        address,
+        soap: binding.soap,
         doc,
         operations,
     })

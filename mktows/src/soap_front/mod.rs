@@ -132,8 +132,7 @@ fn version_mismatch() -> Answer {
     let fault = xml::Fault {
         code: "SOAP-ENV:VersionMismatch".into(),
         string: "SOAP 1.2 is not supported: send a SOAP 1.1 envelope".into(),
-        actor: None,
-        detail: Vec::new(),
+        ..xml::Fault::default()
     };
     let body =
         xml::encode_fault(&fault, crate::NAMESPACES).unwrap_or_else(|e| format!("<!-- {e} -->"));

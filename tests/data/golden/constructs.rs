@@ -8,6 +8,8 @@ pub const SERVICE_NAME: &str = "ConstructsService";
 pub const PORT_NAME: &str = "ConstructsPort";
 /// `soap:address` of the port, as written in the WSDL.
 pub const SERVICE_ADDRESS: Option<&str> = Some("http://localhost/constructs");
+/// SOAP version of the binding.
+pub const SOAP_VERSION: ::mktows_runtime::SoapVersion = ::mktows_runtime::SoapVersion::Soap11;
 /// Types of the schema: one per `simpleType` and `complexType`, each followed by the table
 /// its XML mapping is expanded from (`rt::complex_type!`, `rt::enumeration!`).
 pub mod types {
@@ -1653,9 +1655,10 @@ pub mod operations {
     impl rt::Operation for Exchange {
         const INFO: &'static rt::OperationInfo = &rt::OperationInfo {
             name: "exchange",
+            soap: super::SOAP_VERSION,
             soap_action: "urn:constructs#exchange",
-            input: rt::Name::qualified("ns1", "urn:constructs", "request"),
-            output: rt::Name::qualified("ns1", "urn:constructs", "response"),
+            input: Some(rt::Name::qualified("ns1", "urn:constructs", "request")),
+            output: Some(rt::Name::qualified("ns1", "urn:constructs", "response")),
             input_headers: &[],
             output_headers: &[],
             namespaces: super::NAMESPACES,

@@ -8,6 +8,8 @@ pub const SERVICE_NAME: &str = "FeaturesService";
 pub const PORT_NAME: &str = "FeaturesPort";
 /// `soap:address` of the port, as written in the WSDL.
 pub const SERVICE_ADDRESS: Option<&str> = Some("http://localhost/features");
+/// SOAP version of the binding.
+pub const SOAP_VERSION: ::mktows_runtime::SoapVersion = ::mktows_runtime::SoapVersion::Soap11;
 /// Types of the schema: one per `simpleType` and `complexType`, each followed by the table
 /// its XML mapping is expanded from (`rt::complex_type!`, `rt::enumeration!`).
 pub mod types {
@@ -470,9 +472,10 @@ pub mod operations {
     impl rt::Operation for Echo {
         const INFO: &'static rt::OperationInfo = &rt::OperationInfo {
             name: "echo",
+            soap: super::SOAP_VERSION,
             soap_action: "urn:features#echo",
-            input: rt::Name::qualified("ns1", "urn:features", "everything"),
-            output: rt::Name::qualified("ns1", "urn:features", "echoed"),
+            input: Some(rt::Name::qualified("ns1", "urn:features", "everything")),
+            output: Some(rt::Name::qualified("ns1", "urn:features", "echoed")),
             input_headers: &[
                 rt::HeaderInfo {
                     message: "Context",

@@ -11,6 +11,8 @@ pub const SERVICE_NAME: &str = "CallsService";
 pub const PORT_NAME: &str = "CallsPort";
 /// `soap:address` of the port, as written in the WSDL.
 pub const SERVICE_ADDRESS: Option<&str> = Some("http://localhost/rpc");
+/// SOAP version of the binding.
+pub const SOAP_VERSION: ::mktows_runtime::SoapVersion = ::mktows_runtime::SoapVersion::Soap11;
 /// Types of the schema: one per `simpleType` and `complexType`, each followed by the table
 /// its XML mapping is expanded from (`rt::complex_type!`, `rt::enumeration!`).
 pub mod types {
@@ -193,9 +195,10 @@ pub mod operations {
     impl rt::Operation for Add {
         const INFO: &'static rt::OperationInfo = &rt::OperationInfo {
             name: "add",
+            soap: super::SOAP_VERSION,
             soap_action: "urn:rpc#add",
-            input: rt::Name::qualified("ns2", "urn:rpc:calls", "add"),
-            output: rt::Name::qualified("ns2", "urn:rpc:calls", "addResponse"),
+            input: Some(rt::Name::qualified("ns2", "urn:rpc:calls", "add")),
+            output: Some(rt::Name::qualified("ns2", "urn:rpc:calls", "addResponse")),
             input_headers: &[],
             output_headers: &[],
             namespaces: super::NAMESPACES,
@@ -212,9 +215,10 @@ pub mod operations {
     impl rt::Operation for Store {
         const INFO: &'static rt::OperationInfo = &rt::OperationInfo {
             name: "store",
+            soap: super::SOAP_VERSION,
             soap_action: "urn:rpc#store",
-            input: rt::Name::qualified("ns2", "urn:rpc:calls", "store"),
-            output: rt::Name::qualified("ns2", "urn:rpc:calls", "storeResponse"),
+            input: Some(rt::Name::qualified("ns2", "urn:rpc:calls", "store")),
+            output: Some(rt::Name::qualified("ns2", "urn:rpc:calls", "storeResponse")),
             input_headers: &[],
             output_headers: &[],
             namespaces: super::NAMESPACES,

@@ -8,6 +8,8 @@ pub const SERVICE_NAME: &str = "OrderService";
 pub const PORT_NAME: &str = "OrdersPort";
 /// `soap:address` of the port, as written in the WSDL.
 pub const SERVICE_ADDRESS: Option<&str> = Some("http://localhost:8080/orders");
+/// SOAP version of the binding.
+pub const SOAP_VERSION: ::mktows_runtime::SoapVersion = ::mktows_runtime::SoapVersion::Soap11;
 /// Types of the schema: one per `simpleType` and `complexType`, each followed by the table
 /// its XML mapping is expanded from (`rt::complex_type!`, `rt::enumeration!`).
 pub mod types {
@@ -154,9 +156,10 @@ pub mod operations {
     impl rt::Operation for PlaceOrder {
         const INFO: &'static rt::OperationInfo = &rt::OperationInfo {
             name: "placeOrder",
+            soap: super::SOAP_VERSION,
             soap_action: "urn:split:placeOrder",
-            input: rt::Name::qualified("ns1", "urn:split:types", "placeOrder"),
-            output: rt::Name::qualified("ns1", "urn:split:types", "orderPlaced"),
+            input: Some(rt::Name::qualified("ns1", "urn:split:types", "placeOrder")),
+            output: Some(rt::Name::qualified("ns1", "urn:split:types", "orderPlaced")),
             input_headers: &[],
             output_headers: &[],
             namespaces: super::NAMESPACES,

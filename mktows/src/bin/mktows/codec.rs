@@ -189,10 +189,12 @@ fn check_body(body: &AnyBody<AnyElement>, expect: &Expect) -> Result<(), String>
         AnyBody::Fault(_) if expect.direction == Direction::Response => return Ok(()),
         AnyBody::Fault(_) => "a Fault",
     };
-    if found != wanted.local {
+    // Every Marketo message has a body element; `None` would be an empty Body.
+    let wanted = wanted.map_or("an empty Body", |name| name.local);
+    if found != wanted {
         return Err(format!(
-            "the body is {found}, but the {} {which} is {}",
-            expect.operation, wanted.local
+            "the body is {found}, but the {} {which} is {wanted}",
+            expect.operation
         ));
     }
     Ok(())
