@@ -15,6 +15,10 @@ use std::process::Command;
 
 use crate::{samples, schemas};
 
+mod judge;
+
+use judge::judge;
+
 /// Where the scratch crate is written and built.
 #[derive(Debug, Clone)]
 pub struct CorpusOptions {
@@ -62,6 +66,9 @@ pub struct WsdlOutcome {
     pub operations: usize,
     /// The first operation that did not validate, and why.
     pub first_invalid: Option<String>,
+    /// Complex types whose XSD 1.1 wildcards were narrowed for xmllint (see
+    /// [`crate::schemas::narrow`]).
+    pub narrowed: Vec<String>,
 }
 
 impl WsdlOutcome {
@@ -94,6 +101,13 @@ impl WsdlOutcome {
         let _ = write!(line, ", valid {}/{}", self.valid, self.operations);
         if let Some(why) = &self.first_invalid {
             let _ = write!(line, " (first invalid: {why})");
+        }
+        if !self.narrowed.is_empty() {
+            let _ = write!(
+                line,
+                " (judged with the XSD 1.1 wildcards of {} narrowed for xmllint)",
+                self.narrowed.join(", ")
+            );
         }
         line
     }
@@ -240,6 +254,7 @@ pub fn run(dir: &Path, options: &CorpusOptions) -> Result<CorpusReport, String> 
             valid: 0,
             operations: 0,
             first_invalid: None,
+            narrowed: Vec::new(),
         };
         let generated = main_wsdl(folder).and_then(|wsdl| {
             let mut config = codegen::Config::new();
@@ -352,10 +367,12 @@ pub fn run(dir: &Path, options: &CorpusOptions) -> Result<CorpusReport, String> 
         return Err(format!("{} failed ({status})", binary.display()));
     }
     for c in &compiled {
-        let (valid, first_invalid) = judge(c, &samples_dir.join(&c.module), &options.work_dir)?;
+        let (valid, first_invalid, narrowed) =
+            judge(c, &samples_dir.join(&c.module), &options.work_dir)?;
         let outcome = &mut report.outcomes[c.outcome];
         outcome.valid = valid;
         outcome.first_invalid = first_invalid;
+        outcome.narrowed = narrowed;
     }
     Ok(report)
 }
@@ -512,72 +529,6 @@ fn build(
     Ok(errors)
 }
 
-/// Validates a WSDL's encoded requests with xmllint: how many are valid, and the first that is
-/// not (with why). Judged by body (see [`schemas`]), a request with an empty Body is valid.
-fn judge(c: &Candidate, dir: &Path, work: &Path) -> Result<(usize, Option<String>), String> {
-    let mut documents = Vec::new();
-    let mut first_invalid = None;
-    let mut empty_bodies = 0;
-    for (i, (marker, _)) in c.operations.iter().enumerate() {
-        let xml = dir.join(format!("op{i}.xml"));
-        if xml.exists() && c.judged == schemas::Judged::Body {
-            let envelope = std::fs::read_to_string(&xml).map_err(|e| e.to_string())?;
-            let body = dir.join(format!("op{i}.body.xml"));
-            let text = schemas::body_document(&envelope).map_err(|e| format!("{marker}: {e}"))?;
-            let Some(text) = text else {
-                // Nothing to judge in an empty Body.
-                empty_bodies += 1;
-                continue;
-            };
-            std::fs::write(&body, text).map_err(|e| format!("{}: {e}", body.display()))?;
-            documents.push((marker.clone(), body));
-        } else if xml.exists() {
-            documents.push((marker.clone(), xml));
-        } else if first_invalid.is_none() {
-            let why = std::fs::read_to_string(dir.join(format!("op{i}.err")))
-                .unwrap_or_else(|_| "no request was written".into());
-            first_invalid = Some(format!("{marker}: {why}"));
-        }
-    }
-    if documents.is_empty() {
-        return Ok((empty_bodies, first_invalid));
-    }
-    let envelope =
-        schemas::write_schemas(&c.wsdl, c.judged, &work.join("schemas").join(&c.module))?;
-    let output = Command::new("xmllint")
-        .env(
-            "XML_CATALOG_FILES",
-            schemas::catalog(envelope.parent().unwrap_or(work)),
-        )
-        .args(["--noout", "--nonet", "--schema"])
-        .arg(&envelope)
-        .args(documents.iter().map(|(_, path)| path))
-        .output()
-        .map_err(|e| format!("cannot run xmllint (apt-get install libxml2-utils): {e}"))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let mut valid = empty_bodies;
-    for (marker, path) in &documents {
-        let shown = path.display().to_string();
-        if stderr.lines().any(|l| l == format!("{shown} validates")) {
-            valid += 1;
-        } else if first_invalid.is_none() {
-            let why = stderr
-                .lines()
-                .find(|l| l.starts_with(&format!("{shown}:")))
-                .map(|l| l[shown.len() + 1..].to_owned())
-                .or_else(|| {
-                    stderr
-                        .lines()
-                        .find(|l| !l.trim().is_empty())
-                        .map(str::to_owned)
-                })
-                .unwrap_or_else(|| "xmllint said nothing".into());
-            first_invalid = Some(format!("{marker}: {why}"));
-        }
-    }
-    Ok((valid, first_invalid))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -601,6 +552,7 @@ mod tests {
                     valid: 0,
                     operations: 0,
                     first_invalid: None,
+                    narrowed: Vec::new(),
                 },
                 WsdlOutcome {
                     name: "b".into(),
@@ -609,6 +561,7 @@ mod tests {
                     valid: 2,
                     operations: 2,
                     first_invalid: None,
+                    narrowed: Vec::new(),
                 },
             ],
         };

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use codegen::model::SoapVersion;
 
+pub mod narrow;
 mod rpc;
 
 const XS: &str = "http://www.w3.org/2001/XMLSchema";
