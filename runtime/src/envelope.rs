@@ -5,8 +5,8 @@ use std::future::Future;
 
 use super::reader::Skipped;
 use super::{
-    DecodeError, DecodeErrorKind, EncodeError, Name, Ns, StartTag, XmlReader, XmlValue, XmlWriter,
-    expect_element,
+    BodyUse, DecodeError, DecodeErrorKind, EncodeError, Name, Ns, StartTag, XmlReader, XmlValue,
+    XmlWriter, expect_element,
 };
 
 /// SOAP 1.1 envelope namespace.
@@ -60,6 +60,9 @@ pub trait Operation {
     type InputHeaders: Headers + Send + Sync + 'static;
     /// Response headers.
     type OutputHeaders: Headers + Send + Sync + 'static;
+    /// How the bodies are written (`soap:body use=`): an encoded operation's messages carry
+    /// `xsi:type`s and may hold multi-reference values (see [`BodyUse`]).
+    const BODY_USE: BodyUse = BodyUse::Literal;
 }
 
 /// The SOAP headers of one message.
@@ -195,6 +198,7 @@ impl FaultDetail {
 /// Writes a whole envelope around `write_body`.
 fn write_envelope(
     namespaces: &'static [(&'static str, &'static str)],
+    body_use: BodyUse,
     capacity: usize,
     headers: Option<&dyn Fn(&mut XmlWriter)>,
     write_body: impl FnOnce(&mut XmlWriter),
@@ -211,6 +215,10 @@ fn write_envelope(
         w.raw("\"");
     }
     w.attribute("xmlns:xsi", super::XSI);
+    if body_use == BodyUse::Encoded {
+        w.attribute("xmlns:xsd", super::XSD);
+        w.attribute("xmlns:SOAP-ENC", super::SOAP_ENCODING);
+    }
     w.close_start();
     if let Some(write_headers) = headers {
         w.open(&HEADER);
@@ -219,6 +227,9 @@ fn write_envelope(
         w.end(&HEADER);
     }
     w.open(&BODY);
+    if body_use == BodyUse::Encoded {
+        w.attribute("SOAP-ENV:encodingStyle", super::SOAP_ENCODING);
+    }
     w.close_start();
     write_body(&mut w);
     w.end(&BODY);
@@ -228,6 +239,7 @@ fn write_envelope(
 
 fn write_message<H: Headers, B: XmlValue>(
     info: &OperationInfo,
+    body_use: BodyUse,
     headers: &H,
     body_name: &Name,
     body: &B,
@@ -238,7 +250,7 @@ fn write_message<H: Headers, B: XmlValue>(
     } else {
         Some(&write_headers)
     };
-    write_envelope(info.namespaces, 4096, headers, |w| {
+    write_envelope(info.namespaces, body_use, 4096, headers, |w| {
         body.write_element(w, body_name)
     })
 }
@@ -248,7 +260,7 @@ pub fn encode_request<O: Operation>(
     headers: &O::InputHeaders,
     body: &O::Input,
 ) -> Result<String, EncodeError> {
-    write_message(O::INFO, headers, &O::INFO.input, body)
+    write_message(O::INFO, O::BODY_USE, headers, &O::INFO.input, body)
 }
 
 /// The request document of operation `O`, with `extra_headers` written before the typed ones
@@ -263,9 +275,13 @@ pub fn encode_request_with<O: Operation>(
         extra_headers(w);
         headers.write_headers(w);
     };
-    write_envelope(O::INFO.namespaces, capacity, Some(&write_headers), |w| {
-        body.write_element(w, &O::INFO.input)
-    })
+    write_envelope(
+        O::INFO.namespaces,
+        O::BODY_USE,
+        capacity,
+        Some(&write_headers),
+        |w| body.write_element(w, &O::INFO.input),
+    )
 }
 
 /// The response document of operation `O`.
@@ -273,7 +289,7 @@ pub fn encode_response<O: Operation>(
     headers: &O::OutputHeaders,
     body: &O::Output,
 ) -> Result<String, EncodeError> {
-    write_message(O::INFO, headers, &O::INFO.output, body)
+    write_message(O::INFO, O::BODY_USE, headers, &O::INFO.output, body)
 }
 
 /// A fault response document, shaped as Marketo writes them: the Envelope declares only the
@@ -521,9 +537,16 @@ fn read_body<'a, B: XmlValue>(
 fn read_message<H: Headers, B: XmlValue>(
     xml: &[u8],
     info: &OperationInfo,
+    body_use: BodyUse,
     body_name: &Name,
     strict: bool,
 ) -> Result<(Reply<H, B>, Skipped), DecodeError> {
+    // Multi-reference values are inlined first (SOAP encoding, see `multiref.rs`).
+    let inlined = match body_use {
+        BodyUse::Encoded => super::multiref::inline_references(xml)?,
+        BodyUse::Literal => None,
+    };
+    let xml = inlined.as_deref().map_or(xml, str::as_bytes);
     let mut headers = H::default();
     let (content, skipped) = read_envelope(
         xml,
@@ -556,7 +579,7 @@ pub fn decode_request_checked<O: Operation>(
     xml: &[u8],
     strict: bool,
 ) -> Checked<Envelope<O::InputHeaders, O::Input>> {
-    match read_message(xml, O::INFO, &O::INFO.input, strict)? {
+    match read_message(xml, O::INFO, O::BODY_USE, &O::INFO.input, strict)? {
         (Reply::Success(envelope), skipped) => Ok((envelope, skipped)),
         (Reply::Fault(_), _) => Err(DecodeError::new(
             "Envelope/Body",
@@ -580,7 +603,7 @@ pub fn decode_response<O: Operation>(
 pub fn decode_response_checked<O: Operation>(
     xml: &[u8],
 ) -> Checked<Reply<O::OutputHeaders, O::Output>> {
-    read_message(xml, O::INFO, &O::INFO.output, false)
+    read_message(xml, O::INFO, O::BODY_USE, &O::INFO.output, false)
 }
 
 /// Every global element of a WSDL as one enum, to read any message of the API without knowing
@@ -678,7 +701,9 @@ pub fn encode_any<E: ElementSet>(envelope: &AnyEnvelope<E>) -> Result<String, En
     };
     match &envelope.body {
         AnyBody::Element(body) => {
-            write_envelope(E::NAMESPACES, 4096, headers, |w| body.write_any(w))
+            write_envelope(E::NAMESPACES, BodyUse::Literal, 4096, headers, |w| {
+                body.write_any(w)
+            })
         }
         AnyBody::Fault(fault) => encode_fault(fault, E::NAMESPACES),
     }

@@ -19,8 +19,10 @@
 //! envelope functions only.
 
 mod attributes;
+mod encoding;
 mod envelope;
 mod macros;
+mod multiref;
 mod particle;
 mod particle_macros;
 mod raw;
@@ -30,6 +32,7 @@ mod table_macros;
 mod writer;
 
 pub use attributes::*;
+pub use encoding::*;
 pub use envelope::*;
 pub use macros::complex_type;
 pub use particle::*;
@@ -291,7 +294,11 @@ fn read_nillable_value<T: XmlValue>(
 }
 
 #[cold]
-fn duplicate(r: &mut XmlReader<'_>, start: &StartTag<'_>, name: &'static str) -> DecodeError {
+pub(crate) fn duplicate(
+    r: &mut XmlReader<'_>,
+    start: &StartTag<'_>,
+    name: &'static str,
+) -> DecodeError {
     r.enter(name);
     let e = r.error_at_tag(start, DecodeErrorKind::Duplicate(name.to_owned()));
     r.leave();

@@ -43,6 +43,13 @@
 /// refers to it as `super::NAMESPACES`, so it is invoked in the generated `types` module);
 /// without it the element is unqualified.
 ///
+/// In the types of a SOAP-encoded operation (see [`BodyUse`](crate::BodyUse)), an element row
+/// may end with `xsi = "xsd:string"`: each value is written with that `xsi:type`. A field
+/// holding a SOAP-encoded array (a `Vec` of its items) is `array_one`, `array_optional`,
+/// `array_nillable` or `array_optional_nillable` with `xsi = "ns2:ArrayOfString"` (the array
+/// type) and `item = "xsd:string"` (the item type, written on each item), or
+/// `item_poly = "ns1:Base"` for items of a polymorphic type (each writes its own).
+///
 /// The expansion writes the children in table order and reads them in any order, matching
 /// each child by local name and namespace, skipping unknown ones, refusing a duplicate of a
 /// single element and reporting a missing required one or a count outside `min..=max` by name.
@@ -233,7 +240,64 @@ macro_rules! __complex_type {
     (@max $max:literal) => {
         ::core::option::Option::Some($max)
     };
-    // Writing one field.
+    // Writing one field: literal, with its `xsi:type` (SOAP encoding), or a SOAP-encoded array.
+    (@write_row $shape:ident, $w:ident, $value:expr, $name:expr, [], [], []) => {
+        $crate::__complex_type!(@write $shape, $w, $value, $name)
+    };
+    (@write_row $shape:ident, $w:ident, $value:expr, $name:expr, [$min:literal, $max:tt], [], []) => {
+        $crate::__complex_type!(
+            @write $shape, $w, $value, $name, $min, $crate::__complex_type!(@max $max)
+        )
+    };
+    (@write_row $shape:ident, $w:ident, $value:expr, $name:expr, [], [$xsi:literal], []) => {
+        $crate::__complex_type!(@write_typed $shape, $w, $value, $name, $xsi)
+    };
+    (@write_row $shape:ident, $w:ident, $value:expr, $name:expr, [$min:literal, $max:tt], [$xsi:literal], []) => {
+        $crate::__complex_type!(
+            @write_typed $shape, $w, $value, $name, $xsi, $min, $crate::__complex_type!(@max $max)
+        )
+    };
+    (@write_row $shape:ident, $w:ident, $value:expr, $name:expr, [], [$xsi:literal], [$typed:ident $item:literal]) => {
+        $crate::__complex_type!(@write_array $shape, $w, $value, $name, $xsi, $item, $typed)
+    };
+    (@typed typed) => {
+        true
+    };
+    (@typed untyped) => {
+        false
+    };
+    (@write_array array_one, $w:ident, $value:expr, $name:expr, $xsi:literal, $item:literal, $typed:ident) => {
+        $crate::write_array($w, $name, $value, $xsi, $item, $crate::__complex_type!(@typed $typed))
+    };
+    (@write_array array_optional, $w:ident, $value:expr, $name:expr, $xsi:literal, $item:literal, $typed:ident) => {
+        $crate::write_array_optional($w, $name, $value, $xsi, $item, $crate::__complex_type!(@typed $typed))
+    };
+    (@write_array array_nillable, $w:ident, $value:expr, $name:expr, $xsi:literal, $item:literal, $typed:ident) => {
+        $crate::write_array_nillable($w, $name, $value, $xsi, $item, $crate::__complex_type!(@typed $typed))
+    };
+    (@write_array array_optional_nillable, $w:ident, $value:expr, $name:expr, $xsi:literal, $item:literal, $typed:ident) => {
+        $crate::write_array_optional_nillable(
+            $w, $name, $value, $xsi, $item, $crate::__complex_type!(@typed $typed)
+        )
+    };
+    (@write_typed one, $w:ident, $value:expr, $name:expr, $xsi:literal) => {
+        $crate::write_one_typed($w, $name, $value, $xsi)
+    };
+    (@write_typed optional, $w:ident, $value:expr, $name:expr, $xsi:literal) => {
+        $crate::write_optional_typed($w, $name, $value, $xsi)
+    };
+    (@write_typed nillable, $w:ident, $value:expr, $name:expr, $xsi:literal) => {
+        $crate::write_nillable_typed($w, $name, $value, $xsi)
+    };
+    (@write_typed optional_nillable, $w:ident, $value:expr, $name:expr, $xsi:literal) => {
+        $crate::write_optional_nillable_typed($w, $name, $value, $xsi)
+    };
+    (@write_typed many, $w:ident, $value:expr, $name:expr, $xsi:literal, $min:literal, $max:expr) => {
+        $crate::write_many_typed($w, $name, $value, $min, $max, $xsi)
+    };
+    (@write_typed many_nillable, $w:ident, $value:expr, $name:expr, $xsi:literal, $min:literal, $max:expr) => {
+        $crate::write_many_nillable_typed($w, $name, $value, $min, $max, $xsi)
+    };
     (@write one, $w:ident, $value:expr, $name:expr) => {
         $crate::write_one($w, $name, $value)
     };
@@ -317,6 +381,18 @@ macro_rules! __complex_type {
     (@read many_nillable, $($args:expr),+) => {
         $crate::read_push_nillable($($args),+)
     };
+    (@read array_one, $($args:expr),+) => {
+        $crate::read_array_into($($args),+)
+    };
+    (@read array_optional, $($args:expr),+) => {
+        $crate::read_array_into($($args),+)
+    };
+    (@read array_nillable, $($args:expr),+) => {
+        $crate::read_array_into_nillable($($args),+)
+    };
+    (@read array_optional_nillable, $($args:expr),+) => {
+        $crate::read_array_into_nillable($($args),+)
+    };
     (@read attr_one, $($args:expr),+) => {
         ::core::result::Result::<(), $crate::DecodeError>::Ok(())
     };
@@ -358,6 +434,18 @@ macro_rules! __complex_type {
         $crate::required($r, $slot, $xml)?
     };
     (@take optional, $r:ident, $slot:ident, $xml:literal) => {
+        $slot
+    };
+    (@take array_one, $r:ident, $slot:ident, $xml:literal) => {
+        $crate::required($r, $slot, $xml)?
+    };
+    (@take array_nillable, $r:ident, $slot:ident, $xml:literal) => {
+        $crate::required($r, $slot, $xml)?
+    };
+    (@take array_optional, $r:ident, $slot:ident, $xml:literal) => {
+        $slot
+    };
+    (@take array_optional_nillable, $r:ident, $slot:ident, $xml:literal) => {
         $slot
     };
     (@take attr_one, $r:ident, $slot:ident, $xml:literal) => {
@@ -443,7 +531,8 @@ macro_rules! __complex_type {
             $(
                 $field:ident : $shape:ident (
                     $xml:literal $(, ns = $ns:literal)? $(, min = $min:literal, max = $max:tt)?
-                    $(, of = $of:ident)?
+                    $(, of = $of:ident)? $(, xsi = $xsi:literal)?
+                    $(, item = $item:literal)? $(, item_poly = $item_poly:literal)?
                 )
             ),+ $(,)?
         }
@@ -464,9 +553,9 @@ macro_rules! __complex_type {
             pub fn write_content(&self, w: &mut $crate::XmlWriter) {
                 $(
                     $crate::__complex_type!(
-                        @write $shape, w, &self.$field,
-                        $crate::__complex_type!(@name $xml $(, $ns)?)
-                        $(, $min, $crate::__complex_type!(@max $max))?
+                        @write_row $shape, w, &self.$field,
+                        $crate::__complex_type!(@name $xml $(, $ns)?),
+                        [$($min, $max)?], [$($xsi)?], [$(typed $item)? $(untyped $item_poly)?]
                     );
                 )+
             }

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::*;
 use crate::names;
 
+mod encoded;
 mod types;
 
 /// Emits the formatted source of the bindings. `runtime` is the path of the XML runtime module
@@ -171,6 +172,8 @@ enum Piece {
 struct Emitter<'m> {
     model: &'m Model,
     rt: TokenStream,
+    /// Complex types (by index) an encoded operation writes (see `encoded.rs`).
+    encoded: Vec<bool>,
 }
 
 impl<'m> Emitter<'m> {
@@ -181,6 +184,7 @@ impl<'m> Emitter<'m> {
         Ok(Emitter {
             model,
             rt: quote!(#path),
+            encoded: Emitter::encoded_types(model),
         })
     }
 }
@@ -442,6 +446,7 @@ impl Emitter<'_> {
             let in_infos = self.header_infos(&op.input_headers);
             let out_infos = self.header_infos(&op.output_headers);
             let documentation = lit(&doc_string(&op.doc));
+            let body_use = self.body_use(op);
             let doc = doc_attrs(
                 &op.doc,
                 &format!(
@@ -465,6 +470,7 @@ impl Emitter<'_> {
                         namespaces: super::NAMESPACES,
                         documentation: #documentation,
                     };
+                    #body_use
                     type Input = #input_ty;
                     type Output = #output_ty;
                     type InputHeaders = #input_headers;

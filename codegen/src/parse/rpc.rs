@@ -160,6 +160,7 @@ fn wrapper(defs: &RawDefs, b: usize, o: usize, output: bool) -> Result<Option<Ra
             restriction: false,
             simple_content: false,
             elements,
+            array: None,
             doc: doc.clone(),
             loc: op.loc.clone(),
         })),

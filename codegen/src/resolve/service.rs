@@ -198,6 +198,7 @@ pub(super) fn resolve_service(
             output,
             input_headers,
             output_headers,
+            encoded: op.input.encoded || op.output.encoded,
         });
     }
     let mut doc = service.doc.clone();
