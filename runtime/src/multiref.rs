@@ -21,7 +21,8 @@
 //! exponentially) are each a [`DecodeError`] naming the id or the limit.
 //!
 //! Documents without `href` attributes and without elements after the body element are read as
-//! they are. A document roxmltree cannot read is left to the strict reader, which says why.
+//! they are. A document that is not namespace-well-formed XML (for roxmltree, DTDs refused) is
+//! a [`DecodeErrorKind::Malformed`] error.
 
 use std::collections::HashMap;
 
@@ -47,8 +48,13 @@ pub(crate) fn inline_references(xml: &[u8]) -> Result<Option<String>, DecodeErro
         nodes_limit: 4_000_000,
         ..ParsingOptions::default()
     };
-    let Ok(doc) = Document::parse_with_options(text, options) else {
-        return Ok(None);
+    let doc = match Document::parse_with_options(text, options) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let pos = e.pos();
+            let kind = DecodeErrorKind::Malformed(e.to_string());
+            return Err(DecodeError::new("(document)", pos.row, pos.col, kind));
+        }
     };
     let Some(body) = doc
         .root_element()
