@@ -68,7 +68,7 @@ pub(crate) fn inline_references(xml: &[u8]) -> Result<Option<String>, DecodeErro
     let Some(main) = elements.next() else {
         return Ok(None);
     };
-    let last = elements.last();
+    let last = elements.next_back();
     let has_href = main.descendants().any(|n| n.attribute("href").is_some());
     // Trailing elements are multi-reference values only when each has an id.
     if last.is_some()
@@ -282,4 +282,80 @@ fn escape(value: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str =
+        r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body>"#;
+    const TAIL: &str = "</e:Body></e:Envelope>";
+
+    fn inline(body: &str) -> Result<Option<String>, DecodeError> {
+        inline_references(format!("{HEAD}{body}{TAIL}").as_bytes())
+    }
+
+    #[test]
+    fn documents_without_references_are_left_alone() {
+        assert_eq!(inline("<r><a>1</a></r>").unwrap(), None);
+        assert_eq!(inline("<r><a id=\"x\">1</a></r>").unwrap(), None);
+    }
+
+    #[test]
+    fn shared_and_nested_references_are_copied_and_the_values_dropped() {
+        let body = concat!(
+            r##"<p:r xmlns:p="urn:p"><a href="#1"/><b href="#1"/><p:c href="#2"/></p:r>"##,
+            r##"<m id="1" xmlns:enc="http://schemas.xmlsoap.org/soap/encoding/" enc:root="0" t="v&amp;w"><x href="#2"/></m>"##,
+            r##"<m id="2" xmlns:q="urn:q"><q:y>2</q:y></m>"##,
+        );
+        let out = inline(body).unwrap().unwrap();
+        // Each copy declares what is in scope at the value (the envelope's prefix too).
+        let env = r#"xmlns:e="http://schemas.xmlsoap.org/soap/envelope/""#;
+        let enc = r#"xmlns:enc="http://schemas.xmlsoap.org/soap/encoding/""#;
+        let inner = format!(r#"<x xmlns:q="urn:q" {env}><q:y>2</q:y></x>"#);
+        let expected = format!(
+            concat!(
+                r#"{}<p:r xmlns:p="urn:p">"#,
+                r#"<a {} {} t="v&amp;w">{}</a>"#,
+                r#"<b {} {} t="v&amp;w">{}</b>"#,
+                r#"<mr:c xmlns:mr="urn:p" xmlns:q="urn:q" {}><q:y>2</q:y></mr:c>"#,
+                "</p:r>{}"
+            ),
+            HEAD, enc, env, inner, enc, env, inner, env, TAIL
+        );
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn cycles_and_missing_ids_name_the_id() {
+        let cycle = r##"<r href="#a"/><m id="a"><n href="#b"/></m><m id="b"><o href="#a"/></m>"##;
+        let err = inline(cycle).unwrap_err();
+        assert_eq!(err.kind, DecodeErrorKind::ReferenceCycle("a".into()));
+        let err = inline(r##"<r><s href="#nowhere"/></r>"##).unwrap_err();
+        assert_eq!(
+            err.kind,
+            DecodeErrorKind::MissingReference("nowhere".into())
+        );
+        // At the referring element, after the envelope's start and `<r>`.
+        assert_eq!((err.line, err.column as usize), (1, HEAD.len() + 4));
+    }
+
+    #[test]
+    fn exponential_sharing_is_cut_off() {
+        // Each value refers to the next twice: 2^40 copies if nothing stopped it.
+        let mut body = String::from(r##"<r href="#v0"/>"##);
+        for i in 0..40 {
+            body.push_str(&format!(
+                r##"<m id="v{i}"><a href="#v{n}"/><b href="#v{n}"/></m>"##,
+                n = i + 1
+            ));
+        }
+        body.push_str(r#"<m id="v40">leaf</m>"#);
+        let err = inline(&body).unwrap_err();
+        assert!(
+            matches!(err.kind, DecodeErrorKind::UnsupportedEncoding(ref m) if m.contains("bytes")),
+            "{err}"
+        );
+    }
 }
