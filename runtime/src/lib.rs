@@ -20,6 +20,7 @@
 
 mod attributes;
 mod encoding;
+mod encoding_macros;
 mod envelope;
 mod macros;
 mod multiref;

@@ -240,64 +240,7 @@ macro_rules! __complex_type {
     (@max $max:literal) => {
         ::core::option::Option::Some($max)
     };
-    // Writing one field: literal, with its `xsi:type` (SOAP encoding), or a SOAP-encoded array.
-    (@write_row $shape:ident, $w:ident, $value:expr, $name:expr, [], [], []) => {
-        $crate::__complex_type!(@write $shape, $w, $value, $name)
-    };
-    (@write_row $shape:ident, $w:ident, $value:expr, $name:expr, [$min:literal, $max:tt], [], []) => {
-        $crate::__complex_type!(
-            @write $shape, $w, $value, $name, $min, $crate::__complex_type!(@max $max)
-        )
-    };
-    (@write_row $shape:ident, $w:ident, $value:expr, $name:expr, [], [$xsi:literal], []) => {
-        $crate::__complex_type!(@write_typed $shape, $w, $value, $name, $xsi)
-    };
-    (@write_row $shape:ident, $w:ident, $value:expr, $name:expr, [$min:literal, $max:tt], [$xsi:literal], []) => {
-        $crate::__complex_type!(
-            @write_typed $shape, $w, $value, $name, $xsi, $min, $crate::__complex_type!(@max $max)
-        )
-    };
-    (@write_row $shape:ident, $w:ident, $value:expr, $name:expr, [], [$xsi:literal], [$typed:ident $item:literal]) => {
-        $crate::__complex_type!(@write_array $shape, $w, $value, $name, $xsi, $item, $typed)
-    };
-    (@typed typed) => {
-        true
-    };
-    (@typed untyped) => {
-        false
-    };
-    (@write_array array_one, $w:ident, $value:expr, $name:expr, $xsi:literal, $item:literal, $typed:ident) => {
-        $crate::write_array($w, $name, $value, $xsi, $item, $crate::__complex_type!(@typed $typed))
-    };
-    (@write_array array_optional, $w:ident, $value:expr, $name:expr, $xsi:literal, $item:literal, $typed:ident) => {
-        $crate::write_array_optional($w, $name, $value, $xsi, $item, $crate::__complex_type!(@typed $typed))
-    };
-    (@write_array array_nillable, $w:ident, $value:expr, $name:expr, $xsi:literal, $item:literal, $typed:ident) => {
-        $crate::write_array_nillable($w, $name, $value, $xsi, $item, $crate::__complex_type!(@typed $typed))
-    };
-    (@write_array array_optional_nillable, $w:ident, $value:expr, $name:expr, $xsi:literal, $item:literal, $typed:ident) => {
-        $crate::write_array_optional_nillable(
-            $w, $name, $value, $xsi, $item, $crate::__complex_type!(@typed $typed)
-        )
-    };
-    (@write_typed one, $w:ident, $value:expr, $name:expr, $xsi:literal) => {
-        $crate::write_one_typed($w, $name, $value, $xsi)
-    };
-    (@write_typed optional, $w:ident, $value:expr, $name:expr, $xsi:literal) => {
-        $crate::write_optional_typed($w, $name, $value, $xsi)
-    };
-    (@write_typed nillable, $w:ident, $value:expr, $name:expr, $xsi:literal) => {
-        $crate::write_nillable_typed($w, $name, $value, $xsi)
-    };
-    (@write_typed optional_nillable, $w:ident, $value:expr, $name:expr, $xsi:literal) => {
-        $crate::write_optional_nillable_typed($w, $name, $value, $xsi)
-    };
-    (@write_typed many, $w:ident, $value:expr, $name:expr, $xsi:literal, $min:literal, $max:expr) => {
-        $crate::write_many_typed($w, $name, $value, $min, $max, $xsi)
-    };
-    (@write_typed many_nillable, $w:ident, $value:expr, $name:expr, $xsi:literal, $min:literal, $max:expr) => {
-        $crate::write_many_nillable_typed($w, $name, $value, $min, $max, $xsi)
-    };
+    // Writing one field.
     (@write one, $w:ident, $value:expr, $name:expr) => {
         $crate::write_one($w, $name, $value)
     };
@@ -552,8 +495,8 @@ macro_rules! __complex_type {
             /// Writes the child elements of this type, in schema order.
             pub fn write_content(&self, w: &mut $crate::XmlWriter) {
                 $(
-                    $crate::__complex_type!(
-                        @write_row $shape, w, &self.$field,
+                    $crate::__write_row!(
+                        $shape, w, &self.$field,
                         $crate::__complex_type!(@name $xml $(, $ns)?),
                         [$($min, $max)?], [$($xsi)?], [$(typed $item)? $(untyped $item_poly)?]
                     );
