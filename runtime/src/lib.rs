@@ -12,8 +12,10 @@
 //! XML ([`RawXml`], [`AnyValue`], [`MixedContent`]), a strict pull reader ([`XmlReader`]) and
 //! writer ([`XmlWriter`]), the macros the generated code expands ([`complex_type!`],
 //! [`enumeration!`], ...), and the SOAP envelope: requests, responses, faults
-//! ([`encode_request`], [`decode_response`], ...). It carries no transport and no service's
-//! bindings: an application plugs its own HTTP client in through [`Invoke`].
+//! ([`encode_request`], [`decode_response`], ...), literal or SOAP-encoded
+//! ([`BodyUse`]: `xsi:type` on every value, arrays, multi-reference values). It carries no
+//! transport and no service's bindings: an application plugs its own HTTP client in through
+//! [`Invoke`].
 //!
 //! Generated code calls these helpers; applications normally use the generated types and the
 //! envelope functions only.
