@@ -639,7 +639,10 @@ pub enum AnyBody<E> {
     Fault(Fault),
 }
 
-/// Decodes any request or response envelope of the API, leniently.
+/// Decodes any request or response envelope of the API, leniently. It reads bodies as
+/// literal: a SOAP-encoded message's multi-reference values (`href`/`id`) are resolved only by
+/// the per-operation functions ([`decode_response`], ...), which know the operation's
+/// [`BodyUse`].
 pub fn decode_any<E: ElementSet>(xml: &[u8]) -> Result<AnyEnvelope<E>, DecodeError> {
     Ok(decode_any_checked(xml, false)?.0)
 }
