@@ -172,6 +172,12 @@ impl<T> From<T> for Nillable<T> {
     }
 }
 
+impl From<&str> for Nillable<String> {
+    fn from(value: &str) -> Self {
+        Nillable::Value(value.to_owned())
+    }
+}
+
 impl<T: serde::Serialize> serde::Serialize for Nillable<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

@@ -127,7 +127,24 @@ fn axis_multi_reference_responses_are_read() {
         vec!["one".to_owned(), "two".to_owned()],
         vec![shared.clone(), nested, shared],
     );
-    assert_eq!(envelope.body.update_issue_return, expected);
+    assert_eq!(envelope.body.update_issue_return, Nillable::Value(expected));
+}
+
+#[test]
+fn a_null_return_is_nil() {
+    // What Axis and PHP write for a method returning null.
+    let response = concat!(
+        r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
+        r#"<soapenv:Body><ns1:updateIssueResponse xmlns:ns1="urn:enc">"#,
+        r#"<updateIssueReturn xsi:type="ns2:RemoteIssue" xsi:nil="true" xmlns:ns2="urn:enc:beans"/>"#,
+        "</ns1:updateIssueResponse></soapenv:Body></soapenv:Envelope>"
+    );
+    let Reply::Success(envelope) =
+        xml::decode_response::<UpdateIssue>(response.as_bytes()).unwrap()
+    else {
+        panic!("a fault");
+    };
+    assert_eq!(envelope.body.update_issue_return, Nillable::Nil);
 }
 
 #[test]
@@ -245,7 +262,11 @@ async fn php_soap_server_round_trips_a_struct_with_arrays() {
         vec!["a".to_owned(), "b&c".to_owned(), "from-php-call".to_owned()],
         comments,
     );
-    assert_eq!(envelope.body.update_issue_return, expected, "{answer}");
+    assert_eq!(
+        envelope.body.update_issue_return,
+        Nillable::Value(expected),
+        "{answer}"
+    );
 }
 
 #[tokio::test]
@@ -274,7 +295,7 @@ async fn php_soap_server_shared_references_are_read() {
     );
     assert_eq!(
         envelope.body.get_comments_return,
-        vec![shared.clone(), other, shared],
+        Nillable::Value(vec![shared.clone(), other, shared]),
         "{answer}"
     );
 }

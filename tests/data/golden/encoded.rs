@@ -144,16 +144,16 @@ pub mod types {
     /// Complex type `updateIssueResponse`.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct UpdateIssueResponse {
-        /// Element `updateIssueReturn` of type `RemoteIssue` (minOccurs 1, maxOccurs 1).
+        /// Element `updateIssueReturn` of type `RemoteIssue` (minOccurs 1, maxOccurs 1, nillable).
         #[serde(rename = "updateIssueReturn")]
-        pub update_issue_return: RemoteIssue,
+        pub update_issue_return: rt::Nillable<RemoteIssue>,
     }
     impl UpdateIssueResponse {
         /// The `updateIssueResponse` with these required elements (`updateIssueReturn`); optional elements are absent, repeated ones empty.
         ///
         /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
         /// adds optional elements.
-        pub fn new(update_issue_return: impl Into<RemoteIssue>) -> Self {
+        pub fn new(update_issue_return: impl Into<rt::Nillable<RemoteIssue>>) -> Self {
             Self {
                 update_issue_return: update_issue_return.into(),
             }
@@ -161,7 +161,7 @@ pub mod types {
     }
     rt::complex_type! {
         UpdateIssueResponse {
-            update_issue_return: one("updateIssueReturn", xsi = "ns2:RemoteIssue"),
+            update_issue_return: nillable("updateIssueReturn", xsi = "ns2:RemoteIssue"),
         }
     }
     /// The rpc wrapper of operation getComments's input: one child per message part.
@@ -190,18 +190,20 @@ pub mod types {
     /// The rpc wrapper of operation getComments's output: one child per message part.
     ///
     /// Complex type `getCommentsResponse`.
-    #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct GetCommentsResponse {
-        /// Element `getCommentsReturn` of type `ArrayOf_tns1_RemoteComment` (minOccurs 1, maxOccurs 1).
+        /// Element `getCommentsReturn` of type `ArrayOf_tns1_RemoteComment` (minOccurs 1, maxOccurs 1, nillable).
         #[serde(rename = "getCommentsReturn")]
-        pub get_comments_return: ArrayOfTns1RemoteComment,
+        pub get_comments_return: rt::Nillable<ArrayOfTns1RemoteComment>,
     }
     impl GetCommentsResponse {
         /// The `getCommentsResponse` with these required elements (`getCommentsReturn`); optional elements are absent, repeated ones empty.
         ///
         /// Prefer it to a struct literal: it keeps compiling when a newer WSDL version
         /// adds optional elements.
-        pub fn new(get_comments_return: impl Into<ArrayOfTns1RemoteComment>) -> Self {
+        pub fn new(
+            get_comments_return: impl Into<rt::Nillable<ArrayOfTns1RemoteComment>>,
+        ) -> Self {
             Self {
                 get_comments_return: get_comments_return.into(),
             }
@@ -209,7 +211,7 @@ pub mod types {
     }
     rt::complex_type! {
         GetCommentsResponse {
-            get_comments_return: array_one("getCommentsReturn", xsi = "ns1:ArrayOf_tns1_RemoteComment", item = "ns2:RemoteComment"),
+            get_comments_return: array_nillable("getCommentsReturn", xsi = "ns1:ArrayOf_tns1_RemoteComment", item = "ns2:RemoteComment"),
         }
     }
 }
