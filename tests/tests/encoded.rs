@@ -299,3 +299,51 @@ async fn php_soap_server_shared_references_are_read() {
         "{answer}"
     );
 }
+
+/// `xsd:byte[][]` (Axis's `byte[][]`, jira's `ArrayOf_xsd_base64Binary`): a `Vec<Vec<u8>>`
+/// whose items are `xsd:base64Binary`, with a table as the generator writes it.
+mod byte_arrays {
+    pub const NAMESPACES: &[(&str, &str)] = &[("ns1", "urn:enc")];
+    pub mod types {
+        use mktows::xml as rt;
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct Attachments {
+            pub files: Vec<Vec<u8>>,
+        }
+        rt::complex_type! {
+            Attachments {
+                files: array_one("files", xsi = "ns1:ArrayOf_xsd_base64Binary", item = "xsd:base64Binary"),
+            }
+        }
+    }
+}
+
+#[test]
+fn byte_arrays_are_arrays_of_base64() {
+    use byte_arrays::types::Attachments;
+    let value = Attachments {
+        files: vec![vec![0, 1, 2], Vec::new()],
+    };
+    let mut w = xml::XmlWriter::default();
+    value.write_content(&mut w);
+    assert_eq!(
+        w.finish().unwrap(),
+        concat!(
+            "<files xsi:type=\"ns1:ArrayOf_xsd_base64Binary\" SOAP-ENC:arrayType=\"xsd:base64Binary[2]\">",
+            "<item xsi:type=\"xsd:base64Binary\">AAEC</item>",
+            "<item xsi:type=\"xsd:base64Binary\"></item>",
+            "</files>"
+        )
+    );
+    let text = concat!(
+        r#"<a xmlns:enc="http://schemas.xmlsoap.org/soap/encoding/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
+        r#"<files xsi:type="enc:Array" enc:arrayType="xsd:base64Binary[2]"><x>AAEC</x><y/></files></a>"#
+    );
+    let read: Attachments = xml::from_xml(
+        text.as_bytes(),
+        &xml::Name::local("a"),
+        byte_arrays::NAMESPACES,
+    )
+    .unwrap();
+    assert_eq!(read, value);
+}
