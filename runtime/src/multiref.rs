@@ -14,7 +14,9 @@
 //!
 //! The copy carries the namespace declarations in scope at the referenced element, so its
 //! prefixes (`xsi:type="ns2:RemoteIssue"`) keep their meaning; a qualified referring element is
-//! written with a prefix of its own. Other attributes of the referring element are dropped
+//! written with a prefix of its own (and the value's default namespace, if it differs). An
+//! unqualified referring element cannot carry a value whose content is under a default
+//! namespace: that is an error rather than a copy that would change its names. Other attributes of the referring element are dropped
 //! (Axis and PHP write none). A reference to a missing id, a value that contains itself
 //! (directly or not) and copies growing past eight times the input (at least 16 MiB: shared
 //! references are copied once per reference, so a crafted document could otherwise grow
@@ -219,6 +221,13 @@ impl<'a, 'input> Inliner<'a, 'input> {
                 Some(p) => tag.push_str(&format!(" xmlns:{p}=\"{}\"", escape(uri))),
             }
         }
+        // The default namespace of the value's content, where the referring element's differs
+        // (only a prefixed copy can say it: an unqualified one was refused above).
+        let value_default = target.lookup_namespace_uri(None).unwrap_or("");
+        let here_default = node.lookup_namespace_uri(None).unwrap_or("");
+        if node.tag_name().namespace().is_some() && value_default != here_default {
+            tag.push_str(&format!(" xmlns=\"{}\"", escape(value_default)));
+        }
         for attribute in target.attributes() {
             let (ns, local) = (attribute.namespace(), attribute.name());
             if (ns.is_none() && local == "id") || (ns == Some(SOAP_ENCODING) && local == "root") {
@@ -339,6 +348,27 @@ mod tests {
         );
         // At the referring element, after the envelope's start and `<r>`.
         assert_eq!((err.line, err.column as usize), (1, HEAD.len() + 4));
+    }
+
+    #[test]
+    fn default_namespaces_keep_their_meaning() {
+        // The value's content is under a default namespace: a qualified referring element
+        // takes it along; an unqualified one cannot.
+        let body =
+            r##"<p:r xmlns:p="urn:p"><p:a href="#1"/></p:r><m id="1" xmlns="urn:d"><x>1</x></m>"##;
+        let out = inline(body).unwrap().unwrap();
+        let copy = out.split("<mr:a ").nth(1).and_then(|c| c.split('>').next());
+        let copy = copy.unwrap_or_else(|| panic!("{out}"));
+        assert!(copy.contains(r#"xmlns:mr="urn:p""#), "{out}");
+        assert!(copy.contains(r#" xmlns="urn:d""#), "{out}");
+        assert!(out.contains("<x>1</x></mr:a>"), "{out}");
+        let body =
+            r##"<p:r xmlns:p="urn:p"><a href="#1"/></p:r><m id="1" xmlns="urn:d"><x>1</x></m>"##;
+        let err = inline(body).unwrap_err();
+        assert!(
+            matches!(err.kind, DecodeErrorKind::UnsupportedEncoding(_)),
+            "{err}"
+        );
     }
 
     #[test]
