@@ -123,7 +123,9 @@ impl Api {
             types.insert(t.name.local.clone(), api);
         }
         for t in &model.complex_types {
-            let api = if t.is_polymorphic() {
+            let api = if let Some(array) = &t.array {
+                TypeApi::Alias(format!("{}[]", type_name(model, array.item)))
+            } else if t.is_polymorphic() {
                 TypeApi::Abstract(
                     t.subtypes
                         .iter()

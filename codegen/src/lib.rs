@@ -29,6 +29,7 @@ pub mod names;
 pub mod overlay;
 pub mod parse;
 pub mod resolve;
+pub mod soap_encoding;
 
 use std::path::{Path, PathBuf};
 

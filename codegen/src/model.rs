@@ -242,6 +242,20 @@ pub struct ComplexType {
     pub has_default: bool,
     /// A type of the schema, or a model group inside one.
     pub kind: ComplexKind,
+    /// For [`ComplexKind::Array`]: its items.
+    pub array: Option<ArrayOf>,
+    /// Declared inline (its `name` is its element's): no `xsi:type` can name it.
+    pub anonymous: bool,
+}
+
+/// The items of a SOAP-encoded array type (`soapenc:Array` restricted), a `Vec` of them in Rust.
+#[derive(Debug, Clone)]
+pub struct ArrayOf {
+    /// The item type.
+    pub item: TypeRef,
+    /// The item type's XML name, written in `SOAP-ENC:arrayType` and on each item's
+    /// `xsi:type` (`xsd:base64Binary` for the byte arrays of `xsd:byte[][]`).
+    pub item_name: QName,
 }
 
 /// What a [`ComplexType`] stands for.
@@ -256,6 +270,9 @@ pub enum ComplexKind {
     /// An `xs:sequence` that repeats or is a choice's alternative: a struct read in schema
     /// order, written as a field (or variant) of its parent.
     Group,
+    /// A SOAP-encoded array (`complexContent/restriction base="soapenc:Array"`): a `Vec` of
+    /// its items ([`ComplexType::array`]), written as an alias, without fields.
+    Array,
 }
 
 impl ComplexType {
@@ -272,7 +289,7 @@ impl ComplexType {
 
     /// A model group (choice or sequence) rather than a type of the schema.
     pub fn is_particle(&self) -> bool {
-        self.kind != ComplexKind::Struct
+        matches!(self.kind, ComplexKind::Choice | ComplexKind::Group)
     }
 }
 
@@ -413,6 +430,9 @@ pub struct Operation {
     pub input_headers: Vec<HeaderPart>,
     /// Response headers.
     pub output_headers: Vec<HeaderPart>,
+    /// `use="encoded"`: SOAP 1.1 Section 5 encoding (`xsi:type` on every value, arrays,
+    /// multi-reference values).
+    pub encoded: bool,
 }
 
 /// A `soap:header` of an operation.

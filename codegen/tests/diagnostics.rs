@@ -369,14 +369,19 @@ fn remote_schema_locations_are_never_fetched() {
 }
 
 #[test]
-fn rpc_encoded_is_rejected_and_rpc_wrappers_must_not_collide() {
+fn rpc_encoded_is_generated_and_rpc_wrappers_must_not_collide() {
     let body = r#"      <xs:complexType name="In"><xs:sequence/></xs:complexType>"#;
     let encoded = wsdl(body)
         .replace("style=\"document\"", "style=\"rpc\"")
         .replace("use=\"literal\"", "use=\"encoded\"");
     let (_, result) = generate("rpc-encoded", &encoded, &[]);
+    let code = result.expect("rpc/encoded is supported");
+    assert!(code.contains("const BODY_USE: rt::BodyUse = rt::BodyUse::Encoded;"));
+    // document/encoded is not.
+    let document = wsdl(body).replace("use=\"literal\"", "use=\"encoded\"");
+    let (_, result) = generate("document-encoded", &document, &[]);
     assert!(
-        matches!(&result, Err(Error::Unsupported { construct, .. }) if construct.contains("use=\"encoded\"")),
+        matches!(&result, Err(Error::Unsupported { construct, .. }) if construct == "document/encoded operation"),
         "{result:?}"
     );
     // rpc/literal: the input wrapper would be the element `{urn:t}op`, which the schema declares.
@@ -595,4 +600,29 @@ fn elements_that_refer_to_themselves_through_anonymous_types_are_one_type() {
     let code = result.unwrap();
     assert_eq!(code.matches("pub struct Node ").count(), 1, "{code}");
     assert!(code.contains("pub node: Vec<Node>,"), "{code}");
+}
+
+#[test]
+fn unsupported_soap_encoded_arrays_are_diagnostics() {
+    for (name, array_type) in [
+        ("array-2d", "xs:string[,]"),
+        ("array-nested", "xs:string[][]"),
+        ("array-sparse", "xs:string[x]"),
+    ] {
+        let body = format!(
+            r#"      <xs:complexType name="Arr" xmlns:enc="http://schemas.xmlsoap.org/soap/encoding/">
+        <xs:complexContent><xs:restriction base="enc:Array">
+          <xs:attribute ref="enc:arrayType" wsdl:arrayType="{array_type}"/>
+        </xs:restriction></xs:complexContent>
+      </xs:complexType>
+      <xs:complexType name="In"><xs:sequence/></xs:complexType>"#
+        );
+        unsupported(name, &body, "wsdl:arrayType", 8);
+    }
+    // An array restriction that says nothing of its items.
+    let body = r#"      <xs:complexType name="Arr" xmlns:enc="http://schemas.xmlsoap.org/soap/encoding/">
+        <xs:complexContent><xs:restriction base="enc:Array"/></xs:complexContent>
+      </xs:complexType>
+      <xs:complexType name="In"><xs:sequence/></xs:complexType>"#;
+    unsupported("array-untyped", body, "restriction", 7);
 }

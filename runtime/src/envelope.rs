@@ -5,7 +5,7 @@ use std::future::Future;
 
 use super::reader::Skipped;
 use super::{
-    DecodeError, DecodeErrorKind, EncodeError, Fault, Name, StartTag, XmlReader, XmlValue,
+    BodyUse, DecodeError, DecodeErrorKind, EncodeError, Fault, Name, StartTag, XmlReader, XmlValue,
     XmlWriter, expect_element, fault::read_fault,
 };
 
@@ -224,6 +224,9 @@ pub trait Operation {
     type InputHeaders: Headers + Send + Sync + 'static;
     /// Response headers.
     type OutputHeaders: Headers + Send + Sync + 'static;
+    /// How the bodies are written (`soap:body use=`): an encoded operation's messages carry
+    /// `xsi:type`s and may hold multi-reference values (see [`BodyUse`]).
+    const BODY_USE: BodyUse = BodyUse::Literal;
 }
 
 /// The SOAP headers of one message.
@@ -317,6 +320,7 @@ pub enum Reply<H, B> {
 fn write_envelope(
     version: SoapVersion,
     namespaces: &'static [(&'static str, &'static str)],
+    body_use: BodyUse,
     capacity: usize,
     headers: Option<&dyn Fn(&mut XmlWriter)>,
     write_body: impl FnOnce(&mut XmlWriter),
@@ -335,6 +339,10 @@ fn write_envelope(
         w.raw("\"");
     }
     w.attribute("xmlns:xsi", super::XSI);
+    if body_use == BodyUse::Encoded {
+        w.attribute("xmlns:xsd", super::XSD);
+        w.attribute("xmlns:SOAP-ENC", super::SOAP_ENCODING);
+    }
     w.close_start();
     if let Some(write_headers) = headers {
         w.open(&names.header);
@@ -343,6 +351,9 @@ fn write_envelope(
         w.end(&names.header);
     }
     w.open(&names.body);
+    if body_use == BodyUse::Encoded {
+        w.attribute("SOAP-ENV:encodingStyle", super::SOAP_ENCODING);
+    }
     w.close_start();
     write_body(&mut w);
     w.end(&names.body);
@@ -352,6 +363,7 @@ fn write_envelope(
 
 fn write_message<H: Headers, B: Body>(
     info: &OperationInfo,
+    body_use: BodyUse,
     headers: &H,
     body_name: Option<&Name>,
     body: &B,
@@ -362,7 +374,7 @@ fn write_message<H: Headers, B: Body>(
     } else {
         Some(&write_headers)
     };
-    write_envelope(info.soap, info.namespaces, 4096, headers, |w| {
+    write_envelope(info.soap, info.namespaces, body_use, 4096, headers, |w| {
         body.write_body(w, body_name)
     })
 }
@@ -372,7 +384,7 @@ pub fn encode_request<O: Operation>(
     headers: &O::InputHeaders,
     body: &O::Input,
 ) -> Result<String, EncodeError> {
-    write_message(O::INFO, headers, O::INFO.input.as_ref(), body)
+    write_message(O::INFO, O::BODY_USE, headers, O::INFO.input.as_ref(), body)
 }
 
 /// The request document of operation `O`, with `extra_headers` written before the typed ones
@@ -391,6 +403,7 @@ pub fn encode_request_with<O: Operation>(
     write_envelope(
         info.soap,
         info.namespaces,
+        O::BODY_USE,
         capacity,
         Some(&write_headers),
         |w| body.write_body(w, info.input.as_ref()),
@@ -402,7 +415,7 @@ pub fn encode_response<O: Operation>(
     headers: &O::OutputHeaders,
     body: &O::Output,
 ) -> Result<String, EncodeError> {
-    write_message(O::INFO, headers, O::INFO.output.as_ref(), body)
+    write_message(O::INFO, O::BODY_USE, headers, O::INFO.output.as_ref(), body)
 }
 
 /// What the Body of a document held.
@@ -507,9 +520,16 @@ fn read_envelope<'a, T>(
 fn read_message<H: Headers, B: Body>(
     xml: &[u8],
     info: &OperationInfo,
+    body_use: BodyUse,
     body_name: Option<&Name>,
     strict: bool,
 ) -> Result<(Reply<H, B>, Skipped), DecodeError> {
+    // Multi-reference values are inlined first (SOAP encoding, see `multiref.rs`).
+    let inlined = match body_use {
+        BodyUse::Encoded => super::multiref::inline_references(xml)?,
+        BodyUse::Literal => None,
+    };
+    let xml = inlined.as_deref().map_or(xml, str::as_bytes);
     let mut headers = H::default();
     let (content, skipped) = read_envelope(
         xml,
@@ -543,7 +563,7 @@ pub fn decode_request_checked<O: Operation>(
     xml: &[u8],
     strict: bool,
 ) -> Checked<Envelope<O::InputHeaders, O::Input>> {
-    match read_message(xml, O::INFO, O::INFO.input.as_ref(), strict)? {
+    match read_message(xml, O::INFO, O::BODY_USE, O::INFO.input.as_ref(), strict)? {
         (Reply::Success(envelope), skipped) => Ok((envelope, skipped)),
         (Reply::Fault(_), _) => Err(DecodeError::new(
             "Envelope/Body",
@@ -567,7 +587,7 @@ pub fn decode_response<O: Operation>(
 pub fn decode_response_checked<O: Operation>(
     xml: &[u8],
 ) -> Checked<Reply<O::OutputHeaders, O::Output>> {
-    read_message(xml, O::INFO, O::INFO.output.as_ref(), false)
+    read_message(xml, O::INFO, O::BODY_USE, O::INFO.output.as_ref(), false)
 }
 
 /// Every global element of a WSDL as one enum, to read any message of the API without knowing
@@ -605,7 +625,10 @@ pub enum AnyBody<E> {
     Fault(Fault),
 }
 
-/// Decodes any request or response envelope of the API, leniently.
+/// Decodes any request or response envelope of the API, leniently. It reads bodies as
+/// literal: a SOAP-encoded message's multi-reference values (`href`/`id`) are resolved only by
+/// the per-operation functions ([`decode_response`], ...), which know the operation's
+/// [`BodyUse`].
 pub fn decode_any<E: ElementSet>(xml: &[u8]) -> Result<AnyEnvelope<E>, DecodeError> {
     Ok(decode_any_checked(xml, false)?.0)
 }
@@ -672,9 +695,14 @@ pub fn encode_any<E: ElementSet>(envelope: &AnyEnvelope<E>) -> Result<String, En
         Some(&write_headers)
     };
     match &envelope.body {
-        AnyBody::Element(body) => {
-            write_envelope(E::SOAP, E::NAMESPACES, 4096, headers, |w| body.write_any(w))
-        }
+        AnyBody::Element(body) => write_envelope(
+            E::SOAP,
+            E::NAMESPACES,
+            BodyUse::Literal,
+            4096,
+            headers,
+            |w| body.write_any(w),
+        ),
         AnyBody::Fault(fault) => super::encode_fault_as(E::SOAP, fault, E::NAMESPACES),
     }
 }

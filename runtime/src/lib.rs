@@ -12,16 +12,21 @@
 //! XML ([`RawXml`], [`AnyValue`], [`MixedContent`]), a strict pull reader ([`XmlReader`]) and
 //! writer ([`XmlWriter`]), the macros the generated code expands ([`complex_type!`],
 //! [`enumeration!`], ...), and the SOAP envelope: requests, responses, faults
-//! ([`encode_request`], [`decode_response`], ...). It carries no transport and no service's
-//! bindings: an application plugs its own HTTP client in through [`Invoke`].
+//! ([`encode_request`], [`decode_response`], ...), literal or SOAP-encoded
+//! ([`BodyUse`]: `xsi:type` on every value, arrays, multi-reference values). It carries no
+//! transport and no service's bindings: an application plugs its own HTTP client in through
+//! [`Invoke`].
 //!
 //! Generated code calls these helpers; applications normally use the generated types and the
 //! envelope functions only.
 
 mod attributes;
+mod encoding;
+mod encoding_macros;
 mod envelope;
 mod fault;
 mod macros;
+mod multiref;
 mod particle;
 mod particle_macros;
 mod raw;
@@ -31,6 +36,7 @@ mod table_macros;
 mod writer;
 
 pub use attributes::*;
+pub use encoding::*;
 pub use envelope::*;
 pub use fault::*;
 pub use macros::complex_type;
@@ -168,6 +174,12 @@ impl<T> From<T> for Nillable<T> {
     }
 }
 
+impl From<&str> for Nillable<String> {
+    fn from(value: &str) -> Self {
+        Nillable::Value(value.to_owned())
+    }
+}
+
 impl<T: serde::Serialize> serde::Serialize for Nillable<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -293,7 +305,11 @@ fn read_nillable_value<T: XmlValue>(
 }
 
 #[cold]
-fn duplicate(r: &mut XmlReader<'_>, start: &StartTag<'_>, name: &'static str) -> DecodeError {
+pub(crate) fn duplicate(
+    r: &mut XmlReader<'_>,
+    start: &StartTag<'_>,
+    name: &'static str,
+) -> DecodeError {
     r.enter(name);
     let e = r.error_at_tag(start, DecodeErrorKind::Duplicate(name.to_owned()));
     r.leave();

@@ -43,6 +43,13 @@
 /// refers to it as `super::NAMESPACES`, so it is invoked in the generated `types` module);
 /// without it the element is unqualified.
 ///
+/// In the types of a SOAP-encoded operation (see [`BodyUse`](crate::BodyUse)), an element row
+/// may end with `xsi = "xsd:string"`: each value is written with that `xsi:type`. A field
+/// holding a SOAP-encoded array (a `Vec` of its items) is `array_one`, `array_optional`,
+/// `array_nillable` or `array_optional_nillable` with `xsi = "ns2:ArrayOfString"` (the array
+/// type) and `item = "xsd:string"` (the item type, written on each item), or
+/// `item_poly = "ns1:Base"` for items of a polymorphic type (each writes its own).
+///
 /// The expansion writes the children in table order and reads them in any order, matching
 /// each child by local name and namespace, skipping unknown ones, refusing a duplicate of a
 /// single element and reporting a missing required one or a count outside `min..=max` by name.
@@ -317,6 +324,18 @@ macro_rules! __complex_type {
     (@read many_nillable, $($args:expr),+) => {
         $crate::read_push_nillable($($args),+)
     };
+    (@read array_one, $($args:expr),+) => {
+        $crate::read_array_into($($args),+)
+    };
+    (@read array_optional, $($args:expr),+) => {
+        $crate::read_array_into($($args),+)
+    };
+    (@read array_nillable, $($args:expr),+) => {
+        $crate::read_array_into_nillable($($args),+)
+    };
+    (@read array_optional_nillable, $($args:expr),+) => {
+        $crate::read_array_into_nillable($($args),+)
+    };
     (@read attr_one, $($args:expr),+) => {
         ::core::result::Result::<(), $crate::DecodeError>::Ok(())
     };
@@ -358,6 +377,18 @@ macro_rules! __complex_type {
         $crate::required($r, $slot, $xml)?
     };
     (@take optional, $r:ident, $slot:ident, $xml:literal) => {
+        $slot
+    };
+    (@take array_one, $r:ident, $slot:ident, $xml:literal) => {
+        $crate::required($r, $slot, $xml)?
+    };
+    (@take array_nillable, $r:ident, $slot:ident, $xml:literal) => {
+        $crate::required($r, $slot, $xml)?
+    };
+    (@take array_optional, $r:ident, $slot:ident, $xml:literal) => {
+        $slot
+    };
+    (@take array_optional_nillable, $r:ident, $slot:ident, $xml:literal) => {
         $slot
     };
     (@take attr_one, $r:ident, $slot:ident, $xml:literal) => {
@@ -443,7 +474,8 @@ macro_rules! __complex_type {
             $(
                 $field:ident : $shape:ident (
                     $xml:literal $(, ns = $ns:literal)? $(, min = $min:literal, max = $max:tt)?
-                    $(, of = $of:ident)?
+                    $(, of = $of:ident)? $(, xsi = $xsi:literal)?
+                    $(, item = $item:literal)? $(, item_poly = $item_poly:literal)?
                 )
             ),+ $(,)?
         }
@@ -463,10 +495,10 @@ macro_rules! __complex_type {
             /// Writes the child elements of this type, in schema order.
             pub fn write_content(&self, w: &mut $crate::XmlWriter) {
                 $(
-                    $crate::__complex_type!(
-                        @write $shape, w, &self.$field,
-                        $crate::__complex_type!(@name $xml $(, $ns)?)
-                        $(, $min, $crate::__complex_type!(@max $max))?
+                    $crate::__write_row!(
+                        $shape, w, &self.$field,
+                        $crate::__complex_type!(@name $xml $(, $ns)?),
+                        [$($min, $max)?], [$($xsi)?], [$(typed $item)? $(untyped $item_poly)?]
                     );
                 )+
             }

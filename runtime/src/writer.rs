@@ -7,6 +7,8 @@ use super::Name;
 pub struct XmlWriter {
     out: String,
     declarations: &'static [(&'static str, &'static str)],
+    /// `xsi:type` to write on the next element started (SOAP encoding).
+    next_type: Option<&'static str>,
     error: Option<EncodeError>,
 }
 
@@ -32,6 +34,12 @@ impl XmlWriter {
     /// Namespace declarations (`prefix`, `uri`) to put on the next element started.
     pub fn declare_on_next(&mut self, namespaces: &'static [(&'static str, &'static str)]) {
         self.declarations = namespaces;
+    }
+
+    /// `xsi:type="qname"` to write on the next element started (SOAP encoding writes the type
+    /// of every value); `qname`'s prefix must be declared by the document.
+    pub fn type_next(&mut self, qname: &'static str) {
+        self.next_type = Some(qname);
     }
 
     /// The document, or the first value that could not be written.
@@ -66,6 +74,9 @@ impl XmlWriter {
                 self.attribute_with_prefix("xmlns", prefix, uri);
             }
             self.attribute("xmlns:xsi", super::XSI);
+        }
+        if let Some(qname) = self.next_type.take() {
+            self.attribute("xsi:type", qname);
         }
     }
 

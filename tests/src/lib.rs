@@ -200,6 +200,13 @@ pub mod soap12 {
     include!("../data/golden/soap12.rs");
 }
 
+/// Bindings generated from `data/wsdl/encoded.wsdl` (an rpc/encoded service shaped as Apache
+/// Axis 1 writes them), checked in as `data/golden/encoded.rs` like [`features`].
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+pub mod encoded {
+    include!("../data/golden/encoded.rs");
+}
+
 pub mod http;
 pub mod proxy;
 pub mod recorded;

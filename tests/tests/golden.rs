@@ -1,5 +1,6 @@
 //! The generator's output for the feature WSDLs is checked in (`data/golden/features.rs`,
-//! `data/golden/constructs.rs`, `data/golden/split.rs`, `data/golden/rpc.rs`, `data/golden/soap12.rs`) and
+//! `data/golden/constructs.rs`, `data/golden/split.rs`, `data/golden/rpc.rs`,
+//! `data/golden/soap12.rs`, `data/golden/encoded.rs`) and
 //! compiled by this crate, so every change to what the generator writes shows up in review as a
 //! diff of real generated code, and the code under review is the code the tests run.
 //!
@@ -32,6 +33,12 @@ fn rpc_golden_is_current() {
 #[test]
 fn soap12_golden_is_current() {
     check_golden("soap12");
+}
+
+/// rpc/encoded (SOAP 1.1 section 5): `xsi:type` rows, arrays as `Vec` aliases.
+#[test]
+fn encoded_golden_is_current() {
+    check_golden("encoded");
 }
 
 /// `data/golden/{name}.rs` is what the generator writes for `data/wsdl/{name}.wsdl`.

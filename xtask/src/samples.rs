@@ -162,6 +162,10 @@ impl Sampler<'_> {
     }
 
     fn complex(&self, t: &ComplexType, depth: usize) -> Result<String, String> {
+        if t.kind == ComplexKind::Array {
+            // A SOAP-encoded array: a `Vec` of its items, the fewest being none.
+            return Ok("[]".into());
+        }
         if t.kind == ComplexKind::Choice {
             // The first alternative, as at least one occurrence.
             let Some(first) = t.fields.first() else {

@@ -51,8 +51,14 @@ const ENVELOPE: &str = r###"<?xml version="1.0" encoding="UTF-8"?>
         <xs:element ref="env:Fault"/>
         <xs:any namespace="##other" processContents="strict"/>
       </xs:choice>
+      <xs:attribute ref="env:encodingStyle"/>
     </xs:complexType>
   </xs:element>
+  <xs:attribute name="encodingStyle">
+    <xs:simpleType>
+      <xs:list itemType="xs:anyURI"/>
+    </xs:simpleType>
+  </xs:attribute>
 {fault}</xs:schema>
 "###;
 
@@ -179,6 +185,10 @@ const XML_NAMESPACE_SCHEMA: &str = r###"<?xml version="1.0" encoding="UTF-8"?>
 /// The XML namespace (bound to `xml:` in every document).
 const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 
+/// The SOAP 1.1 encoding namespace: rpc/encoded WSDLs import it without a location; its
+/// schema is the generator's built-in copy ([`codegen::soap_encoding`]), never fetched.
+const SOAP_ENCODING: &str = "http://schemas.xmlsoap.org/soap/encoding/";
+
 /// What xmllint is given to judge a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Judged {
@@ -189,7 +199,8 @@ pub enum Judged {
 }
 
 /// Writes the inline schemas of `wsdl` (and of the WSDLs it `wsdl:import`s) and the schema
-/// requests are `judged` by into `dir`; returns that schema's path. `dir/catalog.xml` is written too: an
+/// requests are `judged` by into `dir`; returns that schema's path. `dir/catalog.xml` is
+/// written too: an
 /// XML catalog mapping every remote location of the WSDL's schema manifest (see
 /// [`codegen::manifest`]) to its saved copy, for `XML_CATALOG_FILES` (see [`catalog`]), so
 /// xmllint resolves remote imports offline as the generator does.
@@ -200,6 +211,7 @@ pub fn write_schemas(wsdl: &Path, judged: Judged, dir: &Path) -> Result<PathBuf,
     // Namespace → the inline schema files declaring it.
     let mut by_namespace: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut mentions_xml = false;
+    let mut mentions_encoding = false;
     let mut queue = vec![wsdl.to_path_buf()];
     let mut seen = std::collections::HashSet::new();
     let mut count = 0;
@@ -212,6 +224,7 @@ pub fn write_schemas(wsdl: &Path, judged: Judged, dir: &Path) -> Result<PathBuf,
         let text =
             std::fs::read_to_string(&wsdl).map_err(|e| format!("{}: {e}", wsdl.display()))?;
         mentions_xml |= text.contains(XML_NAMESPACE);
+        mentions_encoding |= text.contains(SOAP_ENCODING);
         let doc = roxmltree::Document::parse_with_options(
             &text,
             roxmltree::ParsingOptions {
@@ -300,6 +313,18 @@ pub fn write_schemas(wsdl: &Path, judged: Judged, dir: &Path) -> Result<PathBuf,
         let _ = writeln!(
             imports,
             "  <xs:import namespace=\"{XML_NAMESPACE}\" schemaLocation=\"xml.xsd\"/>"
+        );
+    }
+    // Likewise first: the encoding namespace for the schemas that import it without a location.
+    if !by_namespace.contains_key(SOAP_ENCODING) && mentions_encoding {
+        std::fs::write(
+            dir.join("soap-encoding.xsd"),
+            codegen::soap_encoding::soap_encoding_schema(),
+        )
+        .map_err(|e| format!("soap-encoding.xsd: {e}"))?;
+        let _ = writeln!(
+            imports,
+            "  <xs:import namespace=\"{SOAP_ENCODING}\" schemaLocation=\"soap-encoding.xsd\"/>"
         );
     }
     for (ns, files) in &by_namespace {

@@ -1,7 +1,8 @@
 //! `cargo xtask corpus` on a tiny corpus: the feature WSDL (generated, compiled, its one
 //! operation's request valid), the samples WSDL (simple types whose valid values the samples
 //! must find: ranges, digits, lists, unions), an rpc/literal WSDL (its wrapper elements
-//! declared for xmllint from the WSDL's messages), a WSDL whose schema `cargo xtask vendor`
+//! declared for xmllint from the WSDL's messages), an rpc/encoded one (SOAP-encoded arrays, the
+//! built-in SOAP encoding schema given to xmllint), a WSDL whose schema `cargo xtask vendor`
 //! saved (read through its manifest) and a folder the generator refuses (reported with its
 //! position).
 
@@ -42,6 +43,10 @@ fn reports_each_wsdl_and_the_totals() {
         &dir.join("samples/samples.wsdl"),
     );
     copy(&data.join("rpc.wsdl"), &dir.join("rpc/rpc.wsdl"));
+    copy(
+        &data.join("encoded.wsdl"),
+        &dir.join("encoded/encoded.wsdl"),
+    );
     std::fs::create_dir_all(dir.join("refused")).unwrap();
     std::fs::write(
         dir.join("refused/refused.wsdl"),
@@ -74,29 +79,33 @@ fn reports_each_wsdl_and_the_totals() {
     let report = corpus::run(&dir, &options).unwrap();
     let text = report.text();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 6, "{text}");
+    assert_eq!(lines.len(), 7, "{text}");
     assert_eq!(
-        lines[0], "features: generated yes, compiled yes, valid 1/1",
+        lines[0], "encoded: generated yes, compiled yes, valid 2/2",
+        "{text}"
+    );
+    assert_eq!(
+        lines[1], "features: generated yes, compiled yes, valid 1/1",
         "{text}"
     );
     assert!(
-        lines[1].starts_with("refused: generated no (refused/refused.wsdl:3:3: unsupported construct `xs:import schemaLocation="),
+        lines[2].starts_with("refused: generated no (refused/refused.wsdl:3:3: unsupported construct `xs:import schemaLocation="),
         "{text}"
     );
-    assert!(lines[1].ends_with(", compiled -, valid 0/0"), "{text}");
+    assert!(lines[2].ends_with(", compiled -, valid 0/0"), "{text}");
     assert_eq!(
-        lines[2], "rpc: generated yes, compiled yes, valid 2/2",
-        "{text}"
-    );
-    assert_eq!(
-        lines[3], "samples: generated yes, compiled yes, valid 1/1",
+        lines[3], "rpc: generated yes, compiled yes, valid 2/2",
         "{text}"
     );
     assert_eq!(
-        lines[4], "vendored: generated yes, compiled yes, valid 1/1",
+        lines[4], "samples: generated yes, compiled yes, valid 1/1",
         "{text}"
     );
-    assert_eq!(lines[5], "generated 4/5, compiled 4/5, valid 4/5");
+    assert_eq!(
+        lines[5], "vendored: generated yes, compiled yes, valid 1/1",
+        "{text}"
+    );
+    assert_eq!(lines[6], "generated 5/6, compiled 5/6, valid 5/6");
     assert!(!report.all_pass());
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&src);

@@ -14,6 +14,7 @@ use crate::names;
 /// The namespace of `xml:lang` and friends.
 const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 
+mod encoded;
 mod types;
 
 /// Emits the formatted source of the bindings. `runtime` is the path of the XML runtime module
@@ -174,6 +175,8 @@ enum Piece {
 struct Emitter<'m> {
     model: &'m Model,
     rt: TokenStream,
+    /// Complex types (by index) an encoded operation writes (see `encoded.rs`).
+    encoded: Vec<bool>,
 }
 
 impl<'m> Emitter<'m> {
@@ -184,6 +187,7 @@ impl<'m> Emitter<'m> {
         Ok(Emitter {
             model,
             rt: quote!(#path),
+            encoded: Emitter::encoded_types(model),
         })
     }
 }
@@ -471,6 +475,7 @@ impl Emitter<'_> {
             let in_infos = self.header_infos(&op.input_headers);
             let out_infos = self.header_infos(&op.output_headers);
             let documentation = lit(&doc_string(&op.doc));
+            let body_use = self.body_use(op);
             let doc = doc_attrs(
                 &op.doc,
                 &format!(
@@ -495,6 +500,7 @@ impl Emitter<'_> {
                         namespaces: super::NAMESPACES,
                         documentation: #documentation,
                     };
+                    #body_use
                     type Input = #input_ty;
                     type Output = #output_ty;
                     type InputHeaders = #input_headers;

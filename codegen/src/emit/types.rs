@@ -166,6 +166,13 @@ impl Emitter<'_> {
     /// A complex type or model group, formatted with its table.
     pub(super) fn complex_type(&self, t: &ComplexType) -> Result<String> {
         match t.kind {
+            ComplexKind::Array => match &t.array {
+                Some(array) => self.array_type(t, array),
+                None => Err(Error::Emit(format!(
+                    "array `{}` has no items",
+                    t.name.local
+                ))),
+            },
             ComplexKind::Choice => self.choice_type(t),
             ComplexKind::Group | ComplexKind::Struct if t.is_polymorphic() => {
                 self.polymorphic_type(t)
@@ -211,7 +218,9 @@ impl Emitter<'_> {
             }
             #constructor
         };
-        let rows = t.fields.iter().map(|f| self.row(f));
+        self.check_array_fields(t)?;
+        let encoded = t.kind == ComplexKind::Struct && self.is_encoded(t);
+        let rows = t.fields.iter().map(|f| self.row(f, encoded));
         let mac = if t.kind == ComplexKind::Group {
             "group"
         } else {
@@ -221,7 +230,7 @@ impl Emitter<'_> {
     }
 
     /// The table row of a field (or of a choice's variant): `name: shape(args)`.
-    fn row(&self, f: &Field) -> String {
+    fn row(&self, f: &Field, encoded: bool) -> String {
         let mut args = name_args(&f.xml_name, f.namespace);
         if matches!(f.shape(), Shape::Many | Shape::ManyNillable) {
             let max = f
@@ -244,7 +253,7 @@ impl Emitter<'_> {
             args += &format!(", of = {}", ident(&group.rust_name));
             format!("particle_{shape}")
         } else {
-            shape.to_owned()
+            self.encoded_row(f, shape, encoded, &mut args)
         };
         format!("{}: {shape}({args})", ident(&f.rust_name))
     }
@@ -293,7 +302,7 @@ impl Emitter<'_> {
                 #(#variants)*
             }
         };
-        let rows = t.fields.iter().map(|f| self.row(f));
+        let rows = t.fields.iter().map(|f| self.row(f, false));
         Ok(format(item)? + &table("choice", &name.to_string(), rows))
     }
 

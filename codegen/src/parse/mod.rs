@@ -31,6 +31,7 @@ const MAX_NESTING: usize = 256;
 const MAX_NODES: u32 = 4_000_000;
 
 mod attributes;
+mod encoded;
 mod locate;
 mod particles;
 mod raw;
@@ -39,6 +40,7 @@ mod schema;
 
 use locate::{Kind, Locator, Pending, locate};
 
+pub use encoded::SOAP_ENCODING;
 pub use raw::*;
 use schema::read_schema;
 
@@ -430,6 +432,14 @@ fn read_binding(ctx: &Ctx, node: Node) -> Result<Option<RawBinding>> {
                 _ => {}
             }
         }
+        encoded::check_style(ctx, op, rpc, input.encoded || output.encoded)?;
+        if version == SoapVersion::Soap12 && (input.encoded || output.encoded) {
+            return Err(Error::Unsupported {
+                location: ctx.loc(op),
+                construct: "soap12:body use=\"encoded\"".into(),
+                hint: "SOAP encoding is supported in SOAP 1.1 bindings only".into(),
+            });
+        }
         operations.push(RawBindingOperation {
             name: ctx.required_attr(op, "name")?.to_owned(),
             rpc,
@@ -470,17 +480,10 @@ fn read_binding_io(ctx: &Ctx, node: Node, soap_ns: &str) -> Result<RawBindingIo>
         if child.tag_name().namespace() != Some(soap_ns) {
             continue;
         }
-        if child.attribute("use").is_some_and(|u| u != "literal") {
-            return Err(Error::Unsupported {
-                location: ctx.loc(child),
-                construct: format!("soap:{} use=\"encoded\"", child.tag_name().name()),
-                hint: "only literal use is supported (SOAP encoding's xsi:type on every value, \
-                       soapenc:Array and multi-reference values are not)"
-                    .into(),
-            });
-        }
+        let encoded = encoded::is_encoded(ctx, child)?;
         match child.tag_name().name() {
             "body" => {
+                io.encoded = encoded;
                 io.body_parts = child
                     .attribute("parts")
                     .map(|p| p.split_whitespace().map(str::to_owned).collect());

@@ -133,7 +133,20 @@ pub struct RawComplexType {
     /// simple content) with attributes.
     pub simple_content: bool,
     pub elements: Vec<RawLocalElement>,
+    /// A SOAP-encoded array (a restriction of `soapenc:Array`): its item type.
+    pub array: Option<RawArray>,
     pub doc: Doc,
+    pub loc: Location,
+}
+
+/// The items of a SOAP-encoded array type (see `parse/encoded.rs`).
+#[derive(Debug, Clone)]
+pub struct RawArray {
+    /// The item type (`xsd:string` of `wsdl:arrayType="xsd:string[]"`).
+    pub item: QName,
+    /// `xsd:byte[][]`: an array of byte arrays, each read and written as `xsd:base64Binary`
+    /// (as Axis 1 writes `byte[][]`).
+    pub byte_arrays: bool,
     pub loc: Location,
 }
 
@@ -269,6 +282,8 @@ pub struct RawBindingIo {
     pub namespace: Option<String>,
     /// The rpc wrapper element made for this message (see `parse/rpc.rs`).
     pub wrapper: Option<QName>,
+    /// `use="encoded"`: SOAP 1.1 Section 5 encoding (see `parse/encoded.rs`).
+    pub encoded: bool,
 }
 
 /// A `soap:header`.

@@ -5,6 +5,11 @@
 //! `type=`, or for a part naming an `element=`, that element. WSDL 1.1 §3.5 and the WS-I Basic
 //! Profile 1.1 (R2729, R2735) define the shape.
 //!
+//! In an rpc/encoded operation's output (see `parse/encoded.rs`), a part of a type Apache Axis 1
+//! maps to a Java object rather than a primitive (anything but `xsd:boolean`, `byte`, `short`,
+//! `int`, `long`, `float` and `double`) is nillable: SOAP encoding writes a null return as
+//! `xsi:nil="true"`, as Axis and PHP do. Input parts stay required values.
+//!
 //! Once every schema is read, each rpc operation's wrapper is declared here as a global element
 //! with an anonymous type, so the rest of the pipeline treats it like a document/literal body
 //! element; the binding message records its name (`RawBindingIo::wrapper`). A message or port
@@ -127,7 +132,7 @@ fn wrapper(defs: &RawDefs, b: usize, o: usize, output: bool) -> Result<Option<Ra
             reference,
             min: 1,
             max: Some(1),
-            nillable: false,
+            nillable: output && io.encoded && part.ty.as_ref().is_some_and(|t| !primitive(t)),
             doc: Doc::default(),
             loc: part.loc.clone(),
             wildcard: false,
@@ -160,6 +165,7 @@ fn wrapper(defs: &RawDefs, b: usize, o: usize, output: bool) -> Result<Option<Ra
             restriction: false,
             simple_content: false,
             elements,
+            array: None,
             doc: doc.clone(),
             loc: op.loc.clone(),
         })),
@@ -169,4 +175,13 @@ fn wrapper(defs: &RawDefs, b: usize, o: usize, output: bool) -> Result<Option<Ra
         doc,
         loc: op.loc.clone(),
     }))
+}
+
+/// A built-in Apache Axis 1 maps to a Java primitive, which is never null.
+fn primitive(ty: &QName) -> bool {
+    ty.ns.as_deref() == Some(super::XS)
+        && matches!(
+            ty.local.as_str(),
+            "boolean" | "byte" | "short" | "int" | "long" | "float" | "double"
+        )
 }

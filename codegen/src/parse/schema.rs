@@ -324,6 +324,7 @@ fn read_complex_type(
         restriction: false,
         simple_content: false,
         elements: Vec::new(),
+        array: None,
         doc: doc_for(node),
         loc: ctx.loc(node),
     };
@@ -361,6 +362,10 @@ fn read_complex_type(
                             // inherited. One of xs:anyType is a plain complex type. A simple
                             // content restriction narrows the text and keeps the attributes.
                             ty.restriction = kind == "restriction" && !simple;
+                            if kind == "restriction" && !simple && encoded::is_array_base(&base) {
+                                ty.array = Some(encoded::read_array(ctx, content)?);
+                                continue;
+                            }
                             if base.ns.as_deref() != Some(XS) || base.local != "anyType" {
                                 ty.base = Some((base, ctx.loc(content)));
                             }

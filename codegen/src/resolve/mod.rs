@@ -9,6 +9,7 @@ use crate::model::*;
 use crate::names::{self, NameSet};
 
 mod derive;
+mod encoded;
 mod particles;
 mod service;
 mod simple;
@@ -226,6 +227,9 @@ impl<'a> Resolver<'a> {
             return Ok(());
         }
         self.complex_done[index] = true;
+        if self.resolve_array(index, raw)? {
+            return Ok(());
+        }
         let fields = self.resolve_fields(raw, index)?;
         self.model.complex_types[index].fields = fields;
         if let (Some(base), None) = (&raw.base, self.simple_content_base(raw)) {
@@ -395,7 +399,7 @@ impl<'a> Resolver<'a> {
     fn resolve_type(&mut self, ty: &RawType) -> Result<TypeRef> {
         match ty {
             RawType::Named(name, loc) => {
-                if name.ns.as_deref() == Some(XS) {
+                if name.ns.as_deref() == Some(XS) || encoded::is_builtin(name) {
                     return Ok(TypeRef::Builtin(builtin(name, loc)?));
                 }
                 if let Some(&i) = self.simple_index.get(name) {
@@ -459,9 +463,13 @@ impl<'a> Resolver<'a> {
         let index = self.model.complex_types.len();
         let rust_name = self.type_names.claim(&names::camel(&raw.name.local));
         self.model.complex_types.push(empty_complex(raw, rust_name));
+        self.model.complex_types[index].anonymous = true;
         if let Some(element) = element {
             self.global_types
                 .insert(element.clone(), TypeRef::Complex(index));
+        }
+        if self.resolve_array(index, raw)? {
+            return Ok(TypeRef::Complex(index));
         }
         let fields = self.resolve_fields(raw, index)?;
         self.model.complex_types[index].fields = fields;
@@ -593,13 +601,17 @@ fn empty_complex(raw: &RawComplexType, rust_name: String) -> ComplexType {
         family: None,
         has_default: false,
         kind: ComplexKind::Struct,
+        array: None,
+        anonymous: false,
     }
 }
 
 /// The local name of a type reference that names an XSD built-in.
 fn builtin_local(ty: &RawType) -> Option<String> {
     match ty {
-        RawType::Named(name, _) if name.ns.as_deref() == Some(XS) => Some(name.local.clone()),
+        RawType::Named(name, _) if name.ns.as_deref() == Some(XS) || encoded::is_builtin(name) => {
+            Some(name.local.clone())
+        }
         _ => None,
     }
 }

@@ -51,6 +51,8 @@ impl Resolver<'_> {
             } else {
                 ComplexKind::Group
             },
+            array: None,
+            anonymous: true,
         });
         let mut member_names = NameSet::default();
         let mut fields = Vec::with_capacity(particle.items.len());
@@ -131,7 +133,7 @@ impl Resolver<'_> {
                 match group.kind {
                     ComplexKind::Choice => group.fields.iter().any(|f| self.may_be_empty(f)),
                     ComplexKind::Group => group.fields.iter().all(|f| self.may_be_empty(f)),
-                    ComplexKind::Struct => false,
+                    ComplexKind::Struct | ComplexKind::Array => false,
                 }
             }
             TypeRef::Builtin(_) | TypeRef::Simple(_) => false,

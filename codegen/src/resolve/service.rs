@@ -230,6 +230,7 @@ pub(super) fn resolve_service(
             output,
             input_headers,
             output_headers,
+            encoded: op.input.encoded || op.output.encoded,
         });
     }
     let mut doc = service_doc;

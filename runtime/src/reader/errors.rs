@@ -63,6 +63,13 @@ pub enum DecodeErrorKind {
     },
     /// A SOAP envelope rule broken (no Body, two body elements, SOAP 1.2, ...).
     Envelope(String),
+    /// SOAP encoding: an `href="#id"` naming no element of the Body.
+    MissingReference(String),
+    /// SOAP encoding: a multi-reference value that contains a reference to itself (the id on
+    /// the cycle).
+    ReferenceCycle(String),
+    /// SOAP encoding that these bindings do not read (partial or sparse arrays, ...).
+    UnsupportedEncoding(String),
 }
 
 impl fmt::Display for DecodeErrorKind {
@@ -97,6 +104,13 @@ impl fmt::Display for DecodeErrorKind {
                 write!(f, "expected element {expected}, found {found}")
             }
             Self::Envelope(m) => write!(f, "invalid SOAP envelope: {m}"),
+            Self::MissingReference(id) => {
+                write!(f, "href=\"#{id}\" refers to no element with id=\"{id}\"")
+            }
+            Self::ReferenceCycle(id) => {
+                write!(f, "the multi-reference value id=\"{id}\" contains itself")
+            }
+            Self::UnsupportedEncoding(m) => write!(f, "unsupported SOAP encoding: {m}"),
         }
     }
 }
