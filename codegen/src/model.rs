@@ -150,8 +150,7 @@ pub struct SimpleType {
     /// Facets on its text, its own and its restriction chain's.
     pub facets: Facets,
     /// An `xs:list` (or a restriction of one): the type of its items. Its text is the items
-    /// separated by spaces (the Rust type stays the text as written); a length facet counts
-    /// items.
+    /// separated by spaces; the Rust type is `rt::XmlList<Item>`; a length facet counts items.
     pub list_item: Option<SimpleRef>,
     /// An `xs:union` (or a restriction of one): its member types in order. Its text is a
     /// value of one of them (the Rust type stays the text as written).

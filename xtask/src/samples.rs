@@ -28,6 +28,18 @@ pub fn input_sample(model: &Model, op: usize) -> Result<String, String> {
     Sampler { model }.value(element.ty, element.xsd_builtin.as_deref(), 0)
 }
 
+/// How many items a list sample has: one, or as many as its length facets ask.
+fn list_count(simple: &codegen::model::SimpleType) -> usize {
+    let facets = &simple.facets;
+    let count = facets
+        .length
+        .or(facets.min_length)
+        .unwrap_or(1)
+        .max(1)
+        .min(facets.max_length.unwrap_or(u32::MAX).max(1));
+    count as usize
+}
+
 struct Sampler<'m> {
     model: &'m Model,
 }
@@ -47,6 +59,11 @@ impl Sampler<'_> {
             TypeRef::Builtin(b) => Ok(builtin_sample(b, builtin.unwrap_or(""))),
             TypeRef::Simple(i) => {
                 let simple = &self.model.simple_types[i];
+                // A list's serde form is the array of its items.
+                if let Some(item) = &simple.list_item {
+                    let one = self.value(item.ty, item.xsd_builtin.as_deref(), depth + 1)?;
+                    return Ok(format!("[{}]", vec![one; list_count(simple)].join(",")));
+                }
                 let text = self.simple_text(i, depth)?.text;
                 Ok(match simple.kind {
                     SimpleKind::Enum { .. } => json_string(&text),
@@ -98,15 +115,8 @@ impl Sampler<'_> {
         };
         if let Some(item) = &simple.list_item {
             let one = self.text(item.ty, item.xsd_builtin.as_deref(), depth + 1)?;
-            let facets = &simple.facets;
-            let count = facets
-                .length
-                .or(facets.min_length)
-                .unwrap_or(1)
-                .max(1)
-                .min(facets.max_length.unwrap_or(u32::MAX).max(1));
             return Ok(Text {
-                text: vec![one.text.as_str(); count as usize].join(" "),
+                text: vec![one.text.as_str(); list_count(simple)].join(" "),
                 fits: one.fits && !one.text.trim().is_empty(),
             });
         }

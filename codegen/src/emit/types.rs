@@ -14,14 +14,23 @@ impl Emitter<'_> {
         let name = ident(&t.rust_name);
         match &t.kind {
             SimpleKind::Alias(b) => {
+                let what = if t.list_item.is_some() {
+                    "a list"
+                } else {
+                    "a restriction of a built-in type"
+                };
                 let doc = doc_attrs(
                     &t.doc,
-                    &format!(
-                        "Simple type {}, a restriction of a built-in type.",
-                        code(&t.name.local)
-                    ),
+                    &format!("Simple type {}, {what}.", code(&t.name.local)),
                 );
-                let target = self.builtin_type(*b);
+                // A list holds its items typed; a union stays the text as written.
+                let target = match &t.list_item {
+                    Some(item) => {
+                        let item = self.type_tokens(item.ty, true);
+                        quote!(rt::XmlList<#item>)
+                    }
+                    None => self.builtin_type(*b),
+                };
                 format(quote! { #doc pub type #name = #target; })
             }
             SimpleKind::Enum { values, fallback } => {

@@ -110,9 +110,8 @@ pub(super) fn read_simple_type(ctx: &Ctx, node: Node, name: QName) -> Result<Raw
                 let mut list_item = None;
                 let mut union_members = Vec::new();
                 if kind == "list" {
-                    doc.text.push(
-                        "A list (xs:list) of values separated by spaces, kept as written.".into(),
-                    );
+                    doc.text
+                        .push("A list (xs:list): its items, separated by spaces in XML.".into());
                     list_item = Some(list_item_type(ctx, child, &name)?);
                 } else {
                     doc.text

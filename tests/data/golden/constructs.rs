@@ -14,11 +14,11 @@ pub const SOAP_VERSION: ::mktows_runtime::SoapVersion = ::mktows_runtime::SoapVe
 /// its XML mapping is expanded from (`rt::complex_type!`, `rt::enumeration!`).
 pub mod types {
     use ::mktows_runtime as rt;
-    /// xs:all: members in any order; xs:list and xs:union: simple values kept as text.
-    /// A list (xs:list) of values separated by spaces, kept as written.
+    /// xs:all: members in any order; xs:list: typed items; xs:union: the text as written.
+    /// A list (xs:list): its items, separated by spaces in XML.
     ///
-    /// Simple type `Sizes`, a restriction of a built-in type.
-    pub type Sizes = String;
+    /// Simple type `Sizes`, a list.
+    pub type Sizes = rt::XmlList<i32>;
     /// A union (xs:union) of simple types, kept as written.
     ///
     /// Simple type `SizeOrAuto`, a restriction of a built-in type.
