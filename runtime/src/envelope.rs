@@ -1,108 +1,15 @@
 //! SOAP envelopes (1.1 and 1.2): operation descriptions, headers, message bodies, and
-//! encoding/decoding whole request and response documents. Faults are in [`crate::fault`].
+//! encoding/decoding whole request and response documents of one operation. The versions are
+//! in `soap_version.rs`, faults in `fault.rs`, envelopes read without knowing the operation in
+//! `any_envelope.rs`.
 
 use std::future::Future;
 
 use super::reader::Skipped;
 use super::{
-    BodyUse, DecodeError, DecodeErrorKind, EncodeError, Fault, Name, StartTag, XmlReader, XmlValue,
-    XmlWriter, expect_element, fault::read_fault,
+    BodyUse, DecodeError, DecodeErrorKind, EncodeError, Fault, Name, SoapVersion, StartTag,
+    XmlReader, XmlValue, XmlWriter, expect_element, fault::read_fault,
 };
-
-/// SOAP 1.1 envelope namespace.
-pub const SOAP_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
-/// SOAP 1.2 envelope namespace.
-pub const SOAP12_ENV: &str = "http://www.w3.org/2003/05/soap-envelope";
-
-/// The SOAP version a binding speaks: which envelope its messages are in, and how a request
-/// is labelled on HTTP.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum SoapVersion {
-    /// SOAP 1.1 (`soap:binding`): `text/xml` with a `SOAPAction` header.
-    #[default]
-    Soap11,
-    /// SOAP 1.2 (`soap12:binding`): `application/soap+xml` with an `action` parameter.
-    Soap12,
-}
-
-/// The envelope elements of one SOAP version.
-pub(crate) struct EnvelopeNames {
-    pub(crate) envelope: Name,
-    pub(crate) header: Name,
-    pub(crate) body: Name,
-    pub(crate) fault: Name,
-}
-
-const SOAP11_NAMES: EnvelopeNames = EnvelopeNames {
-    envelope: Name::qualified("SOAP-ENV", SOAP_ENV, "Envelope"),
-    header: Name::qualified("SOAP-ENV", SOAP_ENV, "Header"),
-    body: Name::qualified("SOAP-ENV", SOAP_ENV, "Body"),
-    fault: Name::qualified("SOAP-ENV", SOAP_ENV, "Fault"),
-};
-
-const SOAP12_NAMES: EnvelopeNames = EnvelopeNames {
-    envelope: Name::qualified("SOAP-ENV", SOAP12_ENV, "Envelope"),
-    header: Name::qualified("SOAP-ENV", SOAP12_ENV, "Header"),
-    body: Name::qualified("SOAP-ENV", SOAP12_ENV, "Body"),
-    fault: Name::qualified("SOAP-ENV", SOAP12_ENV, "Fault"),
-};
-
-impl SoapVersion {
-    /// The envelope namespace URI.
-    pub const fn envelope_namespace(self) -> &'static str {
-        match self {
-            SoapVersion::Soap11 => SOAP_ENV,
-            SoapVersion::Soap12 => SOAP12_ENV,
-        }
-    }
-
-    /// The HTTP `Content-Type` of a request with SOAP action `action`: SOAP 1.1's
-    /// `text/xml; charset=utf-8` (the action then goes in a `SOAPAction` header, see
-    /// [`soap_action_header`](Self::soap_action_header)), or SOAP 1.2's
-    /// `application/soap+xml; charset=utf-8; action="..."` (no action parameter when empty).
-    pub fn content_type(self, action: &str) -> String {
-        match self {
-            SoapVersion::Soap11 => "text/xml; charset=utf-8".to_owned(),
-            SoapVersion::Soap12 if action.is_empty() => {
-                "application/soap+xml; charset=utf-8".to_owned()
-            }
-            SoapVersion::Soap12 => format!(
-                "application/soap+xml; charset=utf-8; action=\"{}\"",
-                action.replace(['"', '\\'], "")
-            ),
-        }
-    }
-
-    /// The value of the `SOAPAction` HTTP header to send with action `action` (quoted, as
-    /// SOAP 1.1 asks); `None` in SOAP 1.2, which has no such header.
-    pub fn soap_action_header(self, action: &str) -> Option<String> {
-        match self {
-            SoapVersion::Soap11 => Some(format!("\"{}\"", action.replace('"', ""))),
-            SoapVersion::Soap12 => None,
-        }
-    }
-
-    pub(crate) const fn names(self) -> &'static EnvelopeNames {
-        match self {
-            SoapVersion::Soap11 => &SOAP11_NAMES,
-            SoapVersion::Soap12 => &SOAP12_NAMES,
-        }
-    }
-
-    fn other(self) -> SoapVersion {
-        match self {
-            SoapVersion::Soap11 => SoapVersion::Soap12,
-            SoapVersion::Soap12 => SoapVersion::Soap11,
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            SoapVersion::Soap11 => "SOAP 1.1",
-            SoapVersion::Soap12 => "SOAP 1.2",
-        }
-    }
-}
 
 /// What a message's SOAP Body holds: one element of the schema (every [`XmlValue`]), or
 /// nothing at all (`()`, for a `wsdl:message` without parts, e.g. a response that only says
@@ -317,7 +224,7 @@ pub enum Reply<H, B> {
 }
 
 /// Writes a whole envelope of SOAP `version` around `write_body`.
-fn write_envelope(
+pub(crate) fn write_envelope(
     version: SoapVersion,
     namespaces: &'static [(&'static str, &'static str)],
     body_use: BodyUse,
@@ -419,14 +326,16 @@ pub fn encode_response<O: Operation>(
 }
 
 /// What the Body of a document held.
-enum BodyContent<T> {
+pub(crate) enum BodyContent<T> {
+    /// The operation's body (or nothing, for an empty one).
     Element(T),
+    /// A fault.
     Fault(Fault),
 }
 
 /// Reads an envelope of SOAP `version`; `on_header` is offered each header, `on_body` the
 /// Body's first child element (`None` for an empty Body) unless it is a fault.
-fn read_envelope<'a, T>(
+pub(crate) fn read_envelope<'a, T>(
     xml: &'a [u8],
     version: SoapVersion,
     namespaces: &'static [(&'static str, &'static str)],
@@ -588,136 +497,4 @@ pub fn decode_response_checked<O: Operation>(
     xml: &[u8],
 ) -> Checked<Reply<O::OutputHeaders, O::Output>> {
     read_message(xml, O::INFO, O::BODY_USE, O::INFO.output.as_ref(), false)
-}
-
-/// Every global element of a WSDL as one enum, to read any message of the API without knowing
-/// the operation first (implemented by the generated `AnyElement`).
-pub trait ElementSet: Sized {
-    /// Namespace prefixes used when writing (`prefix`, `uri`).
-    const NAMESPACES: &'static [(&'static str, &'static str)];
-    /// The SOAP version of the API's envelopes.
-    const SOAP: SoapVersion = SoapVersion::Soap11;
-    /// True when `start` is one of the global elements.
-    fn knows(start: &StartTag<'_>) -> bool;
-    /// Reads `start` if it is a known global element.
-    fn read_any(r: &mut XmlReader<'_>, start: &StartTag<'_>) -> Result<Option<Self>, DecodeError>;
-    /// Writes the element.
-    fn write_any(&self, w: &mut XmlWriter);
-    /// Its name.
-    fn element_name(&self) -> Name;
-}
-
-/// Any message of the API, decoded without knowing its operation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AnyEnvelope<E> {
-    /// Known headers, in document order (unknown ones are skipped).
-    pub headers: Vec<E>,
-    /// The body element, or a fault.
-    pub body: AnyBody<E>,
-}
-
-/// The body of an [`AnyEnvelope`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyBody<E> {
-    /// A global element of the API.
-    Element(E),
-    /// A SOAP fault.
-    Fault(Fault),
-}
-
-/// Decodes any request or response envelope of the API, leniently. It reads bodies as
-/// literal: a SOAP-encoded message's multi-reference values (`href`/`id`) are resolved only by
-/// the per-operation functions ([`decode_response`], ...), which know the operation's
-/// [`BodyUse`].
-pub fn decode_any<E: ElementSet>(xml: &[u8]) -> Result<AnyEnvelope<E>, DecodeError> {
-    Ok(decode_any_checked(xml, false)?.0)
-}
-
-/// Decodes any envelope of the API, strictly or leniently (see [`decode_request_checked`]),
-/// with the elements skipped.
-pub fn decode_any_checked<E: ElementSet>(xml: &[u8], strict: bool) -> Checked<AnyEnvelope<E>> {
-    let mut headers = Vec::new();
-    let (content, skipped) = read_envelope(
-        xml,
-        E::SOAP,
-        E::NAMESPACES,
-        strict,
-        |r, start| {
-            // A header sent nil is absent (JAX-WS writes `null` header parameters so).
-            if start.is_nil() && E::knows(start) {
-                r.skip()?;
-                return Ok(true);
-            }
-            Ok(match E::read_any(r, start)? {
-                Some(header) => {
-                    headers.push(header);
-                    true
-                }
-                None => false,
-            })
-        },
-        |r, element| {
-            let Some(element) = element else {
-                return Err(r.error(DecodeErrorKind::Envelope("the Body is empty".into())));
-            };
-            match E::read_any(r, element)? {
-                Some(body) => Ok(body),
-                None => Err(r.error_at_tag(
-                    element,
-                    DecodeErrorKind::WrongElement {
-                        expected: "a global element of this API".into(),
-                        found: element.display_name(),
-                    },
-                )),
-            }
-        },
-    )?;
-    let envelope = AnyEnvelope {
-        headers,
-        body: match content {
-            BodyContent::Element(e) => AnyBody::Element(e),
-            BodyContent::Fault(f) => AnyBody::Fault(f),
-        },
-    };
-    Ok((envelope, skipped))
-}
-
-/// Encodes an [`AnyEnvelope`].
-pub fn encode_any<E: ElementSet>(envelope: &AnyEnvelope<E>) -> Result<String, EncodeError> {
-    let write_headers = |w: &mut XmlWriter| {
-        for h in &envelope.headers {
-            h.write_any(w);
-        }
-    };
-    let headers: Option<&dyn Fn(&mut XmlWriter)> = if envelope.headers.is_empty() {
-        None
-    } else {
-        Some(&write_headers)
-    };
-    match &envelope.body {
-        AnyBody::Element(body) => write_envelope(
-            E::SOAP,
-            E::NAMESPACES,
-            BodyUse::Literal,
-            4096,
-            headers,
-            |w| body.write_any(w),
-        ),
-        AnyBody::Fault(fault) => super::encode_fault_as(E::SOAP, fault, E::NAMESPACES),
-    }
-}
-
-/// Reads one global element `name` of type `T` at `start` (used by generated `AnyElement`).
-pub fn read_global<T: XmlValue>(
-    r: &mut XmlReader<'_>,
-    start: &StartTag<'_>,
-    name: &'static str,
-) -> Result<T, DecodeError> {
-    r.enter(name);
-    if start.is_nil() {
-        return Err(r.error_at_tag(start, DecodeErrorKind::NilNotAllowed));
-    }
-    let value = T::read_element(r, start)?;
-    r.leave();
-    Ok(value)
 }

@@ -20,6 +20,7 @@
 //! Generated code calls these helpers; applications normally use the generated types and the
 //! envelope functions only.
 
+mod any_envelope;
 mod attributes;
 mod encoding;
 mod encoding_macros;
@@ -33,9 +34,11 @@ mod particle_macros;
 mod raw;
 mod reader;
 mod simple;
+mod soap_version;
 mod table_macros;
 mod writer;
 
+pub use any_envelope::*;
 pub use attributes::*;
 pub use encoding::*;
 pub use envelope::*;
@@ -53,6 +56,7 @@ pub use reader::{
     MAX_SKIPPED, Ns, Skipped, StartTag, TagAttributeValue, XML_NAMESPACE, XmlReader,
 };
 pub use simple::SimpleValue;
+pub use soap_version::{SOAP_ENV, SOAP12_ENV, SoapVersion};
 pub use table_macros::{element_set, enumeration, headers};
 pub use writer::{EncodeError, XmlWriter};
 
