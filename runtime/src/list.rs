@@ -10,9 +10,16 @@ use super::{
 /// whose items are separated by whitespace (any amount, as XML Schema collapses it), written
 /// with single spaces; its serde form is an array of the items. An item that is not a valid
 /// value of the item type makes the whole value invalid.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct XmlList<T>(pub Vec<T>);
+
+/// The empty list, whatever the item type (an enumeration has no default item).
+impl<T> Default for XmlList<T> {
+    fn default() -> Self {
+        XmlList(Vec::new())
+    }
+}
 
 impl<T> XmlList<T> {
     /// A list of `items`.
