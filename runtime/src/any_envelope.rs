@@ -130,11 +130,5 @@ pub fn read_global<T: XmlValue>(
     start: &StartTag<'_>,
     name: &'static str,
 ) -> Result<T, DecodeError> {
-    r.enter(name);
-    if start.is_nil() {
-        return Err(r.error_at_tag(start, DecodeErrorKind::NilNotAllowed));
-    }
-    let value = T::read_element(r, start)?;
-    r.leave();
-    Ok(value)
+    super::read_value(r, start, name)
 }

@@ -52,13 +52,7 @@ impl<T: XmlValue> Body for T {
             return Err(r.error(DecodeErrorKind::Envelope("the Body is empty".into())));
         };
         expect_element(r, start, name)?;
-        r.enter(name.local);
-        if start.is_nil() {
-            return Err(r.error_at_tag(start, DecodeErrorKind::NilNotAllowed));
-        }
-        let body = T::read_element(r, start)?;
-        r.leave();
-        Ok(body)
+        super::read_value(r, start, name.local)
     }
 }
 

@@ -279,8 +279,10 @@ pub fn write_many_nillable<T: XmlValue>(
     }
 }
 
+/// Reads the element whose start tag `start` was just read as a `T` named `name` (for error
+/// paths); a nil one is an error.
 #[inline]
-fn read_value<T: XmlValue>(
+pub(crate) fn read_value<T: XmlValue>(
     r: &mut XmlReader<'_>,
     start: &StartTag<'_>,
     name: &'static str,
