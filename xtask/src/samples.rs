@@ -279,33 +279,17 @@ fn builtin_text(b: Builtin, xsd: &str) -> String {
 /// `None`): a number or boolean literal for those, else a string.
 fn json_of(builtin: Option<Builtin>, text: &str) -> String {
     let trimmed = text.trim();
+    // A `String` is never a number here: the XSD name only matters for those.
+    let space = builtin.map(|b| Space::of(b, ""));
     match builtin {
         Some(Builtin::Boolean) if matches!(trimmed, "true" | "false") => trimmed.to_owned(),
         Some(Builtin::Boolean) => (trimmed == "1").to_string(),
-        Some(
-            Builtin::Byte
-            | Builtin::Short
-            | Builtin::Int
-            | Builtin::Long
-            | Builtin::UnsignedByte
-            | Builtin::UnsignedShort
-            | Builtin::UnsignedInt
-            | Builtin::UnsignedLong,
-        ) if trimmed.parse::<i128>().is_ok() => {
+        _ if space == Some(Space::Integer) && trimmed.parse::<i128>().is_ok() => {
             trimmed.parse::<i128>().unwrap_or_default().to_string()
         }
-        Some(
-            Builtin::Byte
-            | Builtin::Short
-            | Builtin::Int
-            | Builtin::Long
-            | Builtin::UnsignedByte
-            | Builtin::UnsignedShort
-            | Builtin::UnsignedInt
-            | Builtin::UnsignedLong
-            | Builtin::Float
-            | Builtin::Double,
-        ) if trimmed.parse::<f64>().is_ok_and(f64::is_finite) => {
+        _ if matches!(space, Some(Space::Integer | Space::Float))
+            && trimmed.parse::<f64>().is_ok_and(f64::is_finite) =>
+        {
             format!("{}", trimmed.parse::<f64>().unwrap_or_default())
         }
         _ => json_string(text),

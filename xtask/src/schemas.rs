@@ -225,18 +225,10 @@ pub fn write_schemas(wsdl: &Path, judged: Judged, dir: &Path) -> Result<PathBuf,
             std::fs::read_to_string(&wsdl).map_err(|e| format!("{}: {e}", wsdl.display()))?;
         mentions_xml |= text.contains(XML_NAMESPACE);
         mentions_encoding |= text.contains(SOAP_ENCODING);
-        let doc = roxmltree::Document::parse_with_options(
-            &text,
-            roxmltree::ParsingOptions {
-                allow_dtd: false,
-                ..Default::default()
-            },
-        )
-        .map_err(|e| format!("{}: {e}", wsdl.display()))?;
+        let doc = parse_document(&text, &wsdl)?;
         // Absolute: the written schemas live elsewhere, and xmllint resolves relative locations
         // against them.
-        let base = std::path::absolute(wsdl.parent().unwrap_or(Path::new(".")))
-            .map_err(|e| format!("{}: {e}", wsdl.display()))?;
+        let base = base_dir(&wsdl)?;
         let base = base.as_path();
         let root = doc.root_element();
         if is(&root, XS, "schema") {
@@ -440,16 +432,7 @@ fn is(node: &roxmltree::Node, ns: &str, local: &str) -> bool {
 fn standalone_schema(text: &str, schema: roxmltree::Node, base: &Path) -> String {
     let range = schema.range();
     // Absolute locations, replaced from the end so earlier offsets stay valid.
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = schema
-        .descendants()
-        .filter(|n| is(n, XS, "import") || is(n, XS, "include") || is(n, XS, "redefine"))
-        .filter_map(|n| n.attributes().find(|a| a.name() == "schemaLocation"))
-        .filter(|a| !a.value().contains("://"))
-        .map(|a| {
-            let absolute = base.join(a.value());
-            (a.range_value(), escape(&absolute.to_string_lossy()))
-        })
-        .collect();
+    let mut edits = absolute_locations(schema, base);
     edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
     let mut source = text[range.clone()].to_owned();
     for (r, value) in edits {
@@ -475,6 +458,41 @@ fn standalone_schema(text: &str, schema: roxmltree::Node, base: &Path) -> String
         &source[..name_end],
         &source[name_end..]
     )
+}
+
+/// An edit of a document's text: the byte range replaced, and what replaces it.
+type Edit = (std::ops::Range<usize>, String);
+
+/// Parses `text`, read from `path`, refusing DTDs.
+fn parse_document<'a>(text: &'a str, path: &Path) -> Result<roxmltree::Document<'a>, String> {
+    roxmltree::Document::parse_with_options(
+        text,
+        roxmltree::ParsingOptions {
+            allow_dtd: false,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The absolute directory of `file`, the base its relative locations resolve against.
+fn base_dir(file: &Path) -> Result<PathBuf, String> {
+    std::path::absolute(file.parent().unwrap_or(Path::new(".")))
+        .map_err(|e| format!("{}: {e}", file.display()))
+}
+
+/// The edits making each relative `schemaLocation` of the imports, includes and redefines under
+/// `node` absolute against `base` (the text is written somewhere else).
+fn absolute_locations(node: roxmltree::Node, base: &Path) -> Vec<Edit> {
+    node.descendants()
+        .filter(|n| is(n, XS, "import") || is(n, XS, "include") || is(n, XS, "redefine"))
+        .filter_map(|n| n.attributes().find(|a| a.name() == "schemaLocation"))
+        .filter(|a| !a.value().contains("://"))
+        .map(|a| {
+            let absolute = base.join(a.value());
+            (a.range_value(), escape(&absolute.to_string_lossy()))
+        })
+        .collect()
 }
 
 /// Escapes an attribute value.

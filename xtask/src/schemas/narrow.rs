@@ -12,7 +12,7 @@
 
 use std::path::Path;
 
-use super::{XS, escape, is};
+use super::{XS, absolute_locations, base_dir, is, parse_document};
 
 /// Writes to `out` a copy of schema `file` in which the wildcards of complex type `type_name`
 /// that may match the target namespace accept only `##other`, and every relative
@@ -20,27 +20,9 @@ use super::{XS, escape, is};
 /// such wildcard (narrowing would change nothing).
 pub fn narrowed_copy(file: &Path, type_name: &str, out: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let doc = roxmltree::Document::parse_with_options(
-        &text,
-        roxmltree::ParsingOptions {
-            allow_dtd: false,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| format!("{}: {e}", file.display()))?;
-    let base = std::path::absolute(file.parent().unwrap_or(Path::new(".")))
-        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let doc = parse_document(&text, file)?;
     let root = doc.root_element();
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = root
-        .descendants()
-        .filter(|n| is(n, XS, "import") || is(n, XS, "include") || is(n, XS, "redefine"))
-        .filter_map(|n| n.attributes().find(|a| a.name() == "schemaLocation"))
-        .filter(|a| !a.value().contains("://"))
-        .map(|a| {
-            let absolute = base.join(a.value());
-            (a.range_value(), escape(&absolute.to_string_lossy()))
-        })
-        .collect();
+    let mut edits = absolute_locations(root, &base_dir(file)?);
     let Some(ty) = root
         .children()
         .find(|n| is(n, XS, "complexType") && n.attribute("name") == Some(type_name))
