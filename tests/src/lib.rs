@@ -16,6 +16,27 @@ pub fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
 }
 
+/// Runs the Python `script` with zeep loaded on `data/wsdl/{wsdl}` as `c` (and `etree` from
+/// lxml); its standard output. Panics with Python's standard error when the script fails.
+/// (The caller checks that zeep is installed.)
+pub fn zeep_script(wsdl: &str, script: &str) -> String {
+    let wsdl = data_dir().join("wsdl").join(wsdl);
+    let prelude = format!(
+        "import sys, zeep\nfrom lxml import etree\nc = zeep.Client({:?})\n",
+        wsdl.display().to_string()
+    );
+    let output = std::process::Command::new("python3")
+        .args(["-c", &format!("{prelude}{script}")])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "zeep failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("zeep's output is UTF-8")
+}
+
 /// The vendored WSDL.
 pub fn wsdl_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../wsdl/marketo_2_6.wsdl")

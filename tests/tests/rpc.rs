@@ -3,8 +3,6 @@
 //! child per typed part (or the element a part names). Python zeep, which nobody here wrote,
 //! is the judge both ways: what it sends reads back as the same values, what we answer it reads.
 
-use std::process::Command;
-
 use mktows::xml;
 use mktows_tests::rpc::operations::{Add, Store};
 use mktows_tests::rpc::types;
@@ -17,21 +15,7 @@ fn zeep(script: &str) -> Option<String> {
     if !tools::have("python3 -c 'import zeep'", "pip install zeep") {
         return None;
     }
-    let wsdl = mktows_tests::data_dir().join("wsdl/rpc.wsdl");
-    let prelude = format!(
-        "import sys, zeep\nfrom lxml import etree\nc = zeep.Client({:?})\n",
-        wsdl.display().to_string()
-    );
-    let output = Command::new("python3")
-        .args(["-c", &format!("{prelude}{script}")])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "zeep failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Some(String::from_utf8(output.stdout).unwrap())
+    Some(mktows_tests::zeep_script("rpc.wsdl", script))
 }
 
 #[test]

@@ -3,8 +3,6 @@
 //! so its one binding is used; `Reset` answers with an empty Body and `Heartbeat` is asked with
 //! one. Python zeep, which nobody here wrote, judges both ways.
 
-use std::process::Command;
-
 use mktows::xml::{self, Fault, Reply, SoapVersion};
 use mktows_tests::soap12::operations::{DeviceStub, Heartbeat, Ping, Reset};
 use mktows_tests::soap12::{SERVICE_ADDRESS, SOAP_VERSION, types};
@@ -20,22 +18,12 @@ fn zeep(script: &str) -> Option<String> {
     if !tools::have("python3 -c 'import zeep'", "pip install zeep") {
         return None;
     }
-    let wsdl = mktows_tests::data_dir().join("wsdl/soap12.wsdl");
-    let prelude = format!(
-        "import sys, zeep\nfrom lxml import etree\nc = zeep.Client({:?})\n\
-         s = c.create_service('{{urn:soap12:device}}DeviceBinding', 'http://127.0.0.1:9/device')\n",
-        wsdl.display().to_string()
-    );
-    let output = Command::new("python3")
-        .args(["-c", &format!("{prelude}{script}")])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "zeep failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Some(String::from_utf8(output.stdout).unwrap())
+    let bind =
+        "s = c.create_service('{urn:soap12:device}DeviceBinding', 'http://127.0.0.1:9/device')\n";
+    Some(mktows_tests::zeep_script(
+        "soap12.wsdl",
+        &format!("{bind}{script}"),
+    ))
 }
 
 #[test]
