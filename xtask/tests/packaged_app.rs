@@ -55,9 +55,11 @@ fn an_app_builds_and_runs_on_the_packaged_crates() {
     std::fs::create_dir_all(&unpacked).unwrap();
     for name in PUBLISHED {
         let tarball = target.join(format!("package/{name}-0.1.0.crate"));
+        // `-m`: today's mtimes. Cargo writes fixed ones into a .crate, so the app's build
+        // would take a runtime built from an earlier package for up to date.
         run(
             Command::new("tar")
-                .arg("-xzf")
+                .arg("-xmzf")
                 .arg(&tarball)
                 .arg("-C")
                 .arg(&unpacked),
