@@ -1,9 +1,14 @@
 //! Bridge overhead: a 300-lead `syncMultipleLeads` from the Rust client straight to the
 //! sandbox's SOAP API, against the same call through `mktows bridge` to the sandbox's REST API
-//! (same store, same machine, no pacing), plus the REST call alone; and 100,000 leads through
-//! the bridge (chunks of 300, 10 in flight).
+//! (same store, same machine, no pacing); the difference measured in pairs of the two calls;
+//! the REST call alone; and 100,000 leads through the bridge (chunks of 300, 10 in flight).
+//!
+//! Everything runs in one process with the allocator of the `mktows` binary (mimalloc), the
+//! one `mktows bridge` and `mktows sandbox` run with.
 
 #![allow(missing_docs)] // criterion_group! defines an undocumented function.
+
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mktows::Client;
@@ -16,6 +21,10 @@ use mktows::xml::Nillable;
 
 #[path = "../../mktows/benches/support/mod.rs"]
 mod support;
+
+/// The allocator of the `mktows` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn bridge_benches(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -100,6 +109,38 @@ fn bridge_benches(c: &mut Criterion) {
             })
         });
     }
+    // The two calls above, alternated: each iteration times one straight call and one through
+    // the bridge and counts the difference, so a machine that slows down for a while slows
+    // both sides of a pair alike.
+    group.bench_function(
+        "added by the bridge per syncMultipleLeads of 300 leads (paired)",
+        |b| {
+            b.to_async(&runtime).iter_custom(|iterations| {
+                let (direct, bridged, params) = (&direct, &bridged, &params);
+                async move {
+                    let mut added = Duration::ZERO;
+                    for _ in 0..iterations {
+                        let mut took = [Duration::ZERO; 2];
+                        for (slot, client) in [direct, bridged].into_iter().enumerate() {
+                            let start = Instant::now();
+                            let out = client
+                                .call::<SyncMultipleLeads>(
+                                    &SyncMultipleLeadsHeaders::default(),
+                                    params,
+                                    Idempotency::Idempotent,
+                                )
+                                .await
+                                .unwrap();
+                            took[slot] = start.elapsed();
+                            assert_eq!(out.result.sync_status_list.sync_status.len(), 300);
+                        }
+                        added += took[1].saturating_sub(took[0]);
+                    }
+                    added
+                }
+            })
+        },
+    );
     group.bench_function("Sync Leads 300 records, straight to sandbox REST", |b| {
         b.to_async(&runtime).iter(|| async {
             let answer = http

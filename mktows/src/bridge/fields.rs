@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
 use crate::types::{ArrayOfAttribute, Attribute, ForeignSysType, LeadRecord};
@@ -103,24 +104,23 @@ impl FieldMap {
         names
     }
 
-    /// REST record fields for a SOAP record's attributes; `Err` lists the unknown names.
-    pub fn rest_attributes(
-        &self,
-        record: &LeadRecord,
-    ) -> Result<serde_json::Map<String, Value>, Vec<String>> {
+    /// REST record fields for a SOAP record's attributes (borrowing their text); `Err` lists
+    /// the unknown names.
+    pub fn rest_attributes<'a>(
+        &'a self,
+        record: &'a LeadRecord,
+    ) -> Result<RestRecord<'a>, Vec<String>> {
         let attributes = record
             .lead_attribute_list
             .as_ref()
             .and_then(|l| l.value())
             .map(|l| l.attribute.as_slice())
             .unwrap_or_default();
-        let mut out = serde_json::Map::new();
+        let mut out = RestRecord::default();
         let mut unknown = Vec::new();
         for attribute in attributes {
             match self.rest(&attribute.attr_name) {
-                Some(rest) => {
-                    out.insert(rest.to_owned(), Value::String(attribute.attr_value.clone()));
-                }
+                Some(rest) => out.set(rest, RestScalar::Text(&attribute.attr_value)),
                 None => unknown.push(attribute.attr_name.clone()),
             }
         }
@@ -172,6 +172,53 @@ impl FieldMap {
     }
 }
 
+/// One value of a REST input record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RestScalar<'a> {
+    /// A JSON string.
+    Text(&'a str),
+    /// A JSON number (lead ids).
+    Int(i32),
+}
+
+/// One REST input record (a JSON object) borrowing its text from the SOAP request: fields in
+/// the order first set, each name once (a later value replaces an earlier one).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RestRecord<'a> {
+    fields: Vec<(&'a str, RestScalar<'a>)>,
+}
+
+impl<'a> RestRecord<'a> {
+    /// Sets `name` to `value`.
+    pub fn set(&mut self, name: &'a str, value: RestScalar<'a>) {
+        match self.fields.iter_mut().find(|(n, _)| *n == name) {
+            Some(field) => field.1 = value,
+            None => self.fields.push((name, value)),
+        }
+    }
+
+    /// The value of `name`.
+    pub fn get(&self, name: &str) -> Option<RestScalar<'a>> {
+        self.fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+    }
+}
+
+impl Serialize for RestRecord<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.fields.len()))?;
+        for (name, value) in &self.fields {
+            match value {
+                RestScalar::Text(text) => map.serialize_entry(name, text)?,
+                RestScalar::Int(n) => map.serialize_entry(name, n)?,
+            }
+        }
+        map.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +245,21 @@ mod tests {
         assert_eq!(
             (attrs[0].attr_name.as_str(), attrs[0].attr_value.as_str()),
             ("LeadScore", "7")
+        );
+    }
+
+    #[test]
+    fn a_rest_record_keeps_the_first_order_and_the_last_value() {
+        let mut record = RestRecord::default();
+        record.set("email", RestScalar::Text("a@b.c"));
+        record.set("firstName", RestScalar::Text("Ada"));
+        record.set("email", RestScalar::Text("d@e.f"));
+        record.set("id", RestScalar::Int(7));
+        assert_eq!(record.get("email"), Some(RestScalar::Text("d@e.f")));
+        assert_eq!(record.get("lastName"), None);
+        assert_eq!(
+            serde_json::to_string(&record).unwrap(),
+            r#"{"email":"d@e.f","firstName":"Ada","id":7}"#
         );
     }
 }

@@ -54,7 +54,7 @@ use std::time::Duration;
 
 use tokio::sync::OnceCell;
 
-pub use fields::{Field, FieldMap};
+pub use fields::{Field, FieldMap, RestRecord, RestScalar};
 pub use in_process::InProcess;
 pub use rest::{RestClient, RestError, RestRequest, RestSettings};
 

@@ -8,6 +8,8 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::{Mutex, Semaphore};
 
@@ -119,8 +121,8 @@ pub struct RestRequest {
     pub path: String,
     /// Query parameters.
     pub query: Vec<(String, String)>,
-    /// JSON body.
-    pub body: Option<Value>,
+    /// JSON body, serialized.
+    pub body: Option<bytes::Bytes>,
     /// A file sent as the multipart field `file` (bulk import), instead of a JSON body.
     pub file: Option<Vec<u8>>,
 }
@@ -139,11 +141,21 @@ impl RestRequest {
 
     /// A request with a JSON body.
     pub fn with_body(method: reqwest::Method, path: impl Into<String>, body: Value) -> RestRequest {
+        RestRequest::with_json(method, path, &body)
+    }
+
+    /// A request with a JSON body serialized from `body` (a typed body skips building a
+    /// [`Value`]; an object with string keys always serializes).
+    pub fn with_json(
+        method: reqwest::Method,
+        path: impl Into<String>,
+        body: &impl Serialize,
+    ) -> RestRequest {
         RestRequest {
             method,
             path: path.into(),
             query: Vec::new(),
-            body: Some(body),
+            body: Some(serde_json::to_vec(body).unwrap_or_default().into()),
             file: None,
         }
     }
@@ -161,6 +173,73 @@ impl RestRequest {
             body: None,
             file: Some(file),
         }
+    }
+}
+
+/// A REST answer as read: the whole envelope as a [`Value`], or a typed [`Answer`] that reads
+/// only what a caller needs.
+pub trait RestAnswer: DeserializeOwned {
+    /// `success` is `true`.
+    fn succeeded(&self) -> bool;
+    /// The first of `errors`, as code and message.
+    fn first_error(&self) -> (u32, String);
+}
+
+/// The envelope `{success, errors, result}` with typed result rows; other members are skipped.
+#[derive(Debug, serde::Deserialize)]
+pub struct Answer<R> {
+    /// `success` (kept as JSON: only `true` counts).
+    #[serde(default)]
+    pub success: Option<Value>,
+    /// `errors`.
+    #[serde(default)]
+    pub errors: Option<Value>,
+    /// `result`.
+    #[serde(default = "Vec::new")]
+    pub result: Vec<R>,
+}
+
+/// A REST error object's code: Marketo writes it as a string (`"606"`), some examples as a
+/// number; anything else is 0.
+pub fn error_code(code: Option<&Value>) -> u32 {
+    match code {
+        Some(Value::String(s)) => s.parse().unwrap_or(0),
+        Some(Value::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
+        _ => 0,
+    }
+}
+
+fn first_error_of(errors: Option<&Value>) -> (u32, String) {
+    errors
+        .and_then(|e| e.get(0))
+        .map(|e| {
+            let message = e
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            (error_code(e.get("code")), message)
+        })
+        .unwrap_or((0, "success:false without errors".to_owned()))
+}
+
+impl RestAnswer for Value {
+    fn succeeded(&self) -> bool {
+        self.get("success").and_then(Value::as_bool) == Some(true)
+    }
+
+    fn first_error(&self) -> (u32, String) {
+        first_error_of(self.get("errors"))
+    }
+}
+
+impl<R: DeserializeOwned> RestAnswer for Answer<R> {
+    fn succeeded(&self) -> bool {
+        self.success.as_ref().and_then(Value::as_bool) == Some(true)
+    }
+
+    fn first_error(&self) -> (u32, String) {
+        first_error_of(self.errors.as_ref())
     }
 }
 
@@ -310,11 +389,20 @@ impl RestClient {
 
     /// Sends `request`; the `success: true` envelope, or why not.
     pub async fn call(&self, cx: &CallContext, request: &RestRequest) -> Result<Value, RestError> {
+        self.call_as(cx, request).await
+    }
+
+    /// Sends `request`; the `success: true` envelope read as `A`, or why not.
+    pub async fn call_as<A: RestAnswer>(
+        &self,
+        cx: &CallContext,
+        request: &RestRequest,
+    ) -> Result<A, RestError> {
         let mut refreshed = false;
         let mut attempt = 1;
         loop {
             let token = self.token(cx).await?;
-            let answer = {
+            let answer: A = {
                 let _permit = self
                     .in_flight
                     .acquire()
@@ -324,26 +412,10 @@ impl RestClient {
                 cx.count_rest_call();
                 self.send_once(&token, request).await?
             };
-            if answer.get("success").and_then(Value::as_bool) == Some(true) {
+            if answer.succeeded() {
                 return Ok(answer);
             }
-            let (code, message) = answer
-                .get("errors")
-                .and_then(|e| e.get(0))
-                .map(|e| {
-                    let code = match e.get("code") {
-                        Some(Value::String(s)) => s.parse().unwrap_or(0),
-                        Some(Value::Number(n)) => n.as_u64().unwrap_or(0) as u32,
-                        _ => 0,
-                    };
-                    let message = e
-                        .get("message")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned();
-                    (code, message)
-                })
-                .unwrap_or((0, "success:false without errors".to_owned()));
+            let (code, message) = answer.first_error();
             match code {
                 601 | 602 if !refreshed => {
                     refreshed = true;
@@ -379,11 +451,17 @@ impl RestClient {
             .map_err(|_| RestError::Unknown("the answer is not UTF-8 text".into()))
     }
 
-    async fn send_once(&self, token: &str, request: &RestRequest) -> Result<Value, RestError> {
+    async fn send_once<A: RestAnswer>(
+        &self,
+        token: &str,
+        request: &RestRequest,
+    ) -> Result<A, RestError> {
         let bytes = self.send_raw(token, request).await?;
-        serde_json::from_slice::<Value>(&bytes)
-            .ok()
-            .filter(Value::is_object)
+        // Only an object is Marketo's envelope (a typed answer would also take an array).
+        let object = bytes.trim_ascii_start().first() == Some(&b'{');
+        object
+            .then(|| serde_json::from_slice::<A>(&bytes).ok())
+            .flatten()
             .ok_or_else(|| RestError::Unknown(format!("not Marketo's JSON: {}", excerpt(&bytes))))
     }
 
@@ -430,7 +508,7 @@ impl RestClient {
                 }
                 (None, Some(body)) => builder
                     .header("content-type", "application/json")
-                    .body(serde_json::to_vec(body).unwrap_or_default()),
+                    .body(body.clone()),
                 (None, None) => builder,
             }
         };

@@ -1,9 +1,11 @@
 //! `syncLead` and `syncMultipleLeads` over REST Sync Leads (mapping in the module docs of
 //! [`super`]).
 
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use super::rest::{RestError, RestRequest};
+use super::fields::{RestRecord, RestScalar};
+use super::rest::{Answer, RestError, RestRequest, error_code};
 use super::{RestBackend, write_fault};
 use crate::error::ErrorCode;
 use crate::soap_front::{BackendFault, CallContext};
@@ -29,12 +31,34 @@ enum Outcome {
     Skipped { code: u32, message: String },
 }
 
-fn outcomes(answer: &Value, expected: usize) -> Result<Vec<Outcome>, BackendFault> {
-    let results = answer
-        .get("result")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
+/// One row of Sync Leads' `result`, as read (kept as JSON where Marketo's examples vary).
+#[derive(Debug, Deserialize)]
+struct SyncRow {
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    status: Option<Value>,
+    /// Prose examples use `reasons[]`, the Swagger `reason`: read both.
+    #[serde(default)]
+    reasons: Option<Value>,
+    #[serde(default)]
+    reason: Option<Value>,
+}
+
+impl std::fmt::Display for SyncRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let show = |v: &Option<Value>| v.as_ref().map_or("none".to_owned(), Value::to_string);
+        write!(
+            f,
+            "{{id: {}, status: {}}}",
+            show(&self.id),
+            show(&self.status)
+        )
+    }
+}
+
+fn outcomes(answer: Answer<SyncRow>, expected: usize) -> Result<Vec<Outcome>, BackendFault> {
+    let results = answer.result;
     if results.len() != expected {
         return Err(BackendFault::may_have_been_applied(&format!(
             "Marketo REST answered {} results for {expected} records",
@@ -42,26 +66,22 @@ fn outcomes(answer: &Value, expected: usize) -> Result<Vec<Outcome>, BackendFaul
         )));
     }
     results
-        .iter()
+        .into_iter()
         .map(|r| {
-            let id = r
-                .get("id")
-                .and_then(Value::as_i64)
-                .and_then(|n| i32::try_from(n).ok());
-            match (r.get("status").and_then(Value::as_str), id) {
+            let id =
+                r.id.as_ref()
+                    .and_then(Value::as_i64)
+                    .and_then(|n| i32::try_from(n).ok());
+            match (r.status.as_ref().and_then(Value::as_str), id) {
                 (Some("created"), Some(id)) => Ok(Outcome::Done { id, created: true }),
                 (Some("updated"), Some(id)) => Ok(Outcome::Done { id, created: false }),
                 (Some("skipped"), _) => {
-                    // Prose examples use `reasons[]`, the Swagger `reason`: read both.
                     let reason = r
-                        .get("reasons")
+                        .reasons
+                        .as_ref()
                         .and_then(|v| v.get(0))
-                        .or_else(|| r.get("reason"));
-                    let code = match reason.and_then(|v| v.get("code")) {
-                        Some(Value::String(s)) => s.parse().unwrap_or(0),
-                        Some(Value::Number(n)) => n.as_u64().unwrap_or(0) as u32,
-                        _ => 0,
-                    };
+                        .or(r.reason.as_ref());
+                    let code = error_code(reason.and_then(|v| v.get("code")));
                     let message = reason
                         .and_then(|v| v.get("message"))
                         .and_then(Value::as_str)
@@ -77,22 +97,22 @@ fn outcomes(answer: &Value, expected: usize) -> Result<Vec<Outcome>, BackendFaul
         .collect()
 }
 
-fn sync_body(
-    action: &str,
-    lookup: Option<&str>,
-    partition: Option<&str>,
-    input: Vec<Value>,
-) -> Value {
-    let mut body = Map::new();
-    body.insert("action".into(), json!(action));
-    if let Some(lookup) = lookup {
-        body.insert("lookupField".into(), json!(lookup));
+/// The body of REST Sync Leads.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SyncBody<'a> {
+    action: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lookup_field: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partition_name: Option<&'a str>,
+    input: &'a [RestRecord<'a>],
+}
+
+impl SyncBody<'_> {
+    fn request(&self) -> RestRequest {
+        RestRequest::with_json(reqwest::Method::POST, "/v1/leads.json", self)
     }
-    if let Some(partition) = partition {
-        body.insert("partitionName".into(), json!(partition));
-    }
-    body.insert("input".into(), Value::Array(input));
-    Value::Object(body)
 }
 
 fn failed(error: String) -> SyncStatus {
@@ -138,7 +158,7 @@ impl RestBackend {
                 "LeadKey is Required but was not provided",
             ));
         }
-        if let (Some(key), Some(Value::String(attribute))) = (&email, input.get("email")) {
+        if let (Some(key), Some(RestScalar::Text(attribute))) = (&email, input.get("email")) {
             if key != attribute {
                 return Err(BackendFault::new(
                     ErrorCode::BadParameter,
@@ -171,41 +191,29 @@ impl RestBackend {
             }
         }
         if let Some(email) = &email {
-            input.insert("email".into(), json!(email));
+            input.set("email", RestScalar::Text(email));
         }
-        let body = match (target, &email) {
+        let (action, lookup_field) = match (target, &email) {
             (Some(id), _) => {
-                input.insert("id".into(), json!(id));
-                sync_body(
-                    "updateOnly",
-                    Some("id"),
-                    partition.as_deref(),
-                    vec![Value::Object(input)],
-                )
+                input.set("id", RestScalar::Int(id));
+                ("updateOnly", Some("id"))
             }
-            (None, Some(_)) => sync_body(
-                "createOrUpdate",
-                Some("email"),
-                partition.as_deref(),
-                vec![Value::Object(input)],
-            ),
+            (None, Some(_)) => ("createOrUpdate", Some("email")),
             // Only an unknown cookie: a new lead it is associated with.
-            (None, None) => sync_body(
-                "createDuplicate",
-                None,
-                partition.as_deref(),
-                vec![Value::Object(input)],
-            ),
+            (None, None) => ("createDuplicate", None),
+        };
+        let body = SyncBody {
+            action,
+            lookup_field,
+            partition_name: partition.as_deref(),
+            input: std::slice::from_ref(&input),
         };
         let answer = self
             .rest
-            .call(
-                cx,
-                &RestRequest::with_body(reqwest::Method::POST, "/v1/leads.json", body),
-            )
+            .call_as::<Answer<SyncRow>>(cx, &body.request())
             .await
             .map_err(|e| write_fault(&e))?;
-        let outcome = outcomes(&answer, 1)?.pop();
+        let outcome = outcomes(answer, 1)?.pop();
         let (lead_id, created) = match outcome {
             Some(Outcome::Done { id, created }) => (id, created),
             Some(Outcome::Skipped {
@@ -314,8 +322,8 @@ impl RestBackend {
         let dedup = value(&params.dedup_enabled).unwrap_or(true);
         let fields = self.fields(cx).await?;
         let mut statuses: Vec<Option<SyncStatus>> = vec![None; records.len()];
-        let mut by_id: Vec<(usize, Value)> = Vec::new();
-        let mut by_email: Vec<(usize, Value)> = Vec::new();
+        let mut by_id: Vec<(usize, RestRecord)> = Vec::new();
+        let mut by_email: Vec<(usize, RestRecord)> = Vec::new();
         for (i, record) in records.iter().enumerate() {
             let mut input = match fields.rest_attributes(record) {
                 Ok(input) => input,
@@ -333,20 +341,20 @@ impl RestBackend {
             }
             if let Some(id) = value(&record.id) {
                 // The Email key of a lead found by Id is not written (an Email attribute is).
-                input.insert("id".into(), json!(id));
-                by_id.push((i, Value::Object(input)));
-            } else if let Some(email) = value(&record.email) {
+                input.set("id", RestScalar::Int(id));
+                by_id.push((i, input));
+            } else if let Some(email) = record.email.as_ref().and_then(Nillable::value) {
                 if input
                     .get("email")
-                    .is_some_and(|a| a.as_str() != Some(email.as_str()))
+                    .is_some_and(|a| a != RestScalar::Text(email))
                 {
                     statuses[i] = Some(failed(
                         "the Email key and the Email attribute differ; Marketo REST has one email field".into(),
                     ));
                     continue;
                 }
-                input.insert("email".into(), json!(email));
-                by_email.push((i, Value::Object(input)));
+                input.set("email", RestScalar::Text(email));
+                by_email.push((i, input));
             } else {
                 statuses[i] = Some(failed(
                     "LeadRecords must specify the lead id, email, or ForeignSysPersonId".into(),
@@ -367,12 +375,20 @@ impl RestBackend {
             if group.is_empty() {
                 continue;
             }
-            let (indexes, input): (Vec<usize>, Vec<Value>) = group.into_iter().unzip();
-            let body = sync_body(action, lookup, None, input);
-            let request = RestRequest::with_body(reqwest::Method::POST, "/v1/leads.json", body);
-            match self.rest.call(cx, &request).await {
+            let (indexes, input): (Vec<usize>, Vec<RestRecord>) = group.into_iter().unzip();
+            let body = SyncBody {
+                action,
+                lookup_field: lookup,
+                partition_name: None,
+                input: &input,
+            };
+            match self
+                .rest
+                .call_as::<Answer<SyncRow>>(cx, &body.request())
+                .await
+            {
                 Ok(answer) => {
-                    for (i, outcome) in indexes.iter().zip(outcomes(&answer, indexes.len())?) {
+                    for (i, outcome) in indexes.iter().zip(outcomes(answer, indexes.len())?) {
                         statuses[*i] = Some(match outcome {
                             Outcome::Done { id, created } => SyncStatus {
                                 lead_id: id,

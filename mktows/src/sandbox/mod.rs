@@ -32,6 +32,7 @@ mod rest_assets;
 mod rest_bulk;
 mod rest_campaigns;
 mod rest_custom_objects;
+mod rest_input;
 pub mod rest_leads;
 mod rest_merge;
 mod rest_opportunities;

@@ -58,8 +58,55 @@ pub enum Reply {
         /// Message.
         message: String,
     },
+    /// `success: true` with `result` rows written without a [`Value`] each (Sync Leads).
+    Rows(Vec<Row>),
     /// A file rather than the JSON envelope (bulk `failures.json` is CSV).
     Csv(String),
+}
+
+/// One `result` row.
+#[derive(Debug)]
+pub enum Row {
+    /// Any JSON.
+    Json(Value),
+    /// `{"id": 5, "status": "created"}`.
+    Saved {
+        /// The record's id.
+        id: i32,
+        /// `created` or `updated`.
+        status: &'static str,
+    },
+}
+
+impl serde::Serialize for Row {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            Row::Json(value) => value.serialize(serializer),
+            Row::Saved { id, status } => {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("id", id)?;
+                map.serialize_entry("status", status)?;
+                map.end()
+            }
+        }
+    }
+}
+
+/// The envelope, in the member order of Marketo's examples.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Envelope<R> {
+    request_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    result: Option<R>,
+    success: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    more_result: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_page_token: Option<String>,
 }
 
 impl Reply {
@@ -262,32 +309,38 @@ impl RestState {
         if let Reply::Csv(text) = reply {
             return ([(header::CONTENT_TYPE, "text/csv;charset=UTF-8")], text).into_response();
         }
-        let mut body = serde_json::Map::new();
-        body.insert("requestId".into(), Value::String(self.request_id()));
-        match reply {
-            Reply::Result { result, next, more } => {
-                body.insert("success".into(), Value::Bool(true));
-                body.insert("result".into(), Value::Array(result));
-                if let Some(more) = more {
-                    body.insert("moreResult".into(), Value::Bool(more));
-                }
-                if let Some(next) = next {
-                    body.insert("nextPageToken".into(), Value::String(next));
-                }
-            }
-            Reply::Error { code, message } => {
-                body.insert("success".into(), Value::Bool(false));
-                body.insert(
-                    "errors".into(),
-                    json!([{"code": code.to_string(), "message": message}]),
-                );
-            }
-            Reply::Csv(_) => {}
-        }
+        let request_id = self.request_id();
+        // `to_vec` writes straight to bytes (`to_string` goes through `fmt`).
+        let body = match reply {
+            Reply::Result { result, next, more } => serde_json::to_vec(&Envelope {
+                request_id,
+                result: Some(result),
+                success: true,
+                errors: None,
+                more_result: more,
+                next_page_token: next,
+            }),
+            Reply::Rows(rows) => serde_json::to_vec(&Envelope {
+                request_id,
+                result: Some(rows),
+                success: true,
+                errors: None,
+                more_result: None,
+                next_page_token: None,
+            }),
+            Reply::Error { code, message } => serde_json::to_vec(&Envelope::<()> {
+                request_id,
+                result: None,
+                success: false,
+                errors: Some(json!([{"code": code.to_string(), "message": message}])),
+                more_result: None,
+                next_page_token: None,
+            }),
+            Reply::Csv(_) => Ok(Vec::new()),
+        };
         (
             [(header::CONTENT_TYPE, "application/json;charset=UTF-8")],
-            // `to_vec` writes straight to bytes (`to_string` goes through `fmt`).
-            serde_json::to_vec(&Value::Object(body)).unwrap_or_default(),
+            body.unwrap_or_default(),
         )
             .into_response()
     }

@@ -2,9 +2,10 @@
 //! membership (choices listed in [`super::rest_leads`]).
 
 use chrono::Utc;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use super::rest::Reply;
+use super::rest::{Reply, Row};
+use super::rest_input::{SyncLeadsBody, field};
 use super::rest_leads::{MAX_RECORDS, partition_names};
 use super::service::Service;
 use super::store::StoredLead;
@@ -23,37 +24,25 @@ enum Action {
 
 /// `POST /rest/v1/leads.json`.
 pub fn sync_leads(service: &Service, body: &[u8]) -> Reply {
-    let Ok(Value::Object(request)) = serde_json::from_slice::<Value>(body) else {
+    // Only an object is a body (a typed reader would also take an array).
+    let request = (body.trim_ascii_start().first() == Some(&b'{'))
+        .then(|| serde_json::from_slice::<SyncLeadsBody>(body).ok())
+        .flatten();
+    let Some(request) = request else {
         return Reply::error(609, "Invalid JSON");
     };
-    let action = match request.get("action").and_then(Value::as_str) {
+    let action = match request.action.0.as_deref() {
         None | Some("createOrUpdate") => Action::CreateOrUpdate,
         Some("createOnly") => Action::CreateOnly,
         Some("updateOnly") => Action::UpdateOnly,
         Some("createDuplicate") => Action::CreateDuplicate,
         Some(other) => return Reply::error(1003, format!("Invalid action '{other}'")),
     };
-    let lookup = request
-        .get("lookupField")
-        .and_then(Value::as_str)
-        .unwrap_or("email")
-        .to_owned();
-    let partition = request
-        .get("partitionName")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let Some(input) = request.get("input").and_then(Value::as_array) else {
+    let lookup = request.lookup_field.0.unwrap_or_else(|| "email".to_owned());
+    let partition = request.partition_name.0;
+    let Some(input) = request.input.0 else {
         return Reply::error(701, "input cannot be blank");
     };
-    if input.len() > MAX_RECORDS {
-        return Reply::error(
-            1003,
-            format!(
-                "At most {MAX_RECORDS} records per call, got {}",
-                input.len()
-            ),
-        );
-    }
     let partitions = partition_names(service);
     let default_partition = service
         .primary_partition("Default")
@@ -65,25 +54,25 @@ pub fn sync_leads(service: &Service, body: &[u8]) -> Reply {
     let mut store = service.lock_store();
     let mut changed = Vec::new();
     let mut result = Vec::with_capacity(input.len());
-    for record in input {
-        let Some(record) = record.as_object() else {
-            result.push(skipped(1001, "Invalid record: not an object"));
+    for record in &input {
+        let Some(fields) = &record.0 else {
+            result.push(Row::Json(skipped(1001, "Invalid record: not an object")));
             continue;
         };
         if !partition_known {
-            result.push(skipped(
+            result.push(Row::Json(skipped(
                 1008,
                 format!(
                     "Access denied to partition '{}'",
                     partition.as_deref().unwrap_or("")
                 ),
-            ));
+            )));
             continue;
         }
         match sync_one(
             service,
             &mut store,
-            record,
+            fields,
             action,
             &lookup,
             partition.as_deref(),
@@ -91,16 +80,16 @@ pub fn sync_leads(service: &Service, body: &[u8]) -> Reply {
         ) {
             Ok((id, created, ids)) => {
                 changed.extend(ids);
-                result
-                    .push(json!({"id": id, "status": if created { "created" } else { "updated" }}));
+                let status = if created { "created" } else { "updated" };
+                result.push(Row::Saved { id, status });
             }
-            Err(reason) => result.push(reason),
+            Err(reason) => result.push(Row::Json(reason)),
         }
     }
     if let Err(e) = store.persist(&changed) {
         return Reply::error(611, format!("System error: storage: {e}"));
     }
-    Reply::ok(result)
+    Reply::Rows(result)
 }
 
 type Synced = (i32, bool, Vec<i32>);
@@ -108,7 +97,7 @@ type Synced = (i32, bool, Vec<i32>);
 fn sync_one(
     service: &Service,
     store: &mut super::store::Store,
-    record: &Map<String, Value>,
+    record: &[(String, Value)],
     action: Action,
     lookup: &str,
     partition: Option<&str>,
@@ -143,7 +132,7 @@ fn sync_one(
     let matched: Option<StoredLead> = if action == Action::CreateDuplicate {
         None
     } else {
-        let Some(value) = record.get(lookup).map(text).filter(|v| !v.is_empty()) else {
+        let Some(value) = field(record, lookup).map(text).filter(|v| !v.is_empty()) else {
             return Err(skipped(
                 1003,
                 format!("Value for lookup field '{lookup}' not specified"),

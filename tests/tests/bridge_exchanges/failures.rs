@@ -7,7 +7,9 @@
 
 use std::time::Duration;
 
-use mktows::operations::{GetLead, ImportToList, ListMObjects, MergeLeads, SyncCustomObjects};
+use mktows::operations::{
+    GetLead, ImportToList, ListMObjects, MergeLeads, SyncCustomObjects, SyncMultipleLeads,
+};
 use mktows_tests::http::Action;
 use mktows_tests::recorded::{Recording, assert_output, step};
 use serde_json::json;
@@ -107,6 +109,40 @@ async fn a_reset_after_the_merge_was_sent_is_may_have_been_applied() {
         "{}",
         answer.text
     );
+    rec.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_answer_that_does_not_say_what_happened_is_may_have_been_applied() {
+    let sync = || {
+        step("POST", "/v1/leads.json").body(json!({"action": "createOrUpdate",
+            "lookupField": "email", "input": [{"email": "a@example.com"}, {"email": "b@example.com"}]}))
+    };
+    let answers = [
+        // An id that is not a number.
+        json!({"requestId": "1#s", "success": true, "result": [
+            {"id": "50", "status": "created"}, {"id": 51, "status": "created"}]}),
+        // One result for two records.
+        json!({"requestId": "2#s", "success": true, "result": [{"id": 50, "status": "created"}]}),
+        // The results without the envelope.
+        json!([{"id": 50, "status": "created"}, {"id": 51, "status": "created"}]),
+        // A status REST does not have.
+        json!({"requestId": "3#s", "success": true, "result": [
+            {"id": 50, "status": "created"}, {"id": 51, "status": "queued"}]}),
+    ];
+    let rec = Recording::start(answers.iter().map(|a| sync().answer(a.clone())).collect()).await;
+    for answer in &answers {
+        let got = rec
+            .call::<SyncMultipleLeads>(json!({"leadRecordList": {"leadRecord": [
+                {"Email": "a@example.com"}, {"Email": "b@example.com"}]}, "dedupEnabled": true}))
+            .await;
+        assert_eq!(got.fault_code(), 20011, "{answer}: {}", got.text);
+        assert!(
+            got.text.contains("may have been applied"),
+            "{answer}: {}",
+            got.text
+        );
+    }
     rec.finish();
 }
 
