@@ -115,6 +115,39 @@ async fn sync_leads_follows_each_action_and_soap_reads_the_same_leads() {
         .await;
     assert_eq!(reason(&partition["result"][0]), "1008");
 
+    // Whole-body errors change nothing; an input that is not an object is skipped alone.
+    let before = sandbox.lead_count();
+    let many: Vec<Value> = (0..301)
+        .map(|i| json!({"email": format!("m{i}@rest.test")}))
+        .collect();
+    assert_eq!(error_code(&rest.sync(json!({"input": many})).await), "1003");
+    assert_eq!(
+        error_code(
+            &rest
+                .sync(json!({"action": "upsert", "input": [{"email": "u@rest.test"}]}))
+                .await
+        ),
+        "1003"
+    );
+    assert_eq!(
+        error_code(&rest.sync(json!({"action": "createOnly"})).await),
+        "701"
+    );
+    assert_eq!(
+        error_code(&rest.sync(json!({"input": {"email": "o@rest.test"}})).await),
+        "701"
+    );
+    assert_eq!(
+        error_code(&rest.sync(json!([{"email": "a@rest.test"}])).await),
+        "609"
+    );
+    let mixed = rest
+        .sync(json!({"input": ["q@rest.test", {"email": "q@rest.test", "firstName": "Q"}]}))
+        .await;
+    assert_eq!(reason(&mixed["result"][0]), "1001");
+    assert_eq!(mixed["result"][1]["status"], "created");
+    assert_eq!(sandbox.lead_count(), before + 1);
+
     // Read back over REST, with typed values.
     let by_id = rest
         .get(&format!(

@@ -43,6 +43,15 @@ pub fn sync_leads(service: &Service, body: &[u8]) -> Reply {
     let Some(input) = request.input.0 else {
         return Reply::error(701, "input cannot be blank");
     };
+    if input.len() > MAX_RECORDS {
+        return Reply::error(
+            1003,
+            format!(
+                "At most {MAX_RECORDS} records per call, got {}",
+                input.len()
+            ),
+        );
+    }
     let partitions = partition_names(service);
     let default_partition = service
         .primary_partition("Default")
@@ -54,8 +63,8 @@ pub fn sync_leads(service: &Service, body: &[u8]) -> Reply {
     let mut store = service.lock_store();
     let mut changed = Vec::new();
     let mut result = Vec::with_capacity(input.len());
-    for record in &input {
-        let Some(fields) = &record.0 else {
+    for record in input {
+        let Some(fields) = record.0 else {
             result.push(Row::Json(skipped(1001, "Invalid record: not an object")));
             continue;
         };
@@ -97,15 +106,16 @@ type Synced = (i32, bool, Vec<i32>);
 fn sync_one(
     service: &Service,
     store: &mut super::store::Store,
-    record: &[(String, Value)],
+    record: Vec<(String, Value)>,
     action: Action,
     lookup: &str,
     partition: Option<&str>,
     default_partition: &str,
 ) -> Result<Synced, Value> {
+    let lookup_value = field(&record, lookup).map(text);
     // Fields to write, checked before anything changes.
     let mut email = None;
-    let mut fields = Vec::new();
+    let mut fields = Vec::with_capacity(record.len());
     for (name, value) in record {
         match name.as_str() {
             "id" => {
@@ -116,9 +126,9 @@ fn sync_one(
             "createdAt" | "updatedAt" => {
                 return Err(skipped(1003, format!("Field '{name}' is read only")));
             }
-            "email" => email = Some(text(value)),
+            "email" => email = Some(into_text(value)),
             other => match service.rest_field(other) {
-                Some(field) => fields.push((field.name.clone(), text(value))),
+                Some(field) => fields.push((field.name.as_str(), into_text(value))),
                 None => return Err(skipped(1006, format!("Field '{other}' not found"))),
             },
         }
@@ -132,7 +142,7 @@ fn sync_one(
     let matched: Option<StoredLead> = if action == Action::CreateDuplicate {
         None
     } else {
-        let Some(value) = field(record, lookup).map(text).filter(|v| !v.is_empty()) else {
+        let Some(value) = lookup_value.filter(|v| !v.is_empty()) else {
             return Err(skipped(
                 1003,
                 format!("Value for lookup field '{lookup}' not specified"),
@@ -181,12 +191,25 @@ fn sync_one(
         lead.email = (!email.is_empty()).then_some(email);
     }
     for (name, value) in fields {
-        lead.fields.insert(name, value);
+        match lead.fields.get_mut(name) {
+            Some(stored) => *stored = value,
+            None => {
+                lead.fields.insert(name.to_owned(), value);
+            }
+        }
     }
     lead.updated_at = Utc::now();
     let id = lead.id;
     let changed = store.put(lead);
     Ok((id, created, changed))
+}
+
+/// A JSON input value as stored text, without copying a string.
+fn into_text(value: Value) -> String {
+    match value {
+        Value::String(s) => s,
+        other => text(&other),
+    }
 }
 
 /// A JSON input value as stored text.
