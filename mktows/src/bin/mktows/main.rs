@@ -21,8 +21,8 @@ macro_rules! out {
 
 /// mimalloc rather than the system allocator: the bridge and the sandbox make and drop many
 /// small values per call (XML and JSON text, lead fields). With it, a 300-lead
-/// `syncMultipleLeads` through the bridge costs about a third less (`tests/benches/bridge.rs`
-/// uses the same allocator).
+/// `syncMultipleLeads` through the bridge takes about a quarter less time
+/// (`tests/benches/bridge.rs` uses the same allocator).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
