@@ -94,6 +94,7 @@ pub mod client;
 pub mod error;
 pub mod lead;
 pub mod leads;
+mod pacing;
 mod reconcile;
 #[cfg(feature = "sandbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sandbox")))]

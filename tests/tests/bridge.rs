@@ -8,13 +8,14 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use mktows::bridge::{Bridge, BridgeConfig, RestSettings};
-use mktows::client::{Limits, RetryPolicy};
+use mktows::client::Limits;
 use mktows::operations::{GetMultipleLeads, ListOperation};
 use mktows::sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows::types::*;
 use mktows::xml::Nillable;
-use mktows::{Client, ErrorCode, LeadKey, LeadSync};
+use mktows::{ErrorCode, LeadKey, LeadSync};
 use mktows_tests::http::{Action, TestServer};
+use mktows_tests::leads::{attr, one_attempt as client};
 
 const USER: &str = "bridge_user_1";
 const KEY: &str = "bridge-key-for-tests";
@@ -43,22 +44,6 @@ async fn bridge_to(sandbox: &Sandbox) -> Bridge {
         vec![(USER.into(), KEY.into())],
     );
     Bridge::start(config).await.unwrap()
-}
-
-fn client(config: mktows::ClientConfig) -> Client {
-    Client::new(config.retry(RetryPolicy {
-        max_attempts: 1,
-        ..RetryPolicy::default()
-    }))
-    .unwrap()
-}
-
-fn attr<'a>(lead: &'a LeadRecord, name: &str) -> Option<&'a str> {
-    lead.lead_attribute_list
-        .as_ref()
-        .and_then(|l| l.value())
-        .and_then(|l| l.attribute.iter().find(|a| a.attr_name == name))
-        .map(|a| a.attr_value.as_str())
 }
 
 fn record(email: &str, attributes: &[(&str, &str)]) -> LeadRecord {

@@ -6,11 +6,12 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use mktows::bridge::{Bridge, BridgeConfig, RestSettings};
-use mktows::client::{Limits, RetryPolicy};
+use mktows::client::Limits;
 use mktows::sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows::{Client, ErrorCode, LeadKey, LeadSync};
+use mktows_tests::leads::one_attempt;
 
 fn settings(sandbox: &Sandbox) -> RestSettings {
     let mut settings = RestSettings::new(
@@ -26,11 +27,7 @@ fn settings(sandbox: &Sandbox) -> RestSettings {
 
 async fn bridge(config: BridgeConfig) -> (Bridge, Client) {
     let bridge = Bridge::start(config).await.unwrap();
-    let client = Client::new(bridge.client_config().retry(RetryPolicy {
-        max_attempts: 1,
-        ..RetryPolicy::default()
-    }))
-    .unwrap();
+    let client = one_attempt(bridge.client_config());
     (bridge, client)
 }
 

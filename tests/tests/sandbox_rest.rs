@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use mktows::client::RetryPolicy;
 use mktows::sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows::types::LeadKeyRef;
 use mktows::{Client, ErrorCode};
+use mktows_tests::leads::one_attempt;
 use mktows_tests::rest::{Rest, error_code, reason, token};
 use serde_json::{Value, json};
 
@@ -162,11 +162,7 @@ async fn sync_leads_follows_each_action_and_soap_reads_the_same_leads() {
     let unknown_field = rest.get(&format!("/v1/lead/{ann}.json?fields=bogus")).await;
     assert_eq!(error_code(&unknown_field), "1006");
     // And over SOAP, from the same store.
-    let client = Client::new(sandbox.client_config().retry(RetryPolicy {
-        max_attempts: 1,
-        ..RetryPolicy::default()
-    }))
-    .unwrap();
+    let client = one_attempt(sandbox.client_config());
     let leads = client
         .get_lead(LeadKeyRef::Idnum, &ann.to_string())
         .await

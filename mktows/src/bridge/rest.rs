@@ -1,11 +1,10 @@
 //! The bridge's Marketo REST client: OAuth client credentials against the identity endpoint
 //! (one token cached and shared by concurrent calls, refreshed before `expires_in` runs out and
-//! once more on 601/602), calls paced under Marketo's limits (a small sliding-window pacer of
-//! our own plus a semaphore: `crate::client`'s pacer is private to the SOAP client), 606/615
-//! retried with exponential back-off, and every failure classified by whether the request may
-//! have been applied. Secrets never reach `Debug`, logs or errors.
+//! once more on 601/602), calls paced under Marketo's limits with the SOAP client's pacer
+//! (`crate::pacing`) plus a semaphore, 606/615 retried with exponential back-off, and every
+//! failure classified by whether the request may have been applied. Secrets never reach
+//! `Debug`, logs or errors.
 
-use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -14,6 +13,7 @@ use serde_json::Value;
 use tokio::sync::{Mutex, Semaphore};
 
 use crate::client::Limits;
+use crate::pacing::Pacer;
 use crate::soap_front::CallContext;
 
 /// Largest REST answer read (bytes).
@@ -248,38 +248,6 @@ struct CachedToken {
     refresh_at: Instant,
 }
 
-/// Starts of recent calls, to stay under `calls_per_window`.
-struct Pacer {
-    starts: Mutex<VecDeque<tokio::time::Instant>>,
-    limit: usize,
-    window: Duration,
-}
-
-impl Pacer {
-    async fn wait(&self) {
-        if self.limit == usize::MAX || self.window.is_zero() {
-            return;
-        }
-        loop {
-            let mut starts = self.starts.lock().await;
-            let now = tokio::time::Instant::now();
-            while starts
-                .front()
-                .is_some_and(|&t| now.duration_since(t) >= self.window)
-            {
-                starts.pop_front();
-            }
-            if starts.len() < self.limit {
-                starts.push_back(now);
-                return;
-            }
-            let until = starts.front().map_or(now, |t| *t + self.window);
-            drop(starts);
-            tokio::time::sleep_until(until).await;
-        }
-    }
-}
-
 /// The REST client.
 pub struct RestClient {
     settings: RestSettings,
@@ -314,11 +282,7 @@ impl RestClient {
             .build()
             .map_err(|e| format!("HTTP client: {e}"))?;
         Ok(RestClient {
-            pacer: Pacer {
-                starts: Mutex::new(VecDeque::new()),
-                limit: settings.limits.calls_per_window.max(1),
-                window: settings.limits.window,
-            },
+            pacer: Pacer::new(&settings.limits),
             in_flight: Semaphore::new(settings.limits.max_concurrent.max(1)),
             settings,
             http,
@@ -379,6 +343,15 @@ impl RestClient {
         Ok(token.to_owned())
     }
 
+    /// Waits for a turn in Marketo's rate window (logged when it has to wait).
+    async fn pace(&self) {
+        self.pacer
+            .wait_turn(|wait| {
+                tracing::info!(target: "mktows::bridge", ?wait, "waiting for the REST rate window");
+            })
+            .await;
+    }
+
     /// Forgets `token` if it is still the cached one (after 601/602).
     async fn forget(&self, token: &str) {
         let mut cached = self.token.lock().await;
@@ -408,7 +381,7 @@ impl RestClient {
                     .acquire()
                     .await
                     .map_err(|_| RestError::NotSent("shutting down".into()))?;
-                self.pacer.wait().await;
+                self.pace().await;
                 cx.count_rest_call();
                 self.send_once(&token, request).await?
             };
@@ -444,7 +417,7 @@ impl RestClient {
             .acquire()
             .await
             .map_err(|_| RestError::NotSent("shutting down".into()))?;
-        self.pacer.wait().await;
+        self.pace().await;
         cx.count_rest_call();
         let bytes = self.send_raw(&token, request).await?;
         String::from_utf8(bytes)
@@ -577,27 +550,6 @@ fn classify(e: &reqwest::Error) -> RestError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test(start_paused = true)]
-    async fn the_pacer_keeps_to_the_window() {
-        let pacer = Pacer {
-            starts: Mutex::new(VecDeque::new()),
-            limit: 3,
-            window: Duration::from_secs(20),
-        };
-        let start = tokio::time::Instant::now();
-        for _ in 0..3 {
-            pacer.wait().await;
-        }
-        assert_eq!(start.elapsed(), Duration::ZERO);
-        pacer.wait().await;
-        assert_eq!(start.elapsed(), Duration::from_secs(20));
-        for _ in 0..2 {
-            pacer.wait().await;
-        }
-        pacer.wait().await;
-        assert_eq!(start.elapsed(), Duration::from_secs(40));
-    }
 
     #[test]
     fn secrets_stay_out_of_debug() {

@@ -1,0 +1,359 @@
+//! `mktows::Client`: signed requests for every operation over a [`Transport`], typed faults,
+//! pacing under Marketo's limits, and retries that can never duplicate a lead.
+
+mod config;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Semaphore;
+
+pub use self::config::{
+    ClientConfig, ClientEvent, ENV_ENCRYPTION_KEY, ENV_ENDPOINT, ENV_USER_ID, EventHook,
+    RetryPolicy,
+};
+pub use crate::pacing::Limits;
+use crate::pacing::Pacer;
+
+use crate::error::{Error, ErrorCode, Outcome, OutcomeClass, ServiceFault, excerpt};
+use crate::operations::MktowsPortStub;
+use crate::signing::sign;
+use crate::transport::{HttpConfig, HttpRequest, HttpTransport, Transport};
+use crate::types::MktowsContextHeaderInfo;
+use crate::xml::{self, DecodeErrorKind, Headers, Invoke, Operation, Reply, XmlValue, XmlWriter};
+
+/// Whether a request may be sent again after its outcome became unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idempotency {
+    /// Sending it twice has the effect of sending it once (reads, keyed upserts).
+    Idempotent,
+    /// Sending it twice may create duplicates: never resent once it may have been applied.
+    NotIdempotent,
+}
+
+/// A request as it would be sent, without sending it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DryRun {
+    /// Endpoint.
+    pub url: String,
+    /// SOAPAction header value.
+    pub soap_action: &'static str,
+    /// The envelope bytes.
+    pub body: String,
+}
+
+/// A Marketo SOAP client. Cheap to share (`&Client` from many tasks); clone the `Arc` if needed.
+#[derive(Debug)]
+pub struct Client<T = HttpTransport> {
+    config: ClientConfig,
+    transport: T,
+    pacer: Pacer,
+    in_flight: Semaphore,
+}
+
+impl Client<HttpTransport> {
+    /// A client over HTTPS with default timeouts and size limit.
+    pub fn new(config: ClientConfig) -> Result<Self, Error> {
+        Ok(Self::with_transport(
+            config,
+            HttpTransport::new(HttpConfig::default())?,
+        ))
+    }
+
+    /// A client configured from the `MKTOWS_*` environment variables.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::new(ClientConfig::from_env()?)
+    }
+}
+
+impl<T: Transport> Client<T> {
+    /// A client over any transport.
+    pub fn with_transport(config: ClientConfig, transport: T) -> Self {
+        let pacer = Pacer::new(&config.limits);
+        let in_flight = Semaphore::new(config.limits.max_concurrent.max(1));
+        Client {
+            config,
+            transport,
+            pacer,
+            in_flight,
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// The typed stub: one async method per operation of the WSDL (`client.api().get_lead(...)`).
+    /// Pass `Default::default()` headers: the client adds the signed `AuthenticationHeader`, and
+    /// the `MktowsContextHeader` where the operation declares it and a workspace is configured.
+    pub fn api(&self) -> MktowsPortStub<&Self> {
+        MktowsPortStub::new(self)
+    }
+
+    /// The envelope of operation `O` with the headers the client adds, signed now.
+    pub fn envelope<O: Operation>(
+        &self,
+        headers: &O::InputHeaders,
+        input: &O::Input,
+    ) -> Result<String, Error> {
+        let auth = sign(&self.config.credentials, self.config.clock_offset);
+        let context = self
+            .config
+            .workspace
+            .as_ref()
+            .map(|w| MktowsContextHeaderInfo {
+                target_workspace: w.clone(),
+            });
+        let extra = |w: &mut XmlWriter| {
+            for part in O::INFO.input_headers {
+                if headers.has(&part.element) {
+                    continue;
+                }
+                match part.element.local {
+                    "AuthenticationHeader" => auth.write_element(w, &part.element),
+                    "MktowsContextHeader" => {
+                        if let Some(context) = &context {
+                            context.write_element(w, &part.element);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        };
+        Ok(xml::encode_request_with::<O>(headers, input, &extra, 4096)?)
+    }
+
+    /// Builds the exact request of operation `O` without sending it.
+    pub fn dry_run<O: Operation>(
+        &self,
+        headers: &O::InputHeaders,
+        input: &O::Input,
+    ) -> Result<DryRun, Error> {
+        Ok(DryRun {
+            url: self.config.endpoint.clone(),
+            soap_action: O::INFO.soap_action,
+            body: self.envelope::<O>(headers, input)?,
+        })
+    }
+
+    /// Calls operation `O`: paced, at most `max_concurrent` in flight, freshly signed on every
+    /// attempt, retried with backoff on throttling (20023, 20024) and an expired signature
+    /// (20016); for [`Idempotency::Idempotent`] requests also on server errors (10001, 20011)
+    /// and when the outcome is unknown (timeout or connection lost after sending).
+    pub async fn call<O: Operation>(
+        &self,
+        headers: &O::InputHeaders,
+        input: &O::Input,
+        idempotency: Idempotency,
+    ) -> Result<O::Output, Error> {
+        let mut attempt = 0;
+        // The first attempt whose outcome is unknown: a later, cleaner failure must not hide it.
+        let mut uncertain: Option<Error> = None;
+        loop {
+            attempt += 1;
+            let result = self.attempt::<O>(headers, input).await;
+            let policy = &self.config.retry;
+            let (retry, delay) = match &result {
+                Ok(_) => (false, Duration::ZERO),
+                // Throttling and an expired signature are refused before any processing: safe
+                // to resend (re-signed). A server-side internal error may have half-applied
+                // the request: resent only when that cannot duplicate anything.
+                Err(Error::Fault(fault)) => (
+                    fault.code.is_some_and(|code| {
+                        code.is_throttling()
+                            || code == ErrorCode::RequestExpired
+                            || (code.is_retryable() && idempotency == Idempotency::Idempotent)
+                    }) && attempt < policy.max_attempts,
+                    policy.delay(attempt - 1),
+                ),
+                Err(e) if e.class() == OutcomeClass::MayHaveBeenApplied => (
+                    idempotency == Idempotency::Idempotent && attempt < policy.max_attempts,
+                    policy.delay(attempt - 1),
+                ),
+                // Nothing was written: wait for a restarting server, briefly.
+                Err(
+                    Error::Connection {
+                        outcome: Outcome::NotSent,
+                        ..
+                    }
+                    | Error::Timeout {
+                        outcome: Outcome::NotSent,
+                        ..
+                    },
+                ) => (
+                    attempt < policy.connect_attempts,
+                    policy.connect_delay(attempt - 1),
+                ),
+                Err(_) => (false, Duration::ZERO),
+            };
+            if !retry {
+                return match (result, uncertain) {
+                    (Err(last), Some(earlier))
+                        if last.class() != OutcomeClass::MayHaveBeenApplied =>
+                    {
+                        Err(Error::EarlierAttemptUncertain {
+                            earlier: Box::new(earlier),
+                            last: Box::new(last),
+                        })
+                    }
+                    (result, _) => result,
+                };
+            }
+            let error = result.err().expect("only failures are retried");
+            tracing::warn!(
+                operation = O::INFO.name,
+                attempt,
+                delay_ms = delay.as_millis() as u64,
+                error = %error,
+                "retrying"
+            );
+            if let Some(events) = &self.config.events {
+                events.emit(&ClientEvent::Retrying {
+                    operation: O::INFO.name,
+                    attempt,
+                    delay,
+                    error: error.to_string(),
+                });
+            }
+            if uncertain.is_none() && error.class() == OutcomeClass::MayHaveBeenApplied {
+                uncertain = Some(error);
+            }
+            tokio::time::sleep(delay).await;
+            if let Some(events) = &self.config.events {
+                events.emit(&ClientEvent::Sending {
+                    operation: O::INFO.name,
+                });
+            }
+        }
+    }
+
+    async fn attempt<O: Operation>(
+        &self,
+        headers: &O::InputHeaders,
+        input: &O::Input,
+    ) -> Result<O::Output, Error> {
+        let events = self.config.events.as_ref();
+        let waited = self
+            .pacer
+            .wait_turn(|wait| {
+                if let Some(events) = events {
+                    events.emit(&ClientEvent::WaitingForWindow { wait });
+                }
+            })
+            .await;
+        if waited {
+            if let Some(events) = events {
+                events.emit(&ClientEvent::Sending {
+                    operation: O::INFO.name,
+                });
+            }
+        }
+        let _permit = self
+            .in_flight
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
+        let body = self.envelope::<O>(headers, input)?;
+        let bytes_out = body.len();
+        let started = Instant::now();
+        let request = HttpRequest {
+            url: self.config.endpoint.clone(),
+            soap_action: O::INFO.soap_action,
+            body,
+        };
+        let result = match self.transport.send(request).await {
+            Ok(response) => decode::<O>(response.status, response.content_type, &response.body)
+                .map(|o| (o, response.body.len())),
+            Err(e) => Err(e),
+        };
+        let duration_ms = started.elapsed().as_millis() as u64;
+        match &result {
+            Ok((_, bytes_in)) => {
+                tracing::info!(
+                    operation = O::INFO.name,
+                    bytes_out,
+                    bytes_in,
+                    duration_ms,
+                    outcome = "ok",
+                    "call"
+                )
+            }
+            Err(e) => {
+                tracing::info!(operation = O::INFO.name, bytes_out, duration_ms, outcome = %e, "call")
+            }
+        }
+        result.map(|(output, _)| output)
+    }
+}
+
+/// Turns a complete HTTP response into the operation's output or a typed error.
+fn decode<O: Operation>(
+    status: u16,
+    content_type: Option<String>,
+    body: &[u8],
+) -> Result<O::Output, Error> {
+    let decoded = xml::decode_response_checked::<O>(body).map(|(reply, skipped)| {
+        // Read leniently so a newer API version still parses, but never silently.
+        if !skipped.is_empty() {
+            tracing::warn!(
+                operation = O::INFO.name,
+                skipped = skipped.count,
+                paths = ?skipped.paths,
+                "response elements this API version does not know were skipped"
+            );
+        }
+        reply
+    });
+    match decoded {
+        Ok(Reply::Success(envelope)) if (200..300).contains(&status) => Ok(envelope.body),
+        Ok(Reply::Success(_)) => Err(Error::NotSoap {
+            status,
+            content_type,
+            excerpt: excerpt(body),
+        }),
+        Ok(Reply::Fault(fault)) => Err(Error::Fault(Box::new(ServiceFault::new(status, fault)))),
+        Err(error) => {
+            let starts_like_xml = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<');
+            let html = body
+                .iter()
+                .take(256)
+                .map(u8::to_ascii_lowercase)
+                .collect::<Vec<_>>()
+                .windows(5)
+                .any(|w| w == b"<html" || w == b"<!doc");
+            if !starts_like_xml || html {
+                Err(Error::NotSoap {
+                    status,
+                    content_type,
+                    excerpt: excerpt(body),
+                })
+            } else if error.kind == DecodeErrorKind::UnexpectedEof {
+                Err(Error::Truncated {
+                    status,
+                    received: body.len(),
+                    detail: error.to_string(),
+                })
+            } else {
+                Err(Error::Decode { status, error })
+            }
+        }
+    }
+}
+
+impl<T: Transport> Invoke for Client<T> {
+    type Error = Error;
+
+    /// Sends as [`Idempotency::NotIdempotent`]: only retries that cannot repeat an effect.
+    async fn invoke<O: Operation>(
+        &self,
+        headers: O::InputHeaders,
+        input: O::Input,
+    ) -> Result<O::Output, Error> {
+        self.call::<O>(&headers, &input, Idempotency::NotIdempotent)
+            .await
+    }
+}
+
+/// Shares a client between tasks.
+pub type SharedClient<T = HttpTransport> = Arc<Client<T>>;
