@@ -14,8 +14,8 @@
 //! [`enumeration!`], ...), and the SOAP envelope: requests, responses, faults
 //! ([`encode_request`], [`decode_response`], ...), literal or SOAP-encoded
 //! ([`BodyUse`]: `xsi:type` on every value, arrays, multi-reference values). It carries no
-//! transport and no service's bindings: an application plugs its own HTTP client in through
-//! [`Invoke`].
+//! service's bindings. Transport: with feature `http`, `http::HttpInvoker` sends any generated
+//! operation over HTTP(S); or an application plugs its own client in through [`Invoke`].
 //!
 //! Generated code calls these helpers; applications normally use the generated types and the
 //! envelope functions only.
@@ -26,6 +26,8 @@ mod encoding;
 mod encoding_macros;
 mod envelope;
 mod fault;
+#[cfg(feature = "http")]
+pub mod http;
 mod list;
 mod macros;
 mod multiref;

@@ -1,14 +1,16 @@
 //! rpc/encoded bindings (`data/wsdl/encoded.wsdl`, golden `data/golden/encoded.rs`), SOAP 1.1
 //! section 5 as Apache Axis 1 and PHP speak it: every value written with its `xsi:type`, arrays
 //! as `SOAP-ENC:arrayType` elements of `<item>`s, multi-reference values (`href`/`id`) read
-//! wherever they are. PHP's SoapServer, which nobody here wrote, is the peer over real HTTP.
+//! wherever they are. PHP's SoapServer, which nobody here wrote, is the peer over real HTTP,
+//! called through the generated stub over `mktows_runtime::http::HttpInvoker`.
 
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use mktows::xml::{self, DecodeErrorKind, Nillable, Reply};
-use mktows_tests::encoded::operations::{GetComments, UpdateIssue};
+use mktows_runtime::http::HttpInvoker;
+use mktows_tests::encoded::operations::{IssueServiceStub, UpdateIssue};
 use mktows_tests::encoded::types::{self, RemoteComment, RemoteIssue};
 
 #[path = "../../mktows/tests/support/tools.rs"]
@@ -215,18 +217,12 @@ impl PhpServer {
         }
         Some(server)
     }
+}
 
-    /// POSTs `request` and returns the response body.
-    async fn call(&self, request: String) -> String {
-        let response = reqwest::Client::new()
-            .post(&self.url)
-            .header("Content-Type", "text/xml; charset=utf-8")
-            .header("SOAPAction", "\"\"")
-            .body(request)
-            .send()
-            .await
-            .unwrap();
-        response.text().await.unwrap()
+impl PhpServer {
+    /// The generated stub of the WSDL's port, over HTTP to this server.
+    fn stub(&self) -> IssueServiceStub<HttpInvoker> {
+        IssueServiceStub::new(HttpInvoker::new(&self.url).unwrap())
     }
 }
 
@@ -243,13 +239,11 @@ async fn php_soap_server_round_trips_a_struct_with_arrays() {
         return;
     };
     let input = types::UpdateIssue::new("tok", issue(), vec!["from-php-call".to_owned()]);
-    let request = xml::encode_request::<UpdateIssue>(&Default::default(), &input).unwrap();
-    let answer = php.call(request).await;
-    let reply = xml::decode_response::<UpdateIssue>(answer.as_bytes())
-        .unwrap_or_else(|e| panic!("{e}\n{answer}"));
-    let Reply::Success(envelope) = reply else {
-        panic!("a fault: {answer}");
-    };
+    let answer = php
+        .stub()
+        .update_issue(Default::default(), input)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut comments = issue().comments.into_value().unwrap();
     comments.push(RemoteComment::new(
         "php".to_owned(),
@@ -262,27 +256,19 @@ async fn php_soap_server_round_trips_a_struct_with_arrays() {
         vec!["a".to_owned(), "b&c".to_owned(), "from-php-call".to_owned()],
         comments,
     );
-    assert_eq!(
-        envelope.body.update_issue_return,
-        Nillable::Value(expected),
-        "{answer}"
-    );
+    assert_eq!(answer.update_issue_return, Nillable::Value(expected));
 }
 
 #[tokio::test]
-async fn php_soap_server_shared_references_are_read() {
+async fn php_soap_server_shared_references_are_read_and_its_fault_is_typed() {
     let Some(php) = PhpServer::start() else {
         return;
     };
-    let request =
-        xml::encode_request::<GetComments>(&Default::default(), &types::GetComments::new("k"))
-            .unwrap();
-    let answer = php.call(request).await;
-    let reply = xml::decode_response::<GetComments>(answer.as_bytes())
-        .unwrap_or_else(|e| panic!("{e}\n{answer}"));
-    let Reply::Success(envelope) = reply else {
-        panic!("a fault: {answer}");
-    };
+    let answer = php
+        .stub()
+        .get_comments(Default::default(), types::GetComments::new("k"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let shared = RemoteComment::new(
         "k".to_owned(),
         "shared".to_owned(),
@@ -294,9 +280,19 @@ async fn php_soap_server_shared_references_are_read() {
         Nillable::Nil,
     );
     assert_eq!(
-        envelope.body.get_comments_return,
-        Nillable::Value(vec![shared.clone(), other, shared]),
-        "{answer}"
+        answer.get_comments_return,
+        Nillable::Value(vec![shared.clone(), other, shared])
+    );
+    // A SoapFault thrown by the PHP service, answered with HTTP 500.
+    let err = php
+        .stub()
+        .get_comments(Default::default(), types::GetComments::new("fault"))
+        .await
+        .unwrap_err();
+    let fault = err.fault().unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(
+        (fault.code_local(), fault.string.as_str()),
+        ("Server", "no comments for fault")
     );
 }
 

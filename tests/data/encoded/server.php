@@ -3,7 +3,7 @@
 // `php -S 127.0.0.1:PORT server.php` by tests/tests/encoded.rs. It answers what it read, changed
 // so the test can see it was read: the key prefixed with the token, one more vote, the labels
 // passed apart appended, a comment added. getComments returns one comment object twice, which
-// PHP writes as a multi-reference value (id/href).
+// PHP writes as a multi-reference value (id/href); for the key `fault` it answers a SoapFault.
 ini_set('soap.wsdl_cache_enabled', '0');
 
 class Issues
@@ -25,6 +25,9 @@ class Issues
 
     public function getComments($key)
     {
+        if ($key === 'fault') {
+            throw new SoapFault('Server', 'no comments for ' . $key);
+        }
         $shared = new stdClass();
         $shared->author = $key;
         $shared->body = 'shared';
