@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 pub mod tools;
 
 pub mod bridge;
+pub mod fake_marketo;
 pub mod leads;
 pub mod rest;
 pub mod soap;

@@ -4,16 +4,11 @@
 //! when this test lived in `client.rs`).
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use mktows::client::{Limits, RetryPolicy};
-use mktows::signing::Credentials;
-use mktows::{Client, ClientConfig, Lead};
+use mktows::{Client, Lead};
 use mktows_tests::all_created_response;
+use mktows_tests::fake_marketo::{KEY, config, fault};
 use mktows_tests::http::{Action, TestServer};
-
-const USER: &str = "demo17_1_809934544BFABAE58E5D27";
-const KEY: &str = "27272727aa";
 
 #[tokio::test]
 async fn the_key_never_appears_in_debug_or_logs() {
@@ -39,28 +34,13 @@ async fn the_key_never_appears_in_debug_or_logs() {
     tracing::callsite::rebuild_interest_cache();
     let server = TestServer::start(|request| {
         if request.index == 0 {
-            Action::fault(
-                mktows::xml::encode_fault(
-                    &mktows::error::marketo_fault(20023, "Rate Limit Exceeded", "x"),
-                    mktows::NAMESPACES,
-                )
-                .unwrap(),
-            )
+            Action::fault(fault(20023, "Rate Limit Exceeded", "x"))
         } else {
             Action::ok(all_created_response([1_000_001]))
         }
     })
     .await;
-    let config = ClientConfig::new(&server.url, Credentials::new(USER, KEY))
-        .retry(RetryPolicy {
-            max_attempts: 4,
-            base_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(50),
-            connect_attempts: 2,
-            connect_delay: Duration::from_millis(10),
-        })
-        .limits(Limits::unlimited(10));
-    let client = Client::new(config).unwrap();
+    let client = Client::new(config(&server.url)).unwrap();
     let report = client
         .sync_multiple_leads([Lead::by_email("a@b.c")], None)
         .await;
