@@ -51,6 +51,17 @@ pub fn authenticate(request: &Received) -> Result<xml::AnyEnvelope<AnyElement>, 
     }
 }
 
+/// The number in a lead's `lead{n}@...` email, as [`leads`] writes them.
+pub fn lead_number(lead: &LeadRecord) -> Option<i32> {
+    let email = lead.email.as_ref()?.value()?;
+    email
+        .trim_start_matches("lead")
+        .split('@')
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// A Marketo-like answer: every lead of syncMultipleLeads gets id = 1000 + the number in its
 /// email (`lead42@x` → 1042), CREATED.
 pub fn marketo(request: &Received) -> Action {
@@ -60,21 +71,11 @@ pub fn marketo(request: &Received) -> Action {
     };
     match envelope.body {
         AnyBody::Element(AnyElement::ParamsSyncMultipleLeads(params)) => {
-            let ids = params.lead_record_list.lead_record.iter().map(|lead| {
-                let email = lead
-                    .email
-                    .clone()
-                    .and_then(Nillable::into_value)
-                    .unwrap_or_default();
-                let n: i32 = email
-                    .trim_start_matches("lead")
-                    .split('@')
-                    .next()
-                    .unwrap_or("0")
-                    .parse()
-                    .unwrap_or(0);
-                1000 + n
-            });
+            let ids = params
+                .lead_record_list
+                .lead_record
+                .iter()
+                .map(|lead| 1000 + lead_number(lead).unwrap_or(0));
             Action::ok(crate::all_created_response(ids))
         }
         AnyBody::Element(AnyElement::ParamsSyncLead(params)) => {

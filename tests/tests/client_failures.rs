@@ -10,9 +10,9 @@ use mktows::elements::AnyElement;
 use mktows::error::{ErrorCode, Outcome};
 use mktows::transport::{HttpConfig, HttpTransport};
 use mktows::types::*;
-use mktows::xml::{self, AnyBody, Nillable};
+use mktows::xml::{self, AnyBody};
 use mktows::{Client, Error, LeadKey, LeadOutcome, LeadSync};
-use mktows_tests::fake_marketo::{client, config, fault, leads, marketo};
+use mktows_tests::fake_marketo::{client, config, fault, lead_number, leads, marketo};
 use mktows_tests::http::{Action, TestServer};
 
 #[tokio::test]
@@ -24,19 +24,7 @@ async fn every_lead_is_accounted_for_under_injected_failures() {
         let AnyBody::Element(AnyElement::ParamsSyncMultipleLeads(params)) = &envelope.body else {
             return marketo(request);
         };
-        let first = params.lead_record_list.lead_record[0]
-            .email
-            .clone()
-            .and_then(Nillable::into_value)
-            .unwrap();
-        let chunk: usize = first
-            .trim_start_matches("lead")
-            .split('@')
-            .next()
-            .unwrap()
-            .parse::<usize>()
-            .unwrap()
-            / 100;
+        let chunk = lead_number(&params.lead_record_list.lead_record[0]).unwrap() / 100;
         match chunk {
             2 => Action::Close,
             4 => Action::fault(fault(

@@ -109,6 +109,25 @@ struct Envelope<R> {
     next_page_token: Option<String>,
 }
 
+impl<R> Envelope<R> {
+    /// `success: true` with `result` and its paging members.
+    fn success(
+        request_id: String,
+        result: R,
+        more_result: Option<bool>,
+        next_page_token: Option<String>,
+    ) -> Envelope<R> {
+        Envelope {
+            request_id,
+            result: Some(result),
+            success: true,
+            errors: None,
+            more_result,
+            next_page_token,
+        }
+    }
+}
+
 impl Reply {
     /// A plain result.
     pub fn ok(result: Vec<Value>) -> Reply {
@@ -312,22 +331,12 @@ impl RestState {
         let request_id = self.request_id();
         // `to_vec` writes straight to bytes (`to_string` goes through `fmt`).
         let body = match reply {
-            Reply::Result { result, next, more } => serde_json::to_vec(&Envelope {
-                request_id,
-                result: Some(result),
-                success: true,
-                errors: None,
-                more_result: more,
-                next_page_token: next,
-            }),
-            Reply::Rows(rows) => serde_json::to_vec(&Envelope {
-                request_id,
-                result: Some(rows),
-                success: true,
-                errors: None,
-                more_result: None,
-                next_page_token: None,
-            }),
+            Reply::Result { result, next, more } => {
+                serde_json::to_vec(&Envelope::success(request_id, result, more, next))
+            }
+            Reply::Rows(rows) => {
+                serde_json::to_vec(&Envelope::success(request_id, rows, None, None))
+            }
             Reply::Error { code, message } => serde_json::to_vec(&Envelope::<()> {
                 request_id,
                 result: None,
