@@ -42,7 +42,7 @@ impl Limits {
 
 /// Starts of recent calls, to stay under `calls_per_window`.
 #[derive(Debug)]
-pub(crate) struct Pacer {
+pub struct Pacer {
     starts: Mutex<VecDeque<tokio::time::Instant>>,
     limit: usize,
     window: Duration,
@@ -50,7 +50,7 @@ pub(crate) struct Pacer {
 
 impl Pacer {
     /// A pacer for `limits` (`Limits::unlimited` never waits).
-    pub(crate) fn new(limits: &Limits) -> Pacer {
+    pub fn new(limits: &Limits) -> Pacer {
         Pacer {
             starts: Mutex::new(VecDeque::new()),
             limit: limits.calls_per_window.max(1),
@@ -60,7 +60,7 @@ impl Pacer {
 
     /// Waits until a call may start; true when it had to wait. `on_wait` is told how long
     /// before each wait for the window.
-    pub(crate) async fn wait_turn(&self, on_wait: impl Fn(Duration)) -> bool {
+    pub async fn wait_turn(&self, on_wait: impl Fn(Duration)) -> bool {
         if self.limit == usize::MAX || self.window.is_zero() {
             return false;
         }

@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mktows::Client;
-use mktows::bridge::{Bridge, BridgeConfig, RestSettings};
 use mktows::client::{Idempotency, Limits};
 use mktows::operations::{SyncMultipleLeads, SyncMultipleLeadsHeaders};
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::*;
 use mktows::xml::Nillable;
+use mktows_bridge::{Bridge, BridgeConfig, RestSettings};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 
 #[path = "../../mktows/benches/support/mod.rs"]
 mod support;
@@ -34,8 +34,8 @@ fn bridge_benches(c: &mut Criterion) {
     let mut rest = RestSettings::new(
         sandbox.rest_endpoint(),
         sandbox.identity_endpoint(),
-        mktows::sandbox::DEFAULT_CLIENT_ID,
-        mktows::sandbox::DEFAULT_CLIENT_SECRET,
+        mktows_sandbox::DEFAULT_CLIENT_ID,
+        mktows_sandbox::DEFAULT_CLIENT_SECRET,
     );
     rest.limits = Limits::unlimited(10);
     let bridge = runtime
@@ -60,8 +60,8 @@ fn bridge_benches(c: &mut Criterion) {
             .get(format!(
                 "{}/oauth/token?grant_type=client_credentials&client_id={}&client_secret={}",
                 sandbox.identity_endpoint(),
-                mktows::sandbox::DEFAULT_CLIENT_ID,
-                mktows::sandbox::DEFAULT_CLIENT_SECRET
+                mktows_sandbox::DEFAULT_CLIENT_ID,
+                mktows_sandbox::DEFAULT_CLIENT_SECRET
             ))
             .send()
             .await

@@ -4,9 +4,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use mktows::bridge::{Bridge, BridgeConfig, RestSettings};
 use mktows::client::Limits;
-use mktows::sandbox::Sandbox;
+use mktows_bridge::{Bridge, BridgeConfig, RestSettings};
+use mktows_sandbox::Sandbox;
 
 /// The SOAP user id the bridge accepts.
 pub const USER: &str = "bridge_user";
@@ -18,8 +18,8 @@ pub async fn bridge_to(sandbox: &Sandbox) -> Bridge {
     let mut settings = RestSettings::new(
         sandbox.rest_endpoint(),
         sandbox.identity_endpoint(),
-        mktows::sandbox::DEFAULT_CLIENT_ID,
-        mktows::sandbox::DEFAULT_CLIENT_SECRET,
+        mktows_sandbox::DEFAULT_CLIENT_ID,
+        mktows_sandbox::DEFAULT_CLIENT_SECRET,
     );
     settings.limits = Limits::unlimited(10);
     settings.timeout = Duration::from_secs(5);

@@ -1,10 +1,10 @@
 //! Small helpers for tests that sync and read leads with `mktows::Client`.
 
 use mktows::client::RetryPolicy;
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::LeadRecord;
 use mktows::xml::Nillable;
 use mktows::{Client, ClientConfig, LeadKey};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 
 /// A sandbox with the default configuration (in memory, no limits).
 pub async fn sandbox() -> Sandbox {

@@ -4,8 +4,12 @@
 use std::path::{Path, PathBuf};
 
 /// Third-party tools: skip with a message when missing, fail under CI.
-#[path = "../../mktows/tests/support/tools.rs"]
 pub mod tools;
+
+/// The README's examples, compiled and run as doctests (they use the sandbox).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 
 pub mod bridge;
 pub mod fake_marketo;

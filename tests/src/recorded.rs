@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mktows::Client;
-use mktows::bridge::{Bridge, BridgeConfig, RestSettings};
 use mktows::client::{Limits, RetryPolicy};
+use mktows_bridge::{Bridge, BridgeConfig, RestSettings};
 use serde_json::{Value, json};
 
 use crate::bridge::{KEY, USER};
@@ -195,8 +195,8 @@ impl Recording {
         let mut settings = RestSettings::new(
             format!("{base}/rest"),
             format!("{base}/identity"),
-            mktows::sandbox::DEFAULT_CLIENT_ID,
-            mktows::sandbox::DEFAULT_CLIENT_SECRET,
+            mktows_sandbox::DEFAULT_CLIENT_ID,
+            mktows_sandbox::DEFAULT_CLIENT_SECRET,
         );
         settings.limits = Limits::unlimited(10);
         settings.backoff = Duration::from_millis(50);

@@ -1,7 +1,7 @@
 //! A small caller of the sandbox's REST API for the tests: a token, JSON requests, and the
 //! error and reason codes of answers.
 
-use mktows::sandbox::Sandbox;
+use mktows_sandbox::Sandbox;
 use serde_json::Value;
 
 /// A REST caller holding a token of the sandbox's default client.
@@ -39,8 +39,8 @@ impl Rest {
         let answer: Value = token(
             &http,
             &identity,
-            mktows::sandbox::DEFAULT_CLIENT_ID,
-            mktows::sandbox::DEFAULT_CLIENT_SECRET,
+            mktows_sandbox::DEFAULT_CLIENT_ID,
+            mktows_sandbox::DEFAULT_CLIENT_SECRET,
         )
         .await
         .bytes()

@@ -7,13 +7,13 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use mktows::bridge::{Bridge, BridgeConfig, RestSettings};
 use mktows::client::Limits;
 use mktows::operations::{GetMultipleLeads, ListOperation};
-use mktows::sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows::{ErrorCode, LeadKey, LeadSync};
+use mktows_bridge::{Bridge, BridgeConfig, RestSettings};
+use mktows_sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows_tests::http::{Action, TestServer};
 use mktows_tests::leads::{attr, one_attempt as client};
 
@@ -28,8 +28,8 @@ fn settings(rest: String, identity: String) -> RestSettings {
     let mut settings = RestSettings::new(
         rest,
         identity,
-        mktows::sandbox::DEFAULT_CLIENT_ID,
-        mktows::sandbox::DEFAULT_CLIENT_SECRET,
+        mktows_sandbox::DEFAULT_CLIENT_ID,
+        mktows_sandbox::DEFAULT_CLIENT_SECRET,
     );
     settings.limits = Limits::unlimited(10);
     settings.backoff = Duration::from_millis(100);
@@ -70,8 +70,8 @@ async fn sandbox_rest(sandbox: &Sandbox, path: &str) -> serde_json::Value {
         .get(format!(
             "{}/oauth/token?grant_type=client_credentials&client_id={}&client_secret={}",
             sandbox.identity_endpoint(),
-            mktows::sandbox::DEFAULT_CLIENT_ID,
-            mktows::sandbox::DEFAULT_CLIENT_SECRET
+            mktows_sandbox::DEFAULT_CLIENT_ID,
+            mktows_sandbox::DEFAULT_CLIENT_SECRET
         ))
         .send()
         .await
@@ -494,7 +494,7 @@ async fn rest_failures_are_clear_faults_and_the_bridge_keeps_serving() {
     assert_eq!(err.code(), Some(ErrorCode::ServiceInternalError));
     assert!(
         !err.to_string()
-            .contains(mktows::sandbox::DEFAULT_CLIENT_SECRET)
+            .contains(mktows_sandbox::DEFAULT_CLIENT_SECRET)
     );
     assert!(err.to_string().contains("cannot connect"), "{err}");
 }

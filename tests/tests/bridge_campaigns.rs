@@ -7,9 +7,9 @@ use mktows::Client;
 use mktows::operations::{
     GetCampaignsForSource, GetLeadActivity, RequestCampaign, ScheduleCampaign,
 };
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::*;
 use mktows::xml::Nillable;
+use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::bridge::bridge_to;
 use mktows_tests::soap::{Judge, exchange};
 
@@ -429,7 +429,7 @@ async fn lead_changes_of_a_static_list_by_id_through_the_bridge() {
     });
     params.lead_selector = Some(LeadSelector::StaticListSelector(StaticListSelector {
         static_list_name: None,
-        static_list_id: Some(Nillable::Value(mktows::sandbox::store::FIRST_LIST_ID)),
+        static_list_id: Some(Nillable::Value(mktows_sandbox::store::FIRST_LIST_ID)),
     }));
     let people = |answer: &mktows_tests::soap::Exchange<GetLeadChanges>| -> Vec<(String, String)> {
         answer

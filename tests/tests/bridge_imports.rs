@@ -2,10 +2,10 @@
 //! sandbox's REST Bulk Lead Import; the imported leads and list members are read back from the
 //! sandbox over SOAP. Every bridge response is judged by xmllint against the WSDL's schema.
 
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows::{Client, Lead};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::bridge::bridge_to;
 use mktows_tests::soap::{Judge, exchange};
 

@@ -4,11 +4,11 @@
 
 use std::time::Duration;
 
-use mktows::bridge::{BridgeConfig, InProcess, RestSettings};
 use mktows::client::Limits;
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::{LeadKeyRef, ListOperationType};
 use mktows::{Client, Lead};
+use mktows_bridge::{BridgeConfig, InProcess, RestSettings};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_client_runs_on_rest_in_process() {
@@ -21,8 +21,8 @@ async fn the_client_runs_on_rest_in_process() {
     let mut rest = RestSettings::new(
         sandbox.rest_endpoint(),
         sandbox.identity_endpoint(),
-        mktows::sandbox::DEFAULT_CLIENT_ID,
-        mktows::sandbox::DEFAULT_CLIENT_SECRET,
+        mktows_sandbox::DEFAULT_CLIENT_ID,
+        mktows_sandbox::DEFAULT_CLIENT_SECRET,
     );
     rest.limits = Limits::unlimited(10);
     rest.timeout = Duration::from_secs(5);

@@ -4,8 +4,8 @@
 //! schema.
 
 use mktows::Client;
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::*;
+use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::bridge::bridge_to;
 use mktows_tests::soap::{Judge, exchange};
 

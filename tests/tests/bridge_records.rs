@@ -3,10 +3,10 @@
 //! Every bridge response is judged by xmllint against the WSDL's schema.
 
 use mktows::operations::{DeleteCustomObjects, GetCustomObjects, MergeLeads, SyncCustomObjects};
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows::{Client, Lead};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::bridge::bridge_to;
 use mktows_tests::soap::{Judge, exchange};
 

@@ -5,20 +5,20 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use mktows::bridge::{Bridge, BridgeConfig, RestSettings};
 use mktows::client::Limits;
-use mktows::sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows::{Client, ErrorCode, LeadKey, LeadSync};
+use mktows_bridge::{Bridge, BridgeConfig, RestSettings};
+use mktows_sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows_tests::leads::one_attempt;
 
 fn settings(sandbox: &Sandbox) -> RestSettings {
     let mut settings = RestSettings::new(
         sandbox.rest_endpoint(),
         sandbox.identity_endpoint(),
-        mktows::sandbox::DEFAULT_CLIENT_ID,
-        mktows::sandbox::DEFAULT_CLIENT_SECRET,
+        mktows_sandbox::DEFAULT_CLIENT_ID,
+        mktows_sandbox::DEFAULT_CLIENT_SECRET,
     );
     settings.limits = Limits::unlimited(10);
     settings.backoff = Duration::from_millis(50);
@@ -263,8 +263,8 @@ async fn stopping_lets_the_calls_in_flight_finish() {
             .get(format!(
                 "{}/oauth/token?grant_type=client_credentials&client_id={}&client_secret={}",
                 sandbox.identity_endpoint(),
-                mktows::sandbox::DEFAULT_CLIENT_ID,
-                mktows::sandbox::DEFAULT_CLIENT_SECRET
+                mktows_sandbox::DEFAULT_CLIENT_ID,
+                mktows_sandbox::DEFAULT_CLIENT_SECRET
             ))
             .send()
             .await

@@ -13,8 +13,7 @@ use mktows_runtime::http::HttpInvoker;
 use mktows_tests::encoded::operations::{IssueServiceStub, UpdateIssue};
 use mktows_tests::encoded::types::{self, RemoteComment, RemoteIssue};
 
-#[path = "../../mktows/tests/support/tools.rs"]
-mod tools;
+use mktows_tests::tools;
 
 fn date(text: &str) -> xml::DateTime<xml::FixedOffset> {
     xml::DateTime::parse_from_rfc3339(text).unwrap()

@@ -13,10 +13,10 @@
 use std::time::Duration;
 
 use mktows::client::{Limits, RetryPolicy};
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::transport::{HttpConfig, HttpTransport};
 use mktows::types::{LeadKeyRef, LeadRecord};
 use mktows::{Client, ClientConfig, ErrorCode, Lead, LeadOutcome, OutcomeClass};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::proxy::{Fault, FaultProxy};
 
 /// Every fault, with passes between them, picked by a small linear congruential generator.

@@ -7,8 +7,7 @@ use mktows::xml;
 use mktows_tests::rpc::operations::{Add, Store};
 use mktows_tests::rpc::types;
 
-#[path = "../../mktows/tests/support/tools.rs"]
-mod tools;
+use mktows_tests::tools;
 
 /// Runs `script` with zeep loaded on the rpc WSDL as `c`; returns its standard output.
 fn zeep(script: &str) -> Option<String> {

@@ -6,10 +6,10 @@
 use chrono::TimeDelta;
 use mktows::client::Idempotency;
 use mktows::operations::GetMultipleLeads;
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows::{Client, ErrorCode, LeadKey, LeadOutcome, LeadSync};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::leads::{attr, by_email as lead, client, email, sandbox};
 
 async fn get_lead(

@@ -7,10 +7,10 @@ use std::collections::BTreeSet;
 
 use chrono::{Duration, Utc};
 use mktows::operations::{GetLeadActivity, GetLeadChanges};
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows::{Client, Lead};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::soap::{Judge, exchange};
 
 fn key(kind: LeadKeyRef, value: impl ToString) -> LeadKey {

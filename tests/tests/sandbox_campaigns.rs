@@ -6,10 +6,10 @@
 use mktows::operations::{
     GetCampaignsForSource, GetChannels, GetLeadActivity, GetTags, RequestCampaign, ScheduleCampaign,
 };
-use mktows::sandbox::{Fixture, Sandbox, SandboxConfig};
 use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows::{Client, Lead};
+use mktows_sandbox::{Fixture, Sandbox, SandboxConfig};
 use mktows_tests::soap::{Judge, exchange};
 
 const FIXTURE: &str = r#"

@@ -4,10 +4,10 @@
 //! kept across a restart. Every response is judged by xmllint against the WSDL's schema.
 
 use mktows::operations::{DeleteCustomObjects, GetCustomObjects, SyncCustomObjects};
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows::{Client, Lead};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::soap::{Judge, exchange};
 
 fn attrs(pairs: &[(&str, &str)]) -> ArrayOfAttribute {

@@ -3,8 +3,8 @@
 //! `OpportunityPersonRole` and `ActivityRecord` list theirs; an unknown object is fault 20110.
 
 use mktows::ErrorCode;
-use mktows::sandbox::{FieldDef, Sandbox, SandboxConfig};
 use mktows::types::ParamsDescribeMObject;
+use mktows_sandbox::{FieldDef, Sandbox, SandboxConfig};
 
 #[tokio::test]
 async fn lead_record_lists_the_accepted_fields_and_other_objects_fault() {

@@ -8,10 +8,10 @@ use std::time::Duration;
 use mktows::operations::{
     GetImportToListStatus, GetLead, GetLeadActivity, ImportToList, MergeLeads,
 };
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows::{Client, Lead};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::soap::{Judge, exchange};
 
 /// How long the sandbox reports an import PROCESSING in these tests.

@@ -5,10 +5,10 @@
 
 use mktows::client::Idempotency;
 use mktows::operations::{GetMultipleLeads, ListOperation};
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows::{Client, ErrorCode, LeadSync, ListReport};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::leads::{client, email};
 
 /// Sends `paramsListOperation` given in its JSON form, so that the tests compile against every

@@ -4,9 +4,9 @@
 //! fixture, their costs and tags updated; `listMObjects`. Every response is judged by xmllint against the WSDL's schema.
 
 use mktows::operations::{DeleteMObjects, GetMObjects, ListMObjects, SyncMObjects};
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::*;
 use mktows::{Client, Lead};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::soap::{Judge, exchange};
 
 fn attribs(pairs: &[(&str, String)]) -> ArrayOfAttrib {
@@ -548,7 +548,7 @@ async fn opportunities_and_roles_are_synced_read_and_deleted() {
 #[tokio::test]
 async fn a_fixture_adds_opportunity_attributes() {
     let mut config = SandboxConfig::default();
-    mktows::sandbox::Fixture::from_toml("opportunity_fields = [\"Region\"]")
+    mktows_sandbox::Fixture::from_toml("opportunity_fields = [\"Region\"]")
         .unwrap()
         .apply(&mut config);
     let sandbox = Sandbox::start(config).await.unwrap();

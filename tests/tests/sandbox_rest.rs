@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use mktows::sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows::types::LeadKeyRef;
 use mktows::{Client, ErrorCode};
+use mktows_sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows_tests::leads::one_attempt;
 use mktows_tests::rest::{Rest, error_code, reason, token};
 use serde_json::{Value, json};
@@ -25,8 +25,8 @@ async fn tokens_are_reused_until_they_expire_and_bad_clients_get_401() {
     let again: Value = token(
         &rest.http,
         &rest.identity,
-        mktows::sandbox::DEFAULT_CLIENT_ID,
-        mktows::sandbox::DEFAULT_CLIENT_SECRET,
+        mktows_sandbox::DEFAULT_CLIENT_ID,
+        mktows_sandbox::DEFAULT_CLIENT_SECRET,
     )
     .await
     .bytes()

@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::types::{LeadKeyRef, ListOperationType};
 use mktows::{Client, Lead};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::rest::{Rest, error_code, reason};
 use serde_json::{Value, json};
 

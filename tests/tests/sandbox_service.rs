@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 use mktows::client::{Limits, RetryPolicy};
-use mktows::sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows::types::*;
 use mktows::{Client, ErrorCode, LeadOutcome, LeadSync};
+use mktows_sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows_tests::leads::{attr, by_email as lead, client, email, sandbox};
 
 #[tokio::test]
@@ -55,12 +55,12 @@ async fn authentication_like_marketo() {
 #[test]
 fn an_operation_a_back_end_lacks_is_named() {
     struct Nothing;
-    impl mktows::soap_front::Backend for Nothing {
+    impl mktows_server::Backend for Nothing {
         fn name(&self) -> &str {
             "test back end"
         }
     }
-    use mktows::soap_front::Backend;
+    use mktows_server::Backend;
     let fault = Nothing.unsupported_fault("getTags");
     assert_eq!(fault.code, ErrorCode::UnsupportedOperation);
     assert!(

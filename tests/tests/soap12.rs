@@ -7,8 +7,7 @@ use mktows::xml::{self, Fault, Reply, SoapVersion};
 use mktows_tests::soap12::operations::{DeviceStub, Heartbeat, Ping, Reset};
 use mktows_tests::soap12::{SERVICE_ADDRESS, SOAP_VERSION, types};
 
-#[path = "../../mktows/tests/support/tools.rs"]
-mod tools;
+use mktows_tests::tools;
 
 const SOAP12_ENV: &str = "http://www.w3.org/2003/05/soap-envelope";
 const SOAP11_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";

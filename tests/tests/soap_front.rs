@@ -6,9 +6,9 @@
 use std::time::{Duration, Instant};
 
 use mktows::client::RetryPolicy;
-use mktows::sandbox::{Sandbox, SandboxConfig};
-use mktows::soap_front::http::ServeOptions;
 use mktows::{Client, LeadKey, LeadSync};
+use mktows_sandbox::{Sandbox, SandboxConfig};
+use mktows_server::http::ServeOptions;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

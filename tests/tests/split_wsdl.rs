@@ -7,8 +7,7 @@ use mktows_tests::split::operations::PlaceOrder;
 use mktows_tests::split::types::{Item, Order, OrderPlaced, Status};
 use mktows_tests::split::{NAMESPACES, SERVICE_ADDRESS, SERVICE_NAME};
 
-#[path = "../../mktows/tests/support/tools.rs"]
-mod tools;
+use mktows_tests::tools;
 
 fn order() -> Order {
     let mut order = Order::new("ACME", vec![Item::new("A-1", 2), Item::new("B-2", 1)]);

@@ -4,11 +4,11 @@
 //! element, and its data is stored.
 
 use mktows::operations::SyncLead;
-use mktows::sandbox::{Sandbox, SandboxConfig};
 use mktows::transport::{HttpConfig, HttpRequest, HttpTransport, Transport};
 use mktows::types::{LeadKeyRef, LeadRecord, ParamsSyncLead};
 use mktows::xml::Operation;
 use mktows::{Client, Lead};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 
 /// A signed syncLead envelope for `email` with FirstName, rewritten by `edit`, posted raw.
 async fn post(sandbox: &Sandbox, email: &str, edit: impl Fn(String) -> String) -> (u16, String) {

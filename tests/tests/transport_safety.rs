@@ -92,7 +92,7 @@ async fn redirects_are_never_followed_and_the_target_sees_nothing() {
 #[tokio::test]
 async fn https_to_a_plain_http_endpoint_says_so() {
     // The sandbox is plain HTTP: it answers a TLS handshake with an HTTP 400.
-    let plain = mktows::sandbox::Sandbox::start(Default::default())
+    let plain = mktows_sandbox::Sandbox::start(Default::default())
         .await
         .unwrap();
     let url = plain.url().replacen("http://", "https://", 1);

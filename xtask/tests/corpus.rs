@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use xtask::corpus::{self, CorpusOptions};
 
-#[path = "../../mktows/tests/support/tools.rs"]
+#[path = "../../tests/src/tools.rs"]
 mod tools;
 
 fn scratch(name: &str) -> PathBuf {

@@ -9,7 +9,7 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use mktows::bulk::{BulkOptions, Format, LeadInput, Summary, sync_leads};
 //!
-//! let sandbox = mktows::sandbox::Sandbox::start(Default::default()).await?;
+//! let sandbox = mktows_sandbox::Sandbox::start(Default::default()).await?;
 //! let client = mktows::Client::new(sandbox.client_config())?;
 //! let csv = "Email,FirstName\nada@example.com,Ada\nnot-a-lead\n";
 //! let mut input = LeadInput::new(csv.as_bytes(), Format::Csv)?;

@@ -1,0 +1,368 @@
+//! `getCustomObjects`, `syncCustomObjects` and `deleteCustomObjects` over Marketo REST's custom
+//! object calls (mapping in the module docs of [`super`]).
+
+use serde_json::{Map, Value, json};
+
+use super::read::{results, text, value};
+use super::rest::{RestError, RestRequest};
+use super::{RestBackend, read_fault, write_fault};
+use mktows::error::ErrorCode;
+use mktows::types::*;
+use mktows::xml::Nillable;
+use mktows_server::{BackendFault, CallContext};
+
+/// Most records per SOAP call.
+const MAX_RECORDS: usize = 100;
+/// Prefix of the stream positions the bridge hands out.
+const POSITION: &str = "rest:";
+
+fn bad(message: String) -> BackendFault {
+    BackendFault::titled(ErrorCode::BadParameter, "Bad Parameter", message)
+}
+
+/// REST's 1003 "custom object not found" is SOAP's "Object name is not valid".
+fn object_fault(error: &RestError, write: bool) -> BackendFault {
+    match error {
+        RestError::Api {
+            code: 1003,
+            message,
+        } if message.contains("not found") => BackendFault::titled(
+            ErrorCode::BadParameter,
+            "Input error",
+            format!("Object name is not valid (Marketo REST: {message})"),
+        ),
+        other if write => write_fault(other),
+        other => read_fault(other),
+    }
+}
+
+fn attributes(pairs: Vec<(String, String)>) -> ArrayOfAttribute {
+    ArrayOfAttribute {
+        attribute: pairs
+            .into_iter()
+            .map(|(attr_name, attr_value)| Attribute {
+                attr_name,
+                attr_type: None,
+                attr_value,
+            })
+            .collect(),
+    }
+}
+
+/// A JSON record from SOAP attribute lists.
+fn record(lists: &[Option<&ArrayOfAttribute>]) -> Value {
+    let mut record = Map::new();
+    for list in lists.iter().flatten() {
+        for a in &list.attribute {
+            record.insert(a.attr_name.clone(), json!(a.attr_value));
+        }
+    }
+    Value::Object(record)
+}
+
+/// The SOAP status of one REST result row, with the reason of a skip.
+fn status(row: Option<&Value>) -> (SyncStatusEnum, Option<String>) {
+    let Some(row) = row else {
+        return (
+            SyncStatusEnum::Failed,
+            Some("Marketo REST returned no result for this record".into()),
+        );
+    };
+    match row.get("status").and_then(Value::as_str) {
+        Some("created") => (SyncStatusEnum::Created, None),
+        Some("updated") => (SyncStatusEnum::Updated, None),
+        Some("deleted") => (SyncStatusEnum::Deleted, None),
+        _ => {
+            let reason = row
+                .get("reasons")
+                .and_then(Value::as_array)
+                .and_then(|r| r.first())
+                .map(|r| {
+                    format!(
+                        "{} ({})",
+                        r.get("message")
+                            .and_then(Value::as_str)
+                            .unwrap_or("skipped"),
+                        r.get("code").map(text).unwrap_or_default()
+                    )
+                })
+                .unwrap_or_else(|| "skipped by Marketo REST".into());
+            (SyncStatusEnum::Failed, Some(reason))
+        }
+    }
+}
+
+/// REST result rows by `seq`, in input order.
+fn by_seq(answer: &Value, count: usize) -> Vec<Option<&Value>> {
+    let rows = results(answer);
+    (0..count)
+        .map(|i| {
+            rows.iter()
+                .find(|r| r.get("seq").and_then(Value::as_u64) == Some(i as u64))
+                .or_else(|| rows.get(i).filter(|r| r.get("seq").is_none()))
+        })
+        .collect()
+}
+
+fn statuses(
+    name: &str,
+    keys: Vec<Option<ArrayOfAttribute>>,
+    answer: &Value,
+) -> ArrayOfSyncCustomObjStatus {
+    let rows = by_seq(answer, keys.len());
+    ArrayOfSyncCustomObjStatus {
+        sync_custom_obj_status: keys
+            .into_iter()
+            .zip(rows)
+            .map(|(keys, row)| {
+                let (status, error) = status(row);
+                SyncCustomObjStatus {
+                    obj_type_name: name.to_owned(),
+                    custom_obj_key_list: keys.map(Nillable::Value),
+                    status,
+                    error: Some(error.map_or(Nillable::Nil, Nillable::Value)),
+                }
+            })
+            .collect(),
+    }
+}
+
+impl RestBackend {
+    /// The object's dedupe fields, from REST's describe.
+    async fn dedupe_fields(
+        &self,
+        cx: &CallContext,
+        name: &str,
+    ) -> Result<Vec<String>, BackendFault> {
+        let answer = self
+            .rest
+            .call(
+                cx,
+                &RestRequest::get(
+                    format!("/v1/customobjects/{name}/describe.json"),
+                    Vec::new(),
+                ),
+            )
+            .await
+            .map_err(|e| object_fault(&e, false))?;
+        let fields: Vec<String> = results(&answer)
+            .first()
+            .and_then(|d| d.get("dedupeFields"))
+            .and_then(Value::as_array)
+            .map(|f| f.iter().map(text).collect())
+            .unwrap_or_default();
+        if fields.is_empty() {
+            return Err(BackendFault::new(
+                ErrorCode::ServiceInternalError,
+                format!("Marketo REST describe of {name} named no dedupe field"),
+            ));
+        }
+        Ok(fields)
+    }
+
+    pub(super) async fn do_sync_custom_objects(
+        &self,
+        cx: &CallContext,
+        params: ParamsSyncCustomObjects,
+    ) -> Result<SuccessSyncCustomObjects, BackendFault> {
+        let name = params.obj_type_name.trim().to_owned();
+        let objects = params.custom_obj_list.custom_obj;
+        if objects.len() > MAX_RECORDS {
+            return Err(bad(format!(
+                "syncCustomObjects takes at most {MAX_RECORDS} objects, not {}",
+                objects.len()
+            )));
+        }
+        let action = match value(&params.operation).unwrap_or(SyncOperationEnum::Upsert) {
+            SyncOperationEnum::Upsert => "createOrUpdate",
+            SyncOperationEnum::Insert => "createOnly",
+            SyncOperationEnum::Update => "updateOnly",
+            SyncOperationEnum::Unknown(other) => {
+                return Err(bad(format!(
+                    "operation {other} is not INSERT, UPDATE or UPSERT"
+                )));
+            }
+        };
+        let keys: Vec<Option<ArrayOfAttribute>> = objects
+            .iter()
+            .map(|o| value(&o.custom_obj_key_list))
+            .collect();
+        let input: Vec<Value> = objects
+            .iter()
+            .zip(&keys)
+            .map(|(o, k)| record(&[k.as_ref(), value(&o.custom_obj_attribute_list).as_ref()]))
+            .collect();
+        let answer = self
+            .rest
+            .call(
+                cx,
+                &RestRequest::with_body(
+                    reqwest::Method::POST,
+                    format!("/v1/customobjects/{name}.json"),
+                    json!({"action": action, "dedupeBy": "dedupeFields", "input": input}),
+                ),
+            )
+            .await
+            .map_err(|e| object_fault(&e, true))?;
+        Ok(SuccessSyncCustomObjects {
+            result: ResultSyncCustomObjects {
+                sync_custom_obj_status_list: statuses(&name, keys, &answer),
+            },
+        })
+    }
+
+    pub(super) async fn do_delete_custom_objects(
+        &self,
+        cx: &CallContext,
+        params: ParamsDeleteCustomObjects,
+    ) -> Result<SuccessDeleteCustomObjects, BackendFault> {
+        let name = params.obj_type_name.trim().to_owned();
+        let lists = params.custom_obj_key_lists.key_list;
+        if lists.len() > MAX_RECORDS {
+            return Err(bad(format!(
+                "deleteCustomObjects takes at most {MAX_RECORDS} objects, not {}",
+                lists.len()
+            )));
+        }
+        let input: Vec<Value> = lists.iter().map(|k| record(&[Some(k)])).collect();
+        let answer = self
+            .rest
+            .call(
+                cx,
+                &RestRequest::with_body(
+                    reqwest::Method::POST,
+                    format!("/v1/customobjects/{name}/delete.json"),
+                    json!({"deleteBy": "dedupeFields", "input": input}),
+                ),
+            )
+            .await
+            .map_err(|e| object_fault(&e, true))?;
+        let keys = lists.into_iter().map(Some).collect();
+        Ok(SuccessDeleteCustomObjects {
+            result: ResultDeleteCustomObjects {
+                delete_custom_obj_status_list: statuses(&name, keys, &answer),
+            },
+        })
+    }
+
+    pub(super) async fn do_get_custom_objects(
+        &self,
+        cx: &CallContext,
+        params: ParamsGetCustomObjects,
+    ) -> Result<SuccessGetCustomObjects, BackendFault> {
+        let name = params.obj_type_name.trim().to_owned();
+        let dedupe = self.dedupe_fields(cx, &name).await?;
+        let filter = value(&params.custom_obj_key_list)
+            .map(|l| l.attribute)
+            .unwrap_or_default();
+        let include = params.include_attributes.string_item;
+        let mut fields = dedupe.clone();
+        fields.extend(include.iter().cloned());
+        let batch = match value(&params.batch_size) {
+            None => MAX_RECORDS,
+            Some(n) if n > 0 => (n as usize).min(MAX_RECORDS),
+            Some(n) => return Err(bad(format!("batchSize {n} is not positive"))),
+        };
+        let mut query = vec![("batchSize".to_owned(), batch.to_string())];
+        if let Some(position) = value(&params.stream_position).filter(|p| !p.is_empty()) {
+            let token = position.strip_prefix(POSITION).ok_or_else(|| {
+                BackendFault::titled(
+                    ErrorCode::BadStreamPosition,
+                    "Bad Stream Position",
+                    format!("{position:?} is not a stream position of this bridge"),
+                )
+            })?;
+            query.push(("nextPageToken".to_owned(), token.to_owned()));
+        }
+        let request = match filter.as_slice() {
+            [] => {
+                return Err(BackendFault::new(
+                    ErrorCode::UnsupportedOperation,
+                    "getCustomObjects without customObjKeyList: Marketo REST reads custom objects only by a filter; nothing was sent",
+                ));
+            }
+            [one] => {
+                query.extend([
+                    ("filterType".to_owned(), one.attr_name.clone()),
+                    ("filterValues".to_owned(), one.attr_value.clone()),
+                ]);
+                if !include.is_empty() {
+                    query.push(("fields".to_owned(), fields.join(",")));
+                }
+                RestRequest::get(format!("/v1/customobjects/{name}.json"), query)
+            }
+            many => {
+                let given: Vec<&str> = many.iter().map(|a| a.attr_name.as_str()).collect();
+                if given.len() != dedupe.len()
+                    || !dedupe.iter().all(|d| given.contains(&d.as_str()))
+                {
+                    return Err(BackendFault::new(
+                        ErrorCode::UnsupportedOperation,
+                        format!(
+                            "a customObjKeyList of several fields must be the dedupe fields ({}): Marketo REST filters by one field or by the whole key; nothing was sent",
+                            dedupe.join(", ")
+                        ),
+                    ));
+                }
+                query.push(("_method".to_owned(), "GET".to_owned()));
+                let mut body = json!({
+                    "filterType": "dedupeFields",
+                    "input": [record(&[Some(&ArrayOfAttribute { attribute: many.to_vec() })])],
+                });
+                if !include.is_empty() {
+                    body["fields"] = json!(fields);
+                }
+                RestRequest {
+                    query,
+                    ..RestRequest::with_body(
+                        reqwest::Method::POST,
+                        format!("/v1/customobjects/{name}.json"),
+                        body,
+                    )
+                }
+            }
+        };
+        let answer = self
+            .rest
+            .call(cx, &request)
+            .await
+            .map_err(|e| object_fault(&e, false))?;
+        let skip = ["seq", "marketoGUID", "createdAt", "updatedAt"];
+        let custom_obj: Vec<CustomObj> = results(&answer)
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|row| {
+                let keys = dedupe
+                    .iter()
+                    .filter_map(|k| row.get(k).map(|v| (k.clone(), text(v))))
+                    .collect();
+                let values = row
+                    .iter()
+                    .filter(|(k, v)| {
+                        !skip.contains(&k.as_str()) && !dedupe.contains(k) && !v.is_null()
+                    })
+                    .map(|(k, v)| (k.clone(), text(v)))
+                    .collect();
+                CustomObj {
+                    custom_obj_key_list: Some(Nillable::Value(attributes(keys))),
+                    custom_obj_attribute_list: Some(Nillable::Value(attributes(values))),
+                }
+            })
+            .collect();
+        let more = answer.get("moreResult").and_then(Value::as_bool) == Some(true);
+        let next = answer
+            .get("nextPageToken")
+            .and_then(Value::as_str)
+            .filter(|_| more)
+            .map(|t| format!("{POSITION}{t}"));
+        Ok(SuccessGetCustomObjects {
+            result: ResultGetCustomObjects {
+                obj_type_name: name,
+                return_count: custom_obj.len() as i32,
+                remaining_count: i32::from(more),
+                new_stream_position: next.unwrap_or_default(),
+                custom_obj_list: Some(Nillable::Value(ArrayOfCustomObj { custom_obj })),
+            },
+        })
+    }
+}

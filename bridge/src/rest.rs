@@ -1,0 +1,570 @@
+//! The bridge's Marketo REST client: OAuth client credentials against the identity endpoint
+//! (one token cached and shared by concurrent calls, refreshed before `expires_in` runs out and
+//! once more on 601/602), calls paced under Marketo's limits with the SOAP client's pacer
+//! (`mktows::pacing`) plus a semaphore, 606/615 retried with exponential back-off, and every
+//! failure classified by whether the request may have been applied. Secrets never reach
+//! `Debug`, logs or errors.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio::sync::{Mutex, Semaphore};
+
+use mktows::client::Limits;
+use mktows::pacing::Pacer;
+use mktows_server::CallContext;
+
+/// Largest REST answer read (bytes).
+const MAX_ANSWER: usize = 32 * 1024 * 1024;
+
+/// Longest URL sent as a GET (Marketo refuses more than 8 KB with HTTP 414); longer reads go as
+/// `POST ...?_method=GET` with a form body.
+const MAX_URL: usize = 7 * 1024;
+
+/// Why a REST call did not give a result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RestError {
+    /// Nothing reached Marketo (connection refused, DNS, TLS): nothing was applied.
+    NotSent(String),
+    /// The request was sent and no usable answer came back: it may have been applied.
+    Unknown(String),
+    /// Marketo answered `success: false` (the request was not carried out).
+    Api {
+        /// Marketo's code, e.g. `606`.
+        code: u32,
+        /// Marketo's message.
+        message: String,
+    },
+    /// The identity endpoint refused the bridge's client credentials.
+    Identity(String),
+}
+
+impl std::fmt::Display for RestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RestError::NotSent(e) => write!(f, "Marketo REST unreachable, nothing sent: {e}"),
+            RestError::Unknown(e) => write!(f, "no usable answer from Marketo REST: {e}"),
+            RestError::Api { code, message } => write!(f, "Marketo REST error {code}: {message}"),
+            RestError::Identity(e) => write!(f, "Marketo REST identity: {e}"),
+        }
+    }
+}
+
+/// Where and how to reach Marketo REST.
+#[derive(Clone)]
+pub struct RestSettings {
+    /// `https://<munchkin>.mktorest.com/rest`.
+    pub rest_endpoint: String,
+    /// `https://<munchkin>.mktorest.com/identity`.
+    pub identity_endpoint: String,
+    /// LaunchPoint client id.
+    pub client_id: String,
+    /// LaunchPoint client secret (never printed).
+    pub client_secret: String,
+    /// Pacing: calls per window and concurrent calls (Marketo: 100 / 20 s, 10).
+    pub limits: Limits,
+    /// Attempts for a call answered 606 or 615 (1: no retry).
+    pub throttle_attempts: u32,
+    /// First back-off after 606/615 (doubled each time).
+    pub backoff: Duration,
+    /// Whole-call timeout.
+    pub timeout: Duration,
+    /// Connect timeout.
+    pub connect_timeout: Duration,
+}
+
+impl std::fmt::Debug for RestSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RestSettings")
+            .field("rest_endpoint", &self.rest_endpoint)
+            .field("identity_endpoint", &self.identity_endpoint)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .field("limits", &self.limits)
+            .field("throttle_attempts", &self.throttle_attempts)
+            .field("backoff", &self.backoff)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl RestSettings {
+    /// Settings with Marketo's limits and default timeouts.
+    pub fn new(
+        rest_endpoint: impl Into<String>,
+        identity_endpoint: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> RestSettings {
+        RestSettings {
+            rest_endpoint: rest_endpoint.into().trim_end_matches('/').to_owned(),
+            identity_endpoint: identity_endpoint.into().trim_end_matches('/').to_owned(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            limits: Limits::default(),
+            throttle_attempts: 5,
+            backoff: Duration::from_millis(500),
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// One REST request (path after `.../rest`, e.g. `/v1/leads.json`).
+#[derive(Debug, Clone)]
+pub struct RestRequest {
+    /// HTTP method.
+    pub method: reqwest::Method,
+    /// Path after the REST endpoint.
+    pub path: String,
+    /// Query parameters.
+    pub query: Vec<(String, String)>,
+    /// JSON body, serialized.
+    pub body: Option<bytes::Bytes>,
+    /// A file sent as the multipart field `file` (bulk import), instead of a JSON body.
+    pub file: Option<Vec<u8>>,
+}
+
+impl RestRequest {
+    /// A GET.
+    pub fn get(path: impl Into<String>, query: Vec<(String, String)>) -> RestRequest {
+        RestRequest {
+            method: reqwest::Method::GET,
+            path: path.into(),
+            query,
+            body: None,
+            file: None,
+        }
+    }
+
+    /// A request with a JSON body.
+    pub fn with_body(method: reqwest::Method, path: impl Into<String>, body: Value) -> RestRequest {
+        RestRequest::with_json(method, path, &body)
+    }
+
+    /// A request with a JSON body serialized from `body` (a typed body skips building a
+    /// [`Value`]; an object with string keys always serializes).
+    pub fn with_json(
+        method: reqwest::Method,
+        path: impl Into<String>,
+        body: &impl Serialize,
+    ) -> RestRequest {
+        RestRequest {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: Some(serde_json::to_vec(body).unwrap_or_default().into()),
+            file: None,
+        }
+    }
+
+    /// A bulk upload: `file` as the multipart field `file` (CSV).
+    pub fn upload(
+        path: impl Into<String>,
+        query: Vec<(String, String)>,
+        file: Vec<u8>,
+    ) -> RestRequest {
+        RestRequest {
+            method: reqwest::Method::POST,
+            path: path.into(),
+            query,
+            body: None,
+            file: Some(file),
+        }
+    }
+}
+
+/// A REST answer as read: the whole envelope as a [`Value`], or a typed [`Answer`] that reads
+/// only what a caller needs.
+pub trait RestAnswer: DeserializeOwned {
+    /// `success` is `true`.
+    fn succeeded(&self) -> bool;
+    /// The first of `errors`, as code and message.
+    fn first_error(&self) -> (u32, String);
+}
+
+/// The envelope `{success, errors, result}` with typed result rows; other members are skipped.
+#[derive(Debug, serde::Deserialize)]
+pub struct Answer<R> {
+    /// `success` (kept as JSON: only `true` counts).
+    #[serde(default)]
+    pub success: Option<Value>,
+    /// `errors`.
+    #[serde(default)]
+    pub errors: Option<Value>,
+    /// `result`.
+    #[serde(default = "Vec::new")]
+    pub result: Vec<R>,
+}
+
+/// A REST error object's code: Marketo writes it as a string (`"606"`), some examples as a
+/// number; anything else is 0.
+pub fn error_code(code: Option<&Value>) -> u32 {
+    match code {
+        Some(Value::String(s)) => s.parse().unwrap_or(0),
+        Some(Value::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
+        _ => 0,
+    }
+}
+
+fn first_error_of(errors: Option<&Value>) -> (u32, String) {
+    errors
+        .and_then(|e| e.get(0))
+        .map(|e| {
+            let message = e
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            (error_code(e.get("code")), message)
+        })
+        .unwrap_or((0, "success:false without errors".to_owned()))
+}
+
+impl RestAnswer for Value {
+    fn succeeded(&self) -> bool {
+        self.get("success").and_then(Value::as_bool) == Some(true)
+    }
+
+    fn first_error(&self) -> (u32, String) {
+        first_error_of(self.get("errors"))
+    }
+}
+
+impl<R: DeserializeOwned> RestAnswer for Answer<R> {
+    fn succeeded(&self) -> bool {
+        self.success.as_ref().and_then(Value::as_bool) == Some(true)
+    }
+
+    fn first_error(&self) -> (u32, String) {
+        first_error_of(self.errors.as_ref())
+    }
+}
+
+struct CachedToken {
+    value: String,
+    refresh_at: Instant,
+}
+
+/// The REST client.
+pub struct RestClient {
+    settings: RestSettings,
+    http: reqwest::Client,
+    token: Mutex<Option<CachedToken>>,
+    pacer: Pacer,
+    in_flight: Semaphore,
+}
+
+impl std::fmt::Debug for RestClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RestClient")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A short, printable excerpt of an unexpected answer.
+fn excerpt(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(120)]);
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+impl RestClient {
+    /// A client for `settings`.
+    pub fn new(settings: RestSettings) -> Result<RestClient, String> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.timeout)
+            .build()
+            .map_err(|e| format!("HTTP client: {e}"))?;
+        Ok(RestClient {
+            pacer: Pacer::new(&settings.limits),
+            in_flight: Semaphore::new(settings.limits.max_concurrent.max(1)),
+            settings,
+            http,
+            token: Mutex::new(None),
+        })
+    }
+
+    /// A valid access token: the cached one, or a new one from the identity endpoint.
+    async fn token(&self, cx: &CallContext) -> Result<String, RestError> {
+        let mut cached = self.token.lock().await;
+        if let Some(token) = cached.as_ref().filter(|t| Instant::now() < t.refresh_at) {
+            return Ok(token.value.clone());
+        }
+        let url = format!(
+            "{}/oauth/token?{}",
+            self.settings.identity_endpoint,
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair("grant_type", "client_credentials")
+                .append_pair("client_id", &self.settings.client_id)
+                .append_pair("client_secret", &self.settings.client_secret)
+                .finish()
+        );
+        cx.count_rest_call();
+        let answer = self.http.get(&url).send().await.map_err(|e| {
+            // reqwest's error text includes the URL, which holds the secret: never pass it on.
+            let kind = if e.is_connect() {
+                "cannot connect"
+            } else if e.is_timeout() {
+                "timed out"
+            } else {
+                "request failed"
+            };
+            RestError::Identity(format!("{kind} ({})", self.settings.identity_endpoint))
+        })?;
+        let status = answer.status();
+        let bytes = answer
+            .bytes()
+            .await
+            .map_err(|_| RestError::Identity("the answer was cut off".into()))?;
+        if !status.is_success() {
+            return Err(RestError::Identity(format!(
+                "HTTP {status}: the client id or secret was refused"
+            )));
+        }
+        let value: Value = serde_json::from_slice(&bytes)
+            .map_err(|_| RestError::Identity(format!("not a token answer: {}", excerpt(&bytes))))?;
+        let Some(token) = value.get("access_token").and_then(Value::as_str) else {
+            return Err(RestError::Identity("no access_token in the answer".into()));
+        };
+        let expires_in = value.get("expires_in").and_then(Value::as_u64).unwrap_or(0);
+        // Renew a little before the end: a tenth of the life, at most a minute.
+        let margin = (expires_in / 10).min(60);
+        *cached = Some(CachedToken {
+            value: token.to_owned(),
+            refresh_at: Instant::now() + Duration::from_secs(expires_in - margin),
+        });
+        tracing::debug!(target: "mktows::bridge", expires_in, "new REST access token");
+        Ok(token.to_owned())
+    }
+
+    /// Waits for a turn in Marketo's rate window (logged when it has to wait).
+    async fn pace(&self) {
+        self.pacer
+            .wait_turn(|wait| {
+                tracing::info!(target: "mktows::bridge", ?wait, "waiting for the REST rate window");
+            })
+            .await;
+    }
+
+    /// Forgets `token` if it is still the cached one (after 601/602).
+    async fn forget(&self, token: &str) {
+        let mut cached = self.token.lock().await;
+        if cached.as_ref().is_some_and(|t| t.value == token) {
+            *cached = None;
+        }
+    }
+
+    /// Sends `request`; the `success: true` envelope, or why not.
+    pub async fn call(&self, cx: &CallContext, request: &RestRequest) -> Result<Value, RestError> {
+        self.call_as(cx, request).await
+    }
+
+    /// Sends `request`; the `success: true` envelope read as `A`, or why not.
+    pub async fn call_as<A: RestAnswer>(
+        &self,
+        cx: &CallContext,
+        request: &RestRequest,
+    ) -> Result<A, RestError> {
+        let mut refreshed = false;
+        let mut attempt = 1;
+        loop {
+            let token = self.token(cx).await?;
+            let answer: A = {
+                let _permit = self
+                    .in_flight
+                    .acquire()
+                    .await
+                    .map_err(|_| RestError::NotSent("shutting down".into()))?;
+                self.pace().await;
+                cx.count_rest_call();
+                self.send_once(&token, request).await?
+            };
+            if answer.succeeded() {
+                return Ok(answer);
+            }
+            let (code, message) = answer.first_error();
+            match code {
+                601 | 602 if !refreshed => {
+                    refreshed = true;
+                    self.forget(&token).await;
+                }
+                606 | 615 if attempt < self.settings.throttle_attempts => {
+                    let delay = self.settings.backoff * 2u32.saturating_pow(attempt - 1);
+                    tracing::info!(target: "mktows::bridge", code, ?delay, "REST throttled; backing off");
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                _ => return Err(RestError::Api { code, message }),
+            }
+        }
+    }
+
+    /// Sends `request` once for a text answer (bulk `failures.json` is CSV).
+    pub async fn call_text(
+        &self,
+        cx: &CallContext,
+        request: &RestRequest,
+    ) -> Result<String, RestError> {
+        let token = self.token(cx).await?;
+        let _permit = self
+            .in_flight
+            .acquire()
+            .await
+            .map_err(|_| RestError::NotSent("shutting down".into()))?;
+        self.pace().await;
+        cx.count_rest_call();
+        let bytes = self.send_raw(&token, request).await?;
+        String::from_utf8(bytes)
+            .map_err(|_| RestError::Unknown("the answer is not UTF-8 text".into()))
+    }
+
+    async fn send_once<A: RestAnswer>(
+        &self,
+        token: &str,
+        request: &RestRequest,
+    ) -> Result<A, RestError> {
+        let bytes = self.send_raw(token, request).await?;
+        // Only an object is Marketo's envelope (a typed answer would also take an array).
+        let object = bytes.trim_ascii_start().first() == Some(&b'{');
+        object
+            .then(|| serde_json::from_slice::<A>(&bytes).ok())
+            .flatten()
+            .ok_or_else(|| RestError::Unknown(format!("not Marketo's JSON: {}", excerpt(&bytes))))
+    }
+
+    /// The URL of a path: `/bulk/...` paths live beside `/rest` (Marketo's bulk API is not
+    /// under it), every other path under the REST endpoint.
+    fn url(&self, path: &str) -> String {
+        let endpoint = self.settings.rest_endpoint.trim_end_matches('/');
+        if path.starts_with("/bulk/") {
+            format!(
+                "{}{path}",
+                endpoint.strip_suffix("/rest").unwrap_or(endpoint)
+            )
+        } else {
+            format!("{endpoint}{path}")
+        }
+    }
+
+    /// Sends `request` once: the body of a successful answer.
+    async fn send_raw(&self, token: &str, request: &RestRequest) -> Result<Vec<u8>, RestError> {
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&request.query)
+            .finish();
+        let base = self.url(&request.path);
+        let long_get = request.method == reqwest::Method::GET && base.len() + query.len() > MAX_URL;
+        let builder = if long_get {
+            self.http
+                .post(format!("{base}?_method=GET"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(query)
+        } else {
+            let url = if query.is_empty() {
+                base
+            } else {
+                format!("{base}?{query}")
+            };
+            let builder = self.http.request(request.method.clone(), url);
+            match (&request.file, &request.body) {
+                (Some(file), _) => {
+                    let part = reqwest::multipart::Part::bytes(file.clone())
+                        .file_name("import.csv")
+                        .mime_str("text/csv")
+                        .map_err(|e| RestError::NotSent(e.to_string()))?;
+                    builder.multipart(reqwest::multipart::Form::new().part("file", part))
+                }
+                (None, Some(body)) => builder
+                    .header("content-type", "application/json")
+                    .body(body.clone()),
+                (None, None) => builder,
+            }
+        };
+        let answer = builder
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| classify(&e))?;
+        let status = answer.status();
+        let mut answer = answer;
+        let mut bytes = Vec::new();
+        loop {
+            match answer.chunk().await {
+                Ok(Some(chunk)) => {
+                    if bytes.len() + chunk.len() > MAX_ANSWER {
+                        return Err(RestError::Unknown("the answer is too large".into()));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    return Err(RestError::Unknown(format!(
+                        "the answer was cut off: {}",
+                        without_url(&e)
+                    )));
+                }
+            }
+        }
+        if status.is_client_error() && status != reqwest::StatusCode::REQUEST_TIMEOUT {
+            // 413/414 and the like: refused before it was carried out.
+            return Err(RestError::Api {
+                code: u32::from(status.as_u16()),
+                message: format!("HTTP {status}: {}", excerpt(&bytes)),
+            });
+        }
+        if !status.is_success() {
+            return Err(RestError::Unknown(format!(
+                "HTTP {status}: {}",
+                excerpt(&bytes)
+            )));
+        }
+        Ok(bytes)
+    }
+}
+
+/// An error's text without its URL (which may carry query values).
+fn without_url(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    if let Some(url) = e.url() {
+        text = text.replace(url.as_str(), "<url>");
+    }
+    text
+}
+
+/// Connection failures before anything was written are "not sent"; everything else is unknown.
+fn classify(e: &reqwest::Error) -> RestError {
+    if e.is_connect() {
+        RestError::NotSent(without_url(e))
+    } else if e.is_timeout() {
+        RestError::Unknown(format!("timed out: {}", without_url(e)))
+    } else {
+        RestError::Unknown(without_url(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_stay_out_of_debug() {
+        let settings =
+            RestSettings::new("https://x/rest", "https://x/identity", "id", "s3cr3t-value");
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("s3cr3t-value"), "{shown}");
+        let client = RestClient::new(settings).unwrap();
+        assert!(!format!("{client:?}").contains("s3cr3t-value"));
+    }
+
+    #[test]
+    fn unexpected_answers_are_shown_briefly_and_printably() {
+        let long = format!("<html>\n{}</html>", "x".repeat(500));
+        let shown = excerpt(long.as_bytes());
+        assert!(shown.len() <= 120 && !shown.contains('\n'));
+    }
+}

@@ -1,0 +1,145 @@
+//! `mktows bridge`: serve Marketo's SOAP API and carry each call out on Marketo's REST API.
+
+use std::net::{IpAddr, SocketAddr};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use mktows_bridge::{Bridge, BridgeConfig, RestSettings};
+
+/// How `mktows bridge` runs.
+#[derive(Args)]
+pub struct BridgeArgs {
+    /// Port for SOAP clients (0: any free port)
+    #[arg(long, default_value_t = 8087)]
+    port: u16,
+    /// Address to listen on (0.0.0.0 to serve other machines; put TLS in front)
+    #[arg(long, default_value = "127.0.0.1")]
+    listen: IpAddr,
+    /// Marketo REST endpoint, e.g. https://123-ABC-456.mktorest.com/rest
+    #[arg(long, env = "MKTOWS_REST_ENDPOINT")]
+    rest_endpoint: Option<String>,
+    /// Marketo identity endpoint, e.g. https://123-ABC-456.mktorest.com/identity
+    #[arg(long, env = "MKTOWS_IDENTITY_ENDPOINT")]
+    identity_endpoint: Option<String>,
+    /// REST client id (LaunchPoint custom service)
+    #[arg(long, env = "MKTOWS_CLIENT_ID")]
+    client_id: Option<String>,
+    /// REST client secret (prefer the environment variable: command lines are visible to others)
+    #[arg(long, env = "MKTOWS_CLIENT_SECRET", hide_env_values = true)]
+    client_secret: Option<String>,
+    /// SOAP user id the legacy clients sign with
+    #[arg(long, env = "MKTOWS_BRIDGE_USER_ID")]
+    user_id: Option<String>,
+    /// SOAP encryption key the legacy clients sign with (prefer the environment variable)
+    #[arg(long, env = "MKTOWS_BRIDGE_ENCRYPTION_KEY", hide_env_values = true)]
+    encryption_key: Option<String>,
+    /// Workspace → lead partition for syncLead's MktowsContextHeader (repeatable)
+    #[arg(long = "workspace-partition", value_name = "NAME=PARTITION")]
+    workspace_partitions: Vec<String>,
+    /// Accepted distance between a request's timestamp and this clock, in seconds (20016 beyond)
+    #[arg(long, default_value_t = 900)]
+    time_window: u64,
+    /// Do not pace REST calls under Marketo's 100 calls / 20 s (for a local REST sandbox)
+    #[arg(long)]
+    unpaced: bool,
+}
+
+impl std::fmt::Debug for BridgeArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BridgeArgs")
+            .field("port", &self.port)
+            .field("rest_endpoint", &self.rest_endpoint)
+            .field("client_id", &self.client_id)
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
+}
+
+fn url(name: &str, value: String) -> Result<String, String> {
+    if value.starts_with("http://") || value.starts_with("https://") {
+        Ok(value.trim_end_matches('/').to_owned())
+    } else {
+        Err(format!("{name} must be an http:// or https:// URL"))
+    }
+}
+
+/// Runs the bridge until Ctrl-C, then lets the calls in flight finish.
+pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
+    // One log line per call (target mktows::soap) unless RUST_LOG already set logging up.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let mut missing = Vec::new();
+    let mut need = |value: Option<String>, name: &'static str| {
+        if value.is_none() {
+            missing.push(name);
+        }
+        value.unwrap_or_default()
+    };
+    let rest_endpoint = need(args.rest_endpoint, "--rest-endpoint (MKTOWS_REST_ENDPOINT)");
+    let identity_endpoint = need(
+        args.identity_endpoint,
+        "--identity-endpoint (MKTOWS_IDENTITY_ENDPOINT)",
+    );
+    let client_id = need(args.client_id, "--client-id (MKTOWS_CLIENT_ID)");
+    let client_secret = need(args.client_secret, "--client-secret (MKTOWS_CLIENT_SECRET)");
+    let user_id = need(args.user_id, "--user-id (MKTOWS_BRIDGE_USER_ID)");
+    let key = need(
+        args.encryption_key,
+        "--encryption-key (MKTOWS_BRIDGE_ENCRYPTION_KEY)",
+    );
+    if !missing.is_empty() {
+        return Err(format!("missing: {}", missing.join(", ")));
+    }
+    let mut workspace_partitions = Vec::new();
+    for pair in &args.workspace_partitions {
+        match pair.split_once('=') {
+            Some((w, p)) if !w.trim().is_empty() && !p.trim().is_empty() => {
+                workspace_partitions.push((w.trim().to_owned(), p.trim().to_owned()));
+            }
+            _ => {
+                return Err(format!(
+                    "--workspace-partition wants NAME=PARTITION, not {pair:?}"
+                ));
+            }
+        }
+    }
+    let mut rest = RestSettings::new(
+        url("--rest-endpoint", rest_endpoint)?,
+        url("--identity-endpoint", identity_endpoint)?,
+        client_id,
+        client_secret,
+    );
+    if args.unpaced {
+        rest.limits = mktows::client::Limits::unlimited(10);
+    }
+    let mut config = BridgeConfig::new(
+        SocketAddr::new(args.listen, args.port),
+        rest.clone(),
+        vec![(user_id.clone(), key)],
+    );
+    config.time_window = Duration::from_secs(args.time_window);
+    config.workspace_partitions = workspace_partitions.clone();
+    let bridge = Bridge::start(config).await?;
+    let mut banner = format!(
+        "mktows bridge listening\n  SOAP endpoint: {url}\n  WSDL: {url}?WSDL\n  SOAP user id: {user_id}\n  Marketo REST: {rest}\n",
+        url = bridge.url(),
+        rest = rest.rest_endpoint,
+    );
+    for (w, p) in &workspace_partitions {
+        banner.push_str(&format!("  workspace {w} → partition {p}\n"));
+    }
+    // Written, not printed: a closed stdout must not stop the server.
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(banner.as_bytes());
+    let _ = std::io::stdout().flush();
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!(target: "mktows_bridge", "stopping: finishing the calls in flight");
+    bridge.stop().await;
+    Ok(ExitCode::SUCCESS)
+}
