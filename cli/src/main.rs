@@ -26,7 +26,7 @@ macro_rules! out {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-mod bridge_cmd;
+mod bridge;
 mod codec;
 mod common;
 mod demo;
@@ -70,7 +70,7 @@ enum Command {
         MKTOWS_CLIENT_ID=... MKTOWS_CLIENT_SECRET=... \\\n    \
         mktows bridge --port 8087 --user-id legacy_user --encryption-key ...\n  \
         # then point the legacy SOAP client at the printed endpoint (or its ?WSDL)")]
-    Bridge(bridge_cmd::BridgeArgs),
+    Bridge(bridge::BridgeArgs),
     /// Sync leads from a CSV file (header row) or JSON lines with syncMultipleLeads.
     Sync(sync::SyncArgs),
     /// Read one lead by email or Marketo id.
@@ -144,7 +144,7 @@ async fn run(command: Command) -> Outcome {
     match command {
         Command::Demo => demo::run().await,
         Command::Sandbox(args) => sandbox::run(args).await,
-        Command::Bridge(args) => Ok(bridge_cmd::run(args).await?),
+        Command::Bridge(args) => Ok(bridge::run(args).await?),
         Command::Sync(args) => sync::run(args).await,
         Command::GetLead(args) => get_lead::run(args).await,
         Command::List(args) => list::run(args).await,
