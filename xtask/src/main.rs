@@ -234,15 +234,7 @@ fn memory(root: &std::path::Path) -> Result<(), String> {
     eprintln!("building the CLI (release)...");
     output(
         cargo()
-            .args([
-                "build",
-                "--quiet",
-                "--release",
-                "-p",
-                "mktows",
-                "--features",
-                "cli",
-            ])
+            .args(["build", "--quiet", "--release", "-p", "mktows-cli"])
             .current_dir(root),
         "cargo build",
     )?;

@@ -10,7 +10,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The crates meant for crates.io.
-const PUBLISHED: [&str; 3] = ["mktows-codegen", "mktows-runtime", "mktows"];
+const PUBLISHED: [&str; 5] = [
+    "mktows-codegen",
+    "mktows-runtime",
+    "mktows",
+    "mktows-server",
+    "mktows-sandbox",
+];
 
 /// Cargo, building without debug info or incremental caches: the apps' dependency builds are
 /// throwaway, and CI's disk is shared with the workspace's own build.

@@ -1,6 +1,6 @@
-//! A first app against the packaged `mktows`: start the sandbox, sync a lead, read it back.
+//! A first app against the packaged `mktows` and `mktows-sandbox`: start the sandbox, sync a lead, read it back.
 
-use mktows::sandbox::{Sandbox, SandboxConfig};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows::types::{LeadKeyRef, ParamsGetLead};
 use mktows::{Client, LeadKey, LeadSync, types};
 
