@@ -28,8 +28,10 @@ pub mod model;
 pub mod names;
 pub mod overlay;
 pub mod parse;
+pub mod qname;
 pub mod resolve;
 pub mod soap_encoding;
+pub mod soap_version;
 
 use std::path::{Path, PathBuf};
 

@@ -14,7 +14,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::*;
-use crate::parse::{QName, SOAP_ENCODING, XS};
+use crate::parse::{SOAP_ENCODING, XS};
+use crate::qname::QName;
 
 impl Emitter<'_> {
     /// Which complex types (by index) an encoded operation's bodies reach.

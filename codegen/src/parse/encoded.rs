@@ -22,7 +22,8 @@ use roxmltree::Node;
 use super::{Ctx, WSDL, XS, is, unsupported};
 use crate::error::{Error, Result};
 
-use super::raw::{QName, RawArray};
+use super::raw::RawArray;
+use crate::qname::QName;
 
 /// The SOAP 1.1 encoding namespace.
 pub const SOAP_ENCODING: &str = "http://schemas.xmlsoap.org/soap/encoding/";

@@ -12,7 +12,7 @@ use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::docs::doc_for;
 use crate::error::{Error, Location, Result};
-use crate::model::SoapVersion;
+use crate::soap_version::SoapVersion;
 
 /// XML Schema namespace.
 pub const XS: &str = "http://www.w3.org/2001/XMLSchema";

@@ -16,8 +16,9 @@ mod service;
 mod simple;
 
 use crate::parse::{
-    QName, RawComplexType, RawDefs, RawGlobalElement, RawLocalElement, RawParticle, RawType, XS,
+    RawComplexType, RawDefs, RawGlobalElement, RawLocalElement, RawParticle, RawType, XS,
 };
+use crate::qname::QName;
 use service::resolve_service;
 
 /// Links `raw` into a model.

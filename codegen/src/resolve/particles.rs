@@ -6,7 +6,8 @@ use super::Resolver;
 use crate::error::Result;
 use crate::model::*;
 use crate::names::{self, NameSet};
-use crate::parse::{QName, RawLocalElement, RawParticle};
+use crate::parse::{RawLocalElement, RawParticle};
+use crate::qname::QName;
 
 /// Longest member-derived key before the generic `choice`/`sequence` is used instead.
 const MAX_KEY: usize = 48;

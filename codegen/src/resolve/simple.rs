@@ -5,7 +5,8 @@ use super::{Resolver, builtin};
 use crate::error::{Error, Location, Result};
 use crate::model::*;
 use crate::names::{self, NameSet};
-use crate::parse::{QName, RawSimpleType, RawType, XS};
+use crate::parse::{RawSimpleType, RawType, XS};
+use crate::qname::QName;
 
 impl<'a> Resolver<'a> {
     /// Resolves named simple type `index` (raw and model indexes agree for named types).
