@@ -3,7 +3,8 @@
 
 use roxmltree::Node;
 
-use super::schema::{SchemaCtx, any_type, read_simple_type};
+use super::schema::{SchemaCtx, any_type};
+use super::simple::read_simple_type;
 use super::*;
 use crate::docs::doc_for;
 

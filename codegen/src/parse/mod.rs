@@ -37,6 +37,7 @@ mod particles;
 mod raw;
 mod rpc;
 mod schema;
+mod simple;
 
 use locate::{Kind, Locator, Pending, locate};
 
