@@ -1,6 +1,7 @@
-//! The public surface of a WSDL as the bindings expose it: a stable, reviewable listing
-//! (checked in as `mktows/API.txt`) and a semantic diff between two versions with each change
-//! marked breaking or compatible for code that uses the bindings.
+//! The public surface of a WSDL as the bindings expose it ([`Api`]): a stable, reviewable
+//! listing (checked in as `mktows/API.txt`, kept current by the workspace's `api_view` test) and
+//! a semantic [`diff`] between two versions with each change marked breaking or compatible for
+//! code that uses the bindings.
 //!
 //! Rules for the marks: anything removed, renamed or retyped is breaking; a change of an
 //! element's cardinality or nillability that changes its Rust shape (`T`, `Option<T>`,

@@ -1,7 +1,12 @@
 //! Types of the schema as Rust items: a simple type as an alias or an enum with its
 //! `rt::enumeration!` table, a complex type as a struct with its `rt::complex_type!` table (and
-//! `new`), an abstract type as an enum over its extensions, a model group as a `rt::choice!`
-//! enum or a `rt::group!` struct.
+//! `new`), an abstract type (or a concrete base that others extend) as an enum over its
+//! extensions dispatched on `xsi:type`, a model group as a `rt::choice!` enum (a choice) or a
+//! `rt::group!` struct (a sequence), whose parent's row is
+//! `particle_one/optional/many(.., of = Type)`.
+//!
+//! Rows for what parsing read: `attr_one`/`attr_optional` for attributes (in the start tag),
+//! `attr_any` for an `xs:anyAttribute`, `mixed` for mixed content, `text` for simple content.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;

@@ -16,6 +16,8 @@
 //! The SOAP encoding schema itself is never read: its `Array` is recognised by name here, and
 //! its simple types (`soapenc:string`, ...) stand for the XML Schema built-ins of the same name
 //! (`resolve/encoded.rs`).
+//! [`crate::soap_encoding`] holds a built-in copy of that schema for validators (the corpus
+//! check gives it to xmllint).
 
 use roxmltree::Node;
 

@@ -1,4 +1,18 @@
-//! Schema declarations: simple and complex types, local and global elements, attributes.
+//! Schema declarations: complex types, local and global elements (simple types are in
+//! `simple.rs`, attributes in `attributes.rs`, model groups in `particles.rs`).
+//!
+//! - An `xs:any` becomes a wildcard field (type `xs:any`, Rust `RawXml`); an element without a
+//!   type is of `xs:anyType` (Rust `AnyValue`).
+//! - Mixed content (`mixed="true"` on the type or on its `complexContent`): the type keeps its
+//!   attributes as fields and has, instead of its elements, one field `content: MixedContent`
+//!   (row `mixed`) holding its text and elements as written. A type derived from a mixed one,
+//!   or mixed itself, likewise.
+//! - Simple content (`xs:simpleContent` extension or restriction of a simple type): a field
+//!   `value` (row `text`, JSON key `$value`) holding the text as that type, then the
+//!   attributes. Simple content over a complex type with simple content inherits like any
+//!   derived type: a restriction's facets narrow the text, the attributes are kept.
+//! - Global elements keep `substitutionGroup` and `abstract` (substitution groups are resolved
+//!   in `resolve/particles.rs`).
 
 use roxmltree::Node;
 

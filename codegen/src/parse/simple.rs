@@ -1,5 +1,15 @@
 //! Simple types: restrictions (with their enumerations and facets), lists and unions, named or
 //! inline.
+//!
+//! - `xs:list` and `xs:union` types are `String` aliases (the text as written) that remember
+//!   their item type or member types (`SimpleType::list_item`, `union_members`), also for a
+//!   restriction of one. An anonymous item or member type is a simple type of its own, named
+//!   `{List}Item` or `{Union}Member{n}`.
+//! - A restriction's facets are kept for samples: `length`, `minLength`, `maxLength`,
+//!   `pattern`, the range (`minInclusive`, `maxInclusive`, `minExclusive`, `maxExclusive`, kept
+//!   as written), `totalDigits` and `fractionDigits` (merged along the restriction chain in
+//!   `resolve/simple.rs`).
+//! - An inline base type stands for its base, its facets and enumerations applying too.
 
 use roxmltree::Node;
 

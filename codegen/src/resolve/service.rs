@@ -13,8 +13,10 @@
 //! Leniency: an operation of the binding that refers to something the WSDL never declares (a
 //! message, a message part, a part's element, or a port type operation) is left out with a
 //! warning naming the reference's file:line:column ([`Model::warnings`]), as zeep and other
-//! SOAP stacks leave it out, and the other operations are generated. Every other problem with
-//! an operation (an unsupported construct, an ambiguous one) still stops generation.
+//! SOAP stacks leave it out, and the other operations are generated
+//! (`Config::load_with_warnings` returns the warnings, a build script prints them). Every other
+//! problem with an operation (an unsupported construct, an ambiguous one) still stops
+//! generation.
 
 use std::collections::HashMap;
 
