@@ -1,6 +1,7 @@
-//! The public surface of a WSDL as the bindings expose it: a stable, reviewable listing
-//! (checked in as `mktows/API.txt`) and a semantic diff between two versions with each change
-//! marked breaking or compatible for code that uses the bindings.
+//! The public surface of a WSDL as the bindings expose it ([`Api`]): a stable, reviewable
+//! listing (checked in as `mktows/API.txt`, kept current by the workspace's `api_view` test) and
+//! a semantic [`diff`] between two versions with each change marked breaking or compatible for
+//! code that uses the bindings.
 //!
 //! Rules for the marks: anything removed, renamed or retyped is breaking; a change of an
 //! element's cardinality or nillability that changes its Rust shape (`T`, `Option<T>`,
@@ -283,128 +284,9 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
         &new.operations,
         "operation",
         &mut changes,
-        |name, a, b, out| {
-            let fields = [
-                ("soapAction", &a.soap_action, &b.soap_action),
-                ("input", &a.input, &b.input),
-                ("output", &a.output, &b.output),
-            ];
-            for (what, x, y) in fields {
-                if x != y {
-                    out.push(change(
-                        format!("operation {name} {what}"),
-                        "changed",
-                        format!("{x} → {y}"),
-                        true,
-                    ));
-                }
-            }
-            for (what, x, y) in [
-                ("input header", &a.input_headers, &b.input_headers),
-                ("output header", &a.output_headers, &b.output_headers),
-            ] {
-                members(out, &format!("operation {name} {what}"), x, y);
-            }
-        },
+        diff_operation,
     );
-    keyed(
-        &old.types,
-        &new.types,
-        "type",
-        &mut changes,
-        |name, a, b, out| match (a, b) {
-            (TypeApi::Enum(x), TypeApi::Enum(y)) => {
-                members(out, &format!("enum {name} value"), x, y)
-            }
-            (TypeApi::Abstract(x), TypeApi::Abstract(y)) => {
-                members(out, &format!("abstract {name} subtype"), x, y)
-            }
-            // A choice is a matched enum: any change to its alternatives breaks a `match`.
-            (TypeApi::Choice(x), TypeApi::Choice(y)) => {
-                let describe = |fields: &[FieldApi]| -> Vec<String> {
-                    fields.iter().map(FieldApi::describe).collect()
-                };
-                let (x, y) = (describe(x), describe(y));
-                for v in x.iter().filter(|v| !y.contains(v)) {
-                    out.push(change(
-                        format!("choice {name} alternative {v}"),
-                        "removed",
-                        String::new(),
-                        true,
-                    ));
-                }
-                for v in y.iter().filter(|v| !x.contains(v)) {
-                    out.push(change(
-                        format!("choice {name} alternative {v}"),
-                        "added",
-                        String::new(),
-                        true,
-                    ));
-                }
-            }
-            (TypeApi::Alias(x), TypeApi::Alias(y)) => {
-                if x != y {
-                    out.push(change(
-                        format!("alias {name}"),
-                        "changed",
-                        format!("{x} → {y}"),
-                        true,
-                    ));
-                }
-            }
-            (TypeApi::Complex(x), TypeApi::Complex(y)) => {
-                for f in x {
-                    match y.iter().find(|g| g.name == f.name) {
-                        None => out.push(change(
-                            format!("type {name} element {}", f.name),
-                            "removed",
-                            f.describe(),
-                            true,
-                        )),
-                        Some(g) if g != f => {
-                            let breaking = g.ty != f.ty || g.shape() != f.shape();
-                            out.push(change(
-                                format!("type {name} element {}", f.name),
-                                "changed",
-                                format!("{} → {}", f.describe(), g.describe()),
-                                breaking,
-                            ));
-                        }
-                        Some(_) => {}
-                    }
-                }
-                for g in y.iter().filter(|g| !x.iter().any(|f| f.name == g.name)) {
-                    out.push(change(
-                        format!("type {name} element {}", g.name),
-                        "added",
-                        g.describe(),
-                        g.min > 0,
-                    ));
-                }
-                let order = |fields: &[FieldApi], others: &[FieldApi]| -> Vec<String> {
-                    fields
-                        .iter()
-                        .filter(|f| others.iter().any(|o| o.name == f.name))
-                        .map(|f| f.name.clone())
-                        .collect()
-                };
-                if order(x, y) != order(y, x) {
-                    out.push(change(
-                        format!("type {name}"),
-                        "changed",
-                        "element order".into(),
-                        true,
-                    ));
-                }
-            }
-            (a, b) => out.push(change(
-                format!("type {name}"),
-                "changed",
-                format!("{} → {}", kind(a), kind(b)),
-                true,
-            )),
-        },
-    );
+    keyed(&old.types, &new.types, "type", &mut changes, diff_type);
     keyed(
         &old.elements,
         &new.elements,
@@ -422,6 +304,131 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
         },
     );
     changes
+}
+
+/// The changes to operation `name`, present in both APIs, from `a` to `b`.
+fn diff_operation(name: &str, a: &OperationApi, b: &OperationApi, out: &mut Vec<Change>) {
+    let fields = [
+        ("soapAction", &a.soap_action, &b.soap_action),
+        ("input", &a.input, &b.input),
+        ("output", &a.output, &b.output),
+    ];
+    for (what, x, y) in fields {
+        if x != y {
+            out.push(change(
+                format!("operation {name} {what}"),
+                "changed",
+                format!("{x} → {y}"),
+                true,
+            ));
+        }
+    }
+    for (what, x, y) in [
+        ("input header", &a.input_headers, &b.input_headers),
+        ("output header", &a.output_headers, &b.output_headers),
+    ] {
+        members(out, &format!("operation {name} {what}"), x, y);
+    }
+}
+
+/// The changes to type `name`, present in both APIs, from `a` to `b`.
+fn diff_type(name: &str, a: &TypeApi, b: &TypeApi, out: &mut Vec<Change>) {
+    match (a, b) {
+        (TypeApi::Enum(x), TypeApi::Enum(y)) => members(out, &format!("enum {name} value"), x, y),
+        (TypeApi::Abstract(x), TypeApi::Abstract(y)) => {
+            members(out, &format!("abstract {name} subtype"), x, y)
+        }
+        (TypeApi::Choice(x), TypeApi::Choice(y)) => diff_choice(name, x, y, out),
+        (TypeApi::Alias(x), TypeApi::Alias(y)) => {
+            if x != y {
+                out.push(change(
+                    format!("alias {name}"),
+                    "changed",
+                    format!("{x} → {y}"),
+                    true,
+                ));
+            }
+        }
+        (TypeApi::Complex(x), TypeApi::Complex(y)) => diff_complex(name, x, y, out),
+        (a, b) => out.push(change(
+            format!("type {name}"),
+            "changed",
+            format!("{} → {}", kind(a), kind(b)),
+            true,
+        )),
+    }
+}
+
+/// The alternatives of choice `name` removed and added. A choice is a matched enum: any change
+/// to its alternatives breaks a `match`.
+fn diff_choice(name: &str, x: &[FieldApi], y: &[FieldApi], out: &mut Vec<Change>) {
+    let describe =
+        |fields: &[FieldApi]| -> Vec<String> { fields.iter().map(FieldApi::describe).collect() };
+    let (x, y) = (describe(x), describe(y));
+    for v in x.iter().filter(|v| !y.contains(v)) {
+        out.push(change(
+            format!("choice {name} alternative {v}"),
+            "removed",
+            String::new(),
+            true,
+        ));
+    }
+    for v in y.iter().filter(|v| !x.contains(v)) {
+        out.push(change(
+            format!("choice {name} alternative {v}"),
+            "added",
+            String::new(),
+            true,
+        ));
+    }
+}
+
+/// The elements of complex type `name` removed, changed and added (a required one added
+/// breaks), and a change of order among those kept.
+fn diff_complex(name: &str, x: &[FieldApi], y: &[FieldApi], out: &mut Vec<Change>) {
+    for f in x {
+        match y.iter().find(|g| g.name == f.name) {
+            None => out.push(change(
+                format!("type {name} element {}", f.name),
+                "removed",
+                f.describe(),
+                true,
+            )),
+            Some(g) if g != f => {
+                let breaking = g.ty != f.ty || g.shape() != f.shape();
+                out.push(change(
+                    format!("type {name} element {}", f.name),
+                    "changed",
+                    format!("{} → {}", f.describe(), g.describe()),
+                    breaking,
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    for g in y.iter().filter(|g| !x.iter().any(|f| f.name == g.name)) {
+        out.push(change(
+            format!("type {name} element {}", g.name),
+            "added",
+            g.describe(),
+            g.min > 0,
+        ));
+    }
+    let order = |fields: &[FieldApi], others: &[FieldApi]| -> Vec<String> {
+        fields
+            .iter()
+            .filter(|f| others.iter().any(|o| o.name == f.name))
+            .map(|f| f.name.clone())
+            .collect()
+    };
+    if order(x, y) != order(y, x) {
+        out.push(change(
+            format!("type {name}"),
+            "changed",
+            "element order".into(),
+            true,
+        ));
+    }
 }
 
 /// Members of a list (header parts, enumeration values, subtypes) removed (breaking) and added

@@ -1,11 +1,11 @@
 //! Documentation taken from the WSDL: `xs:documentation`/`wsdl:documentation` text and the XML
 //! comments written right above a declaration.
 //!
-//! Rules (deterministic, documented in ARCHITECTURE.md):
+//! Rules (deterministic):
 //! - comments count when only whitespace without a blank line separates them from the declaration;
 //! - decoration (lines of `*`, `**` borders) is stripped;
 //! - a decorated comment whose remaining text is one line is a section heading
-//!   ("Enumerations") and documents nothing.
+//!   ("Enumerations") and documents nothing: it is dropped.
 
 use roxmltree::{Node, NodeType};
 

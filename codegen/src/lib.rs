@@ -1,8 +1,8 @@
 //! # mktows-codegen
 //!
 //! Generates Rust bindings from a WSDL 1.1 document with SOAP 1.1 or 1.2 document/literal (or
-//! rpc/literal) bindings and an embedded (or imported) XML Schema, in the style of
-//! `prost-build`: drive it from `build.rs` through [`Config`], write the result to `OUT_DIR`,
+//! rpc/literal, or rpc/encoded) bindings and an embedded (or imported) XML Schema, in the style
+//! of `prost-build`: drive it from `build.rs` through [`Config`], write the result to `OUT_DIR`,
 //! `include!` it.
 //!
 //! ```no_run
@@ -14,10 +14,23 @@
 //! std::fs::write(std::env::var("OUT_DIR").unwrap() + "/mktows.rs", code).unwrap();
 //! ```
 //!
-//! The pipeline is three stages, one module each: [`parse`] (roxmltree, QNames resolved by
-//! namespace URI) → [`resolve`] (a [`model::Model`] with final Rust names) → [`emit`]
-//! (proc-macro2/quote, formatted by prettyplease). Unsupported constructs are reported as
-//! [`Error`]s naming file, line and column; the generator never panics on input.
+//! [`Config::generate`] runs the whole pipeline; [`Config::load`] stops at the model and
+//! [`Config::emit`] takes it from there; [`Config::write_to`] writes only when the output
+//! changed.
+//!
+//! The pipeline is three stages, one module each, each consuming the previous one's output:
+//! [`parse`] (roxmltree, QNames resolved by namespace URI, owned raw definitions) →
+//! [`resolve`] (a [`model::Model`] with final Rust names) → [`emit`] (proc-macro2/quote,
+//! formatted by prettyplease). Beside them: [`names`] turns XML names into Rust identifiers,
+//! [`docs`] takes documentation from the WSDL, [`overlay`] merges documentation written by
+//! people, [`api`] lists and diffs the API surface, [`manifest`] maps remote locations to
+//! vendored copies, [`soap_encoding`] holds the SOAP encoding schema for validators, and
+//! [`qname`] and [`soap_version`] are the vocabulary every stage shares.
+//!
+//! Unsupported constructs are reported as [`Error`]s naming file, line and column; the
+//! generator never panics on input. [`Config::load`] parses and resolves on a thread of its own
+//! with a 64 MiB stack, so the recursion through nested declarations (bounded at 256 levels by
+//! the parser) fits whatever thread calls it.
 
 pub mod api;
 pub mod docs;
@@ -28,8 +41,10 @@ pub mod model;
 pub mod names;
 pub mod overlay;
 pub mod parse;
+pub mod qname;
 pub mod resolve;
 pub mod soap_encoding;
+pub mod soap_version;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,8 @@
 //! name is final (unique and valid), every XML name is exactly as in the schema.
 
 use crate::docs::Doc;
-use crate::parse::QName;
+use crate::qname::QName;
+pub use crate::soap_version::SoapVersion;
 
 /// The whole service description.
 #[derive(Debug, Clone)]
@@ -391,16 +392,6 @@ pub struct Service {
     pub doc: Doc,
     /// Operations in binding order.
     pub operations: Vec<Operation>,
-}
-
-/// The SOAP version of a binding (`soap:binding` or `soap12:binding`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum SoapVersion {
-    /// SOAP 1.1.
-    #[default]
-    Soap11,
-    /// SOAP 1.2.
-    Soap12,
 }
 
 /// One operation of the binding.

@@ -1,5 +1,10 @@
 //! Rust identifiers from XML names: idiomatic case, always valid, never a keyword clash, and
 //! unique within their scope in a deterministic way (declaration order decides who gets a suffix).
+//!
+//! Fields are `snake_case`, types `UpperCamelCase`; keywords become raw identifiers (`r#type`),
+//! or get a suffix where a raw identifier is not allowed (`self_`); characters that cannot be in
+//! an identifier are replaced. Prelude names (`Option`, `String`, ...) are reserved for types,
+//! so generated code can use them unqualified.
 
 use std::collections::HashSet;
 

@@ -16,8 +16,10 @@ use std::process::Command;
 use crate::{samples, schemas};
 
 mod judge;
+mod scratch;
 
 use judge::judge;
+use scratch::{build_leaving_out_failures, write_manifest};
 
 /// Where the scratch crate is written and built.
 #[derive(Debug, Clone)]
@@ -243,95 +245,18 @@ pub fn run(dir: &Path, options: &CorpusOptions) -> Result<CorpusReport, String> 
     let mut candidates = Vec::new();
     let mut modules = BTreeSet::new();
     for folder in &folders {
-        let name = folder
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let mut outcome = WsdlOutcome {
-            name: name.clone(),
-            generated: Ok(()),
-            compiled: None,
-            valid: 0,
-            operations: 0,
-            first_invalid: None,
-            narrowed: Vec::new(),
-        };
-        let generated = main_wsdl(folder).and_then(|wsdl| {
-            let mut config = codegen::Config::new();
-            config.wsdl(&wsdl).runtime_path("::mktows_runtime");
-            let model = config.load().map_err(|e| e.to_string())?;
-            let code = config.emit(&model).map_err(|e| e.to_string())?;
-            Ok((wsdl, model, code))
-        });
-        match generated {
-            Err(e) => outcome.generated = Err(relative(&e, dir)),
-            Ok((wsdl, model, code)) => {
-                let module = module_name(&name, &mut modules);
-                let file = crate_dir.join("src").join(format!("{module}.rs"));
-                std::fs::write(&file, code).map_err(|e| format!("{}: {e}", file.display()))?;
-                outcome.operations = model.service.operations.len();
-                let operations = model
-                    .service
-                    .operations
-                    .iter()
-                    .enumerate()
-                    .map(|(i, op)| (op.type_name.clone(), samples::input_sample(&model, i)))
-                    .collect();
-                candidates.push(Candidate {
-                    outcome: report.outcomes.len(),
-                    wsdl,
-                    module,
-                    operations,
-                    judged: judged(&model),
-                });
-            }
-        }
+        let (outcome, candidate) = generate(folder, dir, &crate_dir, &mut modules)?;
+        candidates.extend(candidate.map(|mut c| {
+            c.outcome = report.outcomes.len();
+            c
+        }));
         report.outcomes.push(outcome);
     }
     if candidates.is_empty() {
         return Ok(report);
     }
     write_manifest(&crate_dir, options)?;
-    // Build; a module that does not compile is reported and left out of the next try.
-    let mut failed = Vec::new();
-    loop {
-        let included: Vec<&Candidate> = candidates
-            .iter()
-            .filter(|c| !failed.iter().any(|(m, _)| m == &c.module))
-            .collect();
-        if included.is_empty() {
-            break;
-        }
-        let lines = write_main(&crate_dir, &included)?;
-        let errors = build(&crate_dir, options)?;
-        if errors.is_empty() {
-            break;
-        }
-        let mut blamed = false;
-        for (file, line, message) in errors {
-            let module = if file == "main" {
-                lines
-                    .iter()
-                    .find(|(_, range)| range.contains(&line))
-                    .map(|(m, _)| m.clone())
-            } else {
-                Some(file)
-            };
-            if let Some(module) = module
-                && included.iter().any(|c| c.module == module)
-                && !failed.iter().any(|(m, _)| m == &module)
-            {
-                failed.push((module, message));
-                blamed = true;
-            }
-        }
-        if !blamed {
-            return Err(
-                "the scratch crate does not build, and no WSDL's module is to blame".into(),
-            );
-        }
-    }
-    let samples_dir = options.work_dir.join("samples");
+    let failed = build_leaving_out_failures(&crate_dir, options, &candidates)?;
     let compiled: Vec<&Candidate> = candidates
         .iter()
         .filter(|c| !failed.iter().any(|(m, _)| m == &c.module))
@@ -346,18 +271,8 @@ pub fn run(dir: &Path, options: &CorpusOptions) -> Result<CorpusReport, String> 
     if compiled.is_empty() {
         return Ok(report);
     }
-    for c in &compiled {
-        let dir = samples_dir.join(&c.module);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        for (i, (_, sample)) in c.operations.iter().enumerate() {
-            let (ext, text) = match sample {
-                Ok(json) => ("json", json.as_str()),
-                Err(e) => ("err", e.as_str()),
-            };
-            let file = dir.join(format!("op{i}.{ext}"));
-            std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
-        }
-    }
+    let samples_dir = options.work_dir.join("samples");
+    write_samples(&samples_dir, &compiled)?;
     let binary = options.target_dir.join("debug").join("mktows-corpus-check");
     let status = Command::new(&binary)
         .arg(&samples_dir)
@@ -377,156 +292,85 @@ pub fn run(dir: &Path, options: &CorpusOptions) -> Result<CorpusReport, String> 
     Ok(report)
 }
 
-/// Error messages name files relative to the corpus folder.
-fn relative(message: &str, dir: &Path) -> String {
-    let prefix = format!("{}/", dir.display());
-    message.replace(&prefix, "")
+/// Generates the bindings of the WSDL in `folder` (of the corpus under `dir`) into a module of
+/// the scratch crate at `crate_dir`: its outcome so far, and the candidate to build (its
+/// `outcome` index still to be set) when generation succeeded.
+fn generate(
+    folder: &Path,
+    dir: &Path,
+    crate_dir: &Path,
+    modules: &mut BTreeSet<String>,
+) -> Result<(WsdlOutcome, Option<Candidate>), String> {
+    let name = folder
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut outcome = WsdlOutcome {
+        name: name.clone(),
+        generated: Ok(()),
+        compiled: None,
+        valid: 0,
+        operations: 0,
+        first_invalid: None,
+        narrowed: Vec::new(),
+    };
+    let generated = main_wsdl(folder).and_then(|wsdl| {
+        let mut config = codegen::Config::new();
+        config.wsdl(&wsdl).runtime_path("::mktows_runtime");
+        let model = config.load().map_err(|e| e.to_string())?;
+        let code = config.emit(&model).map_err(|e| e.to_string())?;
+        Ok((wsdl, model, code))
+    });
+    let (wsdl, model, code) = match generated {
+        Err(e) => {
+            outcome.generated = Err(relative(&e, dir));
+            return Ok((outcome, None));
+        }
+        Ok(generated) => generated,
+    };
+    let module = module_name(&name, modules);
+    let file = crate_dir.join("src").join(format!("{module}.rs"));
+    std::fs::write(&file, code).map_err(|e| format!("{}: {e}", file.display()))?;
+    outcome.operations = model.service.operations.len();
+    let operations = model
+        .service
+        .operations
+        .iter()
+        .enumerate()
+        .map(|(i, op)| (op.type_name.clone(), samples::input_sample(&model, i)))
+        .collect();
+    let candidate = Candidate {
+        outcome: 0,
+        wsdl,
+        module,
+        operations,
+        judged: judged(&model),
+    };
+    Ok((outcome, Some(candidate)))
 }
 
-fn write_manifest(crate_dir: &Path, options: &CorpusOptions) -> Result<(), String> {
-    let runtime = options
-        .runtime_dir
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", options.runtime_dir.display()))?;
-    let manifest = format!(
-        r#"[package]
-name = "mktows-corpus-check"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[workspace]
-
-# The bindings need only these two; serde_json reads the samples in the check's main.rs.
-[dependencies]
-mktows-runtime = {{ path = {:?} }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-"#,
-        runtime.to_string_lossy()
-    );
-    let path = crate_dir.join("Cargo.toml");
-    std::fs::write(&path, manifest).map_err(|e| format!("{}: {e}", path.display()))?;
-    if let Some(lock) = options.lockfile.as_ref().filter(|l| l.exists()) {
-        std::fs::copy(lock, crate_dir.join("Cargo.lock"))
-            .map_err(|e| format!("{}: {e}", lock.display()))?;
+/// Writes each compiled candidate's samples (`op{i}.json`, or `op{i}.err` saying why there is
+/// none) under `samples_dir/{module}`.
+fn write_samples(samples_dir: &Path, compiled: &[&Candidate]) -> Result<(), String> {
+    for c in compiled {
+        let dir = samples_dir.join(&c.module);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for (i, (_, sample)) in c.operations.iter().enumerate() {
+            let (ext, text) = match sample {
+                Ok(json) => ("json", json.as_str()),
+                Err(e) => ("err", e.as_str()),
+            };
+            let file = dir.join(format!("op{i}.{ext}"));
+            std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
+        }
     }
     Ok(())
 }
 
-/// Writes `main.rs`; returns the line range of each module's calls, to blame errors.
-fn write_main(
-    crate_dir: &Path,
-    included: &[&Candidate],
-) -> Result<Vec<(String, std::ops::Range<usize>)>, String> {
-    let mut main = String::from(
-        "//! Written by `cargo xtask corpus`: the bindings of every WSDL, and a check of each\n\
-         //! operation's sample request (read from JSON, encoded, read back, saved for xmllint).\n\n",
-    );
-    for c in included {
-        let _ = writeln!(
-            main,
-            "#[allow(missing_docs, dead_code, clippy::all)]\n#[path = \"{0}.rs\"]\nmod {0};",
-            c.module
-        );
-    }
-    main.push_str(
-        r#"
-use mktows_runtime::{self as xml, Operation};
-use std::path::Path;
-
-fn check<O: Operation>(dir: &Path, i: usize)
-where
-    O::Input: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
-{
-    let json = dir.join(format!("op{i}.json"));
-    let Ok(json) = std::fs::read_to_string(&json) else { return };
-    let result = (|| -> Result<String, String> {
-        let input: O::Input =
-            serde_json::from_str(&json).map_err(|e| format!("the sample does not deserialize: {e}"))?;
-        let request = xml::encode_request::<O>(&Default::default(), &input)
-            .map_err(|e| format!("does not encode: {e}"))?;
-        let read = xml::decode_request::<O>(request.as_bytes())
-            .map_err(|e| format!("does not read back: {e}"))?;
-        if read.body != input {
-            return Err("reads back as a different value".into());
-        }
-        Ok(request)
-    })();
-    let (ext, text) = match result {
-        Ok(request) => ("xml", request),
-        Err(e) => ("err", e),
-    };
-    std::fs::write(dir.join(format!("op{i}.{ext}")), text).expect("samples directory");
-}
-
-fn main() {
-    let dir = std::env::args().nth(1).expect("the samples directory");
-    let dir = Path::new(&dir);
-"#,
-    );
-    let mut lines = Vec::new();
-    for c in included {
-        let start = main.lines().count() + 1;
-        for (i, (marker, _)) in c.operations.iter().enumerate() {
-            let _ = writeln!(
-                main,
-                "    check::<{}::operations::{marker}>(&dir.join({:?}), {i});",
-                c.module, c.module
-            );
-        }
-        lines.push((c.module.clone(), start..main.lines().count() + 1));
-    }
-    main.push_str("}\n");
-    let path = crate_dir.join("src/main.rs");
-    std::fs::write(&path, main).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(lines)
-}
-
-/// Builds the scratch crate; returns its errors as (module file stem, line, message).
-fn build(
-    crate_dir: &Path,
-    options: &CorpusOptions,
-) -> Result<Vec<(String, usize, String)>, String> {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "build",
-            "--quiet",
-            "--message-format",
-            "short",
-            "--manifest-path",
-        ])
-        .arg(crate_dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &options.target_dir)
-        // Throwaway builds of large generated crates: no debug info, no incremental cache.
-        .env("CARGO_PROFILE_DEV_DEBUG", "false")
-        .env("CARGO_INCREMENTAL", "0")
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if output.status.success() {
-        return Ok(Vec::new());
-    }
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let errors: Vec<(String, usize, String)> = stderr
-        .lines()
-        .filter_map(|line| {
-            let rest = line.strip_prefix("src/")?;
-            let (file, rest) = rest.split_once(".rs:")?;
-            let (line_no, rest) = rest.split_once(':')?;
-            let message = rest.split_once(": ").map(|(_, m)| m)?;
-            message.starts_with("error").then(|| {
-                (
-                    file.to_owned(),
-                    line_no.parse().unwrap_or(0),
-                    format!("src/{file}.rs:{line_no}: {message}"),
-                )
-            })
-        })
-        .collect();
-    if errors.is_empty() {
-        return Err(format!("the scratch crate does not build:\n{stderr}"));
-    }
-    Ok(errors)
+/// Error messages name files relative to the corpus folder.
+fn relative(message: &str, dir: &Path) -> String {
+    let prefix = format!("{}/", dir.display());
+    message.replace(&prefix, "")
 }
 
 #[cfg(test)]

@@ -208,23 +208,45 @@ pub fn write_schemas(wsdl: &Path, judged: Judged, dir: &Path) -> Result<PathBuf,
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let manifest = codegen::manifest::SchemaManifest::find_for(wsdl).map_err(|e| e.to_string())?;
     write_catalog(manifest.as_ref(), &catalog(dir))?;
-    // Namespace → the inline schema files declaring it.
-    let mut by_namespace: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut mentions_xml = false;
-    let mut mentions_encoding = false;
+    let mut found = write_inline_schemas(wsdl, manifest.as_ref(), dir)?;
+    let locations = write_rpc_schemas(&mut found, dir)?;
+    let imports = write_imports(wsdl, &found, &locations, dir)?;
+    write_judging_schema(judged, &imports, dir)
+}
+
+/// What [`write_inline_schemas`] found across a WSDL and the documents it imports.
+#[derive(Default)]
+struct Found {
+    /// Namespace → the schema files declaring it.
+    by_namespace: BTreeMap<String, Vec<String>>,
+    /// Some WSDL document mentions the XML namespace.
+    mentions_xml: bool,
+    /// Some WSDL document mentions the SOAP encoding namespace.
+    mentions_encoding: bool,
+    /// rpc operations' wrapper elements, from each WSDL document's bindings and messages.
+    wrappers: Vec<rpc::Wrapper>,
+}
+
+/// Writes each inline schema of `wsdl` and of the WSDLs it `wsdl:import`s (local, or saved
+/// copies from `manifest`) into `dir` as a standalone file; a schema imported directly is
+/// referred to where it is.
+fn write_inline_schemas(
+    wsdl: &Path,
+    manifest: Option<&codegen::manifest::SchemaManifest>,
+    dir: &Path,
+) -> Result<Found, String> {
+    let mut found = Found::default();
     let mut queue = vec![wsdl.to_path_buf()];
     let mut seen = std::collections::HashSet::new();
     let mut count = 0;
-    // rpc operations' wrapper elements, from each WSDL document's bindings and messages.
-    let mut wrappers = Vec::new();
     while let Some(wsdl) = queue.pop() {
         if !seen.insert(std::path::absolute(&wsdl).unwrap_or_else(|_| wsdl.clone())) {
             continue;
         }
         let text =
             std::fs::read_to_string(&wsdl).map_err(|e| format!("{}: {e}", wsdl.display()))?;
-        mentions_xml |= text.contains(XML_NAMESPACE);
-        mentions_encoding |= text.contains(SOAP_ENCODING);
+        found.mentions_xml |= text.contains(XML_NAMESPACE);
+        found.mentions_encoding |= text.contains(SOAP_ENCODING);
         let doc = parse_document(&text, &wsdl)?;
         // Absolute: the written schemas live elsewhere, and xmllint resolves relative locations
         // against them.
@@ -236,19 +258,20 @@ pub fn write_schemas(wsdl: &Path, judged: Judged, dir: &Path) -> Result<PathBuf,
             let ns = root.attribute("targetNamespace").unwrap_or("").to_owned();
             let file =
                 std::path::absolute(&wsdl).map_err(|e| format!("{}: {e}", wsdl.display()))?;
-            by_namespace
+            found
+                .by_namespace
                 .entry(ns)
                 .or_default()
                 .push(escape(&file.to_string_lossy()));
             continue;
         }
-        wrappers.extend(rpc::wrappers(&doc));
+        found.wrappers.extend(rpc::wrappers(&doc));
         for import in root.children().filter(|n| is(n, WSDL, "import")) {
             let Some(location) = import.attribute("location") else {
                 continue;
             };
             if codegen::manifest::is_remote(location) {
-                if let Some(file) = manifest.as_ref().and_then(|m| m.local_file(location)) {
+                if let Some(file) = manifest.and_then(|m| m.local_file(location)) {
                     queue.push(file.to_path_buf());
                 }
             } else {
@@ -265,22 +288,30 @@ pub fn write_schemas(wsdl: &Path, judged: Judged, dir: &Path) -> Result<PathBuf,
             let standalone = standalone_schema(&text, schema, base);
             std::fs::write(dir.join(&file), standalone).map_err(|e| format!("{file}: {e}"))?;
             let ns = schema.attribute("targetNamespace").unwrap_or("").to_owned();
-            by_namespace.entry(ns).or_default().push(file);
+            found.by_namespace.entry(ns).or_default().push(file);
         }
     }
-    // The wrappers, one file per namespace, with that namespace's schemas.
+    Ok(found)
+}
+
+/// Writes the rpc wrappers, one file per namespace (added to that namespace's schemas);
+/// returns the location each namespace is imported from (its one file, or a wrapper including
+/// several).
+fn write_rpc_schemas(found: &mut Found, dir: &Path) -> Result<BTreeMap<String, String>, String> {
     let mut rpc_files: BTreeMap<String, String> = BTreeMap::new();
-    for (k, wrapper) in wrappers.iter().enumerate() {
+    for (k, wrapper) in found.wrappers.iter().enumerate() {
         if !rpc_files.contains_key(&wrapper.namespace) {
             let file = format!("rpc{k}.xsd");
-            by_namespace
+            found
+                .by_namespace
                 .entry(wrapper.namespace.clone())
                 .or_default()
                 .push(file.clone());
             rpc_files.insert(wrapper.namespace.clone(), file);
         }
     }
-    let locations: BTreeMap<String, String> = by_namespace
+    let locations: BTreeMap<String, String> = found
+        .by_namespace
         .iter()
         .enumerate()
         .map(|(k, (ns, files))| {
@@ -293,13 +324,31 @@ pub fn write_schemas(wsdl: &Path, judged: Judged, dir: &Path) -> Result<PathBuf,
         })
         .collect();
     for (ns, file) in &rpc_files {
-        let mine: Vec<&rpc::Wrapper> = wrappers.iter().filter(|w| &w.namespace == ns).collect();
+        let mine: Vec<&rpc::Wrapper> = found
+            .wrappers
+            .iter()
+            .filter(|w| &w.namespace == ns)
+            .collect();
         std::fs::write(dir.join(file), rpc::schema(ns, &mine, &locations))
             .map_err(|e| format!("{file}: {e}"))?;
     }
+    Ok(locations)
+}
+
+/// The `xs:import`s of every namespace found (at `locations`), writing the XML and SOAP
+/// encoding schemas when needed and the wrappers of namespaces with several schemas.
+fn write_imports(
+    wsdl: &Path,
+    found: &Found,
+    locations: &BTreeMap<String, String>,
+    dir: &Path,
+) -> Result<String, String> {
+    let by_namespace = &found.by_namespace;
     let mut imports = String::new();
     // First, so a schema importing the XML namespace without a location finds it loaded.
-    if !by_namespace.contains_key(XML_NAMESPACE) && (mentions_xml || mentions_xml_namespace(wsdl)) {
+    if !by_namespace.contains_key(XML_NAMESPACE)
+        && (found.mentions_xml || mentions_xml_namespace(wsdl))
+    {
         std::fs::write(dir.join("xml.xsd"), XML_NAMESPACE_SCHEMA)
             .map_err(|e| format!("xml.xsd: {e}"))?;
         let _ = writeln!(
@@ -308,7 +357,7 @@ pub fn write_schemas(wsdl: &Path, judged: Judged, dir: &Path) -> Result<PathBuf,
         );
     }
     // Likewise first: the encoding namespace for the schemas that import it without a location.
-    if !by_namespace.contains_key(SOAP_ENCODING) && mentions_encoding {
+    if !by_namespace.contains_key(SOAP_ENCODING) && found.mentions_encoding {
         std::fs::write(
             dir.join("soap-encoding.xsd"),
             codegen::soap_encoding::soap_encoding_schema(),
@@ -319,7 +368,7 @@ pub fn write_schemas(wsdl: &Path, judged: Judged, dir: &Path) -> Result<PathBuf,
             "  <xs:import namespace=\"{SOAP_ENCODING}\" schemaLocation=\"soap-encoding.xsd\"/>"
         );
     }
-    for (ns, files) in &by_namespace {
+    for (ns, files) in by_namespace {
         // libxml2 imports a namespace once: several inline schemas of one namespace are
         // included by one wrapper.
         let location = locations[ns].clone();
@@ -345,6 +394,11 @@ pub fn write_schemas(wsdl: &Path, judged: Judged, dir: &Path) -> Result<PathBuf,
             "  <xs:import{namespace} schemaLocation=\"{location}\"/>"
         );
     }
+    Ok(imports)
+}
+
+/// Writes the schema requests are `judged` by, importing `imports`; returns its path.
+fn write_judging_schema(judged: Judged, imports: &str, dir: &Path) -> Result<PathBuf, String> {
     let envelope = dir.join(match judged {
         Judged::Envelope(_) => "envelope.xsd",
         Judged::Body => "bodies.xsd",
@@ -358,7 +412,7 @@ pub fn write_schemas(wsdl: &Path, judged: Judged, dir: &Path) -> Result<PathBuf,
             ENVELOPE
                 .replace("{env}", envelope_namespace(soap))
                 .replace("{fault}", fault)
-                .replace("{imports}", &imports)
+                .replace("{imports}", imports)
         }
         Judged::Body => format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\

@@ -1,8 +1,14 @@
-//! SOAP encoding in the emitted code (see `parse/encoded.rs`): an array type is an alias of a
-//! `Vec` of its items; in the types an encoded operation writes (those its bodies reach), each
-//! element row names the `xsi:type` written on the element (`xsi = "xsd:string"`), an array
-//! field is an `array_*` row with its array and item types; the operation's marker says
-//! `const BODY_USE: rt::BodyUse = rt::BodyUse::Encoded`.
+//! SOAP encoding in the emitted code (see `parse/encoded.rs`):
+//!
+//! - an array type is an alias of a `Vec` of its items (`pub type ArrayOfX = Vec<X>;`), and a
+//!   field of one an `array_one`/`array_optional`/`array_nillable`/`array_optional_nillable`
+//!   row with its array and item types (`xsi = "ns1:ArrayOfX", item = "ns2:X"`; `item_poly`
+//!   for items of a polymorphic type);
+//! - in the types an encoded operation writes (those its bodies reach), each element row names
+//!   the `xsi:type` written on the element (`xsi = "xsd:string"`, `"ns2:RemoteIssue"`);
+//! - the operation's marker says `const BODY_USE: rt::BodyUse = rt::BodyUse::Encoded;`. A
+//!   literal operation's says nothing, so literal bindings are written exactly as without
+//!   encoding support.
 //!
 //! An `xsi:type` is written for built-ins (`xsd:` and the XML Schema name the schema used) and
 //! named complex types (`nsN:` and its name). None is written for values of simple types
@@ -14,7 +20,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::*;
-use crate::parse::{QName, SOAP_ENCODING, XS};
+use crate::parse::{SOAP_ENCODING, XS};
+use crate::qname::QName;
 
 impl Emitter<'_> {
     /// Which complex types (by index) an encoded operation's bodies reach.

@@ -1,7 +1,12 @@
 //! Types of the schema as Rust items: a simple type as an alias or an enum with its
 //! `rt::enumeration!` table, a complex type as a struct with its `rt::complex_type!` table (and
-//! `new`), an abstract type as an enum over its extensions, a model group as a `rt::choice!`
-//! enum or a `rt::group!` struct.
+//! `new`), an abstract type (or a concrete base that others extend) as an enum over its
+//! extensions dispatched on `xsi:type`, a model group as a `rt::choice!` enum (a choice) or a
+//! `rt::group!` struct (a sequence), whose parent's row is
+//! `particle_one/optional/many(.., of = Type)`.
+//!
+//! Rows for what parsing read: `attr_one`/`attr_optional` for attributes (in the start tag),
+//! `attr_any` for an `xs:anyAttribute`, `mixed` for mixed content, `text` for simple content.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -425,59 +430,8 @@ impl Emitter<'_> {
             };
             doc_attrs(&Doc::default(), &text)
         });
-        let base_write = base.map(|b| {
-            let variant = ident(&b.rust_name);
-            quote!(Self::#variant(value) => rt::XmlValue::write_element(value, w, name),)
-        });
-        let writes = subtypes.iter().map(|s| {
-            let variant = ident(&s.rust_name);
-            let ns = self.namespace_of(s);
-            let qname = match self.prefix(ns) {
-                Some(p) => format!("{p}:{}", s.name.local),
-                None => s.name.local.clone(),
-            };
-            let qname = lit(&qname);
-            let attributes = if s.fields.iter().any(|f| f.attribute) {
-                quote!(value.write_attributes(w);)
-            } else {
-                quote!()
-            };
-            quote! {
-                Self::#variant(value) => {
-                    w.open(name);
-                    w.attribute("xsi:type", #qname);
-                    #attributes
-                    w.close_start();
-                    value.write_content(w);
-                    w.end(name);
-                }
-            }
-        });
-        let reads = members.iter().map(|s| {
-            let variant = ident(&s.rust_name);
-            let ns = self.ns_expr(self.namespace_of(s));
-            let local = lit(&s.name.local);
-            if s.fields.iter().any(|f| f.attribute) {
-                quote!(Some((#ns, #local)) => #variant::read_with_start(r, Some(start)).map(Self::#variant),)
-            } else {
-                quote!(Some((#ns, #local)) => #variant::read_content(r).map(Self::#variant),)
-            }
-        });
-        let missing = match base {
-            Some(b) => {
-                let variant = ident(&b.rust_name);
-                quote!(None => <#variant as rt::XmlValue>::read_element(r, start).map(Self::#variant),)
-            }
-            None => {
-                let local = lit(&family.name.local);
-                quote!(None => Err(r.error_at_tag(start, rt::DecodeErrorKind::MissingXsiType(#local))),)
-            }
-        };
-        let write_body = if members.is_empty() {
-            quote!(let _ = (w, name); match *self {})
-        } else {
-            quote!(match self { #base_write #(#writes)* })
-        };
+        let write_body = self.xsi_type_write(base, &subtypes);
+        let (reads, missing) = self.xsi_type_reads(family, base, &members);
         let default = match base {
             Some(b) if b.has_default => {
                 let variant = ident(&b.rust_name);
@@ -527,6 +481,75 @@ impl Emitter<'_> {
                 }
             }
         })
+    }
+
+    /// The body of an `xsi:type` enum's `write_element`: `base` (when concrete) as itself, each
+    /// of `subtypes` with its `xsi:type`.
+    fn xsi_type_write(&self, base: Option<&ComplexType>, subtypes: &[&ComplexType]) -> TokenStream {
+        let base_write = base.map(|b| {
+            let variant = ident(&b.rust_name);
+            quote!(Self::#variant(value) => rt::XmlValue::write_element(value, w, name),)
+        });
+        let writes = subtypes.iter().map(|s| {
+            let variant = ident(&s.rust_name);
+            let ns = self.namespace_of(s);
+            let qname = match self.prefix(ns) {
+                Some(p) => format!("{p}:{}", s.name.local),
+                None => s.name.local.clone(),
+            };
+            let qname = lit(&qname);
+            let attributes = if s.fields.iter().any(|f| f.attribute) {
+                quote!(value.write_attributes(w);)
+            } else {
+                quote!()
+            };
+            quote! {
+                Self::#variant(value) => {
+                    w.open(name);
+                    w.attribute("xsi:type", #qname);
+                    #attributes
+                    w.close_start();
+                    value.write_content(w);
+                    w.end(name);
+                }
+            }
+        });
+        if base.is_none() && subtypes.is_empty() {
+            quote!(let _ = (w, name); match *self {})
+        } else {
+            quote!(match self { #base_write #(#writes)* })
+        }
+    }
+
+    /// The arms of an `xsi:type` enum's `read_element`: one per member by its `xsi:type`, and
+    /// the one for no `xsi:type` (`base` when concrete, else an error naming `family`).
+    fn xsi_type_reads(
+        &self,
+        family: &ComplexType,
+        base: Option<&ComplexType>,
+        members: &[&ComplexType],
+    ) -> (Vec<TokenStream>, TokenStream) {
+        let reads = members.iter().map(|s| {
+            let variant = ident(&s.rust_name);
+            let ns = self.ns_expr(self.namespace_of(s));
+            let local = lit(&s.name.local);
+            if s.fields.iter().any(|f| f.attribute) {
+                quote!(Some((#ns, #local)) => #variant::read_with_start(r, Some(start)).map(Self::#variant),)
+            } else {
+                quote!(Some((#ns, #local)) => #variant::read_content(r).map(Self::#variant),)
+            }
+        });
+        let missing = match base {
+            Some(b) => {
+                let variant = ident(&b.rust_name);
+                quote!(None => <#variant as rt::XmlValue>::read_element(r, start).map(Self::#variant),)
+            }
+            None => {
+                let local = lit(&family.name.local);
+                quote!(None => Err(r.error_at_tag(start, rt::DecodeErrorKind::MissingXsiType(#local))),)
+            }
+        };
+        (reads.collect(), missing)
     }
 
     fn namespace_of(&self, t: &ComplexType) -> Option<usize> {

@@ -1,9 +1,22 @@
 //! Attribute declarations: `xs:attribute` (named, or a reference to a global one or to the
 //! XML namespace's), `xs:anyAttribute`, and references to attribute groups.
+//!
+//! - An `xs:attribute` (named, of a named type or an inline simple type, with its `use` and
+//!   `form`) becomes a field marked `attribute`: rows `attr_one`/`attr_optional`, written in the
+//!   start tag by `write_attributes`, read from it by `read_with_start`, serde key `@name`.
+//! - An `xs:anyAttribute` becomes a field `any_attribute: BTreeMap<String, String>` (row
+//!   `attr_any`, key `@anyAttribute`): one per type however many its derivation chain declares.
+//! - `xs:attributeGroup`s give their attributes where they are referred to (expanded like model
+//!   groups), and so does a global `xs:attribute`, kept as a group of one named `@name`, for
+//!   `xs:attribute ref=`. A reference to an attribute of the XML namespace (`xml:lang`) is a
+//!   field written `xml:lang`.
+//! - A prohibited attribute (`use="prohibited"`, which a restriction uses to leave one out) is
+//!   left out.
 
 use roxmltree::Node;
 
-use super::schema::{SchemaCtx, any_type, read_simple_type};
+use super::schema::{SchemaCtx, any_type};
+use super::simple::read_simple_type;
 use super::*;
 use crate::docs::doc_for;
 

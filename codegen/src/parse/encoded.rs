@@ -16,13 +16,16 @@
 //! The SOAP encoding schema itself is never read: its `Array` is recognised by name here, and
 //! its simple types (`soapenc:string`, ...) stand for the XML Schema built-ins of the same name
 //! (`resolve/encoded.rs`).
+//! [`crate::soap_encoding`] holds a built-in copy of that schema for validators (the corpus
+//! check gives it to xmllint).
 
 use roxmltree::Node;
 
 use super::{Ctx, WSDL, XS, is, unsupported};
 use crate::error::{Error, Result};
 
-use super::raw::{QName, RawArray};
+use super::raw::RawArray;
+use crate::qname::QName;
 
 /// The SOAP 1.1 encoding namespace.
 pub const SOAP_ENCODING: &str = "http://schemas.xmlsoap.org/soap/encoding/";

@@ -1,6 +1,11 @@
-//! Where an imported or included document is: a relative path beside the document naming it,
-//! or, for a remote location (and a relative one inside a remote document), the local copy
-//! a schema manifest ([`crate::manifest`]) lists. Never the network.
+//! Where an imported or included document is. A relative location is a file beside the
+//! document naming it. A remote location (and a relative one inside a remote document, resolved
+//! against that document's URL per RFC 3986) is read only from the local copy a schema
+//! manifest ([`crate::manifest`], the `vendor.toml` written by `cargo xtask vendor`) lists:
+//! the one given by `Config::schema_manifest`, or else the nearest `vendor.toml` in the WSDL's
+//! directory or above it if its entry WSDL is this file, looked for only when a remote location
+//! is met. A remote location no manifest lists is a diagnostic saying to run
+//! `cargo xtask vendor`. The network is never used.
 
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};

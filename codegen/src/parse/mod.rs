@@ -1,6 +1,24 @@
 //! Stage 1, parse: read the WSDL and every schema it pulls in (roxmltree) into owned "raw"
-//! definitions. QNames are resolved here, against the namespace declarations in scope at the
-//! node that uses them, so later stages never look at a prefix.
+//! definitions ([`RawDefs`]), each with its [`Location`] (file, line, column).
+//!
+//! Reading: DTDs are refused and the node count of a document is bounded. Besides the WSDL,
+//! every document it pulls in is read, each file once and at most 256 in all: by
+//! `wsdl:import` (a WSDL, whose definitions join the main one's, or a schema), and by
+//! `xs:import`/`xs:include` (where a location leads is `locate.rs`'s business: never the
+//! network). Declarations nest at most 256 levels deep, so the recursion through them is
+//! bounded.
+//!
+//! QNames are resolved here, by namespace URI against the namespace declarations in scope at
+//! the node that uses them, never by prefix spelling, so later stages never look at a prefix.
+//!
+//! One job per submodule: `schema.rs` types and elements, `simple.rs` simple types,
+//! `attributes.rs` attributes, `particles.rs` model groups, `rpc.rs` rpc wrapper elements,
+//! `encoded.rs` SOAP encoding, `raw.rs` the raw definitions, `locate.rs` where an imported
+//! document is.
+//!
+//! Unsupported constructs (`xs:any` in a choice or a repeated sequence, `xs:redefine`, a
+//! remote location no schema manifest lists, ...) stop generation here with
+//! [`Error::Unsupported`] naming file:line:column.
 
 // Raw definitions mirror the XML one to one; their fields are named after the attributes they hold.
 #![allow(missing_docs)]
@@ -12,7 +30,7 @@ use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::docs::doc_for;
 use crate::error::{Error, Location, Result};
-use crate::model::SoapVersion;
+use crate::soap_version::SoapVersion;
 
 /// XML Schema namespace.
 pub const XS: &str = "http://www.w3.org/2001/XMLSchema";
@@ -37,6 +55,7 @@ mod particles;
 mod raw;
 mod rpc;
 mod schema;
+mod simple;
 
 use locate::{Kind, Locator, Pending, locate};
 

@@ -1,7 +1,14 @@
-//! Model groups: `xs:sequence` and `xs:choice`, nested in each other, with their occurrence
-//! counts. What can be flattened is (a sequence inside a sequence, a choice inside a choice, a
-//! group with one member); what cannot is kept as a [`RawParticle`]: a choice inside a
-//! sequence, a sequence that is a choice's alternative or repeats.
+//! Model groups: `xs:sequence`, `xs:choice` and `xs:all` (read as a sequence: struct fields are
+//! read in any order anyway), nested in each other, with their occurrence counts.
+//!
+//! - Flattened: a sequence in a sequence, or a choice in a choice, that occurs once joins its
+//!   parent (an optional sequence's members become optional); a group with one member is that
+//!   member, the occurrences multiplied.
+//! - Kept as a [`RawParticle`] group item: what is left, that is an `xs:choice` in a sequence,
+//!   and a sequence that is a choice's alternative or that repeats (a `Vec` of a group struct).
+//! - A named `xs:group` is kept as such a group item. Once every schema is read, each
+//!   `xs:group ref=` is replaced by a copy with the reference's occurrences, simplified in its
+//!   place by the rules above; a reference cycle stops at 32 levels.
 
 use std::collections::HashMap;
 

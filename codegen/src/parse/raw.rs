@@ -8,24 +8,8 @@ use std::path::PathBuf;
 
 use crate::docs::Doc;
 use crate::error::Location;
-
-/// A namespace-qualified name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct QName {
-    /// Namespace URI, `None` for no namespace.
-    pub ns: Option<String>,
-    /// Local part.
-    pub local: String,
-}
-
-impl std::fmt::Display for QName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.ns {
-            Some(ns) => write!(f, "{{{ns}}}{}", self.local),
-            None => f.write_str(&self.local),
-        }
-    }
-}
+pub use crate::qname::QName;
+use crate::soap_version::SoapVersion;
 
 /// Everything read from the WSDL and its schemas, not yet linked together.
 #[derive(Debug, Default)]
@@ -254,7 +238,7 @@ pub struct RawPortOperation {
 #[derive(Debug, Clone)]
 pub struct RawBinding {
     pub name: QName,
-    pub soap: crate::model::SoapVersion,
+    pub soap: SoapVersion,
     pub port_type: QName,
     pub operations: Vec<RawBindingOperation>,
     pub loc: Location,

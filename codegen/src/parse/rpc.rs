@@ -10,10 +10,14 @@
 //! `int`, `long`, `float` and `double`) is nillable: SOAP encoding writes a null return as
 //! `xsi:nil="true"`, as Axis and PHP do. Input parts stay required values.
 //!
+//! An operation is rpc when `style="rpc"` is on its `soap:operation`, or on the `soap:binding`
+//! when the operation says nothing.
+//!
 //! Once every schema is read, each rpc operation's wrapper is declared here as a global element
 //! with an anonymous type, so the rest of the pipeline treats it like a document/literal body
-//! element; the binding message records its name (`RawBindingIo::wrapper`). A message or port
-//! type operation that does not exist is left for `resolve/service.rs` to report.
+//! element; the binding message records its name (`RawBindingIo::wrapper`). A schema element
+//! of the same name as a wrapper is a diagnostic. A message or port type operation that does
+//! not exist is left for `resolve/service.rs` to report.
 
 use std::collections::HashSet;
 

@@ -1,5 +1,15 @@
 //! Derivation: a type's inherited fields (extensions of named types, abstract bases and their
 //! concrete subtypes, anonymous types deriving from a named one).
+//!
+//! - An extension of an abstract or concrete base is flattened: the inherited fields first
+//!   (an anonymous type extending a named one gets the named type's fields, inherited ones
+//!   included, first). A `complexContent/restriction` restates its content and inherits
+//!   nothing; a restriction of `xs:anyType` is a plain type.
+//! - Abstract bases gain their concrete subtypes, and become an enum over them.
+//! - A concrete base that others extend or restrict gets a family enum too (`name_families`:
+//!   `AnyBase`), which every field and element of type `Base` holds: `Base` itself, written
+//!   without `xsi:type`, or one of its extensions, by its `xsi:type`. Members convert into it
+//!   with `From`.
 
 use super::Resolver;
 use crate::error::{Error, Result};

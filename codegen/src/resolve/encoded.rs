@@ -6,7 +6,8 @@
 use super::Resolver;
 use crate::error::Result;
 use crate::model::{ArrayOf, Builtin, ComplexKind, TypeRef};
-use crate::parse::{QName, RawComplexType, RawType, SOAP_ENCODING, XS};
+use crate::parse::{RawComplexType, RawType, SOAP_ENCODING, XS};
+use crate::qname::QName;
 
 /// A simple type of the SOAP encoding namespace named after an XML Schema built-in.
 pub(super) fn is_builtin(name: &QName) -> bool {

@@ -1,5 +1,16 @@
-//! Stage 2, resolve: link the raw definitions into a [`Model`]: look up every QName, flatten
-//! extensions, find polymorphic families, pick Rust names, and choose the one SOAP 1.1 service.
+//! Stage 2, resolve: link the raw definitions into a [`Model`]: look up every QName (type
+//! references, `ref=` elements), flatten extensions, find polymorphic families, pick Rust
+//! names, and choose the one SOAP service.
+//!
+//! One job per submodule: `simple.rs` simple types and facets, `derive.rs` derivation and
+//! polymorphic families, `particles.rs` model groups and substitution groups, `encoded.rs`
+//! SOAP-encoded arrays, `finish.rs` boxes and defaults, `service.rs` the service and its
+//! operations.
+//!
+//! A global element's type is resolved once, so every reference to an element with an
+//! anonymous type shares one type (and an element may contain itself). Operations left out
+//! because they refer to something the WSDL never declares become [`Model::warnings`]
+//! (`Config::load_with_warnings` returns them, a build script prints them).
 
 use std::collections::HashMap;
 
@@ -16,8 +27,9 @@ mod service;
 mod simple;
 
 use crate::parse::{
-    QName, RawComplexType, RawDefs, RawGlobalElement, RawLocalElement, RawParticle, RawType, XS,
+    RawComplexType, RawDefs, RawGlobalElement, RawLocalElement, RawParticle, RawType, XS,
 };
+use crate::qname::QName;
 use service::resolve_service;
 
 /// Links `raw` into a model.

@@ -1,12 +1,23 @@
 //! Model groups kept by parsing (a choice, a sequence that repeats or is an alternative)
-//! become types of their own ([`ComplexKind::Choice`], [`ComplexKind::Group`]) and a field of
-//! their parent named after their members.
+//! become types of their own and a field of their parent, with the group's occurrences.
+//!
+//! - A choice becomes a type of kind [`ComplexKind::Choice`]: its alternatives are the fields;
+//!   an alternative that may be empty (such as a sequence of optional elements) makes the
+//!   choice optional.
+//! - A sequence becomes one of kind [`ComplexKind::Group`], read in order, optional when all
+//!   its members are.
+//! - The type is named after the schema type it is in and its members (`PaymentCardOrVoucher`,
+//!   field `card_or_voucher`, JSON key `cardOrVoucher`), with `choice` or `sequence` instead of
+//!   the members past three of them.
+//! - A reference to the head of a substitution group is such a choice over the group's
+//!   elements (the head unless it is abstract, the members transitively), named after the head.
 
 use super::Resolver;
 use crate::error::Result;
 use crate::model::*;
 use crate::names::{self, NameSet};
-use crate::parse::{QName, RawLocalElement, RawParticle};
+use crate::parse::{RawLocalElement, RawParticle};
+use crate::qname::QName;
 
 /// Longest member-derived key before the generic `choice`/`sequence` is used instead.
 const MAX_KEY: usize = 48;

@@ -1,11 +1,14 @@
 //! Simple types: enumerations (with a fallback variant), aliases of the built-in at the bottom
-//! of a restriction chain, and the facets a value's text must satisfy.
+//! of a restriction chain, and the facets a value's text must satisfy ([`Facets`]), gathered
+//! along the restriction chain: the nearest step wins for a length, a bound or a digit count,
+//! and every step's patterns apply.
 
 use super::{Resolver, builtin};
 use crate::error::{Error, Location, Result};
 use crate::model::*;
 use crate::names::{self, NameSet};
-use crate::parse::{QName, RawSimpleType, RawType, XS};
+use crate::parse::{RawSimpleType, RawType, XS};
+use crate::qname::QName;
 
 impl<'a> Resolver<'a> {
     /// Resolves named simple type `index` (raw and model indexes agree for named types).

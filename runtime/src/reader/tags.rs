@@ -65,156 +65,175 @@ impl<'a> XmlReader<'a> {
     pub(super) fn start_tag_with_attributes(
         &mut self,
         offset: usize,
-        mut i: usize,
+        i: usize,
         qname: &'a [u8],
     ) -> Result<StartTag<'a>, DecodeError> {
-        let input = self.input;
-        let mut attributes: [RawAttribute<'a>; 4] = [(&[], &[]); 4];
-        let mut extra: Vec<RawAttribute<'a>> = Vec::new();
-        let mut names: Option<std::collections::HashSet<&'a [u8]>> = None;
-        let mut count = 0usize;
-        let empty;
-        loop {
-            while i < input.len() && matches!(input[i], b' ' | b'\t' | b'\n' | b'\r') {
-                i += 1;
-            }
-            match input.get(i) {
-                None => return Err(self.eof_at(offset)),
-                Some(b'>') => {
-                    empty = false;
-                    i += 1;
-                    break;
-                }
-                Some(b'/') => match input.get(i + 1) {
-                    Some(b'>') => {
-                        empty = true;
-                        i += 2;
-                        break;
-                    }
-                    None => return Err(self.eof_at(offset)),
-                    _ => return Err(self.malformed(i, "`/` not followed by `>` in a start tag")),
-                },
-                Some(_) => {
-                    if i > 0 && !matches!(input[i - 1], b' ' | b'\t' | b'\n' | b'\r') {
-                        return Err(self.malformed(i, "attributes must be separated by whitespace"));
-                    }
-                    let name_start = i;
-                    while i < input.len()
-                        && !matches!(input[i], b'=' | b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/')
-                    {
-                        i += 1;
-                    }
-                    let name = &input[name_start..i];
-                    while i < input.len() && matches!(input[i], b' ' | b'\t' | b'\n' | b'\r') {
-                        i += 1;
-                    }
-                    if i >= input.len() {
-                        return Err(self.eof_at(offset));
-                    }
-                    if input[i] != b'=' || name.is_empty() {
-                        return Err(self.malformed(name_start, "attribute without a value"));
-                    }
-                    i += 1;
-                    while i < input.len() && matches!(input[i], b' ' | b'\t' | b'\n' | b'\r') {
-                        i += 1;
-                    }
-                    let Some(&quote) = input.get(i) else {
-                        return Err(self.eof_at(offset));
-                    };
-                    if quote != b'"' && quote != b'\'' {
-                        return Err(self.malformed(i, "attribute value not quoted"));
-                    }
-                    let value_start = i + 1;
-                    let value_end = memchr::memchr(quote, &input[value_start..])
-                        .map(|p| value_start + p)
-                        .ok_or_else(|| self.eof_at(offset))?;
-                    let value = &input[value_start..value_end];
-                    if value.contains(&b'<') {
-                        return Err(self.malformed(value_start, "`<` in an attribute value"));
-                    }
-                    self.check_utf8(name_start, value_end)?;
-                    if count >= MAX_ATTRIBUTES {
-                        return Err(self.malformed(
-                            name_start,
-                            format!("more than {MAX_ATTRIBUTES} attributes on one element"),
-                        ));
-                    }
-                    // Linear in the attributes: a scan while there are few, a hash set after.
-                    let duplicate = if count < LINEAR_DUPLICATE_CHECK {
-                        attributes[..count.min(4)]
-                            .iter()
-                            .chain(&extra)
-                            .any(|(n, _)| *n == name)
-                    } else {
-                        let seen = names.get_or_insert_with(|| {
-                            attributes[..count.min(4)]
-                                .iter()
-                                .chain(&extra)
-                                .map(|(n, _)| *n)
-                                .collect()
-                        });
-                        !seen.insert(name)
-                    };
-                    if duplicate {
-                        return Err(self.malformed(name_start, "duplicate attribute"));
-                    }
-                    if count < 4 {
-                        attributes[count] = (name, value);
-                    } else {
-                        extra.push((name, value));
-                    }
-                    count += 1;
-                    i = value_end + 1;
-                }
-            }
-        }
-        self.pos = i;
+        let mut attributes = RawAttributes::new();
+        let (end, empty) = self.scan_attributes(offset, i, &mut attributes)?;
+        self.pos = end;
         let depth = self.open.len() + 1;
         if depth > MAX_DEPTH {
             return Err(self.error_at(offset, DecodeErrorKind::TooDeep));
         }
-        let all = || attributes[..count.min(4)].iter().chain(extra.iter());
         // Namespace declarations first: they apply to this element's own name and attributes.
-        for &(name, value) in all() {
+        self.declare_namespaces(&attributes, offset, depth)?;
+        self.open.push(qname);
+        let (prefix, local) = split_qname(qname);
+        let ns = self.resolve(prefix, true, offset)?;
+        let (nil, xsi_type, attributes) = self.classify_attributes(&attributes, offset)?;
+        self.pending_end = empty;
+        Ok(StartTag {
+            local,
+            ns,
+            nil,
+            xsi_type,
+            attributes: (!attributes.is_empty()).then(|| attributes.into_boxed_slice()),
+            offset,
+        })
+    }
+
+    /// Reads the attributes of the start tag at `offset` from `i` into `attributes`, up to and
+    /// including `>` or `/>`: the position after it, and whether the tag was `/>`.
+    #[inline]
+    fn scan_attributes(
+        &self,
+        offset: usize,
+        mut i: usize,
+        attributes: &mut RawAttributes<'a>,
+    ) -> Result<(usize, bool), DecodeError> {
+        let input = self.input;
+        loop {
+            i = skip_space(input, i);
+            match input.get(i) {
+                None => return Err(self.eof_at(offset)),
+                Some(b'>') => return Ok((i + 1, false)),
+                Some(b'/') => match input.get(i + 1) {
+                    Some(b'>') => return Ok((i + 2, true)),
+                    None => return Err(self.eof_at(offset)),
+                    _ => return Err(self.malformed(i, "`/` not followed by `>` in a start tag")),
+                },
+                Some(_) => i = self.scan_attribute(offset, i, attributes)?,
+            }
+        }
+    }
+
+    /// Reads one `name="value"` at `i` (not whitespace, `>` or `/`) of the start tag at
+    /// `offset` into `attributes`, refusing a duplicate or one too many: the position after the
+    /// closing quote.
+    #[inline]
+    fn scan_attribute(
+        &self,
+        offset: usize,
+        mut i: usize,
+        attributes: &mut RawAttributes<'a>,
+    ) -> Result<usize, DecodeError> {
+        let input = self.input;
+        if i > 0 && !matches!(input[i - 1], b' ' | b'\t' | b'\n' | b'\r') {
+            return Err(self.malformed(i, "attributes must be separated by whitespace"));
+        }
+        let name_start = i;
+        while i < input.len()
+            && !matches!(input[i], b'=' | b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/')
+        {
+            i += 1;
+        }
+        let name = &input[name_start..i];
+        i = skip_space(input, i);
+        if i >= input.len() {
+            return Err(self.eof_at(offset));
+        }
+        if input[i] != b'=' || name.is_empty() {
+            return Err(self.malformed(name_start, "attribute without a value"));
+        }
+        i = skip_space(input, i + 1);
+        let Some(&quote) = input.get(i) else {
+            return Err(self.eof_at(offset));
+        };
+        if quote != b'"' && quote != b'\'' {
+            return Err(self.malformed(i, "attribute value not quoted"));
+        }
+        let value_start = i + 1;
+        let value_end = memchr::memchr(quote, &input[value_start..])
+            .map(|p| value_start + p)
+            .ok_or_else(|| self.eof_at(offset))?;
+        let value = &input[value_start..value_end];
+        if value.contains(&b'<') {
+            return Err(self.malformed(value_start, "`<` in an attribute value"));
+        }
+        self.check_utf8(name_start, value_end)?;
+        if attributes.count >= MAX_ATTRIBUTES {
+            return Err(self.malformed(
+                name_start,
+                format!("more than {MAX_ATTRIBUTES} attributes on one element"),
+            ));
+        }
+        if attributes.is_duplicate(name) {
+            return Err(self.malformed(name_start, "duplicate attribute"));
+        }
+        attributes.push(name, value);
+        Ok(value_end + 1)
+    }
+
+    /// Binds the `xmlns` and `xmlns:*` declarations among `attributes` (of the start tag at
+    /// `offset`) for the element at `depth`.
+    #[inline]
+    fn declare_namespaces(
+        &mut self,
+        attributes: &RawAttributes<'a>,
+        offset: usize,
+        depth: usize,
+    ) -> Result<(), DecodeError> {
+        for &(name, value) in attributes.iter() {
             let prefix = if name == b"xmlns" {
                 Some(&b""[..])
             } else {
                 name.strip_prefix(b"xmlns:")
             };
-            if let Some(prefix) = prefix {
-                let uri = self.attribute_value(value, offset)?;
-                if uri.is_empty() && !prefix.is_empty() {
-                    return Err(self.malformed(offset, "a namespace prefix cannot be undeclared"));
-                }
-                let ns = if uri.is_empty() {
-                    Ns::None
-                } else {
-                    classify(self.namespaces, uri.as_bytes())
-                };
-                if prefix.is_empty() {
-                    self.default_ns = ns;
-                }
-                if self.bindings.len() >= MAX_BINDINGS {
-                    return Err(self.malformed(
-                        offset,
-                        format!("more than {MAX_BINDINGS} namespace declarations in scope"),
-                    ));
-                }
-                self.bindings.push(Binding {
-                    prefix,
-                    ns,
-                    uri: value,
-                    depth,
-                });
+            let Some(prefix) = prefix else {
+                continue;
+            };
+            let uri = self.attribute_value(value, offset)?;
+            if uri.is_empty() && !prefix.is_empty() {
+                return Err(self.malformed(offset, "a namespace prefix cannot be undeclared"));
             }
+            let ns = if uri.is_empty() {
+                Ns::None
+            } else {
+                classify(self.namespaces, uri.as_bytes())
+            };
+            if prefix.is_empty() {
+                self.default_ns = ns;
+            }
+            if self.bindings.len() >= MAX_BINDINGS {
+                return Err(self.malformed(
+                    offset,
+                    format!("more than {MAX_BINDINGS} namespace declarations in scope"),
+                ));
+            }
+            self.bindings.push(Binding {
+                prefix,
+                ns,
+                uri: value,
+                depth,
+            });
         }
-        self.open.push(qname);
-        let (prefix, local) = split_qname(qname);
-        let ns = self.resolve(prefix, true, offset)?;
+        Ok(())
+    }
+
+    /// Sorts the attributes of the start tag at `offset` (its namespaces declared): `xsi:nil`,
+    /// `xsi:type`, and the others with their namespaces (namespace declarations and other
+    /// `xsi:` attributes dropped).
+    #[inline]
+    #[allow(clippy::type_complexity)]
+    fn classify_attributes(
+        &self,
+        raw: &RawAttributes<'a>,
+        offset: usize,
+    ) -> Result<(bool, Option<Box<(Ns, String)>>, Vec<TagAttribute<'a>>), DecodeError> {
         let mut nil = false;
         let mut xsi_type = None;
         let mut attributes: Vec<TagAttribute<'a>> = Vec::new();
-        for &(name, value) in all() {
+        for &(name, value) in raw.iter() {
             let (attr_prefix, attr_local) = split_qname(name);
             let Some(attr_prefix) = attr_prefix else {
                 if name != b"xmlns" {
@@ -251,15 +270,7 @@ impl<'a> XmlReader<'a> {
                 _ => {}
             }
         }
-        self.pending_end = empty;
-        Ok(StartTag {
-            local,
-            ns,
-            nil,
-            xsi_type,
-            attributes: (!attributes.is_empty()).then(|| attributes.into_boxed_slice()),
-            offset,
-        })
+        Ok((nil, xsi_type, attributes))
     }
 
     #[inline]
@@ -373,4 +384,69 @@ impl<'a> XmlReader<'a> {
             false
         }
     }
+}
+
+/// The attributes of one start tag as written: the first four inline, the rest on the heap,
+/// with a hash set of their names once there are too many for a linear duplicate check.
+struct RawAttributes<'a> {
+    /// The first four.
+    inline: [RawAttribute<'a>; 4],
+    /// The fifth and later.
+    extra: Vec<RawAttribute<'a>>,
+    /// Every name so far, built when the count reaches [`LINEAR_DUPLICATE_CHECK`].
+    names: Option<std::collections::HashSet<&'a [u8]>>,
+    /// How many there are.
+    count: usize,
+}
+
+impl<'a> RawAttributes<'a> {
+    /// None yet (no allocation).
+    #[inline]
+    fn new() -> Self {
+        RawAttributes {
+            inline: [(&[], &[]); 4],
+            extra: Vec::new(),
+            names: None,
+            count: 0,
+        }
+    }
+
+    /// Every attribute, in document order.
+    #[inline]
+    fn iter(&self) -> impl Iterator<Item = &RawAttribute<'a>> {
+        self.inline[..self.count.min(4)].iter().chain(&self.extra)
+    }
+
+    /// True when an attribute called `name` was already read. Linear in the attributes: a scan
+    /// while there are few, a hash set after (which remembers `name`).
+    #[inline]
+    fn is_duplicate(&mut self, name: &'a [u8]) -> bool {
+        if self.count < LINEAR_DUPLICATE_CHECK {
+            return self.iter().any(|(n, _)| *n == name);
+        }
+        if self.names.is_none() {
+            self.names = Some(self.iter().map(|(n, _)| *n).collect());
+        }
+        self.names.as_mut().is_some_and(|seen| !seen.insert(name))
+    }
+
+    /// Appends `name="value"`.
+    #[inline]
+    fn push(&mut self, name: &'a [u8], value: &'a [u8]) {
+        if self.count < 4 {
+            self.inline[self.count] = (name, value);
+        } else {
+            self.extra.push((name, value));
+        }
+        self.count += 1;
+    }
+}
+
+/// The position of the first byte at or after `i` that is not XML whitespace.
+#[inline]
+fn skip_space(input: &[u8], mut i: usize) -> usize {
+    while i < input.len() && matches!(input[i], b' ' | b'\t' | b'\n' | b'\r') {
+        i += 1;
+    }
+    i
 }

@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 
 use xtask::corpus::{self, CorpusOptions};
 
-#[path = "../../tests/src/tools.rs"]
-mod tools;
+use crate::tools;
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("xtask-corpus-{name}-{}", std::process::id()));
