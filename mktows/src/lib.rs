@@ -49,6 +49,33 @@
 //! - [`pacing`]: Marketo's limits and the sliding-window pacer (the bridge paces REST with it);
 //! - [`compat`]: request fields some API versions lack, read alike on every version;
 //! - `bulk` (feature `bulk`): streaming bulk sync from CSV or JSON lines, one result per line.
+//!
+//! ## What the generated modules hold
+//!
+//! `build.rs` writes `$OUT_DIR/mktows.rs`, included here; its items are re-exported above.
+//!
+//! - [`NAMESPACES`] (`ns1` is Marketo's), [`SERVICE_NAME`], [`PORT_NAME`],
+//!   [`SERVICE_ADDRESS`].
+//! - [`types`]: each simple type with enumeration values is an enum (variants for the exact
+//!   spellings, plus `Unknown(String)` for values this schema version does not list) followed
+//!   by its `rt::enumeration!` table (`Variant = "XML"`); other simple types are aliases. Each
+//!   complex type is a struct followed by its `rt::complex_type!` table
+//!   (`field: shape("xmlName"[, ns = N][, min = M, max = N])`), which expands to its
+//!   `write_content`/`read_content` and [`xml::XmlValue`]. A struct with required elements has
+//!   `new(required...)`, so code that builds it survives new optional elements. An abstract
+//!   type is an enum of its extensions, picked by `xsi:type`; a concrete type that others
+//!   extend keeps its struct and gains the enum `Any<Name>` of itself and its extensions (no
+//!   `xsi:type`, or its own: the type itself; an unknown `xsi:type` is a decode error naming
+//!   it). Everything derives serde with the XML names as keys; a value of a family or an
+//!   abstract type is `{"TypeName": {...}}`.
+//! - [`elements::AnyElement`]: every global element, its `rt::element_set!` table
+//!   implementing [`xml::ElementSet`].
+//! - [`operations`]: per operation a marker type (`SyncLead`) implementing [`xml::Operation`]
+//!   (name, SOAPAction, body elements, and the header parts the binding declares), a
+//!   `...Headers` struct for its `soap:header`s with its `rt::headers!` table; then
+//!   `OPERATIONS` (every operation's info, in WSDL order), `visit_operations` (calls an
+//!   [`xml::OperationVisitor`] with every marker type) and the typed stub
+//!   `MktowsPortStub<I: xml::Invoke>`, one method per operation.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

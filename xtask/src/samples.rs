@@ -1,10 +1,11 @@
 //! Minimal sample values for `cargo xtask corpus`: for an operation's input element, the JSON
 //! form (the generated types' serde form, XML names as keys) of the smallest value the schema
 //! allows: required elements only, the fewest repetitions, the first enumeration value, the
-//! first concrete subtype, for built-ins a valid value of their lexical space, for restricted
-//! simple types a value that satisfies their facets (lengths, patterns, ranges, digits), for a
-//! list one valid item (as many as a length facet asks), for a union a valid value of the first
-//! member type that has one.
+//! first concrete subtype, a choice's first alternative, an element's `fixed` value when it has
+//! one, for built-ins a valid value of their lexical space, for restricted simple types a
+//! value that satisfies their facets (lengths, patterns, ranges, digits), for a list one valid
+//! item (as many as a length facet asks), for a union a valid value of the first member type
+//! whose sample satisfies its own facets (else the first member's).
 
 mod facets;
 mod range;

@@ -1,9 +1,20 @@
 //! The schema a WSDL's messages are judged by (`cargo xtask corpus`): its inline `xs:schema`s
 //! written out as standalone `.xsd` files (the namespace declarations in scope copied onto
 //! each, relative `schemaLocation`s made absolute), and an envelope schema (SOAP 1.1 or 1.2, as
-//! the binding) importing every namespace, the file `xmllint --schema` is given; remote locations resolve through
-//! the WSDL's schema manifest by an XML catalog (`XML_CATALOG_FILES`); rpc operations' wrapper
-//! elements are declared in a schema of their own per namespace (`schemas/rpc.rs`).
+//! the binding) importing every namespace, the file `xmllint --schema` is given; remote
+//! locations resolve through the WSDL's schema manifest (its folder's `vendor.toml`) by an XML
+//! catalog (`XML_CATALOG_FILES`); rpc operations' wrapper elements are declared in a schema of
+//! their own per namespace (`schemas/rpc.rs`).
+//!
+//! - The inline schemas of the WSDLs it `wsdl:import`s are written out too (local files, or
+//!   the manifest's saved copies of remote ones).
+//! - Several inline schemas of one namespace are included by one wrapper file, since libxml2
+//!   imports a namespace once.
+//! - When a schema refers to the XML namespace (`xml:lang`, ...) without saying where its
+//!   schema is, a small schema of its attributes is imported first.
+//! - A WSDL that mentions the SOAP encoding namespace gets the generator's built-in schema of
+//!   it ([`codegen::soap_encoding`], never fetched); the envelope schema always lets the Body
+//!   carry `SOAP-ENV:encodingStyle`, as encoded requests do.
 //!
 //! A WSDL whose schemas import the envelope namespace themselves (ONVIF's use SOAP 1.2's
 //! `Envelope` and `Fault` types) cannot have it declared a second time: its requests are judged

@@ -2,18 +2,26 @@
 //! once into `DIR` with a manifest, so the build never touches the network.
 //!
 //! From the WSDL, `wsdl:import location`, `xs:import`/`xs:include`/`xs:redefine
-//! schemaLocation` are followed transitively (anywhere in a document, inline schemas included),
-//! relative (against the naming document's URL or path, RFC 3986) or absolute `http(s)`;
-//! each document is read once. Remote documents are fetched with a blocking client: no
-//! redirect to a scheme other than http(s) (and at most five), connect and request timeouts,
-//! at most [`VendorOptions::max_documents`] documents of at most
-//! [`VendorOptions::max_bytes`] bytes each. Documents are saved byte for byte: a remote one at
-//! `DIR/<host>/<path>` (characters other than letters, digits, `.`, `_`, `-` become `_`, a
-//! query is appended as `_query`, a port as `host_port`), local ones at their paths relative to
-//! the directory that holds them all (so relative locations still line up on disk). The entry
-//! WSDL gets a `.wsdl` extension if it has none. `DIR/vendor.toml` (format in
-//! [`codegen::manifest`]) maps each location to its file, with its SHA-256, size and when it
-//! was fetched; the generator resolves remote locations through it.
+//! schemaLocation` are followed breadth first and transitively (anywhere in a document, inline
+//! schemas included), relative (against the naming document's URL or path, RFC 3986, by
+//! [`codegen::manifest::join_url`]: the resolution the generator uses) or absolute `http(s)`;
+//! each document is read once. Remote documents are fetched with a blocking client: connect
+//! and request timeouts (10 s, 60 s), at most five redirects and only to http(s) (a redirect
+//! elsewhere is an error naming its target); a redirected document keeps the URL that named
+//! it, and its relative locations resolve against that. Bounds: at most
+//! [`VendorOptions::max_documents`] documents (256) of at most [`VendorOptions::max_bytes`]
+//! bytes each (16 MiB).
+//!
+//! Every document is held in memory until the walk ends (a failed walk saves none); then
+//! each is saved byte for byte: a remote one at `DIR/<host>/<path>` (characters other than
+//! letters, digits, `.`, `_`, `-` become `_`, a query is appended as `_query`, a port as
+//! `host_port`), local ones at their paths below the deepest directory holding them all and
+//! every directory their relative locations pass through (so `../../../ver10/schema/x.xsd`
+//! still lines up on disk). The entry WSDL gets a `.wsdl` extension if it has none.
+//! `DIR/vendor.toml` (format in [`codegen::manifest`]) maps each location to its file, with
+//! its SHA-256, size and when it was fetched; the generator resolves remote locations through
+//! it. A non-empty `DIR` without a manifest is refused; vendoring again into a vendor
+//! directory removes the files the old manifest listed that this run does not write.
 //!
 //! [`VendorOptions::mirrors`] (`--mirror URL_PREFIX=DIR`) reads URLs under a prefix from a
 //! local directory instead of the network, for offline runs (the corpus's schemas were

@@ -1,6 +1,10 @@
 //! The scratch crate `cargo xtask corpus` compiles every WSDL's bindings in: its manifest, a
 //! `main.rs` that checks each operation's sample request, and a build that leaves out the
 //! modules that do not compile, blaming each error on its module.
+//!
+//! A compiler error in `src/<module>.rs` blames that WSDL's module; one in `main.rs` blames
+//! the module whose calls span its line. The blamed modules are left out and the crate built
+//! again, until it builds or an error blames no module (then the whole check fails).
 
 use std::fmt::Write as _;
 use std::path::Path;
