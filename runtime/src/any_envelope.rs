@@ -1,5 +1,6 @@
 //! Envelopes read and written without knowing the operation: any global element of the API
-//! in the Body (the generated `AnyElement` implements [`ElementSet`]).
+//! in the Body (the generated `AnyElement` implements [`ElementSet`]): [`decode_any`] and
+//! [`encode_any`], what a server of the API reads requests with before it knows the operation.
 
 use super::envelope::{BodyContent, Checked, read_envelope, write_envelope};
 use super::{

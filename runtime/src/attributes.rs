@@ -2,6 +2,12 @@
 //! the start tag, read from it; and an attribute wildcard (`xs:anyAttribute`, row `attr_any`):
 //! every attribute no named one matched, in a map keyed by qualified name (`local` when
 //! unqualified, `{uri}local` otherwise), written back.
+//!
+//! The wildcard's attributes are read from the start tag while its namespace declarations are
+//! in scope ([`XmlReader::attributes_of`] resolves their prefixes). Written back, a key's URI
+//! takes its prefix from the generated `NAMESPACES`, `xml:` for the XML namespace, or else a
+//! prefix `wcN` declared on the element; keys of named attributes are skipped (their fields
+//! win), and a key that is not a qualified name is an [`EncodeError`](crate::EncodeError).
 
 use std::collections::BTreeMap;
 

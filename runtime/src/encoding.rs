@@ -1,8 +1,11 @@
 //! SOAP 1.1 Section 5 encoding (`use="encoded"`, as Apache Axis 1 and PHP's SoapClient speak
-//! it): what the generated tables of an encoded operation's types call.
+//! it): what the generated tables of an encoded operation's types call. An operation says which
+//! use its body has by [`Operation::BODY_USE`](crate::Operation::BODY_USE) ([`BodyUse`],
+//! `Literal` unless the generator sets `Encoded`).
 //!
-//! - Every value is written with its `xsi:type` (the declared type's name:
-//!   `xsi:type="xsd:string"`, `xsi:type="ns1:RemoteComment"`), so a peer that picks its
+//! - Every value is written with its `xsi:type`, the declared type's name
+//!   (`xsi:type="xsd:string"`, `xsi:type="ns1:RemoteComment"`, put on the next element by
+//!   [`XmlWriter::type_next`](crate::XmlWriter::type_next)), so a peer that picks its
 //!   deserializer by type (Axis) can read it; reading accepts values with or without it.
 //! - An array (`complexContent/restriction base="soapenc:Array"`) is a `Vec` of its items:
 //!   written `<name xsi:type="ns2:ArrayOfString" SOAP-ENC:arrayType="xsd:string[2]">` with one

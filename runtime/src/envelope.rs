@@ -2,6 +2,14 @@
 //! encoding/decoding whole request and response documents of one operation. The versions are
 //! in `soap_version.rs`, faults in `fault.rs`, envelopes read without knowing the operation in
 //! `any_envelope.rs`.
+//!
+//! - [`encode_request`] / [`encode_response`] write operation `O`'s envelopes;
+//!   [`decode_request`] / [`decode_response`] read them, a response as [`Reply::Success`] or
+//!   [`Reply::Fault`] (the `_checked` variants also return the unknown elements skipped).
+//! - A message's content is a [`Body`]: every [`XmlValue`], or `()` for an empty Body.
+//! - Generated code implements [`Operation`] per operation and [`Headers`] per headers struct;
+//!   [`Invoke`] is what a transport implements to send any operation (the generated stub is
+//!   generic over it).
 
 use std::future::Future;
 

@@ -1,4 +1,6 @@
-//! SOAP faults of both versions: the [`Fault`] value, writing it, and reading it.
+//! SOAP faults of both versions: the [`Fault`] value with its `detail` entries
+//! ([`FaultDetail`], e.g. Marketo's `serviceException`), writing it ([`encode_fault`]), and
+//! reading it.
 //!
 //! A SOAP 1.2 fault is kept in the same value as a 1.1 one: `Code/Value` is the
 //! [`code`](Fault::code), each `Subcode/Value` one of the [`subcodes`](Fault::subcodes), the

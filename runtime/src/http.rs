@@ -14,7 +14,8 @@
 //! - errors never show the endpoint's query string (reqwest puts the URL in its errors and an
 //!   endpoint may carry a key), only its scheme, host and path;
 //! - nothing is retried: [`CallError::sent`] tells whether the request may have reached the
-//!   service, so the caller can decide.
+//!   service (only an encode error or a failed connection means it did not), so the caller
+//!   can decide; a fault answer is [`CallError::Fault`] whatever the HTTP status.
 
 use std::time::Duration;
 

@@ -7,15 +7,16 @@
 //! `runtime_path("::mktows_runtime")`, the default) compile with this crate and `serde` (with
 //! its `derive` feature) as their only dependencies.
 //!
-//! What is here: names, the [`XmlValue`] trait, [`Nillable`], the per-cardinality field
-//! helpers, built-in simple types ([`SimpleValue`], with [`DateTime`] from `chrono`), kept raw
-//! XML ([`RawXml`], [`AnyValue`], [`MixedContent`]), a strict pull reader ([`XmlReader`]) and
-//! writer ([`XmlWriter`]), the macros the generated code expands ([`complex_type!`],
-//! [`enumeration!`], ...), and the SOAP envelope: requests, responses, faults
-//! ([`encode_request`], [`decode_response`], ...), literal or SOAP-encoded
-//! ([`BodyUse`]: `xsi:type` on every value, arrays, multi-reference values). It carries no
-//! service's bindings. Transport: with feature `http`, `http::HttpInvoker` sends any generated
-//! operation over HTTP(S); or an application plugs its own client in through [`Invoke`].
+//! What is here: names ([`Name`]), the [`XmlValue`] trait, [`Nillable`], the per-cardinality field
+//! helpers the generated tables call ([`write_optional_nillable`], [`read_into`], [`required`],
+//! [`check_count`], ...), built-in simple types ([`SimpleValue`], with [`DateTime`] from `chrono`),
+//! kept raw XML ([`RawXml`], [`AnyValue`], [`MixedContent`]), a strict pull reader ([`XmlReader`])
+//! and writer ([`XmlWriter`]), the macros the generated code expands ([`complex_type!`],
+//! [`enumeration!`], ...), and the SOAP envelope: requests, responses, faults ([`encode_request`],
+//! [`decode_response`], ...), literal or SOAP-encoded ([`BodyUse`]: `xsi:type` on every value,
+//! arrays, multi-reference values). It carries no service's bindings. Transport: with feature
+//! `http`, `http::HttpInvoker` sends any generated operation over HTTP(S); or an application plugs
+//! its own client in through [`Invoke`].
 //!
 //! Generated code calls these helpers; applications normally use the generated types and the
 //! envelope functions only.

@@ -11,6 +11,12 @@
 //! - [`element_set!`](crate::element_set) turns the list of global elements into the
 //!   [`ElementSet`](crate::ElementSet) impl of the generated `AnyElement`.
 //!
+//! The expansion is straight-line code per type. Reading matches each child by local name and
+//! namespace; an unqualified local element also matches when written in one of the schema's
+//! namespaces, as JAX-WS writes them. A child no row matches goes to
+//! [`XmlReader::unknown_child`](crate::XmlReader::unknown_child): an error naming its path in
+//! strict reading, a recorded skip in lenient reading.
+//!
 //! They are public only so that generated code in other crates (tests, `features` bindings)
 //! can call them through the runtime path; applications do not use them directly.
 

@@ -16,15 +16,16 @@
 //! prefixes (`xsi:type="ns2:RemoteIssue"`) keep their meaning; a qualified referring element is
 //! written with a prefix of its own (and the value's default namespace, if it differs). An
 //! unqualified referring element cannot carry a value whose content is under a default
-//! namespace: that is an error rather than a copy that would change its names. Other attributes of the referring element are dropped
-//! (Axis and PHP write none). A reference to a missing id, a value that contains itself
+//! namespace: that is an error rather than a copy that would change its names. Other
+//! attributes of the referring element are dropped (Axis and PHP write none). A reference to a missing id, a value that contains itself
 //! (directly or not) and copies growing past eight times the input (at least 16 MiB: shared
 //! references are copied once per reference, so a crafted document could otherwise grow
 //! exponentially) are each a [`DecodeError`] naming the id or the limit.
 //!
 //! Documents without `href` attributes and without elements after the body element are read as
 //! they are. A document that is not namespace-well-formed XML (for roxmltree, DTDs refused) is
-//! a [`DecodeErrorKind::Malformed`] error.
+//! a [`DecodeErrorKind::Malformed`] error. The rewrite parses with roxmltree, a dependency of
+//! the runtime for this alone.
 
 use std::collections::HashMap;
 

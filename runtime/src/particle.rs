@@ -2,7 +2,9 @@
 //! alternative) and a repeated `xs:sequence` or one that is a choice's alternative (a generated
 //! struct read in schema order). Both implement [`Particle`]: they own a run of their parent's
 //! children rather than an element of their own, so reading one hands back the first child it
-//! does not take ([`Ahead`]) for the parent to go on with.
+//! does not take ([`Ahead`]) for the parent to go on with: the parent's read loop takes its
+//! next child from [`next_or_ahead`]. How an alternative or a repetition is recognised is in
+//! the docs of [`choice!`](crate::choice) and [`group!`](crate::group).
 
 use super::{
     DecodeError, DecodeErrorKind, Name, Nillable, StartTag, XmlReader, XmlValue, XmlWriter,

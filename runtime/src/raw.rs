@@ -2,6 +2,13 @@
 //! `xs:any` wildcard, and [`AnyValue`], the attributes and content of an `xs:anyType` element.
 //! Both write back byte for byte; the namespace declarations of enclosing elements they use
 //! travel with them and are declared on the written element.
+//!
+//! [`MixedContent`] is the content of a type with mixed content (text and elements as
+//! written): [`XmlReader::mixed_content`] reads it before and instead of the type's children,
+//! and the declarations it uses are written on the element with its attributes. In
+//! [`complex_type!`](crate::complex_type) tables the wildcard rows `any_one`, `any_optional`
+//! and `any_many` take, after the named fields, any child no named field matched. The reader
+//! cuts these values out of the input ([`XmlReader::raw_element`], [`XmlReader::raw_content`]).
 
 use super::{DecodeError, Name, StartTag, XmlReader, XmlValue, XmlWriter};
 

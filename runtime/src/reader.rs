@@ -6,6 +6,18 @@
 //! DTD ever read (a `<!DOCTYPE` is an error, so no entity can be expanded). Text without
 //! entities is borrowed from the input, not copied. It tracks the path of elements for error
 //! messages and bounds nesting at [`MAX_DEPTH`].
+//!
+//! - Bounds, so hostile input costs linear work: nesting at 256 elements ([`MAX_DEPTH`]), at
+//!   most 1,024 attributes per element ([`MAX_ATTRIBUTES`]; duplicates found by a scan up to 8,
+//!   by a hash set above) and 1,024 namespace declarations in scope ([`MAX_BINDINGS`]).
+//! - Namespaces are compared by URI, never by prefix; the default namespace in scope is cached.
+//! - Characters XML 1.0 forbids are refused; text is checked and scanned for entities in one
+//!   table-driven pass (`reader/chars.rs`).
+//! - A [`DecodeError`] carries the element path (`Envelope/Body/successSyncLead/result/...`),
+//!   line and column.
+//! - Unknown child elements: strict reading ([`XmlReader::set_strict`]) refuses them with their
+//!   path; lenient reading skips them and records their paths (at most [`MAX_SKIPPED`]), which
+//!   the `decode_*_checked` functions return as [`Skipped`].
 
 use std::borrow::Cow;
 

@@ -1,4 +1,10 @@
 //! Built-in XSD simple types: their text form in both directions.
+//!
+//! Each built-in the generator maps to a Rust type reads and writes here: `xs:string` →
+//! `String`, `xs:boolean` → `bool`, `xs:int` → `i32` (and the other sized integers to their
+//! Rust widths), `xs:float`/`xs:double` → `f32`/`f64`, `xs:dateTime` →
+//! `DateTime<FixedOffset>` (keeping the offset as written; a value without one is refused),
+//! `xs:base64Binary` → `Vec<u8>`. `xs:list` types are [`XmlList`](crate::XmlList).
 
 use base64::Engine as _;
 use chrono::{DateTime, FixedOffset, SecondsFormat};

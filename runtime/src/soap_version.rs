@@ -1,5 +1,9 @@
 //! The SOAP versions: their envelope namespaces and elements, and how a request is labelled on
-//! HTTP.
+//! HTTP ([`SoapVersion::content_type`], [`SoapVersion::soap_action_header`]).
+//!
+//! An operation's version comes from its binding
+//! ([`OperationInfo::soap`](crate::OperationInfo::soap)), the version of a set of global
+//! elements from [`ElementSet::SOAP`](crate::ElementSet::SOAP).
 
 use super::Name;
 

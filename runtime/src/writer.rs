@@ -1,4 +1,9 @@
 //! Writing XML: a `String` buffer with schema-aware helpers. Escaping is done once, here.
+//!
+//! What cannot be written is not written wrong: a character XML 1.0 cannot carry (a control
+//! character in a string) and a repeated element whose count is outside its
+//! `minOccurs..maxOccurs` ([`XmlWriter::check_count`]) each record an [`EncodeError`] naming the
+//! element; the first one is what [`XmlWriter::finish`] returns instead of the document.
 
 use super::Name;
 
