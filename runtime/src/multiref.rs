@@ -12,15 +12,15 @@
 //! usually one of the body element's siblings), references inside the copies resolved too, and
 //! the Body keeps only its first element. The typed reader then sees an ordinary tree.
 //!
-//! The copy carries the namespace declarations in scope at the referenced element, so its
-//! prefixes (`xsi:type="ns2:RemoteIssue"`) keep their meaning; a qualified referring element is
-//! written with a prefix of its own (and the value's default namespace, if it differs). An
-//! unqualified referring element cannot carry a value whose content is under a default
-//! namespace: that is an error rather than a copy that would change its names. Other
-//! attributes of the referring element are dropped (Axis and PHP write none). A reference to a missing id, a value that contains itself
-//! (directly or not) and copies growing past eight times the input (at least 16 MiB: shared
-//! references are copied once per reference, so a crafted document could otherwise grow
-//! exponentially) are each a [`DecodeError`] naming the id or the limit.
+//! The copy carries the namespace declarations in scope at the referenced element, so its prefixes
+//! (`xsi:type="ns2:RemoteIssue"`) keep their meaning; a qualified referring element is written with
+//! a prefix of its own (and the value's default namespace, if it differs). An unqualified referring
+//! element cannot carry a value whose content is under a default namespace: that is an error rather
+//! than a copy that would change its names. Other attributes of the referring element are dropped
+//! (Axis and PHP write none). A reference to a missing id, a value that contains itself (directly
+//! or not) and copies growing past eight times the input (at least 16 MiB: shared references are
+//! copied once per reference, so a crafted document could otherwise grow exponentially) are each a
+//! [`DecodeError`] naming the id or the limit.
 //!
 //! Documents without `href` attributes and without elements after the body element are read as
 //! they are. A document that is not namespace-well-formed XML (for roxmltree, DTDs refused) is
