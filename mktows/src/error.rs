@@ -1,5 +1,18 @@
 //! Typed errors of a call: SOAP faults with Marketo's error codes, and every way the transport
 //! or the response can fail. No variant ever holds the encryption key.
+//!
+//! - [`Error`]: one variant per way a call fails (a fault, encoding, decoding, an answer that
+//!   is not SOAP, truncated or too large, a timeout, a connection failure, a redirect, an
+//!   earlier attempt left uncertain, statuses that do not match the leads, configuration).
+//!   [`Error::class`] sorts each into an [`OutcomeClass`] (not sent / rejected / may have been
+//!   applied; the rules are in its docs), the class retries and reports go by.
+//! - [`ServiceFault`]: a fault with Marketo's conventions read out (HTTP status, [`ErrorCode`],
+//!   the `serviceException` name and message).
+//! - [`ErrorCode`]: every documented code, `Unknown(n)` for others, with
+//!   [`ErrorCode::is_throttling`] and [`ErrorCode::is_retryable`].
+//! - [`Outcome`]: whether a transport failure happened before the request was sent.
+//! - [`marketo_fault`]: a fault shaped exactly as Marketo sends them, for the servers of the
+//!   API.
 
 use std::fmt;
 

@@ -1,6 +1,12 @@
 //! The lead helpers apps need: [`LeadSync`] (one lead, by the key that identifies it), batched
 //! `syncMultipleLeads` where every lead handed in comes back with exactly one outcome, and
 //! static list membership ([`ListReport`]).
+//!
+//! [`Client::sync_multiple_leads`] splits the leads into chunks of `batch_size` and runs them
+//! with ordered, bounded concurrency (`futures::StreamExt::buffered`, at most
+//! `max_concurrent` chunks), so outcomes come back in input order; each [`LeadOutcome`] says
+//! by [`LeadOutcome::class`] what a failure may have done. [`Client::list_operation`] works on
+//! a static list by name for leads given by Marketo id, one status per lead.
 
 use std::sync::Arc;
 

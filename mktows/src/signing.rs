@@ -2,7 +2,8 @@
 //! keyed with the encryption key, of `requestTimestamp` followed by `mktowsUserId`.
 //!
 //! Time is a parameter ([`sign_at`]) so the published test vectors are reproducible; [`sign`]
-//! uses the clock, optionally corrected by a known skew.
+//! uses the clock, optionally corrected by a known skew. A published vector is a unit test.
+//! [`Credentials`] never print the encryption key (`Debug` redacts it).
 
 use chrono::{DateTime, FixedOffset, Local, SecondsFormat, TimeDelta};
 use hmac::{Hmac, Mac};

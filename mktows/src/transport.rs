@@ -1,6 +1,11 @@
 //! Moving request bytes to the service and response bytes back: the [`Transport`] trait (plug
-//! your own, or a test double) and [`HttpTransport`] over reqwest (rustls, connection reuse,
+//! your own, or a test double) and [`HttpTransport`] over reqwest (rustls, pooled connections,
 //! timeouts, a response size limit).
+//!
+//! [`HttpTransport`] posts `text/xml; charset=UTF-8` with the `SOAPAction` header quoted, and
+//! streams the answer's body under [`HttpConfig::max_response_bytes`] (64 MiB by default;
+//! connect timeout 10 s, whole request 120 s). When `https://` meets a plain-HTTP server or
+//! `http://` a TLS one, the connection error carries a hint saying which scheme to use.
 //!
 //! Redirects are never followed: a SOAP request carries its signature and the leads' data, and
 //! re-sending it to wherever a `Location` header points (another host, a downgraded scheme)

@@ -1,5 +1,11 @@
 //! Checking an input's columns against the instance's lead fields before anything is sent, so
 //! a header typo (`Emial`) is one clear error instead of every lead failing one by one.
+//!
+//! The fields are the instance's, from `describeMObject(LeadRecord)`
+//! ([`lead_fields`](super::lead_fields)), matched exactly and case-sensitively as Marketo
+//! matches SOAP names. Each unknown column comes with the nearest known name by edit distance
+//! (a transposition counting as one edit) when it is close enough; an input also needs a key
+//! column (`Id`, `Email` or `ForeignSysPersonId`).
 
 use std::fmt;
 

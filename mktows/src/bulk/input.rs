@@ -1,6 +1,9 @@
 //! Leads streamed from CSV (a header row names the fields) or JSON lines (one object per
 //! line), a window at a time, from any reader: each comes with its line number and raw text,
 //! or with why it could not be read.
+//!
+//! [`scan_input`] is an optional first pass that keeps no lead: it counts the leads (the total
+//! a progress bar needs) and collects the columns (to check before anything is sent).
 
 use std::io::{BufRead, Read};
 use std::path::Path;

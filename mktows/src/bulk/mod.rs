@@ -3,6 +3,13 @@
 //! and get one [`LeadResult`] per input line, in input order, with a [`Summary`] that groups
 //! the failure reasons. The `mktows sync` command is a thin layer over this module.
 //!
+//! [`sync_leads`] reads a window of leads (by default the client's batch size times its calls
+//! in flight, [`BulkOptions::window`], which keeps every call slot busy), hands the readable
+//! ones to [`Client::sync_multiple_leads`](crate::Client::sync_multiple_leads) and reports one
+//! [`LeadResult`] per input line, in order, before reading the next window. The pieces:
+//! `input.rs` reads the leads, `check.rs` checks the columns against [`lead_fields`] (the
+//! instance's fields from `describeMObject(LeadRecord)`), `report.rs` holds the results.
+//!
 //! ```
 //! # #[cfg(feature = "sandbox")]
 //! # #[tokio::main(flavor = "current_thread")]

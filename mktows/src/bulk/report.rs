@@ -1,5 +1,11 @@
 //! What a bulk sync reports: one [`LeadResult`] per input lead (its fate, Marketo id, reason),
 //! the [`Summary`] with failure reasons grouped, and the failed-leads CSV file.
+//!
+//! A lead's [`Fate`] is created, updated, confirmed (its call's answer was lost and a lookup
+//! found it stored as sent), unreadable, rejected, not sent, or may have been applied. The
+//! summary lists each reason with its count and first line, most frequent first;
+//! [`FailedFile`] writes `line,fate,reason,input` for every lead that did not sync, in input
+//! order.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,5 +1,9 @@
 //! How a [`super::Client`] is configured: endpoint and credentials (also from the `MKTOWS_*`
 //! environment variables), retries, limits, batching, reconciliation and progress events.
+//!
+//! [`ClientConfig`] is built with `new` or `from_env` and builder methods; [`RetryPolicy`]
+//! holds the retry rules and back-off; [`ClientEvent`]s reach an [`EventHook`] set with
+//! [`ClientConfig::on_event`].
 
 use std::time::Duration;
 

@@ -1,5 +1,26 @@
 //! `mktows::Client`: signed requests for every operation over a [`Transport`], typed faults,
 //! pacing under Marketo's limits, and retries that can never duplicate a lead.
+//!
+//! Layered like smithy-rs: a generated operation is data ([`Operation::INFO`]) handed to one
+//! generic call path, [`Client::call`]. Each call:
+//!
+//! - waits its turn in the sliding window ([`crate::pacing`]) and for a free slot among
+//!   `max_concurrent` calls in flight (a semaphore);
+//! - is signed afresh on every attempt, and gets the `AuthenticationHeader` and the
+//!   `MktowsContextHeader` (with a configured workspace) when the operation's binding declares
+//!   them (`O::INFO.input_headers`) and the caller did not set them;
+//! - is retried by the rules of [`RetryPolicy`]: throttling and 20016 always, a failure that
+//!   may have been applied only for [`Idempotency::Idempotent`] requests, a connection that
+//!   could not be made on a short schedule of its own;
+//! - ends with the most uncertain class of its attempts: a clean last failure after an
+//!   attempt that may have been applied is [`Error::EarlierAttemptUncertain`];
+//! - reports waiting for the window and retrying as [`ClientEvent`]s to
+//!   [`ClientConfig::on_event`], and logs one `tracing` event per call (operation, bytes,
+//!   duration, outcome), a warning per retry and per response read with unknown elements
+//!   skipped (responses are read leniently, so a newer API version still parses).
+//!
+//! [`Client::dry_run`] builds the exact request without sending it; [`Client::api`] is the
+//! generated stub over the client (it implements [`xml::Invoke`]).
 
 mod config;
 
