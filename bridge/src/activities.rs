@@ -4,7 +4,7 @@
 use chrono::DateTime;
 use serde_json::Value;
 
-use super::read::{pairs, results, value};
+use super::common::{POSITION, pairs, results, unmapped, value};
 use super::rest::RestRequest;
 use super::{RestBackend, read_fault};
 use mktows::error::ErrorCode;
@@ -12,19 +12,10 @@ use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows_server::{BackendFault, CallContext};
 
-/// Prefix of the SOAP `offset` the bridge hands out (a REST `nextPageToken` follows it).
-const POSITION: &str = "rest:";
 /// Most activity types REST reads per call.
 const MAX_TYPES: usize = 10;
 /// Most lead ids REST reads per call.
 const MAX_LEADS: usize = 30;
-
-fn unmapped(message: String) -> BackendFault {
-    BackendFault::new(
-        ErrorCode::UnsupportedOperation,
-        format!("{message}; nothing was sent"),
-    )
-}
 
 /// A display name or enumeration name compared without spaces or case.
 pub(super) fn squash(name: &str) -> String {
@@ -174,7 +165,7 @@ impl RestBackend {
             }
             Some(LeadSelector::LastUpdateAtSelector(_)) => {
                 return Err(unmapped(
-                    "LastUpdateAtSelector has no Marketo REST equivalent for activities".into(),
+                    "LastUpdateAtSelector has no Marketo REST equivalent for activities",
                 ));
             }
         }

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::read::{results, text, value};
+use super::common::{POSITION, results, skip_reason, text, value};
 use super::rest::{RestError, RestRequest};
 use super::{RestBackend, read_fault, write_fault};
 use mktows::error::ErrorCode;
@@ -13,12 +13,6 @@ use mktows_server::{BackendFault, CallContext};
 
 /// Most records per SOAP call.
 const MAX_RECORDS: usize = 100;
-/// Prefix of the stream positions the bridge hands out.
-const POSITION: &str = "rest:";
-
-fn bad(message: String) -> BackendFault {
-    BackendFault::titled(ErrorCode::BadParameter, "Bad Parameter", message)
-}
 
 /// REST's 1003 "custom object not found" is SOAP's "Object name is not valid".
 fn object_fault(error: &RestError, write: bool) -> BackendFault {
@@ -72,23 +66,7 @@ fn status(row: Option<&Value>) -> (SyncStatusEnum, Option<String>) {
         Some("created") => (SyncStatusEnum::Created, None),
         Some("updated") => (SyncStatusEnum::Updated, None),
         Some("deleted") => (SyncStatusEnum::Deleted, None),
-        _ => {
-            let reason = row
-                .get("reasons")
-                .and_then(Value::as_array)
-                .and_then(|r| r.first())
-                .map(|r| {
-                    format!(
-                        "{} ({})",
-                        r.get("message")
-                            .and_then(Value::as_str)
-                            .unwrap_or("skipped"),
-                        r.get("code").map(text).unwrap_or_default()
-                    )
-                })
-                .unwrap_or_else(|| "skipped by Marketo REST".into());
-            (SyncStatusEnum::Failed, Some(reason))
-        }
+        _ => (SyncStatusEnum::Failed, Some(skip_reason(Some(row)))),
     }
 }
 
@@ -168,7 +146,7 @@ impl RestBackend {
         let name = params.obj_type_name.trim().to_owned();
         let objects = params.custom_obj_list.custom_obj;
         if objects.len() > MAX_RECORDS {
-            return Err(bad(format!(
+            return Err(BackendFault::bad_parameter(format!(
                 "syncCustomObjects takes at most {MAX_RECORDS} objects, not {}",
                 objects.len()
             )));
@@ -178,7 +156,7 @@ impl RestBackend {
             SyncOperationEnum::Insert => "createOnly",
             SyncOperationEnum::Update => "updateOnly",
             SyncOperationEnum::Unknown(other) => {
-                return Err(bad(format!(
+                return Err(BackendFault::bad_parameter(format!(
                     "operation {other} is not INSERT, UPDATE or UPSERT"
                 )));
             }
@@ -219,7 +197,7 @@ impl RestBackend {
         let name = params.obj_type_name.trim().to_owned();
         let lists = params.custom_obj_key_lists.key_list;
         if lists.len() > MAX_RECORDS {
-            return Err(bad(format!(
+            return Err(BackendFault::bad_parameter(format!(
                 "deleteCustomObjects takes at most {MAX_RECORDS} objects, not {}",
                 lists.len()
             )));
@@ -261,7 +239,11 @@ impl RestBackend {
         let batch = match value(&params.batch_size) {
             None => MAX_RECORDS,
             Some(n) if n > 0 => (n as usize).min(MAX_RECORDS),
-            Some(n) => return Err(bad(format!("batchSize {n} is not positive"))),
+            Some(n) => {
+                return Err(BackendFault::bad_parameter(format!(
+                    "batchSize {n} is not positive"
+                )));
+            }
         };
         let mut query = vec![("batchSize".to_owned(), batch.to_string())];
         if let Some(position) = value(&params.stream_position).filter(|p| !p.is_empty()) {

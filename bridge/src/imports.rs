@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::read::{pairs, results};
+use super::common::{pairs, results, unmapped};
 use super::rest::RestRequest;
 use super::{RestBackend, read_fault, write_fault};
 use mktows::error::ErrorCode;
@@ -17,13 +17,6 @@ use mktows_server::{BackendFault, CallContext};
 /// Bulk imports started through the bridge: (program, list) → (batch id, start).
 pub(super) type Started = HashMap<(String, String), (i64, DateTime<Utc>)>;
 
-fn unmapped(message: &str) -> BackendFault {
-    BackendFault::new(
-        ErrorCode::UnsupportedOperation,
-        format!("{message}; nothing was sent"),
-    )
-}
-
 /// The cells of one CSV line.
 fn cells(line: &str) -> Result<Vec<String>, BackendFault> {
     let mut reader = csv::ReaderBuilder::new()
@@ -32,11 +25,9 @@ fn cells(line: &str) -> Result<Vec<String>, BackendFault> {
         .from_reader(line.as_bytes());
     match reader.records().next() {
         Some(Ok(record)) => Ok(record.iter().map(|c| c.trim().to_owned()).collect()),
-        Some(Err(e)) => Err(BackendFault::titled(
-            ErrorCode::BadParameter,
-            "Bad Parameter",
-            format!("importFileHeader: {e}"),
-        )),
+        Some(Err(e)) => Err(BackendFault::bad_parameter(format!(
+            "importFileHeader: {e}"
+        ))),
         None => Ok(Vec::new()),
     }
 }
@@ -88,9 +79,7 @@ impl RestBackend {
             header.push(rest.to_owned());
         }
         if !header.iter().any(|h| h == "email") {
-            return Err(BackendFault::titled(
-                ErrorCode::BadParameter,
-                "Bad Parameter",
+            return Err(BackendFault::bad_parameter(
                 "importFileHeader has no Email Address column",
             ));
         }
@@ -162,13 +151,9 @@ impl RestBackend {
             .get(&(program.clone(), list.clone()))
             .copied();
         let Some((batch, started)) = found else {
-            return Err(BackendFault::titled(
-                ErrorCode::BadParameter,
-                "Bad Parameter",
-                format!(
-                    "No import into list {list:?} of program {program:?} through this bridge since it started"
-                ),
-            ));
+            return Err(BackendFault::bad_parameter(format!(
+                "No import into list {list:?} of program {program:?} through this bridge since it started"
+            )));
         };
         let answer = self
             .rest

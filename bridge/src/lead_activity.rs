@@ -6,7 +6,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde_json::Value;
 
-use super::read::{pairs, results, text, value};
+use super::common::{pairs, results, text, value};
 use super::rest::RestRequest;
 use super::{RestBackend, read_fault};
 use mktows::error::ErrorCode;

@@ -34,6 +34,7 @@
 
 mod activities;
 mod campaigns;
+mod common;
 mod custom_objects;
 mod describe;
 mod fields;

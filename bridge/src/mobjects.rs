@@ -7,7 +7,7 @@
 use chrono::DateTime;
 use serde_json::{Map, Value, json};
 
-use super::read::{results, text};
+use super::common::{POSITION, results, skip_reason, text, unmapped};
 use super::rest::RestRequest;
 use super::{RestBackend, read_fault, write_fault};
 use mktows::error::ErrorCode;
@@ -17,14 +17,6 @@ use mktows_server::{BackendFault, CallContext};
 /// Most records per call (SOAP's limit).
 const MAX_RECORDS: usize = 100;
 const DEDUPE: &str = "externalOpportunityId";
-const POSITION: &str = "rest:";
-
-fn unmapped(message: String) -> BackendFault {
-    BackendFault::new(
-        ErrorCode::UnsupportedOperation,
-        format!("{message}; nothing was sent"),
-    )
-}
 
 use mktows_server::marketo::{rest_name, soap_name};
 
@@ -71,21 +63,7 @@ fn statuses(objects: &[MObject], sent: &[Option<usize>], answer: &Value) -> Vec<
                 Some("created") => status(external, MObjStatusEnum::Created, None),
                 Some("updated") => status(external, MObjStatusEnum::Updated, None),
                 Some("deleted") => status(external, MObjStatusEnum::Deleted, None),
-                _ => {
-                    let reason = row
-                        .and_then(|r| r.get("reasons"))
-                        .and_then(Value::as_array)
-                        .and_then(|r| r.first())
-                        .map(|r| {
-                            format!(
-                                "{} ({})",
-                                r.get("message").and_then(Value::as_str).unwrap_or("skipped"),
-                                r.get("code").map(text).unwrap_or_default()
-                            )
-                        })
-                        .unwrap_or_else(|| "skipped by Marketo REST".into());
-                    status(external, MObjStatusEnum::Failed, Some(reason))
-                }
+                _ => status(external, MObjStatusEnum::Failed, Some(skip_reason(row))),
             }
         })
         .collect()
@@ -123,14 +101,10 @@ impl RestBackend {
     ) -> Result<SuccessSyncMObjects, BackendFault> {
         let objects = params.m_object_list.m_object;
         if objects.len() > MAX_RECORDS {
-            return Err(BackendFault::titled(
-                ErrorCode::BadParameter,
-                "Bad Parameter",
-                format!(
-                    "syncMObjects takes at most {MAX_RECORDS} objects, not {}",
-                    objects.len()
-                ),
-            ));
+            return Err(BackendFault::bad_parameter(format!(
+                "syncMObjects takes at most {MAX_RECORDS} objects, not {}",
+                objects.len()
+            )));
         }
         opportunities_only(&objects)?;
         let action = match params.operation {
@@ -138,11 +112,9 @@ impl RestBackend {
             SyncOperationEnum::Insert => "createOnly",
             SyncOperationEnum::Update => "updateOnly",
             SyncOperationEnum::Unknown(other) => {
-                return Err(BackendFault::titled(
-                    ErrorCode::BadParameter,
-                    "Bad Parameter",
-                    format!("operation {other} is not INSERT, UPDATE or UPSERT"),
-                ));
+                return Err(BackendFault::bad_parameter(format!(
+                    "operation {other} is not INSERT, UPDATE or UPSERT"
+                )));
             }
         };
         let (records, seqs) = input(&objects, true);
@@ -177,14 +149,10 @@ impl RestBackend {
     ) -> Result<SuccessDeleteMObjects, BackendFault> {
         let objects = params.m_object_list.m_object;
         if objects.len() > MAX_RECORDS {
-            return Err(BackendFault::titled(
-                ErrorCode::BadParameter,
-                "Bad Parameter",
-                format!(
-                    "deleteMObjects takes at most {MAX_RECORDS} objects, not {}",
-                    objects.len()
-                ),
-            ));
+            return Err(BackendFault::bad_parameter(format!(
+                "deleteMObjects takes at most {MAX_RECORDS} objects, not {}",
+                objects.len()
+            )));
         }
         opportunities_only(&objects)?;
         let (records, seqs) = input(&objects, false);
@@ -225,8 +193,7 @@ impl RestBackend {
         }
         if params.id.is_some() {
             return Err(unmapped(
-                "getMObjects by id: Marketo REST has no integer opportunity id (use externalKey)"
-                    .into(),
+                "getMObjects by id: Marketo REST has no integer opportunity id (use externalKey)",
             ));
         }
         if params
@@ -235,7 +202,7 @@ impl RestBackend {
             .is_some_and(|l| !l.m_obj_association.is_empty())
         {
             return Err(unmapped(
-                "mObjAssociationList has no Marketo REST opportunity filter".into(),
+                "mObjAssociationList has no Marketo REST opportunity filter",
             ));
         }
         let criteria = params
@@ -250,7 +217,7 @@ impl RestBackend {
             }
             _ => {
                 return Err(unmapped(
-                    "getMObjects needs exactly one of externalKey or a single EQ criterion: Marketo REST reads opportunities by one filter".into(),
+                    "getMObjects needs exactly one of externalKey or a single EQ criterion: Marketo REST reads opportunities by one filter",
                 ));
             }
         };

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::common::{POSITION, filter_type, filter_value, pairs, results, value};
 use super::rest::{RestError, RestRequest};
 use super::{FieldMap, RestBackend, read_fault, write_fault};
 use mktows::error::ErrorCode;
@@ -10,65 +11,9 @@ use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows_server::{BackendFault, CallContext};
 
-/// Prefix of the SOAP stream positions the bridge hands out.
-const POSITION: &str = "rest:";
-
 /// Most leads per `listOperation` (SOAP) and per REST list call.
 const MAX_LIST_MEMBERS: usize = 1000;
 const REST_IDS: usize = 300;
-
-pub(super) fn value<T: Clone>(field: &Option<Nillable<T>>) -> Option<T> {
-    field.as_ref().and_then(|v| v.value().cloned())
-}
-
-/// The REST `filterType` of a SOAP lead key type.
-pub(super) fn filter_type(key: &LeadKeyRef) -> Result<&'static str, BackendFault> {
-    Ok(match key {
-        LeadKeyRef::Idnum => "id",
-        LeadKeyRef::Email => "email",
-        LeadKeyRef::Cookie => "cookies",
-        LeadKeyRef::Sfdcleadid => "sfdcLeadId",
-        LeadKeyRef::Sfdccontactid => "sfdcContactId",
-        LeadKeyRef::Sfdcaccountid => "sfdcAccountId",
-        LeadKeyRef::Sfdcleadownerid => "sfdcLeadOwnerId",
-        LeadKeyRef::Sfdcopptyid => "sfdcOpptyId",
-        other => {
-            return Err(BackendFault::new(
-                ErrorCode::UnsupportedOperation,
-                format!("lead key type {other} has no Marketo REST filterType"),
-            ));
-        }
-    })
-}
-
-/// A key value REST's comma-separated `filterValues` can carry.
-pub(super) fn filter_value(value: &str) -> Result<&str, BackendFault> {
-    let value = value.trim();
-    if value.contains(',') {
-        return Err(BackendFault::titled(
-            ErrorCode::LeadKeyBad,
-            "Lead Key Bad",
-            format!("{value:?} contains a comma, which Marketo REST filterValues cannot carry"),
-        ));
-    }
-    Ok(value)
-}
-
-/// A JSON value as SOAP text (strings as they are, anything else as JSON).
-pub(super) fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-pub(super) fn results(answer: &Value) -> &[Value] {
-    answer
-        .get("result")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-}
 
 /// `fields=` for reads: every mapped field (or the included ones), plus id and email.
 fn fields_param(map: &FieldMap, include: Option<&[String]>) -> String {
@@ -84,13 +29,6 @@ fn fields_param(map: &FieldMap, include: Option<&[String]>) -> String {
     names.sort();
     names.dedup();
     names.join(",")
-}
-
-pub(super) fn pairs(items: &[(&str, String)]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), v.clone()))
-        .collect()
 }
 
 impl RestBackend {
@@ -198,14 +136,10 @@ impl RestBackend {
                 let keys = &selector.key_values.string_item;
                 if keys.len() > 100 {
                     // Marketo ignored keys past the 100th; nothing is dropped silently here.
-                    return Err(BackendFault::titled(
-                        ErrorCode::BadParameter,
-                        "Bad Parameter",
-                        format!(
-                            "a LeadKeySelector takes at most 100 keys, not {}",
-                            keys.len()
-                        ),
-                    ));
+                    return Err(BackendFault::bad_parameter(format!(
+                        "a LeadKeySelector takes at most 100 keys, not {}",
+                        keys.len()
+                    )));
                 }
                 let values = keys
                     .iter()
@@ -325,7 +259,6 @@ impl RestBackend {
         cx: &CallContext,
         params: ParamsListOperation,
     ) -> Result<SuccessListOperation, BackendFault> {
-        let bad = |m: String| BackendFault::titled(ErrorCode::BadParameter, "Bad Parameter", m);
         let key = &params.list_key;
         if key.key_type != ListKeyType::Mktolistname {
             return Err(BackendFault::new(
@@ -339,13 +272,13 @@ impl RestBackend {
         let strict = value(&params.strict).unwrap_or(false);
         let leads = &params.list_member_list.lead_key;
         if leads.len() > MAX_LIST_MEMBERS {
-            return Err(bad(format!(
+            return Err(BackendFault::bad_parameter(format!(
                 "listOperation takes at most {MAX_LIST_MEMBERS} leads, not {}",
                 leads.len()
             )));
         }
         if let Some(other) = leads.iter().find(|l| l.key_type != LeadKeyRef::Idnum) {
-            return Err(bad(format!(
+            return Err(BackendFault::bad_parameter(format!(
                 "listMemberList takes IDNUM lead keys only, not {}",
                 other.key_type
             )));
@@ -357,7 +290,9 @@ impl RestBackend {
                 (reqwest::Method::GET, "leads/ismember.json", false)
             }
             ListOperationType::Unknown(other) => {
-                return Err(bad(format!("unknown listOperation {other:?}")));
+                return Err(BackendFault::bad_parameter(format!(
+                    "unknown listOperation {other:?}"
+                )));
             }
         };
         let remove = params.list_operation == ListOperationType::Removefromlist;

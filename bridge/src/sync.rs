@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::common::value;
 use super::fields::{RestRecord, RestScalar};
 use super::rest::{Answer, RestError, RestRequest, error_code};
 use super::{RestBackend, write_fault};
@@ -14,10 +15,6 @@ use mktows_server::{BackendFault, CallContext};
 
 /// Most records per `syncMultipleLeads` (as the sandbox).
 const MAX_BATCH: usize = 300;
-
-fn value<T: Clone>(field: &Option<Nillable<T>>) -> Option<T> {
-    field.as_ref().and_then(|v| v.value().cloned())
-}
 
 fn no_foreign_id() -> String {
     "ForeignSysPersonId has no Marketo REST equivalent (Adobe: keep it in a custom field and \
