@@ -41,6 +41,7 @@ mod fields;
 mod imports;
 mod in_process;
 mod lead_activity;
+mod lists;
 pub mod mapping;
 mod merge;
 mod mobjects;
