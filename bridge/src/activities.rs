@@ -1,10 +1,10 @@
 //! `getLeadChanges` over Marketo REST's activity reads (mapping in the module docs of
 //! [`super`]).
 
-use chrono::DateTime;
+use chrono::{DateTime, FixedOffset};
 use serde_json::Value;
 
-use super::read::{pairs, results, value};
+use super::common::{POSITION, pairs, results, text, unmapped, value};
 use super::rest::RestRequest;
 use super::{RestBackend, read_fault};
 use mktows::error::ErrorCode;
@@ -12,19 +12,10 @@ use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows_server::{BackendFault, CallContext};
 
-/// Prefix of the SOAP `offset` the bridge hands out (a REST `nextPageToken` follows it).
-const POSITION: &str = "rest:";
 /// Most activity types REST reads per call.
 const MAX_TYPES: usize = 10;
 /// Most lead ids REST reads per call.
 const MAX_LEADS: usize = 30;
-
-fn unmapped(message: String) -> BackendFault {
-    BackendFault::new(
-        ErrorCode::UnsupportedOperation,
-        format!("{message}; nothing was sent"),
-    )
-}
 
 /// A display name or enumeration name compared without spaces or case.
 pub(super) fn squash(name: &str) -> String {
@@ -32,6 +23,255 @@ pub(super) fn squash(name: &str) -> String {
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// The names in a SOAP list of activity types.
+pub(super) fn type_names(list: Option<ArrayOfActivityType>) -> Vec<String> {
+    list.map(|l| {
+        l.activity_type
+            .iter()
+            .map(|t| t.as_str().to_owned())
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// The REST id of the activity type `name` (display or enumeration name) among `types`.
+pub(super) fn type_id(types: &[(i64, String)], name: &str) -> Result<i64, BackendFault> {
+    types
+        .iter()
+        .find(|(_, n)| squash(n) == squash(name))
+        .map(|(id, _)| *id)
+        .ok_or_else(|| {
+            BackendFault::titled(
+                ErrorCode::ActivityKeyBad,
+                "Activity Key Bad",
+                format!("Marketo REST has no activity type {name:?}"),
+            )
+        })
+}
+
+/// 20114 when a filter names types to include and to exclude.
+pub(super) fn both_include_and_exclude() -> BackendFault {
+    BackendFault::titled(
+        ErrorCode::BadParameterValue,
+        "Bad Parameter",
+        "includeTypes and excludeTypes cannot be given together",
+    )
+}
+
+/// The attributes of a REST activity as SOAP attributes (untyped).
+pub(super) fn activity_attributes(row: &Value) -> ArrayOfAttribute {
+    let attribute = row
+        .get("attributes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|a| {
+            Some(Attribute {
+                attr_name: a.get("name")?.as_str()?.to_owned(),
+                attr_type: Some(Nillable::Nil),
+                attr_value: text(a.get("value")?),
+            })
+        })
+        .collect();
+    ArrayOfAttribute { attribute }
+}
+
+/// The display name of REST activity type `id` (the id itself when REST did not list it).
+pub(super) fn type_name(types: &[(i64, String)], id: i64) -> String {
+    types
+        .iter()
+        .find(|(t, _)| *t == id)
+        .map_or_else(|| id.to_string(), |(_, n)| n.clone())
+}
+
+/// The leads whose changes are read, as the SOAP `leadSelector` names them.
+#[derive(Debug, PartialEq)]
+enum ChangeLeads {
+    All,
+    Keys(Vec<LeadKey>),
+    ListName(String),
+    /// A static list's id is the same number in SOAP and REST.
+    ListId(i32),
+}
+
+/// Where the read starts.
+#[derive(Debug, PartialEq)]
+enum ChangeStart {
+    /// The REST paging token of a SOAP offset the bridge handed out.
+    Token(String),
+    /// `oldestCreatedAt`: REST gives the token for it.
+    Since(DateTime<FixedOffset>),
+}
+
+/// The REST activity type ids a `getLeadChanges` asks for: `activityNameFilter` and
+/// `includeTypes` by name, every type REST lists when neither is given, less `excludeTypes`;
+/// more than REST reads in one call is 20019.
+fn change_type_ids(
+    types: &[(i64, String)],
+    name_filter: Vec<String>,
+    filter: Option<ActivityTypeFilter>,
+) -> Result<Vec<i64>, BackendFault> {
+    let mut wanted = name_filter;
+    let mut excluded: Vec<String> = Vec::new();
+    if let Some(filter) = filter {
+        let include = type_names(filter.include_types);
+        excluded = type_names(filter.exclude_types);
+        if !include.is_empty() && !excluded.is_empty() {
+            return Err(both_include_and_exclude());
+        }
+        wanted.extend(include);
+    }
+    let excluded = excluded
+        .iter()
+        .map(|name| type_id(types, name))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut ids: Vec<i64> = if wanted.is_empty() {
+        types.iter().map(|(id, _)| *id).collect()
+    } else {
+        let mut ids = wanted
+            .iter()
+            .map(|name| type_id(types, name))
+            .collect::<Result<Vec<_>, _>>()?;
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    // excludeTypes: every type REST lists but those.
+    ids.retain(|id| !excluded.contains(id));
+    if ids.len() > MAX_TYPES {
+        return Err(unmapped(format!(
+            "{} activity types asked for (all, when no filter is given); Marketo REST reads at most {MAX_TYPES} per call: name them in activityNameFilter",
+            ids.len()
+        )));
+    }
+    Ok(ids)
+}
+
+/// The leads a SOAP `leadSelector` names (before any REST lookup).
+fn change_leads(selector: &Option<LeadSelector>) -> Result<ChangeLeads, BackendFault> {
+    Ok(match selector {
+        None => ChangeLeads::All,
+        Some(LeadSelector::LeadKeySelector(s)) => ChangeLeads::Keys(
+            s.key_values
+                .string_item
+                .iter()
+                .map(|v| LeadKey {
+                    key_type: s.key_type.clone(),
+                    key_value: v.clone(),
+                })
+                .collect(),
+        ),
+        Some(LeadSelector::StaticListSelector(s)) => {
+            match (value(&s.static_list_name), value(&s.static_list_id)) {
+                (Some(name), _) => ChangeLeads::ListName(name),
+                (None, Some(id)) => ChangeLeads::ListId(id),
+                (None, None) => {
+                    return Err(BackendFault::titled(
+                        ErrorCode::ParameterRequired,
+                        "Parameter Required",
+                        "StaticListSelector needs staticListName or staticListId",
+                    ));
+                }
+            }
+        }
+        Some(LeadSelector::LastUpdateAtSelector(_)) => {
+            return Err(unmapped(
+                "LastUpdateAtSelector has no Marketo REST equivalent for activities",
+            ));
+        }
+    })
+}
+
+/// REST's `leadIds` for the selected leads (at most [`MAX_LEADS`]).
+fn lead_ids_param(ids: &[i64]) -> Result<String, BackendFault> {
+    if ids.len() > MAX_LEADS {
+        return Err(unmapped(format!(
+            "{} leads selected; Marketo REST reads the changes of at most {MAX_LEADS} leads per call",
+            ids.len()
+        )));
+    }
+    Ok(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
+}
+
+/// Where a SOAP `startPosition` starts: its `offset`, else its `oldestCreatedAt`.
+fn change_start(start: &StreamPosition) -> Result<ChangeStart, BackendFault> {
+    match value(&start.offset).filter(|o| !o.is_empty()) {
+        Some(offset) => match offset.strip_prefix(POSITION) {
+            Some(token) if !token.is_empty() => Ok(ChangeStart::Token(token.to_owned())),
+            _ => Err(BackendFault::titled(
+                ErrorCode::BadStreamPosition,
+                "Bad Stream Position",
+                format!("Bad stream position offset {offset:?}"),
+            )),
+        },
+        None => match value(&start.oldest_created_at) {
+            Some(oldest) => Ok(ChangeStart::Since(oldest)),
+            None => Err(BackendFault::titled(
+                ErrorCode::ParameterRequired,
+                "Parameter Required",
+                "startPosition needs oldestCreatedAt or offset",
+            )),
+        },
+    }
+}
+
+/// The query of REST's Get Lead Activities.
+fn changes_query(
+    type_ids: &[i64],
+    leads: Option<(&str, String)>,
+    batch_size: Option<i32>,
+    token: String,
+) -> Vec<(String, String)> {
+    let types = type_ids.iter().map(i64::to_string).collect::<Vec<_>>();
+    let mut query = pairs(&[("activityTypeIds", types.join(","))]);
+    query.extend(leads.map(|(name, value)| (name.to_owned(), value)));
+    let batch = batch_size.map_or(300, |b| b.clamp(1, 300));
+    query.push(("batchSize".into(), batch.to_string()));
+    query.push(("nextPageToken".into(), token));
+    query
+}
+
+/// The SOAP answer from REST's activities: rows after `latestCreatedAt` are left out (and
+/// end the stream); the next offset carries REST's `nextPageToken`.
+fn soap_lead_changes(
+    answer: &Value,
+    types: &[(i64, String)],
+    start_position: StreamPosition,
+) -> Result<SuccessGetLeadChanges, BackendFault> {
+    let latest = value(&start_position.latest_created_at);
+    let mut more = answer.get("moreResult").and_then(Value::as_bool) == Some(true);
+    let next = answer.get("nextPageToken").and_then(Value::as_str);
+    let mut lead_change_record = Vec::new();
+    for row in results(answer) {
+        let Some(record) = change_record(row, types) else {
+            return Err(BackendFault::new(
+                ErrorCode::ServiceInternalError,
+                format!("an activity Marketo REST returned is incomplete: {row}"),
+            ));
+        };
+        if latest.is_some_and(|t| record.activity_date_time > t) {
+            more = false;
+            break;
+        }
+        lead_change_record.push(record);
+    }
+    let mut new_start_position = start_position;
+    new_start_position.offset = Some(match next {
+        Some(t) => Nillable::Value(format!("{POSITION}{t}")),
+        None => Nillable::Nil,
+    });
+    Ok(SuccessGetLeadChanges {
+        result: ResultGetLeadChanges {
+            return_count: lead_change_record.len() as i32,
+            remaining_count: i32::from(more),
+            new_start_position,
+            lead_change_record_list: Some(Nillable::Value(ArrayOfLeadChangeRecord {
+                lead_change_record,
+            })),
+        },
+    })
 }
 
 impl RestBackend {
@@ -54,250 +294,94 @@ impl RestBackend {
             .collect())
     }
 
+    /// `getLeadChanges`: the types and leads asked for, a paging token, one activities read.
     pub(super) async fn do_get_lead_changes(
         &self,
         cx: &CallContext,
         params: ParamsGetLeadChanges,
     ) -> Result<SuccessGetLeadChanges, BackendFault> {
-        let start = &params.start_position;
-        let latest = value(&start.latest_created_at);
-        // Which types: the names asked for (display names or WSDL enumeration names).
         let types = self.activity_types(cx).await?;
-        let mut wanted: Vec<String> = mktows::compat::activity_name_filter(&params);
-        let mut excluded: Vec<String> = Vec::new();
-        if let Some(filter) = value(&params.activity_filter) {
-            let names = |list: Option<ArrayOfActivityType>| -> Vec<String> {
-                list.map(|l| {
-                    l.activity_type
-                        .iter()
-                        .map(|t| t.as_str().to_owned())
-                        .collect()
-                })
-                .unwrap_or_default()
-            };
-            let include = names(filter.include_types);
-            excluded = names(filter.exclude_types);
-            if !include.is_empty() && !excluded.is_empty() {
-                return Err(BackendFault::titled(
-                    ErrorCode::BadParameterValue,
-                    "Bad Parameter",
-                    "includeTypes and excludeTypes cannot be given together",
-                ));
-            }
-            wanted.extend(include);
-        }
-        let type_id = |name: &String| {
-            types
-                .iter()
-                .find(|(_, n)| squash(n) == squash(name))
-                .map(|(id, _)| *id)
-                .ok_or_else(|| {
-                    BackendFault::titled(
-                        ErrorCode::ActivityKeyBad,
-                        "Activity Key Bad",
-                        format!("Marketo REST has no activity type {name:?}"),
-                    )
-                })
-        };
-        let excluded = excluded
-            .iter()
-            .map(type_id)
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut ids: Vec<i64> = if wanted.is_empty() {
-            types.iter().map(|(id, _)| *id).collect()
-        } else {
-            let mut ids = Vec::new();
-            for name in &wanted {
-                match types.iter().find(|(_, n)| squash(n) == squash(name)) {
-                    Some((id, _)) => ids.push(*id),
-                    None => {
-                        return Err(BackendFault::titled(
-                            ErrorCode::ActivityKeyBad,
-                            "Activity Key Bad",
-                            format!("Marketo REST has no activity type {name:?}"),
-                        ));
-                    }
-                }
-            }
-            ids.sort_unstable();
-            ids.dedup();
-            ids
-        };
-        // excludeTypes: every type REST lists but those.
-        ids.retain(|id| !excluded.contains(id));
-        if ids.len() > MAX_TYPES {
-            return Err(unmapped(format!(
-                "{} activity types asked for (all, when no filter is given); Marketo REST reads at most {MAX_TYPES} per call: name them in activityNameFilter",
-                ids.len()
-            )));
-        }
-        let mut query = pairs(&[(
-            "activityTypeIds",
-            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
-        )]);
-        match &params.lead_selector {
-            None => {}
-            Some(LeadSelector::LeadKeySelector(s)) => {
-                let keys: Vec<LeadKey> = s
-                    .key_values
-                    .string_item
-                    .iter()
-                    .map(|v| LeadKey {
-                        key_type: s.key_type.clone(),
-                        key_value: v.clone(),
-                    })
-                    .collect();
-                let leads = self.lead_ids(cx, &keys).await?;
-                if leads.len() > MAX_LEADS {
-                    return Err(unmapped(format!(
-                        "{} leads selected; Marketo REST reads the changes of at most {MAX_LEADS} leads per call",
-                        leads.len()
-                    )));
-                }
-                let list = leads.iter().map(i64::to_string).collect::<Vec<_>>();
-                query.push(("leadIds".into(), list.join(",")));
-            }
-            Some(LeadSelector::StaticListSelector(s)) => {
-                let id = match (value(&s.static_list_name), value(&s.static_list_id)) {
-                    (Some(name), _) => self.list_id(cx, &name).await?,
-                    // A static list's id is the same number in SOAP and REST.
-                    (None, Some(id)) => id,
-                    (None, None) => {
-                        return Err(BackendFault::titled(
-                            ErrorCode::ParameterRequired,
-                            "Parameter Required",
-                            "StaticListSelector needs staticListName or staticListId",
-                        ));
-                    }
-                };
-                query.push(("listId".into(), id.to_string()));
-            }
-            Some(LeadSelector::LastUpdateAtSelector(_)) => {
-                return Err(unmapped(
-                    "LastUpdateAtSelector has no Marketo REST equivalent for activities".into(),
-                ));
-            }
-        }
-        let token = match value(&start.offset).filter(|o| !o.is_empty()) {
-            Some(offset) => match offset.strip_prefix(POSITION) {
-                Some(token) if !token.is_empty() => token.to_owned(),
-                _ => {
-                    return Err(BackendFault::titled(
-                        ErrorCode::BadStreamPosition,
-                        "Bad Stream Position",
-                        format!("Bad stream position offset {offset:?}"),
-                    ));
-                }
-            },
-            None => {
-                let Some(oldest) = value(&start.oldest_created_at) else {
-                    return Err(BackendFault::titled(
-                        ErrorCode::ParameterRequired,
-                        "Parameter Required",
-                        "startPosition needs oldestCreatedAt or offset",
-                    ));
-                };
-                let answer = self
-                    .rest
-                    .call(
-                        cx,
-                        &RestRequest::get(
-                            "/v1/activities/pagingtoken.json",
-                            pairs(&[("sinceDatetime", oldest.to_rfc3339())]),
-                        ),
-                    )
-                    .await
-                    .map_err(|e| read_fault(&e))?;
-                answer
-                    .get("nextPageToken")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| {
-                        BackendFault::new(
-                            ErrorCode::ServiceInternalError,
-                            "no paging token from Marketo REST",
-                        )
-                    })?
-                    .to_owned()
-            }
-        };
-        let batch = value(&params.batch_size).map_or(300, |b| b.clamp(1, 300));
-        query.push(("batchSize".into(), batch.to_string()));
-        query.push(("nextPageToken".into(), token));
+        let name_filter = mktows::compat::activity_name_filter(&params);
+        let type_ids = change_type_ids(&types, name_filter, value(&params.activity_filter))?;
+        let leads = change_leads(&params.lead_selector)?;
+        let leads = self.change_leads_param(cx, leads).await?;
+        let start = change_start(&params.start_position)?;
+        let token = self.change_token(cx, start).await?;
+        let query = changes_query(&type_ids, leads, value(&params.batch_size), token);
         let answer = self
             .rest
             .call(cx, &RestRequest::get("/v1/activities.json", query))
             .await
             .map_err(|e| read_fault(&e))?;
-        let mut more = answer.get("moreResult").and_then(Value::as_bool) == Some(true);
-        let next = answer
+        soap_lead_changes(&answer, &types, params.start_position)
+    }
+
+    /// REST's `leadIds` or `listId` for the selected leads (looked up by key or list name).
+    async fn change_leads_param(
+        &self,
+        cx: &CallContext,
+        leads: ChangeLeads,
+    ) -> Result<Option<(&'static str, String)>, BackendFault> {
+        Ok(match leads {
+            ChangeLeads::All => None,
+            ChangeLeads::Keys(keys) => {
+                let ids = self.lead_ids(cx, &keys).await?;
+                Some(("leadIds", lead_ids_param(&ids)?))
+            }
+            ChangeLeads::ListName(name) => {
+                Some(("listId", self.list_id(cx, &name).await?.to_string()))
+            }
+            ChangeLeads::ListId(id) => Some(("listId", id.to_string())),
+        })
+    }
+
+    /// The REST paging token to read from.
+    async fn change_token(
+        &self,
+        cx: &CallContext,
+        start: ChangeStart,
+    ) -> Result<String, BackendFault> {
+        let oldest = match start {
+            ChangeStart::Token(token) => return Ok(token),
+            ChangeStart::Since(oldest) => oldest,
+        };
+        let answer = self
+            .rest
+            .call(
+                cx,
+                &RestRequest::get(
+                    "/v1/activities/pagingtoken.json",
+                    pairs(&[("sinceDatetime", oldest.to_rfc3339())]),
+                ),
+            )
+            .await
+            .map_err(|e| read_fault(&e))?;
+        answer
             .get("nextPageToken")
             .and_then(Value::as_str)
-            .map(str::to_owned);
-        let mut lead_change_record = Vec::new();
-        for row in results(&answer) {
-            let Some(record) = change_record(row, &types) else {
-                return Err(BackendFault::new(
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                BackendFault::new(
                     ErrorCode::ServiceInternalError,
-                    format!("an activity Marketo REST returned is incomplete: {row}"),
-                ));
-            };
-            if latest.is_some_and(|t| record.activity_date_time > t) {
-                more = false;
-                break;
-            }
-            lead_change_record.push(record);
-        }
-        let mut new_start_position = params.start_position.clone();
-        new_start_position.offset = Some(match &next {
-            Some(t) => Nillable::Value(format!("{POSITION}{t}")),
-            None => Nillable::Nil,
-        });
-        Ok(SuccessGetLeadChanges {
-            result: ResultGetLeadChanges {
-                return_count: lead_change_record.len() as i32,
-                remaining_count: i32::from(more),
-                new_start_position,
-                lead_change_record_list: Some(Nillable::Value(ArrayOfLeadChangeRecord {
-                    lead_change_record,
-                })),
-            },
-        })
+                    "no paging token from Marketo REST",
+                )
+            })
     }
 }
 
 /// A REST activity as a SOAP `LeadChangeRecord`; `None` when a required part is missing.
 fn change_record(row: &Value, types: &[(i64, String)]) -> Option<LeadChangeRecord> {
     let type_id = row.get("activityTypeId")?.as_i64()?;
-    let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    let attribute = row
-        .get("attributes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|a| {
-            Some(Attribute {
-                attr_name: a.get("name")?.as_str()?.to_owned(),
-                attr_type: Some(Nillable::Nil),
-                attr_value: text(a.get("value")?),
-            })
-        })
-        .collect();
     Some(LeadChangeRecord {
         id: i32::try_from(row.get("id")?.as_i64()?).ok()?,
         activity_date_time: DateTime::parse_from_rfc3339(row.get("activityDate")?.as_str()?)
             .ok()?,
-        activity_type: types
-            .iter()
-            .find(|(id, _)| *id == type_id)
-            .map_or_else(|| type_id.to_string(), |(_, n)| n.clone()),
+        activity_type: type_name(types, type_id),
         mktg_asset_name: Some(
             row.get("primaryAttributeValue")
                 .map_or(Nillable::Nil, |v| Nillable::Value(text(v))),
         ),
-        activity_attributes: Some(Nillable::Value(ArrayOfAttribute { attribute })),
+        activity_attributes: Some(Nillable::Value(activity_attributes(row))),
         campaign: row
             .get("campaignName")
             .and_then(Value::as_str)
@@ -305,3 +389,6 @@ fn change_record(row: &Value, types: &[(i64, String)]) -> Option<LeadChangeRecor
         mkt_person_id: row.get("leadId")?.as_i64()?.to_string(),
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::read::{filter_type, filter_value, pairs, results, value};
+use super::common::{filter_type, filter_value, pairs, results, value};
 use super::rest::{RestError, RestRequest};
 use super::{RestBackend, read_fault, write_fault};
 use mktows::error::ErrorCode;
@@ -208,12 +208,11 @@ impl RestBackend {
         if params.source != ReqCampSourceType::Mktows {
             return Err(sales_unsupported());
         }
-        let bad = |m: &str| BackendFault::titled(ErrorCode::BadParameter, "Bad Parameter", m);
         let keys = value(&params.lead_list)
             .map(|l| l.lead_key)
             .unwrap_or_default();
         if keys.is_empty() || keys.len() > MAX_LEADS {
-            return Err(bad(&format!(
+            return Err(BackendFault::bad_parameter(format!(
                 "leadList must hold 1 to {MAX_LEADS} lead keys, not {}",
                 keys.len()
             )));
@@ -224,10 +223,18 @@ impl RestBackend {
             value(&params.campaign_name),
             value(&params.program_name),
         ) {
-            (Some(_), Some(_), _) => return Err(bad("give campaignId or campaignName, not both")),
+            (Some(_), Some(_), _) => {
+                return Err(BackendFault::bad_parameter(
+                    "give campaignId or campaignName, not both",
+                ));
+            }
             (Some(id), None, _) => i64::from(id),
             (None, Some(name), Some(program)) => self.campaign_id(cx, &program, &name).await?,
-            (None, Some(_), None) => return Err(bad("campaignName needs programName")),
+            (None, Some(_), None) => {
+                return Err(BackendFault::bad_parameter(
+                    "campaignName needs programName",
+                ));
+            }
             (None, None, _) => {
                 return Err(BackendFault::new(
                     ErrorCode::ParameterRequired,

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::read::{results, text, value};
+use super::common::{POSITION, results, skip_reason, text, value};
 use super::rest::{RestError, RestRequest};
 use super::{RestBackend, read_fault, write_fault};
 use mktows::error::ErrorCode;
@@ -13,12 +13,6 @@ use mktows_server::{BackendFault, CallContext};
 
 /// Most records per SOAP call.
 const MAX_RECORDS: usize = 100;
-/// Prefix of the stream positions the bridge hands out.
-const POSITION: &str = "rest:";
-
-fn bad(message: String) -> BackendFault {
-    BackendFault::titled(ErrorCode::BadParameter, "Bad Parameter", message)
-}
 
 /// REST's 1003 "custom object not found" is SOAP's "Object name is not valid".
 fn object_fault(error: &RestError, write: bool) -> BackendFault {
@@ -72,23 +66,7 @@ fn status(row: Option<&Value>) -> (SyncStatusEnum, Option<String>) {
         Some("created") => (SyncStatusEnum::Created, None),
         Some("updated") => (SyncStatusEnum::Updated, None),
         Some("deleted") => (SyncStatusEnum::Deleted, None),
-        _ => {
-            let reason = row
-                .get("reasons")
-                .and_then(Value::as_array)
-                .and_then(|r| r.first())
-                .map(|r| {
-                    format!(
-                        "{} ({})",
-                        r.get("message")
-                            .and_then(Value::as_str)
-                            .unwrap_or("skipped"),
-                        r.get("code").map(text).unwrap_or_default()
-                    )
-                })
-                .unwrap_or_else(|| "skipped by Marketo REST".into());
-            (SyncStatusEnum::Failed, Some(reason))
-        }
+        _ => (SyncStatusEnum::Failed, Some(skip_reason(Some(row)))),
     }
 }
 
@@ -124,6 +102,128 @@ fn statuses(
                 }
             })
             .collect(),
+    }
+}
+
+/// The REST read of a `getCustomObjects`: by one key attribute (`filterType`) or by the whole
+/// dedupe key (`POST ...?_method=GET`), a page of at most [`MAX_RECORDS`].
+fn custom_objects_request(
+    name: &str,
+    dedupe: &[String],
+    params: &ParamsGetCustomObjects,
+) -> Result<RestRequest, BackendFault> {
+    let filter = value(&params.custom_obj_key_list)
+        .map(|l| l.attribute)
+        .unwrap_or_default();
+    let include = &params.include_attributes.string_item;
+    let mut fields = dedupe.to_vec();
+    fields.extend(include.iter().cloned());
+    let batch = match value(&params.batch_size) {
+        None => MAX_RECORDS,
+        Some(n) if n > 0 => (n as usize).min(MAX_RECORDS),
+        Some(n) => {
+            return Err(BackendFault::bad_parameter(format!(
+                "batchSize {n} is not positive"
+            )));
+        }
+    };
+    let mut query = vec![("batchSize".to_owned(), batch.to_string())];
+    if let Some(position) = value(&params.stream_position).filter(|p| !p.is_empty()) {
+        let token = position.strip_prefix(POSITION).ok_or_else(|| {
+            BackendFault::titled(
+                ErrorCode::BadStreamPosition,
+                "Bad Stream Position",
+                format!("{position:?} is not a stream position of this bridge"),
+            )
+        })?;
+        query.push(("nextPageToken".to_owned(), token.to_owned()));
+    }
+    let request = match filter.as_slice() {
+        [] => {
+            return Err(BackendFault::new(
+                ErrorCode::UnsupportedOperation,
+                "getCustomObjects without customObjKeyList: Marketo REST reads custom objects only by a filter; nothing was sent",
+            ));
+        }
+        [one] => {
+            query.extend([
+                ("filterType".to_owned(), one.attr_name.clone()),
+                ("filterValues".to_owned(), one.attr_value.clone()),
+            ]);
+            if !include.is_empty() {
+                query.push(("fields".to_owned(), fields.join(",")));
+            }
+            RestRequest::get(format!("/v1/customobjects/{name}.json"), query)
+        }
+        many => {
+            let given: Vec<&str> = many.iter().map(|a| a.attr_name.as_str()).collect();
+            if given.len() != dedupe.len() || !dedupe.iter().all(|d| given.contains(&d.as_str())) {
+                return Err(BackendFault::new(
+                    ErrorCode::UnsupportedOperation,
+                    format!(
+                        "a customObjKeyList of several fields must be the dedupe fields ({}): Marketo REST filters by one field or by the whole key; nothing was sent",
+                        dedupe.join(", ")
+                    ),
+                ));
+            }
+            query.push(("_method".to_owned(), "GET".to_owned()));
+            let mut body = json!({
+                "filterType": "dedupeFields",
+                "input": [record(&[Some(&ArrayOfAttribute { attribute: many.to_vec() })])],
+            });
+            if !include.is_empty() {
+                body["fields"] = json!(fields);
+            }
+            RestRequest {
+                query,
+                ..RestRequest::with_body(
+                    reqwest::Method::POST,
+                    format!("/v1/customobjects/{name}.json"),
+                    body,
+                )
+            }
+        }
+    };
+    Ok(request)
+}
+
+/// The SOAP page from REST's records: the dedupe fields as keys, the other fields (but REST's
+/// bookkeeping) as attributes.
+fn soap_custom_objects(name: String, dedupe: &[String], answer: &Value) -> SuccessGetCustomObjects {
+    let skip = ["seq", "marketoGUID", "createdAt", "updatedAt"];
+    let custom_obj: Vec<CustomObj> = results(answer)
+        .iter()
+        .filter_map(Value::as_object)
+        .map(|row| {
+            let keys = dedupe
+                .iter()
+                .filter_map(|k| row.get(k).map(|v| (k.clone(), text(v))))
+                .collect();
+            let values = row
+                .iter()
+                .filter(|(k, v)| !skip.contains(&k.as_str()) && !dedupe.contains(k) && !v.is_null())
+                .map(|(k, v)| (k.clone(), text(v)))
+                .collect();
+            CustomObj {
+                custom_obj_key_list: Some(Nillable::Value(attributes(keys))),
+                custom_obj_attribute_list: Some(Nillable::Value(attributes(values))),
+            }
+        })
+        .collect();
+    let more = answer.get("moreResult").and_then(Value::as_bool) == Some(true);
+    let next = answer
+        .get("nextPageToken")
+        .and_then(Value::as_str)
+        .filter(|_| more)
+        .map(|t| format!("{POSITION}{t}"));
+    SuccessGetCustomObjects {
+        result: ResultGetCustomObjects {
+            obj_type_name: name,
+            return_count: custom_obj.len() as i32,
+            remaining_count: i32::from(more),
+            new_stream_position: next.unwrap_or_default(),
+            custom_obj_list: Some(Nillable::Value(ArrayOfCustomObj { custom_obj })),
+        },
     }
 }
 
@@ -168,7 +268,7 @@ impl RestBackend {
         let name = params.obj_type_name.trim().to_owned();
         let objects = params.custom_obj_list.custom_obj;
         if objects.len() > MAX_RECORDS {
-            return Err(bad(format!(
+            return Err(BackendFault::bad_parameter(format!(
                 "syncCustomObjects takes at most {MAX_RECORDS} objects, not {}",
                 objects.len()
             )));
@@ -178,7 +278,7 @@ impl RestBackend {
             SyncOperationEnum::Insert => "createOnly",
             SyncOperationEnum::Update => "updateOnly",
             SyncOperationEnum::Unknown(other) => {
-                return Err(bad(format!(
+                return Err(BackendFault::bad_parameter(format!(
                     "operation {other} is not INSERT, UPDATE or UPSERT"
                 )));
             }
@@ -219,7 +319,7 @@ impl RestBackend {
         let name = params.obj_type_name.trim().to_owned();
         let lists = params.custom_obj_key_lists.key_list;
         if lists.len() > MAX_RECORDS {
-            return Err(bad(format!(
+            return Err(BackendFault::bad_parameter(format!(
                 "deleteCustomObjects takes at most {MAX_RECORDS} objects, not {}",
                 lists.len()
             )));
@@ -245,6 +345,7 @@ impl RestBackend {
         })
     }
 
+    /// `getCustomObjects`: the object's dedupe fields, the read they allow, one REST read.
     pub(super) async fn do_get_custom_objects(
         &self,
         cx: &CallContext,
@@ -252,117 +353,120 @@ impl RestBackend {
     ) -> Result<SuccessGetCustomObjects, BackendFault> {
         let name = params.obj_type_name.trim().to_owned();
         let dedupe = self.dedupe_fields(cx, &name).await?;
-        let filter = value(&params.custom_obj_key_list)
-            .map(|l| l.attribute)
-            .unwrap_or_default();
-        let include = params.include_attributes.string_item;
-        let mut fields = dedupe.clone();
-        fields.extend(include.iter().cloned());
-        let batch = match value(&params.batch_size) {
-            None => MAX_RECORDS,
-            Some(n) if n > 0 => (n as usize).min(MAX_RECORDS),
-            Some(n) => return Err(bad(format!("batchSize {n} is not positive"))),
-        };
-        let mut query = vec![("batchSize".to_owned(), batch.to_string())];
-        if let Some(position) = value(&params.stream_position).filter(|p| !p.is_empty()) {
-            let token = position.strip_prefix(POSITION).ok_or_else(|| {
-                BackendFault::titled(
-                    ErrorCode::BadStreamPosition,
-                    "Bad Stream Position",
-                    format!("{position:?} is not a stream position of this bridge"),
-                )
-            })?;
-            query.push(("nextPageToken".to_owned(), token.to_owned()));
-        }
-        let request = match filter.as_slice() {
-            [] => {
-                return Err(BackendFault::new(
-                    ErrorCode::UnsupportedOperation,
-                    "getCustomObjects without customObjKeyList: Marketo REST reads custom objects only by a filter; nothing was sent",
-                ));
-            }
-            [one] => {
-                query.extend([
-                    ("filterType".to_owned(), one.attr_name.clone()),
-                    ("filterValues".to_owned(), one.attr_value.clone()),
-                ]);
-                if !include.is_empty() {
-                    query.push(("fields".to_owned(), fields.join(",")));
-                }
-                RestRequest::get(format!("/v1/customobjects/{name}.json"), query)
-            }
-            many => {
-                let given: Vec<&str> = many.iter().map(|a| a.attr_name.as_str()).collect();
-                if given.len() != dedupe.len()
-                    || !dedupe.iter().all(|d| given.contains(&d.as_str()))
-                {
-                    return Err(BackendFault::new(
-                        ErrorCode::UnsupportedOperation,
-                        format!(
-                            "a customObjKeyList of several fields must be the dedupe fields ({}): Marketo REST filters by one field or by the whole key; nothing was sent",
-                            dedupe.join(", ")
-                        ),
-                    ));
-                }
-                query.push(("_method".to_owned(), "GET".to_owned()));
-                let mut body = json!({
-                    "filterType": "dedupeFields",
-                    "input": [record(&[Some(&ArrayOfAttribute { attribute: many.to_vec() })])],
-                });
-                if !include.is_empty() {
-                    body["fields"] = json!(fields);
-                }
-                RestRequest {
-                    query,
-                    ..RestRequest::with_body(
-                        reqwest::Method::POST,
-                        format!("/v1/customobjects/{name}.json"),
-                        body,
-                    )
-                }
-            }
-        };
+        let request = custom_objects_request(&name, &dedupe, &params)?;
         let answer = self
             .rest
             .call(cx, &request)
             .await
             .map_err(|e| object_fault(&e, false))?;
-        let skip = ["seq", "marketoGUID", "createdAt", "updatedAt"];
-        let custom_obj: Vec<CustomObj> = results(&answer)
-            .iter()
-            .filter_map(Value::as_object)
-            .map(|row| {
-                let keys = dedupe
-                    .iter()
-                    .filter_map(|k| row.get(k).map(|v| (k.clone(), text(v))))
-                    .collect();
-                let values = row
-                    .iter()
-                    .filter(|(k, v)| {
-                        !skip.contains(&k.as_str()) && !dedupe.contains(k) && !v.is_null()
-                    })
-                    .map(|(k, v)| (k.clone(), text(v)))
-                    .collect();
-                CustomObj {
-                    custom_obj_key_list: Some(Nillable::Value(attributes(keys))),
-                    custom_obj_attribute_list: Some(Nillable::Value(attributes(values))),
-                }
-            })
-            .collect();
-        let more = answer.get("moreResult").and_then(Value::as_bool) == Some(true);
-        let next = answer
-            .get("nextPageToken")
-            .and_then(Value::as_str)
-            .filter(|_| more)
-            .map(|t| format!("{POSITION}{t}"));
-        Ok(SuccessGetCustomObjects {
-            result: ResultGetCustomObjects {
-                obj_type_name: name,
-                return_count: custom_obj.len() as i32,
-                remaining_count: i32::from(more),
-                new_stream_position: next.unwrap_or_default(),
-                custom_obj_list: Some(Nillable::Value(ArrayOfCustomObj { custom_obj })),
+        Ok(soap_custom_objects(name, &dedupe, &answer))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(keys: &[(&str, &str)], include: &[&str]) -> ParamsGetCustomObjects {
+        let mut params = ParamsGetCustomObjects::new(
+            "car_c",
+            ArrayOfString {
+                string_item: include.iter().map(|s| (*s).to_owned()).collect(),
             },
-        })
+        );
+        let pairs = keys.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()));
+        params.custom_obj_key_list = Some(Nillable::Value(attributes(pairs.collect())));
+        params
+    }
+
+    fn dedupe() -> Vec<String> {
+        vec!["vin".into(), "make".into()]
+    }
+
+    #[test]
+    fn one_key_attribute_is_a_rest_filter() {
+        let request =
+            custom_objects_request("car_c", &dedupe(), &params(&[("vin", "V1")], &["color"]));
+        let request = request.unwrap();
+        assert_eq!(request.method, reqwest::Method::GET);
+        assert_eq!(request.path, "/v1/customobjects/car_c.json");
+        let query: Vec<(&str, &str)> = request
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            query,
+            [
+                ("batchSize", "100"),
+                ("filterType", "vin"),
+                ("filterValues", "V1"),
+                ("fields", "vin,make,color")
+            ]
+        );
+    }
+
+    #[test]
+    fn the_whole_dedupe_key_is_a_post_read() {
+        let request = custom_objects_request(
+            "car_c",
+            &dedupe(),
+            &params(&[("make", "M"), ("vin", "V1")], &[]),
+        )
+        .unwrap();
+        assert_eq!(request.method, reqwest::Method::POST);
+        assert!(request.query.contains(&("_method".into(), "GET".into())));
+        let fault = custom_objects_request(
+            "car_c",
+            &dedupe(),
+            &params(&[("make", "M"), ("color", "red")], &[]),
+        )
+        .unwrap_err();
+        assert_eq!(fault.code, ErrorCode::UnsupportedOperation);
+        let fault = custom_objects_request("car_c", &dedupe(), &params(&[], &[])).unwrap_err();
+        assert_eq!(fault.code, ErrorCode::UnsupportedOperation);
+        let mut bad_batch = params(&[("vin", "V1")], &[]);
+        bad_batch.batch_size = Some(Nillable::Value(0));
+        let fault = custom_objects_request("car_c", &dedupe(), &bad_batch).unwrap_err();
+        assert_eq!(fault.message, "batchSize 0 is not positive");
+    }
+
+    #[test]
+    fn rest_rows_become_keys_and_attributes() {
+        let answer = json!({"moreResult": true, "nextPageToken": "N", "result": [{
+            "seq": 0, "marketoGUID": "g", "vin": "V1", "make": "M", "color": "red", "year": null}]});
+        let page = soap_custom_objects("car_c".into(), &dedupe(), &answer).result;
+        assert_eq!((page.return_count, page.remaining_count), (1, 1));
+        assert_eq!(page.new_stream_position, "rest:N");
+        let objects = page.custom_obj_list.unwrap().value().cloned().unwrap();
+        let names = |list: &Option<Nillable<ArrayOfAttribute>>| -> Vec<String> {
+            let list = list.as_ref().unwrap().value().unwrap();
+            list.attribute
+                .iter()
+                .map(|a| format!("{}={}", a.attr_name, a.attr_value))
+                .collect()
+        };
+        assert_eq!(
+            names(&objects.custom_obj[0].custom_obj_key_list),
+            ["vin=V1", "make=M"]
+        );
+        assert_eq!(
+            names(&objects.custom_obj[0].custom_obj_attribute_list),
+            ["color=red"]
+        );
+    }
+
+    #[test]
+    fn rest_statuses_become_soap_statuses_by_seq() {
+        let answer = json!({"result": [
+            {"seq": 1, "status": "skipped", "reasons": [{"code": "1004", "message": "not found"}]},
+            {"seq": 0, "status": "created"}]});
+        let rows = by_seq(&answer, 3);
+        assert_eq!(status(rows[0]), (SyncStatusEnum::Created, None));
+        assert_eq!(
+            status(rows[1]),
+            (SyncStatusEnum::Failed, Some("not found (1004)".into()))
+        );
+        assert_eq!(status(rows[2]).0, SyncStatusEnum::Failed);
     }
 }

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use serde_json::Value;
 
-use super::read::results;
+use super::common::results;
 use super::rest::RestRequest;
 use super::{RestBackend, read_fault};
 use mktows::error::ErrorCode;

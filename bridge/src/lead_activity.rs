@@ -6,7 +6,10 @@
 use chrono::{DateTime, FixedOffset};
 use serde_json::Value;
 
-use super::read::{pairs, results, text, value};
+use super::activities::{
+    activity_attributes, both_include_and_exclude, type_id, type_name, type_names,
+};
+use super::common::{pairs, results, text, value};
 use super::rest::RestRequest;
 use super::{RestBackend, read_fault};
 use mktows::error::ErrorCode;
@@ -43,29 +46,13 @@ fn activity_record(
     person: &Person,
 ) -> Option<ActivityRecord> {
     let type_id = row.get("activityTypeId")?.as_i64()?;
-    let attribute = row
-        .get("attributes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|a| {
-            Some(Attribute {
-                attr_name: a.get("name")?.as_str()?.to_owned(),
-                attr_type: Some(Nillable::Nil),
-                attr_value: text(a.get("value")?),
-            })
-        })
-        .collect();
     Some(ActivityRecord {
         id: i32::try_from(row.get("id")?.as_i64()?).ok()?,
         activity_date_time: DateTime::parse_from_rfc3339(row.get("activityDate")?.as_str()?)
             .ok()?,
-        activity_type: types
-            .iter()
-            .find(|(id, _)| *id == type_id)
-            .map_or_else(|| type_id.to_string(), |(_, n)| n.clone()),
+        activity_type: type_name(types, type_id),
         mktg_asset_name: row.get("primaryAttributeValue").map(text),
-        activity_attributes: Some(Nillable::Value(ArrayOfAttribute { attribute })),
+        activity_attributes: Some(Nillable::Value(activity_attributes(row))),
         campaign: nillable(
             row.get("campaignName")
                 .and_then(Value::as_str)
@@ -93,38 +80,13 @@ impl RestBackend {
         types: &[(i64, String)],
         filter: Option<ActivityTypeFilter>,
     ) -> Result<Vec<i64>, BackendFault> {
-        let names = |list: Option<ArrayOfActivityType>| -> Vec<String> {
-            list.map(|l| {
-                l.activity_type
-                    .iter()
-                    .map(|t| t.as_str().to_owned())
-                    .collect()
-            })
-            .unwrap_or_default()
-        };
         let (include, exclude) = filter
-            .map(|f| (names(f.include_types), names(f.exclude_types)))
+            .map(|f| (type_names(f.include_types), type_names(f.exclude_types)))
             .unwrap_or_default();
         if !include.is_empty() && !exclude.is_empty() {
-            return Err(BackendFault::titled(
-                ErrorCode::BadParameterValue,
-                "Bad Parameter",
-                "includeTypes and excludeTypes cannot be given together",
-            ));
+            return Err(both_include_and_exclude());
         }
-        let id_of = |name: &String| {
-            types
-                .iter()
-                .find(|(_, n)| super::activities::squash(n) == super::activities::squash(name))
-                .map(|(id, _)| *id)
-                .ok_or_else(|| {
-                    BackendFault::titled(
-                        ErrorCode::ActivityKeyBad,
-                        "Activity Key Bad",
-                        format!("Marketo REST has no activity type {name:?}"),
-                    )
-                })
-        };
+        let id_of = |name: &String| type_id(types, name);
         let included = include.iter().map(id_of).collect::<Result<Vec<_>, _>>()?;
         let excluded = exclude.iter().map(id_of).collect::<Result<Vec<_>, _>>()?;
         let mut ids: Vec<i64> = types

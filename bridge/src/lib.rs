@@ -34,12 +34,14 @@
 
 mod activities;
 mod campaigns;
+mod common;
 mod custom_objects;
 mod describe;
 mod fields;
 mod imports;
 mod in_process;
 mod lead_activity;
+mod lists;
 pub mod mapping;
 mod merge;
 mod mobjects;

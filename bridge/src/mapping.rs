@@ -1,7 +1,11 @@
 //! How each SOAP operation is carried out on Marketo REST (documentation only; the code is in
-//! the sibling modules of [`super`]).
+//! the sibling modules of [`super`]). Each operation names the function that carries it out
+//! (`module::do_operation`, a method of `RestBackend`), then its phases in order: the pure
+//! reading of the SOAP request, the REST calls, the pure SOAP answer.
 //!
-//! **syncLead** (fault on any failure)
+//! **syncLead** (fault on any failure): `sync::do_sync_lead` — `sync::sync_lead_keys`,
+//! `sync::sync_lead_action` → `sync::cookie_lead`, the sync, `sync::associate_cookie`,
+//! `sync::read_back` → `sync::sync_lead_outcome`, `sync::after_sync_fault`, `sync::soap_sync_lead`
 //!
 //! | SOAP | REST |
 //! |---|---|
@@ -14,7 +18,9 @@
 //! | `returnLead=true` | `GET /v1/lead/{id}.json?fields=<every mapped field>` |
 //! | status | `created` → CREATED, `updated` → UPDATED; skipped 1006 → 20105, 1004 → 20103, others → 20106 |
 //!
-//! **syncMultipleLeads** (one status per input lead, in order)
+//! **syncMultipleLeads** (one status per input lead, in order): `sync::do_sync_multiple_leads` —
+//! `sync::plan_sync_multiple`, `sync::sync_groups` → `sync::send_sync_groups` (`sync::group_failure`)
+//! → `sync::sync_status`, `sync::soap_sync_multiple`
 //!
 //! | SOAP | REST |
 //! |---|---|
@@ -24,12 +30,13 @@
 //! | created/updated/skipped | CREATED/UPDATED/FAILED (`error` = REST reason message and code) |
 //! | more than 300 records | fault 20110 (as the sandbox) |
 //!
-//! **getLead**: `GET /v1/leads.json?filterType=…&filterValues=…&fields=<every mapped field>`;
+//! **getLead** (`read::do_get_lead`): `GET /v1/leads.json?filterType=…&filterValues=…&fields=<every mapped field>`;
 //! IDNUM → `id`, EMAIL → `email`, COOKIE → `cookies`, SFDCLEADID/SFDCCONTACTID/SFDCACCOUNTID/
 //! SFDCLEADOWNERID/SFDCOPPTYID → `sfdcLeadId`/`sfdcContactId`/`sfdcAccountId`/`sfdcLeadOwnerId`/
 //! `sfdcOpptyId`; other key types → 20019; no lead → 20103.
 //!
-//! **getMultipleLeads**
+//! **getMultipleLeads**: `read::do_get_multiple_leads` — `read::stream_token`, `read::lead_source`,
+//! `read::multiple_leads_query` → the read → `read::soap_multiple_leads`
 //!
 //! | SOAP | REST |
 //! |---|---|
@@ -41,7 +48,10 @@
 //! | `remainingCount` | REST does not count: 1 while REST says more, else 0 |
 //! | `includeAttributes` | `fields` (unknown names ignored) |
 //!
-//! **listOperation** (`MKTOLISTNAME` keys, `IDNUM` leads, at most 1000 leads)
+//! **listOperation** (`MKTOLISTNAME` keys, `IDNUM` leads, at most 1000 leads):
+//! `lists::do_list_operation` — `lists::plan_list_operation` → `lists::all_exist`,
+//! `lists::send_list_chunks` (`lists::id_chunks`, `lists::chunk_failure`) → `lists::member_status`,
+//! `lists::soap_list_operation`
 //!
 //! | SOAP | REST |
 //! |---|---|
@@ -50,7 +60,10 @@
 //! | status | `added`, `removed`, `memberof`, and `skipped` 1015 on remove (not a member: nothing to do, as the sandbox) → true; anything else → false |
 //! | `strict=true` (ADD/REMOVE) | first `GET /v1/leads.json?filterType=id` for every lead; one missing → every status false and nothing sent (REST applies each lead on its own, so the check comes first) |
 //!
-//! **getLeadChanges**
+//! **getLeadChanges**: `activities::do_get_lead_changes` — `activities::change_type_ids`,
+//! `activities::change_leads`, `activities::change_start`, `activities::changes_query` →
+//! `activities::change_leads_param`, `activities::change_token`, the read →
+//! `activities::soap_lead_changes`
 //!
 //! | SOAP | REST |
 //! |---|---|
@@ -65,7 +78,9 @@
 //! | `batchSize` | `batchSize` (at most 300) |
 //! | rows | `GET /v1/activities.json`: `id`, `activityDate`, type name, `primaryAttributeValue` → `mktgAssetName`, `attributes`, `campaignName`, `leadId` → `mktPersonId`; `remainingCount` 1 while `moreResult` |
 //!
-//! **getLeadActivity** (newest first, ≤ 100 per page, `ID:` offsets, as the sandbox)
+//! **getLeadActivity** (newest first, ≤ 100 per page, `ID:` offsets, as the sandbox):
+//! `lead_activity::do_get_lead_activity` — `lead_activity::type_ids` → `lead_activity::history`,
+//! `lead_activity::person` → `lead_activity::activity_record`
 //!
 //! | SOAP | REST |
 //! |---|---|
@@ -75,11 +90,12 @@
 //! | `offset` `ID:n`, `latestCreatedAt` | applied to what was read: records older than `n`, not after `latestCreatedAt` |
 //! | `personName`, `orgName` | `GET /v1/lead/{id}.json?fields=firstName,lastName,company` |
 //!
-//! **getCampaignsForSource** (`source` MKTOWS; SALES → 20019: REST has no Sales Insight
+//! **getCampaignsForSource** (`campaigns::do_get_campaigns_for_source`; `source` MKTOWS; SALES → 20019: REST has no Sales Insight
 //! campaigns): `GET /v1/campaigns.json?isTriggerable=true` (and `name=` when `exactName`),
 //! every page; a partial `name` is matched here, ignoring case (REST matches whole names only).
 //!
-//! **requestCampaign** (MKTOWS; 1 to 100 lead keys; tokens `{{my.name}}`)
+//! **requestCampaign** (`campaigns::do_request_campaign`; MKTOWS; 1 to 100 lead keys; tokens
+//! `{{my.name}}`)
 //!
 //! | SOAP | REST |
 //! |---|---|
@@ -89,16 +105,19 @@
 //! | the request | `POST /v1/campaigns/{id}/trigger.json` `{"input":{"leads":[{"id"}],"tokens":[{"name","value"}]}}` |
 //! | 1013 / 1003 | 20113 (unknown / not requestable through the API) |
 //!
-//! **scheduleCampaign**: name + program → id as above, then `POST /v1/campaigns/{id}/schedule.json`
+//! **scheduleCampaign** (`campaigns::do_schedule_campaign`): name + program → id as above, then `POST /v1/campaigns/{id}/schedule.json`
 //! `{"input":{"runAt","tokens"}}`; without `campaignRunAt` no `runAt` is sent, and REST runs
 //! the campaign about five minutes later where SOAP ran it at once (REST's minimum wait).
 //!
-//! **mergeLeads** (1 to 25 losers: REST's limit): each key list (`attrName` = key type) →
+//! **mergeLeads** (`merge::do_merge_leads`; 1 to 25 losers: REST's limit): each key list (`attrName` = key type) →
 //! `GET /v1/leads.json?filterType=&filterValues=&fields=id` (no match → 20103; several leads →
 //! 20110), then `POST /v1/leads/{winner}/merge.json?leadIds=` (`mergeInSales` → `mergeInCRM`);
 //! success → MERGED with the ids; a failure after sending → "may have been applied".
 //!
-//! **syncCustomObjects / deleteCustomObjects / getCustomObjects** (≤ 100 records)
+//! **syncCustomObjects / deleteCustomObjects / getCustomObjects** (≤ 100 records):
+//! `custom_objects::do_sync_custom_objects`, `custom_objects::do_delete_custom_objects`,
+//! `custom_objects::do_get_custom_objects` (`custom_objects::dedupe_fields` →
+//! `custom_objects::custom_objects_request` → the read → `custom_objects::soap_custom_objects`)
 //!
 //! | SOAP | REST |
 //! |---|---|
@@ -112,7 +131,9 @@
 //! | `streamPosition` / `batchSize` | `nextPageToken` prefixed `rest:` / `batchSize` (≤ 100) |
 //! | unknown object (REST 1003 not found) | 20110 "Object name is not valid" |
 //!
-//! **syncMObjects / deleteMObjects / getMObjects** (opportunities only)
+//! **syncMObjects / deleteMObjects / getMObjects** (opportunities only):
+//! `mobjects::do_sync_m_objects`, `mobjects::do_delete_m_objects`, `mobjects::do_get_m_objects`
+//! (`mobjects::m_objects_query` → the read → `mobjects::soap_m_objects`)
 //!
 //! | SOAP | REST |
 //! |---|---|
@@ -123,11 +144,14 @@
 //! | get | `externalKey` → `filterType=externalOpportunityId`, or one `EQ` criterion → that field; anything else, associations → 20019 |
 //! | roles, programs | 20019 (roles name opportunities by integer id; programs have no REST MObject) |
 //!
-//! **describeMObject** `LeadRecord`: `GET /v1/leads/describe.json`, every field with a `soap`
+//! **describeMObject** (`describe::do_describe_m_object`) `LeadRecord`: `GET /v1/leads/describe.json`, every field with a `soap`
 //! name (name, `displayName`, `dataType`, `length` → size, `soap.readOnly`); other objects →
 //! 20019.
 //!
-//! **importToList / getImportToListStatus** (Bulk Lead Import)
+//! **importToList / getImportToListStatus** (Bulk Lead Import): `imports::do_import_to_list`
+//! (`imports::check_import`, `imports::import_header`, `imports::import_file` → the upload →
+//! `imports::import_batch`), `imports::do_get_import_to_list_status` (`imports::import_key` →
+//! the batch status, `imports::import_failures` → `imports::soap_import_status`)
 //!
 //! | SOAP | REST |
 //! |---|---|
@@ -137,7 +161,7 @@
 //! | `importListMode` LISTONLY, `clearList=true`, `campaignName` | 20019: a bulk import only creates or updates, cannot empty a list, takes no tokens |
 //! | status | the batch id kept by the bridge for (program, list) (20110 when this bridge started none) → `GET /bulk/v1/leads/batch/{id}.json`: Queued/Importing → PROCESSING, Complete → COMPLETE, Failed → FAILED; `numOfLeadsProcessed`/`numOfRowsFailed`/`numOfRowsWithWarning` → rows imported/failed/ignored; `importSummary` = `message` and each line of `failures.json` |
 //!
-//! **getChannels** / **getTags**: `GET /asset/v1/channels.json` / `GET /asset/v1/tagTypes.json`
+//! **getChannels** / **getTags** (`programs::do_get_channels` / `programs::do_get_tags`): `GET /asset/v1/channels.json` / `GET /asset/v1/tagTypes.json`
 //! (every page of 200), reshaped: a channel's `progressionStatuses` `name`/`step`/`success` →
 //! `Status`/`Step`/`Success` attribs; a tag type's comma-separated `allowableValues` → `values`.
 //! A channel, tag type or value asked for that REST does not list → 20110 naming it.

@@ -11,10 +11,6 @@ use mktows_server::{BackendFault, CallContext};
 /// Most losing leads per call (REST's limit, error 1080 above it).
 const MAX_LOSERS: usize = 25;
 
-fn bad(message: String) -> BackendFault {
-    BackendFault::titled(ErrorCode::BadParameter, "Bad Parameter", message)
-}
-
 /// The lead keys of one SOAP key list (`attrName` = key type).
 fn keys(list: &ArrayOfAttribute, what: &str) -> Result<Vec<LeadKey>, BackendFault> {
     if list.attribute.is_empty() {
@@ -53,7 +49,10 @@ impl RestBackend {
         let ids = self.lead_ids(cx, &keys(list, what)?).await?;
         match ids.as_slice() {
             [id] => Ok(*id),
-            _ => Err(bad(format!("{what} names {} leads, not one", ids.len()))),
+            _ => Err(BackendFault::bad_parameter(format!(
+                "{what} names {} leads, not one",
+                ids.len()
+            ))),
         }
     }
 
@@ -65,7 +64,7 @@ impl RestBackend {
         let in_sales = mktows::compat::merge_in_sales(&params);
         let lists = &params.losing_lead_key_lists.key_list;
         if lists.is_empty() || lists.len() > MAX_LOSERS {
-            return Err(bad(format!(
+            return Err(BackendFault::bad_parameter(format!(
                 "mergeLeads takes 1 to {MAX_LOSERS} losing leads (Marketo REST's limit), not {}",
                 lists.len()
             )));
@@ -79,7 +78,9 @@ impl RestBackend {
                 .one_lead(cx, list, &format!("losingLeadKeyLists keyList {}", i + 1))
                 .await?;
             if loser == winner || losers.contains(&loser) {
-                return Err(bad(format!("lead {loser} is named twice")));
+                return Err(BackendFault::bad_parameter(format!(
+                    "lead {loser} is named twice"
+                )));
             }
             losers.push(loser);
         }

@@ -7,7 +7,7 @@
 use chrono::DateTime;
 use serde_json::{Map, Value, json};
 
-use super::read::{results, text};
+use super::common::{POSITION, results, skip_reason, text, unmapped};
 use super::rest::RestRequest;
 use super::{RestBackend, read_fault, write_fault};
 use mktows::error::ErrorCode;
@@ -17,14 +17,6 @@ use mktows_server::{BackendFault, CallContext};
 /// Most records per call (SOAP's limit).
 const MAX_RECORDS: usize = 100;
 const DEDUPE: &str = "externalOpportunityId";
-const POSITION: &str = "rest:";
-
-fn unmapped(message: String) -> BackendFault {
-    BackendFault::new(
-        ErrorCode::UnsupportedOperation,
-        format!("{message}; nothing was sent"),
-    )
-}
 
 use mktows_server::marketo::{rest_name, soap_name};
 
@@ -71,21 +63,7 @@ fn statuses(objects: &[MObject], sent: &[Option<usize>], answer: &Value) -> Vec<
                 Some("created") => status(external, MObjStatusEnum::Created, None),
                 Some("updated") => status(external, MObjStatusEnum::Updated, None),
                 Some("deleted") => status(external, MObjStatusEnum::Deleted, None),
-                _ => {
-                    let reason = row
-                        .and_then(|r| r.get("reasons"))
-                        .and_then(Value::as_array)
-                        .and_then(|r| r.first())
-                        .map(|r| {
-                            format!(
-                                "{} ({})",
-                                r.get("message").and_then(Value::as_str).unwrap_or("skipped"),
-                                r.get("code").map(text).unwrap_or_default()
-                            )
-                        })
-                        .unwrap_or_else(|| "skipped by Marketo REST".into());
-                    status(external, MObjStatusEnum::Failed, Some(reason))
-                }
+                _ => status(external, MObjStatusEnum::Failed, Some(skip_reason(row))),
             }
         })
         .collect()
@@ -115,6 +93,124 @@ fn input(objects: &[MObject], with_values: bool) -> (Vec<Value>, Vec<Option<usiz
     (records, seqs)
 }
 
+/// The REST query of a `getMObjects`: opportunities by `externalKey` or by one `EQ`
+/// criterion (REST reads by one filter), from a stream position the bridge handed out.
+fn m_objects_query(params: &ParamsGetMObjects) -> Result<Vec<(String, String)>, BackendFault> {
+    if params.r#type.trim() != "Opportunity" {
+        return Err(unmapped(format!(
+            "getMObjects type {:?}: this bridge reads opportunities only",
+            params.r#type
+        )));
+    }
+    if params.id.is_some() {
+        return Err(unmapped(
+            "getMObjects by id: Marketo REST has no integer opportunity id (use externalKey)",
+        ));
+    }
+    if params
+        .m_obj_association_list
+        .as_ref()
+        .is_some_and(|l| !l.m_obj_association.is_empty())
+    {
+        return Err(unmapped(
+            "mObjAssociationList has no Marketo REST opportunity filter",
+        ));
+    }
+    let criteria = params
+        .m_obj_criteria_list
+        .as_ref()
+        .map(|l| l.m_obj_criteria.clone())
+        .unwrap_or_default();
+    let (filter_type, filter_value) = match (&params.external_key, criteria.as_slice()) {
+        (Some(key), []) => (DEDUPE.to_owned(), key.value.trim().to_owned()),
+        (None, [one]) if one.comparison == ComparisonEnum::Eq => {
+            (rest_name(&one.attr_name), one.attr_value.clone())
+        }
+        _ => {
+            return Err(unmapped(
+                "getMObjects needs exactly one of externalKey or a single EQ criterion: Marketo REST reads opportunities by one filter",
+            ));
+        }
+    };
+    let mut fields: Vec<String> = vec![DEDUPE.into(), "createdAt".into(), "updatedAt".into()];
+    fields.extend(
+        mktows_server::marketo::OPPORTUNITY_FIELDS
+            .iter()
+            .map(|f| rest_name(f)),
+    );
+    let mut query = vec![
+        ("filterType".to_owned(), filter_type),
+        ("filterValues".to_owned(), filter_value),
+        ("fields".to_owned(), fields.join(",")),
+        ("batchSize".to_owned(), MAX_RECORDS.to_string()),
+    ];
+    if let Some(position) = params.stream_position.as_deref().filter(|p| !p.is_empty()) {
+        let token = position.strip_prefix(POSITION).ok_or_else(|| {
+            BackendFault::titled(
+                ErrorCode::BadStreamPosition,
+                "Bad Stream Position",
+                format!("{position:?} is not a stream position of this bridge"),
+            )
+        })?;
+        query.push(("nextPageToken".to_owned(), token.to_owned()));
+    }
+    Ok(query)
+}
+
+/// The SOAP page from REST's opportunities: every field but REST's bookkeeping as attribs.
+fn soap_m_objects(answer: &Value) -> SuccessGetMObjects {
+    let time = |row: &Map<String, Value>, name: &str| {
+        row.get(name)
+            .and_then(Value::as_str)
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+    };
+    let m_object: Vec<MObject> = results(answer)
+        .iter()
+        .filter_map(Value::as_object)
+        .map(|row| MObject {
+            r#type: "Opportunity".into(),
+            id: None,
+            external_key: row.get(DEDUPE).map(|v| Attrib {
+                name: DEDUPE.into(),
+                value: text(v),
+            }),
+            created_at: time(row, "createdAt"),
+            updated_at: time(row, "updatedAt"),
+            attrib_list: Some(ArrayOfAttrib {
+                attrib: row
+                    .iter()
+                    .filter(|(k, v)| {
+                        !matches!(
+                            k.as_str(),
+                            "seq" | "marketoGUID" | "createdAt" | "updatedAt" | DEDUPE
+                        ) && !v.is_null()
+                    })
+                    .map(|(k, v)| Attrib {
+                        name: soap_name(k),
+                        value: text(v),
+                    })
+                    .collect(),
+            }),
+            type_attrib_list: None,
+            association_list: None,
+        })
+        .collect();
+    let more = answer.get("moreResult").and_then(Value::as_bool) == Some(true);
+    let next = answer
+        .get("nextPageToken")
+        .and_then(Value::as_str)
+        .filter(|_| more)
+        .map(|t| format!("{POSITION}{t}"));
+    SuccessGetMObjects {
+        result: ResultGetMObjects {
+            return_count: m_object.len() as i32,
+            has_more: more,
+            new_stream_position: next.unwrap_or_default(),
+            m_object_list: Some(ArrayOfMObject { m_object }),
+        },
+    }
+}
+
 impl RestBackend {
     pub(super) async fn do_sync_m_objects(
         &self,
@@ -123,14 +219,10 @@ impl RestBackend {
     ) -> Result<SuccessSyncMObjects, BackendFault> {
         let objects = params.m_object_list.m_object;
         if objects.len() > MAX_RECORDS {
-            return Err(BackendFault::titled(
-                ErrorCode::BadParameter,
-                "Bad Parameter",
-                format!(
-                    "syncMObjects takes at most {MAX_RECORDS} objects, not {}",
-                    objects.len()
-                ),
-            ));
+            return Err(BackendFault::bad_parameter(format!(
+                "syncMObjects takes at most {MAX_RECORDS} objects, not {}",
+                objects.len()
+            )));
         }
         opportunities_only(&objects)?;
         let action = match params.operation {
@@ -138,11 +230,9 @@ impl RestBackend {
             SyncOperationEnum::Insert => "createOnly",
             SyncOperationEnum::Update => "updateOnly",
             SyncOperationEnum::Unknown(other) => {
-                return Err(BackendFault::titled(
-                    ErrorCode::BadParameter,
-                    "Bad Parameter",
-                    format!("operation {other} is not INSERT, UPDATE or UPSERT"),
-                ));
+                return Err(BackendFault::bad_parameter(format!(
+                    "operation {other} is not INSERT, UPDATE or UPSERT"
+                )));
             }
         };
         let (records, seqs) = input(&objects, true);
@@ -177,14 +267,10 @@ impl RestBackend {
     ) -> Result<SuccessDeleteMObjects, BackendFault> {
         let objects = params.m_object_list.m_object;
         if objects.len() > MAX_RECORDS {
-            return Err(BackendFault::titled(
-                ErrorCode::BadParameter,
-                "Bad Parameter",
-                format!(
-                    "deleteMObjects takes at most {MAX_RECORDS} objects, not {}",
-                    objects.len()
-                ),
-            ));
+            return Err(BackendFault::bad_parameter(format!(
+                "deleteMObjects takes at most {MAX_RECORDS} objects, not {}",
+                objects.len()
+            )));
         }
         opportunities_only(&objects)?;
         let (records, seqs) = input(&objects, false);
@@ -212,124 +298,91 @@ impl RestBackend {
         })
     }
 
+    /// `getMObjects`: the query for the one filter asked for, one REST read.
     pub(super) async fn do_get_m_objects(
         &self,
         cx: &CallContext,
         params: ParamsGetMObjects,
     ) -> Result<SuccessGetMObjects, BackendFault> {
-        if params.r#type.trim() != "Opportunity" {
-            return Err(unmapped(format!(
-                "getMObjects type {:?}: this bridge reads opportunities only",
-                params.r#type
-            )));
-        }
-        if params.id.is_some() {
-            return Err(unmapped(
-                "getMObjects by id: Marketo REST has no integer opportunity id (use externalKey)"
-                    .into(),
-            ));
-        }
-        if params
-            .m_obj_association_list
-            .as_ref()
-            .is_some_and(|l| !l.m_obj_association.is_empty())
-        {
-            return Err(unmapped(
-                "mObjAssociationList has no Marketo REST opportunity filter".into(),
-            ));
-        }
-        let criteria = params
-            .m_obj_criteria_list
-            .as_ref()
-            .map(|l| l.m_obj_criteria.clone())
-            .unwrap_or_default();
-        let (filter_type, filter_value) = match (&params.external_key, criteria.as_slice()) {
-            (Some(key), []) => (DEDUPE.to_owned(), key.value.trim().to_owned()),
-            (None, [one]) if one.comparison == ComparisonEnum::Eq => {
-                (rest_name(&one.attr_name), one.attr_value.clone())
-            }
-            _ => {
-                return Err(unmapped(
-                    "getMObjects needs exactly one of externalKey or a single EQ criterion: Marketo REST reads opportunities by one filter".into(),
-                ));
-            }
-        };
-        let mut fields: Vec<String> = vec![DEDUPE.into(), "createdAt".into(), "updatedAt".into()];
-        fields.extend(
-            mktows_server::marketo::OPPORTUNITY_FIELDS
-                .iter()
-                .map(|f| rest_name(f)),
-        );
-        let mut query = vec![
-            ("filterType".to_owned(), filter_type),
-            ("filterValues".to_owned(), filter_value),
-            ("fields".to_owned(), fields.join(",")),
-            ("batchSize".to_owned(), MAX_RECORDS.to_string()),
-        ];
-        if let Some(position) = params.stream_position.as_deref().filter(|p| !p.is_empty()) {
-            let token = position.strip_prefix(POSITION).ok_or_else(|| {
-                BackendFault::titled(
-                    ErrorCode::BadStreamPosition,
-                    "Bad Stream Position",
-                    format!("{position:?} is not a stream position of this bridge"),
-                )
-            })?;
-            query.push(("nextPageToken".to_owned(), token.to_owned()));
-        }
+        let query = m_objects_query(&params)?;
         let answer = self
             .rest
             .call(cx, &RestRequest::get("/v1/opportunities.json", query))
             .await
             .map_err(|e| read_fault(&e))?;
-        let time = |row: &Map<String, Value>, name: &str| {
-            row.get(name)
-                .and_then(Value::as_str)
-                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-        };
-        let m_object: Vec<MObject> = results(&answer)
+        Ok(soap_m_objects(&answer))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query_of(params: &ParamsGetMObjects) -> Vec<(String, String)> {
+        m_objects_query(params).unwrap()
+    }
+
+    #[test]
+    fn opportunities_are_read_by_their_external_key() {
+        let mut params = ParamsGetMObjects::new("Opportunity");
+        params.external_key = Some(Attrib {
+            name: "externalKey".into(),
+            value: " OPP-1 ".into(),
+        });
+        params.stream_position = Some("rest:NEXT".into());
+        let query = query_of(&params);
+        assert_eq!(query[0], ("filterType".into(), DEDUPE.into()));
+        assert_eq!(query[1], ("filterValues".into(), "OPP-1".into()));
+        assert_eq!(query[3], ("batchSize".into(), "100".into()));
+        assert_eq!(query[4], ("nextPageToken".into(), "NEXT".into()));
+    }
+
+    #[test]
+    fn reads_rest_cannot_make_are_faults() {
+        let fault = m_objects_query(&ParamsGetMObjects::new("OpportunityPersonRole")).unwrap_err();
+        assert_eq!(fault.code, ErrorCode::UnsupportedOperation);
+        let fault = m_objects_query(&ParamsGetMObjects::new("Opportunity")).unwrap_err();
+        assert!(
+            fault.message.starts_with("getMObjects needs exactly one"),
+            "{}",
+            fault.message
+        );
+        let mut params = ParamsGetMObjects::new("Opportunity");
+        params.external_key = Some(Attrib {
+            name: "externalKey".into(),
+            value: "OPP-1".into(),
+        });
+        params.stream_position = Some("ID:4".into());
+        assert_eq!(
+            m_objects_query(&params).unwrap_err().code,
+            ErrorCode::BadStreamPosition
+        );
+    }
+
+    #[test]
+    fn rest_rows_become_opportunities() {
+        let answer = json!({"moreResult": true, "nextPageToken": "N", "result": [{
+            "seq": 0, "marketoGUID": "g", "externalOpportunityId": "OPP-1", "amount": 12.5,
+            "name": null, "createdAt": "2024-01-01T00:00:00Z"}]});
+        let page = soap_m_objects(&answer).result;
+        assert!(page.has_more);
+        assert_eq!(page.new_stream_position, "rest:N");
+        let object = &page.m_object_list.unwrap().m_object[0];
+        assert_eq!(object.external_key.as_ref().unwrap().value, "OPP-1");
+        assert!(object.created_at.is_some() && object.updated_at.is_none());
+        let attribs: Vec<(&str, &str)> = object
+            .attrib_list
+            .as_ref()
+            .unwrap()
+            .attrib
             .iter()
-            .filter_map(Value::as_object)
-            .map(|row| MObject {
-                r#type: "Opportunity".into(),
-                id: None,
-                external_key: row.get(DEDUPE).map(|v| Attrib {
-                    name: DEDUPE.into(),
-                    value: text(v),
-                }),
-                created_at: time(row, "createdAt"),
-                updated_at: time(row, "updatedAt"),
-                attrib_list: Some(ArrayOfAttrib {
-                    attrib: row
-                        .iter()
-                        .filter(|(k, v)| {
-                            !matches!(
-                                k.as_str(),
-                                "seq" | "marketoGUID" | "createdAt" | "updatedAt" | DEDUPE
-                            ) && !v.is_null()
-                        })
-                        .map(|(k, v)| Attrib {
-                            name: soap_name(k),
-                            value: text(v),
-                        })
-                        .collect(),
-                }),
-                type_attrib_list: None,
-                association_list: None,
-            })
+            .map(|a| (a.name.as_str(), a.value.as_str()))
             .collect();
-        let more = answer.get("moreResult").and_then(Value::as_bool) == Some(true);
-        let next = answer
-            .get("nextPageToken")
-            .and_then(Value::as_str)
-            .filter(|_| more)
-            .map(|t| format!("{POSITION}{t}"));
-        Ok(SuccessGetMObjects {
-            result: ResultGetMObjects {
-                return_count: m_object.len() as i32,
-                has_more: more,
-                new_stream_position: next.unwrap_or_default(),
-                m_object_list: Some(ArrayOfMObject { m_object }),
-            },
-        })
+        assert_eq!(attribs, [("Amount", "12.5")]);
+        let end = soap_m_objects(&json!({"nextPageToken": "N", "result": []})).result;
+        assert_eq!(
+            (end.has_more, end.new_stream_position.as_str()),
+            (false, "")
+        );
     }
 }

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::RestBackend;
-use super::read::{pairs, results};
+use super::common::{pairs, results};
 use super::rest::RestRequest;
 use mktows::error::ErrorCode;
 use mktows::types::*;
@@ -16,11 +16,7 @@ const PAGE: usize = 200;
 const MAX_PAGES: usize = 50;
 
 fn unknown(what: &str, name: &str) -> BackendFault {
-    BackendFault::titled(
-        ErrorCode::BadParameter,
-        "Bad Parameter",
-        format!("No {what} named {name:?}"),
-    )
+    BackendFault::bad_parameter(format!("No {what} named {name:?}"))
 }
 
 fn text(v: &Value, key: &str) -> String {

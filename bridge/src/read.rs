@@ -1,74 +1,15 @@
-//! `getLead`, `getMultipleLeads` and `listOperation` over REST (mapping in the module docs of
+//! `getLead` and `getMultipleLeads` over REST (mapping in the module docs of
 //! [`super`]).
 
 use serde_json::Value;
 
+use super::common::{POSITION, filter_type, filter_value, pairs, results, value};
 use super::rest::{RestError, RestRequest};
-use super::{FieldMap, RestBackend, read_fault, write_fault};
+use super::{FieldMap, RestBackend, read_fault};
 use mktows::error::ErrorCode;
 use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows_server::{BackendFault, CallContext};
-
-/// Prefix of the SOAP stream positions the bridge hands out.
-const POSITION: &str = "rest:";
-
-/// Most leads per `listOperation` (SOAP) and per REST list call.
-const MAX_LIST_MEMBERS: usize = 1000;
-const REST_IDS: usize = 300;
-
-pub(super) fn value<T: Clone>(field: &Option<Nillable<T>>) -> Option<T> {
-    field.as_ref().and_then(|v| v.value().cloned())
-}
-
-/// The REST `filterType` of a SOAP lead key type.
-pub(super) fn filter_type(key: &LeadKeyRef) -> Result<&'static str, BackendFault> {
-    Ok(match key {
-        LeadKeyRef::Idnum => "id",
-        LeadKeyRef::Email => "email",
-        LeadKeyRef::Cookie => "cookies",
-        LeadKeyRef::Sfdcleadid => "sfdcLeadId",
-        LeadKeyRef::Sfdccontactid => "sfdcContactId",
-        LeadKeyRef::Sfdcaccountid => "sfdcAccountId",
-        LeadKeyRef::Sfdcleadownerid => "sfdcLeadOwnerId",
-        LeadKeyRef::Sfdcopptyid => "sfdcOpptyId",
-        other => {
-            return Err(BackendFault::new(
-                ErrorCode::UnsupportedOperation,
-                format!("lead key type {other} has no Marketo REST filterType"),
-            ));
-        }
-    })
-}
-
-/// A key value REST's comma-separated `filterValues` can carry.
-pub(super) fn filter_value(value: &str) -> Result<&str, BackendFault> {
-    let value = value.trim();
-    if value.contains(',') {
-        return Err(BackendFault::titled(
-            ErrorCode::LeadKeyBad,
-            "Lead Key Bad",
-            format!("{value:?} contains a comma, which Marketo REST filterValues cannot carry"),
-        ));
-    }
-    Ok(value)
-}
-
-/// A JSON value as SOAP text (strings as they are, anything else as JSON).
-pub(super) fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-pub(super) fn results(answer: &Value) -> &[Value] {
-    answer
-        .get("result")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-}
 
 /// `fields=` for reads: every mapped field (or the included ones), plus id and email.
 fn fields_param(map: &FieldMap, include: Option<&[String]>) -> String {
@@ -86,11 +27,155 @@ fn fields_param(map: &FieldMap, include: Option<&[String]>) -> String {
     names.join(",")
 }
 
-pub(super) fn pairs(items: &[(&str, String)]) -> Vec<(String, String)> {
-    items
+/// Where `getMultipleLeads` reads, as its `leadSelector` says (before any REST lookup).
+#[derive(Debug, PartialEq)]
+enum LeadSource<'a> {
+    /// `GET /v1/leads.json` with this filter.
+    Keys {
+        filter_type: &'static str,
+        values: Vec<&'a str>,
+    },
+    ListName(String),
+    ListId(i32),
+}
+
+/// REST's `batchSize` for a SOAP `batchSize` (SOAP's 1 to 1000, REST's at most 300).
+fn multiple_leads_batch(batch_size: Option<i32>) -> i32 {
+    batch_size.map_or(100, |b| b.clamp(1, 1000)).min(300)
+}
+
+/// The REST paging token of a SOAP stream position the bridge handed out.
+fn stream_token(position: Option<String>) -> Result<Option<String>, BackendFault> {
+    match position.filter(|p| !p.is_empty()) {
+        None => Ok(None),
+        Some(position) => match position.strip_prefix(POSITION) {
+            Some(token) if !token.is_empty() => Ok(Some(token.to_owned())),
+            _ => Err(BackendFault::titled(
+                ErrorCode::BadStreamPosition,
+                "Bad Stream Position",
+                format!("Bad stream position {position}"),
+            )),
+        },
+    }
+}
+
+/// The leads a `getMultipleLeads` selector names: at most 100 keys (Marketo ignored keys past
+/// the 100th; nothing is dropped silently here), a static list, nothing else.
+fn lead_source(selector: &Option<LeadSelector>) -> Result<LeadSource<'_>, BackendFault> {
+    Ok(match selector {
+        Some(LeadSelector::LeadKeySelector(selector)) => {
+            let keys = &selector.key_values.string_item;
+            if keys.len() > 100 {
+                return Err(BackendFault::bad_parameter(format!(
+                    "a LeadKeySelector takes at most 100 keys, not {}",
+                    keys.len()
+                )));
+            }
+            let values = keys
+                .iter()
+                .map(|v| filter_value(v))
+                .collect::<Result<Vec<&str>, _>>()?;
+            LeadSource::Keys {
+                filter_type: filter_type(&selector.key_type)?,
+                values,
+            }
+        }
+        Some(LeadSelector::StaticListSelector(selector)) => match (
+            value(&selector.static_list_name),
+            value(&selector.static_list_id),
+        ) {
+            (Some(name), _) => LeadSource::ListName(name),
+            (None, Some(id)) => LeadSource::ListId(id),
+            (None, None) => {
+                return Err(BackendFault::titled(
+                    ErrorCode::ParameterRequired,
+                    "Parameter Required",
+                    "StaticListSelector needs staticListName or staticListId",
+                ));
+            }
+        },
+        Some(LeadSelector::LastUpdateAtSelector(_)) => {
+            return Err(BackendFault::new(
+                ErrorCode::UnsupportedOperation,
+                "LastUpdateAtSelector has no faithful Marketo REST mapping: leads.json cannot \
+                 filter by update time (Adobe points to Bulk Lead Export)",
+            ));
+        }
+        None => {
+            return Err(BackendFault::titled(
+                ErrorCode::ParameterRequired,
+                "Parameter Required",
+                "leadSelector is required",
+            ));
+        }
+    })
+}
+
+/// The query of a `getMultipleLeads` read.
+fn multiple_leads_query(
+    fields: String,
+    batch: i32,
+    token: Option<String>,
+    source: &LeadSource,
+) -> Vec<(String, String)> {
+    let mut query = pairs(&[("fields", fields), ("batchSize", batch.to_string())]);
+    if let Some(token) = token {
+        query.push(("nextPageToken".into(), token));
+    }
+    if let LeadSource::Keys {
+        filter_type,
+        values,
+    } = source
+    {
+        query.push(("filterType".into(), (*filter_type).to_owned()));
+        query.push(("filterValues".into(), values.join(",")));
+    }
+    query
+}
+
+/// A failed `getMultipleLeads` read: a paging token REST refuses is a bad stream position.
+fn multiple_leads_fault(error: RestError) -> BackendFault {
+    match error {
+        RestError::Api {
+            code: 1003,
+            message,
+        } if message.contains("nextPageToken") => {
+            BackendFault::titled(ErrorCode::BadStreamPosition, "Bad Stream Position", message)
+        }
+        other => read_fault(&other),
+    }
+}
+
+/// The SOAP page from REST's: more while REST says so (a token without `moreResult` also
+/// means more), the next position carrying REST's token.
+fn soap_multiple_leads(
+    answer: &Value,
+    map: &FieldMap,
+    include: Option<&[String]>,
+) -> SuccessGetMultipleLeads {
+    let lead_record: Vec<LeadRecord> = results(answer)
         .iter()
-        .map(|(k, v)| ((*k).to_owned(), v.clone()))
-        .collect()
+        .map(|l| map.soap_record(l, include))
+        .collect();
+    let next = answer
+        .get("nextPageToken")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty());
+    let more = match answer.get("moreResult").and_then(Value::as_bool) {
+        Some(more) => more && next.is_some(),
+        None => next.is_some() && !lead_record.is_empty(),
+    };
+    SuccessGetMultipleLeads {
+        result: ResultGetMultipleLeads {
+            return_count: lead_record.len() as i32,
+            remaining_count: i32::from(more),
+            new_stream_position: match (more, next) {
+                (true, Some(next)) => format!("{POSITION}{next}"),
+                _ => String::new(),
+            },
+            lead_record_list: Some(Nillable::Value(ArrayOfLeadRecord { lead_record })),
+        },
+    }
 }
 
 impl RestBackend {
@@ -160,287 +245,163 @@ impl RestBackend {
             })
     }
 
+    /// `getMultipleLeads`: the page and the leads asked for, the list's id when named, one
+    /// REST read.
     pub(super) async fn do_get_multiple_leads(
         &self,
         cx: &CallContext,
         params: ParamsGetMultipleLeads,
     ) -> Result<SuccessGetMultipleLeads, BackendFault> {
-        let batch = value(&params.batch_size)
-            .map_or(100, |b| b.clamp(1, 1000))
-            .min(300);
-        let token = match value(&params.stream_position).filter(|p| !p.is_empty()) {
-            None => None,
-            Some(position) => match position.strip_prefix(POSITION) {
-                Some(token) if !token.is_empty() => Some(token.to_owned()),
-                _ => {
-                    return Err(BackendFault::titled(
-                        ErrorCode::BadStreamPosition,
-                        "Bad Stream Position",
-                        format!("Bad stream position {position}"),
-                    ));
-                }
-            },
-        };
+        let batch = multiple_leads_batch(value(&params.batch_size));
+        let token = stream_token(value(&params.stream_position))?;
         let map = self.fields(cx).await?;
         let include = params
             .include_attributes
             .as_ref()
             .map(|a| a.string_item.clone());
-        let mut query = pairs(&[
-            ("fields", fields_param(&map, include.as_deref())),
-            ("batchSize", batch.to_string()),
-        ]);
-        if let Some(token) = token {
-            query.push(("nextPageToken".into(), token));
-        }
-        let path = match &params.lead_selector {
-            Some(LeadSelector::LeadKeySelector(selector)) => {
-                let keys = &selector.key_values.string_item;
-                if keys.len() > 100 {
-                    // Marketo ignored keys past the 100th; nothing is dropped silently here.
-                    return Err(BackendFault::titled(
-                        ErrorCode::BadParameter,
-                        "Bad Parameter",
-                        format!(
-                            "a LeadKeySelector takes at most 100 keys, not {}",
-                            keys.len()
-                        ),
-                    ));
-                }
-                let values = keys
-                    .iter()
-                    .map(|v| filter_value(v))
-                    .collect::<Result<Vec<&str>, _>>()?;
-                query.push((
-                    "filterType".into(),
-                    filter_type(&selector.key_type)?.to_owned(),
-                ));
-                query.push(("filterValues".into(), values.join(",")));
-                "/v1/leads.json".to_owned()
+        let fields = fields_param(&map, include.as_deref());
+        let source = lead_source(&params.lead_selector)?;
+        let query = multiple_leads_query(fields, batch, token, &source);
+        let path = match source {
+            LeadSource::Keys { .. } => "/v1/leads.json".to_owned(),
+            LeadSource::ListName(name) => {
+                format!("/v1/lists/{}/leads.json", self.list_id(cx, &name).await?)
             }
-            Some(LeadSelector::StaticListSelector(selector)) => {
-                let id = match (
-                    value(&selector.static_list_name),
-                    value(&selector.static_list_id),
-                ) {
-                    (Some(name), _) => self.list_id(cx, &name).await?,
-                    (None, Some(id)) => id,
-                    (None, None) => {
-                        return Err(BackendFault::titled(
-                            ErrorCode::ParameterRequired,
-                            "Parameter Required",
-                            "StaticListSelector needs staticListName or staticListId",
-                        ));
-                    }
-                };
-                format!("/v1/lists/{id}/leads.json")
-            }
-            Some(LeadSelector::LastUpdateAtSelector(_)) => {
-                return Err(BackendFault::new(
-                    ErrorCode::UnsupportedOperation,
-                    "LastUpdateAtSelector has no faithful Marketo REST mapping: leads.json cannot \
-                     filter by update time (Adobe points to Bulk Lead Export)",
-                ));
-            }
-            None => {
-                return Err(BackendFault::titled(
-                    ErrorCode::ParameterRequired,
-                    "Parameter Required",
-                    "leadSelector is required",
-                ));
-            }
+            LeadSource::ListId(id) => format!("/v1/lists/{id}/leads.json"),
         };
         let answer = self
             .rest
             .call(cx, &RestRequest::get(path, query))
             .await
-            .map_err(|e| match e {
-                RestError::Api {
-                    code: 1003,
-                    message,
-                } if message.contains("nextPageToken") => BackendFault::titled(
-                    ErrorCode::BadStreamPosition,
-                    "Bad Stream Position",
-                    message,
-                ),
-                other => read_fault(&other),
-            })?;
-        let include_ref = include.as_deref();
-        let lead_record: Vec<LeadRecord> = results(&answer)
-            .iter()
-            .map(|l| map.soap_record(l, include_ref))
-            .collect();
-        let next = answer
-            .get("nextPageToken")
-            .and_then(Value::as_str)
-            .filter(|t| !t.is_empty());
-        // More when REST says so; a token without `moreResult` also means more.
-        let more = match answer.get("moreResult").and_then(Value::as_bool) {
-            Some(more) => more && next.is_some(),
-            None => next.is_some() && !lead_record.is_empty(),
-        };
-        Ok(SuccessGetMultipleLeads {
-            result: ResultGetMultipleLeads {
-                return_count: lead_record.len() as i32,
-                remaining_count: i32::from(more),
-                new_stream_position: match (more, next) {
-                    (true, Some(next)) => format!("{POSITION}{next}"),
-                    _ => String::new(),
-                },
-                lead_record_list: Some(Nillable::Value(ArrayOfLeadRecord { lead_record })),
+            .map_err(multiple_leads_fault)?;
+        Ok(soap_multiple_leads(&answer, &map, include.as_deref()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn keys(key_type: LeadKeyRef, values: &[&str]) -> Option<LeadSelector> {
+        Some(LeadSelector::LeadKeySelector(LeadKeySelector {
+            key_type,
+            key_values: ArrayOfString {
+                string_item: values.iter().map(|v| (*v).to_owned()).collect(),
             },
-        })
+        }))
     }
 
-    /// True when every id parses and names a lead REST has.
-    async fn all_exist(&self, cx: &CallContext, ids: &[Option<i32>]) -> Result<bool, BackendFault> {
-        let Some(ids) = ids.iter().copied().collect::<Option<Vec<i32>>>() else {
-            return Ok(false);
-        };
-        let mut unique = ids.clone();
-        unique.sort_unstable();
-        unique.dedup();
-        for chunk in unique.chunks(REST_IDS) {
-            let list: Vec<String> = chunk.iter().map(i32::to_string).collect();
-            let query = pairs(&[
-                ("filterType", "id".to_owned()),
-                ("filterValues", list.join(",")),
-                ("fields", "id".to_owned()),
-                ("batchSize", REST_IDS.to_string()),
-            ]);
-            let answer = self
-                .rest
-                .call(cx, &RestRequest::get("/v1/leads.json", query))
-                .await
-                .map_err(|e| read_fault(&e))?;
-            if results(&answer).len() < chunk.len() {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+    #[test]
+    fn batch_sizes_fit_rest() {
+        assert_eq!(multiple_leads_batch(None), 100);
+        assert_eq!(multiple_leads_batch(Some(0)), 1);
+        assert_eq!(multiple_leads_batch(Some(250)), 250);
+        assert_eq!(multiple_leads_batch(Some(5000)), 300);
     }
 
-    pub(super) async fn do_list_operation(
-        &self,
-        cx: &CallContext,
-        params: ParamsListOperation,
-    ) -> Result<SuccessListOperation, BackendFault> {
-        let bad = |m: String| BackendFault::titled(ErrorCode::BadParameter, "Bad Parameter", m);
-        let key = &params.list_key;
-        if key.key_type != ListKeyType::Mktolistname {
-            return Err(BackendFault::new(
-                ErrorCode::UnsupportedOperation,
-                format!(
-                    "list key type {} is not supported by the mktows bridge",
-                    key.key_type
-                ),
-            ));
+    #[test]
+    fn stream_positions_carry_rest_tokens() {
+        assert_eq!(stream_token(None).unwrap(), None);
+        assert_eq!(stream_token(Some(String::new())).unwrap(), None);
+        assert_eq!(
+            stream_token(Some("rest:T1".into())).unwrap(),
+            Some("T1".into())
+        );
+        for bad in ["rest:", "T1"] {
+            let fault = stream_token(Some(bad.into())).unwrap_err();
+            assert_eq!(fault.code, ErrorCode::BadStreamPosition);
         }
-        let strict = value(&params.strict).unwrap_or(false);
-        let leads = &params.list_member_list.lead_key;
-        if leads.len() > MAX_LIST_MEMBERS {
-            return Err(bad(format!(
-                "listOperation takes at most {MAX_LIST_MEMBERS} leads, not {}",
-                leads.len()
-            )));
-        }
-        if let Some(other) = leads.iter().find(|l| l.key_type != LeadKeyRef::Idnum) {
-            return Err(bad(format!(
-                "listMemberList takes IDNUM lead keys only, not {}",
-                other.key_type
-            )));
-        }
-        let (method, suffix, write) = match &params.list_operation {
-            ListOperationType::Addtolist => (reqwest::Method::POST, "leads.json", true),
-            ListOperationType::Removefromlist => (reqwest::Method::DELETE, "leads.json", true),
-            ListOperationType::Ismemberoflist => {
-                (reqwest::Method::GET, "leads/ismember.json", false)
+    }
+
+    #[test]
+    fn a_key_selector_is_one_rest_filter() {
+        let selector = keys(LeadKeyRef::Email, &["a@x.com", " b@x.com"]);
+        let source = lead_source(&selector).unwrap();
+        assert_eq!(
+            source,
+            LeadSource::Keys {
+                filter_type: "email",
+                values: vec!["a@x.com", "b@x.com"],
             }
-            ListOperationType::Unknown(other) => {
-                return Err(bad(format!("unknown listOperation {other:?}")));
-            }
+        );
+        let query = multiple_leads_query("id,email".into(), 300, Some("T".into()), &source);
+        let names: Vec<(&str, &str)> = query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("fields", "id,email"),
+                ("batchSize", "300"),
+                ("nextPageToken", "T"),
+                ("filterType", "email"),
+                ("filterValues", "a@x.com,b@x.com"),
+            ]
+        );
+    }
+
+    #[test]
+    fn selectors_rest_cannot_read_are_faults() {
+        let many: Vec<String> = (0..101).map(|i| i.to_string()).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let fault = lead_source(&keys(LeadKeyRef::Idnum, &many)).unwrap_err();
+        assert_eq!(fault.code, ErrorCode::BadParameter);
+        let fault = lead_source(&keys(LeadKeyRef::Email, &["a,b"])).unwrap_err();
+        assert_eq!(fault.code, ErrorCode::LeadKeyBad);
+        let fault = lead_source(&None).unwrap_err();
+        assert_eq!(fault.code, ErrorCode::ParameterRequired);
+    }
+
+    #[test]
+    fn a_refused_paging_token_is_a_bad_stream_position() {
+        let refused = RestError::Api {
+            code: 1003,
+            message: "Invalid nextPageToken".into(),
         };
-        let remove = params.list_operation == ListOperationType::Removefromlist;
-        let list = self.list_id(cx, &key.key_value).await?;
-        let ids: Vec<Option<i32>> = leads
-            .iter()
-            .map(|l| l.key_value.trim().parse::<i32>().ok())
-            .collect();
-        let valid: Vec<i32> = ids.iter().flatten().copied().collect();
-        let mut status: std::collections::HashMap<i32, bool> = std::collections::HashMap::new();
-        // strict: every lead must exist before anything is sent (REST applies each lead on its
-        // own), as the sandbox checks before it changes anything.
-        if strict && write && !self.all_exist(cx, &ids).await? {
-            let lead_status = leads
-                .iter()
-                .map(|lead| LeadStatus::new(lead.clone(), false))
-                .collect();
-            return Ok(SuccessListOperation {
-                result: ResultListOperation {
-                    success: false,
-                    status_list: Some(Nillable::Value(ArrayOfLeadStatus { lead_status })),
-                },
-            });
-        }
-        let mut sent = 0usize;
-        for chunk in valid.chunks(REST_IDS) {
-            let request = RestRequest {
-                method: method.clone(),
-                path: format!("/v1/lists/{list}/{suffix}"),
-                query: chunk
-                    .iter()
-                    .map(|id| ("id".to_owned(), id.to_string()))
-                    .collect(),
-                body: None,
-                file: None,
-            };
-            let answer = match self.rest.call(cx, &request).await {
-                Ok(answer) => answer,
-                Err(e) if !write => return Err(read_fault(&e)),
-                Err(e) if sent == 0 => return Err(write_fault(&e)),
-                Err(e) => {
-                    return Err(BackendFault::may_have_been_applied(&format!(
-                        "{e}; the first {sent} leads of this call were applied"
-                    )));
-                }
-            };
-            for row in results(&answer) {
-                let Some(id) = row
-                    .get("id")
-                    .and_then(Value::as_i64)
-                    .and_then(|n| i32::try_from(n).ok())
-                else {
-                    continue;
-                };
-                let reason = row
-                    .get("reasons")
-                    .and_then(|r| r.get(0))
-                    .and_then(|r| r.get("code"))
-                    .and_then(Value::as_str);
-                let ok = match row.get("status").and_then(Value::as_str) {
-                    Some("added" | "removed" | "memberof") => true,
-                    // Removing a lead that is not a member: nothing to do.
-                    Some("skipped") => remove && reason == Some("1015"),
-                    _ => false,
-                };
-                status.insert(id, ok);
-            }
-            sent += chunk.len();
-        }
-        let lead_status: Vec<LeadStatus> = leads
-            .iter()
-            .zip(&ids)
-            .map(|(lead, id)| {
-                let ok = id.and_then(|id| status.get(&id).copied()).unwrap_or(false);
-                LeadStatus::new(lead.clone(), ok)
-            })
-            .collect();
-        let success = lead_status.iter().all(|s| s.status);
-        Ok(SuccessListOperation {
-            result: ResultListOperation {
-                success,
-                status_list: Some(Nillable::Value(ArrayOfLeadStatus { lead_status })),
-            },
-        })
+        assert_eq!(
+            multiple_leads_fault(refused).code,
+            ErrorCode::BadStreamPosition
+        );
+        let other = RestError::Api {
+            code: 1003,
+            message: "Invalid filterType".into(),
+        };
+        assert_eq!(multiple_leads_fault(other).code, ErrorCode::BadParameter);
+    }
+
+    #[test]
+    fn more_is_what_rest_says_with_a_token() {
+        let map = FieldMap::from_describe(&json!({"result": [
+            {"dataType": "string", "rest": {"name": "firstName"}, "soap": {"name": "FirstName"}}]}));
+        let lead = json!({"id": 3, "email": "a@x.com", "firstName": "Ada"});
+        let answer = json!({"moreResult": true, "nextPageToken": "N", "result": [lead]});
+        let page = soap_multiple_leads(&answer, &map, None).result;
+        assert_eq!((page.return_count, page.remaining_count), (1, 1));
+        assert_eq!(page.new_stream_position, "rest:N");
+        let leads = page.lead_record_list.unwrap().value().cloned().unwrap();
+        assert_eq!(leads.lead_record[0].id, Some(Nillable::Value(3)));
+        let answer = json!({"moreResult": false, "nextPageToken": "N", "result": [lead]});
+        let page = soap_multiple_leads(&answer, &map, None).result;
+        assert_eq!(
+            (page.remaining_count, page.new_stream_position.as_str()),
+            (0, "")
+        );
+        // No `moreResult`: a token with rows means more, without rows the end.
+        let answer = json!({"nextPageToken": "N", "result": [lead]});
+        assert_eq!(
+            soap_multiple_leads(&answer, &map, None)
+                .result
+                .remaining_count,
+            1
+        );
+        let answer = json!({"nextPageToken": "N", "result": []});
+        assert_eq!(
+            soap_multiple_leads(&answer, &map, None)
+                .result
+                .remaining_count,
+            0
+        );
     }
 }
