@@ -21,12 +21,12 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use super::fixture::CustomObjectType;
-use super::objects::StoredObject;
-use super::rest::{Reply, param};
-use super::rest_write::{skipped_at, text};
-use super::service::Service;
-use super::store::Store;
+use super::reply::{Reply, param};
+use super::reply::{skipped_at, text};
+use crate::fixture::CustomObjectType;
+use crate::objects::StoredObject;
+use crate::service::Service;
+use crate::store::Store;
 
 /// Most records per call.
 const MAX_RECORDS: usize = 300;

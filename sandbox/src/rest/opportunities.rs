@@ -19,11 +19,12 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use super::objects::StoredObject;
-use super::rest::{Reply, param};
-use super::rest_leads::rest_name;
-use super::rest_write::{skipped_at, text};
-use super::service::Service;
+use super::reply::rest_name;
+use super::reply::{Reply, param};
+use super::reply::{skipped_at, text};
+use crate::describe::mobject_fields;
+use crate::objects::StoredObject;
+use crate::service::Service;
 
 const KIND: &str = "Opportunity";
 const DEDUPE: &str = "externalOpportunityId";
@@ -57,8 +58,7 @@ pub fn dispatch(
 
 /// SOAP attribute name of a REST field.
 fn soap_field(service: &Service, rest: &str) -> Option<String> {
-    service
-        .mobject_fields(KIND)
+    mobject_fields(service, KIND)
         .into_iter()
         .find(|f| rest_name(f) == rest)
 }
@@ -68,7 +68,7 @@ fn describe(service: &Service) -> Reply {
         json!({"name": "marketoGUID", "displayName": "Marketo GUID", "dataType": "string", "updateable": false}),
         json!({"name": DEDUPE, "displayName": "External Opportunity Id", "dataType": "string", "updateable": false}),
     ];
-    for name in service.mobject_fields(KIND) {
+    for name in mobject_fields(service, KIND) {
         fields.push(json!({"name": rest_name(&name), "displayName": name, "dataType": "string", "updateable": true}));
     }
     Reply::ok(vec![json!({
