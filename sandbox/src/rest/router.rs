@@ -4,9 +4,11 @@
 
 use axum::http::Method;
 
+use super::records::{self, Kind};
 use super::reply::{Reply, param};
-use super::{activities, assets, campaigns, custom_objects, leads, merge, opportunities, write};
+use super::{activities, assets, campaigns, leads, merge, write};
 use crate::service::Service;
+use serde_json::Value;
 
 /// Routes one REST call (path after `/rest/`).
 pub fn dispatch(
@@ -65,8 +67,61 @@ pub fn dispatch(
         other => campaigns::dispatch(service, method, other, pairs, body)
             .or_else(|| assets::dispatch(service, method, other, pairs))
             .or_else(|| activities::dispatch(service, method, other, pairs))
-            .or_else(|| custom_objects::dispatch(service, method, other, pairs, body))
-            .or_else(|| opportunities::dispatch(service, method, other, pairs, body))
+            .or_else(|| records_route(service, method, other, pairs, body))
             .unwrap_or_else(|| Reply::error(610, "Requested resource not found")),
     }
+}
+
+/// Routes `v1/customobjects/...` and `v1/opportunities...` to [`records`]; `None` for other
+/// paths.
+fn records_route(
+    service: &Service,
+    method: &str,
+    segments: &[&str],
+    pairs: &[(String, String)],
+    body: &[u8],
+) -> Option<Reply> {
+    let (kind, action): (Result<Kind, Reply>, Option<&str>) = match segments {
+        ["v1", "customobjects", file] => (
+            records::custom_object(service, file.strip_suffix(".json")?),
+            None,
+        ),
+        ["v1", "customobjects", name, action] => {
+            (records::custom_object(service, name), Some(*action))
+        }
+        ["v1", "opportunities.json"] => (Ok(records::opportunity(service)), None),
+        [
+            "v1",
+            "opportunities",
+            action @ ("delete.json" | "describe.json"),
+        ] => (Ok(records::opportunity(service)), Some(*action)),
+        ["v1", "opportunities", ..] => {
+            return Some(Reply::error(610, "Requested resource not found"));
+        }
+        _ => return None,
+    };
+    let kind = match kind {
+        Ok(kind) => kind,
+        Err(reply) => return Some(reply),
+    };
+    let json = || serde_json::from_slice::<Value>(body);
+    // Only custom objects take a long read as `POST ?_method=GET`.
+    let custom = segments[1] == "customobjects";
+    Some(match (action, method) {
+        (Some("describe.json"), "GET") => records::describe(&kind),
+        (None, "GET") => records::get(service, &kind, pairs, None),
+        (None, "POST") if custom && param(pairs, "_method") == Some("GET") => match json() {
+            Ok(request) => records::get(service, &kind, pairs, Some(&request)),
+            Err(e) => Reply::error(609, format!("Invalid JSON: {e}")),
+        },
+        (None, "POST") => match json() {
+            Ok(request) => records::sync(service, &kind, &request),
+            Err(e) => Reply::error(609, format!("Invalid JSON: {e}")),
+        },
+        (Some("delete.json"), "POST") => match json() {
+            Ok(request) => records::delete(service, &kind, &request),
+            Err(e) => Reply::error(609, format!("Invalid JSON: {e}")),
+        },
+        _ => Reply::error(610, "Requested resource not found"),
+    })
 }
