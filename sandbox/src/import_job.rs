@@ -150,10 +150,7 @@ pub fn apply_import(
         let members: Vec<i32> = store.list_members(&list).map(|l| l.id).collect();
         store.change_members(&list, &members, false)?;
     }
-    let default_partition = service
-        .primary_partition("Default")
-        .unwrap_or("Default")
-        .to_owned();
+    let default_partition = service.default_partition().to_owned();
     let mut changed = Vec::new();
     let mut joining = Vec::new();
     for (i, row) in rows.iter().enumerate() {

@@ -60,7 +60,7 @@ pub fn import(service: &Service, pairs: &[(String, String)], file: &[u8]) -> Rep
     if param(pairs, "lookupField").is_some_and(|f| f != "email") {
         return Reply::error(1003, "lookupField must be email");
     }
-    let default_partition = service.primary_partition("Default").unwrap_or("Default");
+    let default_partition = service.default_partition();
     if let Some(partition) = param(pairs, "partitionName").filter(|p| *p != default_partition) {
         return Reply::error(
             1003,

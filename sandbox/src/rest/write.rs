@@ -53,10 +53,7 @@ pub fn sync_leads(service: &Service, body: &[u8]) -> Reply {
         );
     }
     let partitions = partition_names(service);
-    let default_partition = service
-        .primary_partition("Default")
-        .unwrap_or("Default")
-        .to_owned();
+    let default_partition = service.default_partition().to_owned();
     let partition_known = partition
         .as_ref()
         .is_none_or(|p| partitions.iter().any(|n| n == p));

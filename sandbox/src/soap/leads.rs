@@ -25,7 +25,7 @@ use chrono::Utc;
 
 use super::{fault, not_found, storage_failed, value};
 use crate::service::Service;
-use crate::store::StoredLead;
+use crate::store::{Store, StoredLead};
 use mktows::error::ErrorCode;
 use mktows::types::*;
 use mktows::xml::Nillable;
@@ -97,26 +97,30 @@ pub(super) fn record(
     }
 }
 
-pub(crate) fn sync_lead(
+/// The attributes of a `syncLead` record, or fault 20105 naming the unknown ones.
+fn known_fields(
     service: &Service,
-    params: ParamsSyncLead,
+    record: &LeadRecord,
+) -> Result<Vec<(String, String)>, BackendFault> {
+    attributes(service, record).map_err(|unknown| {
+        fault(
+            ErrorCode::LeadAttributeBad,
+            "Unknown lead field",
+            &format!(
+                "syncLead operation failed: unknown fields for import: {}",
+                unknown.join(", ")
+            ),
+        )
+    })
+}
+
+/// The primary partition of the workspace a call names (`None`: no workspace named), or
+/// fault 20110 for an unknown one.
+fn workspace_partition(
+    service: &Service,
     workspace: Option<&str>,
-) -> Result<SuccessSyncLead, BackendFault> {
-    let record = &params.lead_record;
-    let fields = match attributes(service, record) {
-        Ok(fields) => fields,
-        Err(unknown) => {
-            return Err(fault(
-                ErrorCode::LeadAttributeBad,
-                "Unknown lead field",
-                &format!(
-                    "syncLead operation failed: unknown fields for import: {}",
-                    unknown.join(", ")
-                ),
-            ));
-        }
-    };
-    let partition = match workspace {
+) -> Result<Option<String>, BackendFault> {
+    Ok(match workspace {
         Some(name) => match service.primary_partition(name) {
             Some(p) => Some(p.to_owned()),
             None => {
@@ -128,7 +132,76 @@ pub(crate) fn sync_lead(
             }
         },
         None => None,
+    })
+}
+
+/// The keys a `syncLead` record gives.
+struct Keys<'a> {
+    id: Option<i32>,
+    foreign: Option<&'a str>,
+    cookie: Option<&'a str>,
+    email: Option<&'a str>,
+}
+
+/// The lead a `syncLead` updates (`None`: a new one), by key precedence Id >
+/// ForeignSysPersonId > cookie > Email; a lead matched by a unique key must live in the named
+/// workspace's `partition`.
+fn match_lead(
+    store: &Store,
+    keys: &Keys<'_>,
+    partition: Option<&str>,
+    workspace: Option<&str>,
+) -> Result<Option<StoredLead>, BackendFault> {
+    // Key precedence: Id > ForeignSysPersonId > cookie > Email.
+    let (matched, matched_by_email) = if let Some(id) = keys.id {
+        match store.get(id) {
+            Some(lead) => (Some(lead.clone()), false),
+            None => return Err(not_found("IDNUM", &id.to_string())),
+        }
+    } else if let Some(found) = keys.foreign.and_then(|f| store.by_foreign(f)) {
+        (Some(found.clone()), false)
+    } else if let Some(found) = keys.cookie.and_then(|c| store.by_cookie(c)) {
+        (Some(found.clone()), false)
+    } else if let Some(found) = keys.email.and_then(|e| store.latest_by_email(e)) {
+        (Some(found.clone()), true)
+    } else {
+        (None, false)
     };
+    if keys.id.is_none() && keys.foreign.is_none() && keys.cookie.is_none() && keys.email.is_none()
+    {
+        return Err(fault(
+            ErrorCode::LeadKeyRequired,
+            "Lead Key Required",
+            "LeadKey is Required but was not provided",
+        ));
+    }
+    // Leads matched by a unique key must live in the named workspace's primary partition;
+    // an email match ignores the workspace.
+    if let (Some(lead), Some(partition), false) = (&matched, partition, matched_by_email) {
+        if lead.partition != partition {
+            return Err(fault(
+                ErrorCode::LeadSyncFailed,
+                "Lead Sync Failed",
+                &format!(
+                    "Lead {} is not in the primary partition of workspace {}",
+                    lead.id,
+                    workspace.unwrap_or("")
+                ),
+            ));
+        }
+    }
+    Ok(matched)
+}
+
+/// `syncLead`: creates or updates one lead.
+pub(crate) fn sync_lead(
+    service: &Service,
+    params: ParamsSyncLead,
+    workspace: Option<&str>,
+) -> Result<SuccessSyncLead, BackendFault> {
+    let record = &params.lead_record;
+    let fields = known_fields(service, record)?;
+    let partition = workspace_partition(service, workspace)?;
     let id = value(&record.id);
     let foreign = value(&record.foreign_sys_person_id);
     let foreign_type = value(&record.foreign_sys_type).map(|t| t.as_str().to_owned());
@@ -142,52 +215,19 @@ pub(crate) fn sync_lead(
         ));
     }
     let mut store = service.lock_store();
-    // Key precedence: Id > ForeignSysPersonId > cookie > Email.
-    let (matched, matched_by_email) = if let Some(id) = id {
-        match store.get(id) {
-            Some(lead) => (Some(lead.clone()), false),
-            None => return Err(not_found("IDNUM", &id.to_string())),
-        }
-    } else if let Some(found) = foreign.as_deref().and_then(|f| store.by_foreign(f)) {
-        (Some(found.clone()), false)
-    } else if let Some(found) = cookie.as_deref().and_then(|c| store.by_cookie(c)) {
-        (Some(found.clone()), false)
-    } else if let Some(found) = email.as_deref().and_then(|e| store.latest_by_email(e)) {
-        (Some(found.clone()), true)
-    } else {
-        (None, false)
+    let keys = Keys {
+        id,
+        foreign: foreign.as_deref(),
+        cookie: cookie.as_deref(),
+        email: email.as_deref(),
     };
-    if id.is_none() && foreign.is_none() && cookie.is_none() && email.is_none() {
-        return Err(fault(
-            ErrorCode::LeadKeyRequired,
-            "Lead Key Required",
-            "LeadKey is Required but was not provided",
-        ));
-    }
-    // Leads matched by a unique key must live in the named workspace's primary partition;
-    // an email match ignores the workspace.
-    if let (Some(lead), Some(partition), false) = (&matched, &partition, matched_by_email) {
-        if &lead.partition != partition {
-            return Err(fault(
-                ErrorCode::LeadSyncFailed,
-                "Lead Sync Failed",
-                &format!(
-                    "Lead {} is not in the primary partition of workspace {}",
-                    lead.id,
-                    workspace.unwrap_or("")
-                ),
-            ));
-        }
-    }
+    let matched = match_lead(&store, &keys, partition.as_deref(), workspace)?;
     let status = if matched.is_some() {
         LeadSyncStatus::Updated
     } else {
         LeadSyncStatus::Created
     };
-    let default_partition = service
-        .primary_partition("Default")
-        .unwrap_or("Default")
-        .to_owned();
+    let default_partition = service.default_partition().to_owned();
     let mut lead = matched
         .unwrap_or_else(|| store.new_lead(partition.as_deref().unwrap_or(&default_partition)));
     if foreign.is_some() {
@@ -247,10 +287,7 @@ pub(crate) fn sync_multiple_leads(
         ));
     }
     let dedup = value(&params.dedup_enabled).unwrap_or(true);
-    let default_partition = service
-        .primary_partition("Default")
-        .unwrap_or("Default")
-        .to_owned();
+    let default_partition = service.default_partition().to_owned();
     let mut store = service.lock_store();
     let mut changed = Vec::with_capacity(records.len());
     let mut statuses = Vec::with_capacity(records.len());

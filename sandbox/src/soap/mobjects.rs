@@ -211,6 +211,116 @@ pub(crate) fn list_m_objects(
     })
 }
 
+/// `syncMObjects` of one `Program`: only UPDATE, of its costs and tags.
+fn sync_program(
+    service: &Service,
+    store: &Store,
+    put: &mut Vec<StoredObject>,
+    object: &MObject,
+    operation: &SyncOperationEnum,
+    fail: impl Fn(String) -> MObjStatus,
+) -> MObjStatus {
+    let updated = match operation {
+        SyncOperationEnum::Update => update_program(service, store, put, object),
+        _ => Err("a Program can only be updated".into()),
+    };
+    match updated {
+        Ok(record) => {
+            let status = mobj_status(to_i32(record.id), None, MObjStatusEnum::Updated, None);
+            put.retain(|p| !(p.kind == PROGRAM && p.id == record.id));
+            put.push(record);
+            status
+        }
+        Err(why) => fail(why),
+    }
+}
+
+/// `syncMObjects` of one object of `kind`: its status; a record to write joins `put`.
+fn sync_one(
+    service: &Service,
+    store: &mut Store,
+    put: &mut Vec<StoredObject>,
+    object: &MObject,
+    kind: &'static str,
+    operation: &SyncOperationEnum,
+) -> MObjStatus {
+    let external = object.external_key.clone();
+    let fail = |why: String| {
+        mobj_status(
+            object.id.unwrap_or(0),
+            external.clone(),
+            MObjStatusEnum::Failed,
+            Some(why),
+        )
+    };
+    if kind == PROGRAM {
+        return sync_program(service, store, put, object, operation, fail);
+    }
+    let values = object
+        .attrib_list
+        .as_ref()
+        .map(|l| l.attrib.clone())
+        .unwrap_or_default();
+    let known = mobject_fields(service, kind);
+    if let Some(unknown) = values.iter().find(|a| !known.contains(&a.name)) {
+        return fail(format!("Unknown attribute {} of {kind}", unknown.name));
+    }
+    let found = find(store, kind, object).cloned();
+    // A record changed earlier in this call is changed again from where it is now.
+    let found = found.map(|f| match put.iter().position(|p| p.id == f.id) {
+        Some(i) => put.remove(i),
+        None => f,
+    });
+    let now = Utc::now();
+    let (mut record, created) = match (found, operation) {
+        (_, SyncOperationEnum::Insert) if object.id.is_some() => {
+            return fail("INSERT takes no id".into());
+        }
+        (Some(_), SyncOperationEnum::Insert) => {
+            return fail("an object with this externalKey exists".into());
+        }
+        (None, SyncOperationEnum::Update) => {
+            return fail("not found".into());
+        }
+        (None, _) if object.id.is_some() => {
+            return fail("not found".into());
+        }
+        (Some(record), _) => (record, false),
+        (None, _) => (
+            StoredObject {
+                kind: kind.to_owned(),
+                id: store.allocate_object_id(),
+                key: external
+                    .iter()
+                    .map(|k| (k.name.clone(), k.value.clone()))
+                    .collect(),
+                attributes: BTreeMap::new(),
+                created_at: now,
+                updated_at: now,
+            },
+            true,
+        ),
+    };
+    for a in values {
+        record.attributes.insert(a.name, a.value);
+    }
+    if kind == ROLE {
+        if let Err(why) = check_role(store, &record) {
+            return fail(why);
+        }
+    }
+    record.updated_at = now;
+    let status = if created {
+        MObjStatusEnum::Created
+    } else {
+        MObjStatusEnum::Updated
+    };
+    let record_id = record.id;
+    put.push(record);
+    mobj_status(to_i32(record_id), external, status, None)
+}
+
+/// `syncMObjects`.
 pub(crate) fn sync_m_objects(
     service: &Service,
     params: ParamsSyncMObjects,
@@ -236,105 +346,14 @@ pub(crate) fn sync_m_objects(
     let mut put: Vec<StoredObject> = Vec::new();
     let mut statuses = Vec::with_capacity(objects.len());
     for (object, kind) in objects.iter().zip(kinds) {
-        let external = object.external_key.clone();
-        let fail = |why: String| {
-            mobj_status(
-                object.id.unwrap_or(0),
-                external.clone(),
-                MObjStatusEnum::Failed,
-                Some(why),
-            )
-        };
-        if kind == PROGRAM {
-            let updated = match params.operation {
-                SyncOperationEnum::Update => update_program(service, &store, &put, object),
-                _ => Err("a Program can only be updated".into()),
-            };
-            match updated {
-                Ok(record) => {
-                    statuses.push(mobj_status(
-                        to_i32(record.id),
-                        None,
-                        MObjStatusEnum::Updated,
-                        None,
-                    ));
-                    put.retain(|p| !(p.kind == PROGRAM && p.id == record.id));
-                    put.push(record);
-                }
-                Err(why) => statuses.push(fail(why)),
-            }
-            continue;
-        }
-        let values = object
-            .attrib_list
-            .as_ref()
-            .map(|l| l.attrib.clone())
-            .unwrap_or_default();
-        let known = mobject_fields(service, kind);
-        if let Some(unknown) = values.iter().find(|a| !known.contains(&a.name)) {
-            statuses.push(fail(format!(
-                "Unknown attribute {} of {kind}",
-                unknown.name
-            )));
-            continue;
-        }
-        let found = find(&store, kind, object).cloned();
-        // A record changed earlier in this call is changed again from where it is now.
-        let found = found.map(|f| match put.iter().position(|p| p.id == f.id) {
-            Some(i) => put.remove(i),
-            None => f,
-        });
-        let now = Utc::now();
-        let (mut record, created) = match (found, &params.operation) {
-            (_, SyncOperationEnum::Insert) if object.id.is_some() => {
-                statuses.push(fail("INSERT takes no id".into()));
-                continue;
-            }
-            (Some(_), SyncOperationEnum::Insert) => {
-                statuses.push(fail("an object with this externalKey exists".into()));
-                continue;
-            }
-            (None, SyncOperationEnum::Update) => {
-                statuses.push(fail("not found".into()));
-                continue;
-            }
-            (None, _) if object.id.is_some() => {
-                statuses.push(fail("not found".into()));
-                continue;
-            }
-            (Some(record), _) => (record, false),
-            (None, _) => (
-                StoredObject {
-                    kind: kind.to_owned(),
-                    id: store.allocate_object_id(),
-                    key: external
-                        .iter()
-                        .map(|k| (k.name.clone(), k.value.clone()))
-                        .collect(),
-                    attributes: BTreeMap::new(),
-                    created_at: now,
-                    updated_at: now,
-                },
-                true,
-            ),
-        };
-        for a in values {
-            record.attributes.insert(a.name, a.value);
-        }
-        if kind == ROLE {
-            if let Err(why) = check_role(&store, &record) {
-                statuses.push(fail(why));
-                continue;
-            }
-        }
-        record.updated_at = now;
-        let status = if created {
-            MObjStatusEnum::Created
-        } else {
-            MObjStatusEnum::Updated
-        };
-        statuses.push(mobj_status(to_i32(record.id), external, status, None));
-        put.push(record);
+        statuses.push(sync_one(
+            service,
+            &mut store,
+            &mut put,
+            object,
+            kind,
+            &params.operation,
+        ));
     }
     store
         .change_objects(put, &[])
