@@ -271,6 +271,28 @@ pub(crate) fn sync_lead(
     })
 }
 
+/// The lead a `syncMultipleLeads` record updates (`None`: a new one), by key precedence Id >
+/// ForeignSysPersonId > Email (deduplicated only when `dedup`); `Err` is why the record fails.
+fn match_record(store: &Store, keys: &Keys<'_>, dedup: bool) -> Result<Option<StoredLead>, String> {
+    let matched = if let Some(id) = keys.id {
+        match store.get(id) {
+            Some(lead) => Some(lead.clone()),
+            None => return Err(format!("No lead found with IDNUM = {id}")),
+        }
+    } else if let Some(found) = keys.foreign.and_then(|f| store.by_foreign(f)) {
+        Some(found.clone())
+    } else if keys.foreign.is_none() && dedup {
+        keys.email.and_then(|e| store.latest_by_email(e)).cloned()
+    } else {
+        None
+    };
+    if keys.id.is_none() && keys.foreign.is_none() && keys.email.is_none() {
+        return Err("LeadRecords must specify the lead id, email, or ForeignSysPersonId".into());
+    }
+    Ok(matched)
+}
+
+/// `syncMultipleLeads`: creates or updates each record, each with its own status.
 pub(crate) fn sync_multiple_leads(
     service: &Service,
     params: ParamsSyncMultipleLeads,
@@ -310,31 +332,19 @@ pub(crate) fn sync_multiple_leads(
         let id = value(&record.id);
         let foreign = value(&record.foreign_sys_person_id);
         let email = value(&record.email);
-        // Key precedence: Id > ForeignSysPersonId > Email (deduplicated only when enabled).
-        let matched = if let Some(id) = id {
-            match store.get(id) {
-                Some(lead) => Some(lead.clone()),
-                None => {
-                    statuses.push(failed(format!("No lead found with IDNUM = {id}")));
-                    continue;
-                }
-            }
-        } else if let Some(found) = foreign.as_deref().and_then(|f| store.by_foreign(f)) {
-            Some(found.clone())
-        } else if foreign.is_none() && dedup {
-            email
-                .as_deref()
-                .and_then(|e| store.latest_by_email(e))
-                .cloned()
-        } else {
-            None
+        let keys = Keys {
+            id,
+            foreign: foreign.as_deref(),
+            cookie: None,
+            email: email.as_deref(),
         };
-        if id.is_none() && foreign.is_none() && email.is_none() {
-            statuses.push(failed(
-                "LeadRecords must specify the lead id, email, or ForeignSysPersonId".into(),
-            ));
-            continue;
-        }
+        let matched = match match_record(&store, &keys, dedup) {
+            Ok(matched) => matched,
+            Err(why) => {
+                statuses.push(failed(why));
+                continue;
+            }
+        };
         let status = if matched.is_some() {
             LeadSyncStatus::Updated
         } else {

@@ -94,13 +94,12 @@ pub(crate) fn get_lead(
     })
 }
 
-pub(crate) fn get_multiple_leads(
-    service: &Service,
-    params: ParamsGetMultipleLeads,
-) -> Result<SuccessGetMultipleLeads, BackendFault> {
-    const POSITION: &str = "mktows-sandbox:";
-    let store = service.lock_store();
-    let leads: Vec<StoredLead> = match &params.lead_selector {
+/// The leads a `getMultipleLeads` selector names, in the order they are answered.
+fn selected_leads(
+    store: &Store,
+    selector: Option<&LeadSelector>,
+) -> Result<Vec<StoredLead>, BackendFault> {
+    Ok(match selector {
         Some(LeadSelector::LeadKeySelector(selector)) => {
             let keys = &selector.key_values.string_item;
             if keys.len() > MAX_SELECTOR_KEYS {
@@ -116,7 +115,7 @@ pub(crate) fn get_multiple_leads(
             }
             let mut found = Vec::new();
             for key in keys {
-                found.extend(find(&store, &selector.key_type, key)?);
+                found.extend(find(store, &selector.key_type, key)?);
             }
             found
         }
@@ -172,7 +171,17 @@ pub(crate) fn get_multiple_leads(
                 "leadSelector is required",
             ));
         }
-    };
+    })
+}
+
+/// `getMultipleLeads`: a page of the leads a selector names.
+pub(crate) fn get_multiple_leads(
+    service: &Service,
+    params: ParamsGetMultipleLeads,
+) -> Result<SuccessGetMultipleLeads, BackendFault> {
+    const POSITION: &str = "mktows-sandbox:";
+    let store = service.lock_store();
+    let leads = selected_leads(&store, params.lead_selector.as_ref())?;
     let offset = match value(&params.stream_position).filter(|p| !p.is_empty()) {
         None => 0,
         Some(position) => match position

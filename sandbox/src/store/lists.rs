@@ -1,7 +1,7 @@
 //! Static lists in the store: which exist (from the configuration, numbered from
 //! [`super::FIRST_LIST_ID`]) and their members, written through to the table `list_members`.
 
-use rusqlite::params;
+use rusqlite::{Connection, params};
 
 use super::activity::ActivityKind;
 use super::{FIRST_LIST_ID, Store, StoredLead};
@@ -84,6 +84,23 @@ impl Store {
             } else {
                 members.remove(id);
             }
+        }
+        Ok(())
+    }
+
+    /// Loads the static list members of the table `list_members`.
+    pub(super) fn read_members(&mut self, db: &Connection) -> Result<(), String> {
+        let mut statement = db
+            .prepare("SELECT list, lead_id FROM list_members")
+            .map_err(|e| e.to_string())?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i32>(1)?))
+            })
+            .map_err(|e| e.to_string())?;
+        for row in rows {
+            let (list, lead) = row.map_err(|e| e.to_string())?;
+            self.members.entry(list).or_default().insert(lead);
         }
         Ok(())
     }

@@ -126,71 +126,8 @@ impl Store {
         .and_then(|()| db.execute_batch(objects::SCHEMA))
         .map_err(|e| format!("{}: {e}", path.display()))?;
         let mut store = Store::in_memory();
-        {
-            let mut statement = db
-                .prepare("SELECT id, email, foreign_id, foreign_type, cookies, partition, fields, created_at, updated_at FROM leads")
-                .map_err(|e| e.to_string())?;
-            let rows = statement
-                .query_map([], |row| {
-                    Ok((
-                        row.get::<_, i32>(0)?,
-                        row.get::<_, Option<String>>(1)?,
-                        row.get::<_, Option<String>>(2)?,
-                        row.get::<_, Option<String>>(3)?,
-                        row.get::<_, String>(4)?,
-                        row.get::<_, String>(5)?,
-                        row.get::<_, String>(6)?,
-                        row.get::<_, String>(7)?,
-                        row.get::<_, String>(8)?,
-                    ))
-                })
-                .map_err(|e| e.to_string())?;
-            for row in rows {
-                let (
-                    id,
-                    email,
-                    foreign_id,
-                    foreign_type,
-                    cookies,
-                    partition,
-                    fields,
-                    created,
-                    updated,
-                ) = row.map_err(|e| e.to_string())?;
-                let parse_time = |t: &str| {
-                    DateTime::parse_from_rfc3339(t)
-                        .map(|t| t.with_timezone(&Utc))
-                        .map_err(|e| format!("lead {id}: bad time {t:?}: {e}"))
-                };
-                let lead = StoredLead {
-                    id,
-                    email,
-                    foreign_id,
-                    foreign_type,
-                    cookies: serde_json::from_str(&cookies)
-                        .map_err(|e| format!("lead {id}: {e}"))?,
-                    partition,
-                    fields: serde_json::from_str(&fields).map_err(|e| format!("lead {id}: {e}"))?,
-                    created_at: parse_time(&created)?,
-                    updated_at: parse_time(&updated)?,
-                };
-                store.index(&lead);
-                store.next_id = store.next_id.max(id + 1);
-                store.leads.insert(id, lead);
-            }
-            let mut statement = db
-                .prepare("SELECT list, lead_id FROM list_members")
-                .map_err(|e| e.to_string())?;
-            let rows = statement
-                .query_map([], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get::<_, i32>(1)?))
-                })
-                .map_err(|e| e.to_string())?;
-            for row in rows {
-                let (list, lead) = row.map_err(|e| e.to_string())?;
-                store.members.entry(list).or_default().insert(lead);
-            }
-        }
+        store.read_leads(&db)?;
+        store.read_members(&db)?;
         store.activities = ActivityLog::read(&db)?;
         store.scheduled = schedule::read(&db)?;
         store.objects = Objects::read(&db)?;
@@ -201,6 +138,52 @@ impl Store {
         }
         store.db = Some(db);
         Ok(store)
+    }
+
+    /// Loads the leads of the table `leads`.
+    fn read_leads(&mut self, db: &Connection) -> Result<(), String> {
+        let mut statement = db
+            .prepare("SELECT id, email, foreign_id, foreign_type, cookies, partition, fields, created_at, updated_at FROM leads")
+            .map_err(|e| e.to_string())?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, i32>(0)?,
+                    row.get::<_, Option<String>>(1)?,
+                    row.get::<_, Option<String>>(2)?,
+                    row.get::<_, Option<String>>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, String>(6)?,
+                    row.get::<_, String>(7)?,
+                    row.get::<_, String>(8)?,
+                ))
+            })
+            .map_err(|e| e.to_string())?;
+        for row in rows {
+            let (id, email, foreign_id, foreign_type, cookies, partition, fields, created, updated) =
+                row.map_err(|e| e.to_string())?;
+            let parse_time = |t: &str| {
+                DateTime::parse_from_rfc3339(t)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|e| format!("lead {id}: bad time {t:?}: {e}"))
+            };
+            let lead = StoredLead {
+                id,
+                email,
+                foreign_id,
+                foreign_type,
+                cookies: serde_json::from_str(&cookies).map_err(|e| format!("lead {id}: {e}"))?,
+                partition,
+                fields: serde_json::from_str(&fields).map_err(|e| format!("lead {id}: {e}"))?,
+                created_at: parse_time(&created)?,
+                updated_at: parse_time(&updated)?,
+            };
+            self.index(&lead);
+            self.next_id = self.next_id.max(id + 1);
+            self.leads.insert(id, lead);
+        }
+        Ok(())
     }
 
     fn index(&mut self, lead: &StoredLead) {
