@@ -3,6 +3,9 @@
 //! columns before sending it; `Opportunity` and `OpportunityPersonRole` list the attributes
 //! `syncMObjects` accepts (with `Id` as the primary key); `ActivityRecord` lists the fields of
 //! an activity record. Any other name is fault 20110.
+//!
+//! Shared with the REST face: a lead field's display name ([`display_name`], also the column
+//! names of list imports) and the attributes of opportunities and roles ([`mobject_fields`]).
 
 use chrono::Utc;
 

@@ -1,6 +1,7 @@
 //! The sandbox's `importToList` jobs, as `getImportToListStatus` reports them: the latest
 //! import into each (program, list), kept durable in the table `import_jobs` when the sandbox
-//! has a data file.
+//! has a data file; and the import itself, shared by SOAP `importToList` and the REST Bulk
+//! Lead Import: an import file's columns, its CSV lines, and applying its rows to the store.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};

@@ -3,7 +3,7 @@
 //! (sync, get by filter or id, describe, partitions, static lists and their members), the
 //! documented envelope `{requestId, success, result | errors, moreResult, nextPageToken}`
 //! (HTTP 200 for business errors, codes as strings), and the limits 606/615/607 when limits
-//! are switched on. Calls are routed by [`router`] to one module per family; the lead calls
+//! are switched on. Calls are routed by `router` to one module per family; the lead calls
 //! are in [`leads`] and [`write`], what they share in [`reply`].
 //!
 //! Choices where Marketo is undocumented:

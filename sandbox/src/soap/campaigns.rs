@@ -1,5 +1,5 @@
 //! Campaigns: `getCampaignsForSource`, `requestCampaign` and `scheduleCampaign`, over the
-//! campaigns and programs of the fixture ([`mktows::Catalog`]).
+//! campaigns and programs of the fixture ([`crate::Catalog`]).
 //!
 //! Choices where Marketo is undocumented:
 //! - A campaign can be requested by a source when its fixture `sources` list it

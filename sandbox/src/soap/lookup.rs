@@ -1,5 +1,5 @@
 //! The sandbox's reads and list membership: `getLead`, `getMultipleLeads` and `listOperation`
-//! over the store (rules in [`super::service`]).
+//! over the store (rules in [`super::leads`]).
 
 use super::leads::record;
 use super::{fault, list_not_found, not_found, storage_failed, value};

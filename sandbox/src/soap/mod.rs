@@ -13,7 +13,7 @@ pub mod lookup;
 pub mod merge;
 pub mod mobjects;
 pub mod programs;
-mod programs_mobject;
+pub mod programs_mobject;
 
 use std::sync::Arc;
 
