@@ -225,6 +225,11 @@ impl Default for Fixture {
 }
 
 impl Catalog {
+    /// The campaign with this id.
+    pub fn campaign(&self, id: i32) -> Option<&Campaign> {
+        self.campaigns.iter().find(|c| c.id == id)
+    }
+
     /// The built-in catalog: three channels, two tag types, one program with two requestable
     /// campaigns and one batch campaign, and the `RoadShow` custom object of Marketo's docs.
     pub fn builtin() -> Catalog {

@@ -1,10 +1,15 @@
 //! The sandbox's `importToList` jobs, as `getImportToListStatus` reports them: the latest
 //! import into each (program, list), kept durable in the table `import_jobs` when the sandbox
-//! has a data file.
+//! has a data file; and the import itself, shared by SOAP `importToList` and the REST Bulk
+//! Lead Import: an import file's columns, its CSV lines, and applying its rows to the store.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
+
+use crate::FieldDef;
+use crate::service::Service;
+use crate::store::Store;
 
 /// One import: when it ran and what became of its rows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,4 +109,115 @@ pub fn write(db: &Connection, job: &ImportJob) -> Result<(), String> {
     )
     .map(|_| ())
     .map_err(|e| e.to_string())
+}
+
+/// What a column of an import file holds.
+pub enum Column<'a> {
+    /// A lead field.
+    Field(&'a FieldDef),
+    /// A `{{my.token}}` value (checked, not used).
+    Token,
+}
+
+/// One CSV line split into cells.
+pub fn cells(line: &str) -> Result<Vec<String>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(line.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => Ok(record.iter().map(|c| c.trim().to_owned()).collect()),
+        Ok(false) => Ok(Vec::new()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Applies the rows of an import into `job.list` (none when empty) and keeps the job: `upsert` creates or
+/// updates leads by email (else only known leads join), `clear` empties the list first.
+/// `Err` is a storage failure.
+pub fn apply_import(
+    service: &Service,
+    store: &mut Store,
+    columns: &[Column<'_>],
+    rows: &[String],
+    upsert: bool,
+    clear: bool,
+    job: &mut ImportJob,
+) -> Result<(), String> {
+    let list = job.list.clone();
+    job.rows = rows.len();
+    if clear && !list.is_empty() {
+        let members: Vec<i32> = store.list_members(&list).map(|l| l.id).collect();
+        store.change_members(&list, &members, false)?;
+    }
+    let default_partition = service.default_partition().to_owned();
+    let mut changed = Vec::new();
+    let mut joining = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let mut fail = |why: String| {
+            job.failed += 1;
+            job.failures.push(format!("row {}: {why}", i + 1));
+            job.failed_rows.push((row.clone(), why));
+        };
+        let cells = match cells(row) {
+            Ok(cells) if cells.len() == columns.len() => cells,
+            Ok(cells) => {
+                fail(format!(
+                    "{} values for {} columns",
+                    cells.len(),
+                    columns.len()
+                ));
+                continue;
+            }
+            Err(e) => {
+                fail(e);
+                continue;
+            }
+        };
+        let mut email = None;
+        let mut fields = Vec::new();
+        for (column, cell) in columns.iter().zip(cells) {
+            if let Column::Field(field) = column {
+                if field.name == "Email" {
+                    email = Some(cell.clone()).filter(|e| !e.is_empty());
+                }
+                if !cell.is_empty() {
+                    fields.push((field.name.clone(), cell));
+                }
+            }
+        }
+        let Some(email) = email else {
+            fail("no Email Address".into());
+            continue;
+        };
+        let existing = store.latest_by_email(&email).cloned();
+        let id = match (existing, upsert) {
+            (None, false) => {
+                job.ignored += 1;
+                continue;
+            }
+            (Some(lead), false) => lead.id,
+            (existing, true) => {
+                let mut lead = existing.unwrap_or_else(|| store.new_lead(&default_partition));
+                lead.email = Some(email);
+                for (name, value) in fields {
+                    lead.fields.insert(name, value);
+                }
+                lead.updated_at = Utc::now();
+                let id = lead.id;
+                changed.extend(store.put(lead));
+                id
+            }
+        };
+        job.imported += 1;
+        joining.push(id);
+    }
+    store.persist(&changed)?;
+    joining.sort_unstable();
+    joining.dedup();
+    if !list.is_empty() {
+        store.change_members(&list, &joining, true)?;
+    }
+    store.save_import(job.clone())
 }

@@ -5,8 +5,8 @@
 //! (HMAC-SHA1 over the received timestamp text, compared in constant time; 20014 and 20016),
 //! answers faults exactly as Marketo does, and implements `syncLead`, `syncMultipleLeads`,
 //! `getLead`, `getMultipleLeads` and `listOperation` with Marketo's key rules (see
-//! [`service`]), `describeMObject(LeadRecord)`, the activity reads, campaigns, channels and tags
-//! (see [`ops`]), over the leads it stores, the history it records ([`activity`]) and the
+//! [`soap::leads`]), `describeMObject(LeadRecord)`, the activity reads, campaigns, channels and tags
+//! (see [`soap`]), over the leads it stores, the history it records ([`activity`]) and the
 //! programs, campaigns and types of its [`Fixture`]. Other operations get fault 20019 naming
 //! them. Limits (20023, 20024, 20015) are opt-in.
 //!
@@ -32,28 +32,19 @@
 //! # }
 //! ```
 
-pub mod activity;
-mod backend;
 pub mod describe;
 pub mod fixture;
 pub mod import_job;
-mod lookup;
-pub mod objects;
-pub mod ops;
 pub mod rest;
-mod rest_activities;
-mod rest_assets;
-mod rest_bulk;
-mod rest_campaigns;
-mod rest_custom_objects;
-mod rest_input;
-pub mod rest_leads;
-mod rest_merge;
-mod rest_opportunities;
-mod rest_write;
 pub mod schedule;
 pub mod service;
+pub mod soap;
 pub mod store;
+
+// The paths these modules had before the sandbox was split into faces.
+pub use rest::leads as rest_leads;
+pub use soap as ops;
+pub use store::{activity, objects};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -63,9 +54,9 @@ use std::time::Duration;
 use mktows::ClientConfig;
 use mktows::signing::Credentials;
 
-pub use backend::StoreBackend;
 pub use fixture::{Catalog, Fixture};
 pub use service::Service;
+pub use soap::StoreBackend;
 
 use mktows_server::http::{self, Running, ServeOptions};
 use mktows_server::{Front, FrontConfig};

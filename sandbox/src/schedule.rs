@@ -6,6 +6,10 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
+use crate::activity::ActivityKind;
+use crate::fixture::Campaign;
+use crate::store::Store;
+
 /// One `scheduleCampaign` call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduledRun {
@@ -77,4 +81,28 @@ pub fn write(db: &Connection, run: &ScheduledRun) -> Result<(), String> {
     )
     .map(|_| ())
     .map_err(|e| e.to_string())
+}
+
+/// Records a "Request Campaign" activity for each lead (once per lead), durably.
+pub fn record_request(
+    store: &mut Store,
+    campaign: &Campaign,
+    source: &str,
+    mut leads: Vec<i32>,
+    tokens: Vec<(String, String)>,
+) -> Result<(), String> {
+    leads.sort_unstable();
+    leads.dedup();
+    let mut attributes = vec![("Source".to_owned(), source.to_owned())];
+    attributes.extend(tokens);
+    for lead in &leads {
+        store.record_activity(
+            *lead,
+            ActivityKind::RequestCampaign,
+            &campaign.name,
+            Some(campaign.name.clone()),
+            attributes.clone(),
+        );
+    }
+    store.persist(&[])
 }

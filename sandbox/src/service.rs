@@ -1,82 +1,22 @@
-//! What the sandbox does with a request: authenticate it like Marketo, apply the limits that
-//! are switched on, and carry out the operation on the store. Requests are read and responses
-//! written with the generated types.
-//!
-//! Choices where Marketo's behaviour is undocumented (see `shared/reference/marketo-soap-semantics.md`):
-//! - a `syncMultipleLeads` batch over 300 records is refused with fault 20110 "Bad Parameter";
-//! - `syncLead` with an `Id` that matches no lead is fault 20103 "Lead not found";
-//! - a lead matched by Id, foreign id or cookie outside the named workspace's primary partition
-//!   is fault 20106 "Lead Sync Failed"; an unknown workspace is fault 20110;
-//! - `syncMultipleLeads` records with an unknown field or no key come back `FAILED` with lead id 0;
-//! - email matching ignores case; `dedupEnabled` omitted means true;
-//! - static lists are the configured ones, matched by exact name; an unknown name or id is fault
-//!   20111 "List Not Found"; list key types other than MKTOLISTNAME are fault 20019;
-//! - `listOperation` takes IDNUM lead keys only (as documented; others are fault 20110), at most
-//!   1000 (more is fault 20110). A lead's `status` says whether the operation was carried out
-//!   for it: ADDTOLIST and REMOVEFROMLIST succeed for every lead that exists (adding a member or
-//!   removing a non-member changes nothing and succeeds), ISMEMBEROFLIST reports membership.
-//!   `success` is true when every status is. With `strict`, one failed lead fails them all and
-//!   nothing changes.
+//! The sandbox's state, shared by its SOAP face ([`crate::soap`]) and its REST face
+//! ([`crate::rest`]): the configuration, the store behind its lock, and the lead fields by
+//! SOAP and REST name. What either face does with a request lives in that face's modules, as
+//! free functions over a [`Service`].
 
-use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
 
-use chrono::Utc;
+use mktows_server::marketo::rest_name;
 
-use super::store::{Store, StoredLead};
-use super::{FieldDef, SandboxConfig};
-use mktows::error::ErrorCode;
-use mktows::types::*;
-use mktows::xml::Nillable;
-use mktows_server::BackendFault;
-
-/// Most records per `syncMultipleLeads`.
-pub const MAX_BATCH: usize = 300;
-
-/// Most leads per `listOperation`.
-pub const MAX_LIST_MEMBERS: usize = 1000;
+use crate::store::Store;
+use crate::{FieldDef, SandboxConfig};
 
 /// The sandbox's state.
 pub struct Service {
     config: SandboxConfig,
     store: Mutex<Store>,
     /// REST field name → index in `config.fields`.
-    rest_fields: std::collections::HashMap<String, usize>,
-}
-
-pub(super) fn fault(code: ErrorCode, title: &str, message: &str) -> BackendFault {
-    BackendFault::titled(code, title, message)
-}
-
-pub(super) fn value<T: Clone>(field: &Option<Nillable<T>>) -> Option<T> {
-    field.as_ref().and_then(|v| v.value().cloned())
-}
-
-/// The fault for a change the database did not take (nothing was acknowledged).
-pub(super) fn storage_failed(error: &str) -> BackendFault {
-    fault(
-        ErrorCode::ServiceInternalError,
-        "Internal Error",
-        &format!("storage: {error}"),
-    )
-}
-
-/// The fault for a static list that does not exist (`which`: `named "x"`, `id 7`).
-pub(super) fn list_not_found(which: &str) -> BackendFault {
-    fault(
-        ErrorCode::ListNotFound,
-        "List Not Found",
-        &format!("No static list {which}"),
-    )
-}
-
-/// The fault for a lead key that matched nothing.
-pub(super) fn not_found(key: &str, value: &str) -> BackendFault {
-    fault(
-        ErrorCode::LeadNotFound,
-        "Lead not found",
-        &format!("No lead found with {key} = {value}"),
-    )
+    rest_fields: HashMap<String, usize>,
 }
 
 impl Service {
@@ -87,19 +27,13 @@ impl Service {
             .fields
             .iter()
             .enumerate()
-            .map(|(i, f)| (super::rest_leads::rest_name(&f.name), i))
+            .map(|(i, f)| (rest_name(&f.name), i))
             .collect();
         Service {
             config,
             store: Mutex::new(store),
             rest_fields,
         }
-    }
-
-    /// The field whose REST name is `rest` (REST names are SOAP names with the first letter
-    /// lower-cased).
-    pub(super) fn rest_field(&self, rest: &str) -> Option<&FieldDef> {
-        self.rest_fields.get(rest).map(|i| &self.config.fields[*i])
     }
 
     /// The configuration.
@@ -114,35 +48,23 @@ impl Service {
 
     /// The store, locked (a panic while it was held does not poison it for good: every change
     /// is applied in memory only after its checks, so the data stays consistent).
-    pub(super) fn lock_store(&self) -> std::sync::MutexGuard<'_, Store> {
+    pub fn lock_store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub(super) fn field(&self, name: &str) -> Option<&FieldDef> {
+    /// The lead field whose SOAP name is `name`.
+    pub fn field(&self, name: &str) -> Option<&FieldDef> {
         self.config.fields.iter().find(|f| f.name == name)
     }
 
-    /// Field updates of a record; `Err` lists unknown field names.
-    fn attributes(&self, record: &LeadRecord) -> Result<Vec<(String, String)>, Vec<String>> {
-        let attributes = value(&record.lead_attribute_list)
-            .map(|l| l.attribute)
-            .unwrap_or_default();
-        let unknown: Vec<String> = attributes
-            .iter()
-            .filter(|a| self.field(&a.attr_name).is_none())
-            .map(|a| a.attr_name.clone())
-            .collect();
-        if unknown.is_empty() {
-            Ok(attributes
-                .into_iter()
-                .map(|a| (a.attr_name, a.attr_value))
-                .collect())
-        } else {
-            Err(unknown)
-        }
+    /// The field whose REST name is `rest` (REST names are SOAP names with the first letter
+    /// lower-cased).
+    pub fn rest_field(&self, rest: &str) -> Option<&FieldDef> {
+        self.rest_fields.get(rest).map(|i| &self.config.fields[*i])
     }
 
-    pub(super) fn primary_partition(&self, workspace: &str) -> Option<&str> {
+    /// The primary partition of `workspace` (matched ignoring case), if it exists.
+    pub fn primary_partition(&self, workspace: &str) -> Option<&str> {
         self.config
             .workspaces
             .iter()
@@ -150,304 +72,9 @@ impl Service {
             .map(|(_, p)| p.as_str())
     }
 
-    pub(super) fn record(&self, lead: &StoredLead, include: Option<&[String]>) -> LeadRecord {
-        let attribute = lead
-            .fields
-            .iter()
-            .filter(|(name, value)| {
-                !value.is_empty() && include.is_none_or(|names| names.contains(name))
-            })
-            .map(|(name, value)| Attribute {
-                attr_name: name.clone(),
-                attr_type: Some(Nillable::Value(
-                    self.field(name)
-                        .map_or("string", |f| f.data_type.as_str())
-                        .to_owned(),
-                )),
-                attr_value: value.clone(),
-            })
-            .collect();
-        LeadRecord {
-            id: Some(Nillable::Value(lead.id)),
-            email: Some(lead.email.clone().map_or(Nillable::Nil, Nillable::Value)),
-            foreign_sys_person_id: Some(
-                lead.foreign_id
-                    .clone()
-                    .map_or(Nillable::Nil, Nillable::Value),
-            ),
-            foreign_sys_type: Some(
-                lead.foreign_type
-                    .as_deref()
-                    .map_or(Nillable::Nil, |t| Nillable::Value(ForeignSysType::from(t))),
-            ),
-            lead_attribute_list: Some(Nillable::Value(ArrayOfAttribute { attribute })),
-        }
-    }
-
-    pub(super) fn new_lead(store: &mut Store, partition: &str) -> StoredLead {
-        let now = Utc::now();
-        StoredLead {
-            id: store.allocate_id(),
-            email: None,
-            foreign_id: None,
-            foreign_type: None,
-            cookies: Vec::new(),
-            partition: partition.to_owned(),
-            fields: BTreeMap::new(),
-            created_at: now,
-            updated_at: now,
-        }
-    }
-
-    pub(crate) fn sync_lead(
-        &self,
-        params: ParamsSyncLead,
-        workspace: Option<&str>,
-    ) -> Result<SuccessSyncLead, BackendFault> {
-        let record = &params.lead_record;
-        let fields = match self.attributes(record) {
-            Ok(fields) => fields,
-            Err(unknown) => {
-                return Err(fault(
-                    ErrorCode::LeadAttributeBad,
-                    "Unknown lead field",
-                    &format!(
-                        "syncLead operation failed: unknown fields for import: {}",
-                        unknown.join(", ")
-                    ),
-                ));
-            }
-        };
-        let partition = match workspace {
-            Some(name) => match self.primary_partition(name) {
-                Some(p) => Some(p.to_owned()),
-                None => {
-                    return Err(fault(
-                        ErrorCode::BadParameter,
-                        "Input error",
-                        &format!("Unknown workspace: {name}"),
-                    ));
-                }
-            },
-            None => None,
-        };
-        let id = value(&record.id);
-        let foreign = value(&record.foreign_sys_person_id);
-        let foreign_type = value(&record.foreign_sys_type).map(|t| t.as_str().to_owned());
-        let email = value(&record.email);
-        let cookie = value(&params.marketo_cookie);
-        if foreign.is_some() && foreign_type.is_none() {
-            return Err(fault(
-                ErrorCode::ParameterRequired,
-                "Parameter Required",
-                "ForeignSysType must be specified when ForeignSysPersonId is present",
-            ));
-        }
-        let mut store = self.lock_store();
-        // Key precedence: Id > ForeignSysPersonId > cookie > Email.
-        let (matched, matched_by_email) = if let Some(id) = id {
-            match store.get(id) {
-                Some(lead) => (Some(lead.clone()), false),
-                None => return Err(not_found("IDNUM", &id.to_string())),
-            }
-        } else if let Some(found) = foreign.as_deref().and_then(|f| store.by_foreign(f)) {
-            (Some(found.clone()), false)
-        } else if let Some(found) = cookie.as_deref().and_then(|c| store.by_cookie(c)) {
-            (Some(found.clone()), false)
-        } else if let Some(found) = email.as_deref().and_then(|e| store.latest_by_email(e)) {
-            (Some(found.clone()), true)
-        } else {
-            (None, false)
-        };
-        if id.is_none() && foreign.is_none() && cookie.is_none() && email.is_none() {
-            return Err(fault(
-                ErrorCode::LeadKeyRequired,
-                "Lead Key Required",
-                "LeadKey is Required but was not provided",
-            ));
-        }
-        // Leads matched by a unique key must live in the named workspace's primary partition;
-        // an email match ignores the workspace.
-        if let (Some(lead), Some(partition), false) = (&matched, &partition, matched_by_email) {
-            if &lead.partition != partition {
-                return Err(fault(
-                    ErrorCode::LeadSyncFailed,
-                    "Lead Sync Failed",
-                    &format!(
-                        "Lead {} is not in the primary partition of workspace {}",
-                        lead.id,
-                        workspace.unwrap_or("")
-                    ),
-                ));
-            }
-        }
-        let status = if matched.is_some() {
-            LeadSyncStatus::Updated
-        } else {
-            LeadSyncStatus::Created
-        };
-        let default_partition = self
-            .primary_partition("Default")
-            .unwrap_or("Default")
-            .to_owned();
-        let mut lead = matched.unwrap_or_else(|| {
-            Self::new_lead(
-                &mut store,
-                partition.as_deref().unwrap_or(&default_partition),
-            )
-        });
-        if foreign.is_some() {
-            lead.foreign_id = foreign;
-            lead.foreign_type = foreign_type;
-        }
-        // The Email key updates the email when a unique key identified the lead.
-        if let Some(email) = email {
-            lead.email = Some(email);
-        }
-        if let Some(cookie) = cookie {
-            if !lead.cookies.contains(&cookie) {
-                lead.cookies.push(cookie);
-            }
-        }
-        for (name, value) in fields {
-            lead.fields.insert(name, value);
-        }
-        lead.updated_at = Utc::now();
-        let lead_id = lead.id;
-        let changed = store.put(lead);
-        if let Err(e) = store.persist(&changed) {
-            return Err(storage_failed(&e));
-        }
-        let lead_record = if params.return_lead {
-            let stored = store.get(lead_id).expect("just stored");
-            Nillable::Value(self.record(stored, None))
-        } else {
-            Nillable::Nil
-        };
-        Ok(SuccessSyncLead {
-            result: ResultSyncLead {
-                lead_id,
-                sync_status: SyncStatus {
-                    lead_id,
-                    status,
-                    error: Some(Nillable::Nil),
-                },
-                lead_record: Some(lead_record),
-            },
-        })
-    }
-
-    pub(crate) fn sync_multiple_leads(
-        &self,
-        params: ParamsSyncMultipleLeads,
-    ) -> Result<SuccessSyncMultipleLeads, BackendFault> {
-        let records = params.lead_record_list.lead_record;
-        if records.len() > MAX_BATCH {
-            return Err(fault(
-                ErrorCode::BadParameter,
-                "Input error",
-                &format!(
-                    "syncMultipleLeads accepts at most {MAX_BATCH} lead records, got {}",
-                    records.len()
-                ),
-            ));
-        }
-        let dedup = value(&params.dedup_enabled).unwrap_or(true);
-        let default_partition = self
-            .primary_partition("Default")
-            .unwrap_or("Default")
-            .to_owned();
-        let mut store = self.lock_store();
-        let mut changed = Vec::with_capacity(records.len());
-        let mut statuses = Vec::with_capacity(records.len());
-        let failed = |error: String| SyncStatus {
-            lead_id: 0,
-            status: LeadSyncStatus::Failed,
-            error: Some(Nillable::Value(error)),
-        };
-        for record in &records {
-            let fields = match self.attributes(record) {
-                Ok(fields) => fields,
-                Err(unknown) => {
-                    statuses.push(failed(format!(
-                        "Unknown lead field: {}",
-                        unknown.join(", ")
-                    )));
-                    continue;
-                }
-            };
-            let id = value(&record.id);
-            let foreign = value(&record.foreign_sys_person_id);
-            let email = value(&record.email);
-            // Key precedence: Id > ForeignSysPersonId > Email (deduplicated only when enabled).
-            let matched = if let Some(id) = id {
-                match store.get(id) {
-                    Some(lead) => Some(lead.clone()),
-                    None => {
-                        statuses.push(failed(format!("No lead found with IDNUM = {id}")));
-                        continue;
-                    }
-                }
-            } else if let Some(found) = foreign.as_deref().and_then(|f| store.by_foreign(f)) {
-                Some(found.clone())
-            } else if foreign.is_none() && dedup {
-                email
-                    .as_deref()
-                    .and_then(|e| store.latest_by_email(e))
-                    .cloned()
-            } else {
-                None
-            };
-            if id.is_none() && foreign.is_none() && email.is_none() {
-                statuses.push(failed(
-                    "LeadRecords must specify the lead id, email, or ForeignSysPersonId".into(),
-                ));
-                continue;
-            }
-            let status = if matched.is_some() {
-                LeadSyncStatus::Updated
-            } else {
-                LeadSyncStatus::Created
-            };
-            let is_new = matched.is_none();
-            let keyed = id.is_some() || foreign.is_some();
-            let mut lead =
-                matched.unwrap_or_else(|| Self::new_lead(&mut store, &default_partition));
-            if let Some(foreign) = foreign {
-                lead.foreign_id = Some(foreign);
-                lead.foreign_type = value(&record.foreign_sys_type).map(|t| t.as_str().to_owned());
-            }
-            // An Email key on a lead found by a unique key is not an update of the email
-            // (only an `Email` attribute is).
-            if is_new || !keyed {
-                if let Some(email) = email {
-                    lead.email = Some(email);
-                }
-            }
-            for (name, value) in fields {
-                if name == "Email" {
-                    lead.email = Some(value.clone());
-                }
-                lead.fields.insert(name, value);
-            }
-            lead.updated_at = Utc::now();
-            let lead_id = lead.id;
-            changed.extend(store.put(lead));
-            statuses.push(SyncStatus {
-                lead_id,
-                status,
-                error: Some(Nillable::Nil),
-            });
-        }
-        if let Err(e) = store.persist(&changed) {
-            return Err(storage_failed(&e));
-        }
-        Ok(SuccessSyncMultipleLeads {
-            result: ResultSyncMultipleLeads {
-                sync_status_list: ArrayOfSyncStatus {
-                    sync_status: statuses,
-                },
-            },
-        })
+    /// The partition new leads go to when no workspace is named: the `Default` workspace's
+    /// primary partition (`Default` if there is none).
+    pub fn default_partition(&self) -> &str {
+        self.primary_partition("Default").unwrap_or("Default")
     }
 }

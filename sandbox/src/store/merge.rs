@@ -3,8 +3,8 @@
 use chrono::Utc;
 use rusqlite::params;
 
+use super::activity::{ActivityKind, ActivityLog};
 use super::{Store, StoredLead, write_lead};
-use crate::activity::{ActivityKind, ActivityLog};
 
 impl Store {
     /// Merges the leads `losers` into `winner`: the winner keeps its values and takes the

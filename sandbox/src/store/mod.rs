@@ -8,12 +8,15 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
-use super::activity::{ActivityKind, ActivityLog};
-use super::import_job::{self, ImportJob};
-use super::objects::{self, Objects, StoredObject};
-use super::schedule::{self, ScheduledRun};
+use crate::import_job::{self, ImportJob};
+use crate::schedule::{self, ScheduledRun};
+use activity::{ActivityKind, ActivityLog};
+use objects::{Objects, StoredObject};
 
+pub mod activity;
+mod lists;
 mod merge;
+pub mod objects;
 
 /// One lead as the sandbox keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,71 +126,8 @@ impl Store {
         .and_then(|()| db.execute_batch(objects::SCHEMA))
         .map_err(|e| format!("{}: {e}", path.display()))?;
         let mut store = Store::in_memory();
-        {
-            let mut statement = db
-                .prepare("SELECT id, email, foreign_id, foreign_type, cookies, partition, fields, created_at, updated_at FROM leads")
-                .map_err(|e| e.to_string())?;
-            let rows = statement
-                .query_map([], |row| {
-                    Ok((
-                        row.get::<_, i32>(0)?,
-                        row.get::<_, Option<String>>(1)?,
-                        row.get::<_, Option<String>>(2)?,
-                        row.get::<_, Option<String>>(3)?,
-                        row.get::<_, String>(4)?,
-                        row.get::<_, String>(5)?,
-                        row.get::<_, String>(6)?,
-                        row.get::<_, String>(7)?,
-                        row.get::<_, String>(8)?,
-                    ))
-                })
-                .map_err(|e| e.to_string())?;
-            for row in rows {
-                let (
-                    id,
-                    email,
-                    foreign_id,
-                    foreign_type,
-                    cookies,
-                    partition,
-                    fields,
-                    created,
-                    updated,
-                ) = row.map_err(|e| e.to_string())?;
-                let parse_time = |t: &str| {
-                    DateTime::parse_from_rfc3339(t)
-                        .map(|t| t.with_timezone(&Utc))
-                        .map_err(|e| format!("lead {id}: bad time {t:?}: {e}"))
-                };
-                let lead = StoredLead {
-                    id,
-                    email,
-                    foreign_id,
-                    foreign_type,
-                    cookies: serde_json::from_str(&cookies)
-                        .map_err(|e| format!("lead {id}: {e}"))?,
-                    partition,
-                    fields: serde_json::from_str(&fields).map_err(|e| format!("lead {id}: {e}"))?,
-                    created_at: parse_time(&created)?,
-                    updated_at: parse_time(&updated)?,
-                };
-                store.index(&lead);
-                store.next_id = store.next_id.max(id + 1);
-                store.leads.insert(id, lead);
-            }
-            let mut statement = db
-                .prepare("SELECT list, lead_id FROM list_members")
-                .map_err(|e| e.to_string())?;
-            let rows = statement
-                .query_map([], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get::<_, i32>(1)?))
-                })
-                .map_err(|e| e.to_string())?;
-            for row in rows {
-                let (list, lead) = row.map_err(|e| e.to_string())?;
-                store.members.entry(list).or_default().insert(lead);
-            }
-        }
+        store.read_leads(&db)?;
+        store.read_members(&db)?;
         store.activities = ActivityLog::read(&db)?;
         store.scheduled = schedule::read(&db)?;
         store.objects = Objects::read(&db)?;
@@ -198,6 +138,52 @@ impl Store {
         }
         store.db = Some(db);
         Ok(store)
+    }
+
+    /// Loads the leads of the table `leads`.
+    fn read_leads(&mut self, db: &Connection) -> Result<(), String> {
+        let mut statement = db
+            .prepare("SELECT id, email, foreign_id, foreign_type, cookies, partition, fields, created_at, updated_at FROM leads")
+            .map_err(|e| e.to_string())?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, i32>(0)?,
+                    row.get::<_, Option<String>>(1)?,
+                    row.get::<_, Option<String>>(2)?,
+                    row.get::<_, Option<String>>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, String>(6)?,
+                    row.get::<_, String>(7)?,
+                    row.get::<_, String>(8)?,
+                ))
+            })
+            .map_err(|e| e.to_string())?;
+        for row in rows {
+            let (id, email, foreign_id, foreign_type, cookies, partition, fields, created, updated) =
+                row.map_err(|e| e.to_string())?;
+            let parse_time = |t: &str| {
+                DateTime::parse_from_rfc3339(t)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|e| format!("lead {id}: bad time {t:?}: {e}"))
+            };
+            let lead = StoredLead {
+                id,
+                email,
+                foreign_id,
+                foreign_type,
+                cookies: serde_json::from_str(&cookies).map_err(|e| format!("lead {id}: {e}"))?,
+                partition,
+                fields: serde_json::from_str(&fields).map_err(|e| format!("lead {id}: {e}"))?,
+                created_at: parse_time(&created)?,
+                updated_at: parse_time(&updated)?,
+            };
+            self.index(&lead);
+            self.next_id = self.next_id.max(id + 1);
+            self.leads.insert(id, lead);
+        }
+        Ok(())
     }
 
     fn index(&mut self, lead: &StoredLead) {
@@ -279,6 +265,23 @@ impl Store {
         let id = self.next_id;
         self.next_id += 1;
         id
+    }
+
+    /// A new lead with a new id in `partition`, with no keys or fields yet (not stored until
+    /// [`Self::put`]).
+    pub fn new_lead(&mut self, partition: &str) -> StoredLead {
+        let now = Utc::now();
+        StoredLead {
+            id: self.allocate_id(),
+            email: None,
+            foreign_id: None,
+            foreign_type: None,
+            cookies: Vec::new(),
+            partition: partition.to_owned(),
+            fields: BTreeMap::new(),
+            created_at: now,
+            updated_at: now,
+        }
     }
 
     /// Inserts or replaces a lead in memory (call [`Self::persist`] to make it durable).
@@ -474,87 +477,6 @@ impl Store {
         )
         .map(|_| ())
         .map_err(|e| e.to_string())
-    }
-
-    /// Declares the static lists that exist, numbered from [`FIRST_LIST_ID`] in this order.
-    /// Members already stored for these names (in the database) are theirs again.
-    pub fn define_lists(&mut self, names: &[String]) {
-        self.lists = names
-            .iter()
-            .zip(FIRST_LIST_ID..)
-            .map(|(name, id)| (name.clone(), id))
-            .collect();
-    }
-
-    /// The id of the static list named `name` (exact spelling).
-    pub fn list_id(&self, name: &str) -> Option<i32> {
-        self.lists.get(name).copied()
-    }
-
-    /// The name of the static list with this id.
-    pub fn list_name(&self, id: i32) -> Option<&str> {
-        self.lists
-            .iter()
-            .find(|(_, list)| **list == id)
-            .map(|(name, _)| name.as_str())
-    }
-
-    /// True when the lead `lead` is a member of the list `list`.
-    pub fn is_member(&self, list: &str, lead: i32) -> bool {
-        self.members.get(list).is_some_and(|m| m.contains(&lead))
-    }
-
-    /// The leads of the list `list`, by id.
-    pub fn list_members(&self, list: &str) -> impl Iterator<Item = &StoredLead> {
-        self.members
-            .get(list)
-            .into_iter()
-            .flatten()
-            .filter_map(|id| self.leads.get(id))
-    }
-
-    /// Adds (`add`) or removes the leads `ids` to or from the list `list`: first in the
-    /// database, in one durable transaction, then in memory (so a failed write changes nothing).
-    pub fn change_members(&mut self, list: &str, ids: &[i32], add: bool) -> Result<(), String> {
-        let kind = if add {
-            ActivityKind::AddToList
-        } else {
-            ActivityKind::RemoveFromList
-        };
-        for id in ids {
-            if self.is_member(list, *id) != add {
-                let attributes = vec![("List Name".to_owned(), list.to_owned())];
-                self.activities.record(*id, kind, list, None, attributes);
-            }
-        }
-        if let Some(db) = self.db.as_mut() {
-            let tx = db.transaction().map_err(|e| e.to_string())?;
-            {
-                let sql = if add {
-                    "INSERT OR IGNORE INTO list_members (list, lead_id) VALUES (?1, ?2)"
-                } else {
-                    "DELETE FROM list_members WHERE list = ?1 AND lead_id = ?2"
-                };
-                let mut statement = tx.prepare_cached(sql).map_err(|e| e.to_string())?;
-                for id in ids {
-                    statement
-                        .execute(params![list, id])
-                        .map_err(|e| e.to_string())?;
-                }
-            }
-            self.activities.flush(&tx)?;
-            tx.commit().map_err(|e| e.to_string())?;
-        }
-        self.activities.flushed();
-        let members = self.members.entry(list.to_owned()).or_default();
-        for id in ids {
-            if add {
-                members.insert(*id);
-            } else {
-                members.remove(id);
-            }
-        }
-        Ok(())
     }
 
     /// Writes the given leads to the database in one transaction, durably; a no-op in memory.

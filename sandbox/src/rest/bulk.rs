@@ -14,10 +14,10 @@
 
 use serde_json::json;
 
-use super::import_job::ImportJob;
-use super::ops::imports::Column;
-use super::rest::{Reply, param};
-use super::service::Service;
+use super::reply::{Reply, param};
+use crate::import_job::ImportJob;
+use crate::import_job::{Column, apply_import, cells};
+use crate::service::Service;
 
 /// First batch id handed out.
 const FIRST_BATCH: usize = 1001;
@@ -60,7 +60,7 @@ pub fn import(service: &Service, pairs: &[(String, String)], file: &[u8]) -> Rep
     if param(pairs, "lookupField").is_some_and(|f| f != "email") {
         return Reply::error(1003, "lookupField must be email");
     }
-    let default_partition = service.primary_partition("Default").unwrap_or("Default");
+    let default_partition = service.default_partition();
     if let Some(partition) = param(pairs, "partitionName").filter(|p| *p != default_partition) {
         return Reply::error(
             1003,
@@ -75,7 +75,7 @@ pub fn import(service: &Service, pairs: &[(String, String)], file: &[u8]) -> Rep
         Err(e) => return Reply::error(1003, format!("the file is not CSV: {e}")),
     };
     let mut columns = Vec::new();
-    let names = match super::ops::imports::cells(&header) {
+    let names = match cells(&header) {
         Ok(names) => names,
         Err(e) => return Reply::error(1003, format!("header: {e}")),
     };
@@ -106,7 +106,7 @@ pub fn import(service: &Service, pairs: &[(String, String)], file: &[u8]) -> Rep
         service.config().import_time,
     );
     job.header = header;
-    if let Err(e) = service.apply_import(&mut store, &columns, &rows, true, false, &mut job) {
+    if let Err(e) = apply_import(service, &mut store, &columns, &rows, true, false, &mut job) {
         return Reply::error(611, format!("System error: {e}"));
     }
     Reply::ok(vec![json!({

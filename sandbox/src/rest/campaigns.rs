@@ -14,9 +14,9 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
-use super::rest::{Reply, param};
-use super::schedule::ScheduledRun;
-use super::service::Service;
+use super::reply::{Reply, param};
+use crate::schedule::ScheduledRun;
+use crate::service::Service;
 use mktows::types::{ArrayOfAttrib, Attrib};
 use mktows_server::marketo::program_tokens as tokens;
 
@@ -129,7 +129,7 @@ fn rest_tokens(input: &Value) -> Result<Vec<(String, String)>, Reply> {
 }
 
 fn trigger(service: &Service, id: i32, input: &Value) -> Reply {
-    let Some(campaign) = service.campaign(id) else {
+    let Some(campaign) = service.config().catalog.campaign(id) else {
         return Reply::error(1013, format!("Campaign {id} not found"));
     };
     if !campaign.sources.iter().any(|s| s == "MKTOWS") {
@@ -162,14 +162,14 @@ fn trigger(service: &Service, id: i32, input: &Value) -> Reply {
             None => return Reply::error(1003, format!("Lead {lead} not found")),
         }
     }
-    match Service::record_request(&mut store, campaign, "MKTOWS", ids, tokens) {
+    match crate::schedule::record_request(&mut store, campaign, "MKTOWS", ids, tokens) {
         Ok(()) => Reply::ok(vec![json!({ "id": id })]),
         Err(e) => Reply::error(611, format!("System error: {e}")),
     }
 }
 
 fn schedule(service: &Service, id: i32, input: &Value) -> Reply {
-    let Some(campaign) = service.campaign(id) else {
+    let Some(campaign) = service.config().catalog.campaign(id) else {
         return Reply::error(1013, format!("Campaign {id} not found"));
     };
     let now = Utc::now();

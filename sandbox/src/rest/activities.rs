@@ -19,9 +19,9 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, SecondsFormat};
 use serde_json::{Value, json};
 
-use super::activity::{Activity, ActivityKind};
-use super::rest::{Reply, param};
-use super::service::Service;
+use super::reply::{Reply, param, rest_name};
+use crate::activity::{Activity, ActivityKind};
+use crate::service::Service;
 
 /// Most activity types per call.
 const MAX_TYPES: usize = 10;
@@ -79,7 +79,7 @@ fn paging_token(service: &Service, pairs: &[(String, String)]) -> Reply {
     // After the activity before the first one at or after `since`; past the end when none.
     let after = match log.first_since(since) {
         Some(id) => id - 1,
-        None => super::activity::FIRST_ACTIVITY_ID + log.len() as i32 - 1,
+        None => crate::activity::FIRST_ACTIVITY_ID + log.len() as i32 - 1,
     };
     Reply::Result {
         result: Vec::new(),
@@ -165,7 +165,7 @@ fn activities(service: &Service, pairs: &[(String, String)], changes: bool) -> R
             && members.as_ref().is_none_or(|m| m.contains(&a.lead_id))
             && match (&fields, a.kind) {
                 (Some(fields), ActivityKind::ChangeDataValue) => {
-                    fields.contains(&super::rest_leads::rest_name(&a.asset))
+                    fields.contains(&rest_name(&a.asset))
                 }
                 _ => true,
             }
@@ -215,7 +215,7 @@ fn row(a: &Activity, changes: bool) -> Value {
     if changes && a.kind == ActivityKind::ChangeDataValue {
         row["fields"] = json!([{
             "id": 0,
-            "name": super::rest_leads::rest_name(&a.asset),
+            "name": rest_name(&a.asset),
             "newValue": attribute("New Value"),
             "oldValue": attribute("Old Value"),
         }]);

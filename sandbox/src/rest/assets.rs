@@ -5,8 +5,8 @@
 
 use serde_json::{Value, json};
 
-use super::rest::{Reply, param};
-use super::service::Service;
+use super::reply::{Reply, param};
+use crate::service::Service;
 
 /// Routes `asset/v1/channels.json` and `asset/v1/tagTypes.json`; `None` for other paths.
 pub fn dispatch(

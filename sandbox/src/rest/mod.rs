@@ -3,7 +3,8 @@
 //! (sync, get by filter or id, describe, partitions, static lists and their members), the
 //! documented envelope `{requestId, success, result | errors, moreResult, nextPageToken}`
 //! (HTTP 200 for business errors, codes as strings), and the limits 606/615/607 when limits
-//! are switched on. The lead calls themselves are in [`super::rest_leads`].
+//! are switched on. Calls are routed by `router` to one module per family; the lead calls
+//! are in [`leads`] and [`write`], what they share in [`reply`].
 //!
 //! Choices where Marketo is undocumented:
 //! - a bad client id or secret is HTTP 401 `{"error":"invalid_client","error_description":"Bad client credentials"}`;
@@ -30,122 +31,29 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use chrono::{NaiveDate, Utc};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::service::Service;
+use crate::service::Service;
+use reply::query_pairs;
+pub use reply::{Reply, Row, param};
+
+mod activities;
+mod assets;
+mod bulk;
+mod campaigns;
+mod input;
+pub mod leads;
+mod merge;
+mod records;
+pub mod reply;
+mod router;
+mod write;
 
 /// Largest REST body accepted (Marketo: 1 MB).
 pub const MAX_BODY: usize = 1024 * 1024;
 
 /// Largest bulk import file accepted (Marketo: 10 MB).
 pub const MAX_BULK_BODY: usize = 10 * 1024 * 1024;
-
-/// A REST call's answer before it is wrapped in the envelope.
-pub enum Reply {
-    /// `success: true` with `result` (and paging when `next` is set or `more` is true).
-    Result {
-        /// The records.
-        result: Vec<Value>,
-        /// `nextPageToken`, when there is one.
-        next: Option<String>,
-        /// `moreResult` (written only for paged calls).
-        more: Option<bool>,
-    },
-    /// `success: false` with one error.
-    Error {
-        /// Code, e.g. `1013`.
-        code: u32,
-        /// Message.
-        message: String,
-    },
-    /// `success: true` with `result` rows written without a [`Value`] each (Sync Leads).
-    Rows(Vec<Row>),
-    /// A file rather than the JSON envelope (bulk `failures.json` is CSV).
-    Csv(String),
-}
-
-/// One `result` row.
-#[derive(Debug)]
-pub enum Row {
-    /// Any JSON.
-    Json(Value),
-    /// `{"id": 5, "status": "created"}`.
-    Saved {
-        /// The record's id.
-        id: i32,
-        /// `created` or `updated`.
-        status: &'static str,
-    },
-}
-
-impl serde::Serialize for Row {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        match self {
-            Row::Json(value) => value.serialize(serializer),
-            Row::Saved { id, status } => {
-                let mut map = serializer.serialize_map(Some(2))?;
-                map.serialize_entry("id", id)?;
-                map.serialize_entry("status", status)?;
-                map.end()
-            }
-        }
-    }
-}
-
-/// The envelope, in the member order of Marketo's examples.
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Envelope<R> {
-    request_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    result: Option<R>,
-    success: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    errors: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    more_result: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next_page_token: Option<String>,
-}
-
-impl<R> Envelope<R> {
-    /// `success: true` with `result` and its paging members.
-    fn success(
-        request_id: String,
-        result: R,
-        more_result: Option<bool>,
-        next_page_token: Option<String>,
-    ) -> Envelope<R> {
-        Envelope {
-            request_id,
-            result: Some(result),
-            success: true,
-            errors: None,
-            more_result,
-            next_page_token,
-        }
-    }
-}
-
-impl Reply {
-    /// A plain result.
-    pub fn ok(result: Vec<Value>) -> Reply {
-        Reply::Result {
-            result,
-            next: None,
-            more: None,
-        }
-    }
-
-    /// A response-level error.
-    pub fn error(code: u32, message: impl Into<String>) -> Reply {
-        Reply::Error {
-            code,
-            message: message.into(),
-        }
-    }
-}
 
 struct Token {
     client: String,
@@ -224,21 +132,6 @@ fn random_token() -> String {
     let mut h2 = b.build_hasher();
     h2.write_u64(n ^ 0x9e37_79b9_7f4a_7c15);
     format!("{:016x}{:016x}:sbx", h1.finish(), h2.finish())
-}
-
-/// Query parameters in order (repeated names kept).
-pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
-    form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .into_owned()
-        .collect()
-}
-
-/// The first value of `name`.
-pub fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
 }
 
 async fn token(
@@ -328,30 +221,7 @@ impl RestState {
         if let Reply::Csv(text) = reply {
             return ([(header::CONTENT_TYPE, "text/csv;charset=UTF-8")], text).into_response();
         }
-        let request_id = self.request_id();
-        // `to_vec` writes straight to bytes (`to_string` goes through `fmt`).
-        let body = match reply {
-            Reply::Result { result, next, more } => {
-                serde_json::to_vec(&Envelope::success(request_id, result, more, next))
-            }
-            Reply::Rows(rows) => {
-                serde_json::to_vec(&Envelope::success(request_id, rows, None, None))
-            }
-            Reply::Error { code, message } => serde_json::to_vec(&Envelope::<()> {
-                request_id,
-                result: None,
-                success: false,
-                errors: Some(json!([{"code": code.to_string(), "message": message}])),
-                more_result: None,
-                next_page_token: None,
-            }),
-            Reply::Csv(_) => Ok(Vec::new()),
-        };
-        (
-            [(header::CONTENT_TYPE, "application/json;charset=UTF-8")],
-            body.unwrap_or_default(),
-        )
-            .into_response()
+        reply.into_json(self.request_id())
     }
 
     fn authenticate(&self, headers: &HeaderMap, pairs: &[(String, String)]) -> Result<(), Reply> {
@@ -476,10 +346,9 @@ async fn bulk_upload(
         return state.envelope(Reply::error(1003, "the multipart field file is required"));
     };
     let service = state.service.clone();
-    let reply =
-        tokio::task::spawn_blocking(move || super::rest_bulk::import(&service, &pairs, &file))
-            .await
-            .unwrap_or_else(|e| Reply::error(611, format!("System error: {e}")));
+    let reply = tokio::task::spawn_blocking(move || bulk::import(&service, &pairs, &file))
+        .await
+        .unwrap_or_else(|e| Reply::error(611, format!("System error: {e}")));
     state.envelope(reply)
 }
 
@@ -497,7 +366,7 @@ async fn bulk_read(
         return state.envelope(reply);
     }
     let service = state.service.clone();
-    let reply = tokio::task::spawn_blocking(move || super::rest_bulk::read(&service, &path))
+    let reply = tokio::task::spawn_blocking(move || bulk::read(&service, &path))
         .await
         .unwrap_or_else(|e| Reply::error(611, format!("System error: {e}")));
     state.envelope(reply)
@@ -519,7 +388,7 @@ async fn rest(
     }
     let service = state.service.clone();
     let reply = tokio::task::spawn_blocking(move || {
-        super::rest_leads::dispatch(&service, &method, &path, &pairs, &body)
+        router::dispatch(&service, &method, &path, &pairs, &body)
     })
     .await
     .unwrap_or_else(|e| Reply::error(611, format!("System error: {e}")));

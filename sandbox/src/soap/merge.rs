@@ -19,7 +19,8 @@
 //! - A merge that was carried out is `MERGED`; the sandbox has no partial failures, so a
 //!   failure is a fault rather than a `FAILED` status.
 
-use crate::service::{Service, fault, not_found, storage_failed};
+use super::{fault, not_found, storage_failed};
+use crate::service::Service;
 use crate::store::Store;
 use mktows::error::ErrorCode;
 use mktows::types::*;
@@ -28,10 +29,6 @@ use mktows_server::BackendFault;
 
 /// Most losing leads per `mergeLeads`.
 pub const MAX_LOSERS: usize = 25;
-
-fn bad(message: &str) -> BackendFault {
-    fault(ErrorCode::BadParameter, "Bad Parameter", message)
-}
 
 /// The one lead a key list names; `what` says which list for the messages.
 fn one_lead(store: &Store, keys: &ArrayOfAttribute, what: &str) -> Result<i32, BackendFault> {
@@ -52,12 +49,12 @@ fn one_lead(store: &Store, keys: &ArrayOfAttribute, what: &str) -> Result<i32, B
                 &format!("{what}: {:?} is not a lead key type", key.attr_name),
             ));
         }
-        let leads = Service::find(store, &key_type, &key.attr_value)?;
+        let leads = super::lookup::find(store, &key_type, &key.attr_value)?;
         let id = match leads.as_slice() {
             [] => return Err(not_found(key_type.as_str(), &key.attr_value)),
             [lead] => lead.id,
             many => {
-                return Err(bad(&format!(
+                return Err(BackendFault::bad_parameter(format!(
                     "{what}: {} = {} is ambiguous: it matches {} leads",
                     key_type.as_str(),
                     key.attr_value,
@@ -66,59 +63,61 @@ fn one_lead(store: &Store, keys: &ArrayOfAttribute, what: &str) -> Result<i32, B
             }
         };
         if found.is_some_and(|f| f != id) {
-            return Err(bad(&format!("{what}: its keys name different leads")));
+            return Err(BackendFault::bad_parameter(format!(
+                "{what}: its keys name different leads"
+            )));
         }
         found = Some(id);
     }
     Ok(found.unwrap_or_default())
 }
 
-impl Service {
-    pub(crate) fn merge_leads(
-        &self,
-        params: ParamsMergeLeads,
-    ) -> Result<SuccessMergeLeads, BackendFault> {
-        let in_sales = mktows::compat::merge_in_sales(&params);
-        let lists = &params.losing_lead_key_lists.key_list;
-        if lists.is_empty() || lists.len() > MAX_LOSERS {
-            return Err(bad(&format!(
-                "mergeLeads takes 1 to {MAX_LOSERS} losing leads, not {}",
-                lists.len()
+pub(crate) fn merge_leads(
+    service: &Service,
+    params: ParamsMergeLeads,
+) -> Result<SuccessMergeLeads, BackendFault> {
+    let in_sales = mktows::compat::merge_in_sales(&params);
+    let lists = &params.losing_lead_key_lists.key_list;
+    if lists.is_empty() || lists.len() > MAX_LOSERS {
+        return Err(BackendFault::bad_parameter(format!(
+            "mergeLeads takes 1 to {MAX_LOSERS} losing leads, not {}",
+            lists.len()
+        )));
+    }
+    let mut store = service.lock_store();
+    let winner = one_lead(&store, &params.winning_lead_key_list, "winningLeadKeyList")?;
+    let mut losers = Vec::with_capacity(lists.len());
+    for (i, keys) in lists.iter().enumerate() {
+        let loser = one_lead(
+            &store,
+            keys,
+            &format!("losingLeadKeyLists keyList {}", i + 1),
+        )?;
+        if loser == winner {
+            return Err(BackendFault::bad_parameter(format!(
+                "lead {winner} is both the winner and a loser"
             )));
         }
-        let mut store = self.lock_store();
-        let winner = one_lead(&store, &params.winning_lead_key_list, "winningLeadKeyList")?;
-        let mut losers = Vec::with_capacity(lists.len());
-        for (i, keys) in lists.iter().enumerate() {
-            let loser = one_lead(
-                &store,
-                keys,
-                &format!("losingLeadKeyLists keyList {}", i + 1),
-            )?;
-            if loser == winner {
-                return Err(bad(&format!(
-                    "lead {winner} is both the winner and a loser"
-                )));
-            }
-            if losers.contains(&loser) {
-                return Err(bad(&format!("lead {loser} is named twice as a loser")));
-            }
-            losers.push(loser);
+        if losers.contains(&loser) {
+            return Err(BackendFault::bad_parameter(format!(
+                "lead {loser} is named twice as a loser"
+            )));
         }
-        store
-            .merge(winner, &losers, in_sales)
-            .map_err(|e| storage_failed(&e))?;
-        Ok(SuccessMergeLeads {
-            result: ResultMergeLeads {
-                merge_status: MergeStatus {
-                    winning_lead_id: Some(Nillable::Value(winner)),
-                    losing_lead_id_list: Some(Nillable::Value(ArrayOfInteger {
-                        integer_item: losers,
-                    })),
-                    status: LeadMergeStatusEnum::Merged,
-                    error: None,
-                },
-            },
-        })
+        losers.push(loser);
     }
+    store
+        .merge(winner, &losers, in_sales)
+        .map_err(|e| storage_failed(&e))?;
+    Ok(SuccessMergeLeads {
+        result: ResultMergeLeads {
+            merge_status: MergeStatus {
+                winning_lead_id: Some(Nillable::Value(winner)),
+                losing_lead_id_list: Some(Nillable::Value(ArrayOfInteger {
+                    integer_item: losers,
+                })),
+                status: LeadMergeStatusEnum::Merged,
+                error: None,
+            },
+        },
+    })
 }

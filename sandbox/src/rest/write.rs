@@ -1,14 +1,14 @@
 //! The sandbox's REST calls that change data or read static lists: Sync Leads and static list
-//! membership (choices listed in [`super::rest_leads`]).
+//! membership (choices listed in [`super::leads`]).
 
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use super::rest::{Reply, Row};
-use super::rest_input::{SyncLeadsBody, field};
-use super::rest_leads::{MAX_RECORDS, partition_names};
-use super::service::Service;
-use super::store::StoredLead;
+use super::input::{SyncLeadsBody, field};
+use super::reply::{MAX_RECORDS, page, partition_names, text};
+use super::reply::{Reply, Row};
+use crate::service::Service;
+use crate::store::StoredLead;
 
 fn skipped(code: u32, message: impl Into<String>) -> Value {
     json!({"status": "skipped", "reasons": [{"code": code.to_string(), "message": message.into()}]})
@@ -53,10 +53,7 @@ pub fn sync_leads(service: &Service, body: &[u8]) -> Reply {
         );
     }
     let partitions = partition_names(service);
-    let default_partition = service
-        .primary_partition("Default")
-        .unwrap_or("Default")
-        .to_owned();
+    let default_partition = service.default_partition().to_owned();
     let partition_known = partition
         .as_ref()
         .is_none_or(|p| partitions.iter().any(|n| n == p));
@@ -105,7 +102,7 @@ type Synced = (i32, bool, Vec<i32>);
 
 fn sync_one(
     service: &Service,
-    store: &mut super::store::Store,
+    store: &mut crate::store::Store,
     record: Vec<(String, Value)>,
     action: Action,
     lookup: &str,
@@ -186,7 +183,7 @@ fn sync_one(
         (_, None) => true,
     };
     let mut lead =
-        matched.unwrap_or_else(|| Service::new_lead(store, partition.unwrap_or(default_partition)));
+        matched.unwrap_or_else(|| store.new_lead(partition.unwrap_or(default_partition)));
     if let Some(email) = email {
         lead.email = (!email.is_empty()).then_some(email);
     }
@@ -210,21 +207,6 @@ fn into_text(value: Value) -> String {
         Value::String(s) => s,
         other => text(&other),
     }
-}
-
-/// A JSON input value as stored text.
-pub(super) fn text(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// A record skipped with a reason, with its input position (custom objects, opportunities).
-pub(super) fn skipped_at(seq: usize, code: u32, message: impl Into<String>) -> Value {
-    json!({"seq": seq, "status": "skipped",
-           "reasons": [{"code": code.to_string(), "message": message.into()}]})
 }
 
 /// `GET /rest/v1/lists.json?name=a,b&id=1,2`.
@@ -386,7 +368,7 @@ pub fn list_members(service: &Service, list: i32, pairs: &[(String, String)]) ->
     let store = service.lock_store();
     let mut members: Vec<&StoredLead> = store.list_members(&name).collect();
     members.sort_by_key(|l| l.id);
-    super::rest_leads::page(service, &members, pairs)
+    page(service, &members, pairs)
 }
 
 /// `POST /rest/v1/leads/{id}/associate.json?cookie=`: ties a Munchkin cookie to the lead (a

@@ -6,8 +6,8 @@
 //! than 25 losers is 1080 (Marketo's limit since 2026-03-31); `mergeInCRM` is recorded on the
 //! Merge Leads activity (the sandbox has no CRM). Success has no `result`.
 
-use super::rest::{Reply, param};
-use super::service::Service;
+use super::reply::{Reply, param};
+use crate::service::Service;
 
 /// Most losing leads per merge.
 const MAX_LOSERS: usize = 25;
