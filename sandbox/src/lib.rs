@@ -1,14 +1,16 @@
-//! A local, Marketo-compatible SOAP server for tests and demos.
+//! A local Marketo for tests and demos: Marketo's SOAP API (all 23 operations) and the REST
+//! endpoints the bridge uses, over one store.
 //!
-//! It serves SOAP at `http://127.0.0.1:PORT/soap/mktows/<version>` and the WSDL at
-//! `GET .../<version>?WSDL` with `soap:address` rewritten to itself, authenticates like Marketo
-//! (HMAC-SHA1 over the received timestamp text, compared in constant time; 20014 and 20016),
-//! answers faults exactly as Marketo does, and implements `syncLead`, `syncMultipleLeads`,
-//! `getLead`, `getMultipleLeads` and `listOperation` with Marketo's key rules (see
-//! [`soap::leads`]), `describeMObject(LeadRecord)`, the activity reads, campaigns, channels and tags
-//! (see [`soap`]), over the leads it stores, the history it records ([`activity`]) and the
-//! programs, campaigns and types of its [`Fixture`]. Other operations get fault 20019 naming
-//! them. Limits (20023, 20024, 20015) are opt-in.
+//! - [`soap`]: the SOAP face, behind the shared front of `mktows-server` (WSDL at `?WSDL` with
+//!   its address taken from the request, Marketo's authentication and faults, opt-in limits
+//!   20023, 20024, 20015); one module per family of operations, each listing Marketo's rules
+//!   and the choices made where Marketo is undocumented.
+//! - [`rest`]: the REST face (`/identity/oauth/token`, `/rest/v1/...`, `/bulk/v1/...`, the
+//!   asset API), routed in `rest/router.rs`.
+//! - [`store`]: leads, lists, the activity history ([`store::activity`]) and objects, in memory
+//!   or written through to SQLite before each answer.
+//! - [`fixture`]: the lead fields, lists, programs, campaigns, channels, tags and custom-object
+//!   types a sandbox starts with ([`Fixture`]).
 //!
 //! Start it in your own tests, point a [`mktows::Client`] at it, sync a lead and read it back:
 //!
@@ -40,11 +42,6 @@ pub mod schedule;
 pub mod service;
 pub mod soap;
 pub mod store;
-
-// The paths these modules had before the sandbox was split into faces.
-pub use rest::leads as rest_leads;
-pub use soap as ops;
-pub use store::{activity, objects};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -6,9 +6,9 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
-use crate::activity::ActivityKind;
 use crate::fixture::Campaign;
 use crate::store::Store;
+use crate::store::activity::ActivityKind;
 
 /// One `scheduleCampaign` call.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,8 +20,8 @@ use chrono::{DateTime, SecondsFormat};
 use serde_json::{Value, json};
 
 use super::reply::{Reply, param, rest_name};
-use crate::activity::{Activity, ActivityKind};
 use crate::service::Service;
+use crate::store::activity::{Activity, ActivityKind};
 
 /// Most activity types per call.
 const MAX_TYPES: usize = 10;
@@ -79,7 +79,7 @@ fn paging_token(service: &Service, pairs: &[(String, String)]) -> Reply {
     // After the activity before the first one at or after `since`; past the end when none.
     let after = match log.first_since(since) {
         Some(id) => id - 1,
-        None => crate::activity::FIRST_ACTIVITY_ID + log.len() as i32 - 1,
+        None => crate::store::activity::FIRST_ACTIVITY_ID + log.len() as i32 - 1,
     };
     Reply::Result {
         result: Vec::new(),

@@ -46,9 +46,9 @@ use serde_json::{Map, Value, json};
 
 use super::reply::{MAX_RECORDS, Reply, param, rest_name, skipped_at, text};
 use crate::describe::mobject_fields;
-use crate::objects::StoredObject;
 use crate::service::Service;
 use crate::store::Store;
+use crate::store::objects::StoredObject;
 
 /// The opportunity dedupe field.
 const DEDUPE: &str = "externalOpportunityId";

@@ -20,9 +20,9 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, FixedOffset, Utc};
 
 use super::{fault, list_not_found, not_found, value};
-use crate::activity::{Activity, ActivityKind, FIRST_ACTIVITY_ID};
 use crate::service::Service;
 use crate::store::Store;
+use crate::store::activity::{Activity, ActivityKind, FIRST_ACTIVITY_ID};
 use mktows::error::ErrorCode;
 use mktows::types::*;
 use mktows::xml::Nillable;

@@ -28,9 +28,9 @@ use chrono::Utc;
 
 use super::{fault, storage_failed, value};
 use crate::fixture::CustomObjectType;
-use crate::objects::StoredObject;
 use crate::service::Service;
 use crate::store::Store;
+use crate::store::objects::StoredObject;
 use mktows::error::ErrorCode;
 use mktows::types::*;
 use mktows::xml::Nillable;

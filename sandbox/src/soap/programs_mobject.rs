@@ -16,9 +16,9 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
 
-use crate::objects::StoredObject;
 use crate::service::Service;
 use crate::store::Store;
+use crate::store::objects::StoredObject;
 use mktows::types::*;
 
 /// The kind programs' changes are stored under.
