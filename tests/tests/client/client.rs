@@ -1,6 +1,6 @@
 //! The client against a local HTTP server (`mktows_tests::fake_marketo`): signatures and
 //! headers checked server-side, faults mapped, retries counted, pacing respected, dry runs.
-//! Broken responses are in `client_failures.rs`.
+//! Broken responses are in `failures.rs`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -4,7 +4,7 @@ use mktows::operations::{GetLead, GetMultipleLeads, MergeLeads, SyncLead, SyncMu
 use mktows_tests::recorded::{Recording, assert_output, step};
 use serde_json::json;
 
-use crate::{merge_key, merge_lookup};
+use super::{merge_key, merge_lookup};
 
 /// The REST fields the bridge reads a lead with: every field `describe.json` gives a SOAP name.
 const FIELDS: &str = "company,email,firstName,id,lastName";

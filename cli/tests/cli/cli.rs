@@ -1,6 +1,6 @@
 //! The `mktows` command-line tool, run as a user would: demo output, decode/encode of every
 //! sample, the sandbox command, lists, and durability across `kill -9` (`sync` has its own
-//! file, `cli_sync.rs`).
+//! file, `sync.rs`).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -8,9 +8,7 @@ use std::process::Stdio;
 
 use mktows_sandbox::{Sandbox, SandboxConfig};
 
-#[path = "support/cli.rs"]
-mod cli;
-use cli::{mktows, run, samples, temp, with_sandbox};
+use crate::support::{mktows, run, samples, temp, with_sandbox};
 
 #[test]
 fn demo_prints_the_synced_leads() {

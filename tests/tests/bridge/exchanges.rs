@@ -5,17 +5,11 @@
 //! documented answers, per-record `skipped` reasons and paging included. Failures (601, 606, a
 //! reset after sending, HTML) are in `failures.rs`.
 
-#[path = "bridge_exchanges/activity.rs"]
 mod activity;
-#[path = "bridge_exchanges/campaigns.rs"]
 mod campaigns;
-#[path = "bridge_exchanges/failures.rs"]
 mod failures;
-#[path = "bridge_exchanges/leads.rs"]
 mod leads;
-#[path = "bridge_exchanges/lists.rs"]
 mod lists;
-#[path = "bridge_exchanges/records.rs"]
 mod records;
 
 use mktows_tests::recorded::{Step, step};

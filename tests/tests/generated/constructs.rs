@@ -8,10 +8,8 @@ use mktows_tests::constructs::operations::Exchange;
 use mktows_tests::constructs::types::*;
 
 /// Model groups, in a module of their own.
-#[path = "constructs/groups.rs"]
 mod groups;
 /// Round trips through zeep.
-#[path = "constructs/zeep.rs"]
 mod zeep;
 
 /// A request as another SOAP stack might write it: prefixes declared on the envelope and used

@@ -9,7 +9,7 @@ use mktows::types::MktowsContextHeaderInfo;
 use mktows::xml::{self, AnyBody, AnyEnvelope, ElementSet};
 use mktows_tests::{envelopes, read, sample_files};
 
-#[path = "../../mktows/benches/support/mod.rs"]
+#[path = "../../../mktows/benches/support/mod.rs"]
 mod support;
 
 use mktows_tests::soap::{assert_valid, have_xmllint, schema_dir};

@@ -9,9 +9,7 @@ use mktows::types::LeadKeyRef;
 use mktows::{Client, Lead};
 use mktows_sandbox::{Sandbox, SandboxConfig};
 
-#[path = "support/cli.rs"]
-mod cli;
-use cli::{first_line_then_close, mktows, run, temp, with_sandbox};
+use crate::support::{first_line_then_close, mktows, run, temp, with_sandbox};
 
 async fn run_async(mut command: std::process::Command) -> (bool, String, String) {
     tokio::task::spawn_blocking(move || run(&mut command))

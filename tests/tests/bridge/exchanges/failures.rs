@@ -14,7 +14,7 @@ use mktows_tests::http::Action;
 use mktows_tests::recorded::{Recording, assert_output, step};
 use serde_json::json;
 
-use crate::{merge_key, merge_lookup};
+use super::{merge_key, merge_lookup};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_601_refreshes_the_token_and_the_call_is_sent_again() {

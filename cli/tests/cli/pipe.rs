@@ -5,9 +5,7 @@
 use std::path::Path;
 use std::process::Stdio;
 
-#[path = "support/cli.rs"]
-mod cli;
-use cli::{first_line_then_close, mktows, samples};
+use crate::support::{first_line_then_close, mktows, samples};
 
 fn envelopes_of(decoded: &str) -> Vec<serde_json::Value> {
     decoded

@@ -1,7 +1,9 @@
 //! The client against the embedded sandbox, end to end: Marketo's key rules, deduplication,
 //! workspaces, returnLead, faults and paging. The service around them (authentication,
-//! limits, WSDL, durability, concurrent clients) is in `sandbox_service.rs`, static lists in
-//! `sandbox_lists.rs`.
+//! limits, WSDL, durability, concurrent clients) is in `../service.rs`, static lists in
+//! `leads/lists.rs`.
+
+mod lists;
 
 use chrono::TimeDelta;
 use mktows::client::Idempotency;

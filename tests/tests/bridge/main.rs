@@ -1,0 +1,16 @@
+//! The bridge (`mktows-bridge`): Marketo's SOAP API in front, Marketo REST behind. End to end
+//! over 127.0.0.1 (SOAP client → `Bridge` → the sandbox's REST API, read back from the sandbox),
+//! and against recorded REST exchanges (`exchanges/`). The files mirror `bridge/src/`.
+//!
+//! A test of `bridge/src/merge.rs` goes in `merge.rs`, of `bridge/src/rest.rs` (tokens,
+//! back-off, REST failures) in `rest.rs`, and so on; a test against recorded REST exchanges in
+//! `exchanges/`, in the file of the operation's area.
+
+mod campaigns;
+mod exchanges;
+mod imports;
+mod in_process;
+mod mobjects;
+mod records;
+mod rules;
+mod sync;

@@ -1,0 +1,5 @@
+//! The sandbox's Marketo REST API (`sandbox/src/rest/`) over real HTTP on 127.0.0.1, one file
+//! per file there.
+
+mod leads;
+mod records;
