@@ -1,7 +1,6 @@
 //! Running the `mktows` binary in tests: a clean environment, its output, scratch files, and
 //! the settings that point it at a sandbox.
 
-
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus};

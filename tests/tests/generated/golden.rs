@@ -4,7 +4,7 @@
 //! compiled by this crate, so every change to what the generator writes shows up in review as a
 //! diff of real generated code, and the code under review is the code the tests run.
 //!
-//! After an intended change: `UPDATE_EXPECT=1 cargo test -p mktows-tests --test golden`.
+//! After an intended change: `UPDATE_EXPECT=1 cargo test -p mktows-tests --test generated golden`.
 
 use mktows_tests::data_dir;
 
@@ -66,7 +66,7 @@ fn check_golden(name: &str) {
         .unwrap_or((expected.lines().count() + 1, "<end of file>", "more lines"));
     panic!(
         "{} is stale (first difference at line {line}: generator writes `{want}`, file has `{got}`): \
-         run `UPDATE_EXPECT=1 cargo test -p mktows-tests --test golden` and review the diff",
+         run `UPDATE_EXPECT=1 cargo test -p mktows-tests --test generated golden` and review the diff",
         golden.display()
     );
 }
