@@ -7,3 +7,4 @@ mod describe;
 mod imports;
 mod leads;
 mod mobjects;
+mod programs;
