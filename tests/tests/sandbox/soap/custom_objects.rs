@@ -111,17 +111,16 @@ fn records(result: &ResultGetCustomObjects) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-#[tokio::test]
-async fn custom_objects_are_synced_read_in_pages_and_deleted() {
-    let dir = std::env::temp_dir().join(format!("mktows-co-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let data = dir.join("sandbox.sqlite");
-    let _ = std::fs::remove_file(&data);
-    let config = || SandboxConfig {
-        data: Some(data.clone()),
+/// A sandbox (on `data`, if given) with Ada and her road shows, upserted in one call: five
+/// records, one updated twice in the same call, one with an unknown attribute, one without its
+/// full key, one for a lead that does not exist; each status is checked.
+async fn road_shows(data: Option<&std::path::PathBuf>) -> (Sandbox, Client, Judge, i32) {
+    let sandbox = Sandbox::start(SandboxConfig {
+        data: data.cloned(),
         ..SandboxConfig::default()
-    };
-    let sandbox = Sandbox::start(config()).await.unwrap();
+    })
+    .await
+    .unwrap();
     let client = Client::new(sandbox.client_config()).unwrap();
     let mut judge = Judge::default();
     let ada = client
@@ -129,9 +128,6 @@ async fn custom_objects_are_synced_read_in_pages_and_deleted() {
         .await
         .unwrap()
         .lead_id;
-
-    // UPSERT: five records, one updated twice in the same call, one with an unknown
-    // attribute, one without its full key, one for a lead that does not exist.
     let mut objects: Vec<CustomObj> = (1..=5)
         .map(|i| road_show(ada, &format!("r{i}"), &[("city", &format!("City {i}"))]))
         .collect();
@@ -164,9 +160,13 @@ async fn custom_objects_are_synced_read_in_pages_and_deleted() {
         (SyncStatusEnum::Failed, "MKTOID 42 is not a lead".into())
     );
 
-    // INSERT of an existing record and UPDATE of a missing one fail; UPDATE of r2 works.
+    (sandbox, client, judge, ada)
+}
+
+/// INSERT of an existing record and UPDATE of a missing one fail; UPDATE of r2 works.
+async fn insert_and_update(client: &Client, judge: &mut Judge, ada: i32) {
     let answer = exchange::<SyncCustomObjects>(
-        &client,
+        client,
         &sync(
             vec![
                 road_show(ada, "r1", &[]),
@@ -187,7 +187,7 @@ async fn custom_objects_are_synced_read_in_pages_and_deleted() {
         (SyncStatusEnum::Failed, "the object already exists".into())
     );
     let answer = exchange::<SyncCustomObjects>(
-        &client,
+        client,
         &sync(
             vec![
                 road_show(ada, "r2", &[("state", "CA")]),
@@ -201,7 +201,25 @@ async fn custom_objects_are_synced_read_in_pages_and_deleted() {
     let got = statuses(&answer.output().result);
     assert_eq!(got[0], (SyncStatusEnum::Updated, String::new()));
     assert_eq!(got[1], (SyncStatusEnum::Failed, "no such object".into()));
+}
 
+#[tokio::test]
+async fn upsert_gives_one_status_per_record_in_order() {
+    let (_sandbox, _client, judge, _) = road_shows(None).await;
+    judge.validate("custom_objects-upsert");
+}
+
+#[tokio::test]
+async fn insert_of_an_existing_record_and_update_of_a_missing_one_fail() {
+    let (_sandbox, client, mut judge, ada) = road_shows(None).await;
+    insert_and_update(&client, &mut judge, ada).await;
+    judge.validate("custom_objects-edits");
+}
+
+#[tokio::test]
+async fn records_are_read_in_pages_to_the_end_each_once_with_its_values() {
+    let (_sandbox, client, mut judge, ada) = road_shows(None).await;
+    insert_and_update(&client, &mut judge, ada).await;
     // Read in pages of two to the end: every record once, in order, with its values.
     let mut seen = Vec::new();
     let mut position = String::new();
@@ -236,6 +254,13 @@ async fn custom_objects_are_synced_read_in_pages_and_deleted() {
             ("r5".to_owned(), vec!["city=City 5".to_owned()]),
         ]
     );
+    judge.validate("custom_objects-pages");
+}
+
+#[tokio::test]
+async fn a_filter_on_one_dedupe_field_reads_only_the_attributes_asked_for() {
+    let (_sandbox, client, mut judge, ada) = road_shows(None).await;
+    insert_and_update(&client, &mut judge, ada).await;
     // A filter on one dedupe field (case ignored) and only some attributes.
     let one =
         exchange::<GetCustomObjects>(&client, &get(&[("rid", "R2")], &["state"], 10, "")).await;
@@ -245,6 +270,16 @@ async fn custom_objects_are_synced_read_in_pages_and_deleted() {
         [("r2".to_owned(), vec!["state=CA".to_owned()])]
     );
 
+    judge.validate("custom_objects-filter");
+}
+
+#[tokio::test]
+async fn deletes_report_each_record_and_what_is_left_survives_a_restart() {
+    let dir = std::env::temp_dir().join(format!("mktows-co-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("sandbox.sqlite");
+    let _ = std::fs::remove_file(&data);
+    let (sandbox, client, mut judge, ada) = road_shows(Some(&data)).await;
     // Delete two, one of them named twice, and one that does not exist.
     let key = |rid: &str| attrs(&[("MKTOID", &ada.to_string()), ("rid", rid)]);
     let deleted = exchange::<DeleteCustomObjects>(
@@ -276,7 +311,30 @@ async fn custom_objects_are_synced_read_in_pages_and_deleted() {
         ]
     );
 
-    // Faults: unknown object, unknown attribute asked for, a filter on a non-key field,
+    drop(client);
+    drop(sandbox);
+
+    // What was stored is there after a restart.
+    let sandbox = Sandbox::start(SandboxConfig {
+        data: Some(data),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = Client::new(sandbox.client_config()).unwrap();
+    let all = exchange::<GetCustomObjects>(&client, &get(&[], &["city"], 100, "")).await;
+    let rids: Vec<String> = records(&all.output().result)
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    assert_eq!(rids, ["r1", "r2", "r5"]);
+    judge.validate("custom_objects-delete");
+}
+
+#[tokio::test]
+async fn unknown_objects_attributes_filters_positions_and_over_100_records_fault() {
+    let (_sandbox, client, mut judge, ada) = road_shows(None).await;
+    // Unknown object, unknown attribute asked for, a filter on a non-key field,
     // a stream position the sandbox never gave, more than 100 records.
     let mut bad_type = get(&[], &[], 10, "");
     bad_type.obj_type_name = "Nope".into();
@@ -297,17 +355,5 @@ async fn custom_objects_are_synced_read_in_pages_and_deleted() {
     let answer = exchange::<SyncCustomObjects>(&client, &sync(many, None)).await;
     judge.keep("101", &answer);
     assert_eq!(answer.fault_code(), 20110);
-    drop(client);
-    drop(sandbox);
-
-    // What was stored is there after a restart.
-    let sandbox = Sandbox::start(config()).await.unwrap();
-    let client = Client::new(sandbox.client_config()).unwrap();
-    let all = exchange::<GetCustomObjects>(&client, &get(&[], &["city"], 100, "")).await;
-    let rids: Vec<String> = records(&all.output().result)
-        .into_iter()
-        .map(|r| r.0)
-        .collect();
-    assert_eq!(rids, ["r1", "r2", "r5"]);
-    judge.validate("custom_objects");
+    judge.validate("custom_objects-faults");
 }
