@@ -1,240 +1,17 @@
-//! `mergeLeads`, `importToList` and `getImportToListStatus` on the sandbox: what is stored
-//! afterwards (fields, list members, activity, across a restart), each documented fault with
-//! nothing changed, and every response judged by xmllint against the WSDL's schema.
+//! `importToList` and `getImportToListStatus` on the sandbox (`sandbox/src/soap/imports.rs`):
+//! what is stored afterwards (fields, list members, activity, across a restart), each documented
+//! fault with nothing changed, and every response judged by xmllint against the WSDL's schema.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use mktows::operations::{
-    GetImportToListStatus, GetLead, GetLeadActivity, ImportToList, MergeLeads,
-};
+use mktows::operations::{GetImportToListStatus, ImportToList};
 use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows::{Client, Lead};
-use mktows_sandbox::{Sandbox, SandboxConfig};
+use mktows_sandbox::Sandbox;
 use mktows_tests::soap::{Judge, exchange};
 
-/// How long the sandbox reports an import PROCESSING in these tests.
-const IMPORT_TIME: Duration = Duration::from_millis(400);
-
-fn config(data: Option<std::path::PathBuf>) -> SandboxConfig {
-    SandboxConfig {
-        data,
-        lists: vec!["Attendees".into(), "Customers".into()],
-        import_time: IMPORT_TIME,
-        ..SandboxConfig::default()
-    }
-}
-
-fn temp_db(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("mktows-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let data = dir.join("sandbox.sqlite");
-    let _ = std::fs::remove_file(&data);
-    data
-}
-
-fn key(key_type: &str, value: impl ToString) -> ArrayOfAttribute {
-    ArrayOfAttribute {
-        attribute: vec![Attribute {
-            attr_name: key_type.into(),
-            attr_type: None,
-            attr_value: value.to_string(),
-        }],
-    }
-}
-
-fn merge(winner: ArrayOfAttribute, losers: Vec<ArrayOfAttribute>) -> ParamsMergeLeads {
-    ParamsMergeLeads::new(winner, ArrayOfKeyList { key_list: losers })
-}
-
-/// The stored lead with this id: email and fields, or `None` when getLead says 20103.
-async fn lead(client: &Client, id: i32) -> Option<(String, BTreeMap<String, String>)> {
-    let got = exchange::<GetLead>(
-        client,
-        &ParamsGetLead::new(LeadKey::new(LeadKeyRef::Idnum, id.to_string())),
-    )
-    .await;
-    if matches!(got.reply, mktows::xml::Reply::Fault(_)) {
-        assert_eq!(got.fault_code(), 20103);
-        return None;
-    }
-    let record = got.output().result.lead_record_list.clone()?.into_value()?;
-    let record = record.lead_record.into_iter().next()?;
-    let fields = record
-        .lead_attribute_list
-        .and_then(Nillable::into_value)
-        .map(|l| {
-            l.attribute
-                .into_iter()
-                .map(|a| (a.attr_name, a.attr_value))
-                .collect()
-        })
-        .unwrap_or_default();
-    let email = record
-        .email
-        .and_then(Nillable::into_value)
-        .unwrap_or_default();
-    Some((email, fields))
-}
-
-/// The activity types of a lead, newest first.
-async fn activity_types(client: &Client, id: i32) -> Vec<String> {
-    let page = exchange::<GetLeadActivity>(
-        client,
-        &ParamsGetLeadActivity::new(LeadKey::new(LeadKeyRef::Idnum, id.to_string())),
-    )
-    .await;
-    page.output()
-        .lead_activity_list
-        .activity_record_list
-        .clone()
-        .and_then(Nillable::into_value)
-        .map(|l| {
-            l.activity_record
-                .into_iter()
-                .map(|r| r.activity_type)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-async fn members(client: &Client, list: &str, ids: &[i32]) -> Vec<bool> {
-    client
-        .list_operation(ListOperationType::Ismemberoflist, list, ids, false)
-        .await
-        .unwrap()
-        .leads
-        .into_iter()
-        .map(|(_, member)| member)
-        .collect()
-}
-
-#[tokio::test]
-async fn merge_folds_losers_into_the_winner_durably() {
-    let data = temp_db("merge");
-    let sandbox = Sandbox::start(config(Some(data.clone()))).await.unwrap();
-    let client = Client::new(sandbox.client_config()).unwrap();
-    let mut judge = Judge::default();
-    let sync = |lead: Lead| {
-        let client = &client;
-        async move { client.sync_lead(lead).await.unwrap().lead_id }
-    };
-    let winner = sync(Lead::by_email("ada@example.com").with_attribute("FirstName", "Ada")).await;
-    let loser1 = sync(
-        Lead::by_email("ada.l@example.com")
-            .with_attribute("FirstName", "Augusta")
-            .with_attribute("LastName", "Lovelace"),
-    )
-    .await;
-    let loser2 =
-        sync(Lead::by_email("countess@example.com").with_attribute("City", "London")).await;
-    let bystander = sync(Lead::by_email("bob@example.com")).await;
-    client
-        .list_operation(ListOperationType::Addtolist, "Attendees", &[loser1], false)
-        .await
-        .unwrap();
-
-    let merged = exchange::<MergeLeads>(
-        &client,
-        &merge(
-            key("IDNUM", winner),
-            vec![key("EMAIL", "ada.l@example.com"), key("IDNUM", loser2)],
-        ),
-    )
-    .await;
-    judge.keep("merge", &merged);
-    let status = &merged.output().result.merge_status;
-    assert_eq!(status.status, LeadMergeStatusEnum::Merged);
-    assert_eq!(status.winning_lead_id, Some(Nillable::Value(winner)));
-    assert_eq!(
-        status.losing_lead_id_list,
-        Some(Nillable::Value(ArrayOfInteger {
-            integer_item: vec![loser1, loser2]
-        }))
-    );
-
-    check_merged(&client, winner, [loser1, loser2], bystander).await;
-    assert_eq!(sandbox.lead_count(), 2);
-
-    // Faults change nothing: unknown lead, winner among the losers, a loser twice, an
-    // ambiguous email, an unknown key type, no loser, more than 25 losers.
-    sync(Lead::by_id(bystander).with_attribute("City", "Paris")).await;
-    let twin = client
-        .sync_multiple_leads(vec![Lead::by_email("bob@example.com")], Some(false))
-        .await;
-    assert_eq!(twin.counts().created, 1);
-    let cases = [
-        (
-            "unknown",
-            merge(key("IDNUM", winner), vec![key("IDNUM", 42)]),
-            20103,
-        ),
-        (
-            "self",
-            merge(key("IDNUM", winner), vec![key("IDNUM", winner)]),
-            20110,
-        ),
-        (
-            "twice",
-            merge(
-                key("IDNUM", winner),
-                vec![key("IDNUM", bystander), key("IDNUM", bystander)],
-            ),
-            20110,
-        ),
-        (
-            "ambiguous",
-            merge(key("IDNUM", winner), vec![key("EMAIL", "bob@example.com")]),
-            20110,
-        ),
-        (
-            "key type",
-            merge(key("NICKNAME", winner), vec![key("IDNUM", bystander)]),
-            20102,
-        ),
-        ("none", merge(key("IDNUM", winner), vec![]), 20110),
-        (
-            "26",
-            merge(key("IDNUM", winner), vec![key("IDNUM", bystander); 26]),
-            20110,
-        ),
-    ];
-    for (label, params, code) in cases {
-        let answer = exchange::<MergeLeads>(&client, &params).await;
-        judge.keep(label, &answer);
-        assert_eq!(answer.fault_code(), code, "{label}");
-    }
-    assert_eq!(sandbox.lead_count(), 3);
-    assert!(lead(&client, bystander).await.is_some());
-    drop(client);
-    drop(sandbox);
-
-    // Everything above is in the data file.
-    let sandbox = Sandbox::start(config(Some(data))).await.unwrap();
-    let client = Client::new(sandbox.client_config()).unwrap();
-    check_merged(&client, winner, [loser1, loser2], bystander).await;
-    judge.validate("merge");
-}
-
-/// The winner kept its own values and took the losers' values for its empty fields, their
-/// list membership and their history; the losers are gone.
-async fn check_merged(client: &Client, winner: i32, losers: [i32; 2], bystander: i32) {
-    let (email, fields) = lead(client, winner).await.expect("winner stays");
-    assert_eq!(email, "ada@example.com");
-    assert_eq!(fields.get("FirstName").map(String::as_str), Some("Ada"));
-    assert_eq!(fields.get("LastName").map(String::as_str), Some("Lovelace"));
-    assert_eq!(fields.get("City").map(String::as_str), Some("London"));
-    for loser in losers {
-        assert_eq!(lead(client, loser).await, None);
-    }
-    assert!(lead(client, bystander).await.is_some());
-    assert_eq!(members(client, "Attendees", &[winner]).await, [true]);
-    let types = activity_types(client, winner).await;
-    assert_eq!(types.first().map(String::as_str), Some("Merge Leads"));
-    assert_eq!(types.iter().filter(|t| *t == "New Lead").count(), 3);
-    assert!(types.iter().any(|t| t == "Add to List"));
-}
+use super::{IMPORT_TIME, activity_types, config, lead, members, temp_db};
 
 fn import(
     header: &str,
@@ -311,10 +88,11 @@ fn count(value: &Option<Nillable<i32>>) -> i32 {
         .unwrap_or(-1)
 }
 
-#[tokio::test]
-async fn import_to_list_upserts_rows_and_reports_each_failure() {
-    let data = temp_db("import");
-    let sandbox = Sandbox::start(config(Some(data.clone()))).await.unwrap();
+/// A sandbox (on `data`, if given) with Ada, then an UPSERTLEADS import with display names and
+/// SOAP names, quoted cells, an update, a new lead and two bad rows, polled to COMPLETE: the
+/// counts and the failed rows named are checked. Returns Ada's id.
+async fn imported(data: Option<std::path::PathBuf>) -> (Sandbox, Client, Judge, i32) {
+    let sandbox = Sandbox::start(config(data)).await.unwrap();
     let client = Client::new(sandbox.client_config()).unwrap();
     let mut judge = Judge::default();
     let ada = client
@@ -326,8 +104,6 @@ async fn import_to_list_upserts_rows_and_reports_each_failure() {
         .await
         .unwrap()
         .lead_id;
-
-    // Display names and SOAP names, quoted cells, an update, a new lead, two bad rows.
     let since = std::time::Instant::now();
     let answer = exchange::<ImportToList>(
         &client,
@@ -361,16 +137,58 @@ async fn import_to_list_upserts_rows_and_reports_each_failure() {
         "{summary}"
     );
 
+    (sandbox, client, judge, ada)
+}
+
+async fn grace(client: &Client) -> i32 {
+    let grace = client
+        .get_lead(LeadKeyRef::Email, "grace@example.com")
+        .await
+        .unwrap();
+    grace[0].id.clone().and_then(Nillable::into_value).unwrap()
+}
+
+/// LISTONLY with clearList: the list is emptied, known emails join, unknown are ignored.
+async fn list_only(sandbox: &Sandbox, client: &Client, judge: &mut Judge, ada: i32, grace_id: i32) {
+    let since = std::time::Instant::now();
+    let answer = exchange::<ImportToList>(
+        client,
+        &import(
+            "Email",
+            &["grace@example.com", "stranger@example.com"],
+            ImportToListModeEnum::Listonly,
+            true,
+        ),
+    )
+    .await;
+    judge.keep("list only", &answer);
+    let done = complete(client, judge, since).await;
+    assert_eq!(
+        (count(&done.rows_imported), count(&done.rows_ignored)),
+        (1, 1)
+    );
+    assert_eq!(
+        members(client, "Attendees", &[ada, grace_id]).await,
+        [false, true]
+    );
+    assert_eq!(sandbox.lead_count(), 2);
+}
+
+#[tokio::test]
+async fn an_upsert_import_counts_its_rows_and_names_each_failed_row() {
+    let (_sandbox, _client, judge, _) = imported(None).await;
+    judge.validate("imports-upsert");
+}
+
+#[tokio::test]
+async fn imported_rows_keep_values_for_empty_cells_and_join_the_list() {
+    let (sandbox, client, judge, ada) = imported(None).await;
     // Empty cells left Ada's values alone; Grace was created with hers; both joined the list.
     let (_, fields) = lead(&client, ada).await.unwrap();
     assert_eq!(fields.get("FirstName").map(String::as_str), Some("Ada"));
     assert_eq!(fields.get("LastName").map(String::as_str), Some("Lovelace"));
     assert_eq!(fields.get("City").map(String::as_str), Some("London"));
-    let grace = client
-        .get_lead(LeadKeyRef::Email, "grace@example.com")
-        .await
-        .unwrap();
-    let grace_id = grace[0].id.clone().and_then(Nillable::into_value).unwrap();
+    let grace_id = grace(&client).await;
     let (_, fields) = lead(&client, grace_id).await.unwrap();
     assert_eq!(
         fields.get("LastName").map(String::as_str),
@@ -387,30 +205,20 @@ async fn import_to_list_upserts_rows_and_reports_each_failure() {
             .contains(&"Add to List".to_owned())
     );
 
-    // LISTONLY with clearList: the list is emptied, known emails join, unknown are ignored.
-    let since = std::time::Instant::now();
-    let answer = exchange::<ImportToList>(
-        &client,
-        &import(
-            "Email",
-            &["grace@example.com", "stranger@example.com"],
-            ImportToListModeEnum::Listonly,
-            true,
-        ),
-    )
-    .await;
-    judge.keep("list only", &answer);
-    let done = complete(&client, &mut judge, since).await;
-    assert_eq!(
-        (count(&done.rows_imported), count(&done.rows_ignored)),
-        (1, 1)
-    );
-    assert_eq!(
-        members(&client, "Attendees", &[ada, grace_id]).await,
-        [false, true]
-    );
-    assert_eq!(sandbox.lead_count(), 2);
+    judge.validate("imports-fields");
+}
 
+#[tokio::test]
+async fn list_only_with_clear_list_empties_the_list_and_ignores_unknown_emails() {
+    let (sandbox, client, mut judge, ada) = imported(None).await;
+    let grace_id = grace(&client).await;
+    list_only(&sandbox, &client, &mut judge, ada, grace_id).await;
+    judge.validate("imports-list-only");
+}
+
+#[tokio::test]
+async fn import_faults_change_nothing() {
+    let (sandbox, client, mut judge, _) = imported(None).await;
     // Faults, each changing nothing.
     let with = |edit: &dyn Fn(&mut ParamsImportToList)| {
         let mut p = import(
@@ -471,6 +279,15 @@ async fn import_to_list_upserts_rows_and_reports_each_failure() {
     .await;
     judge.keep("missing list", &missing);
     assert_eq!(missing.fault_code(), 20109);
+    judge.validate("imports-faults");
+}
+
+#[tokio::test]
+async fn the_last_import_and_its_rows_outlive_a_restart() {
+    let data = temp_db("import");
+    let (sandbox, client, mut judge, ada) = imported(Some(data.clone())).await;
+    let grace_id = grace(&client).await;
+    list_only(&sandbox, &client, &mut judge, ada, grace_id).await;
     drop(client);
     drop(sandbox);
 
@@ -485,5 +302,5 @@ async fn import_to_list_upserts_rows_and_reports_each_failure() {
     );
     assert_eq!(count(&answer.output().result.rows_ignored), 1);
     assert_eq!(members(&client, "Attendees", &[grace_id]).await, [true]);
-    judge.validate("imports");
+    judge.validate("imports-restart");
 }
