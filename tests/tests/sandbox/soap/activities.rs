@@ -108,6 +108,13 @@ async fn lead_activity_pages_newest_first_to_the_end() {
         "newest first, no repeat"
     );
 
+    judge.validate("lead-activity-pages");
+}
+
+#[tokio::test]
+async fn lead_activity_records_name_the_list_and_the_changed_values() {
+    let (_sandbox, client, ada, _bob) = sandbox_with_history().await;
+    let mut judge = Judge::default();
     // The first page's details: the list membership, then the last title change.
     let first = exchange::<GetLeadActivity>(
         &client,
@@ -148,6 +155,13 @@ async fn lead_activity_pages_newest_first_to_the_end() {
         "batch of 100 ends inside the title changes"
     );
 
+    judge.validate("lead-activity-details");
+}
+
+#[tokio::test]
+async fn lead_activity_filters_include_or_exclude_types() {
+    let (_sandbox, client, ada, _bob) = sandbox_with_history().await;
+    let mut judge = Judge::default();
     // Filters: only New Lead; excluding Change Data Value leaves two.
     let mut params = ParamsGetLeadActivity::new(key(LeadKeyRef::Idnum, ada));
     params.activity_filter = Some(Nillable::Value(ActivityTypeFilter {
@@ -169,7 +183,15 @@ async fn lead_activity_pages_newest_first_to_the_end() {
     judge.keep("exclude ChangeDataValue", &without_changes);
     assert_eq!(without_changes.output().lead_activity_list.return_count, 2);
 
+    judge.validate("lead-activity-filters");
+}
+
+#[tokio::test]
+async fn lead_activity_faults_name_the_filter_type_offset_or_lead() {
+    let (_sandbox, client, ada, _bob) = sandbox_with_history().await;
+    let mut judge = Judge::default();
     // Faults: both filters (20114), an unknown type (20107), a bad offset (20122), no lead.
+    let mut params = ParamsGetLeadActivity::new(key(LeadKeyRef::Idnum, ada));
     params.activity_filter = Some(Nillable::Value(ActivityTypeFilter {
         include_types: Some(ArrayOfActivityType {
             activity_type: vec![ActivityType::NewLead],
@@ -212,7 +234,7 @@ async fn lead_activity_pages_newest_first_to_the_end() {
     .await;
     judge.keep("no lead", &missing);
     assert_eq!(missing.fault_code(), 20103);
-    judge.validate("lead-activity");
+    judge.validate("lead-activity-faults");
 }
 
 #[tokio::test]
