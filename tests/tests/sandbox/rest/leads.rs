@@ -1,70 +1,18 @@
-//! The sandbox's Marketo REST API over real HTTP on 127.0.0.1: OAuth tokens and their expiry,
+//! The sandbox's REST lead calls (`sandbox/src/rest/leads.rs`) over real HTTP on 127.0.0.1:
 //! Sync Leads with every action and its per-record reasons, reads by filter (paged to the end)
-//! and by id, describe, partitions, static lists, limits — and the data written over REST is
-//! what SOAP reads back from the same store.
+//! and by id, describe, partitions, static lists — and the data written over REST is what SOAP
+//! reads back from the same store. Tokens and limits are in `router.rs`.
 
-use std::time::Duration;
-
+use mktows::ErrorCode;
 use mktows::types::LeadKeyRef;
-use mktows::{Client, ErrorCode};
-use mktows_sandbox::{Sandbox, SandboxConfig, SandboxLimits};
+use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::leads::one_attempt;
-use mktows_tests::rest::{Rest, error_code, reason, token};
+use mktows_tests::rest::{Rest, error_code, reason};
 use serde_json::{Value, json};
 
-#[tokio::test]
-async fn tokens_are_reused_until_they_expire_and_bad_clients_get_401() {
-    let config = SandboxConfig {
-        token_lifetime: Duration::from_secs(2),
-        ..SandboxConfig::default()
-    };
-    let sandbox = Sandbox::start(config).await.unwrap();
-    let rest = Rest::new(&sandbox).await;
-    let bad = token(&rest.http, &rest.identity, "sandbox-client-id", "wrong").await;
-    assert_eq!(bad.status(), 401);
-    let again: Value = token(
-        &rest.http,
-        &rest.identity,
-        mktows_sandbox::DEFAULT_CLIENT_ID,
-        mktows_sandbox::DEFAULT_CLIENT_SECRET,
-    )
-    .await
-    .bytes()
-    .await
-    .map(|b| serde_json::from_slice::<Value>(&b).unwrap())
-    .unwrap();
-    assert_eq!(again["access_token"], rest.token.as_str());
-    assert_eq!(again["token_type"], "bearer");
-    assert!(again["expires_in"].as_u64().unwrap() <= 2);
-    assert_eq!(rest.get("/v1/leads/partitions.json").await["success"], true);
-    // No token, an unknown token: 601; an expired one: 602.
-    let none: Value = rest
-        .http
-        .get(format!("{}/v1/leads/describe.json", rest.base))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .map(|b| serde_json::from_slice::<Value>(&b).unwrap())
-        .unwrap();
-    assert_eq!(error_code(&none), "601");
-    tokio::time::sleep(Duration::from_millis(2100)).await;
-    assert_eq!(
-        error_code(&rest.get("/v1/leads/describe.json").await),
-        "602"
-    );
-    let fresh = Rest::new(&sandbox).await;
-    assert_ne!(fresh.token, rest.token);
-    sandbox.rest().revoke_tokens();
-    assert_eq!(
-        error_code(&fresh.get("/v1/leads/describe.json").await),
-        "601"
-    );
-}
-
-#[tokio::test]
-async fn sync_leads_follows_each_action_and_soap_reads_the_same_leads() {
+/// A sandbox and its REST client after one Sync Leads call: Ann created, an unknown field
+/// (1006) and a missing email (1003) skipped. Returns Ann's id.
+async fn with_ann() -> (Sandbox, Rest, i64) {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let rest = Rest::new(&sandbox).await;
     let answer = rest
@@ -82,14 +30,15 @@ async fn sync_leads_follows_each_action_and_soap_reads_the_same_leads() {
     assert_eq!(reason(&result[2]), "1003");
     assert_eq!(sandbox.lead_count(), 1);
 
+    (sandbox, rest, ann)
+}
+
+/// Ann updated by email (case ignored), then by id with updateOnly (an unknown id is 1004).
+async fn lee_the_cto(rest: &Rest, ann: i64) {
     let update = rest
         .sync(json!({"input": [{"email": "ANN@rest.test", "lastName": "Lee"}]}))
         .await;
     assert_eq!(update["result"][0], json!({"id": ann, "status": "updated"}));
-    let create_only = rest
-        .sync(json!({"action": "createOnly", "input": [{"email": "ann@rest.test"}]}))
-        .await;
-    assert_eq!(reason(&create_only["result"][0]), "1005");
     let update_only = rest
         .sync(
             json!({"action": "updateOnly", "lookupField": "id", "input": [
@@ -101,6 +50,21 @@ async fn sync_leads_follows_each_action_and_soap_reads_the_same_leads() {
         update_only["result"][1],
         json!({"id": ann, "status": "updated"})
     );
+}
+
+#[tokio::test]
+async fn sync_leads_gives_each_input_a_status_or_a_reason() {
+    with_ann().await;
+}
+
+#[tokio::test]
+async fn each_sync_leads_action_follows_its_rule() {
+    let (_sandbox, rest, ann) = with_ann().await;
+    lee_the_cto(&rest, ann).await;
+    let create_only = rest
+        .sync(json!({"action": "createOnly", "input": [{"email": "ann@rest.test"}]}))
+        .await;
+    assert_eq!(reason(&create_only["result"][0]), "1005");
     let duplicate = rest
         .sync(json!({"action": "createDuplicate", "input": [{"email": "ann@rest.test"}]}))
         .await;
@@ -114,8 +78,11 @@ async fn sync_leads_follows_each_action_and_soap_reads_the_same_leads() {
         .sync(json!({"partitionName": "Nope", "input": [{"email": "p@rest.test"}]}))
         .await;
     assert_eq!(reason(&partition["result"][0]), "1008");
+}
 
-    // Whole-body errors change nothing; an input that is not an object is skipped alone.
+#[tokio::test]
+async fn whole_body_errors_change_nothing_and_a_bad_input_is_skipped_alone() {
+    let (sandbox, rest, _) = with_ann().await;
     let before = sandbox.lead_count();
     let many: Vec<Value> = (0..301)
         .map(|i| json!({"email": format!("m{i}@rest.test")}))
@@ -147,8 +114,12 @@ async fn sync_leads_follows_each_action_and_soap_reads_the_same_leads() {
     assert_eq!(reason(&mixed["result"][0]), "1001");
     assert_eq!(mixed["result"][1]["status"], "created");
     assert_eq!(sandbox.lead_count(), before + 1);
+}
 
-    // Read back over REST, with typed values.
+#[tokio::test]
+async fn leads_read_back_over_rest_with_typed_values() {
+    let (_sandbox, rest, ann) = with_ann().await;
+    lee_the_cto(&rest, ann).await;
     let by_id = rest
         .get(&format!(
             "/v1/lead/{ann}.json?fields=email,firstName,lastName,title,leadScore"
@@ -161,7 +132,12 @@ async fn sync_leads_follows_each_action_and_soap_reads_the_same_leads() {
     assert_eq!(rest.get("/v1/lead/5.json").await["result"], json!([]));
     let unknown_field = rest.get(&format!("/v1/lead/{ann}.json?fields=bogus")).await;
     assert_eq!(error_code(&unknown_field), "1006");
-    // And over SOAP, from the same store.
+}
+
+#[tokio::test]
+async fn soap_reads_the_leads_rest_wrote_from_the_same_store() {
+    let (sandbox, rest, ann) = with_ann().await;
+    lee_the_cto(&rest, ann).await;
     let client = one_attempt(sandbox.client_config());
     let leads = client
         .get_lead(LeadKeyRef::Idnum, &ann.to_string())
@@ -323,132 +299,4 @@ async fn static_lists_by_name_and_membership() {
     assert_eq!(removed["result"][1]["reasons"][0]["code"], "1015");
     let unknown = rest.get("/v1/lists/9999/leads/ismember.json?id=1").await;
     assert_eq!(error_code(&unknown), "1013");
-}
-
-#[tokio::test]
-async fn the_rate_limit_answers_606() {
-    let config = SandboxConfig {
-        limits: SandboxLimits {
-            rate: Some((2, Duration::from_secs(60))),
-            ..SandboxLimits::default()
-        },
-        ..SandboxConfig::default()
-    };
-    let sandbox = Sandbox::start(config).await.unwrap();
-    let rest = Rest::new(&sandbox).await;
-    assert_eq!(rest.get("/v1/leads/partitions.json").await["success"], true);
-    assert_eq!(rest.get("/v1/leads/partitions.json").await["success"], true);
-    assert_eq!(
-        error_code(&rest.get("/v1/leads/partitions.json").await),
-        "606"
-    );
-    assert_eq!(error_code(&rest.get("/v1/nothing.json").await), "606");
-}
-
-#[tokio::test]
-async fn activities_and_lead_changes_page_to_the_end_over_rest() {
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let soap = Client::new(sandbox.client_config()).unwrap();
-    let since = (chrono::Utc::now() - chrono::Duration::minutes(5)).to_rfc3339();
-    let ada = soap
-        .sync_lead(mktows::Lead::by_email("ada@x.com"))
-        .await
-        .unwrap()
-        .lead_id;
-    for i in 0..5 {
-        soap.sync_lead(
-            mktows::Lead::by_id(ada)
-                .with_attribute("Title", format!("T{i}"))
-                .with_attribute("City", format!("C{i}")),
-        )
-        .await
-        .unwrap();
-    }
-    let rest = Rest::new(&sandbox).await;
-    let types = rest.get("/v1/activities/types.json").await;
-    let names: Vec<(i64, &str)> = types["result"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| (t["id"].as_i64().unwrap(), t["name"].as_str().unwrap()))
-        .collect();
-    assert!(names.contains(&(13, "Change Data Value")) && names.contains(&(12, "New Lead")));
-
-    let encoded = since.replace('+', "%2B");
-    let start = rest
-        .get(&format!(
-            "/v1/activities/pagingtoken.json?sinceDatetime={encoded}"
-        ))
-        .await;
-    let mut token = start["nextPageToken"].as_str().unwrap().to_owned();
-    // 1 New Lead + 10 changes, read two at a time: every activity once, in order.
-    let mut seen = Vec::new();
-    loop {
-        let page = rest
-            .get(&format!(
-                "/v1/activities.json?activityTypeIds=12,13&batchSize=2&nextPageToken={token}"
-            ))
-            .await;
-        assert_eq!(page["success"], json!(true), "{page}");
-        for row in page["result"].as_array().unwrap() {
-            assert_eq!(row["leadId"], json!(ada));
-            seen.push(row["id"].as_i64().unwrap());
-        }
-        token = page["nextPageToken"].as_str().unwrap().to_owned();
-        if page["moreResult"] != json!(true) {
-            break;
-        }
-    }
-    assert_eq!(seen.len(), 11);
-    assert!(seen.windows(2).all(|w| w[0] < w[1]));
-
-    // Lead changes of one field, with old and new values.
-    let start = rest
-        .get(&format!(
-            "/v1/activities/pagingtoken.json?sinceDatetime={encoded}"
-        ))
-        .await;
-    let first = start["nextPageToken"].as_str().unwrap();
-    let changes = rest
-        .get(&format!(
-            "/v1/activities/leadchanges.json?fields=title&nextPageToken={first}&leadIds={ada}"
-        ))
-        .await;
-    let rows = changes["result"].as_array().unwrap();
-    let titles: Vec<(&Value, &Value)> = rows
-        .iter()
-        .filter(|r| r["activityTypeId"] == json!(13))
-        .map(|r| (&r["fields"][0]["oldValue"], &r["fields"][0]["newValue"]))
-        .collect();
-    assert_eq!(titles.len(), 5, "{changes}");
-    assert_eq!(titles[4], (&json!("T3"), &json!("T4")));
-    assert!(
-        rows.iter()
-            .all(|r| r["fields"].is_null() || r["fields"][0]["name"] == json!("title"))
-    );
-
-    // Refusals: a bad token, too many types, an unknown list, no fields.
-    for (path, code) in [
-        (
-            "/v1/activities.json?activityTypeIds=13&nextPageToken=zzz",
-            "1003",
-        ),
-        (
-            &format!(
-                "/v1/activities.json?activityTypeIds=1,2,3,4,5,6,7,8,9,10,11&nextPageToken={first}"
-            ),
-            "1003",
-        ),
-        (
-            &format!("/v1/activities.json?activityTypeIds=13&listId=4242&nextPageToken={first}"),
-            "1013",
-        ),
-        (
-            &format!("/v1/activities/leadchanges.json?nextPageToken={first}"),
-            "1003",
-        ),
-    ] {
-        let answer = rest.get(path).await;
-        assert_eq!(error_code(&answer), code, "{path}: {answer}");
-    }
 }
