@@ -6,6 +6,7 @@
 //! back-off, REST failures) in `rest.rs`, and so on; a test against recorded REST exchanges in
 //! `exchanges/`, in the file of the operation's area.
 
+mod activities;
 mod campaigns;
 mod exchanges;
 mod imports;
