@@ -1,0 +1,167 @@
+//! getMultipleLeads and listOperation through the bridge (`bridge/src/read.rs`): pages to the end
+//! with no lead twice, list members added, checked and removed as the sandbox's REST then lists
+//! them, a StaticListSelector, and a selector with no faithful mapping refused.
+
+use crate::support::{bridge_to, record, sandbox_rest};
+
+use mktows::ErrorCode;
+use mktows::operations::{GetMultipleLeads, ListOperation};
+use mktows::types::*;
+use mktows::xml::Nillable;
+use mktows_sandbox::{Sandbox, SandboxConfig};
+use mktows_tests::leads::{attr, one_attempt as client};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_multiple_leads_pages_to_the_end_and_lists_work() {
+    let config = SandboxConfig {
+        lists: vec!["Webinar".into()],
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let bridge = bridge_to(&sandbox).await;
+    let soap = client(bridge.client_config());
+    let emails: Vec<String> = (0..11).map(|i| format!("m{i}@page.test")).collect();
+    let report = soap
+        .sync_multiple_leads(emails.iter().map(|e| record(e, &[("Title", "Dr")])), None)
+        .await;
+    assert_eq!(report.counts().created, 11);
+    let ids: Vec<i32> = report.outcomes.iter().filter_map(|o| o.lead_id()).collect();
+    let mut seen = Vec::new();
+    let mut position: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let params = ParamsGetMultipleLeads {
+            lead_selector: Some(LeadSelector::LeadKeySelector(LeadKeySelector {
+                key_type: LeadKeyRef::Email,
+                key_values: ArrayOfString {
+                    string_item: emails.clone(),
+                },
+            })),
+            batch_size: Some(Nillable::Value(4)),
+            stream_position: position.clone().map(Nillable::Value),
+            ..Default::default()
+        };
+        let page = soap
+            .call::<GetMultipleLeads>(
+                &Default::default(),
+                &params,
+                mktows::client::Idempotency::Idempotent,
+            )
+            .await
+            .unwrap()
+            .result;
+        pages += 1;
+        for lead in page
+            .lead_record_list
+            .and_then(|l| l.value().cloned())
+            .unwrap()
+            .lead_record
+        {
+            assert_eq!(attr(&lead, "Title"), Some("Dr"));
+            seen.push(lead.id.and_then(|i| i.value().copied()).unwrap());
+        }
+        if page.new_stream_position.is_empty() {
+            assert_eq!(page.remaining_count, 0);
+            break;
+        }
+        position = Some(page.new_stream_position);
+        assert!(pages < 10);
+    }
+    assert_eq!(pages, 3);
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 11, "no record twice: {seen:?}");
+
+    // listOperation through the bridge, checked on the sandbox's REST.
+    let list_op = |op: &str, members: &[i32]| {
+        ParamsListOperation::new(
+            ListOperationType::from(op),
+            ListKey::new(ListKeyType::Mktolistname, "Webinar".to_owned()),
+            ArrayOfLeadKey {
+                lead_key: members
+                    .iter()
+                    .map(|id| mktows::types::LeadKey::new(LeadKeyRef::Idnum, id.to_string()))
+                    .collect(),
+            },
+        )
+    };
+    let call = |params: ParamsListOperation| {
+        let soap = &soap;
+        async move {
+            soap.call::<ListOperation>(
+                &Default::default(),
+                &params,
+                mktows::client::Idempotency::Idempotent,
+            )
+            .await
+            .unwrap()
+            .result
+        }
+    };
+    let added = call(list_op("ADDTOLIST", &[ids[0], ids[1], 424242])).await;
+    assert!(!added.success);
+    let flags: Vec<bool> = added
+        .status_list
+        .unwrap()
+        .value()
+        .unwrap()
+        .lead_status
+        .iter()
+        .map(|s| s.status)
+        .collect();
+    assert_eq!(flags, [true, true, false]);
+    let check = call(list_op("ISMEMBEROFLIST", &[ids[0], ids[2]])).await;
+    let flags: Vec<bool> = check
+        .status_list
+        .unwrap()
+        .value()
+        .unwrap()
+        .lead_status
+        .iter()
+        .map(|s| s.status)
+        .collect();
+    assert_eq!(flags, [true, false]);
+    let removed = call(list_op("REMOVEFROMLIST", &[ids[0]])).await;
+    assert!(removed.success);
+    let lists = sandbox_rest(&sandbox, "/v1/lists.json?name=Webinar").await;
+    let list = lists["result"][0]["id"].as_i64().unwrap();
+    let members = sandbox_rest(&sandbox, &format!("/v1/lists/{list}/leads.json?fields=id")).await;
+    assert_eq!(members["result"], serde_json::json!([{"id": ids[1]}]));
+    // A StaticListSelector reads the members.
+    let params = ParamsGetMultipleLeads {
+        lead_selector: Some(LeadSelector::StaticListSelector(StaticListSelector {
+            static_list_name: Some(Nillable::Value("Webinar".into())),
+            static_list_id: None,
+        })),
+        ..Default::default()
+    };
+    let page = soap
+        .call::<GetMultipleLeads>(
+            &Default::default(),
+            &params,
+            mktows::client::Idempotency::Idempotent,
+        )
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(page.return_count, 1);
+    // No faithful mapping: a fault that says so.
+    let params = ParamsGetMultipleLeads {
+        lead_selector: Some(LeadSelector::LastUpdateAtSelector(LastUpdateAtSelector {
+            oldest_updated_at: chrono::Utc::now().fixed_offset(),
+            latest_updated_at: None,
+        })),
+        ..Default::default()
+    };
+    let err = soap
+        .call::<GetMultipleLeads>(
+            &Default::default(),
+            &params,
+            mktows::client::Idempotency::Idempotent,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::UnsupportedOperation));
+    assert!(err.to_string().contains("LastUpdateAtSelector"), "{err}");
+}
