@@ -2,8 +2,6 @@
 //! with no lead twice, list members added, checked and removed as the sandbox's REST then lists
 //! them, a StaticListSelector, and a selector with no faithful mapping refused.
 
-use crate::support::{bridge_to, record, sandbox_rest};
-
 use mktows::ErrorCode;
 use mktows::operations::{GetMultipleLeads, ListOperation};
 use mktows::types::*;
@@ -11,8 +9,18 @@ use mktows::xml::Nillable;
 use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::leads::{attr, one_attempt as client};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn get_multiple_leads_pages_to_the_end_and_lists_work() {
+use crate::support::{bridge_to, record, sandbox_rest};
+
+/// Eleven leads (Title "Dr") synced through a bridge to a sandbox with the list "Webinar".
+struct Leads {
+    sandbox: Sandbox,
+    _bridge: mktows_bridge::Bridge,
+    soap: mktows::Client,
+    emails: Vec<String>,
+    ids: Vec<i32>,
+}
+
+async fn leads() -> Leads {
     let config = SandboxConfig {
         lists: vec!["Webinar".into()],
         ..SandboxConfig::default()
@@ -26,6 +34,78 @@ async fn get_multiple_leads_pages_to_the_end_and_lists_work() {
         .await;
     assert_eq!(report.counts().created, 11);
     let ids: Vec<i32> = report.outcomes.iter().filter_map(|o| o.lead_id()).collect();
+    Leads {
+        sandbox,
+        _bridge: bridge,
+        soap,
+        emails,
+        ids,
+    }
+}
+
+fn list_op(op: &str, members: &[i32]) -> ParamsListOperation {
+    ParamsListOperation::new(
+        ListOperationType::from(op),
+        ListKey::new(ListKeyType::Mktolistname, "Webinar".to_owned()),
+        ArrayOfLeadKey {
+            lead_key: members
+                .iter()
+                .map(|id| mktows::types::LeadKey::new(LeadKeyRef::Idnum, id.to_string()))
+                .collect(),
+        },
+    )
+}
+
+async fn call(soap: &mktows::Client, params: ParamsListOperation) -> ResultListOperation {
+    soap.call::<ListOperation>(
+        &Default::default(),
+        &params,
+        mktows::client::Idempotency::Idempotent,
+    )
+    .await
+    .unwrap()
+    .result
+}
+
+/// listOperation through the bridge: the first two leads (and an unknown one) added, the first
+/// and third checked, the first removed; the sandbox's REST lists the second alone.
+async fn add_check_remove(l: &Leads) {
+    let (soap, ids, sandbox) = (&l.soap, &l.ids, &l.sandbox);
+    let added = call(soap, list_op("ADDTOLIST", &[ids[0], ids[1], 424242])).await;
+    assert!(!added.success);
+    let flags: Vec<bool> = added
+        .status_list
+        .unwrap()
+        .value()
+        .unwrap()
+        .lead_status
+        .iter()
+        .map(|s| s.status)
+        .collect();
+    assert_eq!(flags, [true, true, false]);
+    let check = call(soap, list_op("ISMEMBEROFLIST", &[ids[0], ids[2]])).await;
+    let flags: Vec<bool> = check
+        .status_list
+        .unwrap()
+        .value()
+        .unwrap()
+        .lead_status
+        .iter()
+        .map(|s| s.status)
+        .collect();
+    assert_eq!(flags, [true, false]);
+    let removed = call(soap, list_op("REMOVEFROMLIST", &[ids[0]])).await;
+    assert!(removed.success);
+    let lists = sandbox_rest(sandbox, "/v1/lists.json?name=Webinar").await;
+    let list = lists["result"][0]["id"].as_i64().unwrap();
+    let members = sandbox_rest(sandbox, &format!("/v1/lists/{list}/leads.json?fields=id")).await;
+    assert_eq!(members["result"], serde_json::json!([{"id": ids[1]}]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_multiple_leads_pages_to_the_end_with_no_lead_twice() {
+    let l = leads().await;
+    let (soap, emails) = (&l.soap, &l.emails);
     let mut seen = Vec::new();
     let mut position: Option<String> = None;
     let mut pages = 0;
@@ -72,63 +152,18 @@ async fn get_multiple_leads_pages_to_the_end_and_lists_work() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), 11, "no record twice: {seen:?}");
+}
 
-    // listOperation through the bridge, checked on the sandbox's REST.
-    let list_op = |op: &str, members: &[i32]| {
-        ParamsListOperation::new(
-            ListOperationType::from(op),
-            ListKey::new(ListKeyType::Mktolistname, "Webinar".to_owned()),
-            ArrayOfLeadKey {
-                lead_key: members
-                    .iter()
-                    .map(|id| mktows::types::LeadKey::new(LeadKeyRef::Idnum, id.to_string()))
-                    .collect(),
-            },
-        )
-    };
-    let call = |params: ParamsListOperation| {
-        let soap = &soap;
-        async move {
-            soap.call::<ListOperation>(
-                &Default::default(),
-                &params,
-                mktows::client::Idempotency::Idempotent,
-            )
-            .await
-            .unwrap()
-            .result
-        }
-    };
-    let added = call(list_op("ADDTOLIST", &[ids[0], ids[1], 424242])).await;
-    assert!(!added.success);
-    let flags: Vec<bool> = added
-        .status_list
-        .unwrap()
-        .value()
-        .unwrap()
-        .lead_status
-        .iter()
-        .map(|s| s.status)
-        .collect();
-    assert_eq!(flags, [true, true, false]);
-    let check = call(list_op("ISMEMBEROFLIST", &[ids[0], ids[2]])).await;
-    let flags: Vec<bool> = check
-        .status_list
-        .unwrap()
-        .value()
-        .unwrap()
-        .lead_status
-        .iter()
-        .map(|s| s.status)
-        .collect();
-    assert_eq!(flags, [true, false]);
-    let removed = call(list_op("REMOVEFROMLIST", &[ids[0]])).await;
-    assert!(removed.success);
-    let lists = sandbox_rest(&sandbox, "/v1/lists.json?name=Webinar").await;
-    let list = lists["result"][0]["id"].as_i64().unwrap();
-    let members = sandbox_rest(&sandbox, &format!("/v1/lists/{list}/leads.json?fields=id")).await;
-    assert_eq!(members["result"], serde_json::json!([{"id": ids[1]}]));
-    // A StaticListSelector reads the members.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_members_are_added_checked_and_removed_as_rest_then_lists_them() {
+    add_check_remove(&leads().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_static_list_selector_reads_the_members() {
+    let l = leads().await;
+    add_check_remove(&l).await;
+    let soap = &l.soap;
     let params = ParamsGetMultipleLeads {
         lead_selector: Some(LeadSelector::StaticListSelector(StaticListSelector {
             static_list_name: Some(Nillable::Value("Webinar".into())),
@@ -146,7 +181,12 @@ async fn get_multiple_leads_pages_to_the_end_and_lists_work() {
         .unwrap()
         .result;
     assert_eq!(page.return_count, 1);
-    // No faithful mapping: a fault that says so.
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_selector_with_no_faithful_mapping_is_a_fault_naming_it() {
+    let l = leads().await;
+    let soap = &l.soap;
     let params = ParamsGetMultipleLeads {
         lead_selector: Some(LeadSelector::LastUpdateAtSelector(LastUpdateAtSelector {
             oldest_updated_at: chrono::Utc::now().fixed_offset(),
