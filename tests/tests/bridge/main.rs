@@ -8,12 +8,15 @@
 
 mod activities;
 mod campaigns;
+mod custom_objects;
+mod describe;
 mod exchanges;
 mod imports;
 mod in_process;
+mod lead_activity;
+mod merge;
 mod mobjects;
 mod read;
-mod records;
 mod rest;
 mod rules;
 mod support;

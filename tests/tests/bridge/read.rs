@@ -1,11 +1,12 @@
 //! getMultipleLeads and listOperation through the bridge (`bridge/src/read.rs`): pages to the end
 //! with no lead twice, list members added, checked and removed as the sandbox's REST then lists
-//! them, a StaticListSelector, and a selector with no faithful mapping refused.
+//! them (strict operations changing nothing when a lead is missing), a StaticListSelector, and
+//! a selector with no faithful mapping refused.
 
-use mktows::ErrorCode;
 use mktows::operations::{GetMultipleLeads, ListOperation};
 use mktows::types::*;
 use mktows::xml::Nillable;
+use mktows::{Client, ErrorCode, Lead};
 use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::leads::{attr, one_attempt as client};
 
@@ -204,4 +205,57 @@ async fn a_selector_with_no_faithful_mapping_is_a_fault_naming_it() {
         .unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::UnsupportedOperation));
     assert!(err.to_string().contains("LastUpdateAtSelector"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strict_list_operations_change_nothing_when_a_lead_is_missing() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        lists: vec!["Attendees".into()],
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let direct = Client::new(sandbox.client_config()).unwrap();
+    let bridge = mktows_tests::bridge::bridge_to(&sandbox).await;
+    let soap = Client::new(bridge.client_config()).unwrap();
+    let ada = direct
+        .sync_lead(Lead::by_email("ada@example.com"))
+        .await
+        .unwrap()
+        .lead_id;
+    // One lead does not exist: strict through the bridge adds no one, as the sandbox would.
+    for client in [&soap, &direct] {
+        let report = client
+            .list_operation(ListOperationType::Addtolist, "Attendees", &[ada, 42], true)
+            .await
+            .unwrap();
+        assert!(!report.success);
+        assert_eq!(report.leads, [(ada, false), (42, false)]);
+    }
+    let member = direct
+        .list_operation(
+            ListOperationType::Ismemberoflist,
+            "Attendees",
+            &[ada],
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(member.leads, [(ada, false)], "nothing was added");
+    // All present: strict adds them.
+    let report = soap
+        .list_operation(ListOperationType::Addtolist, "Attendees", &[ada], true)
+        .await
+        .unwrap();
+    assert!(report.success);
+    let member = direct
+        .list_operation(
+            ListOperationType::Ismemberoflist,
+            "Attendees",
+            &[ada],
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(member.leads, [(ada, true)]);
 }
