@@ -2,6 +2,7 @@
 //! sandbox's REST Bulk Lead Import; the imported leads and list members are read back from the
 //! sandbox over SOAP. Every bridge response is judged by xmllint against the WSDL's schema.
 
+use mktows::operations::{GetImportToListStatus, ImportToList};
 use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows::{Client, Lead};
@@ -9,9 +10,38 @@ use mktows_sandbox::{Sandbox, SandboxConfig};
 use mktows_tests::bridge::bridge_to;
 use mktows_tests::soap::{Judge, exchange};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn import_to_list_over_rest_bulk_import() {
-    use mktows::operations::{GetImportToListStatus, ImportToList};
+const HEADER: &str = "Email Address,First Name,LastName";
+
+/// An import of Ada (an update), Grace (new) and a row without an email.
+fn import(header: &str, mode: ImportToListModeEnum, list: &str) -> ParamsImportToList {
+    ParamsImportToList::new(
+        "Sandbox Program",
+        header,
+        ArrayOfString {
+            string_item: vec![
+                "ada@example.com,,Lovelace".into(),
+                "grace@example.com,Grace,\"Hopper, USN\"".into(),
+                ",Nobody,Nowhere".into(),
+            ],
+        },
+        mode,
+        list,
+        false,
+        Nillable::Nil,
+    )
+}
+
+/// A sandbox with Ada and the list "Attendees", a bridge to it, a client of each.
+struct Imports {
+    sandbox: Sandbox,
+    _bridge: mktows_bridge::Bridge,
+    direct: Client,
+    soap: Client,
+    judge: Judge,
+    ada: i32,
+}
+
+async fn start() -> Imports {
     let sandbox = Sandbox::start(SandboxConfig {
         lists: vec!["Attendees".into()],
         import_time: std::time::Duration::from_millis(300),
@@ -27,31 +57,25 @@ async fn import_to_list_over_rest_bulk_import() {
         .lead_id;
     let bridge = bridge_to(&sandbox).await;
     let soap = Client::new(bridge.client_config()).unwrap();
-    let mut judge = Judge::default();
-    let import = |header: &str, mode: ImportToListModeEnum, list: &str| {
-        ParamsImportToList::new(
-            "Sandbox Program",
-            header,
-            ArrayOfString {
-                string_item: vec![
-                    "ada@example.com,,Lovelace".into(),
-                    "grace@example.com,Grace,\"Hopper, USN\"".into(),
-                    ",Nobody,Nowhere".into(),
-                ],
-            },
-            mode,
-            list,
-            false,
-            Nillable::Nil,
-        )
-    };
-    let header = "Email Address,First Name,LastName";
+    Imports {
+        sandbox,
+        _bridge: bridge,
+        direct,
+        soap,
+        judge: Judge::default(),
+        ada,
+    }
+}
+
+/// The import through the bridge, PROCESSING and then polled to COMPLETE: two rows imported,
+/// one failed and named in the summary.
+async fn import_attendees(c: &mut Imports) {
     let answer = exchange::<ImportToList>(
-        &soap,
-        &import(header, ImportToListModeEnum::Upsertleads, "Attendees"),
+        &c.soap,
+        &import(HEADER, ImportToListModeEnum::Upsertleads, "Attendees"),
     )
     .await;
-    judge.keep("import", &answer);
+    c.judge.keep("import", &answer);
     assert_eq!(
         answer.output().result.import_status,
         ImportToListStatusEnum::Processing
@@ -62,8 +86,8 @@ async fn import_to_list_over_rest_bulk_import() {
     };
     let mut done = None;
     for _ in 0..50 {
-        let answer = exchange::<GetImportToListStatus>(&soap, &status).await;
-        judge.keep("status", &answer);
+        let answer = exchange::<GetImportToListStatus>(&c.soap, &status).await;
+        c.judge.keep("status", &answer);
         let result = answer.output().result.clone();
         if result.status != ImportToListStatusEnum::Processing {
             done = Some(result);
@@ -79,11 +103,23 @@ async fn import_to_list_over_rest_bulk_import() {
     let summary = done.import_summary.and_then(Nillable::into_value).unwrap();
     assert!(summary.contains(",Nobody,Nowhere"), "{summary}");
     assert!(summary.contains("no Email Address"), "{summary}");
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_over_rest_completes_counting_rows_and_naming_the_failed_one() {
+    let mut c = start().await;
+    import_attendees(&mut c).await;
+    c.judge.validate("bridge_imports-status");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_rest_imported_is_stored_and_on_the_list() {
+    let mut c = start().await;
+    import_attendees(&mut c).await;
+    let (direct, ada) = (&c.direct, c.ada);
     // What REST imported, read from the sandbox: Ada kept her first name and got a last name,
     // Grace was created, both are on the list.
     let lead = |email: &str| {
-        let direct = &direct;
         let email = email.to_owned();
         async move {
             Lead::from(
@@ -111,11 +147,18 @@ async fn import_to_list_over_rest_bulk_import() {
         .unwrap();
     assert!(members.success, "{members:?}");
 
+    c.judge.validate("bridge_imports-stored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_faults_send_nothing() {
+    let mut c = start().await;
+    import_attendees(&mut c).await;
     // Faults, nothing sent: LISTONLY, an unknown column, an unknown list, a status never begun.
     let cases = [
         (
             "listonly",
-            import(header, ImportToListModeEnum::Listonly, "Attendees"),
+            import(HEADER, ImportToListModeEnum::Listonly, "Attendees"),
             20019,
         ),
         (
@@ -129,25 +172,25 @@ async fn import_to_list_over_rest_bulk_import() {
         ),
         (
             "list",
-            import(header, ImportToListModeEnum::Upsertleads, "Nope"),
+            import(HEADER, ImportToListModeEnum::Upsertleads, "Nope"),
             20111,
         ),
     ];
     for (label, params, code) in cases {
-        let answer = exchange::<ImportToList>(&soap, &params).await;
-        judge.keep(label, &answer);
+        let answer = exchange::<ImportToList>(&c.soap, &params).await;
+        c.judge.keep(label, &answer);
         assert_eq!(answer.fault_code(), code, "{label}");
     }
     let never = exchange::<GetImportToListStatus>(
-        &soap,
+        &c.soap,
         &ParamsGetImportToListStatus {
             program_name: Some("Sandbox Program".into()),
             list_name: Some("Nope".into()),
         },
     )
     .await;
-    judge.keep("never", &never);
+    c.judge.keep("never", &never);
     assert_eq!(never.fault_code(), 20110);
-    assert_eq!(sandbox.lead_count(), 2);
-    judge.validate("bridge_imports");
+    assert_eq!(c.sandbox.lead_count(), 2);
+    c.judge.validate("bridge_imports-faults");
 }
