@@ -352,21 +352,19 @@ fn sandbox_prints_only_the_default_encryption_key() {
     let _ = std::fs::remove_file(data);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn after_kill_9_mid_sync_every_outcome_is_true_against_the_store() {
-    use mktows::OutcomeClass;
+/// Syncs 5,000 leads (batches of 50, deduplication off: nothing that may have been applied is
+/// sent again) to a sandbox spawned on `data`, and kills it with SIGKILL once it has committed
+/// a few batches. Returns the emails and the report: one outcome per lead, some not successes.
+async fn sync_killed_mid_way(data: &Path) -> (Vec<String>, mktows::BatchReport) {
     use mktows::client::{Limits, RetryPolicy};
-    use mktows::types::LeadKeyRef;
-
-    let data = temp("killed.sqlite");
     let wal = data.with_extension("sqlite-wal");
-    let _ = std::fs::remove_file(&data);
+    let _ = std::fs::remove_file(data);
     let _ = std::fs::remove_file(&wal);
     let SpawnedSandbox {
         mut child,
         endpoint,
         ..
-    } = spawn_sandbox(&data, &[]);
+    } = spawn_sandbox(data, &[]);
     let config = mktows::ClientConfig::new(
         endpoint,
         mktows::signing::Credentials::new(
@@ -411,12 +409,22 @@ async fn after_kill_9_mid_sync_every_outcome_is_true_against_the_store() {
         "the kill happened mid-sync"
     );
 
+    (emails, report)
+}
+
+/// Every lead of `emails` the sandbox on `data` holds after a restart (by email: its id, each
+/// stored once), and how many leads it says it loaded.
+async fn stored_after_restart(
+    data: &Path,
+    emails: &[String],
+) -> (std::collections::HashMap<String, i32>, usize) {
+    use mktows::types::LeadKeyRef;
     let SpawnedSandbox {
         mut child,
         endpoint,
         loaded,
         ..
-    } = spawn_sandbox(&data, &[]);
+    } = spawn_sandbox(data, &[]);
     let store = sandbox_client(&endpoint);
     let mut stored = std::collections::HashMap::new();
     for chunk in emails.chunks(100) {
@@ -461,6 +469,15 @@ async fn after_kill_9_mid_sync_every_outcome_is_true_against_the_store() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
+    (stored, loaded)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_kill_9_mid_sync_every_outcome_is_true_against_the_store() {
+    use mktows::OutcomeClass;
+    let data = temp("killed.sqlite");
+    let (emails, report) = sync_killed_mid_way(&data).await;
+    let (stored, loaded) = stored_after_restart(&data, &emails).await;
     assert_eq!(stored.len(), loaded);
     for (email, outcome) in emails.iter().zip(&report.outcomes) {
         match outcome.class() {
