@@ -4,7 +4,9 @@
 //!
 //! A test of `bridge/src/merge.rs` goes in `merge.rs`, of `bridge/src/rest.rs` (tokens,
 //! back-off, REST failures) in `rest.rs`, and so on; a test against recorded REST exchanges in
-//! `exchanges/`, in the file of the operation's area.
+//! `exchanges/`, in the file of the operation's area. Rules that cut across the modules
+//! (cookies, workspaces → partitions, a shared token, limits, keys REST cannot carry, stopping)
+//! are in `rules.rs`; helpers shared by these files in `support.rs`.
 
 mod activities;
 mod campaigns;
