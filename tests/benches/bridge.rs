@@ -26,7 +26,21 @@ mod support;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn bridge_benches(c: &mut Criterion) {
+/// What every case runs against: a sandbox, a bridge to its REST API, a client of each, the
+/// 300-lead request, and a REST token and body for the REST call alone.
+struct Setup {
+    runtime: tokio::runtime::Runtime,
+    sandbox: Sandbox,
+    _bridge: Bridge,
+    direct: Client,
+    bridged: Client,
+    params: ParamsSyncMultipleLeads,
+    http: reqwest::Client,
+    token: String,
+    rest_body: String,
+}
+
+fn setup() -> Setup {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let sandbox = runtime
         .block_on(Sandbox::start(SandboxConfig::default()))
@@ -53,7 +67,6 @@ fn bridge_benches(c: &mut Criterion) {
         },
         dedup_enabled: Some(Nillable::Value(true)),
     };
-    // The REST call alone, as the bridge sends it.
     let http = reqwest::Client::new();
     let token: serde_json::Value = runtime.block_on(async {
         let body = http
@@ -83,24 +96,39 @@ fn bridge_benches(c: &mut Criterion) {
     })
     .to_string();
 
-    let mut group = c.benchmark_group("bridge");
-    group.throughput(Throughput::Elements(300));
+    Setup {
+        runtime,
+        sandbox,
+        _bridge: bridge,
+        direct,
+        bridged,
+        params,
+        http,
+        token,
+        rest_body,
+    }
+}
+
+type Group<'a> = criterion::BenchmarkGroup<'a, criterion::measurement::WallTime>;
+
+/// syncMultipleLeads of 300 leads straight to the sandbox's SOAP API and through the bridge.
+fn single_calls(group: &mut Group, s: &Setup) {
     for (name, client) in [
         (
             "syncMultipleLeads 300 leads, straight to sandbox SOAP",
-            &direct,
+            &s.direct,
         ),
         (
             "syncMultipleLeads 300 leads, through the bridge to sandbox REST",
-            &bridged,
+            &s.bridged,
         ),
     ] {
         group.bench_function(name, |b| {
-            b.to_async(&runtime).iter(|| async {
+            b.to_async(&s.runtime).iter(|| async {
                 let out = client
                     .call::<SyncMultipleLeads>(
                         &SyncMultipleLeadsHeaders::default(),
-                        &params,
+                        &s.params,
                         Idempotency::Idempotent,
                     )
                     .await
@@ -109,14 +137,17 @@ fn bridge_benches(c: &mut Criterion) {
             })
         });
     }
-    // The two calls above, alternated: each iteration times one straight call and one through
-    // the bridge and counts the difference, so a machine that slows down for a while slows
-    // both sides of a pair alike.
+}
+
+/// The two calls of [`single_calls`], alternated: each iteration times one straight call and
+/// one through the bridge and counts the difference, so a machine that slows down for a while
+/// slows both sides of a pair alike.
+fn paired(group: &mut Group, s: &Setup) {
     group.bench_function(
         "added by the bridge per syncMultipleLeads of 300 leads (paired)",
         |b| {
-            b.to_async(&runtime).iter_custom(|iterations| {
-                let (direct, bridged, params) = (&direct, &bridged, &params);
+            b.to_async(&s.runtime).iter_custom(|iterations| {
+                let (direct, bridged, params) = (&s.direct, &s.bridged, &s.params);
                 async move {
                     let mut added = Duration::ZERO;
                     for _ in 0..iterations {
@@ -141,13 +172,18 @@ fn bridge_benches(c: &mut Criterion) {
             })
         },
     );
+}
+
+/// The REST call alone, as the bridge sends it.
+fn rest_alone(group: &mut Group, s: &Setup) {
     group.bench_function("Sync Leads 300 records, straight to sandbox REST", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let answer = http
-                .post(format!("{}/v1/leads.json", sandbox.rest_endpoint()))
-                .bearer_auth(&token)
+        b.to_async(&s.runtime).iter(|| async {
+            let answer = s
+                .http
+                .post(format!("{}/v1/leads.json", s.sandbox.rest_endpoint()))
+                .bearer_auth(&s.token)
                 .header("content-type", "application/json")
-                .body(rest_body.clone())
+                .body(s.rest_body.clone())
                 .send()
                 .await
                 .unwrap()
@@ -157,19 +193,35 @@ fn bridge_benches(c: &mut Criterion) {
             assert!(answer.len() > 300 * 20);
         })
     });
+}
 
+/// 100,000 leads through the bridge (chunks of 300, 10 in flight).
+fn hundred_thousand(group: &mut Group, s: &Setup) {
     let many = support::baseline_leads(100_000);
     group.sample_size(10);
     group.throughput(Throughput::Elements(100_000));
     group.bench_function(
         "sync_multiple_leads 100,000 leads through the bridge",
         |b| {
-            b.to_async(&runtime).iter(|| async {
-                let report = bridged.sync_multiple_leads(many.clone(), Some(true)).await;
+            b.to_async(&s.runtime).iter(|| async {
+                let report = s
+                    .bridged
+                    .sync_multiple_leads(many.clone(), Some(true))
+                    .await;
                 assert_eq!(report.counts().created + report.counts().updated, 100_000);
             })
         },
     );
+}
+
+fn bridge_benches(c: &mut Criterion) {
+    let s = setup();
+    let mut group = c.benchmark_group("bridge");
+    group.throughput(Throughput::Elements(300));
+    single_calls(&mut group, &s);
+    paired(&mut group, &s);
+    rest_alone(&mut group, &s);
+    hundred_thousand(&mut group, &s);
     group.finish();
 }
 

@@ -190,7 +190,7 @@ pub fn schema_from_wsdl(wsdl: &str) -> String {
 }
 
 /// Bindings generated from `data/wsdl/features.wsdl`, checked in as the generator's golden
-/// output (`data/golden/features.rs`, kept current by `tests/golden.rs`) and compiled here
+/// output (`data/golden/features.rs`, kept current by `tests/generated/golden.rs`) and compiled here
 /// against the `mktows-runtime` crate alone, like any other service's bindings.
 #[allow(missing_docs, clippy::all, clippy::pedantic)]
 pub mod features {
