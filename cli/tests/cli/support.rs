@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus};
+use std::process::{Child, Command, ExitStatus, Stdio};
 
 use mktows_sandbox::Sandbox;
 
@@ -76,4 +76,67 @@ pub fn first_line_then_close(mut child: Child) -> (String, ExitStatus, String) {
         stderr.read_to_string(&mut err).unwrap();
     }
     (first, status, err)
+}
+
+/// A `mktows sandbox` process and what its banner said.
+pub struct SpawnedSandbox {
+    /// The `mktows sandbox` process.
+    pub child: std::process::Child,
+    /// Its SOAP endpoint.
+    pub endpoint: String,
+    /// Leads loaded from the database.
+    pub loaded: usize,
+    /// The lines of its banner.
+    pub banner: Vec<String>,
+}
+
+/// Starts `mktows sandbox` on `data` with `extra` arguments and reads its banner.
+pub fn spawn_sandbox(data: &Path, extra: &[&str]) -> SpawnedSandbox {
+    let mut child = mktows()
+        .args(["sandbox", "--port", "0", "--data"])
+        .arg(data)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut endpoint = None;
+    let mut banner = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(url) = line.trim().strip_prefix("MKTOWS_ENDPOINT=") {
+            endpoint = Some(url.to_owned());
+        }
+        // "leads kept in PATH (N loaded)" closes the banner.
+        let loaded = line
+            .split('(')
+            .nth(1)
+            .and_then(|r| r.strip_suffix(" loaded)"))
+            .map(|n| n.parse().unwrap());
+        banner.push(line);
+        if let Some(loaded) = loaded {
+            return SpawnedSandbox {
+                child,
+                endpoint: endpoint.expect("endpoint first"),
+                loaded,
+                banner,
+            };
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the sandbox did not print its banner");
+}
+
+/// A client of a spawned sandbox with the default credentials.
+pub fn sandbox_client(endpoint: &str) -> mktows::Client {
+    mktows::Client::new(mktows::ClientConfig::new(
+        endpoint,
+        mktows::signing::Credentials::new(
+            mktows_sandbox::DEFAULT_USER_ID,
+            mktows_sandbox::DEFAULT_ENCRYPTION_KEY,
+        ),
+    ))
+    .unwrap()
 }
