@@ -139,7 +139,7 @@ pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
     let _ = std::io::stdout().write_all(banner.as_bytes());
     let _ = std::io::stdout().flush();
     let _ = tokio::signal::ctrl_c().await;
-    tracing::info!(target: "mktows_bridge", "stopping: finishing the calls in flight");
+    tracing::info!(target: "mktows::bridge", "stopping: finishing the calls in flight");
     bridge.stop().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -97,7 +97,7 @@ pub async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
                 Err(e) => {
-                    tracing::warn!(error = %e, "accept failed");
+                    tracing::warn!(target: "mktows::soap_front::http", error = %e, "accept failed");
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
@@ -105,7 +105,10 @@ pub async fn serve(
             _ = &mut stop => break,
         };
         let Ok(permit) = permits.clone().try_acquire_owned() else {
-            tracing::warn!("connection cap reached; closing a new connection");
+            tracing::warn!(
+                target: "mktows::soap_front::http",
+                "connection cap reached; closing a new connection"
+            );
             drop(stream);
             continue;
         };

@@ -1,6 +1,6 @@
 <?php
 // An rpc/encoded peer nobody here wrote: PHP's SoapServer on data/wsdl/encoded.wsdl, run with
-// `php -S 127.0.0.1:PORT server.php` by tests/tests/encoded.rs. It answers what it read, changed
+// `php -S 127.0.0.1:PORT server.php` by tests/tests/generated/encoded.rs. It answers what it read, changed
 // so the test can see it was read: the key prefixed with the token, one more vote, the labels
 // passed apart appended, a comment added. getComments returns one comment object twice, which
 // PHP writes as a multi-reference value (id/href); for the key `fault` it answers a SoapFault.
