@@ -2,11 +2,18 @@
 //! [`mktows::bulk`]. Before sending, the input's columns are checked against the instance's
 //! lead fields; while sending, progress on standard error (a bar on a terminal, a line every
 //! few seconds elsewhere); at the end, counts by fate and the failure reasons grouped. With
-//! `--json`, one JSON object per lead on standard output; `--failed FILE` keeps the leads that
-//! did not sync, in input order, with line, fate and reason.
+//! `--json`, one JSON object per lead on standard output.
+//!
+//! Resuming: `--failed FILE` keeps the leads that did not sync, in input order, in the input's
+//! own format (CSV with the input's header, or JSON lines) plus `_fate`, `_reason` and `_line`
+//! ([`mktows::bulk::FailedFile`]). `mktows sync FILE` reads that file like any input (columns
+//! starting with `_` are not sent), so it re-runs exactly those leads; a lead whose `_fate` is
+//! `may_have_been_applied` (or `skipped`) is re-sent only when that cannot create a duplicate
+//! (deduplication on, or keyed by Id or foreign id) or with `--resend-uncertain`, and is
+//! otherwise reported `skipped` and written to the new failed file.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -34,11 +41,22 @@ pub enum InputFormat {
 #[derive(Args, Debug)]
 #[command(
     after_help = "Columns `Id`, `Email`, `ForeignSysPersonId` and `ForeignSysType` are \
-    keys; every other column is a lead field by its SOAP name (FirstName, Company, ...).\n\n\
+    keys; columns starting with _ are not sent; every other column is a lead field by its \
+    SOAP name (FirstName, Company, ...).\n\n\
     Examples:\n  \
     mktows sync leads.csv --failed failed.csv\n  \
-    mktows sync leads.jsonl --json | jq 'select(.fate != \"created\")'\n  \
-    mktows sync failed.csv --no-check --dedup false   # only after checking what failed"
+    mktows sync leads.jsonl --json | jq 'select(.fate != \"created\")'\n\n\
+    Resuming: --failed writes the leads that did not sync in the input's own format (CSV: \
+    the input's header plus _fate, _reason, _line; JSON lines: each object plus those \
+    members), in input order. Fix what was rejected, then sync that file: columns and members \
+    starting with _ are not sent, so it re-runs exactly those leads.\n  \
+    mktows sync leads.csv --failed failed.csv\n  \
+    # edit failed.csv (the _reason column says what was wrong)\n  \
+    mktows sync failed.csv --failed failed-again.csv\n\n\
+    Leads whose _fate is may_have_been_applied (the call's answer was lost) are re-sent only \
+    when that cannot create a duplicate: deduplication on (the default) or the lead keyed by \
+    Id or ForeignSysPersonId. Otherwise they are skipped and listed (fate skipped, kept in the \
+    new failed file); check in Marketo, then add --resend-uncertain to send them anyway."
 )]
 pub struct SyncArgs {
     /// Input file (`.csv`, or `.jsonl`/`.json` for JSON lines); - for standard input
@@ -48,7 +66,8 @@ pub struct SyncArgs {
     /// Print the request envelopes instead of sending them
     #[arg(long)]
     pub dry_run: bool,
-    /// Write the leads that did not sync here (CSV: line, fate, reason, input), in input order
+    /// Write the leads that did not sync here, in input order and in the input's format with
+    /// _fate, _reason and _line added: a file `mktows sync` re-runs
     #[arg(long)]
     pub failed: Option<PathBuf>,
     /// Leads per call (at most 300)
@@ -72,6 +91,10 @@ pub struct SyncArgs {
     /// Send once more the leads that a lookup after a failed call found not stored
     #[arg(long)]
     pub resend_absent: bool,
+    /// Re-send leads whose _fate is may_have_been_applied (or skipped) even with --dedup false
+    /// and no Id or foreign id key, which can create duplicates
+    #[arg(long)]
+    pub resend_uncertain: bool,
     /// Seconds between progress lines when standard error is not a terminal (logs, CI)
     #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
     pub progress_interval: f64,
@@ -127,10 +150,8 @@ pub async fn run(args: SyncArgs) -> Outcome {
     }
     let mut failed = match &args.failed {
         Some(path) => Some(
-            File::create(path)
-                .map_err(Failure::from)
-                .and_then(|f| FailedFile::new(f).map_err(Failure::from))
-                .map_err(|e| Failure(format!("{}: {}", path.display(), e.0)))?,
+            failed_file(path, format, input.columns())
+                .map_err(|e| Failure(format!("{}: {e}", path.display())))?,
         ),
         None => None,
     };
@@ -140,10 +161,11 @@ pub async fn run(args: SyncArgs) -> Outcome {
     let options = BulkOptions {
         dedup: args.dedup,
         window: None,
+        resend_uncertain: args.resend_uncertain,
     };
     let summary = bulk::sync_leads(&client, &mut input, &options, |result: &LeadResult| {
         progress.lead(result);
-        if result.fate == bulk::Fate::Unreadable && !args.quiet {
+        if matches!(result.fate, bulk::Fate::Unreadable | bulk::Fate::Skipped) && !args.quiet {
             progress.println(&format!(
                 "{name}:{}: {}",
                 result.line,
@@ -182,6 +204,19 @@ pub async fn run(args: SyncArgs) -> Outcome {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The failed-leads file at `path`, in the input's format.
+fn failed_file(
+    path: &Path,
+    format: Format,
+    columns: &[String],
+) -> std::io::Result<FailedFile<BufWriter<File>>> {
+    let out = BufWriter::new(File::create(path)?);
+    match format {
+        Format::Csv => FailedFile::csv(out, columns),
+        Format::Jsonl => Ok(FailedFile::jsonl(out)),
+    }
 }
 
 /// Refuses columns that name no lead field, or an input without a key column, before anything
@@ -377,6 +412,11 @@ fn dry_run(args: &SyncArgs, format: Format) -> Outcome {
     let name = args.file.display().to_string();
     let mut input =
         LeadInput::new(open(&args.file)?, format).map_err(|e| Failure(format!("{name}: {e}")))?;
+    let options = BulkOptions {
+        dedup: args.dedup,
+        window: None,
+        resend_uncertain: args.resend_uncertain,
+    };
     loop {
         let window = input.next_window(args.batch_size.clamp(1, 300));
         if window.is_empty() {
@@ -384,6 +424,10 @@ fn dry_run(args: &SyncArgs, format: Format) -> Outcome {
         }
         let mut leads = Vec::new();
         for item in window {
+            if bulk::is_skipped(&item, &options) {
+                eprintln!("{name}:{}: {}", item.line, bulk::SKIPPED_REASON);
+                continue;
+            }
             match item.lead {
                 Ok(lead) => leads.push(lead.into()),
                 Err(e) => eprintln!("{name}:{}: {e}", item.line),

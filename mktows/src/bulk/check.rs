@@ -5,11 +5,13 @@
 //! ([`lead_fields`](super::lead_fields)), matched exactly and case-sensitively as Marketo
 //! matches SOAP names. Each unknown column comes with the nearest known name by edit distance
 //! (a transposition counting as one edit) when it is close enough; an input also needs a key
-//! column (`Id`, `Email` or `ForeignSysPersonId`).
+//! column (`Id`, `Email` or `ForeignSysPersonId`). Columns starting with `_` (the `_fate`,
+//! `_reason` and `_line` of a failed-leads file, a user's notes) are never sent, so never
+//! checked.
 
 use std::fmt;
 
-use super::input::KEY_COLUMNS;
+use super::input::{KEY_COLUMNS, is_ignored_column};
 
 /// A column that names no lead field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,15 +32,18 @@ impl fmt::Display for UnknownColumn {
     }
 }
 
-/// The columns of `columns` that are neither keys nor one of `fields` (exact, case-sensitive
-/// SOAP names, as Marketo matches them), each with its nearest known name.
+/// The columns of `columns` that are neither keys, nor ignored (starting with `_`), nor one of
+/// `fields` (exact, case-sensitive SOAP names, as Marketo matches them), each with its nearest
+/// known name.
 pub fn unknown_columns<'a>(
     columns: impl IntoIterator<Item = &'a str>,
     fields: &[String],
 ) -> Vec<UnknownColumn> {
     columns
         .into_iter()
-        .filter(|c| !KEY_COLUMNS.contains(c) && !fields.iter().any(|f| f == c))
+        .filter(|c| {
+            !KEY_COLUMNS.contains(c) && !is_ignored_column(c) && !fields.iter().any(|f| f == c)
+        })
         .map(|column| UnknownColumn {
             column: column.to_owned(),
             nearest: nearest(column, fields.iter().map(String::as_str).chain(KEY_COLUMNS)),
@@ -100,7 +105,16 @@ mod tests {
         let fields: Vec<String> = ["FirstName", "LastName", "Company", "Phone"]
             .map(String::from)
             .to_vec();
-        let unknown = unknown_columns(["Emial", "FirstName", "lastname", "Zebra", "Id"], &fields);
+        let columns = [
+            "Emial",
+            "FirstName",
+            "lastname",
+            "Zebra",
+            "Id",
+            "_fate",
+            "_Note",
+        ];
+        let unknown = unknown_columns(columns, &fields);
         assert_eq!(
             unknown,
             [

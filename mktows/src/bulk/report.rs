@@ -1,17 +1,18 @@
-//! What a bulk sync reports: one [`LeadResult`] per input lead (its fate, Marketo id, reason),
-//! the [`Summary`] with failure reasons grouped, and the failed-leads CSV file.
+//! What a bulk sync reports: one [`LeadResult`] per input lead (its fate, Marketo id, reason)
+//! and the [`Summary`] with failure reasons grouped.
 //!
 //! A lead's [`Fate`] is created, updated, confirmed (its call's answer was lost and a lookup
-//! found it stored as sent), unreadable, rejected, not sent, or may have been applied. The
-//! summary lists each reason with its count and first line, most frequent first;
-//! [`FailedFile`] writes `line,fate,reason,input` for every lead that did not sync, in input
-//! order.
+//! found it stored as sent), unreadable, rejected, not sent, may have been applied, or skipped
+//! (an earlier run left it "may have been applied" and re-sending it now could create a
+//! duplicate). The summary lists each reason with its count and first line, most frequent
+//! first.
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::Write;
 
 use serde::Serialize;
+
+use super::input::RawLead;
 
 /// What became of one input lead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -32,6 +33,9 @@ pub enum Fate {
     /// It was sent and no answer confirmed it: it may have been applied. Re-sending it with
     /// deduplication off can create a duplicate.
     MayHaveBeenApplied,
+    /// Not sent by this run: an earlier run left it "may have been applied" and re-sending it
+    /// could create a duplicate (deduplication off, no Id or foreign id key). Still uncertain.
+    Skipped,
 }
 
 impl Fate {
@@ -50,7 +54,41 @@ impl Fate {
             Fate::Rejected => "rejected",
             Fate::NotSent => "not_sent",
             Fate::MayHaveBeenApplied => "may_have_been_applied",
+            Fate::Skipped => "skipped",
         }
+    }
+
+    /// True when the lead may be stored without anyone knowing: may have been applied, or
+    /// skipped for that reason by a later run.
+    pub fn is_uncertain(self) -> bool {
+        matches!(self, Fate::MayHaveBeenApplied | Fate::Skipped)
+    }
+
+    /// Every fate, in order.
+    pub const ALL: [Fate; 8] = [
+        Fate::Created,
+        Fate::Updated,
+        Fate::Confirmed,
+        Fate::Unreadable,
+        Fate::Rejected,
+        Fate::NotSent,
+        Fate::MayHaveBeenApplied,
+        Fate::Skipped,
+    ];
+}
+
+impl std::str::FromStr for Fate {
+    type Err = String;
+
+    /// A fate by the name [`Fate::as_str`] gives it.
+    fn from_str(text: &str) -> Result<Fate, String> {
+        Fate::ALL
+            .into_iter()
+            .find(|fate| fate.as_str() == text)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Fate::ALL.iter().map(|f| f.as_str()).collect();
+                format!("_fate {text:?} is not one of {}", names.join(", "))
+            })
     }
 }
 
@@ -74,9 +112,9 @@ pub struct LeadResult {
     /// Why it is not synced.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// The input line as read.
+    /// The lead as read, for the failed-leads file.
     #[serde(skip)]
-    pub raw: String,
+    pub raw: RawLead,
 }
 
 /// Counts by fate and the failure reasons, grouped.
@@ -138,37 +176,5 @@ impl fmt::Display for Summary {
             write!(f, "\n  {count} × {reason} (first at line {line})")?;
         }
         Ok(())
-    }
-}
-
-/// The CSV of leads that did not sync: `line,fate,reason,input`, in input order.
-pub struct FailedFile<W: Write> {
-    writer: csv::Writer<W>,
-}
-
-impl<W: Write> FailedFile<W> {
-    /// Starts the file (writes the header).
-    pub fn new(out: W) -> csv::Result<Self> {
-        let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(["line", "fate", "reason", "input"])?;
-        Ok(FailedFile { writer })
-    }
-
-    /// Writes `result` when it is not synced.
-    pub fn write(&mut self, result: &LeadResult) -> csv::Result<()> {
-        if result.fate.is_synced() {
-            return Ok(());
-        }
-        self.writer.write_record([
-            result.line.to_string().as_str(),
-            result.fate.as_str(),
-            result.reason.as_deref().unwrap_or(""),
-            result.raw.as_str(),
-        ])
-    }
-
-    /// Flushes the file.
-    pub fn finish(mut self) -> std::io::Result<()> {
-        self.writer.flush()
     }
 }
