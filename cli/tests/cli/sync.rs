@@ -1,12 +1,14 @@
 //! `mktows sync` as a user meets it, against the sandbox (the store is the ground truth): a
 //! header typo stops it before anything is sent; a mixed file gives the grouped summary and an
-//! in-order failed file; `--json` lines match the store; progress lines appear when standard
-//! error is not a terminal; missing settings are named at once; a closed pipe is quiet.
+//! in-order failed file; the failed file (CSV or JSON lines) re-runs exactly its leads once
+//! fixed, and "may have been applied" leads are skipped unless re-sending is safe or asked
+//! for; `--json` lines match the store; progress lines appear when standard error is not a
+//! terminal; missing settings are named at once; a closed pipe is quiet.
 
 use std::process::Stdio;
 
 use mktows::types::LeadKeyRef;
-use mktows::{Client, Lead};
+use mktows::{Client, Lead, LeadKey, LeadSync};
 use mktows_sandbox::{Sandbox, SandboxConfig};
 
 use crate::support::{first_line_then_close, mktows, run, temp, with_sandbox};
@@ -96,15 +98,13 @@ async fn a_mixed_file_gives_a_grouped_summary_and_an_in_order_failed_file() {
     );
     assert!(err.contains("mixed.csv:3: malformed CSV"), "{err}");
     let failures = std::fs::read_to_string(&failed).unwrap();
-    let lines: Vec<&str> = failures.lines().collect();
-    assert_eq!(lines[0], "line,fate,reason,input");
-    assert!(lines[1].starts_with("3,unreadable,"), "{failures}");
-    assert!(
-        lines[2].starts_with("4,rejected,Unknown lead field: pants,"),
-        "{failures}"
+    assert_eq!(
+        failures,
+        "Email,FirstName,Company,pants,_fate,_reason,_line\n\
+         bo@example.com,Bo,,,unreadable,malformed CSV: 2 fields where the header has 4 (padded with empty fields here),3\n\
+         cy@example.com,Cy,Corp,corduroy,rejected,Unknown lead field: pants,4\n\
+         ed@example.com,Ed,Eon,chinos,rejected,Unknown lead field: pants,6\n"
     );
-    assert!(lines[3].starts_with("6,rejected,"), "{failures}");
-    assert_eq!(lines.len(), 4, "{failures}");
     assert_eq!(sandbox.lead_count(), 2);
 
     // JSON lines, all good: exit 0.
@@ -120,6 +120,202 @@ async fn a_mixed_file_gives_a_grouped_summary_and_an_in_order_failed_file() {
     let (ok, out, err) = run_async(command).await;
     assert!(ok, "{out}{err}");
     assert!(err.contains("created 1, updated 1"), "{err}");
+}
+
+/// Runs `mktows sync FILE ARGS` against `sandbox`: (success, stderr).
+async fn sync(sandbox: &Sandbox, file: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let mut command = mktows();
+    command.arg("sync").arg(file).args(args);
+    with_sandbox(&mut command, sandbox);
+    let (ok, _, err) = run_async(command).await;
+    (ok, err)
+}
+
+/// The stored leads with `email`.
+async fn stored(sandbox: &Sandbox, email: &str) -> Vec<Lead> {
+    let client = Client::new(sandbox.client_config()).unwrap();
+    match client.get_lead(LeadKeyRef::Email, email).await {
+        Ok(records) => records.into_iter().map(Lead::from).collect(),
+        Err(e) if e.code() == Some(mktows::ErrorCode::LeadNotFound) => Vec::new(),
+        Err(e) => panic!("getLead {email}: {e}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_csv_keeps_the_input_header_and_re_runs_exactly_its_leads() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let csv = temp("resume.csv");
+    // Lines 3 and 5 name an Id the sandbox does not have: rejected lead by lead. Line 5 spans
+    // two lines (a quoted line break).
+    std::fs::write(
+        &csv,
+        "Id,Email,FirstName,Company\n\
+         ,ann@example.com,Ann,\"Acme, Inc\"\n\
+         999999,bo@example.com,Bo,\"Say \"\"hi\"\"\"\n\
+         ,cy@example.com,Cy,Corp\n\
+         888888,di@example.com,Di,\"Two\nlines\"\n\
+         ,ed@example.com,Ed,Eon\n",
+    )
+    .unwrap();
+    let failed = temp("resume-failed.csv");
+    let (ok, err) = sync(&sandbox, &csv, &["--failed", failed.to_str().unwrap()]).await;
+    assert!(!ok, "{err}");
+    assert!(err.contains("created 3, updated 0, rejected 2"), "{err}");
+    let text = std::fs::read_to_string(&failed).unwrap();
+    assert_eq!(
+        text,
+        "Id,Email,FirstName,Company,_fate,_reason,_line\n\
+         999999,bo@example.com,Bo,\"Say \"\"hi\"\"\",rejected,No lead found with IDNUM = 999999,3\n\
+         888888,di@example.com,Di,\"Two\nlines\",rejected,No lead found with IDNUM = 888888,5\n"
+    );
+    // The user fixes the rejected values (no Id: matched by email) and syncs the file, with the
+    // column check on: the _ columns are not lead fields and do not trip it.
+    std::fs::write(
+        &failed,
+        text.replace("999999,", ",").replace("888888,", ","),
+    )
+    .unwrap();
+    let again = temp("resume-again.csv");
+    let (ok, err) = sync(&sandbox, &failed, &["--failed", again.to_str().unwrap()]).await;
+    assert!(ok, "{err}");
+    assert!(err.contains("created 2, updated 0"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&again).unwrap(),
+        "Id,Email,FirstName,Company,_fate,_reason,_line\n"
+    );
+    assert_eq!(
+        sandbox.lead_count(),
+        5,
+        "exactly the failed leads were sent"
+    );
+    let bo = stored(&sandbox, "bo@example.com").await;
+    assert_eq!(bo.len(), 1);
+    assert_eq!(bo[0].attribute("FirstName"), Some("Bo"));
+    assert_eq!(bo[0].attribute("Company"), Some("Say \"hi\""));
+    let di = stored(&sandbox, "di@example.com").await;
+    assert_eq!(di[0].attribute("Company"), Some("Two\nlines"));
+    assert_eq!(stored(&sandbox, "ann@example.com").await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_json_lines_file_keeps_each_object_and_re_runs_exactly_its_leads() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let jsonl = temp("resume.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"Email\":\"fay@example.com\",\"FirstName\":\"Fay\"}\n\
+         {\"Id\":777777,\"Email\":\"gus@example.com\",\"Company\":\"G \\\"Co\\\", Ltd\"}\n\
+         not json at all\n\
+         {\"Email\":\"hal@example.com\"}\n",
+    )
+    .unwrap();
+    let failed = temp("resume-failed.jsonl");
+    let (ok, err) = sync(&sandbox, &jsonl, &["--failed", failed.to_str().unwrap()]).await;
+    assert!(!ok, "{err}");
+    assert!(
+        err.contains("created 2, updated 0, unreadable 1, rejected 1"),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(&failed).unwrap();
+    assert_eq!(
+        text,
+        "{\"Id\":777777,\"Email\":\"gus@example.com\",\"Company\":\"G \\\"Co\\\", Ltd\",\
+         \"_fate\":\"rejected\",\"_reason\":\"No lead found with IDNUM = 777777\",\"_line\":2}\n\
+         not json at all\n"
+    );
+    let fixed = text.replace("\"Id\":777777,", "").replace(
+        "not json at all",
+        "{\"Email\":\"ivy@example.com\",\"FirstName\":\"Ivy\"}",
+    );
+    std::fs::write(&failed, fixed).unwrap();
+    let (ok, err) = sync(&sandbox, &failed, &[]).await;
+    assert!(ok, "{err}");
+    assert!(err.contains("created 2, updated 0"), "{err}");
+    assert_eq!(
+        sandbox.lead_count(),
+        4,
+        "exactly the failed leads were sent"
+    );
+    let gus = stored(&sandbox, "gus@example.com").await;
+    assert_eq!(gus.len(), 1);
+    assert_eq!(gus[0].attribute("Company"), Some("G \"Co\", Ltd"));
+    assert_eq!(
+        stored(&sandbox, "ivy@example.com").await[0].attribute("FirstName"),
+        Some("Ivy")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn uncertain_leads_are_skipped_unless_resending_is_safe_or_asked_for() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let client = Client::new(sandbox.client_config()).unwrap();
+    let kay = LeadSync::new(LeadKey::Email("kay@example.com".into()));
+    let kay_id = client.sync_lead(kay).await.unwrap().lead_id;
+    // A failed file as an earlier run with deduplication off would leave it.
+    let csv = temp("uncertain.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "Id,Email,FirstName,_fate,_reason,_line\n\
+             ,may@example.com,May,may_have_been_applied,timed out,2\n\
+             ,ned@example.com,Ned,not_sent,connection refused,3\n\
+             {kay_id},kay@example.com,Kay,may_have_been_applied,timed out,4\n"
+        ),
+    )
+    .unwrap();
+    let failed = temp("uncertain-failed.csv");
+    let failed_arg = failed.to_str().unwrap();
+    let (ok, err) = sync(
+        &sandbox,
+        &csv,
+        &["--dedup", "false", "--failed", failed_arg],
+    )
+    .await;
+    assert!(!ok, "a skipped lead is not synced: {err}");
+    assert!(
+        err.contains("uncertain.csv:2: skipped: may have been applied earlier"),
+        "listed: {err}"
+    );
+    assert!(err.contains("--resend-uncertain"), "{err}");
+    assert!(err.contains("created 1, updated 1, skipped 1"), "{err}");
+    assert!(stored(&sandbox, "may@example.com").await.is_empty());
+    let kay = stored(&sandbox, "kay@example.com").await;
+    assert_eq!(kay.len(), 1, "keyed by Id: updated, not duplicated");
+    assert_eq!(kay[0].attribute("FirstName"), Some("Kay"));
+    let text = std::fs::read_to_string(&failed).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[1].starts_with(",may@example.com,May,skipped,\"skipped: may have been applied"),
+        "{text}"
+    );
+    // Skipped stays uncertain: skipped again, until the user says so.
+    let (ok, err) = sync(&sandbox, &failed, &["--dedup", "false"]).await;
+    assert!(!ok && err.contains("skipped 1"), "{err}");
+    assert_eq!(sandbox.lead_count(), 2);
+    let (ok, err) = sync(
+        &sandbox,
+        &failed,
+        &["--dedup", "false", "--resend-uncertain"],
+    )
+    .await;
+    assert!(ok, "{err}");
+    assert!(err.contains("created 1, updated 0"), "{err}");
+    assert_eq!(stored(&sandbox, "may@example.com").await.len(), 1);
+    // With deduplication on (the default), re-sending is safe: updated, not duplicated.
+    let dedup = temp("uncertain-dedup.csv");
+    std::fs::write(
+        &dedup,
+        "Email,FirstName,_fate\nmay@example.com,Maisie,may_have_been_applied\n",
+    )
+    .unwrap();
+    let (ok, err) = sync(&sandbox, &dedup, &[]).await;
+    assert!(ok, "{err}");
+    assert!(err.contains("created 0, updated 1"), "{err}");
+    let may = stored(&sandbox, "may@example.com").await;
+    assert_eq!(may.len(), 1);
+    assert_eq!(may[0].attribute("FirstName"), Some("Maisie"));
+    assert_eq!(sandbox.lead_count(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread")]
