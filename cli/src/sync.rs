@@ -148,6 +148,23 @@ pub async fn run(args: SyncArgs) -> Outcome {
         };
         check_columns(&client, &columns, &name).await?;
     }
+    if let Some(path) = args
+        .failed
+        .as_deref()
+        .filter(|p| Format::of_path(p) != format)
+    {
+        if !args.quiet {
+            // A file is read back by its extension: say how to read this one back.
+            let (kind, flag) = match format {
+                Format::Csv => ("CSV", "csv"),
+                Format::Jsonl => ("JSON lines", "jsonl"),
+            };
+            eprintln!(
+                "note: {} will hold {kind}, the input's format; re-run it with --format {flag}",
+                path.display()
+            );
+        }
+    }
     let mut failed = match &args.failed {
         Some(path) => Some(
             failed_file(path, format, input.columns())

@@ -243,6 +243,14 @@ async fn a_failed_json_lines_file_keeps_each_object_and_re_runs_exactly_its_lead
         stored(&sandbox, "ivy@example.com").await[0].attribute("FirstName"),
         Some("Ivy")
     );
+    // A failed file named for another format: the run says how to read it back.
+    let misnamed = temp("resume-failed-misnamed.csv");
+    let (ok, err) = sync(&sandbox, &failed, &["--failed", misnamed.to_str().unwrap()]).await;
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("resume-failed-misnamed.csv will hold JSON lines, the input's format; re-run it with --format jsonl"),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -405,6 +413,29 @@ fn dry_run_prints_envelopes_without_sending() {
     );
     assert!(out.contains("SOAPAction: \"http://www.marketo.com/mktows/syncMultipleLeads\""));
     assert!(out.contains("<Email>c@x.com</Email>"));
+
+    // A failed file: the _ columns are not sent, an uncertain lead is skipped as a run would.
+    let resume = temp("dry-resume.csv");
+    std::fs::write(
+        &resume,
+        "Email,_fate,_reason\nu@x.com,may_have_been_applied,timed out\nr@x.com,rejected,bad\n",
+    )
+    .unwrap();
+    let (ok, out, err) =
+        run(mktows()
+            .arg("sync")
+            .arg(&resume)
+            .args(["--dry-run", "--dedup", "false"]));
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("dry-resume.csv:2: skipped: may have been applied"),
+        "{err}"
+    );
+    assert!(out.contains("<Email>r@x.com</Email>"), "{out}");
+    assert!(
+        !out.contains("u@x.com") && !out.contains("_fate") && !out.contains("bad"),
+        "{out}"
+    );
 }
 
 #[test]
