@@ -116,7 +116,7 @@
 //!
 //! **syncCustomObjects / deleteCustomObjects / getCustomObjects** (≤ 100 records):
 //! `custom_objects::do_sync_custom_objects`, `custom_objects::do_delete_custom_objects`,
-//! `custom_objects::do_get_custom_objects` (`custom_objects::dedupe_fields` →
+//! `custom_objects::do_get_custom_objects` (`custom_objects::object_describe`, kept per object →
 //! `custom_objects::custom_objects_request` → the read → `custom_objects::soap_custom_objects`)
 //!
 //! | SOAP | REST |
@@ -128,6 +128,7 @@
 //! | get: the whole dedupe key | `POST ...json?_method=GET` `{"filterType":"dedupeFields","input":[{...}]}` |
 //! | get: no key, or part of a compound key | 20019: REST reads only by one field or the whole key |
 //! | `includeAttributes` | `fields` (with the dedupe fields from `describe.json`) |
+//! | `includeAttributes` empty ("passing none returns all values") | `fields` = every field of `GET /v1/customobjects/{name}/describe.json` (REST's default is only the dedupe fields, `marketoGUID`, `createdAt`, `updatedAt`) |
 //! | `streamPosition` / `batchSize` | `nextPageToken` prefixed `rest:` / `batchSize` (≤ 100) |
 //! | unknown object (REST 1003 not found) | 20110 "Object name is not valid" |
 //!

@@ -17,7 +17,8 @@
 //!   `created`/`updated`, or `skipped` with a reason: 1006 unknown field, 1003 missing dedupe
 //!   field or MKTOID that is no lead, 1005 exists (`createOnly`), 1013 not found (`updateOnly`);
 //! - get: `filterType` a dedupe field, `marketoGUID`, or `dedupeFields` (compound, POST);
-//!   `fields` default to the dedupe fields; `batchSize` ≤ 300; `nextPageToken` an offset, with
+//!   without `fields`, the documented default fields only (`marketoGUID`, the dedupe fields,
+//!   `createdAt`, `updatedAt`); `batchSize` ≤ 300; `nextPageToken` an offset, with
 //!   `moreResult`;
 //! - delete: `deleteBy` `dedupeFields` (default) or `idField`; `deleted`, or `skipped` 1013.
 //!
@@ -33,7 +34,8 @@
 //!   `dedupeFields` (default) or `idField` (`updateOnly`); per record `created`/`updated` or
 //!   `skipped`: 1006 unknown field, 1003 no `externalOpportunityId`, 1005 exists, 1013 not found;
 //! - read: `filterType` `externalOpportunityId`, `marketoGUID` or any field (exact values,
-//!   ignoring case); `fields` default to the dedupe field; ≤ 300 per page, `nextPageToken`;
+//!   ignoring case); `fields` default as for custom objects (`marketoGUID`,
+//!   `externalOpportunityId`, `createdAt`, `updatedAt`); ≤ 300 per page, `nextPageToken`;
 //! - at most 300 records per call (1003); roles (`/v1/opportunities/roles...`) are not served
 //!   (610); deleting an opportunity deletes its roles, as through SOAP.
 //!
@@ -372,7 +374,8 @@ fn row(kind: &Kind, object: &StoredObject, seq: usize, fields: &[String]) -> Val
     Value::Object(row)
 }
 
-/// The `fields` asked for (default: the dedupe fields), or 1006 naming an unknown one.
+/// The `fields` asked for (default: the dedupe fields, `createdAt` and `updatedAt`; every row
+/// has `marketoGUID`), or 1006 naming an unknown one.
 fn fields_of(
     kind: &Kind,
     pairs: &[(String, String)],
@@ -387,6 +390,7 @@ fn fields_of(
     };
     if fields.is_empty() {
         fields = kind.keys.clone();
+        fields.extend(["createdAt".to_owned(), "updatedAt".to_owned()]);
     }
     match fields.iter().find(|f| !kind.readable(f)) {
         Some(unknown) => Err(Reply::error(1006, format!("Field '{unknown}' not found"))),

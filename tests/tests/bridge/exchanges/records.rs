@@ -103,6 +103,39 @@ async fn custom_objects_sync_get_and_delete() {
     rec.finish();
 }
 
+/// `includeAttributes` empty ("passing none returns all values"): the bridge asks REST for every
+/// field `describe.json` lists, since REST's default is only the dedupe fields, `marketoGUID`,
+/// `createdAt` and `updatedAt`. The describe is read once and kept for the second read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn custom_objects_read_without_include_attributes_asks_for_every_field() {
+    let answer = json!({"requestId": "g#2", "success": true, "result": [
+        {"seq": 0, "marketoGUID": "dff23271-f996-47d7-984f-f2676861b5fb", "rid": "r1",
+         "city": "Boston", "createdAt": "2026-11-20T10:00:00Z",
+         "updatedAt": "2026-11-20T10:00:00Z"}]});
+    let read = || {
+        step(
+            "GET",
+            "/v1/customobjects/roadShow_c.json?filterType=rid&filterValues=r1&fields=marketoGUID,rid,city&batchSize=100",
+        )
+        .answer(answer.clone())
+    };
+    let rec = Recording::start(vec![road_show_describe(), read(), read()]).await;
+    for _ in 0..2 {
+        let got = rec
+            .call::<GetCustomObjects>(json!({"objTypeName": "roadShow_c",
+                "customObjKeyList": attrs(&[("rid", "r1")]),
+                "includeAttributes": {}}))
+            .await;
+        assert_output(
+            &got,
+            json!({"result": {"objTypeName": "roadShow_c", "returnCount": 1,
+                "customObjList": {"customObj": [{"customObjKeyList": attrs(&[("rid", "r1")]),
+                    "customObjAttributeList": attrs(&[("city", "Boston")])}]}}}),
+        );
+    }
+    rec.finish();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn opportunities_sync_get_and_delete_by_external_key() {
     let rec = Recording::start(vec![

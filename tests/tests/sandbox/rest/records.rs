@@ -45,6 +45,27 @@ async fn custom_objects_and_opportunities_over_rest() {
         .as_str()
         .unwrap()
         .to_owned();
+    // Without `fields`, the documented defaults only: no city.
+    let defaults = rest
+        .get("/v1/customobjects/RoadShow.json?filterType=rid&filterValues=r1")
+        .await;
+    let row = defaults["result"][0].as_object().unwrap();
+    let mut names: Vec<&str> = row.keys().map(String::as_str).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "MKTOID",
+            "createdAt",
+            "marketoGUID",
+            "rid",
+            "seq",
+            "updatedAt"
+        ],
+        "{defaults}"
+    );
+    assert_eq!(row["marketoGUID"], guid.as_str());
+    assert_eq!(row["MKTOID"], ada.to_string());
     let by_key = rest
         .send(
             reqwest::Method::POST,
