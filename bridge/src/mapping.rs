@@ -162,9 +162,18 @@
 //! | `importListMode` LISTONLY, `clearList=true`, `campaignName` | 20019: a bulk import only creates or updates, cannot empty a list, takes no tokens |
 //! | status | the batch id kept by the bridge for (program, list) (20110 when this bridge started none) → `GET /bulk/v1/leads/batch/{id}.json`: Queued/Importing → PROCESSING, Complete → COMPLETE, Failed → FAILED; `numOfLeadsProcessed`/`numOfRowsFailed`/`numOfRowsWithWarning` → rows imported/failed/ignored; `importSummary` = `message` and each line of `failures.json` |
 //!
-//! **getChannels** / **getTags** (`programs::do_get_channels` / `programs::do_get_tags`): `GET /asset/v1/channels.json` / `GET /asset/v1/tagTypes.json`
-//! (every page of 200), reshaped: a channel's `progressionStatuses` `name`/`step`/`success` →
-//! `Status`/`Step`/`Success` attribs; a tag type's comma-separated `allowableValues` → `values`.
-//! A channel, tag type or value asked for that REST does not list → 20110 naming it.
+//! **getChannels** (`programs::do_get_channels`): `GET /asset/v1/channels.json` (every page of
+//! 200), reshaped: a channel's `progressionStatuses` `name`/`step`/`success` →
+//! `Status`/`Step`/`Success` attribs. A channel asked for that REST does not list → 20110
+//! naming it.
+//!
+//! **getTags** (`programs::do_get_tags` → `programs::tag_values` per type →
+//! `programs::allowable_values`)
+//!
+//! | SOAP | REST |
+//! |---|---|
+//! | no `tagList` | `GET /asset/v1/tagTypes.json` (every page of 200; it lists no values), then `GET /asset/v1/tagType/byName.json?name=` per type, in order; more than 100 types → 20019 before any `byName` call |
+//! | `tagList` types | `GET /asset/v1/tagType/byName.json?name=` per type (more than 100 → 20110); unknown (empty `result`) → 20110 naming it |
+//! | `values` | `allowableValues` `"[North, South]"` split on commas; a value asked for that is not among them → 20110 naming it |
 //!
 //! Other operations answer 20019 naming them.

@@ -303,6 +303,27 @@ async fn channels_and_tags_through_the_bridge_match_the_sandbox() {
             .string_item,
         ["APAC"]
     );
+    // A tag type or value REST does not know: 20110 naming it.
+    for (tag_type, value) in [("Nope", None), ("Product", Some("Widget"))] {
+        let asked = ParamsGetTags {
+            tag_list: Some(ArrayOfTag {
+                tag: vec![Tag {
+                    r#type: Some(tag_type.into()),
+                    values: value.map(|v: &str| ArrayOfString {
+                        string_item: vec![v.into()],
+                    }),
+                }],
+            }),
+        };
+        let bridged = exchange::<GetTags>(&soap, &asked).await;
+        judge.keep("unknown tag", &bridged);
+        assert_eq!(bridged.fault_code(), 20110);
+        assert!(
+            bridged.text.contains(value.unwrap_or(tag_type)),
+            "{}",
+            bridged.text
+        );
+    }
     let unknown = ParamsGetChannels {
         tag: Some(Tag {
             r#type: None,
