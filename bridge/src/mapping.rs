@@ -61,9 +61,10 @@
 //! | `strict=true` (ADD/REMOVE) | first `GET /v1/leads.json?filterType=id` for every lead; one missing → every status false and nothing sent (REST applies each lead on its own, so the check comes first) |
 //!
 //! **getLeadChanges**: `activities::do_get_lead_changes` — `activities::change_type_ids`,
-//! `activities::change_leads`, `activities::change_start`, `activities::changes_query` →
-//! `activities::change_leads_param`, `activities::change_token`, the read →
-//! `activities::soap_lead_changes`
+//! `activities::change_leads`, `activities::change_start` → `activities::change_chunks`
+//! (`activities::chunks::lead_id_chunks`), `activities::date_token` or `activities::chunks::Round::from_offset`, the
+//! reads (`activities::changes_query` → `activities::chunk_rows`) →
+//! `activities::chunks::Round::offset`, `activities::soap_lead_changes`
 //!
 //! | SOAP | REST |
 //! |---|---|
@@ -71,9 +72,10 @@
 //! | no filter | every type REST lists; more than 10 → 20019 (REST reads ≤ 10 types per call) |
 //! | `excludeTypes` | every type REST lists but those (with `includeTypes` too → 20114) |
 //! | `oldestCreatedAt` | `GET /v1/activities/pagingtoken.json?sinceDatetime=` |
-//! | `offset` / `newStartPosition.offset` | `nextPageToken`, prefixed `rest:` |
-//! | `latestCreatedAt` | rows after it are not returned, and `remainingCount` is 0 |
-//! | LeadKeySelector / StaticListSelector | `leadIds` (≤ 30 leads, else 20019) / `listId` (by name: `lists.json?name=`; by id: the same id) |
+//! | `offset` / `newStartPosition.offset` | `nextPageToken`, prefixed `rest:`; over several chunks of leads `rest:chunks?at=I&token=T0&token=T1...`, one token per chunk |
+//! | `latestCreatedAt` | rows after it are not returned, and end their chunk (the stream, for one chunk) |
+//! | LeadKeySelector (≤ 100 keys) | each key → id (`leads.json?filterType=…&fields=id`), ids sorted, `leadIds` 30 at a time: one SOAP page reads chunk after chunk from the same date token while it has room (records come chunk by chunk, each in date order); more than 100 keys → 20110, before any lookup |
+//! | StaticListSelector | `listId` (by name: `lists.json?name=`; by id: the same id) |
 //! | LastUpdateAtSelector | 20019 |
 //! | `batchSize` | `batchSize` (at most 300) |
 //! | rows | `GET /v1/activities.json`: `id`, `activityDate`, type name, `primaryAttributeValue` → `mktgAssetName`, `attributes`, `campaignName`, `leadId` → `mktPersonId`; `remainingCount` 1 while `moreResult` |

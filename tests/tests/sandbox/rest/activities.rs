@@ -88,10 +88,37 @@ async fn activities_and_lead_changes_page_to_the_end_over_rest() {
             .all(|r| r["fields"].is_null() || r["fields"][0]["name"] == json!("title"))
     );
 
-    // Refusals: a bad token, too many types, an unknown list, no fields.
+    // Refusals: a bad token, too many types, more than 30 leadIds (on both reads), an
+    // unknown list, no fields.
+    let ids: Vec<String> = (1..=31).map(|i| i.to_string()).collect();
+    let ids = ids.join(",");
+    let thirty = ids.rsplit_once(',').unwrap().0;
+    for path in [
+        format!("/v1/activities.json?activityTypeIds=13&leadIds={thirty}&nextPageToken={first}"),
+        format!(
+            "/v1/activities/leadchanges.json?fields=title&leadIds={thirty}&nextPageToken={first}"
+        ),
+    ] {
+        let answer = rest.get(&path).await;
+        assert_eq!(
+            answer["success"],
+            json!(true),
+            "30 leadIds are read: {answer}"
+        );
+    }
     for (path, code) in [
         (
-            "/v1/activities.json?activityTypeIds=13&nextPageToken=zzz",
+            &format!("/v1/activities.json?activityTypeIds=13&leadIds={ids}&nextPageToken={first}"),
+            "1003",
+        ),
+        (
+            &format!(
+                "/v1/activities/leadchanges.json?fields=title&leadIds={ids}&nextPageToken={first}"
+            ),
+            "1003",
+        ),
+        (
+            &"/v1/activities.json?activityTypeIds=13&nextPageToken=zzz".to_owned(),
             "1003",
         ),
         (
