@@ -147,9 +147,14 @@
 //! | get | `externalKey` → `filterType=externalOpportunityId`, or one `EQ` criterion → that field; anything else, associations → 20019 |
 //! | roles, programs | 20019 (roles name opportunities by integer id; programs have no REST MObject) |
 //!
-//! **describeMObject** (`describe::do_describe_m_object`) `LeadRecord`: `GET /v1/leads/describe.json`, every field with a `soap`
-//! name (name, `displayName`, `dataType`, `length` → size, `soap.readOnly`); other objects →
-//! 20019.
+//! **describeMObject** (`describe::do_describe_m_object` → `describe::lead_fields` /
+//! `describe::opportunity_fields`)
+//!
+//! | SOAP | REST |
+//! |---|---|
+//! | `LeadRecord` | `GET /v1/leads/describe.json`: every field with a `soap` name (name, `displayName`, `dataType`, `length` → size, `soap.readOnly`) |
+//! | `Opportunity` | `GET /v1/opportunities/describe.json` (Adobe: Describe Opportunity): every field but `marketoGUID`, `createdAt`, `updatedAt` and the dedupe field `externalOpportunityId` (SOAP's `externalKey`), named as SOAP attribs name it (`expectedRevenue` → `ExpectedRevenue`); `updateable: false` → read-only; no `Id` field (REST keys opportunities by `marketoGUID`) |
+//! | other objects | 20019 |
 //!
 //! **importToList / getImportToListStatus** (Bulk Lead Import): `imports::do_import_to_list`
 //! (`imports::check_import`, `imports::import_header`, `imports::import_file` → the upload →

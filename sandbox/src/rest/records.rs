@@ -24,7 +24,10 @@
 //!
 //! Opportunities, over the same records as SOAP's MObjects: `GET|POST /v1/opportunities.json`
 //! (read by filter, sync), `POST /v1/opportunities/delete.json` and `GET
-//! /v1/opportunities/describe.json`.
+//! /v1/opportunities/describe.json` (Describe Opportunity: `marketoGUID`,
+//! `externalOpportunityId`, `createdAt`, `updatedAt`, then the SOAP Opportunity's attributes
+//! and the fixture's extra ones, with the data types and display names SOAP's
+//! `describeMObject` gives them).
 //!
 //! Choices where Marketo is undocumented:
 //! - REST field names are the SOAP attribute names with the first letter lower-cased
@@ -47,7 +50,7 @@ use chrono::Utc;
 use serde_json::{Map, Value, json};
 
 use super::reply::{MAX_RECORDS, Reply, param, rest_name, skipped_at, text};
-use crate::describe::mobject_fields;
+use crate::describe::{attribute_type, display_name, mobject_fields};
 use crate::service::Service;
 use crate::store::Store;
 use crate::store::objects::StoredObject;
@@ -124,11 +127,20 @@ pub fn custom_object(service: &Service, name: &str) -> Result<Kind, Reply> {
 pub fn opportunity(service: &Service) -> Kind {
     let names = mobject_fields(service, "Opportunity");
     let mut fields = vec![
-        json!({"name": "marketoGUID", "displayName": "Marketo GUID", "dataType": "string", "updateable": false}),
-        json!({"name": DEDUPE, "displayName": "External Opportunity Id", "dataType": "string", "updateable": false}),
+        json!({"name": "marketoGUID", "displayName": "Marketo GUID", "dataType": "string",
+               "length": 36, "updateable": false}),
+        json!({"name": DEDUPE, "displayName": "External Opportunity Id", "dataType": "string",
+               "length": 50, "updateable": false}),
+        json!({"name": "createdAt", "displayName": "Created At", "dataType": "datetime",
+               "updateable": false}),
+        json!({"name": "updatedAt", "displayName": "Updated At", "dataType": "datetime",
+               "updateable": false}),
     ];
     for name in &names {
-        fields.push(json!({"name": rest_name(name), "displayName": name, "dataType": "string", "updateable": true}));
+        fields.push(
+            json!({"name": rest_name(name), "displayName": display_name(name),
+                           "dataType": attribute_type(name), "updateable": true}),
+        );
     }
     Kind {
         name: "Opportunity".into(),

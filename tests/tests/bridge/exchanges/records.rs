@@ -221,6 +221,56 @@ async fn describe_lead_record_lists_the_fields_with_soap_names() {
     rec.finish();
 }
 
+/// describeMObject Opportunity: Describe Opportunity (`opportunities/describe.json`), its
+/// fields under their SOAP attrib names, without REST's bookkeeping and the dedupe field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn describe_opportunity_lists_the_described_fields_as_soap_attribs() {
+    let rec = Recording::start(vec![step("GET", "/v1/opportunities/describe.json").answer(
+        json!({
+            "requestId": "185d6#14b51985ff0", "success": true, "result": [{
+                "name": "opportunity", "displayName": "Opportunity", "idField": "marketoGUID",
+                "dedupeFields": ["externalOpportunityId"],
+                "searchableFields": [["externalOpportunityId"], ["marketoGUID"]],
+                "fields": [
+                    {"name": "marketoGUID", "displayName": "Marketo GUID", "dataType": "string",
+                     "length": 36, "updateable": false},
+                    {"name": "externalOpportunityId", "displayName": "External Opportunity Id",
+                     "dataType": "string", "length": 50, "updateable": false},
+                    {"name": "createdAt", "displayName": "Created At", "dataType": "datetime",
+                     "updateable": false},
+                    {"name": "updatedAt", "displayName": "Updated At", "dataType": "datetime",
+                     "updateable": false},
+                    {"name": "description", "displayName": "Description", "dataType": "string",
+                     "length": 2000, "updateable": true},
+                    {"name": "isWon", "displayName": "Is Won", "dataType": "boolean",
+                     "updateable": true},
+                    {"name": "fiscalQuarter", "displayName": "Fiscal Quarter",
+                     "dataType": "integer", "updateable": false}]}]}),
+    )])
+    .await;
+    let answer = rec
+        .call::<DescribeMObject>(json!({"objectName": "Opportunity"}))
+        .await;
+    let field = |name: &str, display: &str, data_type: &str, read_only: bool| {
+        json!({"name": name, "displayName": display, "sourceObject": "Opportunity",
+               "dataType": data_type, "isReadonly": read_only, "isPrimaryKey": false})
+    };
+    assert_output(
+        &answer,
+        json!({"result": {"metadata": {"name": "Opportunity", "fieldList": {"field": [
+            field("Description", "Description", "string", false),
+            field("IsWon", "Is Won", "boolean", false),
+            field("FiscalQuarter", "Fiscal Quarter", "integer", true)]}}}}),
+    );
+    assert_eq!(
+        answer.output().result.metadata.field_list.field[0]
+            .size
+            .value(),
+        Some(&2000)
+    );
+    rec.finish();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn import_to_list_uploads_a_bulk_import_and_reads_its_status() {
     let rec = Recording::start(vec![
