@@ -96,14 +96,16 @@
 //! campaigns): `GET /v1/campaigns.json?isTriggerable=true` (and `name=` when `exactName`),
 //! every page; a partial `name` is matched here, ignoring case (REST matches whole names only).
 //!
-//! **requestCampaign** (`campaigns::do_request_campaign`; MKTOWS; 1 to 100 lead keys; tokens
-//! `{{my.name}}`)
+//! **requestCampaign** (`campaigns::do_request_campaign` — `campaigns::request_keys` → the
+//! lookups, the trigger; MKTOWS; tokens `{{my.name}}`)
 //!
 //! | SOAP | REST |
 //! |---|---|
 //! | `campaignId` | the id |
 //! | `campaignName` + `programName` | `GET /v1/campaigns.json?name=&programName=` → id (none → 20113) |
 //! | `leadList` keys | `GET /v1/leads.json?filterType=&filterValues=&fields=id`, one call per key (no match → 20103, nothing triggered) |
+//! | more than 100 keys | the first 100, as Marketo ("additional keys will be ignored"), with a warning logged (target `mktows::bridge`) naming the count; none → 20110 |
+//! | keys matching more than 100 leads | 20110, nothing triggered (REST triggers ≤ 100 leads per call) |
 //! | the request | `POST /v1/campaigns/{id}/trigger.json` `{"input":{"leads":[{"id"}],"tokens":[{"name","value"}]}}` |
 //! | 1013 / 1003 | 20113 (unknown / not requestable through the API) |
 //!

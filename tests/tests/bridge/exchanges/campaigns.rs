@@ -82,6 +82,57 @@ async fn request_and_schedule_find_the_campaign_by_name() {
     rec.finish();
 }
 
+/// The lookup of lead key `email`, answered with these leads.
+fn email_lookup(email: &str, ids: &[i64]) -> Step {
+    let leads: Vec<Value> = ids.iter().map(|id| json!({"id": id})).collect();
+    step(
+        "GET",
+        &format!("/v1/leads.json?filterType=email&filterValues={email}&fields=id"),
+    )
+    .answer(json!({"requestId": "l#1", "success": true, "result": leads}))
+}
+
+/// A requestCampaign of campaign 1010 for these email keys.
+fn request_for(emails: &[String]) -> Value {
+    let keys: Vec<Value> = emails
+        .iter()
+        .map(|e| json!({"keyType": "EMAIL", "keyValue": e}))
+        .collect();
+    json!({"source": "MKTOWS", "campaignId": 1010, "leadList": {"leadKey": keys}})
+}
+
+/// 101 lead keys: the first 100 looked up and triggered in one call, the 101st never looked
+/// up ("additional keys will be ignored"). 100 keys matching 101 leads (two share an email):
+/// fault 20110, nothing triggered (REST triggers at most 100 leads per call).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_campaign_uses_the_first_hundred_lead_keys() {
+    let emails: Vec<String> = (1..=101).map(|i| format!("lead{i}@usa.gov")).collect();
+    let mut steps: Vec<Step> = (0..100)
+        .map(|i| email_lookup(&emails[i], &[318_000 + i as i64]))
+        .collect();
+    let leads: Vec<Value> = (0..100).map(|i| json!({"id": 318_000 + i})).collect();
+    steps.push(
+        step("POST", "/v1/campaigns/1010/trigger.json")
+            .body(json!({"input": {"leads": leads, "tokens": []}}))
+            .answer(json!({"requestId": "t#1", "success": true, "result": [{"id": 1010}]})),
+    );
+    steps.extend((0..99).map(|i| email_lookup(&emails[i], &[318_000 + i as i64])));
+    steps.push(email_lookup(&emails[99], &[318_099, 318_500]));
+    let rec = Recording::start(steps).await;
+    let requested = rec.call::<RequestCampaign>(request_for(&emails)).await;
+    assert_output(&requested, json!({"result": {"success": true}}));
+    let refused = rec
+        .call::<RequestCampaign>(request_for(&emails[..100]))
+        .await;
+    assert_eq!(refused.fault_code(), 20110);
+    assert!(
+        refused.text.contains("the 100 lead keys match 101 leads"),
+        "{}",
+        refused.text
+    );
+    rec.finish();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn channels_and_tags_are_reshaped_asset_lists() {
     let rec = Recording::start(vec![
