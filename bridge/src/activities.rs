@@ -1,8 +1,11 @@
-//! `getLeadChanges` over Marketo REST's activity reads (mapping in the module docs of
-//! [`super`]).
+//! `getLeadChanges` over Marketo REST's activity reads (mapping in [`super::mapping`]). More
+//! leads than REST reads per call are read in chunks ([`chunks`]); above the 100 lead keys
+//! SOAP took, the request is refused as SOAP refused it (20110), before any lookup.
 
 use chrono::{DateTime, FixedOffset};
 use serde_json::Value;
+
+use chunks::{Round, lead_id_chunks};
 
 use super::common::{POSITION, pairs, results, text, unmapped, value};
 use super::rest::RestRequest;
@@ -14,8 +17,9 @@ use mktows_server::{BackendFault, CallContext};
 
 /// Most activity types REST reads per call.
 const MAX_TYPES: usize = 10;
-/// Most lead ids REST reads per call.
-const MAX_LEADS: usize = 30;
+/// Most lead keys a SOAP `LeadKeySelector` takes ("more than 100 throws a bad parameter
+/// exception").
+const MAX_KEYS: usize = 100;
 
 /// A display name or enumeration name compared without spaces or case.
 pub(super) fn squash(name: &str) -> String {
@@ -153,6 +157,12 @@ fn change_type_ids(
 fn change_leads(selector: &Option<LeadSelector>) -> Result<ChangeLeads, BackendFault> {
     Ok(match selector {
         None => ChangeLeads::All,
+        Some(LeadSelector::LeadKeySelector(s)) if s.key_values.string_item.len() > MAX_KEYS => {
+            return Err(BackendFault::bad_parameter(format!(
+                "a LeadKeySelector takes at most {MAX_KEYS} lead keys, not {}",
+                s.key_values.string_item.len()
+            )));
+        }
         Some(LeadSelector::LeadKeySelector(s)) => ChangeLeads::Keys(
             s.key_values
                 .string_item
@@ -182,17 +192,6 @@ fn change_leads(selector: &Option<LeadSelector>) -> Result<ChangeLeads, BackendF
             ));
         }
     })
-}
-
-/// REST's `leadIds` for the selected leads (at most [`MAX_LEADS`]).
-fn lead_ids_param(ids: &[i64]) -> Result<String, BackendFault> {
-    if ids.len() > MAX_LEADS {
-        return Err(unmapped(format!(
-            "{} leads selected; Marketo REST reads the changes of at most {MAX_LEADS} leads per call",
-            ids.len()
-        )));
-    }
-    Ok(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
 }
 
 /// Where a SOAP `startPosition` starts: its `offset`, else its `oldestCreatedAt`.
@@ -233,17 +232,19 @@ fn changes_query(
     query
 }
 
-/// The SOAP answer from REST's activities: rows after `latestCreatedAt` are left out (and
-/// end the stream); the next offset carries REST's `nextPageToken`.
-fn soap_lead_changes(
+/// The records of one REST activities page: rows after `latestCreatedAt` are left out (and
+/// end the chunk); also whether the chunk has more rows, and REST's `nextPageToken`.
+fn chunk_rows(
     answer: &Value,
     types: &[(i64, String)],
-    start_position: StreamPosition,
-) -> Result<SuccessGetLeadChanges, BackendFault> {
-    let latest = value(&start_position.latest_created_at);
+    latest: Option<DateTime<FixedOffset>>,
+) -> Result<(Vec<LeadChangeRecord>, bool, Option<String>), BackendFault> {
     let mut more = answer.get("moreResult").and_then(Value::as_bool) == Some(true);
-    let next = answer.get("nextPageToken").and_then(Value::as_str);
-    let mut lead_change_record = Vec::new();
+    let next = answer
+        .get("nextPageToken")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let mut records = Vec::new();
     for row in results(answer) {
         let Some(record) = change_record(row, types) else {
             return Err(BackendFault::new(
@@ -255,14 +256,25 @@ fn soap_lead_changes(
             more = false;
             break;
         }
-        lead_change_record.push(record);
+        records.push(record);
     }
+    Ok((records, more, next))
+}
+
+/// The SOAP answer: the records read, `remainingCount` 1 while more may follow, and the
+/// start position with the next offset (nil when REST gave no token to go on from).
+fn soap_lead_changes(
+    lead_change_record: Vec<LeadChangeRecord>,
+    more: bool,
+    offset: Option<String>,
+    start_position: StreamPosition,
+) -> SuccessGetLeadChanges {
     let mut new_start_position = start_position;
-    new_start_position.offset = Some(match next {
-        Some(t) => Nillable::Value(format!("{POSITION}{t}")),
+    new_start_position.offset = Some(match offset {
+        Some(o) => Nillable::Value(format!("{POSITION}{o}")),
         None => Nillable::Nil,
     });
-    Ok(SuccessGetLeadChanges {
+    SuccessGetLeadChanges {
         result: ResultGetLeadChanges {
             return_count: lead_change_record.len() as i32,
             remaining_count: i32::from(more),
@@ -271,7 +283,7 @@ fn soap_lead_changes(
                 lead_change_record,
             })),
         },
-    })
+    }
 }
 
 impl RestBackend {
@@ -294,7 +306,9 @@ impl RestBackend {
             .collect())
     }
 
-    /// `getLeadChanges`: the types and leads asked for, a paging token, one activities read.
+    /// `getLeadChanges`: the types and leads asked for, where the read stands, then REST
+    /// activities pages, chunk after chunk of leads, until the SOAP page is full or a chunk
+    /// has more than it holds.
     pub(super) async fn do_get_lead_changes(
         &self,
         cx: &CallContext,
@@ -304,47 +318,91 @@ impl RestBackend {
         let name_filter = mktows::compat::activity_name_filter(&params);
         let type_ids = change_type_ids(&types, name_filter, value(&params.activity_filter))?;
         let leads = change_leads(&params.lead_selector)?;
-        let leads = self.change_leads_param(cx, leads).await?;
         let start = change_start(&params.start_position)?;
-        let token = self.change_token(cx, start).await?;
-        let query = changes_query(&type_ids, leads, value(&params.batch_size), token);
-        let answer = self
-            .rest
-            .call(cx, &RestRequest::get("/v1/activities.json", query))
-            .await
-            .map_err(|e| read_fault(&e))?;
-        soap_lead_changes(&answer, &types, params.start_position)
+        let chunks = self.change_chunks(cx, leads).await?;
+        if chunks.is_empty() {
+            // A LeadKeySelector without keys selects no lead: there is nothing to read.
+            return Ok(soap_lead_changes(
+                Vec::new(),
+                false,
+                None,
+                params.start_position,
+            ));
+        }
+        let mut round = match start {
+            ChangeStart::Token(offset) => Round::from_offset(&offset, chunks.len())?,
+            ChangeStart::Since(oldest) => {
+                Round::from_start(chunks.len(), self.date_token(cx, oldest).await?)
+            }
+        };
+        let page = value(&params.batch_size).map_or(300, |b| b.clamp(1, 300)) as usize;
+        let latest = value(&params.start_position.latest_created_at);
+        let (mut records, mut more, mut token_given) = (Vec::new(), false, true);
+        while round.at < chunks.len() {
+            let want = (page - records.len()) as i32;
+            let token = round.tokens[round.at].clone();
+            let query = changes_query(&type_ids, chunks[round.at].clone(), Some(want), token);
+            let answer = self
+                .rest
+                .call(cx, &RestRequest::get("/v1/activities.json", query))
+                .await
+                .map_err(|e| read_fault(&e))?;
+            let (rows, chunk_more, next) = chunk_rows(&answer, &types, latest)?;
+            records.extend(rows);
+            token_given = next.is_some();
+            if let Some(next) = next {
+                round.tokens[round.at] = next;
+            }
+            if chunk_more {
+                more = true;
+                break;
+            }
+            round.at += 1;
+            if round.at < chunks.len() && records.len() >= page {
+                more = true;
+                break;
+            }
+        }
+        // One chunk without a REST token to go on from: no offset, as before chunks.
+        let offset = (chunks.len() > 1 || token_given).then(|| round.offset());
+        Ok(soap_lead_changes(
+            records,
+            more,
+            offset,
+            params.start_position,
+        ))
     }
 
-    /// REST's `leadIds` or `listId` for the selected leads (looked up by key or list name).
-    async fn change_leads_param(
+    /// REST's `leadIds` (one value per chunk of [`chunks::MAX_LEADS`]) or `listId` for the
+    /// selected leads (looked up by key or list name); one `None` for every lead.
+    async fn change_chunks(
         &self,
         cx: &CallContext,
         leads: ChangeLeads,
-    ) -> Result<Option<(&'static str, String)>, BackendFault> {
+    ) -> Result<Vec<Option<(&'static str, String)>>, BackendFault> {
         Ok(match leads {
-            ChangeLeads::All => None,
+            ChangeLeads::All => vec![None],
+            ChangeLeads::Keys(keys) if keys.is_empty() => Vec::new(),
             ChangeLeads::Keys(keys) => {
                 let ids = self.lead_ids(cx, &keys).await?;
-                Some(("leadIds", lead_ids_param(&ids)?))
+                lead_id_chunks(&ids)
+                    .into_iter()
+                    .map(|ids| Some(("leadIds", ids)))
+                    .collect()
             }
             ChangeLeads::ListName(name) => {
-                Some(("listId", self.list_id(cx, &name).await?.to_string()))
+                vec![Some(("listId", self.list_id(cx, &name).await?.to_string()))]
             }
-            ChangeLeads::ListId(id) => Some(("listId", id.to_string())),
+            ChangeLeads::ListId(id) => vec![Some(("listId", id.to_string()))],
         })
     }
 
-    /// The REST paging token to read from.
-    async fn change_token(
+    /// REST's date token for `oldestCreatedAt`.
+    async fn date_token(
         &self,
         cx: &CallContext,
-        start: ChangeStart,
+        oldest: DateTime<FixedOffset>,
     ) -> Result<String, BackendFault> {
-        let oldest = match start {
-            ChangeStart::Token(token) => return Ok(token),
-            ChangeStart::Since(oldest) => oldest,
-        };
         let answer = self
             .rest
             .call(
@@ -390,5 +448,6 @@ fn change_record(row: &Value, types: &[(i64, String)]) -> Option<LeadChangeRecor
     })
 }
 
+mod chunks;
 #[cfg(test)]
 mod tests;

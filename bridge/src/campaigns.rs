@@ -1,5 +1,11 @@
 //! `getCampaignsForSource`, `requestCampaign` and `scheduleCampaign` over Marketo REST's
-//! campaign calls (mapping in the module docs of [`super`]).
+//! campaign calls (mapping in [`super::mapping`]).
+//!
+//! `requestCampaign` with more than 100 lead keys uses the first 100, as Marketo did
+//! ("additional keys will be ignored"), and logs a warning (target `mktows::bridge`) with the
+//! count; no key is ignored silently. Keys that match more than 100 leads together (several
+//! leads sharing an email) are fault 20110 before anything is triggered: REST triggers at most
+//! 100 leads per call, and splitting one request into several triggers could half-apply it.
 
 use serde_json::{Value, json};
 
@@ -12,7 +18,7 @@ use mktows::xml::Nillable;
 use mktows_server::marketo::program_tokens;
 use mktows_server::{BackendFault, CallContext};
 
-/// Most leads per `requestCampaign` (SOAP and REST).
+/// Most lead keys a `requestCampaign` uses (SOAP), and most leads per trigger (REST).
 const MAX_LEADS: usize = 100;
 /// Most campaign pages read for one `getCampaignsForSource`.
 const MAX_PAGES: usize = 100;
@@ -44,6 +50,28 @@ fn campaign_fault(error: &RestError) -> BackendFault {
         )),
         other => write_fault(other),
     }
+}
+
+/// The lead keys a `requestCampaign` acts on: at least one, and the first [`MAX_LEADS`] of
+/// more, as Marketo did ("additional keys will be ignored"), logged with the count.
+fn request_keys(keys: Option<Vec<LeadKey>>) -> Result<Vec<LeadKey>, BackendFault> {
+    let mut keys = keys.unwrap_or_default();
+    if keys.is_empty() {
+        return Err(BackendFault::bad_parameter(
+            "leadList must hold at least one lead key",
+        ));
+    }
+    if keys.len() > MAX_LEADS {
+        tracing::warn!(
+            target: "mktows::bridge",
+            keys = keys.len(),
+            used = MAX_LEADS,
+            "requestCampaign: {} lead keys, only the first {MAX_LEADS} are used (Marketo ignored the others)",
+            keys.len()
+        );
+        keys.truncate(MAX_LEADS);
+    }
+    Ok(keys)
 }
 
 fn rest_tokens(list: Option<ArrayOfAttrib>) -> Result<Vec<Value>, BackendFault> {
@@ -208,15 +236,7 @@ impl RestBackend {
         if params.source != ReqCampSourceType::Mktows {
             return Err(sales_unsupported());
         }
-        let keys = value(&params.lead_list)
-            .map(|l| l.lead_key)
-            .unwrap_or_default();
-        if keys.is_empty() || keys.len() > MAX_LEADS {
-            return Err(BackendFault::bad_parameter(format!(
-                "leadList must hold 1 to {MAX_LEADS} lead keys, not {}",
-                keys.len()
-            )));
-        }
+        let keys = request_keys(value(&params.lead_list).map(|l| l.lead_key))?;
         let tokens = rest_tokens(value(&params.program_token_list))?;
         let id = match (
             value(&params.campaign_id),
@@ -242,12 +262,16 @@ impl RestBackend {
                 ));
             }
         };
-        let leads: Vec<Value> = self
-            .lead_ids(cx, &keys)
-            .await?
-            .into_iter()
-            .map(|id| json!({ "id": id }))
-            .collect();
+        let ids = self.lead_ids(cx, &keys).await?;
+        if ids.len() > MAX_LEADS {
+            // Keys matching several leads (a shared email): more than one trigger holds.
+            return Err(BackendFault::bad_parameter(format!(
+                "the {} lead keys match {} leads; Marketo REST triggers a campaign for at most {MAX_LEADS} per call; nothing was sent",
+                keys.len(),
+                ids.len()
+            )));
+        }
+        let leads: Vec<Value> = ids.into_iter().map(|id| json!({ "id": id })).collect();
         let body = json!({ "input": { "leads": leads, "tokens": tokens } });
         let request = RestRequest::with_body(
             reqwest::Method::POST,
@@ -288,5 +312,35 @@ impl RestBackend {
         Ok(SuccessScheduleCampaign {
             result: ResultScheduleCampaign { success: true },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(n: usize) -> Option<Vec<LeadKey>> {
+        Some(
+            (1..=n)
+                .map(|i| LeadKey::new(LeadKeyRef::Idnum, i.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn the_first_hundred_lead_keys_are_used() {
+        let used = request_keys(keys(101)).unwrap();
+        assert_eq!(used.len(), 100);
+        assert_eq!(
+            (used[0].key_value.as_str(), used[99].key_value.as_str()),
+            ("1", "100")
+        );
+        assert_eq!(request_keys(keys(100)).unwrap().len(), 100);
+        let fault = request_keys(keys(0)).unwrap_err();
+        assert_eq!(fault.code, ErrorCode::BadParameter);
+        assert_eq!(
+            request_keys(None).unwrap_err().code,
+            ErrorCode::BadParameter
+        );
     }
 }

@@ -1,5 +1,15 @@
 //! `getCustomObjects`, `syncCustomObjects` and `deleteCustomObjects` over Marketo REST's custom
-//! object calls (mapping in the module docs of [`super`]).
+//! object calls (mapping in [`super::mapping`]).
+//!
+//! A read names its `fields` always: without them REST answers only its default fields (the
+//! dedupe fields, `marketoGUID`, `createdAt`, `updatedAt`), where SOAP's `includeAttributes`
+//! passing none "returns all values". So an empty `includeAttributes` reads every field the
+//! object's `describe.json` lists. Each object's describe (dedupe fields and field names) is
+//! fetched on its first read and kept for the life of the bridge, as the lead describe is (an
+//! unknown object is not kept: it is asked again next time).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value, json};
 
@@ -13,6 +23,46 @@ use mktows_server::{BackendFault, CallContext};
 
 /// Most records per SOAP call.
 const MAX_RECORDS: usize = 100;
+
+/// What a read needs from a custom object's `describe.json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ObjectDescribe {
+    /// The dedupe fields, in key order.
+    dedupe: Vec<String>,
+    /// Every field the describe lists, in its order (the dedupe fields among them).
+    fields: Vec<String>,
+}
+
+/// The describes read so far, by object name.
+pub(super) type Described = Mutex<HashMap<String, Arc<ObjectDescribe>>>;
+
+/// The describe of `name` from a `describe.json` answer; `Err` when it names no dedupe field.
+fn object_describe(name: &str, answer: &Value) -> Result<ObjectDescribe, BackendFault> {
+    let first = results(answer).first();
+    let names = |member: &str, of: fn(&Value) -> Option<String>| -> Vec<String> {
+        first
+            .and_then(|d| d.get(member))
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(of).collect())
+            .unwrap_or_default()
+    };
+    let dedupe = names("dedupeFields", |v| Some(text(v)));
+    if dedupe.is_empty() {
+        return Err(BackendFault::new(
+            ErrorCode::ServiceInternalError,
+            format!("Marketo REST describe of {name} named no dedupe field"),
+        ));
+    }
+    let mut fields = names("fields", |f| {
+        f.get("name").and_then(Value::as_str).map(str::to_owned)
+    });
+    for key in dedupe.iter().rev() {
+        if !fields.contains(key) {
+            fields.insert(0, key.clone());
+        }
+    }
+    Ok(ObjectDescribe { dedupe, fields })
+}
 
 /// REST's 1003 "custom object not found" is SOAP's "Object name is not valid".
 fn object_fault(error: &RestError, write: bool) -> BackendFault {
@@ -109,15 +159,22 @@ fn statuses(
 /// dedupe key (`POST ...?_method=GET`), a page of at most [`MAX_RECORDS`].
 fn custom_objects_request(
     name: &str,
-    dedupe: &[String],
+    describe: &ObjectDescribe,
     params: &ParamsGetCustomObjects,
 ) -> Result<RestRequest, BackendFault> {
+    let dedupe = &describe.dedupe;
     let filter = value(&params.custom_obj_key_list)
         .map(|l| l.attribute)
         .unwrap_or_default();
     let include = &params.include_attributes.string_item;
-    let mut fields = dedupe.to_vec();
-    fields.extend(include.iter().cloned());
+    // None included: every field ("Passing none returns all values").
+    let fields = if include.is_empty() {
+        describe.fields.clone()
+    } else {
+        let mut fields = dedupe.clone();
+        fields.extend(include.iter().filter(|f| !dedupe.contains(f)).cloned());
+        fields
+    };
     let batch = match value(&params.batch_size) {
         None => MAX_RECORDS,
         Some(n) if n > 0 => (n as usize).min(MAX_RECORDS),
@@ -149,10 +206,8 @@ fn custom_objects_request(
             query.extend([
                 ("filterType".to_owned(), one.attr_name.clone()),
                 ("filterValues".to_owned(), one.attr_value.clone()),
+                ("fields".to_owned(), fields.join(",")),
             ]);
-            if !include.is_empty() {
-                query.push(("fields".to_owned(), fields.join(",")));
-            }
             RestRequest::get(format!("/v1/customobjects/{name}.json"), query)
         }
         many => {
@@ -167,13 +222,11 @@ fn custom_objects_request(
                 ));
             }
             query.push(("_method".to_owned(), "GET".to_owned()));
-            let mut body = json!({
+            let body = json!({
                 "filterType": "dedupeFields",
+                "fields": fields,
                 "input": [record(&[Some(&ArrayOfAttribute { attribute: many.to_vec() })])],
             });
-            if !include.is_empty() {
-                body["fields"] = json!(fields);
-            }
             RestRequest {
                 query,
                 ..RestRequest::with_body(
@@ -228,12 +281,23 @@ fn soap_custom_objects(name: String, dedupe: &[String], answer: &Value) -> Succe
 }
 
 impl RestBackend {
-    /// The object's dedupe fields, from REST's describe.
-    async fn dedupe_fields(
+    /// The object's describe: kept from an earlier read, or `describe.json` (then kept).
+    async fn object_describe(
         &self,
         cx: &CallContext,
         name: &str,
-    ) -> Result<Vec<String>, BackendFault> {
+    ) -> Result<Arc<ObjectDescribe>, BackendFault> {
+        let kept = self
+            .objects
+            .lock()
+            .map_err(|_| {
+                BackendFault::new(ErrorCode::ServiceInternalError, "describe cache poisoned")
+            })?
+            .get(name)
+            .cloned();
+        if let Some(kept) = kept {
+            return Ok(kept);
+        }
         let answer = self
             .rest
             .call(
@@ -245,19 +309,11 @@ impl RestBackend {
             )
             .await
             .map_err(|e| object_fault(&e, false))?;
-        let fields: Vec<String> = results(&answer)
-            .first()
-            .and_then(|d| d.get("dedupeFields"))
-            .and_then(Value::as_array)
-            .map(|f| f.iter().map(text).collect())
-            .unwrap_or_default();
-        if fields.is_empty() {
-            return Err(BackendFault::new(
-                ErrorCode::ServiceInternalError,
-                format!("Marketo REST describe of {name} named no dedupe field"),
-            ));
+        let describe = Arc::new(object_describe(name, &answer)?);
+        if let Ok(mut kept) = self.objects.lock() {
+            kept.insert(name.to_owned(), describe.clone());
         }
-        Ok(fields)
+        Ok(describe)
     }
 
     pub(super) async fn do_sync_custom_objects(
@@ -345,21 +401,21 @@ impl RestBackend {
         })
     }
 
-    /// `getCustomObjects`: the object's dedupe fields, the read they allow, one REST read.
+    /// `getCustomObjects`: the object's describe, the read it allows, one REST read.
     pub(super) async fn do_get_custom_objects(
         &self,
         cx: &CallContext,
         params: ParamsGetCustomObjects,
     ) -> Result<SuccessGetCustomObjects, BackendFault> {
         let name = params.obj_type_name.trim().to_owned();
-        let dedupe = self.dedupe_fields(cx, &name).await?;
-        let request = custom_objects_request(&name, &dedupe, &params)?;
+        let describe = self.object_describe(cx, &name).await?;
+        let request = custom_objects_request(&name, &describe, &params)?;
         let answer = self
             .rest
             .call(cx, &request)
             .await
             .map_err(|e| object_fault(&e, false))?;
-        Ok(soap_custom_objects(name, &dedupe, &answer))
+        Ok(soap_custom_objects(name, &describe.dedupe, &answer))
     }
 }
 
@@ -383,10 +439,58 @@ mod tests {
         vec!["vin".into(), "make".into()]
     }
 
+    fn describe() -> ObjectDescribe {
+        let answer = json!({"success": true, "result": [{"name": "car_c",
+            "dedupeFields": ["vin", "make"],
+            "fields": [{"name": "marketoGUID"}, {"name": "make"}, {"name": "color"},
+                       {"name": "createdAt"}]}]});
+        object_describe("car_c", &answer).unwrap()
+    }
+
+    #[test]
+    fn a_describe_gives_the_dedupe_fields_and_every_field() {
+        let d = describe();
+        assert_eq!(d.dedupe, ["vin", "make"]);
+        assert_eq!(
+            d.fields,
+            ["vin", "marketoGUID", "make", "color", "createdAt"]
+        );
+        let fault = object_describe("car_c", &json!({"result": [{"fields": []}]})).unwrap_err();
+        assert_eq!(
+            fault.message,
+            "Marketo REST describe of car_c named no dedupe field"
+        );
+    }
+
+    #[test]
+    fn no_include_attributes_reads_every_field() {
+        let request =
+            custom_objects_request("car_c", &describe(), &params(&[("vin", "V1")], &[])).unwrap();
+        assert!(
+            request.query.contains(&(
+                "fields".into(),
+                "vin,marketoGUID,make,color,createdAt".into()
+            )),
+            "{:?}",
+            request.query
+        );
+        let request = custom_objects_request(
+            "car_c",
+            &describe(),
+            &params(&[("make", "M"), ("vin", "V1")], &[]),
+        )
+        .unwrap();
+        let body: Value = serde_json::from_slice(request.body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            body["fields"],
+            json!(["vin", "marketoGUID", "make", "color", "createdAt"])
+        );
+    }
+
     #[test]
     fn one_key_attribute_is_a_rest_filter() {
         let request =
-            custom_objects_request("car_c", &dedupe(), &params(&[("vin", "V1")], &["color"]));
+            custom_objects_request("car_c", &describe(), &params(&[("vin", "V1")], &["color"]));
         let request = request.unwrap();
         assert_eq!(request.method, reqwest::Method::GET);
         assert_eq!(request.path, "/v1/customobjects/car_c.json");
@@ -410,7 +514,7 @@ mod tests {
     fn the_whole_dedupe_key_is_a_post_read() {
         let request = custom_objects_request(
             "car_c",
-            &dedupe(),
+            &describe(),
             &params(&[("make", "M"), ("vin", "V1")], &[]),
         )
         .unwrap();
@@ -418,16 +522,16 @@ mod tests {
         assert!(request.query.contains(&("_method".into(), "GET".into())));
         let fault = custom_objects_request(
             "car_c",
-            &dedupe(),
+            &describe(),
             &params(&[("make", "M"), ("color", "red")], &[]),
         )
         .unwrap_err();
         assert_eq!(fault.code, ErrorCode::UnsupportedOperation);
-        let fault = custom_objects_request("car_c", &dedupe(), &params(&[], &[])).unwrap_err();
+        let fault = custom_objects_request("car_c", &describe(), &params(&[], &[])).unwrap_err();
         assert_eq!(fault.code, ErrorCode::UnsupportedOperation);
         let mut bad_batch = params(&[("vin", "V1")], &[]);
         bad_batch.batch_size = Some(Nillable::Value(0));
-        let fault = custom_objects_request("car_c", &dedupe(), &bad_batch).unwrap_err();
+        let fault = custom_objects_request("car_c", &describe(), &bad_batch).unwrap_err();
         assert_eq!(fault.message, "batchSize 0 is not positive");
     }
 

@@ -125,6 +125,8 @@ pub struct RestBackend {
     workspace_partitions: Vec<(String, String)>,
     /// Bulk imports started through this bridge.
     imports: std::sync::Mutex<imports::Started>,
+    /// Custom object describes read so far.
+    objects: custom_objects::Described,
 }
 
 impl RestBackend {
@@ -135,6 +137,7 @@ impl RestBackend {
             fields: OnceCell::new(),
             workspace_partitions,
             imports: Default::default(),
+            objects: Default::default(),
         }
     }
 

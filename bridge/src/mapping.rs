@@ -61,9 +61,10 @@
 //! | `strict=true` (ADD/REMOVE) | first `GET /v1/leads.json?filterType=id` for every lead; one missing → every status false and nothing sent (REST applies each lead on its own, so the check comes first) |
 //!
 //! **getLeadChanges**: `activities::do_get_lead_changes` — `activities::change_type_ids`,
-//! `activities::change_leads`, `activities::change_start`, `activities::changes_query` →
-//! `activities::change_leads_param`, `activities::change_token`, the read →
-//! `activities::soap_lead_changes`
+//! `activities::change_leads`, `activities::change_start` → `activities::change_chunks`
+//! (`activities::chunks::lead_id_chunks`), `activities::date_token` or `activities::chunks::Round::from_offset`, the
+//! reads (`activities::changes_query` → `activities::chunk_rows`) →
+//! `activities::chunks::Round::offset`, `activities::soap_lead_changes`
 //!
 //! | SOAP | REST |
 //! |---|---|
@@ -71,9 +72,10 @@
 //! | no filter | every type REST lists; more than 10 → 20019 (REST reads ≤ 10 types per call) |
 //! | `excludeTypes` | every type REST lists but those (with `includeTypes` too → 20114) |
 //! | `oldestCreatedAt` | `GET /v1/activities/pagingtoken.json?sinceDatetime=` |
-//! | `offset` / `newStartPosition.offset` | `nextPageToken`, prefixed `rest:` |
-//! | `latestCreatedAt` | rows after it are not returned, and `remainingCount` is 0 |
-//! | LeadKeySelector / StaticListSelector | `leadIds` (≤ 30 leads, else 20019) / `listId` (by name: `lists.json?name=`; by id: the same id) |
+//! | `offset` / `newStartPosition.offset` | `nextPageToken`, prefixed `rest:`; over several chunks of leads `rest:chunks?at=I&token=T0&token=T1...`, one token per chunk |
+//! | `latestCreatedAt` | rows after it are not returned, and end their chunk (the stream, for one chunk) |
+//! | LeadKeySelector (≤ 100 keys) | each key → id (`leads.json?filterType=…&fields=id`), ids sorted, `leadIds` 30 at a time: one SOAP page reads chunk after chunk from the same date token while it has room (records come chunk by chunk, each in date order); more than 100 keys → 20110, before any lookup |
+//! | StaticListSelector | `listId` (by name: `lists.json?name=`; by id: the same id) |
 //! | LastUpdateAtSelector | 20019 |
 //! | `batchSize` | `batchSize` (at most 300) |
 //! | rows | `GET /v1/activities.json`: `id`, `activityDate`, type name, `primaryAttributeValue` → `mktgAssetName`, `attributes`, `campaignName`, `leadId` → `mktPersonId`; `remainingCount` 1 while `moreResult` |
@@ -94,14 +96,16 @@
 //! campaigns): `GET /v1/campaigns.json?isTriggerable=true` (and `name=` when `exactName`),
 //! every page; a partial `name` is matched here, ignoring case (REST matches whole names only).
 //!
-//! **requestCampaign** (`campaigns::do_request_campaign`; MKTOWS; 1 to 100 lead keys; tokens
-//! `{{my.name}}`)
+//! **requestCampaign** (`campaigns::do_request_campaign` — `campaigns::request_keys` → the
+//! lookups, the trigger; MKTOWS; tokens `{{my.name}}`)
 //!
 //! | SOAP | REST |
 //! |---|---|
 //! | `campaignId` | the id |
 //! | `campaignName` + `programName` | `GET /v1/campaigns.json?name=&programName=` → id (none → 20113) |
 //! | `leadList` keys | `GET /v1/leads.json?filterType=&filterValues=&fields=id`, one call per key (no match → 20103, nothing triggered) |
+//! | more than 100 keys | the first 100, as Marketo ("additional keys will be ignored"), with a warning logged (target `mktows::bridge`) naming the count; none → 20110 |
+//! | keys matching more than 100 leads | 20110, nothing triggered (REST triggers ≤ 100 leads per call) |
 //! | the request | `POST /v1/campaigns/{id}/trigger.json` `{"input":{"leads":[{"id"}],"tokens":[{"name","value"}]}}` |
 //! | 1013 / 1003 | 20113 (unknown / not requestable through the API) |
 //!
@@ -116,7 +120,7 @@
 //!
 //! **syncCustomObjects / deleteCustomObjects / getCustomObjects** (≤ 100 records):
 //! `custom_objects::do_sync_custom_objects`, `custom_objects::do_delete_custom_objects`,
-//! `custom_objects::do_get_custom_objects` (`custom_objects::dedupe_fields` →
+//! `custom_objects::do_get_custom_objects` (`custom_objects::object_describe`, kept per object →
 //! `custom_objects::custom_objects_request` → the read → `custom_objects::soap_custom_objects`)
 //!
 //! | SOAP | REST |
@@ -128,6 +132,7 @@
 //! | get: the whole dedupe key | `POST ...json?_method=GET` `{"filterType":"dedupeFields","input":[{...}]}` |
 //! | get: no key, or part of a compound key | 20019: REST reads only by one field or the whole key |
 //! | `includeAttributes` | `fields` (with the dedupe fields from `describe.json`) |
+//! | `includeAttributes` empty ("passing none returns all values") | `fields` = every field of `GET /v1/customobjects/{name}/describe.json` (REST's default is only the dedupe fields, `marketoGUID`, `createdAt`, `updatedAt`) |
 //! | `streamPosition` / `batchSize` | `nextPageToken` prefixed `rest:` / `batchSize` (≤ 100) |
 //! | unknown object (REST 1003 not found) | 20110 "Object name is not valid" |
 //!
@@ -144,9 +149,14 @@
 //! | get | `externalKey` → `filterType=externalOpportunityId`, or one `EQ` criterion → that field; anything else, associations → 20019 |
 //! | roles, programs | 20019 (roles name opportunities by integer id; programs have no REST MObject) |
 //!
-//! **describeMObject** (`describe::do_describe_m_object`) `LeadRecord`: `GET /v1/leads/describe.json`, every field with a `soap`
-//! name (name, `displayName`, `dataType`, `length` → size, `soap.readOnly`); other objects →
-//! 20019.
+//! **describeMObject** (`describe::do_describe_m_object` → `describe::lead_fields` /
+//! `describe::opportunity_fields`)
+//!
+//! | SOAP | REST |
+//! |---|---|
+//! | `LeadRecord` | `GET /v1/leads/describe.json`: every field with a `soap` name (name, `displayName`, `dataType`, `length` → size, `soap.readOnly`) |
+//! | `Opportunity` | `GET /v1/opportunities/describe.json` (Adobe: Describe Opportunity): every field but `marketoGUID`, `createdAt`, `updatedAt` and the dedupe field `externalOpportunityId` (SOAP's `externalKey`), named as SOAP attribs name it (`expectedRevenue` → `ExpectedRevenue`); `updateable: false` → read-only; no `Id` field (REST keys opportunities by `marketoGUID`) |
+//! | other objects | 20019 |
 //!
 //! **importToList / getImportToListStatus** (Bulk Lead Import): `imports::do_import_to_list`
 //! (`imports::check_import`, `imports::import_header`, `imports::import_file` → the upload →
@@ -161,9 +171,18 @@
 //! | `importListMode` LISTONLY, `clearList=true`, `campaignName` | 20019: a bulk import only creates or updates, cannot empty a list, takes no tokens |
 //! | status | the batch id kept by the bridge for (program, list) (20110 when this bridge started none) → `GET /bulk/v1/leads/batch/{id}.json`: Queued/Importing → PROCESSING, Complete → COMPLETE, Failed → FAILED; `numOfLeadsProcessed`/`numOfRowsFailed`/`numOfRowsWithWarning` → rows imported/failed/ignored; `importSummary` = `message` and each line of `failures.json` |
 //!
-//! **getChannels** / **getTags** (`programs::do_get_channels` / `programs::do_get_tags`): `GET /asset/v1/channels.json` / `GET /asset/v1/tagTypes.json`
-//! (every page of 200), reshaped: a channel's `progressionStatuses` `name`/`step`/`success` →
-//! `Status`/`Step`/`Success` attribs; a tag type's comma-separated `allowableValues` → `values`.
-//! A channel, tag type or value asked for that REST does not list → 20110 naming it.
+//! **getChannels** (`programs::do_get_channels`): `GET /asset/v1/channels.json` (every page of
+//! 200), reshaped: a channel's `progressionStatuses` `name`/`step`/`success` →
+//! `Status`/`Step`/`Success` attribs. A channel asked for that REST does not list → 20110
+//! naming it.
+//!
+//! **getTags** (`programs::do_get_tags` → `programs::tag_values` per type →
+//! `programs::allowable_values`)
+//!
+//! | SOAP | REST |
+//! |---|---|
+//! | no `tagList` | `GET /asset/v1/tagTypes.json` (every page of 200; it lists no values), then `GET /asset/v1/tagType/byName.json?name=` per type, in order; more than 100 types → 20019 before any `byName` call |
+//! | `tagList` types | `GET /asset/v1/tagType/byName.json?name=` per type (more than 100 → 20110); unknown (empty `result`) → 20110 naming it |
+//! | `values` | `allowableValues` `"[North, South]"` split on commas; a value asked for that is not among them → 20110 naming it |
 //!
 //! Other operations answer 20019 naming them.

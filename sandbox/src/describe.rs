@@ -38,8 +38,8 @@ const ACTIVITY_FIELDS: [(&str, &str); 10] = [
     ("foreignSysOrgId", "string"),
 ];
 
-/// The data type of an opportunity or role attribute.
-fn attribute_type(name: &str) -> &'static str {
+/// The data type of an opportunity or role attribute (also in the REST face's describe).
+pub(crate) fn attribute_type(name: &str) -> &'static str {
     match name {
         "Amount" | "ExpectedRevenue" | "Quantity" => "float",
         "Probability" | "FiscalQuarter" | "FiscalYear" | "OpportunityId" | "PersonId" => "integer",

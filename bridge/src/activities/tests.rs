@@ -100,11 +100,20 @@ fn selectors_name_keys_lists_or_nothing() {
             LeadKey::new(LeadKeyRef::Email, "b@example.com".to_owned()),
         ])
     );
-    assert_eq!(lead_ids_param(&[7, 9]).unwrap(), "7,9");
-    let ids: Vec<i64> = (1..=31).collect();
+    let keys = |n: usize| {
+        Some(LeadSelector::LeadKeySelector(LeadKeySelector {
+            key_type: LeadKeyRef::Idnum,
+            key_values: ArrayOfString {
+                string_item: (1..=n).map(|i| i.to_string()).collect(),
+            },
+        }))
+    };
+    assert!(matches!(change_leads(&keys(100)).unwrap(), ChangeLeads::Keys(k) if k.len() == 100));
+    let fault = change_leads(&keys(101)).unwrap_err();
+    assert_eq!(fault.code, ErrorCode::BadParameter);
     assert_eq!(
-        lead_ids_param(&ids).unwrap_err().code,
-        ErrorCode::UnsupportedOperation
+        fault.message,
+        "a LeadKeySelector takes at most 100 lead keys, not 101"
     );
 }
 
@@ -159,7 +168,11 @@ fn rows_after_latest_end_the_stream() {
     let answer = json!({"moreResult": true, "nextPageToken": "NEXT", "result": [
         row(1, "2024-01-01T00:00:00Z"), row(2, "2024-03-01T00:00:00Z")]});
     let start = position(None, None, Some("2024-02-01T00:00:00Z"));
-    let result = soap_lead_changes(&answer, &types(), start).unwrap().result;
+    let latest = value(&start.latest_created_at);
+    let (records, more, next) = chunk_rows(&answer, &types(), latest).unwrap();
+    assert!(!more, "a row after latestCreatedAt ends the chunk");
+    assert_eq!(next.as_deref(), Some("NEXT"));
+    let result = soap_lead_changes(records, more, next, start).result;
     assert_eq!(result.return_count, 1);
     assert_eq!(result.remaining_count, 0);
     assert_eq!(
@@ -187,12 +200,14 @@ fn rows_after_latest_end_the_stream() {
 #[test]
 fn more_follows_rest_and_an_incomplete_row_is_a_fault() {
     let answer = json!({"moreResult": true, "nextPageToken": "N", "result": []});
-    let result = soap_lead_changes(&answer, &types(), position(None, None, None)).unwrap();
-    assert_eq!(result.result.remaining_count, 1);
+    let (records, more, next) = chunk_rows(&answer, &types(), None).unwrap();
+    assert_eq!((records.len(), more, next.as_deref()), (0, true, Some("N")));
     let answer = json!({"result": [{"id": 1}]});
-    let fault = soap_lead_changes(&answer, &types(), position(None, None, None)).unwrap_err();
+    let fault = chunk_rows(&answer, &types(), None).unwrap_err();
     assert_eq!(fault.code, ErrorCode::ServiceInternalError);
-    let answer = json!({"result": []});
-    let result = soap_lead_changes(&answer, &types(), position(None, None, None)).unwrap();
+    let (_, more, next) = chunk_rows(&json!({"result": []}), &types(), None).unwrap();
+    assert_eq!((more, next), (false, None));
+    let result = soap_lead_changes(Vec::new(), false, None, position(None, None, None));
     assert_eq!(result.result.new_start_position.offset, Some(Nillable::Nil));
+    assert_eq!(result.result.remaining_count, 0);
 }

@@ -1,14 +1,39 @@
 //! The sandbox's REST asset calls over the fixture: channels (`GET /asset/v1/channels.json`)
 //! and tag types (`GET /asset/v1/tagTypes.json`), paged by `offset` and `maxReturn` (default
-//! 20, at most 200), as Marketo's asset API. Choice where Marketo is undocumented: an
-//! `offset` past the end answers an empty `result`.
+//! 20, at most 200), and one tag type by name (`GET /asset/v1/tagType/byName.json?name=`), as
+//! Marketo's asset API documents them: `tagTypes.json` lists each type without its values
+//! ("the list of allowable values for a tag is only returned when the tag is queried by
+//! name"), `byName.json` adds `allowableValues`, one string `"[North, South]"`; list-valued
+//! members (`applicableProgramTypes`) are bracketed strings too.
+//!
+//! Choices where Marketo is undocumented: an `offset` past the end answers an empty `result`;
+//! `byName.json` matches the name exactly, answers an empty `result` for an unknown one, and
+//! 701 without `name`.
 
 use serde_json::{Value, json};
 
 use super::reply::{Reply, param};
+use crate::fixture::TagType;
 use crate::service::Service;
 
-/// Routes `asset/v1/channels.json` and `asset/v1/tagTypes.json`; `None` for other paths.
+/// The program types every fixture tag type applies to.
+const PROGRAM_TYPES: &str = "[program,event,webinar,nurture,email_batch]";
+
+/// A tag type as the asset API describes it (with its values for `byName.json`).
+fn tag_type(tag: &TagType, with_values: bool) -> Value {
+    let mut row = json!({
+        "tagType": tag.tag_type,
+        "applicableProgramTypes": PROGRAM_TYPES,
+        "required": false,
+    });
+    if with_values {
+        row["allowableValues"] = json!(format!("[{}]", tag.values.join(", ")));
+    }
+    row
+}
+
+/// Routes `asset/v1/channels.json`, `asset/v1/tagTypes.json` and
+/// `asset/v1/tagType/byName.json`; `None` for other paths.
 pub fn dispatch(
     service: &Service,
     method: &str,
@@ -35,18 +60,16 @@ pub fn dispatch(
                 })
             })
             .collect(),
-        (["asset", "v1", "tagTypes.json"], "GET") => catalog
-            .tags
-            .iter()
-            .map(|t| {
-                json!({
-                    "tagType": t.tag_type,
-                    "applicableProgramTypes": "program,event,webinar,nurture,email",
-                    "required": false,
-                    "allowableValues": t.values.join(","),
-                })
-            })
-            .collect(),
+        (["asset", "v1", "tagTypes.json"], "GET") => {
+            catalog.tags.iter().map(|t| tag_type(t, false)).collect()
+        }
+        (["asset", "v1", "tagType", "byName.json"], "GET") => {
+            let Some(name) = param(pairs, "name").filter(|n| !n.trim().is_empty()) else {
+                return Some(Reply::error(701, "name cannot be blank"));
+            };
+            let found = catalog.tags.iter().filter(|t| t.tag_type == name);
+            return Some(Reply::ok(found.map(|t| tag_type(t, true)).collect()));
+        }
         _ => return None,
     };
     let offset: usize = match param(pairs, "offset").map(str::parse) {

@@ -17,13 +17,17 @@
 //!   `created`/`updated`, or `skipped` with a reason: 1006 unknown field, 1003 missing dedupe
 //!   field or MKTOID that is no lead, 1005 exists (`createOnly`), 1013 not found (`updateOnly`);
 //! - get: `filterType` a dedupe field, `marketoGUID`, or `dedupeFields` (compound, POST);
-//!   `fields` default to the dedupe fields; `batchSize` ≤ 300; `nextPageToken` an offset, with
+//!   without `fields`, the documented default fields only (`marketoGUID`, the dedupe fields,
+//!   `createdAt`, `updatedAt`); `batchSize` ≤ 300; `nextPageToken` an offset, with
 //!   `moreResult`;
 //! - delete: `deleteBy` `dedupeFields` (default) or `idField`; `deleted`, or `skipped` 1013.
 //!
 //! Opportunities, over the same records as SOAP's MObjects: `GET|POST /v1/opportunities.json`
 //! (read by filter, sync), `POST /v1/opportunities/delete.json` and `GET
-//! /v1/opportunities/describe.json`.
+//! /v1/opportunities/describe.json` (Describe Opportunity: `marketoGUID`,
+//! `externalOpportunityId`, `createdAt`, `updatedAt`, then the SOAP Opportunity's attributes
+//! and the fixture's extra ones, with the data types and display names SOAP's
+//! `describeMObject` gives them).
 //!
 //! Choices where Marketo is undocumented:
 //! - REST field names are the SOAP attribute names with the first letter lower-cased
@@ -33,7 +37,8 @@
 //!   `dedupeFields` (default) or `idField` (`updateOnly`); per record `created`/`updated` or
 //!   `skipped`: 1006 unknown field, 1003 no `externalOpportunityId`, 1005 exists, 1013 not found;
 //! - read: `filterType` `externalOpportunityId`, `marketoGUID` or any field (exact values,
-//!   ignoring case); `fields` default to the dedupe field; ≤ 300 per page, `nextPageToken`;
+//!   ignoring case); `fields` default as for custom objects (`marketoGUID`,
+//!   `externalOpportunityId`, `createdAt`, `updatedAt`); ≤ 300 per page, `nextPageToken`;
 //! - at most 300 records per call (1003); roles (`/v1/opportunities/roles...`) are not served
 //!   (610); deleting an opportunity deletes its roles, as through SOAP.
 //!
@@ -45,7 +50,7 @@ use chrono::Utc;
 use serde_json::{Map, Value, json};
 
 use super::reply::{MAX_RECORDS, Reply, param, rest_name, skipped_at, text};
-use crate::describe::mobject_fields;
+use crate::describe::{attribute_type, display_name, mobject_fields};
 use crate::service::Service;
 use crate::store::Store;
 use crate::store::objects::StoredObject;
@@ -122,11 +127,20 @@ pub fn custom_object(service: &Service, name: &str) -> Result<Kind, Reply> {
 pub fn opportunity(service: &Service) -> Kind {
     let names = mobject_fields(service, "Opportunity");
     let mut fields = vec![
-        json!({"name": "marketoGUID", "displayName": "Marketo GUID", "dataType": "string", "updateable": false}),
-        json!({"name": DEDUPE, "displayName": "External Opportunity Id", "dataType": "string", "updateable": false}),
+        json!({"name": "marketoGUID", "displayName": "Marketo GUID", "dataType": "string",
+               "length": 36, "updateable": false}),
+        json!({"name": DEDUPE, "displayName": "External Opportunity Id", "dataType": "string",
+               "length": 50, "updateable": false}),
+        json!({"name": "createdAt", "displayName": "Created At", "dataType": "datetime",
+               "updateable": false}),
+        json!({"name": "updatedAt", "displayName": "Updated At", "dataType": "datetime",
+               "updateable": false}),
     ];
     for name in &names {
-        fields.push(json!({"name": rest_name(name), "displayName": name, "dataType": "string", "updateable": true}));
+        fields.push(
+            json!({"name": rest_name(name), "displayName": display_name(name),
+                           "dataType": attribute_type(name), "updateable": true}),
+        );
     }
     Kind {
         name: "Opportunity".into(),
@@ -372,7 +386,8 @@ fn row(kind: &Kind, object: &StoredObject, seq: usize, fields: &[String]) -> Val
     Value::Object(row)
 }
 
-/// The `fields` asked for (default: the dedupe fields), or 1006 naming an unknown one.
+/// The `fields` asked for (default: the dedupe fields, `createdAt` and `updatedAt`; every row
+/// has `marketoGUID`), or 1006 naming an unknown one.
 fn fields_of(
     kind: &Kind,
     pairs: &[(String, String)],
@@ -387,6 +402,7 @@ fn fields_of(
     };
     if fields.is_empty() {
         fields = kind.keys.clone();
+        fields.extend(["createdAt".to_owned(), "updatedAt".to_owned()]);
     }
     match fields.iter().find(|f| !kind.readable(f)) {
         Some(unknown) => Err(Reply::error(1006, format!("Field '{unknown}' not found"))),

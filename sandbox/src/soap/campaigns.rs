@@ -9,8 +9,9 @@
 //! - `requestCampaign` checks everything before changing anything: the campaign (by id, or by
 //!   name within `programName`; fault 20113 when it does not exist or cannot be requested by
 //!   the source), every lead key (fault 20103 naming the first that matches no lead), and the
-//!   tokens (names must read `{{my.NAME}}`, fault 20110). More than 100 lead keys is fault
-//!   20110 rather than Marketo's silent truncation. Each lead then gets a "Request Campaign"
+//!   tokens (names must read `{{my.NAME}}`, fault 20110). Of more than 100 lead keys the
+//!   first 100 are used, as Marketo documents ("additional keys will be ignored"), with a
+//!   warning logged (target `mktows::sandbox`) naming the count. Each lead then gets a "Request Campaign"
 //!   activity naming the campaign, with the tokens as attributes; a key matching several
 //!   leads (a shared email) requests the campaign for each.
 //! - `campaignId` with `campaignName`, or `campaignName` without `programName`, is fault 20110.
@@ -29,7 +30,7 @@ use mktows::xml::Nillable;
 use mktows_server::BackendFault;
 use mktows_server::marketo::program_tokens;
 
-/// Most leads per `requestCampaign`.
+/// Most lead keys a `requestCampaign` uses (the others are ignored).
 pub const MAX_CAMPAIGN_LEADS: usize = 100;
 
 fn campaign_not_found(message: &str) -> BackendFault {
@@ -148,11 +149,16 @@ pub(crate) fn request_campaign(
             "leadList needs at least one leadKey",
         ));
     }
+    let mut keys = keys;
     if keys.len() > MAX_CAMPAIGN_LEADS {
-        return Err(BackendFault::bad_parameter(format!(
-            "requestCampaign takes at most {MAX_CAMPAIGN_LEADS} leads, not {}",
+        tracing::warn!(
+            target: "mktows::sandbox",
+            keys = keys.len(),
+            used = MAX_CAMPAIGN_LEADS,
+            "requestCampaign: {} lead keys, only the first {MAX_CAMPAIGN_LEADS} are used (as Marketo ignored the others)",
             keys.len()
-        )));
+        );
+        keys.truncate(MAX_CAMPAIGN_LEADS);
     }
     let mut store = service.lock_store();
     let mut leads = Vec::new();

@@ -246,3 +246,111 @@ async fn lead_changes_of_a_static_list_by_id_through_the_bridge() {
         ]
     );
 }
+
+/// Every record of a getLeadChanges, page after page (at most 20 pages).
+async fn every_page(
+    soap: &Client,
+    judge: &mut Judge,
+    mut params: ParamsGetLeadChanges,
+) -> Vec<LeadChangeRecord> {
+    let mut records = Vec::new();
+    for page in 0..20 {
+        let answer = exchange::<GetLeadChanges>(soap, &params).await;
+        judge.keep(&format!("chunked page {page}"), &answer);
+        let result = &answer.output().result;
+        records.extend(
+            result
+                .lead_change_record_list
+                .clone()
+                .and_then(Nillable::into_value)
+                .unwrap_or_default()
+                .lead_change_record,
+        );
+        if result.remaining_count == 0 {
+            return records;
+        }
+        params.start_position = result.new_start_position.clone();
+    }
+    panic!("getLeadChanges did not end in 20 pages");
+}
+
+/// 70 leads made and then changed; a LeadKeySelector of 65 of them (more than REST's 30
+/// `leadIds`, within SOAP's 100) is read through the bridge in pages of 50: every change of
+/// those leads, as the sandbox's own SOAP answer has them, chunk after chunk of 30 leads; 101
+/// keys are refused as SOAP refused them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lead_changes_of_more_leads_than_rest_reads_at_once_come_in_chunks() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let direct = Client::new(sandbox.client_config()).unwrap();
+    let start = StreamPosition {
+        oldest_created_at: Some(Nillable::Value(
+            (chrono::Utc::now() - chrono::Duration::minutes(5)).fixed_offset(),
+        )),
+        ..StreamPosition::default()
+    };
+    let made = |city: &'static str| {
+        (0..70).map(move |i| {
+            mktows::Lead::by_email(format!("c{i}@example.com")).with_attribute("City", city)
+        })
+    };
+    let report = direct.sync_multiple_leads(made("Oslo"), None).await;
+    let mut ids: Vec<i32> = report
+        .outcomes
+        .iter()
+        .map(|o| o.lead_id().unwrap())
+        .collect();
+    direct.sync_multiple_leads(made("Bergen"), None).await;
+    ids.sort_unstable();
+    let bridge = bridge_to(&sandbox).await;
+    let soap = Client::new(bridge.client_config()).unwrap();
+    let mut judge = Judge::default();
+    // Leads 3..68 of 70: neither the first nor the last ones.
+    let selected: Vec<i32> = ids[3..68].to_vec();
+    let selector = |keys: Vec<String>| {
+        let mut params = ParamsGetLeadChanges::new(start.clone());
+        params.lead_selector = Some(LeadSelector::LeadKeySelector(LeadKeySelector {
+            key_type: LeadKeyRef::Idnum,
+            key_values: ArrayOfString { string_item: keys },
+        }));
+        params
+    };
+    let mut params = selector(selected.iter().map(i32::to_string).collect());
+    params.batch_size = Some(Nillable::Value(50));
+    let bridged = every_page(&soap, &mut judge, params.clone()).await;
+    params.batch_size = Some(Nillable::Value(1000));
+    let straight = exchange::<GetLeadChanges>(&direct, &params).await;
+    let straight = straight
+        .output()
+        .result
+        .lead_change_record_list
+        .clone()
+        .and_then(Nillable::into_value)
+        .unwrap()
+        .lead_change_record;
+    assert_eq!(straight.len(), 130, "65 New Lead + 65 Change Data Value");
+    let key = |r: &LeadChangeRecord| (r.id, r.activity_type.clone(), r.mkt_person_id.clone());
+    let mut sorted: Vec<_> = bridged.iter().map(key).collect();
+    sorted.sort();
+    assert_eq!(sorted, straight.iter().map(key).collect::<Vec<_>>());
+    // Chunk after chunk: the leads' places among the selected ids, 30 to a chunk, never go back.
+    let chunk = |r: &LeadChangeRecord| {
+        let id: i32 = r.mkt_person_id.parse().unwrap();
+        selected.iter().position(|s| *s == id).unwrap() / 30
+    };
+    let chunks: Vec<usize> = bridged.iter().map(chunk).collect();
+    assert!(chunks.windows(2).all(|w| w[0] <= w[1]), "{chunks:?}");
+    assert_eq!((chunks[0], chunks[chunks.len() - 1]), (0, 2));
+
+    let too_many = selector((0..101).map(|i| format!("{}", 1000 + i)).collect());
+    let refused = exchange::<GetLeadChanges>(&soap, &too_many).await;
+    judge.keep("101 keys", &refused);
+    assert_eq!(refused.fault_code(), 20110);
+    assert!(
+        refused.text.contains("at most 100 lead keys, not 101"),
+        "{}",
+        refused.text
+    );
+    let straight = exchange::<GetLeadChanges>(&direct, &too_many).await;
+    assert_eq!(straight.fault_code(), 20110, "as the sandbox's SOAP API");
+    judge.validate("bridge-lead-changes-chunks");
+}

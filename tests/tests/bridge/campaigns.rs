@@ -1,7 +1,10 @@
 //! Campaign calls through the bridge: SOAP client → `Bridge` → the sandbox's REST campaign
 //! calls (`campaigns.json`, `trigger.json`, `schedule.json`). What REST did is read back from
 //! the sandbox: the "Request Campaign" activity of each lead, with its tokens, and the
-//! scheduled run. Every bridge response is judged by xmllint against the WSDL's schema.
+//! scheduled run, and the warning logged for lead keys past the hundredth. Every bridge
+//! response is judged by xmllint against the WSDL's schema.
+
+use std::sync::{Mutex, Once};
 
 use mktows::Client;
 use mktows::operations::{
@@ -239,6 +242,76 @@ async fn request_faults_trigger_nothing() {
     c.judge.validate("bridge-campaigns-faults");
 }
 
+/// Where this binary's warnings go: the bridge logs on its runtime's worker threads, so the
+/// subscriber is the global one (set once, before the interest cache is rebuilt); other tests'
+/// warnings land here too and are told apart by what they say.
+fn warnings() -> String {
+    static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+    static SET: Once = Once::new();
+    struct Sink;
+    impl std::io::Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            LOGS.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    SET.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(|| Sink)
+            .with_max_level(tracing::Level::WARN)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+        tracing::callsite::rebuild_interest_cache();
+    });
+    String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned()
+}
+
+/// 101 lead keys: Marketo used the first 100 and ignored the others, and so does the bridge,
+/// saying so in its log; the sandbox holds a request for leads 1 and 100, none for lead 101.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lead_keys_past_the_hundredth_are_ignored_and_logged() {
+    warnings();
+    let mut c = start().await;
+    let made = (0..101).map(|i| mktows::Lead::by_email(format!("r{i}@example.com")));
+    let report = c.direct.sync_multiple_leads(made, None).await;
+    let ids: Vec<i32> = report
+        .outcomes
+        .iter()
+        .map(|o| o.lead_id().unwrap())
+        .collect();
+    let mut request = ParamsRequestCampaign::new(ReqCampSourceType::Mktows);
+    request.campaign_id = Some(Nillable::Value(2002));
+    request.lead_list = Some(Nillable::Value(ArrayOfLeadKey {
+        lead_key: ids.iter().map(|id| key(LeadKeyRef::Idnum, id)).collect(),
+    }));
+    let requested = exchange::<RequestCampaign>(&c.soap, &request).await;
+    c.judge.keep("101 keys", &requested);
+    assert!(requested.output().result.success, "{}", requested.text);
+    let nurture = [(
+        "Nurture".to_owned(),
+        vec![("Source".to_owned(), "MKTOWS".to_owned())],
+    )];
+    assert_eq!(requests(&c.direct, ids[0]).await, nurture);
+    assert_eq!(requests(&c.direct, ids[99]).await, nurture);
+    assert!(requests(&c.direct, ids[100]).await.is_empty());
+    let logs = warnings();
+    let line = logs
+        .lines()
+        .find(|l| l.contains("requestCampaign: 101 lead keys"))
+        .unwrap_or_else(|| panic!("no warning in:\n{logs}"));
+    assert!(
+        line.contains("WARN")
+            && line.contains("mktows::bridge")
+            && line.contains("only the first 100 are used")
+            && line.contains("keys=101"),
+        "{line}"
+    );
+    c.judge.validate("bridge-campaigns-101-keys");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_campaign_is_scheduled_and_an_unknown_one_is_20113() {
     let mut c = start().await;
@@ -303,6 +376,27 @@ async fn channels_and_tags_through_the_bridge_match_the_sandbox() {
             .string_item,
         ["APAC"]
     );
+    // A tag type or value REST does not know: 20110 naming it.
+    for (tag_type, value) in [("Nope", None), ("Product", Some("Widget"))] {
+        let asked = ParamsGetTags {
+            tag_list: Some(ArrayOfTag {
+                tag: vec![Tag {
+                    r#type: Some(tag_type.into()),
+                    values: value.map(|v: &str| ArrayOfString {
+                        string_item: vec![v.into()],
+                    }),
+                }],
+            }),
+        };
+        let bridged = exchange::<GetTags>(&soap, &asked).await;
+        judge.keep("unknown tag", &bridged);
+        assert_eq!(bridged.fault_code(), 20110);
+        assert!(
+            bridged.text.contains(value.unwrap_or(tag_type)),
+            "{}",
+            bridged.text
+        );
+    }
     let unknown = ParamsGetChannels {
         tag: Some(Tag {
             r#type: None,

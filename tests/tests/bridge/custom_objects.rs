@@ -249,6 +249,34 @@ async fn reads_through_the_bridge_page_by_one_key_field_and_by_the_whole_key() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_without_include_attributes_return_every_value() {
+    let mut c = shows().await;
+    let stored = update_r2(&mut c).await;
+    let lead = c.ada.to_string();
+    // "Passing none returns all values": by one key field, then by the whole key (twice: the
+    // second read uses the describe the bridge kept).
+    let all = exchange::<GetCustomObjects>(&c.soap, &get(&[("MKTOID", &lead)], &[], 10, "")).await;
+    c.judge.keep("all values", &all);
+    assert_eq!(records(&all.output().result), records(&stored));
+    for _ in 0..2 {
+        let one = exchange::<GetCustomObjects>(
+            &c.soap,
+            &get(&[("MKTOID", &lead), ("rid", "r2")], &[], 10, ""),
+        )
+        .await;
+        c.judge.keep("all values by key", &one);
+        assert_eq!(
+            records(&one.output().result),
+            [(
+                "r2".to_owned(),
+                vec!["city=Rome".to_owned(), "state=Lazio".to_owned()]
+            )]
+        );
+    }
+    c.judge.validate("bridge_custom_objects-all-values");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deletes_through_the_bridge_report_each_record() {
     let mut c = shows().await;
     let lead = c.ada.to_string();

@@ -2,6 +2,7 @@
 //! per file there.
 
 mod activities;
+mod assets;
 mod bulk;
 mod leads;
 mod merge;

@@ -4,7 +4,7 @@
 
 use mktows::operations::{GetLeadActivity, GetLeadChanges};
 use mktows_tests::recorded::{Recording, Step, assert_output, step};
-use serde_json::json;
+use serde_json::{Value, json};
 
 const DATE_TOKEN: &str = "GIYDAOBNGEYS2MBWKQYDAORQGA5DAMBOGAYDAKZQGAYDALBQ";
 const NEXT: &str = "WQV2VQVPPCKHC6AQYVK7JDSA3J62DUSJ3EXJGDPTKPEBFW3SAVUA====";
@@ -125,5 +125,109 @@ async fn lead_activity_reads_the_history_of_one_lead() {
                 record(102990, "2026-11-03T09:30:00Z"),
                 record(102988, "2026-11-02T17:00:00Z")]}}}),
     );
+    rec.finish();
+}
+
+/// The lookup of an IDNUM lead key, answered with that lead.
+fn id_lookup(id: i64) -> Step {
+    step(
+        "GET",
+        &format!("/v1/leads.json?filterType=id&filterValues={id}&fields=id"),
+    )
+    .answer(json!({"requestId": "l#1", "success": true, "result": [{"id": id}]}))
+}
+
+/// One `activities.json` read of `leadIds` from `token`.
+fn chunk_read(ids: &str, batch: usize, token: &str, more: bool, next: &str, row: Value) -> Step {
+    step(
+        "GET",
+        &format!(
+            "/v1/activities.json?nextPageToken={token}&activityTypeIds=1&leadIds={ids}&batchSize={batch}"
+        ),
+    )
+    .answer(json!({"requestId": "a#1", "success": true, "moreResult": more,
+                   "nextPageToken": next, "result": [row]}))
+}
+
+/// 31 lead keys (SOAP took 100, REST reads 30 `leadIds` a call): the ids in a chunk of 30 and
+/// one of 1, both read from the same date token; a SOAP page of 2 takes the first chunk's one
+/// row and the second's first, and its offset carries each chunk's token; the next SOAP call
+/// goes on with the second chunk alone. 101 keys: the documented bad-parameter fault, before
+/// any lookup.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lead_changes_of_31_leads_read_two_chunks_of_lead_ids() {
+    let ids: Vec<i64> = (318001..=318031).collect();
+    let first: Vec<String> = ids[..30].iter().map(i64::to_string).collect();
+    let first = first.join(",");
+    let keys: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let mut steps = vec![types()];
+    steps.extend(ids.iter().map(|id| id_lookup(*id)));
+    steps.push(
+        step(
+            "GET",
+            "/v1/activities/pagingtoken.json?sinceDatetime=2026-11-01T00:00:00%2B00:00",
+        )
+        .answer(json!({"requestId": "p#1", "success": true, "nextPageToken": DATE_TOKEN})),
+    );
+    steps.push(chunk_read(
+        &first,
+        2,
+        DATE_TOKEN,
+        false,
+        "END0",
+        visit(1, 318007, "2026-11-02T17:00:00Z"),
+    ));
+    steps.push(chunk_read(
+        "318031",
+        1,
+        DATE_TOKEN,
+        true,
+        "MID1",
+        visit(2, 318031, "2026-11-01T10:00:00Z"),
+    ));
+    // The second SOAP call: the keys looked up again, then chunk 1 from where it stood.
+    steps.push(types());
+    steps.extend(ids.iter().map(|id| id_lookup(*id)));
+    steps.push(chunk_read(
+        "318031",
+        2,
+        "MID1",
+        false,
+        "END1",
+        visit(3, 318031, "2026-11-03T10:00:00Z"),
+    ));
+    // 101 keys: refused after the types, before any lookup.
+    steps.push(types());
+    let rec = Recording::start(steps).await;
+    let params = |offset: Option<&str>, keys: &[String]| {
+        let mut start = json!({"oldestCreatedAt": "2026-11-01T00:00:00Z"});
+        if let Some(offset) = offset {
+            start["offset"] = json!(offset);
+        }
+        json!({"startPosition": start,
+               "leadSelector": {"LeadKeySelector": {"keyType": "IDNUM",
+                                                     "keyValues": {"stringItem": keys}}},
+               "activityFilter": {"includeTypes": {"activityType": ["VisitWebpage"]}},
+               "batchSize": 2})
+    };
+    let answer = rec.call::<GetLeadChanges>(params(None, &keys)).await;
+    let round = "rest:chunks?at=1&token=END0&token=MID1";
+    assert_output(
+        &answer,
+        json!({"result": {"returnCount": 2, "remainingCount": 1,
+            "newStartPosition": {"offset": round},
+            "leadChangeRecordList": {"leadChangeRecord": [
+                {"id": 1, "mktPersonId": "318007"}, {"id": 2, "mktPersonId": "318031"}]}}}),
+    );
+    let answer = rec.call::<GetLeadChanges>(params(Some(round), &keys)).await;
+    assert_output(
+        &answer,
+        json!({"result": {"returnCount": 1, "remainingCount": 0,
+            "newStartPosition": {"offset": "rest:chunks?at=2&token=END0&token=END1"},
+            "leadChangeRecordList": {"leadChangeRecord": [{"id": 3, "mktPersonId": "318031"}]}}}),
+    );
+    let too_many: Vec<String> = (1..=101).map(|i| i.to_string()).collect();
+    let refused = rec.call::<GetLeadChanges>(params(None, &too_many)).await;
+    assert_eq!(refused.fault_code(), 20110);
     rec.finish();
 }

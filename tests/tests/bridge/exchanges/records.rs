@@ -103,6 +103,39 @@ async fn custom_objects_sync_get_and_delete() {
     rec.finish();
 }
 
+/// `includeAttributes` empty ("passing none returns all values"): the bridge asks REST for every
+/// field `describe.json` lists, since REST's default is only the dedupe fields, `marketoGUID`,
+/// `createdAt` and `updatedAt`. The describe is read once and kept for the second read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn custom_objects_read_without_include_attributes_asks_for_every_field() {
+    let answer = json!({"requestId": "g#2", "success": true, "result": [
+        {"seq": 0, "marketoGUID": "dff23271-f996-47d7-984f-f2676861b5fb", "rid": "r1",
+         "city": "Boston", "createdAt": "2026-11-20T10:00:00Z",
+         "updatedAt": "2026-11-20T10:00:00Z"}]});
+    let read = || {
+        step(
+            "GET",
+            "/v1/customobjects/roadShow_c.json?filterType=rid&filterValues=r1&fields=marketoGUID,rid,city&batchSize=100",
+        )
+        .answer(answer.clone())
+    };
+    let rec = Recording::start(vec![road_show_describe(), read(), read()]).await;
+    for _ in 0..2 {
+        let got = rec
+            .call::<GetCustomObjects>(json!({"objTypeName": "roadShow_c",
+                "customObjKeyList": attrs(&[("rid", "r1")]),
+                "includeAttributes": {}}))
+            .await;
+        assert_output(
+            &got,
+            json!({"result": {"objTypeName": "roadShow_c", "returnCount": 1,
+                "customObjList": {"customObj": [{"customObjKeyList": attrs(&[("rid", "r1")]),
+                    "customObjAttributeList": attrs(&[("city", "Boston")])}]}}}),
+        );
+    }
+    rec.finish();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn opportunities_sync_get_and_delete_by_external_key() {
     let rec = Recording::start(vec![
@@ -184,6 +217,56 @@ async fn describe_lead_record_lists_the_fields_with_soap_names() {
         names,
         ["Id", "Company", "FirstName", "LastName", "Email"],
         "every describe.json field with a SOAP name, in its order; the REST-only one left out"
+    );
+    rec.finish();
+}
+
+/// describeMObject Opportunity: Describe Opportunity (`opportunities/describe.json`), its
+/// fields under their SOAP attrib names, without REST's bookkeeping and the dedupe field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn describe_opportunity_lists_the_described_fields_as_soap_attribs() {
+    let rec = Recording::start(vec![step("GET", "/v1/opportunities/describe.json").answer(
+        json!({
+            "requestId": "185d6#14b51985ff0", "success": true, "result": [{
+                "name": "opportunity", "displayName": "Opportunity", "idField": "marketoGUID",
+                "dedupeFields": ["externalOpportunityId"],
+                "searchableFields": [["externalOpportunityId"], ["marketoGUID"]],
+                "fields": [
+                    {"name": "marketoGUID", "displayName": "Marketo GUID", "dataType": "string",
+                     "length": 36, "updateable": false},
+                    {"name": "externalOpportunityId", "displayName": "External Opportunity Id",
+                     "dataType": "string", "length": 50, "updateable": false},
+                    {"name": "createdAt", "displayName": "Created At", "dataType": "datetime",
+                     "updateable": false},
+                    {"name": "updatedAt", "displayName": "Updated At", "dataType": "datetime",
+                     "updateable": false},
+                    {"name": "description", "displayName": "Description", "dataType": "string",
+                     "length": 2000, "updateable": true},
+                    {"name": "isWon", "displayName": "Is Won", "dataType": "boolean",
+                     "updateable": true},
+                    {"name": "fiscalQuarter", "displayName": "Fiscal Quarter",
+                     "dataType": "integer", "updateable": false}]}]}),
+    )])
+    .await;
+    let answer = rec
+        .call::<DescribeMObject>(json!({"objectName": "Opportunity"}))
+        .await;
+    let field = |name: &str, display: &str, data_type: &str, read_only: bool| {
+        json!({"name": name, "displayName": display, "sourceObject": "Opportunity",
+               "dataType": data_type, "isReadonly": read_only, "isPrimaryKey": false})
+    };
+    assert_output(
+        &answer,
+        json!({"result": {"metadata": {"name": "Opportunity", "fieldList": {"field": [
+            field("Description", "Description", "string", false),
+            field("IsWon", "Is Won", "boolean", false),
+            field("FiscalQuarter", "Fiscal Quarter", "integer", true)]}}}}),
+    );
+    assert_eq!(
+        answer.output().result.metadata.field_list.field[0]
+            .size
+            .value(),
+        Some(&2000)
     );
     rec.finish();
 }

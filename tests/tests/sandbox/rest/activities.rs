@@ -113,3 +113,35 @@ async fn activities_and_lead_changes_page_to_the_end_over_rest() {
         assert_eq!(error_code(&answer), code, "{path}: {answer}");
     }
 }
+
+/// `leadIds` takes at most 30 ids on both reads, as documented: 30 are read, 31 are 1003.
+#[tokio::test]
+async fn more_than_thirty_lead_ids_are_refused() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let rest = Rest::new(&sandbox).await;
+    let start = rest
+        .get("/v1/activities/pagingtoken.json?sinceDatetime=2026-01-01T00:00:00Z")
+        .await;
+    let token = start["nextPageToken"].as_str().unwrap();
+    let ids: Vec<String> = (1..=31).map(|i| i.to_string()).collect();
+    let (thirty, thirty_one) = (ids[..30].join(","), ids.join(","));
+    for read in [
+        "/v1/activities.json?activityTypeIds=13",
+        "/v1/activities/leadchanges.json?fields=title",
+    ] {
+        let answer = rest
+            .get(&format!("{read}&leadIds={thirty}&nextPageToken={token}"))
+            .await;
+        assert_eq!(answer["success"], json!(true), "30 leadIds: {answer}");
+        let answer = rest
+            .get(&format!(
+                "{read}&leadIds={thirty_one}&nextPageToken={token}"
+            ))
+            .await;
+        assert_eq!(error_code(&answer), "1003", "31 leadIds: {answer}");
+        assert_eq!(
+            answer["errors"][0]["message"],
+            "leadIds takes at most 30 ids"
+        );
+    }
+}

@@ -45,6 +45,27 @@ async fn custom_objects_and_opportunities_over_rest() {
         .as_str()
         .unwrap()
         .to_owned();
+    // Without `fields`, the documented defaults only: no city.
+    let defaults = rest
+        .get("/v1/customobjects/RoadShow.json?filterType=rid&filterValues=r1")
+        .await;
+    let row = defaults["result"][0].as_object().unwrap();
+    let mut names: Vec<&str> = row.keys().map(String::as_str).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "MKTOID",
+            "createdAt",
+            "marketoGUID",
+            "rid",
+            "seq",
+            "updatedAt"
+        ],
+        "{defaults}"
+    );
+    assert_eq!(row["marketoGUID"], guid.as_str());
+    assert_eq!(row["MKTOID"], ada.to_string());
     let by_key = rest
         .send(
             reqwest::Method::POST,
@@ -85,4 +106,46 @@ async fn custom_objects_and_opportunities_over_rest() {
         .await;
     assert_eq!(read["result"][0]["name"], "Big deal", "{read}");
     assert_eq!(read["result"][0]["amount"], "5000");
+}
+
+/// Describe Opportunity: the REST bookkeeping and dedupe field, then the SOAP Opportunity's
+/// attributes (`mktows_server::marketo::OPPORTUNITY_FIELDS`) and the fixture's extra ones
+/// under their REST names, typed as SOAP's describeMObject types them.
+#[tokio::test]
+async fn describe_opportunity_lists_the_standard_and_extra_fields() {
+    let mut config = SandboxConfig::default();
+    config.catalog.opportunity_fields = vec!["Region".into()];
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let rest = Rest::new(&sandbox).await;
+    let described = rest.get("/v1/opportunities/describe.json").await;
+    assert_eq!(described["success"], true, "{described}");
+    let object = &described["result"][0];
+    assert_eq!(object["idField"], "marketoGUID");
+    assert_eq!(object["dedupeFields"], json!(["externalOpportunityId"]));
+    let fields = object["fields"].as_array().unwrap();
+    let names: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    let mut expected = vec![
+        "marketoGUID",
+        "externalOpportunityId",
+        "createdAt",
+        "updatedAt",
+    ];
+    let standard: Vec<String> = mktows_server::marketo::OPPORTUNITY_FIELDS
+        .iter()
+        .map(|f| mktows_server::marketo::rest_name(f))
+        .collect();
+    expected.extend(standard.iter().map(String::as_str));
+    expected.push("region");
+    assert_eq!(names, expected);
+    let amount = fields
+        .iter()
+        .find(|f| f["name"] == "expectedRevenue")
+        .unwrap();
+    assert_eq!(
+        amount,
+        &json!({"name": "expectedRevenue", "displayName": "Expected Revenue",
+                "dataType": "float", "updateable": true})
+    );
+    let guid = &fields[0];
+    assert_eq!(guid["updateable"], false);
 }
