@@ -43,7 +43,7 @@ impl BackendFault {
         }
     }
 
-    /// 20103 "Bad Parameter": the request breaks one of the API's rules.
+    /// 20110 "Bad Parameter": the request breaks one of the API's rules.
     pub fn bad_parameter(message: impl Into<String>) -> BackendFault {
         BackendFault::titled(ErrorCode::BadParameter, "Bad Parameter", message)
     }
