@@ -11,8 +11,14 @@
 //!
 //! Choices where Marketo is undocumented:
 //! - a SOAP 1.2 envelope is answered with a SOAP 1.1 `VersionMismatch` fault (HTTP 500);
-//! - a request that is not a well-formed SOAP 1.1 message of the API, or whose body is not an
-//!   operation's request element, is fault 20012;
+//! - a request that is not a well-formed SOAP 1.1 message of the API, or that breaks the
+//!   schema, is fault 20012 "Request Not Understood";
+//! - a body element that is no operation's request (an operation the WSDL does not define:
+//!   `paramsGetNothing`, or a global element such as `successGetLead` sent as a request) is
+//!   fault 20019 "Unsupported Operation", Marketo's code for "Operation invoked is not defined
+//!   in the Marketo API WSDL". An element the WSDL does not know at all is refused before
+//!   authentication, as its envelope cannot be read (nothing is carried out and nothing but
+//!   the public WSDL is revealed); a known element that is no request, after it;
 //! - the concurrency limit counts calls being answered, authenticated or not;
 //! - requests are read strictly: an element the operation's schema does not have at its place
 //!   is fault 20012 naming the element and its path (an unqualified local element written in
@@ -160,6 +166,23 @@ fn is_soap12(body: &[u8]) -> bool {
     root.contains(SOAP12_ENV)
 }
 
+/// True when the envelope could not be read only because its body element is no global element
+/// of the API (an operation the WSDL does not define).
+fn is_unknown_body_element(e: &xml::DecodeError) -> bool {
+    matches!(e.kind, xml::DecodeErrorKind::WrongElement { .. }) && e.path.ends_with("Body")
+}
+
+/// 20019 for a body element `name` that is no operation's request.
+fn unknown_operation(name: &str) -> BackendFault {
+    BackendFault::titled(
+        ErrorCode::UnsupportedOperation,
+        "Unsupported Operation",
+        format!(
+            "{name} is not the request of any operation: the operation is not defined in the Marketo API WSDL"
+        ),
+    )
+}
+
 /// Leaves the in-flight count when dropped.
 struct Leave<'a>(&'a AtomicUsize);
 
@@ -208,6 +231,13 @@ impl Front {
         let envelope = match xml::decode_any_checked::<AnyElement>(body, true) {
             Ok((envelope, _headers_outside_the_binding)) => envelope,
             Err(_) if is_soap12(body) => return version_mismatch(),
+            Err(e) if is_unknown_body_element(&e) => {
+                let name = match &e.kind {
+                    xml::DecodeErrorKind::WrongElement { found, .. } => found.as_str(),
+                    _ => "",
+                };
+                return backend_fault(&unknown_operation(name));
+            }
             Err(e) => {
                 return fault(
                     ErrorCode::RequestNotUnderstood,
@@ -244,14 +274,7 @@ impl Front {
         let name = xml::ElementSet::element_name(&body).local;
         let (operation, leads, result) = match backend::dispatch(backend, &cx, body).await {
             Some(done) => done,
-            None => {
-                let fault = BackendFault::titled(
-                    ErrorCode::RequestNotUnderstood,
-                    "Request Not Understood",
-                    format!("{name} is not the request of any operation"),
-                );
-                (name, 0, Err(fault))
-            }
+            None => (name, 0, Err(unknown_operation(name))),
         };
         let answer = result.unwrap_or_else(|f| backend_fault(&f));
         tracing::info!(

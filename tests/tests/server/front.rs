@@ -98,3 +98,54 @@ async fn a_header_sent_nil_is_absent_as_jaxws_writes_a_null_header() {
     assert!(request.headers.mktows_context.is_none());
     assert!(request.headers.authentication.is_some());
 }
+
+/// The envelope's body element replaced by `element`.
+fn with_body(xml: String, element: &str) -> String {
+    let start = xml.find("<SOAP-ENV:Body>").expect("a body") + "<SOAP-ENV:Body>".len();
+    let end = xml.find("</SOAP-ENV:Body>").expect("a body end");
+    format!("{}{element}{}", &xml[..start], &xml[end..])
+}
+
+#[tokio::test]
+async fn a_body_that_is_no_operation_is_unsupported_and_a_broken_one_not_understood() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    // An operation the WSDL does not define: 20019, Marketo's "Unsupported Operation".
+    let (status, body) = post(&sandbox, "none@example.com", |xml| {
+        xml.replace("paramsSyncLead", "paramsSyncNothing")
+    })
+    .await;
+    assert_eq!(status, 500, "{body}");
+    assert!(
+        body.contains("<faultstring>20019 - Unsupported Operation</faultstring>"),
+        "{body}"
+    );
+    assert!(body.contains("<code>20019</code>"), "{body}");
+    assert!(body.contains("paramsSyncNothing"), "{body}");
+    // A global element of the API that is no request: 20019 too.
+    let (status, body) = post(&sandbox, "none@example.com", |xml| {
+        with_body(
+            xml,
+            r#"<ns1:MktowsContextHeader xmlns:ns1="http://www.marketo.com/mktows/"><targetWorkspace>Default</targetWorkspace></ns1:MktowsContextHeader>"#,
+        )
+    })
+    .await;
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("<code>20019</code>"), "{body}");
+    assert!(body.contains("MktowsContextHeader"), "{body}");
+    // A malformed envelope and a schema violation stay 20012.
+    let (status, body) = post(&sandbox, "none@example.com", |xml| {
+        xml.replace("</SOAP-ENV:Body>", "")
+    })
+    .await;
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("<code>20012</code>"), "{body}");
+    let (_, body) = post(&sandbox, "none@example.com", |xml| {
+        xml.replace(
+            "<returnLead>false</returnLead>",
+            "<returnLead>maybe</returnLead>",
+        )
+    })
+    .await;
+    assert!(body.contains("<code>20012</code>"), "{body}");
+    assert_eq!(sandbox.lead_count(), 0, "nothing was carried out");
+}
