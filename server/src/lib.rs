@@ -10,6 +10,11 @@
 //! `X-Forwarded-Proto`); header and body read timeouts and a connection cap.
 //!
 //! Choices where Marketo is undocumented:
+//! - a request body over the HTTP server's limit ([`http::ServeOptions::max_body`], 16 MiB by
+//!   default) is fault 20012 "Request Not Understood" (HTTP 500, [`body_too_large`]), so a SOAP
+//!   client reads a fault code, not a transport error; the body is not read past the limit (a
+//!   declared `Content-Length` over it, not at all) and the connection is closed after the
+//!   answer. Marketo documents no code for it; 20012, "Unexpected SOAP Message", is the closest;
 //! - a SOAP 1.2 envelope is answered with a SOAP 1.1 `VersionMismatch` fault (HTTP 500);
 //! - a request that is not a well-formed SOAP 1.1 message of the API, or that breaks the
 //!   schema, is fault 20012 "Request Not Understood";
@@ -118,6 +123,20 @@ pub fn fault(code: ErrorCode, title: &str, message: &str) -> Answer {
     let body =
         xml::encode_fault(&fault, mktows::NAMESPACES).unwrap_or_else(|e| format!("<!-- {e} -->"));
     (500, body)
+}
+
+/// The answer to a request body larger than the server's limit of `limit` bytes: fault 20012
+/// "Request Not Understood" (HTTP 500, shaped like every other fault) so that a SOAP client
+/// reads a fault code rather than a transport error. Marketo documents no code for an oversized
+/// request; 20012 ("Unexpected SOAP Message") is the closest: the message was not read.
+pub fn body_too_large(limit: usize) -> Answer {
+    fault(
+        ErrorCode::RequestNotUnderstood,
+        "Request Not Understood",
+        &format!(
+            "the request body is larger than this server's limit of {limit} bytes; it was not read and nothing was done"
+        ),
+    )
 }
 
 fn backend_fault(f: &BackendFault) -> Answer {
