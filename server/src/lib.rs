@@ -32,6 +32,11 @@
 //!   captured `syncLead` with `foreignSysPersonId`, which the schema spells
 //!   `ForeignSysPersonId`, succeeded): the sandbox refuses them so that nothing a client sends
 //!   is dropped without a word;
+//! - an empty optional typed value is absent: `<latestCreatedAt/>` (no content, no `xsi:nil`)
+//!   of an element the WSDL declares optional and single, of a non-string simple type, is read
+//!   as if it were not sent, as Marketo did (its `getLeadActivity` example sends one). This is
+//!   a rule of the Front's reading (`lenient.rs`), not of the runtime, so typed values stay
+//!   strict everywhere else; an empty required value or list item is still fault 20012;
 //! - a binding header sent with `xsi:nil="true"` is absent: JAX-WS writes a `null` header
 //!   parameter (no `MktowsContextHeader`) so, and refusing it would fail every such client;
 //! - a `SOAPAction` that names another operation than the body element is not checked: the
@@ -39,6 +44,7 @@
 
 mod backend;
 pub mod http;
+mod lenient;
 pub mod marketo;
 
 use std::collections::VecDeque;
@@ -246,8 +252,9 @@ impl Front {
             );
         }
         // Requests are read strictly: an element the schema does not have (a misspelt or
-        // misplaced one) is fault 20012 naming it and its path, never silently dropped.
-        let envelope = match xml::decode_any_checked::<AnyElement>(body, true) {
+        // misplaced one) is fault 20012 naming it and its path, never silently dropped. The one
+        // leniency: an empty optional typed value is absent (`lenient`).
+        let envelope = match lenient::decode(body) {
             Ok((envelope, _headers_outside_the_binding)) => envelope,
             Err(_) if is_soap12(body) => return version_mismatch(),
             Err(e) if is_unknown_body_element(&e) => {
