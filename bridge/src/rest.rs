@@ -6,7 +6,8 @@
 //! `Debug`, logs or errors.
 //!
 //! **Reads are tried again after a transient failure; changes never are.** A read (a `GET`,
-//! also when sent as `POST ?_method=GET` for a long query) answered HTTP 500, 502 or 503, or
+//! also when sent as `POST ?_method=GET` for a long query, or a `POST` with `_method=GET` and a
+//! JSON body, as custom objects are read by compound key) answered HTTP 500, 502 or 503, or
 //! `success: false` with Marketo's transient codes 604 (request timed out), 608 (API
 //! temporarily unavailable), 611 (system error) or 713 (transient error), is sent again, up to
 //! [`RestSettings::read_attempts`] times in all, after [`RestSettings::read_backoff`], doubled

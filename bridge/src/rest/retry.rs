@@ -27,6 +27,16 @@ impl From<RestError> for Failed {
     }
 }
 
+/// True for a read: a `GET`, or a `POST ?_method=GET` (a read with a body, as custom objects
+/// by compound key are read).
+fn is_read(request: &RestRequest) -> bool {
+    request.method == reqwest::Method::GET
+        || request
+            .query
+            .iter()
+            .any(|(k, v)| k == "_method" && v.eq_ignore_ascii_case("GET"))
+}
+
 /// The wait before attempt `attempt + 1` (`attempt` ≥ 1): `first`, doubled each time.
 fn delay(first: Duration, attempt: u32) -> Duration {
     first.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
@@ -34,8 +44,8 @@ fn delay(first: Duration, attempt: u32) -> Duration {
 
 impl RestClient {
     /// Runs `once` until it succeeds, fails for good, or (a read meeting transient failures)
-    /// [`super::RestSettings::read_attempts`] attempts were made. Only a `GET` is a read (a
-    /// long one goes out as `POST ?_method=GET`, still a `GET` here).
+    /// [`super::RestSettings::read_attempts`] attempts were made. A read is a `GET` (a long one
+    /// goes out as `POST ?_method=GET`, still a `GET` here) or a `POST` with `_method=GET`.
     pub(super) async fn retrying_reads<T, F, Fut>(
         &self,
         request: &RestRequest,
@@ -45,7 +55,7 @@ impl RestClient {
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = Result<T, Failed>>,
     {
-        let read = request.method == reqwest::Method::GET;
+        let read = is_read(request);
         let mut attempt = 1;
         loop {
             match once().await {
@@ -73,6 +83,25 @@ impl RestClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_are_gets_and_posts_with_method_get() {
+        assert!(is_read(&RestRequest::get("/v1/leads.json", Vec::new())));
+        let mut by_key = RestRequest::with_body(
+            reqwest::Method::POST,
+            "/v1/customobjects/car_c.json",
+            serde_json::json!({"filterType": "dedupeFields"}),
+        );
+        assert!(!is_read(&by_key), "a POST is a change");
+        by_key.query.push(("_method".into(), "GET".into()));
+        assert!(is_read(&by_key));
+        let delete = RestRequest::with_body(
+            reqwest::Method::DELETE,
+            "/v1/lists/1/leads.json",
+            serde_json::json!({}),
+        );
+        assert!(!is_read(&delete));
+    }
 
     #[test]
     fn the_back_off_doubles_from_the_first_wait() {

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use crate::support::{KEY, USER, bridge_to, local, record, sandbox_rest, settings};
 
 use mktows::types::*;
+use mktows::xml::Nillable;
 use mktows::{ErrorCode, LeadKey, LeadSync};
 use mktows_bridge::{Bridge, BridgeConfig};
 use mktows_sandbox::rest::Injected;
@@ -381,4 +382,70 @@ async fn a_change_is_never_sent_again_after_a_transient_failure() {
         );
     }
     assert_eq!(sandbox.lead_count(), 1 + 7);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custom_object_read_by_its_whole_key_is_sent_again_too() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let bridge = bridge_to(&sandbox).await;
+    let soap = client(bridge.client_config());
+    let ada = soap
+        .sync_lead(LeadSync::new(LeadKey::Email("ada@show.test".into())))
+        .await
+        .unwrap()
+        .lead_id
+        .to_string();
+    let attributes = |pairs: &[(&str, &str)]| ArrayOfAttribute {
+        attribute: pairs
+            .iter()
+            .map(|(n, v)| Attribute {
+                attr_name: (*n).into(),
+                attr_type: None,
+                attr_value: (*v).into(),
+            })
+            .collect(),
+    };
+    let key = attributes(&[("MKTOID", &ada), ("rid", "r1")]);
+    let sync = ParamsSyncCustomObjects {
+        obj_type_name: "RoadShow".into(),
+        custom_obj_list: ArrayOfCustomObj {
+            custom_obj: vec![CustomObj {
+                custom_obj_key_list: Some(Nillable::Value(key.clone())),
+                custom_obj_attribute_list: Some(Nillable::Value(attributes(&[("city", "Rome")]))),
+            }],
+        },
+        operation: Some(Nillable::Value(SyncOperationEnum::Upsert)),
+    };
+    soap.call::<mktows::operations::SyncCustomObjects>(
+        &Default::default(),
+        &sync,
+        mktows::client::Idempotency::NotIdempotent,
+    )
+    .await
+    .unwrap();
+    // By the whole key: `POST ?_method=GET` with a JSON body, a read all the same.
+    let get = ParamsGetCustomObjects {
+        obj_type_name: "RoadShow".into(),
+        custom_obj_key_list: Some(Nillable::Value(key)),
+        ..Default::default()
+    };
+    let headers = Default::default();
+    let read = || {
+        soap.call::<mktows::operations::GetCustomObjects>(
+            &headers,
+            &get,
+            mktows::client::Idempotency::Idempotent,
+        )
+    };
+    let path = "/v1/customobjects/RoadShow.json";
+    sandbox
+        .rest()
+        .fail_next(Method::GET, path, 2, Injected::Code(611));
+    let answer = read().await.unwrap();
+    assert_eq!(answer.result.return_count, 1, "{answer:?}");
+    sandbox
+        .rest()
+        .fail_next(Method::GET, path, 3, Injected::Code(611));
+    let err = read().await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::ServiceInternalError), "{err}");
 }
