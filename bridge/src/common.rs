@@ -25,7 +25,9 @@ pub(super) fn unmapped(message: impl std::fmt::Display) -> BackendFault {
     )
 }
 
-/// The REST `filterType` of a SOAP lead key type.
+/// The REST `filterType` of a SOAP lead key type: 20102 "Lead Key Bad" ("LeadKeyType is not
+/// Valid") for a type outside the WSDL's enumeration, 20019 for a valid type REST cannot
+/// express (`LEADOWNEREMAIL`: REST has no such filter).
 pub(super) fn filter_type(key: &LeadKeyRef) -> Result<&'static str, BackendFault> {
     Ok(match key {
         LeadKeyRef::Idnum => "id",
@@ -36,6 +38,7 @@ pub(super) fn filter_type(key: &LeadKeyRef) -> Result<&'static str, BackendFault
         LeadKeyRef::Sfdcaccountid => "sfdcAccountId",
         LeadKeyRef::Sfdcleadownerid => "sfdcLeadOwnerId",
         LeadKeyRef::Sfdcopptyid => "sfdcOpptyId",
+        LeadKeyRef::Unknown(other) => return Err(bad_key_type(other)),
         other => {
             return Err(BackendFault::new(
                 ErrorCode::UnsupportedOperation,
@@ -43,6 +46,15 @@ pub(super) fn filter_type(key: &LeadKeyRef) -> Result<&'static str, BackendFault
             ));
         }
     })
+}
+
+/// 20102 "Lead Key Bad" for a lead key type outside the WSDL's enumeration.
+pub(super) fn bad_key_type(key_type: &str) -> BackendFault {
+    BackendFault::titled(
+        ErrorCode::LeadKeyBad,
+        "Lead Key Bad",
+        format!("{key_type:?} is not a lead key type (LeadKeyType is not valid); nothing was sent"),
+    )
 }
 
 /// A key value REST's comma-separated `filterValues` can carry.
@@ -115,6 +127,13 @@ mod tests {
             "sfdcOpptyId"
         );
         let fault = filter_type(&LeadKeyRef::from("SFDCLEADOWNERID_X")).unwrap_err();
+        assert_eq!(fault.code, ErrorCode::LeadKeyBad);
+        assert!(
+            fault.message.contains("SFDCLEADOWNERID_X"),
+            "{}",
+            fault.message
+        );
+        let fault = filter_type(&LeadKeyRef::Leadowneremail).unwrap_err();
         assert_eq!(fault.code, ErrorCode::UnsupportedOperation);
     }
 

@@ -10,7 +10,8 @@
 //! The mapping of each operation is in [`mapping`].
 //!
 //! **REST failures → SOAP faults**: 601/602 refresh the token and retry once; 606/615 back off
-//! and retry; after that 603 → 20013, 606 → 20023, 607 → 20015, 615 → 20024, 1013 → 20111,
+//! and retry; a read (never a change) meeting HTTP 500/502/503 or 604/608/611/713 is sent again
+//! with a short back-off, up to 3 attempts (`rest` module docs); after that 603 → 20013, 606 → 20023, 607 → 20015, 615 → 20024, 1013 → 20111,
 //! 1004/702 → 20103, 1006 → 20105, 1001/1002/1003/701/704 → 20110, anything else → 20011.
 //! Unreachable → 20011 "nothing sent"; sent without a usable answer (reset, timeout, HTML,
 //! garbage) → 20011 "may have been applied" for changes, "no usable answer" for reads.

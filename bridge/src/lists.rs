@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::common::{pairs, results, value};
+use super::common::{bad_key_type, pairs, results, value};
 use super::rest::{RestError, RestRequest};
 use super::{RestBackend, read_fault, write_fault};
 use mktows::error::ErrorCode;
@@ -51,6 +51,13 @@ fn plan_list_operation(params: &ParamsListOperation) -> Result<ListPlan, Backend
             "listOperation takes at most {MAX_LIST_MEMBERS} leads, not {}",
             leads.len()
         )));
+    }
+    let unknown_key_type = leads.iter().find_map(|l| match &l.key_type {
+        LeadKeyRef::Unknown(bad) => Some(bad),
+        _ => None,
+    });
+    if let Some(bad) = unknown_key_type {
+        return Err(bad_key_type(bad));
     }
     if let Some(other) = leads.iter().find(|l| l.key_type != LeadKeyRef::Idnum) {
         return Err(BackendFault::bad_parameter(format!(
@@ -282,6 +289,10 @@ mod tests {
             fault.message,
             "listMemberList takes IDNUM lead keys only, not EMAIL"
         );
+        let mut unknown_key = params(ListOperationType::Addtolist, &["1"]);
+        unknown_key.list_member_list.lead_key[0].key_type = LeadKeyRef::from("IDNUMBER");
+        let fault = plan_list_operation(&unknown_key).unwrap_err();
+        assert_eq!(fault.code, ErrorCode::LeadKeyBad, "{}", fault.message);
         let ids: Vec<String> = (0..1001).map(|i| i.to_string()).collect();
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         let fault = plan_list_operation(&params(ListOperationType::Addtolist, &ids)).unwrap_err();

@@ -33,7 +33,8 @@
 //! **getLead** (`read::do_get_lead`): `GET /v1/leads.json?filterType=…&filterValues=…&fields=<every mapped field>`;
 //! IDNUM → `id`, EMAIL → `email`, COOKIE → `cookies`, SFDCLEADID/SFDCCONTACTID/SFDCACCOUNTID/
 //! SFDCLEADOWNERID/SFDCOPPTYID → `sfdcLeadId`/`sfdcContactId`/`sfdcAccountId`/`sfdcLeadOwnerId`/
-//! `sfdcOpptyId`; other key types → 20019; no lead → 20103.
+//! `sfdcOpptyId`; LEADOWNEREMAIL → 20019 (REST has no such filter); a type outside the
+//! enumeration → 20102 "Lead Key Bad" (every lead key the bridge reads); no lead → 20103.
 //!
 //! **getMultipleLeads**: `read::do_get_multiple_leads` — `read::stream_token`, `read::lead_source`,
 //! `read::multiple_leads_query` → the read → `read::soap_multiple_leads`

@@ -1,5 +1,6 @@
 //! `getLead` and `getMultipleLeads` over REST (mapping in the module docs of
-//! [`super`]).
+//! [`super`]). A lead key type outside the WSDL's enumeration is fault 20102 "Lead Key Bad"; a
+//! valid one REST cannot filter by (LEADOWNEREMAIL) is 20019 (both in `common::filter_type`).
 
 use serde_json::Value;
 

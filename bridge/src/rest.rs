@@ -4,6 +4,18 @@
 //! (`mktows::pacing`) plus a semaphore, 606/615 retried with exponential back-off, and every
 //! failure classified by whether the request may have been applied. Secrets never reach
 //! `Debug`, logs or errors.
+//!
+//! **Reads are tried again after a transient failure; changes never are.** A read (a `GET`,
+//! also when sent as `POST ?_method=GET` for a long query, or a `POST` with `_method=GET` and a
+//! JSON body, as custom objects are read by compound key) answered HTTP 500, 502 or 503, or
+//! `success: false` with Marketo's transient codes 604 (request timed out), 608 (API
+//! temporarily unavailable), 611 (system error) or 713 (transient error), is sent again, up to
+//! [`RestSettings::read_attempts`] times in all, after [`RestSettings::read_backoff`], doubled
+//! before each further attempt (no jitter: the schedule is deterministic). A read changes
+//! nothing, so sending it again cannot apply anything twice. A change (`POST`, `DELETE`, an
+//! upload) that was sent is never sent again: its failure is reported as "may have been
+//! applied" (or as REST's error), as before. Failures with no answer (reset, timeout, garbage)
+//! are not retried: they may be slow to come, and the SOAP client can decide.
 
 use std::time::{Duration, Instant};
 
@@ -15,6 +27,10 @@ use tokio::sync::{Mutex, Semaphore};
 use mktows::client::Limits;
 use mktows::pacing::Pacer;
 use mktows_server::CallContext;
+
+use retry::{Failed, TRANSIENT_CODES, TRANSIENT_STATUSES};
+
+mod retry;
 
 /// Largest REST answer read (bytes).
 const MAX_ANSWER: usize = 32 * 1024 * 1024;
@@ -69,6 +85,11 @@ pub struct RestSettings {
     pub throttle_attempts: u32,
     /// First back-off after 606/615 (doubled each time).
     pub backoff: Duration,
+    /// Attempts in all for a read that meets a transient failure (HTTP 500/502/503, REST
+    /// 604/608/611/713; 1: no retry). Changes are never sent twice.
+    pub read_attempts: u32,
+    /// Wait before a read's second attempt, doubled before each further one.
+    pub read_backoff: Duration,
     /// Whole-call timeout.
     pub timeout: Duration,
     /// Connect timeout.
@@ -85,6 +106,8 @@ impl std::fmt::Debug for RestSettings {
             .field("limits", &self.limits)
             .field("throttle_attempts", &self.throttle_attempts)
             .field("backoff", &self.backoff)
+            .field("read_attempts", &self.read_attempts)
+            .field("read_backoff", &self.read_backoff)
             .field("timeout", &self.timeout)
             .finish()
     }
@@ -106,6 +129,8 @@ impl RestSettings {
             limits: Limits::default(),
             throttle_attempts: 5,
             backoff: Duration::from_millis(500),
+            read_attempts: 3,
+            read_backoff: Duration::from_millis(250),
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
         }
@@ -365,12 +390,23 @@ impl RestClient {
         self.call_as(cx, request).await
     }
 
-    /// Sends `request`; the `success: true` envelope read as `A`, or why not.
+    /// Sends `request`; the `success: true` envelope read as `A`, or why not. A read is sent
+    /// again after a transient failure (see the module docs).
     pub async fn call_as<A: RestAnswer>(
         &self,
         cx: &CallContext,
         request: &RestRequest,
     ) -> Result<A, RestError> {
+        self.retrying_reads(request, || self.call_once(cx, request))
+            .await
+    }
+
+    /// One attempt at `request` (601/602 and 606/615 handled inside).
+    async fn call_once<A: RestAnswer>(
+        &self,
+        cx: &CallContext,
+        request: &RestRequest,
+    ) -> Result<A, Failed> {
         let mut refreshed = false;
         let mut attempt = 1;
         loop {
@@ -400,7 +436,12 @@ impl RestClient {
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
-                _ => return Err(RestError::Api { code, message }),
+                _ => {
+                    return Err(Failed {
+                        error: RestError::Api { code, message },
+                        transient: TRANSIENT_CODES.contains(&code),
+                    });
+                }
             }
         }
     }
@@ -411,6 +452,11 @@ impl RestClient {
         cx: &CallContext,
         request: &RestRequest,
     ) -> Result<String, RestError> {
+        self.retrying_reads(request, || self.text_once(cx, request))
+            .await
+    }
+
+    async fn text_once(&self, cx: &CallContext, request: &RestRequest) -> Result<String, Failed> {
         let token = self.token(cx).await?;
         let _permit = self
             .in_flight
@@ -421,21 +467,23 @@ impl RestClient {
         cx.count_rest_call();
         let bytes = self.send_raw(&token, request).await?;
         String::from_utf8(bytes)
-            .map_err(|_| RestError::Unknown("the answer is not UTF-8 text".into()))
+            .map_err(|_| RestError::Unknown("the answer is not UTF-8 text".into()).into())
     }
 
     async fn send_once<A: RestAnswer>(
         &self,
         token: &str,
         request: &RestRequest,
-    ) -> Result<A, RestError> {
+    ) -> Result<A, Failed> {
         let bytes = self.send_raw(token, request).await?;
         // Only an object is Marketo's envelope (a typed answer would also take an array).
         let object = bytes.trim_ascii_start().first() == Some(&b'{');
         object
             .then(|| serde_json::from_slice::<A>(&bytes).ok())
             .flatten()
-            .ok_or_else(|| RestError::Unknown(format!("not Marketo's JSON: {}", excerpt(&bytes))))
+            .ok_or_else(|| {
+                RestError::Unknown(format!("not Marketo's JSON: {}", excerpt(&bytes))).into()
+            })
     }
 
     /// The URL of a path: `/bulk/...` paths live beside `/rest` (Marketo's bulk API is not
@@ -453,7 +501,7 @@ impl RestClient {
     }
 
     /// Sends `request` once: the body of a successful answer.
-    async fn send_raw(&self, token: &str, request: &RestRequest) -> Result<Vec<u8>, RestError> {
+    async fn send_raw(&self, token: &str, request: &RestRequest) -> Result<Vec<u8>, Failed> {
         let query = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(&request.query)
             .finish();
@@ -497,7 +545,7 @@ impl RestClient {
             match answer.chunk().await {
                 Ok(Some(chunk)) => {
                     if bytes.len() + chunk.len() > MAX_ANSWER {
-                        return Err(RestError::Unknown("the answer is too large".into()));
+                        return Err(RestError::Unknown("the answer is too large".into()).into());
                     }
                     bytes.extend_from_slice(&chunk);
                 }
@@ -506,7 +554,8 @@ impl RestClient {
                     return Err(RestError::Unknown(format!(
                         "the answer was cut off: {}",
                         without_url(&e)
-                    )));
+                    ))
+                    .into());
                 }
             }
         }
@@ -515,13 +564,14 @@ impl RestClient {
             return Err(RestError::Api {
                 code: u32::from(status.as_u16()),
                 message: format!("HTTP {status}: {}", excerpt(&bytes)),
-            });
+            }
+            .into());
         }
         if !status.is_success() {
-            return Err(RestError::Unknown(format!(
-                "HTTP {status}: {}",
-                excerpt(&bytes)
-            )));
+            return Err(Failed {
+                error: RestError::Unknown(format!("HTTP {status}: {}", excerpt(&bytes))),
+                transient: TRANSIENT_STATUSES.contains(&status.as_u16()),
+            });
         }
         Ok(bytes)
     }

@@ -29,7 +29,8 @@ pub struct ServeOptions {
     pub header_timeout: Duration,
     /// Time allowed for a request's body.
     pub body_timeout: Duration,
-    /// Largest request body accepted (HTTP 413 beyond).
+    /// Largest request body accepted; a larger one is answered with fault 20012 (HTTP 500, see
+    /// [`crate::body_too_large`]) without being read beyond the limit.
     pub max_body: usize,
     /// Most connections open at once.
     pub max_connections: usize,
@@ -199,13 +200,22 @@ fn xml(status: u16, body: String) -> Response {
 
 async fn soap(State(shared): State<Arc<Shared>>, body: Body) -> Response {
     let options = &shared.options;
-    let read = axum::body::to_bytes(body, options.max_body);
+    let read = read_body(body, options.max_body);
     let body = match tokio::time::timeout(options.body_timeout, read).await {
         Ok(Ok(body)) => body,
-        Ok(Err(e)) => {
+        Ok(Err(None)) => {
+            // A SOAP fault a SOAP client can read; the connection is closed, as the rest of the
+            // body is never read.
+            let (status, body) = crate::body_too_large(options.max_body);
+            let mut answer = xml(status, body);
+            let close = header::HeaderValue::from_static("close");
+            answer.headers_mut().insert(header::CONNECTION, close);
+            return answer;
+        }
+        Ok(Err(Some(e))) => {
             return (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("request body refused: {e}"),
+                StatusCode::BAD_REQUEST,
+                format!("request body unreadable: {e}"),
             )
                 .into_response();
         }
@@ -215,6 +225,27 @@ async fn soap(State(shared): State<Arc<Shared>>, body: Body) -> Response {
     };
     let (status, body) = shared.front.handle(&body).await;
     xml(status, body)
+}
+
+/// The request body, read up to `max` bytes: `Err(None)` when it is larger (a declared
+/// `Content-Length` over `max` is refused before a byte is read), `Err(Some(_))` when it cannot
+/// be read. At most `max` bytes and one chunk are held.
+async fn read_body(body: Body, max: usize) -> Result<Vec<u8>, Option<axum::Error>> {
+    use axum::body::HttpBody;
+    use futures::StreamExt;
+    if body.size_hint().lower() > max as u64 {
+        return Err(None);
+    }
+    let mut stream = body.into_data_stream();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(Some)?;
+        if bytes.len() + chunk.len() > max {
+            return Err(None);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
 }
 
 /// A `Host`-like header value when it is a plausible host[:port] (nothing that could break out

@@ -10,9 +10,20 @@
 //! `X-Forwarded-Proto`); header and body read timeouts and a connection cap.
 //!
 //! Choices where Marketo is undocumented:
+//! - a request body over the HTTP server's limit ([`http::ServeOptions::max_body`], 16 MiB by
+//!   default) is fault 20012 "Request Not Understood" (HTTP 500, [`body_too_large`]), so a SOAP
+//!   client reads a fault code, not a transport error; the body is not read past the limit (a
+//!   declared `Content-Length` over it, not at all) and the connection is closed after the
+//!   answer. Marketo documents no code for it; 20012, "Unexpected SOAP Message", is the closest;
 //! - a SOAP 1.2 envelope is answered with a SOAP 1.1 `VersionMismatch` fault (HTTP 500);
-//! - a request that is not a well-formed SOAP 1.1 message of the API, or whose body is not an
-//!   operation's request element, is fault 20012;
+//! - a request that is not a well-formed SOAP 1.1 message of the API, or that breaks the
+//!   schema, is fault 20012 "Request Not Understood";
+//! - a body element that is no operation's request (an operation the WSDL does not define:
+//!   `paramsGetNothing`, or a global element such as `successGetLead` sent as a request) is
+//!   fault 20019 "Unsupported Operation", Marketo's code for "Operation invoked is not defined
+//!   in the Marketo API WSDL". An element the WSDL does not know at all is refused before
+//!   authentication, as its envelope cannot be read (nothing is carried out and nothing but
+//!   the public WSDL is revealed); a known element that is no request, after it;
 //! - the concurrency limit counts calls being answered, authenticated or not;
 //! - requests are read strictly: an element the operation's schema does not have at its place
 //!   is fault 20012 naming the element and its path (an unqualified local element written in
@@ -21,6 +32,11 @@
 //!   captured `syncLead` with `foreignSysPersonId`, which the schema spells
 //!   `ForeignSysPersonId`, succeeded): the sandbox refuses them so that nothing a client sends
 //!   is dropped without a word;
+//! - an empty optional typed value is absent: `<latestCreatedAt/>` (no content, no `xsi:nil`)
+//!   of an element the WSDL declares optional and single, of a non-string simple type, is read
+//!   as if it were not sent, as Marketo did (its `getLeadActivity` example sends one). This is
+//!   a rule of the Front's reading (`lenient.rs`), not of the runtime, so typed values stay
+//!   strict everywhere else; an empty required value or list item is still fault 20012;
 //! - a binding header sent with `xsi:nil="true"` is absent: JAX-WS writes a `null` header
 //!   parameter (no `MktowsContextHeader`) so, and refusing it would fail every such client;
 //! - a `SOAPAction` that names another operation than the body element is not checked: the
@@ -28,6 +44,7 @@
 
 mod backend;
 pub mod http;
+mod lenient;
 pub mod marketo;
 
 use std::collections::VecDeque;
@@ -114,6 +131,20 @@ pub fn fault(code: ErrorCode, title: &str, message: &str) -> Answer {
     (500, body)
 }
 
+/// The answer to a request body larger than the server's limit of `limit` bytes: fault 20012
+/// "Request Not Understood" (HTTP 500, shaped like every other fault) so that a SOAP client
+/// reads a fault code rather than a transport error. Marketo documents no code for an oversized
+/// request; 20012 ("Unexpected SOAP Message") is the closest: the message was not read.
+pub fn body_too_large(limit: usize) -> Answer {
+    fault(
+        ErrorCode::RequestNotUnderstood,
+        "Request Not Understood",
+        &format!(
+            "the request body is larger than this server's limit of {limit} bytes; it was not read and nothing was done"
+        ),
+    )
+}
+
 fn backend_fault(f: &BackendFault) -> Answer {
     fault(f.code, &f.title, &f.message)
 }
@@ -160,6 +191,23 @@ fn is_soap12(body: &[u8]) -> bool {
     root.contains(SOAP12_ENV)
 }
 
+/// True when the envelope could not be read only because its body element is no global element
+/// of the API (an operation the WSDL does not define).
+fn is_unknown_body_element(e: &xml::DecodeError) -> bool {
+    matches!(e.kind, xml::DecodeErrorKind::WrongElement { .. }) && e.path.ends_with("Body")
+}
+
+/// 20019 for a body element `name` that is no operation's request.
+fn unknown_operation(name: &str) -> BackendFault {
+    BackendFault::titled(
+        ErrorCode::UnsupportedOperation,
+        "Unsupported Operation",
+        format!(
+            "{name} is not the request of any operation: the operation is not defined in the Marketo API WSDL"
+        ),
+    )
+}
+
 /// Leaves the in-flight count when dropped.
 struct Leave<'a>(&'a AtomicUsize);
 
@@ -204,10 +252,18 @@ impl Front {
             );
         }
         // Requests are read strictly: an element the schema does not have (a misspelt or
-        // misplaced one) is fault 20012 naming it and its path, never silently dropped.
-        let envelope = match xml::decode_any_checked::<AnyElement>(body, true) {
+        // misplaced one) is fault 20012 naming it and its path, never silently dropped. The one
+        // leniency: an empty optional typed value is absent (`lenient`).
+        let envelope = match lenient::decode(body) {
             Ok((envelope, _headers_outside_the_binding)) => envelope,
             Err(_) if is_soap12(body) => return version_mismatch(),
+            Err(e) if is_unknown_body_element(&e) => {
+                let name = match &e.kind {
+                    xml::DecodeErrorKind::WrongElement { found, .. } => found.as_str(),
+                    _ => "",
+                };
+                return backend_fault(&unknown_operation(name));
+            }
             Err(e) => {
                 return fault(
                     ErrorCode::RequestNotUnderstood,
@@ -244,14 +300,7 @@ impl Front {
         let name = xml::ElementSet::element_name(&body).local;
         let (operation, leads, result) = match backend::dispatch(backend, &cx, body).await {
             Some(done) => done,
-            None => {
-                let fault = BackendFault::titled(
-                    ErrorCode::RequestNotUnderstood,
-                    "Request Not Understood",
-                    format!("{name} is not the request of any operation"),
-                );
-                (name, 0, Err(fault))
-            }
+            None => (name, 0, Err(unknown_operation(name))),
         };
         let answer = result.unwrap_or_else(|f| backend_fault(&f));
         tracing::info!(

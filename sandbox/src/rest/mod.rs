@@ -16,6 +16,11 @@
 //! - an unknown path is 610 "Requested resource not found"; a body over 1 MB is HTTP 413;
 //! - identity calls count against no limit (as documented); other calls count against the
 //!   sandbox's limits: rate → 606, concurrency → 615, daily quota → 607.
+//!
+//! Tests can ask for transient failures ([`RestHandle::fail_next`]): the next calls of a method
+//! on a `/rest` path are answered with an HTTP status (a gateway's HTML page) or a Marketo error
+//! code (HTTP 200, `success: false`), either instead of being carried out or after it (a change
+//! applied whose answer is lost).
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hasher};
@@ -66,7 +71,26 @@ struct Tokens {
     current: HashMap<String, String>,
 }
 
+/// A failure the REST face answers when a test asks for it ([`RestHandle::fail_next`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Injected {
+    /// This HTTP status with a short HTML page, as a gateway answers (500, 502, 503, ...).
+    Status(u16),
+    /// HTTP 200 with `success: false` and this Marketo error code (604, 608, 611, 713, ...).
+    Code(u32),
+}
+
+/// Calls to fail: `method` on `path` (after `/rest`, no leading `/`), `remaining` more times.
+struct Injection {
+    method: Method,
+    path: String,
+    remaining: usize,
+    failure: Injected,
+    after_applying: bool,
+}
+
 struct RestState {
+    injections: Mutex<Vec<Injection>>,
     service: Arc<Service>,
     tokens: Mutex<Tokens>,
     request_ids: AtomicU64,
@@ -92,6 +116,35 @@ impl RestHandle {
         self.0.identity_calls.load(Ordering::Relaxed)
     }
 
+    /// Answers the next `times` calls of `method` (a `POST ?_method=GET` is a `GET`) on `path` (after `/rest`, e.g. `/v1/leads.json`) with `failure`, before carrying
+    /// them out: nothing is read or changed. Calls pass authentication and limits first.
+    pub fn fail_next(&self, method: Method, path: &str, times: usize, failure: Injected) {
+        self.inject(method, path, times, failure, false);
+    }
+
+    /// Like [`RestHandle::fail_next`], but each call is carried out first and its answer
+    /// replaced by `failure`: a change applied whose answer was lost.
+    pub fn fail_next_after_applying(
+        &self,
+        method: Method,
+        path: &str,
+        times: usize,
+        failure: Injected,
+    ) {
+        self.inject(method, path, times, failure, true);
+    }
+
+    fn inject(&self, method: Method, path: &str, times: usize, failure: Injected, after: bool) {
+        let mut injections = self.0.injections.lock().unwrap_or_else(|p| p.into_inner());
+        injections.push(Injection {
+            method,
+            path: path.trim_start_matches('/').to_owned(),
+            remaining: times,
+            failure,
+            after_applying: after,
+        });
+    }
+
     /// REST calls answered so far (identity calls excluded).
     pub fn calls(&self) -> u64 {
         self.0.request_ids.load(Ordering::Relaxed) - 1
@@ -101,6 +154,7 @@ impl RestHandle {
 /// The REST routes over `service` and a handle on their state.
 pub fn router_with_handle(service: Arc<Service>) -> (Router, RestHandle) {
     let state = Arc::new(RestState {
+        injections: Mutex::new(Vec::new()),
         service,
         tokens: Mutex::new(Tokens::default()),
         request_ids: AtomicU64::new(1),
@@ -212,6 +266,50 @@ fn subtle_eq(a: &[u8], b: &[u8]) -> subtle::Choice {
 }
 
 impl RestState {
+    /// The failure a test asked for on this call, if any (counted as used): the failure and
+    /// whether the call is carried out first.
+    fn injected(
+        &self,
+        method: &Method,
+        path: &str,
+        pairs: &[(String, String)],
+    ) -> Option<(Injected, bool)> {
+        let read = param(pairs, "_method").is_some_and(|m| m.eq_ignore_ascii_case("GET"));
+        let method = if read { &Method::GET } else { method };
+        let path = path.trim_start_matches('/');
+        let mut injections = self.injections.lock().unwrap_or_else(|p| p.into_inner());
+        let at = injections
+            .iter()
+            .position(|i| i.remaining > 0 && i.method == *method && i.path == path)?;
+        let injection = &mut injections[at];
+        injection.remaining -= 1;
+        let found = (injection.failure.clone(), injection.after_applying);
+        injections.retain(|i| i.remaining > 0);
+        Some(found)
+    }
+
+    /// The answer of an injected failure.
+    fn failure(&self, failure: &Injected) -> Response {
+        match failure {
+            Injected::Status(code) => (
+                StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                [(header::CONTENT_TYPE, "text/html")],
+                format!("<html><body><h1>{code}</h1>failure injected by a test</body></html>"),
+            )
+                .into_response(),
+            Injected::Code(code) => {
+                let message = match code {
+                    604 => "Request timed out",
+                    608 => "API Temporarily Unavailable",
+                    611 => "System error",
+                    713 => "Transient Error",
+                    _ => "Failure injected by a test",
+                };
+                self.envelope(Reply::error(*code, message))
+            }
+        }
+    }
+
     fn request_id(&self) -> String {
         let n = self.request_ids.fetch_add(1, Ordering::Relaxed);
         format!("{:x}#{:x}", n & 0xffff, Utc::now().timestamp_millis())
@@ -386,11 +484,18 @@ async fn rest(
     if let Err(reply) = admit(&state, &headers, &pairs, in_flight) {
         return state.envelope(reply);
     }
+    let injected = state.injected(&method, &path, &pairs);
+    if let Some((failure, false)) = &injected {
+        return state.failure(failure);
+    }
     let service = state.service.clone();
     let reply = tokio::task::spawn_blocking(move || {
         router::dispatch(&service, &method, &path, &pairs, &body)
     })
     .await
     .unwrap_or_else(|e| Reply::error(611, format!("System error: {e}")));
-    state.envelope(reply)
+    match injected {
+        Some((failure, _)) => state.failure(&failure),
+        None => state.envelope(reply),
+    }
 }

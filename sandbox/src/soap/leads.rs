@@ -14,7 +14,11 @@
 //! - email matching ignores case; `dedupEnabled` omitted means true;
 //! - static lists are the configured ones, matched by exact name; an unknown name or id is fault
 //!   20111 "List Not Found"; list key types other than MKTOLISTNAME are fault 20019;
-//! - `listOperation` takes IDNUM lead keys only (as documented; others are fault 20110), at most
+//! - a lead key type outside the WSDL's enumeration is fault 20102 "Lead Key Bad" ("LeadKeyType
+//!   is not Valid") wherever a lead key is read: `getLead`, `getMultipleLeads`,
+//!   `getLeadActivity`, `getLeadChanges`, `listOperation`, `requestCampaign`, `mergeLeads`;
+//! - `listOperation` takes IDNUM lead keys only (as documented; other valid types are fault
+//!   20110, types outside the enumeration 20102), at most
 //!   1000 (more is fault 20110). A lead's `status` says whether the operation was carried out
 //!   for it: ADDTOLIST and REMOVEFROMLIST succeed for every lead that exists (adding a member or
 //!   removing a non-member changes nothing and succeeds), ISMEMBEROFLIST reports membership.

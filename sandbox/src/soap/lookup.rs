@@ -244,6 +244,17 @@ pub(crate) fn list_operation(
             leads.len()
         )));
     }
+    if let Some(LeadKey {
+        key_type: LeadKeyRef::Unknown(bad),
+        ..
+    }) = leads.iter().find(|l| !l.key_type.is_known())
+    {
+        return Err(fault(
+            ErrorCode::LeadKeyBad,
+            "Lead Key Bad",
+            &format!("Unknown LeadKeyType {bad:?}"),
+        ));
+    }
     if let Some(other) = leads.iter().find(|l| l.key_type != LeadKeyRef::Idnum) {
         return Err(bad_parameter(&format!(
             "listMemberList takes IDNUM lead keys only, not {}",

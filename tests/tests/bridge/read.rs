@@ -1,7 +1,8 @@
 //! getMultipleLeads and listOperation through the bridge (`bridge/src/read.rs`): pages to the end
 //! with no lead twice, list members added, checked and removed as the sandbox's REST then lists
-//! them (strict operations changing nothing when a lead is missing), a StaticListSelector, and
-//! a selector with no faithful mapping refused.
+//! them (strict operations changing nothing when a lead is missing), a StaticListSelector, a
+//! selector with no faithful mapping refused, and lead key types outside the enumeration
+//! refused as 20102 "Lead Key Bad" before anything is sent.
 
 use mktows::operations::{GetMultipleLeads, ListOperation};
 use mktows::types::*;
@@ -258,4 +259,51 @@ async fn strict_list_operations_change_nothing_when_a_lead_is_missing() {
         .await
         .unwrap();
     assert_eq!(member.leads, [(ada, true)]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_key_type_outside_the_enumeration_is_lead_key_bad_and_nothing_is_sent() {
+    let l = leads().await;
+    let soap = &l.soap;
+    let before = l.sandbox.rest().calls();
+    let bad = || LeadKeyRef::Unknown("TWITTERID".into());
+    let err = soap.get_lead(bad(), "x").await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::LeadKeyBad), "{err}");
+    assert!(err.to_string().contains("TWITTERID"), "{err}");
+    let params = ParamsGetMultipleLeads {
+        lead_selector: Some(LeadSelector::LeadKeySelector(LeadKeySelector {
+            key_type: bad(),
+            key_values: ArrayOfString {
+                string_item: vec!["x".into()],
+            },
+        })),
+        ..Default::default()
+    };
+    let err = soap
+        .call::<GetMultipleLeads>(
+            &Default::default(),
+            &params,
+            mktows::client::Idempotency::Idempotent,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::LeadKeyBad), "{err}");
+    let mut members = list_op("ADDTOLIST", &[l.ids[0]]);
+    members.list_member_list.lead_key[0].key_type = bad();
+    let err = soap
+        .call::<ListOperation>(
+            &Default::default(),
+            &members,
+            mktows::client::Idempotency::Idempotent,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::LeadKeyBad), "{err}");
+    // A valid key type REST cannot filter by stays 20019.
+    let err = soap
+        .get_lead(LeadKeyRef::Leadowneremail, "o@x.test")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::UnsupportedOperation), "{err}");
+    assert_eq!(l.sandbox.rest().calls(), before, "nothing was sent to REST");
 }

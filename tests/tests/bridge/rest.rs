@@ -1,17 +1,21 @@
 //! The bridge's REST client (`bridge/src/rest.rs`) over real HTTP on 127.0.0.1: tokens refreshed
-//! on 601 and on expiry, 606 back-off, and REST failures (unreachable, HTML, a reset or garbage
-//! after sending) as clear SOAP faults while the bridge keeps serving.
+//! on 601 and on expiry, 606 back-off, reads sent again after transient failures (and changes
+//! never), and REST failures (unreachable, HTML, a reset or garbage after sending) as clear SOAP
+//! faults while the bridge keeps serving.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::support::{KEY, USER, bridge_to, local, record, sandbox_rest, settings};
 
 use mktows::types::*;
+use mktows::xml::Nillable;
 use mktows::{ErrorCode, LeadKey, LeadSync};
 use mktows_bridge::{Bridge, BridgeConfig};
+use mktows_sandbox::rest::Injected;
 use mktows_sandbox::{Sandbox, SandboxConfig, SandboxLimits};
 use mktows_tests::http::{Action, TestServer};
 use mktows_tests::leads::one_attempt as client;
+use reqwest::Method;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_are_refreshed_on_601_and_on_expiry() {
@@ -203,4 +207,245 @@ async fn a_reset_or_garbage_after_sending_a_change_is_may_have_been_applied() {
             .unwrap();
         assert_eq!(wsdl.status(), 200);
     }
+}
+
+/// The transient failures Marketo documents: HTTP 500/502/503 and REST 604/608/611/713.
+fn transient_failures() -> [Injected; 7] {
+    [
+        Injected::Status(500),
+        Injected::Status(502),
+        Injected::Status(503),
+        Injected::Code(604),
+        Injected::Code(608),
+        Injected::Code(611),
+        Injected::Code(713),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_is_sent_again_after_a_transient_failure_within_bounded_attempts() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let bridge = bridge_to(&sandbox).await;
+    let soap = client(bridge.client_config());
+    soap.sync_lead(
+        LeadSync::new(LeadKey::Email("ada@retry.test".into())).attribute("FirstName", "Ada"),
+    )
+    .await
+    .unwrap();
+    for failure in transient_failures() {
+        // Two failures, then the answer: the SOAP call succeeds with the stored lead, after the
+        // deterministic back-off (20 ms, then 40 ms).
+        sandbox
+            .rest()
+            .fail_next(Method::GET, "/v1/leads.json", 2, failure.clone());
+        let started = Instant::now();
+        let leads = soap
+            .get_lead(LeadKeyRef::Email, "ada@retry.test")
+            .await
+            .unwrap_or_else(|e| panic!("{failure:?}: {e}"));
+        assert!(
+            started.elapsed() >= Duration::from_millis(60),
+            "{failure:?}"
+        );
+        let lead = mktows::Lead::from(leads.into_iter().next().unwrap());
+        assert_eq!(lead.attribute("FirstName"), Some("Ada"), "{failure:?}");
+        // Three failures: the attempts (3) are spent and the SOAP call fails with 20011.
+        sandbox
+            .rest()
+            .fail_next(Method::GET, "/v1/leads.json", 3, failure.clone());
+        let err = soap
+            .get_lead(LeadKeyRef::Email, "ada@retry.test")
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.code(),
+            Some(ErrorCode::ServiceInternalError),
+            "{failure:?}: {err}"
+        );
+    }
+    // A failure that is not transient (610) is not retried: one failure, one fault.
+    sandbox
+        .rest()
+        .fail_next(Method::GET, "/v1/leads.json", 1, Injected::Code(610));
+    let err = soap
+        .get_lead(LeadKeyRef::Email, "ada@retry.test")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("610"), "{err}");
+    let again = soap.get_lead(LeadKeyRef::Email, "ada@retry.test").await;
+    assert!(again.is_ok(), "the one failure was used up: {again:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_read_sent_as_post_method_get_is_sent_again_too() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let bridge = bridge_to(&sandbox).await;
+    let soap = client(bridge.client_config());
+    soap.sync_lead(LeadSync::new(LeadKey::Email("long@retry.test".into())))
+        .await
+        .unwrap();
+    // 100 long keys: the query is over 7 KB, so the read goes as `POST ?_method=GET`.
+    let mut keys: Vec<String> = (0..99)
+        .map(|i| format!("{i}-{}@retry.test", "k".repeat(80)))
+        .collect();
+    keys.push("long@retry.test".into());
+    sandbox
+        .rest()
+        .fail_next(Method::GET, "/v1/leads.json", 1, Injected::Code(713));
+    let params = ParamsGetMultipleLeads {
+        lead_selector: Some(LeadSelector::LeadKeySelector(LeadKeySelector {
+            key_type: LeadKeyRef::Email,
+            key_values: ArrayOfString { string_item: keys },
+        })),
+        ..Default::default()
+    };
+    let answer = soap
+        .call::<mktows::operations::GetMultipleLeads>(
+            &Default::default(),
+            &params,
+            mktows::client::Idempotency::Idempotent,
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer.result.return_count, 1);
+    // The failure was used by that read: the next one needs no retry and succeeds at once.
+    sandbox
+        .rest()
+        .fail_next(Method::GET, "/v1/leads.json", 3, Injected::Code(713));
+    let err = soap
+        .call::<mktows::operations::GetMultipleLeads>(
+            &Default::default(),
+            &params,
+            mktows::client::Idempotency::Idempotent,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::ServiceInternalError), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_is_never_sent_again_after_a_transient_failure() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let bridge = bridge_to(&sandbox).await;
+    let soap = client(bridge.client_config());
+    soap.sync_lead(LeadSync::new(LeadKey::Email("first@write.test".into())))
+        .await
+        .unwrap();
+    for (i, failure) in transient_failures().into_iter().enumerate() {
+        // Applied, then the answer lost: "may have been applied", and the lead stored once.
+        let email = format!("w{i}@write.test");
+        sandbox
+            .rest()
+            .fail_next_after_applying(Method::POST, "/v1/leads.json", 1, failure.clone());
+        let err = soap
+            .sync_lead(LeadSync::new(LeadKey::Email(email.clone())).attribute("FirstName", "W"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.code(),
+            Some(ErrorCode::ServiceInternalError),
+            "{failure:?}"
+        );
+        let stored = sandbox_rest(
+            &sandbox,
+            &format!("/v1/leads.json?filterType=email&filterValues={email}"),
+        )
+        .await;
+        assert_eq!(
+            stored["result"].as_array().map(Vec::len),
+            Some(1),
+            "{failure:?}: the lead is stored once: {stored}"
+        );
+        // Refused before it was carried out: not sent again (a second attempt would store it).
+        let email = format!("n{i}@write.test");
+        sandbox
+            .rest()
+            .fail_next(Method::POST, "/v1/leads.json", 1, failure.clone());
+        let err = soap
+            .sync_lead(LeadSync::new(LeadKey::Email(email.clone())))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.code(),
+            Some(ErrorCode::ServiceInternalError),
+            "{failure:?}"
+        );
+        let stored = sandbox_rest(
+            &sandbox,
+            &format!("/v1/leads.json?filterType=email&filterValues={email}"),
+        )
+        .await;
+        assert_eq!(
+            stored["result"].as_array().map(Vec::len).unwrap_or(0),
+            0,
+            "{failure:?}: not resent: {stored}"
+        );
+    }
+    assert_eq!(sandbox.lead_count(), 1 + 7);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custom_object_read_by_its_whole_key_is_sent_again_too() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let bridge = bridge_to(&sandbox).await;
+    let soap = client(bridge.client_config());
+    let ada = soap
+        .sync_lead(LeadSync::new(LeadKey::Email("ada@show.test".into())))
+        .await
+        .unwrap()
+        .lead_id
+        .to_string();
+    let attributes = |pairs: &[(&str, &str)]| ArrayOfAttribute {
+        attribute: pairs
+            .iter()
+            .map(|(n, v)| Attribute {
+                attr_name: (*n).into(),
+                attr_type: None,
+                attr_value: (*v).into(),
+            })
+            .collect(),
+    };
+    let key = attributes(&[("MKTOID", &ada), ("rid", "r1")]);
+    let sync = ParamsSyncCustomObjects {
+        obj_type_name: "RoadShow".into(),
+        custom_obj_list: ArrayOfCustomObj {
+            custom_obj: vec![CustomObj {
+                custom_obj_key_list: Some(Nillable::Value(key.clone())),
+                custom_obj_attribute_list: Some(Nillable::Value(attributes(&[("city", "Rome")]))),
+            }],
+        },
+        operation: Some(Nillable::Value(SyncOperationEnum::Upsert)),
+    };
+    soap.call::<mktows::operations::SyncCustomObjects>(
+        &Default::default(),
+        &sync,
+        mktows::client::Idempotency::NotIdempotent,
+    )
+    .await
+    .unwrap();
+    // By the whole key: `POST ?_method=GET` with a JSON body, a read all the same.
+    let get = ParamsGetCustomObjects {
+        obj_type_name: "RoadShow".into(),
+        custom_obj_key_list: Some(Nillable::Value(key)),
+        ..Default::default()
+    };
+    let headers = Default::default();
+    let read = || {
+        soap.call::<mktows::operations::GetCustomObjects>(
+            &headers,
+            &get,
+            mktows::client::Idempotency::Idempotent,
+        )
+    };
+    let path = "/v1/customobjects/RoadShow.json";
+    sandbox
+        .rest()
+        .fail_next(Method::GET, path, 2, Injected::Code(611));
+    let answer = read().await.unwrap();
+    assert_eq!(answer.result.return_count, 1, "{answer:?}");
+    sandbox
+        .rest()
+        .fail_next(Method::GET, path, 3, Injected::Code(611));
+    let err = read().await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::ServiceInternalError), "{err}");
 }

@@ -26,6 +26,7 @@ pub(crate) fn settings(rest: String, identity: String) -> RestSettings {
     );
     settings.limits = Limits::unlimited(10);
     settings.backoff = Duration::from_millis(100);
+    settings.read_backoff = Duration::from_millis(20);
     settings.timeout = Duration::from_secs(5);
     settings
 }

@@ -247,3 +247,83 @@ async fn a_keep_alive_connection_left_idle_after_a_call_is_closed() {
     assert!(matches!(read, Ok(0) | Err(_)));
     assert!(started.elapsed() < Duration::from_secs(3));
 }
+
+/// A sandbox whose HTTP server takes bodies of at most 64 KiB.
+async fn small_body_sandbox() -> Sandbox {
+    let config = SandboxConfig {
+        serve: ServeOptions {
+            max_body: 64 * 1024,
+            ..ServeOptions::default()
+        },
+        ..SandboxConfig::default()
+    };
+    Sandbox::start(config).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_a_soap_fault_without_reading_it() {
+    let sandbox = small_body_sandbox().await;
+    // 10 GB declared and not one byte sent: the fault comes at once.
+    let mut stream = TcpStream::connect(addr(&sandbox)).await.unwrap();
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 10000000000\r\n\r\n",
+        path(&sandbox)
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer))
+        .await
+        .expect("answered without waiting for the body")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 500"), "{answer}");
+    assert!(answer.contains("text/xml"), "{answer}");
+    assert!(
+        answer.contains("<faultstring>20012 - Request Not Understood</faultstring>"),
+        "{answer}"
+    );
+    assert!(answer.contains("<code>20012</code>"), "{answer}");
+    assert!(answer.contains("limit of 65536 bytes"), "{answer}");
+    // A chunked body that grows past the limit: the same fault.
+    let mut stream = TcpStream::connect(addr(&sandbox)).await.unwrap();
+    let mut request = format!(
+        "POST {} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+        path(&sandbox)
+    );
+    for _ in 0..5 {
+        request.push_str(&format!("4000\r\n{}\r\n", "x".repeat(0x4000)));
+    }
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer))
+        .await
+        .expect("answered")
+        .ok();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 500"), "{answer}");
+    assert!(answer.contains("<code>20012</code>"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_soap_client_sending_too_much_reads_fault_20012_and_nothing_is_stored() {
+    let sandbox = small_body_sandbox().await;
+    let client = client(&sandbox);
+    let big = "y".repeat(4 * 1024 * 1024);
+    let err = client
+        .sync_lead(LeadSync::new(LeadKey::Email("big@limit.test".into())).attribute("Title", &big))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        Some(mktows::ErrorCode::RequestNotUnderstood),
+        "{err}"
+    );
+    assert!(err.to_string().contains("limit of 65536 bytes"), "{err}");
+    assert_eq!(sandbox.lead_count(), 0);
+    // The server still answers a call that fits.
+    let outcome = client
+        .sync_lead(LeadSync::new(LeadKey::Email("small@limit.test".into())))
+        .await
+        .unwrap();
+    assert!(outcome.lead_id > 0);
+}

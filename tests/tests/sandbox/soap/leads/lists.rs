@@ -262,6 +262,15 @@ async fn list_faults_name_what_is_wrong() {
     let err = send_list_operation(&client, by_email).await.unwrap_err();
     assert_eq!(err.code(), Some(ErrorCode::BadParameter));
     assert!(message(&err).contains("IDNUM"), "{err}");
+    // A lead key type outside the enumeration: 20102 "Lead Key Bad", as everywhere.
+    let unknown = serde_json::json!({
+        "listOperation": "ADDTOLIST",
+        "listKey": {"keyType": "MKTOLISTNAME", "keyValue": "L"},
+        "listMemberList": {"leadKey": [{"keyType": "IDNUMBER", "keyValue": "1"}]},
+    });
+    let err = send_list_operation(&client, unknown).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::LeadKeyBad), "{err}");
+    assert!(message(&err).contains("IDNUMBER"), "{err}");
     let sales = serde_json::json!({
         "listOperation": "ADDTOLIST",
         "listKey": {"keyType": "MKTOSALESUSERID", "keyValue": "L"},
