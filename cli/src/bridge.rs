@@ -43,6 +43,15 @@ pub struct BridgeArgs {
     /// Do not pace REST calls under Marketo's 100 calls / 20 s (for a local REST sandbox)
     #[arg(long)]
     unpaced: bool,
+    /// On SIGTERM or SIGINT, stop accepting and give the calls in flight this many seconds to
+    /// finish (exit 0); calls still running then are cut off (exit 1)
+    #[arg(
+        long,
+        env = "MKTOWS_DRAIN_TIMEOUT",
+        default_value_t = 30,
+        value_name = "SECONDS"
+    )]
+    drain_timeout: u64,
 }
 
 impl std::fmt::Debug for BridgeArgs {
@@ -64,7 +73,34 @@ fn url(name: &str, value: String) -> Result<String, String> {
     }
 }
 
-/// Runs the bridge until Ctrl-C, then lets the calls in flight finish.
+/// Catches SIGTERM (what `systemctl stop`, `docker stop` and Kubernetes send) and SIGINT
+/// (Ctrl-C) from now on; the future ends with the name of the first that arrives.
+fn stop_signal() -> Result<impl Future<Output = &'static str>, String> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term =
+            signal(SignalKind::terminate()).map_err(|e| format!("cannot catch SIGTERM: {e}"))?;
+        let mut int =
+            signal(SignalKind::interrupt()).map_err(|e| format!("cannot catch SIGINT: {e}"))?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = int.recv() => "SIGINT",
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        })
+    }
+}
+
+/// Runs the bridge until SIGTERM or SIGINT, then stops accepting and lets the calls in flight
+/// finish within `--drain-timeout`.
 pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
     // One log line per call (target mktows::soap) unless RUST_LOG already set logging up.
     let _ = tracing_subscriber::fmt()
@@ -125,6 +161,9 @@ pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
     );
     config.time_window = Duration::from_secs(args.time_window);
     config.workspace_partitions = workspace_partitions.clone();
+    let drain = Duration::from_secs(args.drain_timeout);
+    // Signals are caught before the banner: a stop sent as soon as it is printed still drains.
+    let stop = stop_signal()?;
     let bridge = Bridge::start(config).await?;
     let mut banner = format!(
         "mktows bridge listening\n  SOAP endpoint: {url}\n  WSDL: {url}?WSDL\n  SOAP user id: {user_id}\n  Marketo REST: {rest}\n",
@@ -138,8 +177,19 @@ pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
     use std::io::Write;
     let _ = std::io::stdout().write_all(banner.as_bytes());
     let _ = std::io::stdout().flush();
-    let _ = tokio::signal::ctrl_c().await;
-    tracing::info!(target: "mktows::bridge", "stopping: finishing the calls in flight");
-    bridge.stop().await;
+    let signal = stop.await;
+    tracing::info!(
+        target: "mktows::bridge",
+        signal,
+        drain_timeout_s = drain.as_secs(),
+        "stopping: no new connections; finishing the calls in flight"
+    );
+    if tokio::time::timeout(drain, bridge.stop()).await.is_err() {
+        return Err(format!(
+            "calls still in flight after the drain timeout ({}s) were cut off",
+            drain.as_secs()
+        ));
+    }
+    tracing::info!(target: "mktows::bridge", "stopped: every call in flight was answered");
     Ok(ExitCode::SUCCESS)
 }
