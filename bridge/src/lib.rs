@@ -9,6 +9,10 @@
 //!
 //! The mapping of each operation is in [`mapping`].
 //!
+//! On the SOAP port the bridge also serves `GET /healthz` (the process is up), `GET /readyz`
+//! (Marketo gives the bridge a token; see `service.rs`) and `GET /metrics` (Prometheus, see
+//! [`metrics`]).
+//!
 //! **REST failures → SOAP faults**: 601/602 refresh the token and retry once; 606/615 back off
 //! and retry; after that 603 → 20013, 606 → 20023, 607 → 20015, 615 → 20024, 1013 → 20111,
 //! 1004/702 → 20103, 1006 → 20105, 1001/1002/1003/701/704 → 20110, anything else → 20011.
@@ -44,10 +48,12 @@ mod lead_activity;
 mod lists;
 pub mod mapping;
 mod merge;
+pub mod metrics;
 mod mobjects;
 mod programs;
 mod read;
 pub mod rest;
+mod service;
 mod sync;
 
 use std::net::SocketAddr;
@@ -86,6 +92,9 @@ pub struct BridgeConfig {
     pub limits: Limits,
     /// HTTP timeouts and connection cap.
     pub serve: ServeOptions,
+    /// How long a successful readiness check (`GET /readyz`: a token from the identity
+    /// endpoint) stands before the next probe asks again.
+    pub ready_max_age: Duration,
 }
 
 impl std::fmt::Debug for BridgeConfig {
@@ -99,6 +108,7 @@ impl std::fmt::Debug for BridgeConfig {
             .field("time_window", &self.time_window)
             .field("workspace_partitions", &self.workspace_partitions)
             .field("limits", &self.limits)
+            .field("ready_max_age", &self.ready_max_age)
             .finish_non_exhaustive()
     }
 }
@@ -114,6 +124,7 @@ impl BridgeConfig {
             workspace_partitions: Vec::new(),
             limits: Limits::default(),
             serve: ServeOptions::default(),
+            ready_max_age: Duration::from_secs(30),
         }
     }
 }
@@ -220,6 +231,10 @@ fn write_fault(error: &RestError) -> BackendFault {
 impl Backend for RestBackend {
     fn name(&self) -> &str {
         "mktows bridge (Marketo REST)"
+    }
+
+    fn call_answered(&self, operation: &str, fault: Option<u32>, elapsed: Duration) {
+        self.rest.metrics().soap_call(operation, fault, elapsed);
     }
 
     fn unsupported_fault(&self, operation: &str) -> BackendFault {
@@ -427,6 +442,7 @@ impl Bridge {
             .ok_or("no SOAP user configured for the bridge")?;
         let rest = RestClient::new(config.rest.clone())?;
         let backend = Arc::new(RestBackend::new(rest, config.workspace_partitions.clone()));
+        let service = service::routes(backend.clone(), config.ready_max_age);
         let front = Arc::new(Front::new(
             FrontConfig {
                 users: config.users.clone(),
@@ -437,7 +453,7 @@ impl Bridge {
         ));
         let options = config.serve.clone();
         let server = Running::start(config.addr, options.clone(), move |local| {
-            http::router(front, mktows_server::marketo::WSDL, local, options)
+            http::router(front, mktows_server::marketo::WSDL, local, options).merge(service)
         })
         .await?;
         Ok(Bridge {
@@ -450,6 +466,12 @@ impl Bridge {
     /// The SOAP endpoint.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// `http://host:port` the bridge listens on: `/healthz`, `/readyz` and `/metrics` are
+    /// under it.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.server.local_addr())
     }
 
     /// A client configuration for this bridge (the bridge paces REST itself).

@@ -3,8 +3,11 @@
 //! once more on 601/602), calls paced under Marketo's limits with the SOAP client's pacer
 //! (`mktows::pacing`) plus a semaphore, 606/615 retried with exponential back-off, and every
 //! failure classified by whether the request may have been applied. Secrets never reach
-//! `Debug`, logs or errors.
+//! `Debug`, logs or errors. Each call is counted in the bridge's [`Metrics`] and logged at
+//! debug level (target `mktows::rest`: method, endpoint with ids folded, outcome code, time),
+//! inside the SOAP call's `request_id` span.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -15,6 +18,8 @@ use tokio::sync::{Mutex, Semaphore};
 use mktows::client::Limits;
 use mktows::pacing::Pacer;
 use mktows_server::CallContext;
+
+use crate::metrics::Metrics;
 
 /// Largest REST answer read (bytes).
 const MAX_ANSWER: usize = 32 * 1024 * 1024;
@@ -255,6 +260,7 @@ pub struct RestClient {
     token: Mutex<Option<CachedToken>>,
     pacer: Pacer,
     in_flight: Semaphore,
+    metrics: Arc<Metrics>,
 }
 
 impl std::fmt::Debug for RestClient {
@@ -287,7 +293,36 @@ impl RestClient {
             settings,
             http,
             token: Mutex::new(None),
+            metrics: Arc::new(Metrics::new()),
         })
+    }
+
+    /// The metrics of this client's calls (and of the SOAP calls of the bridge around it).
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
+    }
+
+    /// Asks the identity endpoint for a new token now, even with one cached (a readiness
+    /// check): Ok when one was given. Marketo answers a client that already holds a valid
+    /// token with that same token, so calls holding it are not disturbed.
+    pub async fn renew_token(&self, cx: &CallContext) -> Result<(), RestError> {
+        *self.token.lock().await = None;
+        self.token(cx).await.map(|_| ())
+    }
+
+    /// Counts and logs one REST call sent, with its outcome `code` (see [`Metrics`]).
+    fn observe(&self, request: &RestRequest, started: Instant, code: &str) {
+        let endpoint = crate::metrics::endpoint_template(&request.path);
+        self.metrics
+            .rest_call(request.method.as_str(), &request.path, code);
+        tracing::debug!(
+            target: "mktows::rest",
+            method = %request.method,
+            endpoint,
+            code,
+            ms = started.elapsed().as_millis() as u64,
+            "REST call"
+        );
     }
 
     /// A valid access token: the cached one, or a new one from the identity endpoint.
@@ -306,6 +341,7 @@ impl RestClient {
                 .finish()
         );
         cx.count_rest_call();
+        let outcome = TokenOutcome(&self.metrics, false);
         let answer = self.http.get(&url).send().await.map_err(|e| {
             // reqwest's error text includes the URL, which holds the secret: never pass it on.
             let kind = if e.is_connect() {
@@ -339,6 +375,7 @@ impl RestClient {
             value: token.to_owned(),
             refresh_at: Instant::now() + Duration::from_secs(expires_in - margin),
         });
+        outcome.ok();
         tracing::debug!(target: "mktows::bridge", expires_in, "new REST access token");
         Ok(token.to_owned())
     }
@@ -347,6 +384,7 @@ impl RestClient {
     async fn pace(&self) {
         self.pacer
             .wait_turn(|wait| {
+                self.metrics.pacing_wait(wait);
                 tracing::info!(target: "mktows::bridge", ?wait, "waiting for the REST rate window");
             })
             .await;
@@ -396,6 +434,7 @@ impl RestClient {
                 }
                 606 | 615 if attempt < self.settings.throttle_attempts => {
                     let delay = self.settings.backoff * 2u32.saturating_pow(attempt - 1);
+                    self.metrics.backoff(code);
                     tracing::info!(target: "mktows::bridge", code, ?delay, "REST throttled; backing off");
                     tokio::time::sleep(delay).await;
                     attempt += 1;
@@ -419,8 +458,10 @@ impl RestClient {
             .map_err(|_| RestError::NotSent("shutting down".into()))?;
         self.pace().await;
         cx.count_rest_call();
-        let bytes = self.send_raw(&token, request).await?;
-        String::from_utf8(bytes)
+        let started = Instant::now();
+        let bytes = self.send_raw(&token, request).await;
+        self.observe(request, started, &failure_code(bytes.as_ref().err()));
+        String::from_utf8(bytes?)
             .map_err(|_| RestError::Unknown("the answer is not UTF-8 text".into()))
     }
 
@@ -429,13 +470,24 @@ impl RestClient {
         token: &str,
         request: &RestRequest,
     ) -> Result<A, RestError> {
-        let bytes = self.send_raw(token, request).await?;
-        // Only an object is Marketo's envelope (a typed answer would also take an array).
-        let object = bytes.trim_ascii_start().first() == Some(&b'{');
-        object
-            .then(|| serde_json::from_slice::<A>(&bytes).ok())
-            .flatten()
-            .ok_or_else(|| RestError::Unknown(format!("not Marketo's JSON: {}", excerpt(&bytes))))
+        let started = Instant::now();
+        let answer = self.send_raw(token, request).await.and_then(|bytes| {
+            // Only an object is Marketo's envelope (a typed answer would also take an array).
+            let object = bytes.trim_ascii_start().first() == Some(&b'{');
+            object
+                .then(|| serde_json::from_slice::<A>(&bytes).ok())
+                .flatten()
+                .ok_or_else(|| {
+                    RestError::Unknown(format!("not Marketo's JSON: {}", excerpt(&bytes)))
+                })
+        });
+        let code = match &answer {
+            Ok(a) if !a.succeeded() => a.first_error().0.to_string(),
+            Ok(_) => failure_code(None),
+            Err(e) => failure_code(Some(e)),
+        };
+        self.observe(request, started, &code);
+        answer
     }
 
     /// The URL of a path: `/bulk/...` paths live beside `/rest` (Marketo's bulk API is not
@@ -524,6 +576,33 @@ impl RestClient {
             )));
         }
         Ok(bytes)
+    }
+}
+
+/// Records a failed token request when dropped before [`TokenOutcome::ok`].
+struct TokenOutcome<'a>(&'a Metrics, bool);
+
+impl TokenOutcome<'_> {
+    fn ok(mut self) {
+        self.1 = true;
+    }
+}
+
+impl Drop for TokenOutcome<'_> {
+    fn drop(&mut self) {
+        self.0.token_request(self.1);
+    }
+}
+
+/// A REST call's outcome code for the metrics: `ok`, Marketo's code or the HTTP 4xx status,
+/// `not_sent`, or `no_answer`.
+fn failure_code(error: Option<&RestError>) -> String {
+    match error {
+        None => "ok".to_owned(),
+        Some(RestError::Api { code, .. }) => code.to_string(),
+        Some(RestError::NotSent(_)) => "not_sent".to_owned(),
+        Some(RestError::Unknown(_)) => "no_answer".to_owned(),
+        Some(RestError::Identity(_)) => "identity".to_owned(),
     }
 }
 

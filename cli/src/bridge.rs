@@ -52,6 +52,15 @@ pub struct BridgeArgs {
         value_name = "SECONDS"
     )]
     drain_timeout: u64,
+    /// GET /readyz asks the identity endpoint for a token again once its last success is this
+    /// many seconds old (GET /healthz, /readyz and /metrics are served on the SOAP port)
+    #[arg(
+        long,
+        env = "MKTOWS_READY_MAX_AGE",
+        default_value_t = 30,
+        value_name = "SECONDS"
+    )]
+    ready_max_age: u64,
 }
 
 impl std::fmt::Debug for BridgeArgs {
@@ -161,13 +170,15 @@ pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
     );
     config.time_window = Duration::from_secs(args.time_window);
     config.workspace_partitions = workspace_partitions.clone();
+    config.ready_max_age = Duration::from_secs(args.ready_max_age);
     let drain = Duration::from_secs(args.drain_timeout);
     // Signals are caught before the banner: a stop sent as soon as it is printed still drains.
     let stop = stop_signal()?;
     let bridge = Bridge::start(config).await?;
     let mut banner = format!(
-        "mktows bridge listening\n  SOAP endpoint: {url}\n  WSDL: {url}?WSDL\n  SOAP user id: {user_id}\n  Marketo REST: {rest}\n",
+        "mktows bridge listening\n  SOAP endpoint: {url}\n  WSDL: {url}?WSDL\n  Health: {base}/healthz {base}/readyz\n  Metrics: {base}/metrics\n  SOAP user id: {user_id}\n  Marketo REST: {rest}\n",
         url = bridge.url(),
+        base = bridge.base_url(),
         rest = rest.rest_endpoint,
     );
     for (w, p) in &workspace_partitions {

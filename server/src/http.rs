@@ -4,6 +4,12 @@
 //! keep-alive connections), a body within [`ServeOptions::body_timeout`], and at most
 //! [`ServeOptions::max_connections`] connections are open (more are closed on accept).
 //! Shutdown stops accepting and lets in-flight calls finish.
+//!
+//! `GET /healthz` answers `200 ok` while the process serves (liveness; it checks nothing
+//! behind). Each SOAP call runs in a tracing span `soap` with a `request_id` (the process
+//! start time and a counter, in hex: unique across restarts), so the per-call log line and
+//! every line logged for the call (the bridge's REST calls) carry it; the answer carries it
+//! too, as the `X-Request-Id` header.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,7 +20,7 @@ use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -74,6 +80,7 @@ pub fn router(
     });
     Router::new()
         .route(&soap_path(), post(soap).get(wsdl_handler))
+        .route("/healthz", get(healthz))
         .with_state(shared)
 }
 
@@ -213,8 +220,34 @@ async fn soap(State(shared): State<Arc<Shared>>, body: Body) -> Response {
             return (StatusCode::REQUEST_TIMEOUT, "request body too slow").into_response();
         }
     };
-    let (status, body) = shared.front.handle(&body).await;
-    xml(status, body)
+    let request_id = next_request_id();
+    let span = tracing::info_span!("soap", request_id = %request_id);
+    let (status, body) = tracing::Instrument::instrument(shared.front.handle(&body), span).await;
+    let mut answer = xml(status, body);
+    if let Ok(value) = header::HeaderValue::from_str(&request_id) {
+        answer.headers_mut().insert("x-request-id", value);
+    }
+    answer
+}
+
+/// `GET /healthz`: the process is up and serving.
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// A new request id: this process's start (seconds since 1970) and a counter, in hex.
+fn next_request_id() -> String {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static START: OnceLock<u64> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let start = *START.get_or_init(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    });
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
+    format!("{start:x}-{n:x}")
 }
 
 /// A `Host`-like header value when it is a plausible host[:port] (nothing that could break out

@@ -253,6 +253,10 @@ impl Front {
                 (name, 0, Err(fault))
             }
         };
+        let fault_code = match &result {
+            Err(f) => Some(f.code.code()),
+            Ok((status, _)) => (*status != 200).then(|| ErrorCode::ServiceInternalError.code()),
+        };
         let answer = result.unwrap_or_else(|f| backend_fault(&f));
         tracing::info!(
             target: "mktows::soap",
@@ -263,6 +267,7 @@ impl Front {
             status = answer.0,
             "call"
         );
+        backend.call_answered(operation, fault_code, started.elapsed());
         answer
     }
 

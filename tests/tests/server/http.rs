@@ -1,7 +1,7 @@
 //! The SOAP front shared by the sandbox and the bridge, over real HTTP on 127.0.0.1: workspace
 //! names ignore case, `?WSDL` names the address the client used, SOAP 1.2 is a
-//! `VersionMismatch` fault, and slow or idle connections are cut off so they cannot hold the
-//! server.
+//! `VersionMismatch` fault, slow or idle connections are cut off so they cannot hold the
+//! server, `/healthz` answers, and each SOAP answer carries its own `X-Request-Id`.
 
 use std::time::{Duration, Instant};
 
@@ -246,4 +246,38 @@ async fn a_keep_alive_connection_left_idle_after_a_call_is_closed() {
         .expect("an idle keep-alive connection is closed");
     assert!(matches!(read, Ok(0) | Err(_)));
     assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn healthz_answers_ok_and_each_soap_answer_names_its_request_id() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let answer = raw(
+        &sandbox,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".into(),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.ends_with("\r\n\r\nok\n"), "{answer}");
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let answer = raw(
+            &sandbox,
+            format!(
+                "POST {} HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nConnection: close\r\n\r\n<x/>",
+                path(&sandbox)
+            ),
+        )
+        .await;
+        assert!(answer.starts_with("HTTP/1.1 500"), "{answer}");
+        assert!(answer.contains("20012"), "{answer}");
+        let id = answer
+            .lines()
+            .find_map(|l| l.strip_prefix("x-request-id: "))
+            .unwrap_or_else(|| panic!("no x-request-id: {answer}"))
+            .to_owned();
+        let (start, n) = id.split_once('-').unwrap();
+        assert!(u64::from_str_radix(start, 16).is_ok() && u64::from_str_radix(n, 16).is_ok());
+        ids.push(id);
+    }
+    assert_ne!(ids[0], ids[1]);
 }
