@@ -4,7 +4,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use mktows_bridge::{Bridge, BridgeConfig, RestSettings};
 
 /// How `mktows bridge` runs.
@@ -61,6 +61,40 @@ pub struct BridgeArgs {
         value_name = "SECONDS"
     )]
     ready_max_age: u64,
+    /// Log lines on standard error: text, or json (one object a line; a SOAP call's lines,
+    /// its REST calls' included, carry its span's request_id). RUST_LOG filters, e.g.
+    /// RUST_LOG=info,mktows::rest=debug adds a line per REST call
+    #[arg(long, env = "MKTOWS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LogFormat {
+    /// `tracing`'s human-readable lines.
+    Text,
+    /// One JSON object a line: `timestamp`, `level`, `target`, the event's fields at the top
+    /// level, and `span` (`request_id`) within a SOAP call.
+    Json,
+}
+
+/// Sets logging up on standard error: `RUST_LOG` (default `info`: one line per SOAP call,
+/// target `mktows::soap`) in `format`.
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
 }
 
 impl std::fmt::Debug for BridgeArgs {
@@ -111,14 +145,7 @@ fn stop_signal() -> Result<impl Future<Output = &'static str>, String> {
 /// Runs the bridge until SIGTERM or SIGINT, then stops accepting and lets the calls in flight
 /// finish within `--drain-timeout`.
 pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
-    // One log line per call (target mktows::soap) unless RUST_LOG already set logging up.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
+    init_logging(args.log_format);
     let mut missing = Vec::new();
     let mut need = |value: Option<String>, name: &'static str| {
         if value.is_none() {

@@ -2,7 +2,8 @@
 //! over an in-process sandbox's REST API, logs one line per call without secrets, refuses to
 //! start without its settings, stops cleanly on Ctrl-C (SIGINT), and on SIGTERM stops
 //! accepting and drains the calls in flight within `--drain-timeout` (REST slowed by a
-//! delaying proxy between the bridge and the sandbox).
+//! delaying proxy between the bridge and the sandbox), and writes JSON log lines whose SOAP
+//! and REST lines share a request id.
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
@@ -177,11 +178,18 @@ async fn slow_lead_reads(target: std::net::SocketAddr, delay: Duration) -> std::
 }
 
 /// `mktows bridge --port 0 --unpaced EXTRA...` to `rest`/`identity` with the sandbox's client
-/// credentials, and the SOAP endpoint its banner printed (stderr piped, stdout closed after it).
-async fn spawn_bridge(rest: String, identity: String, extra: &[&str]) -> (Child, String) {
+/// credentials and `env`, and the SOAP endpoint its banner printed (stderr piped, stdout
+/// closed after it).
+async fn spawn_bridge(
+    rest: String,
+    identity: String,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> (Child, String) {
     let mut child = mktows()
         .args(["bridge", "--port", "0", "--unpaced"])
         .args(extra)
+        .envs(env.iter().copied())
         .env("MKTOWS_REST_ENDPOINT", rest)
         .env("MKTOWS_IDENTITY_ENDPOINT", identity)
         .env("MKTOWS_CLIENT_ID", DEFAULT_CLIENT_ID)
@@ -279,6 +287,7 @@ async fn bridge_with_slow_reads(delay: Duration, extra: &[&str]) -> (Sandbox, Ch
         format!("http://{proxy}/rest"),
         format!("http://{proxy}/identity"),
         extra,
+        &[],
     )
     .await;
     bridge_client(&endpoint)
@@ -362,4 +371,84 @@ async fn a_call_longer_than_the_drain_timeout_is_cut_off_with_exit_1() {
         call.await.unwrap().is_err(),
         "the cut-off call has no answer"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_share_the_soap_calls_request_id_and_name_no_secret() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let (mut child, endpoint) = spawn_bridge(
+        sandbox.rest_endpoint(),
+        sandbox.identity_endpoint(),
+        &["--log-format", "json"],
+        &[("RUST_LOG", "info,mktows::rest=debug")],
+    )
+    .await;
+    let client = bridge_client(&endpoint);
+    for email in ["one@json.test", "two@json.test"] {
+        client
+            .sync_lead(LeadSync::new(LeadKey::Email(email.into())).attribute("City", "Oslo"))
+            .await
+            .unwrap();
+    }
+    // The sandbox gives a client its current token again: the one the bridge holds.
+    let answer: serde_json::Value = reqwest::get(format!(
+        "{}/oauth/token?grant_type=client_credentials&client_id={DEFAULT_CLIENT_ID}&client_secret={DEFAULT_CLIENT_SECRET}",
+        sandbox.identity_endpoint()
+    ))
+    .await
+    .unwrap()
+    .bytes()
+    .await
+    .map(|b| serde_json::from_slice(&b).unwrap())
+    .unwrap();
+    let token = answer["access_token"].as_str().unwrap().to_owned();
+    send("-TERM", &child);
+    let (status, log) =
+        tokio::task::spawn_blocking(move || exit_of(&mut child, Duration::from_secs(10)))
+            .await
+            .unwrap();
+    assert!(status.success(), "{log}");
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let calls: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["target"] == "mktows::soap")
+        .collect();
+    assert_eq!(calls.len(), 2, "{log}");
+    let mut ids = Vec::new();
+    // The first call also fetched the token (no REST line: identity) and the describe map.
+    for (call, (rest_calls, counted)) in calls.iter().zip([(2, 3), (1, 1)]) {
+        assert_eq!(call["operation"], "syncLead", "{call}");
+        assert_eq!(call["rest_calls"], counted, "{call}");
+        let id = call["span"]["request_id"].as_str().unwrap();
+        let rest: Vec<&serde_json::Value> = lines
+            .iter()
+            .filter(|l| l["target"] == "mktows::rest" && l["span"]["request_id"] == id)
+            .collect();
+        assert_eq!(rest.len(), rest_calls, "{id}: {log}");
+        assert!(
+            rest.iter().all(|l| l["code"] == "ok" && l["ms"].is_u64()),
+            "{log}"
+        );
+        ids.push(id.to_owned());
+    }
+    assert_ne!(ids[0], ids[1]);
+    let endpoints: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["target"] == "mktows::rest")
+        .map(|l| l["endpoint"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        endpoints,
+        [
+            "/v1/leads/describe.json",
+            "/v1/leads.json",
+            "/v1/leads.json"
+        ]
+    );
+    for secret in [DEFAULT_CLIENT_SECRET, KEY, token.as_str()] {
+        assert!(!log.contains(secret), "{secret} logged: {log}");
+    }
 }
