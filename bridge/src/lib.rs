@@ -452,12 +452,17 @@ impl Bridge {
             backend,
         ));
         let options = config.serve.clone();
+        let scheme = if options.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         let server = Running::start(config.addr, options.clone(), move |local| {
             http::router(front, mktows_server::marketo::WSDL, local, options).merge(service)
         })
         .await?;
         Ok(Bridge {
-            url: format!("http://{}{}", server.local_addr(), http::soap_path()),
+            url: format!("{scheme}://{}{}", server.local_addr(), http::soap_path()),
             credentials: Credentials::new(user, key),
             server,
         })
@@ -471,7 +476,8 @@ impl Bridge {
     /// `http://host:port` the bridge listens on: `/healthz`, `/readyz` and `/metrics` are
     /// under it.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.server.local_addr())
+        let scheme = self.url.split("://").next().unwrap_or("http");
+        format!("{scheme}://{}", self.server.local_addr())
     }
 
     /// A client configuration for this bridge (the bridge paces REST itself).

@@ -32,7 +32,7 @@
 //!   are not counted.
 
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc, Weekday};
 use prometheus_client::encoding::EncodeLabelSet;
@@ -41,6 +41,8 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
+
+use crate::rest::RestError;
 
 /// Marketo's default daily quota of REST calls.
 pub const DAILY_QUOTA: i64 = 50_000;
@@ -210,6 +212,20 @@ impl Metrics {
         self.calls_today.set(today.1);
     }
 
+    /// Records a REST call sent `started` ago with its outcome `code` and logs it at debug
+    /// level (target `mktows::rest`: method, endpoint with ids folded, code, milliseconds).
+    pub fn rest_sent(&self, method: &str, path: &str, started: Instant, code: &str) {
+        self.rest_call(method, path, code);
+        tracing::debug!(
+            target: "mktows::rest",
+            method,
+            endpoint = endpoint_template(path),
+            code,
+            ms = started.elapsed().as_millis() as u64,
+            "REST call"
+        );
+    }
+
     /// Records a token request to the identity endpoint.
     pub fn token_request(&self, ok: bool) {
         let outcome = if ok { "ok" } else { "failed" };
@@ -250,6 +266,39 @@ impl Metrics {
             text = format!("# the metrics could not be written: {e}\n");
         }
         text
+    }
+}
+
+/// Records a failed token request when dropped before [`TokenOutcome::ok`].
+pub(crate) struct TokenOutcome<'a>(&'a Metrics, bool);
+
+impl<'a> TokenOutcome<'a> {
+    /// A request under way.
+    pub(crate) fn new(metrics: &'a Metrics) -> TokenOutcome<'a> {
+        TokenOutcome(metrics, false)
+    }
+
+    /// The request gave a token.
+    pub(crate) fn ok(mut self) {
+        self.1 = true;
+    }
+}
+
+impl Drop for TokenOutcome<'_> {
+    fn drop(&mut self) {
+        self.0.token_request(self.1);
+    }
+}
+
+/// A REST call's outcome code: `ok`, Marketo's code or the HTTP 4xx status, `not_sent`, or
+/// `no_answer`.
+pub(crate) fn failure_code(error: Option<&RestError>) -> String {
+    match error {
+        None => "ok".to_owned(),
+        Some(RestError::Api { code, .. }) => code.to_string(),
+        Some(RestError::NotSent(_)) => "not_sent".to_owned(),
+        Some(RestError::Unknown(_)) => "no_answer".to_owned(),
+        Some(RestError::Identity(_)) => "identity".to_owned(),
     }
 }
 

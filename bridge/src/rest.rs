@@ -19,7 +19,7 @@ use mktows::client::Limits;
 use mktows::pacing::Pacer;
 use mktows_server::CallContext;
 
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, TokenOutcome, failure_code};
 
 /// Largest REST answer read (bytes).
 const MAX_ANSWER: usize = 32 * 1024 * 1024;
@@ -310,21 +310,6 @@ impl RestClient {
         self.token(cx).await.map(|_| ())
     }
 
-    /// Counts and logs one REST call sent, with its outcome `code` (see [`Metrics`]).
-    fn observe(&self, request: &RestRequest, started: Instant, code: &str) {
-        let endpoint = crate::metrics::endpoint_template(&request.path);
-        self.metrics
-            .rest_call(request.method.as_str(), &request.path, code);
-        tracing::debug!(
-            target: "mktows::rest",
-            method = %request.method,
-            endpoint,
-            code,
-            ms = started.elapsed().as_millis() as u64,
-            "REST call"
-        );
-    }
-
     /// A valid access token: the cached one, or a new one from the identity endpoint.
     async fn token(&self, cx: &CallContext) -> Result<String, RestError> {
         let mut cached = self.token.lock().await;
@@ -341,7 +326,7 @@ impl RestClient {
                 .finish()
         );
         cx.count_rest_call();
-        let outcome = TokenOutcome(&self.metrics, false);
+        let outcome = TokenOutcome::new(&self.metrics);
         let answer = self.http.get(&url).send().await.map_err(|e| {
             // reqwest's error text includes the URL, which holds the secret: never pass it on.
             let kind = if e.is_connect() {
@@ -460,7 +445,12 @@ impl RestClient {
         cx.count_rest_call();
         let started = Instant::now();
         let bytes = self.send_raw(&token, request).await;
-        self.observe(request, started, &failure_code(bytes.as_ref().err()));
+        self.metrics.rest_sent(
+            request.method.as_str(),
+            &request.path,
+            started,
+            &failure_code(bytes.as_ref().err()),
+        );
         String::from_utf8(bytes?)
             .map_err(|_| RestError::Unknown("the answer is not UTF-8 text".into()))
     }
@@ -486,7 +476,8 @@ impl RestClient {
             Ok(_) => failure_code(None),
             Err(e) => failure_code(Some(e)),
         };
-        self.observe(request, started, &code);
+        self.metrics
+            .rest_sent(request.method.as_str(), &request.path, started, &code);
         answer
     }
 
@@ -576,33 +567,6 @@ impl RestClient {
             )));
         }
         Ok(bytes)
-    }
-}
-
-/// Records a failed token request when dropped before [`TokenOutcome::ok`].
-struct TokenOutcome<'a>(&'a Metrics, bool);
-
-impl TokenOutcome<'_> {
-    fn ok(mut self) {
-        self.1 = true;
-    }
-}
-
-impl Drop for TokenOutcome<'_> {
-    fn drop(&mut self) {
-        self.0.token_request(self.1);
-    }
-}
-
-/// A REST call's outcome code for the metrics: `ok`, Marketo's code or the HTTP 4xx status,
-/// `not_sent`, or `no_answer`.
-fn failure_code(error: Option<&RestError>) -> String {
-    match error {
-        None => "ok".to_owned(),
-        Some(RestError::Api { code, .. }) => code.to_string(),
-        Some(RestError::NotSent(_)) => "not_sent".to_owned(),
-        Some(RestError::Unknown(_)) => "no_answer".to_owned(),
-        Some(RestError::Identity(_)) => "identity".to_owned(),
     }
 }
 

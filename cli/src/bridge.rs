@@ -13,7 +13,7 @@ pub struct BridgeArgs {
     /// Port for SOAP clients (0: any free port)
     #[arg(long, default_value_t = 8087)]
     port: u16,
-    /// Address to listen on (0.0.0.0 to serve other machines; put TLS in front)
+    /// Address to listen on (0.0.0.0 to serve other machines: with --tls-cert, or behind TLS)
     #[arg(long, default_value = "127.0.0.1")]
     listen: IpAddr,
     /// Marketo REST endpoint, e.g. https://123-ABC-456.mktorest.com/rest
@@ -66,6 +66,22 @@ pub struct BridgeArgs {
     /// RUST_LOG=info,mktows::rest=debug adds a line per REST call
     #[arg(long, env = "MKTOWS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// Serve HTTPS with this PEM certificate chain (server certificate first); needs --tls-key
+    #[arg(
+        long,
+        env = "MKTOWS_TLS_CERT",
+        value_name = "PEM",
+        requires = "tls_key"
+    )]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The PEM private key (PKCS#8, PKCS#1 or SEC1) of --tls-cert
+    #[arg(
+        long,
+        env = "MKTOWS_TLS_KEY",
+        value_name = "PEM",
+        requires = "tls_cert"
+    )]
+    tls_key: Option<std::path::PathBuf>,
 }
 
 /// How log lines are written.
@@ -198,6 +214,9 @@ pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
     config.time_window = Duration::from_secs(args.time_window);
     config.workspace_partitions = workspace_partitions.clone();
     config.ready_max_age = Duration::from_secs(args.ready_max_age);
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        config.serve.tls = Some(mktows_server::http::Tls::from_pem_files(cert, key)?);
+    }
     let drain = Duration::from_secs(args.drain_timeout);
     // Signals are caught before the banner: a stop sent as soon as it is printed still drains.
     let stop = stop_signal()?;

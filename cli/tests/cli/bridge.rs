@@ -452,3 +452,42 @@ async fn json_logs_share_the_soap_calls_request_id_and_name_no_secret() {
         assert!(!log.contains(secret), "{secret} logged: {log}");
     }
 }
+
+#[test]
+fn tls_flags_go_together_and_a_missing_certificate_is_named() {
+    let output = mktows()
+        .args([
+            "bridge",
+            "--port",
+            "0",
+            "--tls-cert",
+            "/nonexistent/cert.pem",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("--tls-key"), "{err}");
+    let sandbox_free = mktows()
+        .args(["bridge", "--port", "0", "--unpaced"])
+        .args([
+            "--tls-cert",
+            "/nonexistent/cert.pem",
+            "--tls-key",
+            "/nonexistent/key.pem",
+        ])
+        .env("MKTOWS_REST_ENDPOINT", "http://127.0.0.1:9/rest")
+        .env("MKTOWS_IDENTITY_ENDPOINT", "http://127.0.0.1:9/identity")
+        .env("MKTOWS_CLIENT_ID", "id")
+        .env("MKTOWS_CLIENT_SECRET", "secret")
+        .env("MKTOWS_BRIDGE_USER_ID", "cli_user")
+        .env("MKTOWS_BRIDGE_ENCRYPTION_KEY", KEY)
+        .output()
+        .unwrap();
+    assert_eq!(sandbox_free.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&sandbox_free.stderr);
+    assert!(
+        err.contains("error: TLS certificate /nonexistent/cert.pem:"),
+        "{err}"
+    );
+}

@@ -1,6 +1,7 @@
 //! The bridge as a service (`bridge/src/service.rs`, `bridge/src/metrics.rs`): `/healthz`,
 //! `/readyz` against the sandbox's REST, an unreachable REST and refused client credentials,
-//! and `/metrics` counting the SOAP and REST calls made through the bridge, exactly.
+//! `/metrics` counting the SOAP and REST calls made through the bridge, exactly, and the same
+//! endpoints over built-in TLS.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -304,4 +305,43 @@ async fn metrics_count_606_back_offs_and_pacing_waits() {
     let waited = scrape["mktows_bridge_rest_pacing_wait_seconds_total"];
     assert!((0.5..=1.0).contains(&waited), "{waited}");
     assert_eq!(scrape["mktows_bridge_rest_calls_today"], 3.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_tls_the_bridge_names_https_and_serves_its_endpoints_over_it() {
+    let generated = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let dir = std::env::temp_dir().join(format!("mktows-bridge-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert, generated.cert.pem()).unwrap();
+    std::fs::write(&key, generated.signing_key.serialize_pem()).unwrap();
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let mut config = BridgeConfig::new(
+        local(),
+        settings(sandbox.rest_endpoint(), sandbox.identity_endpoint()),
+        vec![(USER.into(), KEY.into())],
+    );
+    config.serve.tls = Some(mktows_server::http::Tls::from_pem_files(&cert, &key).unwrap());
+    let bridge = Bridge::start(config).await.unwrap();
+    assert!(
+        bridge.url().starts_with("https://127.0.0.1:"),
+        "{}",
+        bridge.url()
+    );
+    let port = bridge.base_url().rsplit(':').next().unwrap().to_owned();
+    let https = reqwest::Client::builder()
+        .add_root_certificate(
+            reqwest::Certificate::from_pem(generated.cert.pem().as_bytes()).unwrap(),
+        )
+        .resolve("localhost", format!("127.0.0.1:{port}").parse().unwrap())
+        .build()
+        .unwrap();
+    let ready = https
+        .get(format!("https://localhost:{port}/readyz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.unwrap(), "ready\n");
+    let _ = std::fs::remove_dir_all(&dir);
 }

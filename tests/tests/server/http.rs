@@ -1,14 +1,15 @@
 //! The SOAP front shared by the sandbox and the bridge, over real HTTP on 127.0.0.1: workspace
 //! names ignore case, `?WSDL` names the address the client used, SOAP 1.2 is a
 //! `VersionMismatch` fault, slow or idle connections are cut off so they cannot hold the
-//! server, `/healthz` answers, and each SOAP answer carries its own `X-Request-Id`.
+//! server, `/healthz` answers, each SOAP answer carries its own `X-Request-Id`, and with a
+//! certificate (made by rcgen) the port speaks HTTPS to a client trusting it.
 
 use std::time::{Duration, Instant};
 
 use mktows::client::RetryPolicy;
 use mktows::{Client, LeadKey, LeadSync};
 use mktows_sandbox::{Sandbox, SandboxConfig};
-use mktows_server::http::ServeOptions;
+use mktows_server::http::{ServeOptions, Tls};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -280,4 +281,77 @@ async fn healthz_answers_ok_and_each_soap_answer_names_its_request_id() {
         ids.push(id);
     }
     assert_ne!(ids[0], ids[1]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_certificate_the_port_speaks_https_and_a_signed_call_goes_through() {
+    let generated = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let dir = std::env::temp_dir().join(format!("mktows-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert, generated.cert.pem()).unwrap();
+    std::fs::write(&key, generated.signing_key.serialize_pem()).unwrap();
+    let missing = Tls::from_pem_files(&dir.join("none.pem"), &key).unwrap_err();
+    assert!(
+        missing.starts_with("TLS certificate ") && missing.contains("none.pem"),
+        "{missing}"
+    );
+    let config = SandboxConfig {
+        serve: ServeOptions {
+            tls: Some(Tls::from_pem_files(&cert, &key).unwrap()),
+            ..ServeOptions::default()
+        },
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let addr: std::net::SocketAddr = addr(&sandbox).parse().unwrap();
+    let https = reqwest::Client::builder()
+        .add_root_certificate(
+            reqwest::Certificate::from_pem(generated.cert.pem().as_bytes()).unwrap(),
+        )
+        .resolve("localhost", addr)
+        .build()
+        .unwrap();
+    let base = format!("https://localhost:{}", addr.port());
+    let health = https.get(format!("{base}/healthz")).send().await.unwrap();
+    assert_eq!(health.text().await.unwrap(), "ok\n");
+    let soap = format!("{base}{}", path(&sandbox));
+    let wsdl = https
+        .get(format!("{soap}?WSDL"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        wsdl.contains(&format!("location=\"{soap}\"")),
+        "the WSDL names the https address"
+    );
+    // A signed syncLead over HTTPS, stored.
+    let signer = Client::new(sandbox.client_config()).unwrap();
+    let (headers, params) = LeadSync::new(LeadKey::Email("tls@https.test".into())).into_request();
+    let envelope = signer
+        .envelope::<mktows::operations::SyncLead>(&headers, &params)
+        .unwrap();
+    let answer = https
+        .post(&soap)
+        .header("content-type", "text/xml; charset=utf-8")
+        .body(envelope)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert!(
+        answer
+            .text()
+            .await
+            .unwrap()
+            .contains("<status>CREATED</status>")
+    );
+    assert_eq!(sandbox.lead_count(), 1);
+    // Plain HTTP to the HTTPS port gets no answer.
+    let plain = reqwest::get(format!("http://{addr}/healthz")).await;
+    assert!(plain.is_err(), "{plain:?}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
