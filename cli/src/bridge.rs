@@ -11,10 +11,10 @@ use mktows_bridge::{Bridge, BridgeConfig, RestSettings};
 #[derive(Args)]
 pub struct BridgeArgs {
     /// Port for SOAP clients (0: any free port)
-    #[arg(long, default_value_t = 8087)]
+    #[arg(long, env = "MKTOWS_BRIDGE_PORT", default_value_t = 8087)]
     port: u16,
     /// Address to listen on (0.0.0.0 to serve other machines: with --tls-cert, or behind TLS)
-    #[arg(long, default_value = "127.0.0.1")]
+    #[arg(long, env = "MKTOWS_BRIDGE_LISTEN", default_value = "127.0.0.1")]
     listen: IpAddr,
     /// Marketo REST endpoint, e.g. https://123-ABC-456.mktorest.com/rest
     #[arg(long, env = "MKTOWS_REST_ENDPOINT")]
@@ -34,20 +34,26 @@ pub struct BridgeArgs {
     /// SOAP encryption key the legacy clients sign with (prefer the environment variable)
     #[arg(long, env = "MKTOWS_BRIDGE_ENCRYPTION_KEY", hide_env_values = true)]
     encryption_key: Option<String>,
-    /// Workspace → lead partition for syncLead's MktowsContextHeader (repeatable)
-    #[arg(long = "workspace-partition", value_name = "NAME=PARTITION")]
+    /// Workspace → lead partition for syncLead's MktowsContextHeader (repeatable; in the
+    /// environment, comma-separated)
+    #[arg(
+        long = "workspace-partition",
+        value_name = "NAME=PARTITION",
+        env = "MKTOWS_BRIDGE_WORKSPACE_PARTITIONS",
+        value_delimiter = ','
+    )]
     workspace_partitions: Vec<String>,
     /// Accepted distance between a request's timestamp and this clock, in seconds (20016 beyond)
-    #[arg(long, default_value_t = 900)]
+    #[arg(long, env = "MKTOWS_BRIDGE_TIME_WINDOW", default_value_t = 900)]
     time_window: u64,
     /// Do not pace REST calls under Marketo's 100 calls / 20 s (for a local REST sandbox)
-    #[arg(long)]
+    #[arg(long, env = "MKTOWS_BRIDGE_UNPACED")]
     unpaced: bool,
     /// On SIGTERM or SIGINT, stop accepting and give the calls in flight this many seconds to
     /// finish (exit 0); calls still running then are cut off (exit 1)
     #[arg(
         long,
-        env = "MKTOWS_DRAIN_TIMEOUT",
+        env = "MKTOWS_BRIDGE_DRAIN_TIMEOUT",
         default_value_t = 30,
         value_name = "SECONDS"
     )]
@@ -56,7 +62,7 @@ pub struct BridgeArgs {
     /// many seconds old (GET /healthz, /readyz and /metrics are served on the SOAP port)
     #[arg(
         long,
-        env = "MKTOWS_READY_MAX_AGE",
+        env = "MKTOWS_BRIDGE_READY_MAX_AGE",
         default_value_t = 30,
         value_name = "SECONDS"
     )]
@@ -64,12 +70,12 @@ pub struct BridgeArgs {
     /// Log lines on standard error: text, or json (one object a line; a SOAP call's lines,
     /// its REST calls' included, carry its span's request_id). RUST_LOG filters, e.g.
     /// RUST_LOG=info,mktows::rest=debug adds a line per REST call
-    #[arg(long, env = "MKTOWS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    #[arg(long, env = "MKTOWS_BRIDGE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
     /// Serve HTTPS with this PEM certificate chain (server certificate first); needs --tls-key
     #[arg(
         long,
-        env = "MKTOWS_TLS_CERT",
+        env = "MKTOWS_BRIDGE_TLS_CERT",
         value_name = "PEM",
         requires = "tls_key"
     )]
@@ -77,7 +83,7 @@ pub struct BridgeArgs {
     /// The PEM private key (PKCS#8, PKCS#1 or SEC1) of --tls-cert
     #[arg(
         long,
-        env = "MKTOWS_TLS_KEY",
+        env = "MKTOWS_BRIDGE_TLS_KEY",
         value_name = "PEM",
         requires = "tls_cert"
     )]

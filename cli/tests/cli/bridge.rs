@@ -26,6 +26,16 @@ fn mktows() -> Command {
         "MKTOWS_CLIENT_SECRET",
         "MKTOWS_BRIDGE_USER_ID",
         "MKTOWS_BRIDGE_ENCRYPTION_KEY",
+        "MKTOWS_BRIDGE_PORT",
+        "MKTOWS_BRIDGE_LISTEN",
+        "MKTOWS_BRIDGE_WORKSPACE_PARTITIONS",
+        "MKTOWS_BRIDGE_TIME_WINDOW",
+        "MKTOWS_BRIDGE_UNPACED",
+        "MKTOWS_BRIDGE_DRAIN_TIMEOUT",
+        "MKTOWS_BRIDGE_READY_MAX_AGE",
+        "MKTOWS_BRIDGE_LOG_FORMAT",
+        "MKTOWS_BRIDGE_TLS_CERT",
+        "MKTOWS_BRIDGE_TLS_KEY",
         "RUST_LOG",
     ] {
         command.env_remove(var);
@@ -276,9 +286,9 @@ fn exit_of(child: &mut Child, limit: Duration) -> (std::process::ExitStatus, Str
     (status, log)
 }
 
-/// A bridge whose REST lead reads take `delay`, with one lead synced through it: the
-/// sandbox (kept alive), the bridge process, and its endpoint.
-async fn bridge_with_slow_reads(delay: Duration, extra: &[&str]) -> (Sandbox, Child, String) {
+/// A bridge (with `env`) whose REST lead reads take `delay`, with one lead synced through
+/// it: the sandbox (kept alive), the bridge process, and its endpoint.
+async fn bridge_with_slow_reads(delay: Duration, env: &[(&str, &str)]) -> (Sandbox, Child, String) {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let target = host_port(&format!("{}/", sandbox.rest_endpoint()))
         .parse()
@@ -287,8 +297,8 @@ async fn bridge_with_slow_reads(delay: Duration, extra: &[&str]) -> (Sandbox, Ch
     let (child, endpoint) = spawn_bridge(
         format!("http://{proxy}/rest"),
         format!("http://{proxy}/identity"),
-        extra,
         &[],
+        env,
     )
     .await;
     bridge_client(&endpoint)
@@ -349,8 +359,11 @@ async fn sigterm_refuses_new_connections_and_finishes_the_call_in_flight() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_longer_than_the_drain_timeout_is_cut_off_with_exit_1() {
-    let (_sandbox, mut child, endpoint) =
-        bridge_with_slow_reads(Duration::from_secs(4), &["--drain-timeout", "1"]).await;
+    let (_sandbox, mut child, endpoint) = bridge_with_slow_reads(
+        Duration::from_secs(4),
+        &[("MKTOWS_BRIDGE_DRAIN_TIMEOUT", "1")],
+    )
+    .await;
     let client = bridge_client(&endpoint);
     let call = tokio::spawn(async move {
         client
