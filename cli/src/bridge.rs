@@ -164,10 +164,8 @@ fn stop_signal() -> Result<impl Future<Output = &'static str>, String> {
     }
 }
 
-/// Runs the bridge until SIGTERM or SIGINT, then stops accepting and lets the calls in flight
-/// finish within `--drain-timeout`.
-pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
-    init_logging(args.log_format);
+/// The bridge's configuration from its arguments; the settings missing or wrong, named.
+fn config(args: BridgeArgs) -> Result<BridgeConfig, String> {
     let mut missing = Vec::new();
     let mut need = |value: Option<String>, name: &'static str| {
         if value.is_none() {
@@ -214,16 +212,27 @@ pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
     }
     let mut config = BridgeConfig::new(
         SocketAddr::new(args.listen, args.port),
-        rest.clone(),
-        vec![(user_id.clone(), key)],
+        rest,
+        vec![(user_id, key)],
     );
     config.time_window = Duration::from_secs(args.time_window);
-    config.workspace_partitions = workspace_partitions.clone();
+    config.workspace_partitions = workspace_partitions;
     config.ready_max_age = Duration::from_secs(args.ready_max_age);
     if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
         config.serve.tls = Some(mktows_server::http::Tls::from_pem_files(cert, key)?);
     }
+    Ok(config)
+}
+
+/// Runs the bridge until SIGTERM or SIGINT, then stops accepting and lets the calls in flight
+/// finish within `--drain-timeout`.
+pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
+    init_logging(args.log_format);
     let drain = Duration::from_secs(args.drain_timeout);
+    let config = config(args)?;
+    let user_id = config.users.first().map_or("", |u| u.0.as_str()).to_owned();
+    let rest = config.rest.rest_endpoint.clone();
+    let workspace_partitions = config.workspace_partitions.clone();
     // Signals are caught before the banner: a stop sent as soon as it is printed still drains.
     let stop = stop_signal()?;
     let bridge = Bridge::start(config).await?;
@@ -231,7 +240,6 @@ pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
         "mktows bridge listening\n  SOAP endpoint: {url}\n  WSDL: {url}?WSDL\n  Health: {base}/healthz {base}/readyz\n  Metrics: {base}/metrics\n  SOAP user id: {user_id}\n  Marketo REST: {rest}\n",
         url = bridge.url(),
         base = bridge.base_url(),
-        rest = rest.rest_endpoint,
     );
     for (w, p) in &workspace_partitions {
         banner.push_str(&format!("  workspace {w} → partition {p}\n"));
