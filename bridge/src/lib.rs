@@ -9,6 +9,10 @@
 //!
 //! The mapping of each operation is in [`mapping`].
 //!
+//! On the SOAP port the bridge also serves `GET /healthz` (the process is up), `GET /readyz`
+//! (Marketo gives the bridge a token; see `service.rs`) and `GET /metrics` (Prometheus, see
+//! [`metrics`]).
+//!
 //! **REST failures → SOAP faults**: 601/602 refresh the token and retry once; 606/615 back off
 //! and retry; a read (never a change) meeting HTTP 500/502/503 or 604/608/611/713 is sent again
 //! with a short back-off, up to 3 attempts (`rest` module docs); after that 603 → 20013, 606 → 20023, 607 → 20015, 615 → 20024, 1013 → 20111,
@@ -45,10 +49,12 @@ mod lead_activity;
 mod lists;
 pub mod mapping;
 mod merge;
+pub mod metrics;
 mod mobjects;
 mod programs;
 mod read;
 pub mod rest;
+mod service;
 mod sync;
 
 use std::net::SocketAddr;
@@ -87,6 +93,9 @@ pub struct BridgeConfig {
     pub limits: Limits,
     /// HTTP timeouts and connection cap.
     pub serve: ServeOptions,
+    /// How long a successful readiness check (`GET /readyz`: a token from the identity
+    /// endpoint) stands before the next probe asks again.
+    pub ready_max_age: Duration,
 }
 
 impl std::fmt::Debug for BridgeConfig {
@@ -100,6 +109,7 @@ impl std::fmt::Debug for BridgeConfig {
             .field("time_window", &self.time_window)
             .field("workspace_partitions", &self.workspace_partitions)
             .field("limits", &self.limits)
+            .field("ready_max_age", &self.ready_max_age)
             .finish_non_exhaustive()
     }
 }
@@ -115,6 +125,7 @@ impl BridgeConfig {
             workspace_partitions: Vec::new(),
             limits: Limits::default(),
             serve: ServeOptions::default(),
+            ready_max_age: Duration::from_secs(30),
         }
     }
 }
@@ -224,6 +235,10 @@ fn write_fault(error: &RestError) -> BackendFault {
 impl Backend for RestBackend {
     fn name(&self) -> &str {
         "mktows bridge (Marketo REST)"
+    }
+
+    fn call_answered(&self, operation: &str, fault: Option<u32>, elapsed: Duration) {
+        self.rest.metrics().soap_call(operation, fault, elapsed);
     }
 
     fn unsupported_fault(&self, operation: &str) -> BackendFault {
@@ -431,6 +446,7 @@ impl Bridge {
             .ok_or("no SOAP user configured for the bridge")?;
         let rest = RestClient::new(config.rest.clone())?;
         let backend = Arc::new(RestBackend::new(rest, config.workspace_partitions.clone()));
+        let service = service::routes(backend.clone(), config.ready_max_age);
         let front = Arc::new(Front::new(
             FrontConfig {
                 users: config.users.clone(),
@@ -440,12 +456,17 @@ impl Bridge {
             backend,
         ));
         let options = config.serve.clone();
+        let scheme = if options.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         let server = Running::start(config.addr, options.clone(), move |local| {
-            http::router(front, mktows_server::marketo::WSDL, local, options)
+            http::router(front, mktows_server::marketo::WSDL, local, options).merge(service)
         })
         .await?;
         Ok(Bridge {
-            url: format!("http://{}{}", server.local_addr(), http::soap_path()),
+            url: format!("{scheme}://{}{}", server.local_addr(), http::soap_path()),
             credentials: Credentials::new(user, key),
             server,
         })
@@ -454,6 +475,13 @@ impl Bridge {
     /// The SOAP endpoint.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// `http://host:port` the bridge listens on: `/healthz`, `/readyz` and `/metrics` are
+    /// under it.
+    pub fn base_url(&self) -> String {
+        let scheme = self.url.split("://").next().unwrap_or("http");
+        format!("{scheme}://{}", self.server.local_addr())
     }
 
     /// A client configuration for this bridge (the bridge paces REST itself).

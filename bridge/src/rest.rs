@@ -3,7 +3,9 @@
 //! once more on 601/602), calls paced under Marketo's limits with the SOAP client's pacer
 //! (`mktows::pacing`) plus a semaphore, 606/615 retried with exponential back-off, and every
 //! failure classified by whether the request may have been applied. Secrets never reach
-//! `Debug`, logs or errors.
+//! `Debug`, logs or errors. Each call is counted in the bridge's [`Metrics`] and logged at
+//! debug level (target `mktows::rest`: method, endpoint with ids folded, outcome code, time),
+//! inside the SOAP call's `request_id` span.
 //!
 //! **Reads are tried again after a transient failure; changes never are.** A read (a `GET`,
 //! also when sent as `POST ?_method=GET` for a long query, or a `POST` with `_method=GET` and a
@@ -17,6 +19,7 @@
 //! applied" (or as REST's error), as before. Failures with no answer (reset, timeout, garbage)
 //! are not retried: they may be slow to come, and the SOAP client can decide.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -28,6 +31,7 @@ use mktows::client::Limits;
 use mktows::pacing::Pacer;
 use mktows_server::CallContext;
 
+use crate::metrics::{Metrics, TokenOutcome, failure_code};
 use retry::{Failed, TRANSIENT_CODES, TRANSIENT_STATUSES};
 
 mod retry;
@@ -280,6 +284,7 @@ pub struct RestClient {
     token: Mutex<Option<CachedToken>>,
     pacer: Pacer,
     in_flight: Semaphore,
+    metrics: Arc<Metrics>,
 }
 
 impl std::fmt::Debug for RestClient {
@@ -312,7 +317,21 @@ impl RestClient {
             settings,
             http,
             token: Mutex::new(None),
+            metrics: Arc::new(Metrics::new()),
         })
+    }
+
+    /// The metrics of this client's calls (and of the SOAP calls of the bridge around it).
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
+    }
+
+    /// Asks the identity endpoint for a new token now, even with one cached (a readiness
+    /// check): Ok when one was given. Marketo answers a client that already holds a valid
+    /// token with that same token, so calls holding it are not disturbed.
+    pub async fn renew_token(&self, cx: &CallContext) -> Result<(), RestError> {
+        *self.token.lock().await = None;
+        self.token(cx).await.map(|_| ())
     }
 
     /// A valid access token: the cached one, or a new one from the identity endpoint.
@@ -331,6 +350,7 @@ impl RestClient {
                 .finish()
         );
         cx.count_rest_call();
+        let outcome = TokenOutcome::new(&self.metrics);
         let answer = self.http.get(&url).send().await.map_err(|e| {
             // reqwest's error text includes the URL, which holds the secret: never pass it on.
             let kind = if e.is_connect() {
@@ -364,6 +384,7 @@ impl RestClient {
             value: token.to_owned(),
             refresh_at: Instant::now() + Duration::from_secs(expires_in - margin),
         });
+        outcome.ok();
         tracing::debug!(target: "mktows::bridge", expires_in, "new REST access token");
         Ok(token.to_owned())
     }
@@ -372,6 +393,7 @@ impl RestClient {
     async fn pace(&self) {
         self.pacer
             .wait_turn(|wait| {
+                self.metrics.pacing_wait(wait);
                 tracing::info!(target: "mktows::bridge", ?wait, "waiting for the REST rate window");
             })
             .await;
@@ -432,6 +454,7 @@ impl RestClient {
                 }
                 606 | 615 if attempt < self.settings.throttle_attempts => {
                     let delay = self.settings.backoff * 2u32.saturating_pow(attempt - 1);
+                    self.metrics.backoff(code);
                     tracing::info!(target: "mktows::bridge", code, ?delay, "REST throttled; backing off");
                     tokio::time::sleep(delay).await;
                     attempt += 1;
@@ -465,8 +488,15 @@ impl RestClient {
             .map_err(|_| RestError::NotSent("shutting down".into()))?;
         self.pace().await;
         cx.count_rest_call();
-        let bytes = self.send_raw(&token, request).await?;
-        String::from_utf8(bytes)
+        let started = Instant::now();
+        let bytes = self.send_raw(&token, request).await;
+        self.metrics.rest_sent(
+            request.method.as_str(),
+            &request.path,
+            started,
+            &failure_code(bytes.as_ref().err().map(|failed| &failed.error)),
+        );
+        String::from_utf8(bytes?)
             .map_err(|_| RestError::Unknown("the answer is not UTF-8 text".into()).into())
     }
 
@@ -475,15 +505,25 @@ impl RestClient {
         token: &str,
         request: &RestRequest,
     ) -> Result<A, Failed> {
-        let bytes = self.send_raw(token, request).await?;
-        // Only an object is Marketo's envelope (a typed answer would also take an array).
-        let object = bytes.trim_ascii_start().first() == Some(&b'{');
-        object
-            .then(|| serde_json::from_slice::<A>(&bytes).ok())
-            .flatten()
-            .ok_or_else(|| {
-                RestError::Unknown(format!("not Marketo's JSON: {}", excerpt(&bytes))).into()
-            })
+        let started = Instant::now();
+        let answer = self.send_raw(token, request).await.and_then(|bytes| {
+            // Only an object is Marketo's envelope (a typed answer would also take an array).
+            let object = bytes.trim_ascii_start().first() == Some(&b'{');
+            object
+                .then(|| serde_json::from_slice::<A>(&bytes).ok())
+                .flatten()
+                .ok_or_else(|| {
+                    RestError::Unknown(format!("not Marketo's JSON: {}", excerpt(&bytes))).into()
+                })
+        });
+        let code = match &answer {
+            Ok(a) if !a.succeeded() => a.first_error().0.to_string(),
+            Ok(_) => failure_code(None),
+            Err(failed) => failure_code(Some(&failed.error)),
+        };
+        self.metrics
+            .rest_sent(request.method.as_str(), &request.path, started, &code);
+        answer
     }
 
     /// The URL of a path: `/bulk/...` paths live beside `/rest` (Marketo's bulk API is not

@@ -4,17 +4,17 @@ use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use mktows_bridge::{Bridge, BridgeConfig, RestSettings};
 
 /// How `mktows bridge` runs.
 #[derive(Args)]
 pub struct BridgeArgs {
     /// Port for SOAP clients (0: any free port)
-    #[arg(long, default_value_t = 8087)]
+    #[arg(long, env = "MKTOWS_BRIDGE_PORT", default_value_t = 8087)]
     port: u16,
-    /// Address to listen on (0.0.0.0 to serve other machines; put TLS in front)
-    #[arg(long, default_value = "127.0.0.1")]
+    /// Address to listen on (0.0.0.0 to serve other machines: with --tls-cert, or behind TLS)
+    #[arg(long, env = "MKTOWS_BRIDGE_LISTEN", default_value = "127.0.0.1")]
     listen: IpAddr,
     /// Marketo REST endpoint, e.g. https://123-ABC-456.mktorest.com/rest
     #[arg(long, env = "MKTOWS_REST_ENDPOINT")]
@@ -34,15 +34,89 @@ pub struct BridgeArgs {
     /// SOAP encryption key the legacy clients sign with (prefer the environment variable)
     #[arg(long, env = "MKTOWS_BRIDGE_ENCRYPTION_KEY", hide_env_values = true)]
     encryption_key: Option<String>,
-    /// Workspace → lead partition for syncLead's MktowsContextHeader (repeatable)
-    #[arg(long = "workspace-partition", value_name = "NAME=PARTITION")]
+    /// Workspace → lead partition for syncLead's MktowsContextHeader (repeatable; in the
+    /// environment, comma-separated)
+    #[arg(
+        long = "workspace-partition",
+        value_name = "NAME=PARTITION",
+        env = "MKTOWS_BRIDGE_WORKSPACE_PARTITIONS",
+        value_delimiter = ','
+    )]
     workspace_partitions: Vec<String>,
     /// Accepted distance between a request's timestamp and this clock, in seconds (20016 beyond)
-    #[arg(long, default_value_t = 900)]
+    #[arg(long, env = "MKTOWS_BRIDGE_TIME_WINDOW", default_value_t = 900)]
     time_window: u64,
     /// Do not pace REST calls under Marketo's 100 calls / 20 s (for a local REST sandbox)
-    #[arg(long)]
+    #[arg(long, env = "MKTOWS_BRIDGE_UNPACED")]
     unpaced: bool,
+    /// On SIGTERM or SIGINT, stop accepting and give the calls in flight this many seconds to
+    /// finish (exit 0); calls still running then are cut off (exit 1)
+    #[arg(
+        long,
+        env = "MKTOWS_BRIDGE_DRAIN_TIMEOUT",
+        default_value_t = 30,
+        value_name = "SECONDS"
+    )]
+    drain_timeout: u64,
+    /// GET /readyz asks the identity endpoint for a token again once its last success is this
+    /// many seconds old (GET /healthz, /readyz and /metrics are served on the SOAP port)
+    #[arg(
+        long,
+        env = "MKTOWS_BRIDGE_READY_MAX_AGE",
+        default_value_t = 30,
+        value_name = "SECONDS"
+    )]
+    ready_max_age: u64,
+    /// Log lines on standard error: text, or json (one object a line; a SOAP call's lines,
+    /// its REST calls' included, carry its span's request_id). RUST_LOG filters, e.g.
+    /// RUST_LOG=info,mktows::rest=debug adds a line per REST call
+    #[arg(long, env = "MKTOWS_BRIDGE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    /// Serve HTTPS with this PEM certificate chain (server certificate first); needs --tls-key
+    #[arg(
+        long,
+        env = "MKTOWS_BRIDGE_TLS_CERT",
+        value_name = "PEM",
+        requires = "tls_key"
+    )]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The PEM private key (PKCS#8, PKCS#1 or SEC1) of --tls-cert
+    #[arg(
+        long,
+        env = "MKTOWS_BRIDGE_TLS_KEY",
+        value_name = "PEM",
+        requires = "tls_cert"
+    )]
+    tls_key: Option<std::path::PathBuf>,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LogFormat {
+    /// `tracing`'s human-readable lines.
+    Text,
+    /// One JSON object a line: `timestamp`, `level`, `target`, the event's fields at the top
+    /// level, and `span` (`request_id`) within a SOAP call.
+    Json,
+}
+
+/// Sets logging up on standard error: `RUST_LOG` (default `info`: one line per SOAP call,
+/// target `mktows::soap`) in `format`.
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
 }
 
 impl std::fmt::Debug for BridgeArgs {
@@ -64,16 +138,34 @@ fn url(name: &str, value: String) -> Result<String, String> {
     }
 }
 
-/// Runs the bridge until Ctrl-C, then lets the calls in flight finish.
-pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
-    // One log line per call (target mktows::soap) unless RUST_LOG already set logging up.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
+/// Catches SIGTERM (what `systemctl stop`, `docker stop` and Kubernetes send) and SIGINT
+/// (Ctrl-C) from now on; the future ends with the name of the first that arrives.
+fn stop_signal() -> Result<impl Future<Output = &'static str>, String> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term =
+            signal(SignalKind::terminate()).map_err(|e| format!("cannot catch SIGTERM: {e}"))?;
+        let mut int =
+            signal(SignalKind::interrupt()).map_err(|e| format!("cannot catch SIGINT: {e}"))?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = int.recv() => "SIGINT",
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        })
+    }
+}
+
+/// The bridge's configuration from its arguments; the settings missing or wrong, named.
+fn config(args: BridgeArgs) -> Result<BridgeConfig, String> {
     let mut missing = Vec::new();
     let mut need = |value: Option<String>, name: &'static str| {
         if value.is_none() {
@@ -120,16 +212,34 @@ pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
     }
     let mut config = BridgeConfig::new(
         SocketAddr::new(args.listen, args.port),
-        rest.clone(),
-        vec![(user_id.clone(), key)],
+        rest,
+        vec![(user_id, key)],
     );
     config.time_window = Duration::from_secs(args.time_window);
-    config.workspace_partitions = workspace_partitions.clone();
+    config.workspace_partitions = workspace_partitions;
+    config.ready_max_age = Duration::from_secs(args.ready_max_age);
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        config.serve.tls = Some(mktows_server::http::Tls::from_pem_files(cert, key)?);
+    }
+    Ok(config)
+}
+
+/// Runs the bridge until SIGTERM or SIGINT, then stops accepting and lets the calls in flight
+/// finish within `--drain-timeout`.
+pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
+    init_logging(args.log_format);
+    let drain = Duration::from_secs(args.drain_timeout);
+    let config = config(args)?;
+    let user_id = config.users.first().map_or("", |u| u.0.as_str()).to_owned();
+    let rest = config.rest.rest_endpoint.clone();
+    let workspace_partitions = config.workspace_partitions.clone();
+    // Signals are caught before the banner: a stop sent as soon as it is printed still drains.
+    let stop = stop_signal()?;
     let bridge = Bridge::start(config).await?;
     let mut banner = format!(
-        "mktows bridge listening\n  SOAP endpoint: {url}\n  WSDL: {url}?WSDL\n  SOAP user id: {user_id}\n  Marketo REST: {rest}\n",
+        "mktows bridge listening\n  SOAP endpoint: {url}\n  WSDL: {url}?WSDL\n  Health: {base}/healthz {base}/readyz\n  Metrics: {base}/metrics\n  SOAP user id: {user_id}\n  Marketo REST: {rest}\n",
         url = bridge.url(),
-        rest = rest.rest_endpoint,
+        base = bridge.base_url(),
     );
     for (w, p) in &workspace_partitions {
         banner.push_str(&format!("  workspace {w} → partition {p}\n"));
@@ -138,8 +248,19 @@ pub async fn run(args: BridgeArgs) -> Result<ExitCode, String> {
     use std::io::Write;
     let _ = std::io::stdout().write_all(banner.as_bytes());
     let _ = std::io::stdout().flush();
-    let _ = tokio::signal::ctrl_c().await;
-    tracing::info!(target: "mktows::bridge", "stopping: finishing the calls in flight");
-    bridge.stop().await;
+    let signal = stop.await;
+    tracing::info!(
+        target: "mktows::bridge",
+        signal,
+        drain_timeout_s = drain.as_secs(),
+        "stopping: no new connections; finishing the calls in flight"
+    );
+    if tokio::time::timeout(drain, bridge.stop()).await.is_err() {
+        return Err(format!(
+            "calls still in flight after the drain timeout ({}s) were cut off",
+            drain.as_secs()
+        ));
+    }
+    tracing::info!(target: "mktows::bridge", "stopped: every call in flight was answered");
     Ok(ExitCode::SUCCESS)
 }

@@ -117,13 +117,14 @@ enum Direction {
 }
 
 fn main() -> ExitCode {
-    if std::env::var_os("RUST_LOG").is_some() {
+    let cli = Cli::parse();
+    // `mktows bridge` sets its logging up itself (`--log-format`).
+    if std::env::var_os("RUST_LOG").is_some() && !matches!(cli.command, Command::Bridge(_)) {
         tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_writer(std::io::stderr)
             .init();
     }
-    let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {

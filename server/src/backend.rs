@@ -140,6 +140,17 @@ macro_rules! backend_operations {
             fn unsupported_fault(&self, operation: &str) -> BackendFault {
                 BackendFault::unsupported(operation, self.name())
             }
+
+            /// Called once per call answered through this back end, after its log line: the
+            /// operation, the SOAP fault code when it failed (`None`: success), and the time
+            /// taken. Does nothing by default (the bridge counts calls in its metrics).
+            fn call_answered(
+                &self,
+                _operation: &str,
+                _fault: Option<u32>,
+                _elapsed: std::time::Duration,
+            ) {
+            }
             $(
                 #[doc = concat!("`", $name, "`.")]
                 fn $method<'a>(

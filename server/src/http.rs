@@ -4,6 +4,16 @@
 //! keep-alive connections), a body within [`ServeOptions::body_timeout`], and at most
 //! [`ServeOptions::max_connections`] connections are open (more are closed on accept).
 //! Shutdown stops accepting and lets in-flight calls finish.
+//!
+//! `GET /healthz` answers `200 ok` while the process serves (liveness; it checks nothing
+//! behind). Each SOAP call runs in a tracing span `soap` with a `request_id` (the process
+//! start time and a counter, in hex: unique across restarts), so the per-call log line and
+//! every line logged for the call (the bridge's REST calls) carry it; the answer carries it
+//! too, as the `X-Request-Id` header.
+//!
+//! With [`ServeOptions::tls`] (see [`Tls::from_pem_files`]) the port speaks HTTPS only:
+//! rustls with the ring provider, TLS 1.2 and 1.3, HTTP/1.1; the handshake must end within
+//! [`ServeOptions::header_timeout`], and `?WSDL` names an `https://` address.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,7 +24,7 @@ use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -34,6 +44,53 @@ pub struct ServeOptions {
     pub max_body: usize,
     /// Most connections open at once.
     pub max_connections: usize,
+    /// Serve HTTPS with this certificate and key (`None`: plain HTTP).
+    pub tls: Option<Tls>,
+}
+
+/// A server certificate chain and key for HTTPS.
+#[derive(Clone)]
+pub struct Tls(tokio_rustls::TlsAcceptor);
+
+impl std::fmt::Debug for Tls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tls(<certificate and key>)")
+    }
+}
+
+impl Tls {
+    /// Reads a PEM certificate chain (the server's first) and a PEM private key (PKCS#8, PKCS#1
+    /// or SEC1); errors name the file and what is wrong, never the key's content.
+    pub fn from_pem_files(cert: &std::path::Path, key: &std::path::Path) -> Result<Tls, String> {
+        use rustls_pki_types::pem::PemObject;
+        use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+        let chain = CertificateDer::pem_file_iter(cert)
+            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| format!("TLS certificate {}: {e}", cert.display()))?;
+        if chain.is_empty() {
+            return Err(format!(
+                "TLS certificate {}: no CERTIFICATE in the PEM file",
+                cert.display()
+            ));
+        }
+        let private = PrivateKeyDer::from_pem_file(key)
+            .map_err(|e| format!("TLS key {}: {e}", key.display()))?;
+        let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+        let mut config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("TLS: {e}"))?
+            .with_no_client_auth()
+            .with_single_cert(chain, private)
+            .map_err(|e| {
+                format!(
+                    "TLS certificate {} and key {}: {e}",
+                    cert.display(),
+                    key.display()
+                )
+            })?;
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(Tls(tokio_rustls::TlsAcceptor::from(Arc::new(config))))
+    }
 }
 
 impl Default for ServeOptions {
@@ -43,6 +100,7 @@ impl Default for ServeOptions {
             body_timeout: Duration::from_secs(30),
             max_body: 16 * 1024 * 1024,
             max_connections: 512,
+            tls: None,
         }
     }
 }
@@ -75,6 +133,7 @@ pub fn router(
     });
     Router::new()
         .route(&soap_path(), post(soap).get(wsdl_handler))
+        .route("/healthz", get(healthz))
         .with_state(shared)
 }
 
@@ -115,6 +174,27 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(app.clone());
+        if let Some(Tls(acceptor)) = &options.tls {
+            let (acceptor, builder, watcher) =
+                (acceptor.clone(), builder.clone(), graceful.watcher());
+            let handshake_timeout = options.header_timeout;
+            tokio::spawn(async move {
+                match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
+                    Ok(Ok(tls)) => {
+                        let connection = builder.serve_connection(TokioIo::new(tls), service);
+                        let _ = watcher.watch(connection).await;
+                    }
+                    Ok(Err(e)) => {
+                        tracing::debug!(target: "mktows::soap_front::http", error = %e, "TLS handshake failed");
+                    }
+                    Err(_) => {
+                        tracing::debug!(target: "mktows::soap_front::http", "TLS handshake too slow");
+                    }
+                }
+                drop(permit);
+            });
+            continue;
+        }
         let connection = builder.serve_connection(TokioIo::new(stream), service);
         let watched = graceful.watch(connection);
         tokio::spawn(async move {
@@ -223,8 +303,34 @@ async fn soap(State(shared): State<Arc<Shared>>, body: Body) -> Response {
             return (StatusCode::REQUEST_TIMEOUT, "request body too slow").into_response();
         }
     };
-    let (status, body) = shared.front.handle(&body).await;
-    xml(status, body)
+    let request_id = next_request_id();
+    let span = tracing::info_span!("soap", request_id = %request_id);
+    let (status, body) = tracing::Instrument::instrument(shared.front.handle(&body), span).await;
+    let mut answer = xml(status, body);
+    if let Ok(value) = header::HeaderValue::from_str(&request_id) {
+        answer.headers_mut().insert("x-request-id", value);
+    }
+    answer
+}
+
+/// `GET /healthz`: the process is up and serving.
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// A new request id: this process's start (seconds since 1970) and a counter, in hex.
+fn next_request_id() -> String {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static START: OnceLock<u64> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let start = *START.get_or_init(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    });
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
+    format!("{start:x}-{n:x}")
 }
 
 /// The request body, read up to `max` bytes: `Err(None)` when it is larger (a declared
@@ -294,7 +400,10 @@ async fn wsdl_handler(
         )
             .into_response();
     }
-    let url = public_url(&headers, shared.local);
+    let mut url = public_url(&headers, shared.local);
+    if shared.options.tls.is_some() && !headers.contains_key("x-forwarded-proto") {
+        url = url.replacen("http://", "https://", 1);
+    }
     (
         [(header::CONTENT_TYPE, "text/xml;charset=UTF-8")],
         rewrite_address(shared.wsdl, &url),

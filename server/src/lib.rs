@@ -302,6 +302,10 @@ impl Front {
             Some(done) => done,
             None => (name, 0, Err(unknown_operation(name))),
         };
+        let fault_code = match &result {
+            Err(f) => Some(f.code.code()),
+            Ok((status, _)) => (*status != 200).then(|| ErrorCode::ServiceInternalError.code()),
+        };
         let answer = result.unwrap_or_else(|f| backend_fault(&f));
         tracing::info!(
             target: "mktows::soap",
@@ -312,6 +316,7 @@ impl Front {
             status = answer.0,
             "call"
         );
+        backend.call_answered(operation, fault_code, started.elapsed());
         answer
     }
 

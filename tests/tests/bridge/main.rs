@@ -6,7 +6,8 @@
 //! back-off, REST failures) in `rest.rs`, and so on; a test against recorded REST exchanges in
 //! `exchanges/`, in the file of the operation's area. Rules that cut across the modules
 //! (cookies, workspaces → partitions, a shared token, limits, keys REST cannot carry, stopping)
-//! are in `rules.rs`; helpers shared by these files in `support.rs`.
+//! are in `rules.rs`; the bridge as a service (`/healthz`, `/readyz`, `/metrics`) in
+//! `service.rs`; helpers shared by these files in `support.rs`.
 
 mod activities;
 mod campaigns;
@@ -21,5 +22,6 @@ mod mobjects;
 mod read;
 mod rest;
 mod rules;
+mod service;
 mod support;
 mod sync;

@@ -1,14 +1,16 @@
 //! The SOAP front shared by the sandbox and the bridge, over real HTTP on 127.0.0.1: workspace
 //! names ignore case, `?WSDL` names the address the client used, SOAP 1.2 is a
-//! `VersionMismatch` fault, and slow or idle connections are cut off so they cannot hold the
-//! server.
+//! `VersionMismatch` fault, slow or idle connections are cut off so they cannot hold the
+//! server, `/healthz` answers, each SOAP answer carries its own `X-Request-Id`, and with a
+//! certificate (made by rcgen) the port speaks HTTPS to a client trusting it; a body over the
+//! limit is answered with a SOAP fault without being read.
 
 use std::time::{Duration, Instant};
 
 use mktows::client::RetryPolicy;
 use mktows::{Client, LeadKey, LeadSync};
 use mktows_sandbox::{Sandbox, SandboxConfig};
-use mktows_server::http::ServeOptions;
+use mktows_server::http::{ServeOptions, Tls};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -326,4 +328,111 @@ async fn a_soap_client_sending_too_much_reads_fault_20012_and_nothing_is_stored(
         .await
         .unwrap();
     assert!(outcome.lead_id > 0);
+}
+
+#[tokio::test]
+async fn healthz_answers_ok_and_each_soap_answer_names_its_request_id() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let answer = raw(
+        &sandbox,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".into(),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.ends_with("\r\n\r\nok\n"), "{answer}");
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let answer = raw(
+            &sandbox,
+            format!(
+                "POST {} HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nConnection: close\r\n\r\n<x/>",
+                path(&sandbox)
+            ),
+        )
+        .await;
+        assert!(answer.starts_with("HTTP/1.1 500"), "{answer}");
+        assert!(answer.contains("20012"), "{answer}");
+        let id = answer
+            .lines()
+            .find_map(|l| l.strip_prefix("x-request-id: "))
+            .unwrap_or_else(|| panic!("no x-request-id: {answer}"))
+            .to_owned();
+        let (start, n) = id.split_once('-').unwrap();
+        assert!(u64::from_str_radix(start, 16).is_ok() && u64::from_str_radix(n, 16).is_ok());
+        ids.push(id);
+    }
+    assert_ne!(ids[0], ids[1]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_certificate_the_port_speaks_https_and_a_signed_call_goes_through() {
+    let generated = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let dir = std::env::temp_dir().join(format!("mktows-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert, generated.cert.pem()).unwrap();
+    std::fs::write(&key, generated.signing_key.serialize_pem()).unwrap();
+    let missing = Tls::from_pem_files(&dir.join("none.pem"), &key).unwrap_err();
+    assert!(
+        missing.starts_with("TLS certificate ") && missing.contains("none.pem"),
+        "{missing}"
+    );
+    let config = SandboxConfig {
+        serve: ServeOptions {
+            tls: Some(Tls::from_pem_files(&cert, &key).unwrap()),
+            ..ServeOptions::default()
+        },
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let addr: std::net::SocketAddr = addr(&sandbox).parse().unwrap();
+    let https = reqwest::Client::builder()
+        .add_root_certificate(
+            reqwest::Certificate::from_pem(generated.cert.pem().as_bytes()).unwrap(),
+        )
+        .resolve("localhost", addr)
+        .build()
+        .unwrap();
+    let base = format!("https://localhost:{}", addr.port());
+    let health = https.get(format!("{base}/healthz")).send().await.unwrap();
+    assert_eq!(health.text().await.unwrap(), "ok\n");
+    let soap = format!("{base}{}", path(&sandbox));
+    let wsdl = https
+        .get(format!("{soap}?WSDL"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        wsdl.contains(&format!("location=\"{soap}\"")),
+        "the WSDL names the https address"
+    );
+    // A signed syncLead over HTTPS, stored.
+    let signer = Client::new(sandbox.client_config()).unwrap();
+    let (headers, params) = LeadSync::new(LeadKey::Email("tls@https.test".into())).into_request();
+    let envelope = signer
+        .envelope::<mktows::operations::SyncLead>(&headers, &params)
+        .unwrap();
+    let answer = https
+        .post(&soap)
+        .header("content-type", "text/xml; charset=utf-8")
+        .body(envelope)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert!(
+        answer
+            .text()
+            .await
+            .unwrap()
+            .contains("<status>CREATED</status>")
+    );
+    assert_eq!(sandbox.lead_count(), 1);
+    // Plain HTTP to the HTTPS port gets no answer.
+    let plain = reqwest::get(format!("http://{addr}/healthz")).await;
+    assert!(plain.is_err(), "{plain:?}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
