@@ -229,7 +229,8 @@ fn report(summary: &Summary, failed: Option<&Path>) {
 }
 
 /// Progress on standard error: an indicatif bar on a terminal, a plain line every few
-/// seconds elsewhere (logs, CI), nothing with `--quiet`.
+/// seconds elsewhere (logs, CI), nothing with `--quiet`. While the client's circuit breaker
+/// holds the endpoint unreachable, the bar's message and every plain line say since when.
 struct Progress {
     bar: Option<indicatif::ProgressBar>,
     plain: Option<(Instant, Instant)>,
@@ -237,6 +238,8 @@ struct Progress {
     total: Option<u64>,
     done: u64,
     synced: u64,
+    /// `endpoint unreachable since HH:MM:SS UTC` while the breaker is open.
+    unreachable: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl Progress {
@@ -248,6 +251,7 @@ impl Progress {
             total,
             done: 0,
             synced: 0,
+            unreachable: Default::default(),
         };
         if quiet {
             return progress;
@@ -288,23 +292,43 @@ impl Progress {
         if let Some((started, last)) = &mut self.plain {
             if last.elapsed() >= self.every {
                 *last = Instant::now();
-                eprintln!(
-                    "{}",
-                    line(self.done, self.synced, self.total, started.elapsed())
-                );
+                let mut text = line(self.done, self.synced, self.total, started.elapsed());
+                let unreachable = self.unreachable.lock().map(|u| u.clone()).unwrap_or(None);
+                if let Some(unreachable) = unreachable {
+                    text.push_str(&format!(", {unreachable}"));
+                }
+                eprintln!("{text}");
             }
         }
     }
 
     /// A client event hook that shows what the client is doing (waiting for the rate window,
-    /// retrying): in the bar's message on a terminal, as a line elsewhere; `None` when quiet.
+    /// retrying, the endpoint unreachable and back): in the bar's message on a terminal, as a
+    /// line elsewhere; `None` when quiet. While the circuit breaker is open, the bar says
+    /// only `endpoint unreachable since HH:MM:SS UTC`.
     fn state_hook(&self) -> Option<impl Fn(&ClientEvent) + Send + Sync + 'static> {
         if self.bar.is_none() && self.plain.is_none() {
             return None;
         }
         let bar = self.bar.clone();
+        let unreachable = self.unreachable.clone();
         Some(move |event: &ClientEvent| {
+            let mut open = unreachable.lock().unwrap_or_else(|e| e.into_inner());
             let text = match event {
+                ClientEvent::EndpointUnreachable { since } => {
+                    let text = format!(
+                        "endpoint unreachable since {} UTC",
+                        since.format("%H:%M:%S")
+                    );
+                    *open = Some(text.clone());
+                    format!("{text}: calls fail at once as not sent until it answers a probe")
+                }
+                ClientEvent::EndpointBack => {
+                    *open = None;
+                    "endpoint answers again".to_owned()
+                }
+                // While the breaker is open, that is what the bar says.
+                _ if open.is_some() => return,
                 ClientEvent::WaitingForWindow { wait } => format!(
                     "waiting {:.1}s for Marketo's rate window",
                     wait.as_secs_f64()
