@@ -1,8 +1,9 @@
 //! `cargo xtask`: project automation.
 //!
 //! - `cargo xtask bench [--memory]`: mktows next to Python zeep on the same work, on this machine;
-//! - `cargo xtask outage [--killed-only] [--binary PATH]`: `mktows sync` of 50,000 leads with its
-//!   sandbox killed 1 s in (and restarted 10 s later): the time to give up or finish;
+//! - `cargo xtask outage [--killed-only] [--unpaced] [--binary PATH]`: `mktows sync` of 50,000
+//!   leads with its sandbox killed 1 s in (and restarted 10 s later): the time to give up or
+//!   finish;
 //! - `cargo xtask regen --wsdl PATH_OR_URL [--no-check]`: move to a new WSDL version;
 //! - `cargo xtask diff OLD.wsdl NEW.wsdl [--json]`: semantic API diff;
 //! - `cargo xtask codegen WSDL [-o FILE] [--runtime PATH]`: the generated Rust for any WSDL;
@@ -14,7 +15,7 @@ use std::process::{Command, ExitCode};
 
 const USAGE: &str = "usage:
   cargo xtask bench [--memory]
-  cargo xtask outage [--killed-only] [--binary PATH]
+  cargo xtask outage [--killed-only] [--unpaced] [--binary PATH]
   cargo xtask regen --wsdl PATH_OR_URL [--no-check]
   cargo xtask diff OLD.wsdl NEW.wsdl [--json]
   cargo xtask codegen WSDL [-o FILE] [--runtime PATH]
@@ -193,20 +194,17 @@ fn output(command: &mut Command, what: &str) -> Result<String, String> {
 }
 
 fn outage(args: &[String]) -> Result<(), String> {
-    let mut binary = None;
-    let mut killed_only = false;
+    let mut options = xtask::outage::Options::default();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
-            "--binary" => binary = Some(rest.next().ok_or("--binary needs a path")?.into()),
-            "--killed-only" => killed_only = true,
+            "--binary" => options.binary = Some(rest.next().ok_or("--binary needs a path")?.into()),
+            "--killed-only" => options.killed_only = true,
+            "--unpaced" => options.unpaced = true,
             other => return Err(format!("unexpected argument `{other}`\n{USAGE}")),
         }
     }
-    print!(
-        "{}",
-        xtask::outage::run(&xtask::workspace_root(), binary, killed_only)?
-    );
+    print!("{}", xtask::outage::run(&xtask::workspace_root(), options)?);
     Ok(())
 }
 

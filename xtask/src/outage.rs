@@ -12,6 +12,11 @@
 //!    started again on the same port and data file. Reported: the time from the kill to the
 //!    sync's exit, the leads by fate, and whether every lead synced or was confirmed.
 //!
+//! With `--unpaced`, the sync runs `--unpaced` (no 100-calls-per-20-s window): with the
+//! default pacing, the sandbox answers the first 100 calls (30,000 leads) within the first
+//! second and the next call waits ~19 s for the window before it finds the endpoint gone, a
+//! wait the kill-to-exit time includes.
+//!
 //! The sync's progress lines (standard error, one every 2 s) are kept in the directory, so
 //! "endpoint unreachable since HH:MM:SS UTC" can be seen there.
 
@@ -73,8 +78,25 @@ impl Measured {
     }
 }
 
-/// Builds the release binary (or takes `binary`) and runs both scenarios (or only the first).
-pub fn run(root: &Path, binary: Option<PathBuf>, killed_only: bool) -> Result<String, String> {
+/// How `cargo xtask outage` runs.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The `mktows` binary; `None`: build the release one.
+    pub binary: Option<PathBuf>,
+    /// Only the first scenario.
+    pub killed_only: bool,
+    /// Sync with `--unpaced`.
+    pub unpaced: bool,
+}
+
+/// Builds the release binary (or takes `options.binary`) and runs both scenarios (or only the
+/// first).
+pub fn run(root: &Path, options: Options) -> Result<String, String> {
+    let Options {
+        binary,
+        killed_only,
+        unpaced,
+    } = options;
     let binary = match binary {
         Some(binary) => binary,
         None => build(root)?,
@@ -83,12 +105,21 @@ pub fn run(root: &Path, binary: Option<PathBuf>, killed_only: bool) -> Result<St
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let csv = dir.join("leads.csv");
     write_leads(&csv)?;
-    let mut report = format!("binary {}\nfiles in {}\n", binary.display(), dir.display());
-    let killed = scenario(&binary, &dir, "killed", None)?;
+    let mut report = format!(
+        "binary {}\nfiles in {}\npacing: {}\n",
+        binary.display(),
+        dir.display(),
+        if unpaced {
+            "off (--unpaced)"
+        } else {
+            "Marketo's (100 calls per 20 s)"
+        }
+    );
+    let killed = scenario(&binary, &dir, "killed", None, unpaced)?;
     report.push_str(&killed.render());
     report.push('\n');
     if !killed_only {
-        let restarted = scenario(&binary, &dir, "restarted", Some(RESTART_AFTER))?;
+        let restarted = scenario(&binary, &dir, "restarted", Some(RESTART_AFTER), unpaced)?;
         report.push_str(&restarted.render());
         report.push('\n');
     }
@@ -179,6 +210,7 @@ fn scenario(
     dir: &Path,
     name: &'static str,
     restart: Option<Duration>,
+    unpaced: bool,
 ) -> Result<Measured, String> {
     let port = free_port()?;
     let data = dir.join(format!("{name}.db"));
@@ -204,6 +236,7 @@ fn scenario(
             "--encryption-key",
             mktows_sandbox_key(),
         ])
+        .args(unpaced.then_some("--unpaced"))
         .arg(dir.join("leads.csv"))
         .stdout(create(&out)?)
         .stderr(create(&progress)?)

@@ -5,16 +5,18 @@
 //! # States
 //!
 //! ```text
-//!            failure (streak < open_after)          any answer (success, fault, 4xx, ...)
-//!           ┌──────────┐                          ┌──────────────────────────────────────┐
-//!           ▼          │                          │                                      │
-//!   ┌──────────────────┴──┐ failure, streak ≥ open_after ┌─────────────────────────────┐   │
-//!   │ Closed              │ ───────────────────────────► │ Open { since, last_probe }  │ ──┘
-//!   │ (streak: since when │  emits EndpointUnreachable   │ calls fail at once with     │ emits
-//!   │  every attempt      │                              │ Error::EndpointUnreachable, │ EndpointBack
-//!   │  failed, or none)   │ ◄─────────────────────────── │ except one probe every      │
-//!   └─────────────────────┘       any answer             │ probe_every, sent as usual  │
-//!                                                        └─────────────────────────────┘
+//!                  failure, streak < open_after
+//!                  +--------+
+//!                  v        |
+//!   +-------------------------+   failure, streak >= open_after   +-------------------------+
+//!   | Closed                  | --------------------------------> | Open (since)            |
+//!   | every call is sent;     |   emits EndpointUnreachable       | calls fail at once:     |
+//!   | streak: since when      |                                   | EndpointUnreachable,    |
+//!   | every attempt failed    | <-------------------------------- | not sent; one probe per |
+//!   +-------------------------+   any answer (a probe's, or a     | probe_every is sent     |
+//!        ^          |             call in flight): EndpointBack   +-------------------------+
+//!        +----------+
+//!        any answer: the streak ends
 //! ```
 //!
 //! - **What is a failure**: an attempt that reached for the network and got no usable answer:

@@ -321,9 +321,7 @@ impl<T: Transport> Client<T> {
         }
         result.map(|(output, _)| output)
     }
-}
 
-impl<T: Transport> Client<T> {
     /// Tells the breaker what an attempt showed, and reports a change of state.
     fn breaker_recorded<R>(
         &self,
@@ -331,18 +329,28 @@ impl<T: Transport> Client<T> {
         result: &Result<R, Error>,
         admission: Admission,
     ) {
+        let endpoint = &self.config.endpoint;
         let transition = self.breaker.record(started, result);
         if admission == Admission::Probe {
-            tracing::info!(endpoint = %self.config.endpoint, answered = transition.is_some(), "circuit breaker probe");
+            let answered = transition.is_some();
+            tracing::info!(endpoint = %endpoint, answered, "circuit breaker probe");
         }
         let event = match transition {
             None => return,
             Some(Transition::Opened(since)) => {
-                tracing::warn!(endpoint = %self.config.endpoint, %since, "endpoint unreachable: circuit breaker open, calls fail at once until a probe gets an answer");
+                tracing::warn!(
+                    endpoint = %endpoint,
+                    %since,
+                    "endpoint unreachable: circuit breaker open, calls fail at once until a \
+                     probe gets an answer"
+                );
                 ClientEvent::EndpointUnreachable { since }
             }
             Some(Transition::Closed) => {
-                tracing::info!(endpoint = %self.config.endpoint, "endpoint answers again: circuit breaker closed");
+                tracing::info!(
+                    endpoint = %endpoint,
+                    "endpoint answers again: circuit breaker closed"
+                );
                 ClientEvent::EndpointBack
             }
         };
