@@ -37,6 +37,11 @@ pub const ENV_ENCRYPTION_KEY: &str = "MKTOWS_ENCRYPTION_KEY";
 /// 16 s (31 s) after failures, 0.25 s doubling to 16 s (31.75 s) for refused connections.
 /// Interactive tools may prefer fewer connection attempts (the `mktows get-lead` and `list`
 /// commands use 3).
+///
+/// Retries end early when the client's circuit breaker opens ([`BreakerPolicy`]: after 30 s in
+/// which every attempt of every call failed, by default): the next attempt fails at once, not
+/// sent, and the call ends with it (or "may have been applied" if an earlier attempt may have
+/// been).
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     /// Most attempts per call, the first included.
