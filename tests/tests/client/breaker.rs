@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use mktows::client::{BreakerPolicy, ClientEvent, Limits, RetryPolicy};
 use mktows::types::LeadKeyRef;
 use mktows::{Client, ClientConfig, Error, LeadOutcome, OutcomeClass};
-use mktows_tests::fake_marketo::{config, leads, marketo};
+use mktows_tests::fake_marketo::{config, fault, leads, marketo};
 use mktows_tests::http::{Action, TestServer, free_port};
 
 /// Retries that would go on for seconds: only the breaker ends them early.
@@ -121,7 +121,7 @@ async fn the_breaker_opens_after_the_budget_and_queued_calls_fail_at_once_unsent
 async fn a_probe_closes_the_breaker_when_the_server_comes_back() {
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}/soap/mktows/2_6");
-    let (config, events) = breaker_config(&url, Duration::from_millis(200));
+    let (config, events) = breaker_config(&url, Duration::from_millis(500));
     let client = Client::new(config).unwrap();
 
     // Refused connections until the budget is spent: not sent, and the breaker opens.
@@ -207,6 +207,51 @@ async fn reconciliation_with_the_breaker_open_leaves_leads_may_have_been_applied
     let received = server.received();
     let actions: Vec<_> = received.iter().map(|r| r.header("soapaction")).collect();
     assert_eq!(received.len(), 1, "{actions:?}");
+    assert!(matches!(
+        events.lock().unwrap().as_slice(),
+        [ClientEvent::EndpointUnreachable { .. }]
+    ));
+}
+
+#[tokio::test]
+async fn answers_keep_it_closed_and_html_gateway_pages_open_it() {
+    // Throttling faults for longer than the budget: the endpoint answers, so it stays closed.
+    let server =
+        TestServer::start(|_| Action::fault(fault(20023, "Rate Limit Exceeded", "too many calls")))
+            .await;
+    let (config, events) = breaker_config(&server.url, Duration::from_secs(60));
+    let client = Client::new(config.retry(RetryPolicy {
+        max_attempts: 25,
+        ..patient()
+    }))
+    .unwrap();
+    let started = Instant::now();
+    let error = client
+        .get_lead(LeadKeyRef::Email, "a@example.com")
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() >= Duration::from_millis(400));
+    assert!(error.is_throttling(), "{error}");
+    assert_eq!(server.received().len(), 25, "every attempt was sent");
+    assert!(events.lock().unwrap().is_empty());
+
+    // A proxy's 502 page, no SOAP behind it: no usable answer, so it opens.
+    let server = TestServer::start(|_| Action::Respond {
+        status: 502,
+        content_type: "text/html",
+        body: b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec(),
+    })
+    .await;
+    let (config, events) = breaker_config(&server.url, Duration::from_secs(60));
+    let client = Client::new(config).unwrap();
+    let error = client
+        .get_lead(LeadKeyRef::Email, "a@example.com")
+        .await
+        .unwrap_err();
+    match &error {
+        Error::EarlierAttemptUncertain { last, .. } => assert!(is_unreachable(last), "{error}"),
+        other => panic!("expected the breaker, got {other}"),
+    }
     assert!(matches!(
         events.lock().unwrap().as_slice(),
         [ClientEvent::EndpointUnreachable { .. }]

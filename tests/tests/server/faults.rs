@@ -13,7 +13,8 @@
 //! And a sandbox that goes away mid-sync (stopped, then started again on the same port and
 //! data): the client's circuit breaker ends the retries after its budget, every lead of the
 //! failed sync is not sent or may have been applied (none stored), and a probe picks the
-//! sandbox up again.
+//! sandbox up again. And a read (the column check's `describeMObject`) that gets a truncated
+//! answer, an HTML 503 and a dropped connection before the sandbox's answer succeeds.
 
 use std::time::Duration;
 
@@ -318,4 +319,30 @@ async fn a_sandbox_that_goes_away_trips_the_breaker_and_is_picked_up_when_it_is_
     ));
     sandbox.stop().await;
     let _ = std::fs::remove_file(&data);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_column_check_survives_broken_answers_as_every_read_does() {
+    // describeMObject (the column check of `mktows sync`) through the proxy: a truncated
+    // answer, an HTML 503 and a dropped connection, then the sandbox's answer.
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let proxy = FaultProxy::start(sandbox.url(), |index| match index {
+        0 => Fault::TruncateAfter,
+        1 => Fault::Html503Before,
+        2 => Fault::DropBefore,
+        _ => Fault::Pass,
+    })
+    .await;
+    let client = client_through(&proxy, &sandbox, false, false);
+    let fields = mktows::bulk::lead_fields(&client).await.unwrap();
+    assert!(fields.iter().any(|f| f == "Email"), "{fields:?}");
+    assert_eq!(
+        proxy.faults(),
+        [
+            Fault::TruncateAfter,
+            Fault::Html503Before,
+            Fault::DropBefore,
+            Fault::Pass
+        ]
+    );
 }
