@@ -55,7 +55,8 @@ use chrono::{DateTime, Utc};
 use crate::error::Error;
 
 /// When the client stops sending to an endpoint that does not answer, and how it finds out
-/// the endpoint is back (see the states in [`crate::client`]'s breaker docs).
+/// the endpoint is back (the states are in the [module docs](self)). Set with
+/// [`ClientConfig::breaker`](super::ClientConfig::breaker).
 #[derive(Debug, Clone)]
 pub struct BreakerPolicy {
     /// How long every attempt must have failed before the breaker opens (default 30 s, about

@@ -45,8 +45,12 @@ pub const READ_OPERATIONS: &[&str] = &[
 ];
 
 impl Idempotency {
-    /// The idempotency of operation `name` when nothing else is known of the request: reads
-    /// are idempotent, writes not (see the module docs).
+    /// The idempotency of operation `name` (`O::INFO.name`) when nothing else is known of the
+    /// request, as [`Client::api`](super::Client::api) sends it: the reads of
+    /// [`READ_OPERATIONS`] are idempotent (retried after any transient failure); every other
+    /// operation writes and is not (never resent once it may have been applied: the stub
+    /// cannot see whether a sync's leads carry unique keys; `Client::sync_lead` and
+    /// `Client::sync_multiple_leads` decide that by the leads).
     pub fn of_operation(name: &str) -> Idempotency {
         if READ_OPERATIONS.contains(&name) {
             Idempotency::Idempotent

@@ -13,8 +13,8 @@
 //!   may have been applied only for [`Idempotency::Idempotent`] requests (every read of the
 //!   API is: the table is in `idempotency.rs`, and [`Client::api`] goes by it), a connection
 //!   that could not be made on a short schedule of its own;
-//! - goes through the client's circuit breaker (`breaker.rs`, its state machine in the module
-//!   docs): once the endpoint has given no usable answer for longer than
+//! - goes through the client's circuit breaker (its state machine is in [`breaker`]'s docs):
+//!   once the endpoint has given no usable answer for longer than
 //!   [`BreakerPolicy::open_after`], calls fail at once with [`Error::EndpointUnreachable`]
 //!   (not sent) without touching the network, except a probe every
 //!   [`BreakerPolicy::probe_every`], until the endpoint answers again;
@@ -29,7 +29,7 @@
 //! [`Client::dry_run`] builds the exact request without sending it; [`Client::api`] is the
 //! generated stub over the client (it implements [`xml::Invoke`]).
 
-mod breaker;
+pub mod breaker;
 mod config;
 mod idempotency;
 
@@ -332,7 +332,7 @@ impl<T: Transport> Client<T> {
         let endpoint = &self.config.endpoint;
         let transition = self.breaker.record(started, result);
         if admission == Admission::Probe {
-            let answered = transition.is_some();
+            let answered = matches!(breaker::verdict(result), breaker::Verdict::Answer);
             tracing::info!(endpoint = %endpoint, answered, "circuit breaker probe");
         }
         let event = match transition {
