@@ -17,6 +17,10 @@
 //! second and the next call waits ~19 s for the window before it finds the endpoint gone, a
 //! wait the kill-to-exit time includes.
 //!
+//! With `--kill-at-leads N`, the sandbox is killed once the sync has reported N leads
+//! instead of 1 s in: a kill at the same point of the sync whatever the machine's speed (an
+//! idle machine syncs the whole file unpaced within a second).
+//!
 //! The sync's progress lines (standard error, one every 2 s) are kept in the directory, so
 //! "endpoint unreachable since HH:MM:SS UTC" can be seen there.
 
@@ -42,6 +46,8 @@ pub struct Measured {
     pub kill_to_exit: Duration,
     /// The whole sync.
     pub total: Duration,
+    /// Leads the sync had reported when the sandbox was killed.
+    pub reported_at_kill: usize,
     /// Leads by fate, from the sync's JSON lines.
     pub fates: BTreeMap<String, usize>,
     /// The sync's exit code.
@@ -63,8 +69,9 @@ impl Measured {
     pub fn render(&self) -> String {
         let fates: Vec<String> = self.fates.iter().map(|(f, n)| format!("{f} {n}")).collect();
         let mut text = format!(
-            "{}: kill → exit {:.1} s (whole sync {:.1} s, exit code {:?}); fates: {}; synced or confirmed {}/{LEADS}",
+            "{}: killed after {} leads reported; kill → exit {:.1} s (whole sync {:.1} s, exit code {:?}); fates: {}; synced or confirmed {}/{LEADS}",
             self.scenario,
+            self.reported_at_kill,
             self.kill_to_exit.as_secs_f64(),
             self.total.as_secs_f64(),
             self.exit_code,
@@ -87,17 +94,14 @@ pub struct Options {
     pub killed_only: bool,
     /// Sync with `--unpaced`.
     pub unpaced: bool,
+    /// Kill once the sync has reported this many leads, instead of [`KILL_AFTER`].
+    pub kill_at_leads: Option<usize>,
 }
 
 /// Builds the release binary (or takes `options.binary`) and runs both scenarios (or only the
 /// first).
 pub fn run(root: &Path, options: Options) -> Result<String, String> {
-    let Options {
-        binary,
-        killed_only,
-        unpaced,
-    } = options;
-    let binary = match binary {
+    let binary = match options.binary.clone() {
         Some(binary) => binary,
         None => build(root)?,
     };
@@ -109,17 +113,17 @@ pub fn run(root: &Path, options: Options) -> Result<String, String> {
         "binary {}\nfiles in {}\npacing: {}\n",
         binary.display(),
         dir.display(),
-        if unpaced {
+        if options.unpaced {
             "off (--unpaced)"
         } else {
             "Marketo's (100 calls per 20 s)"
         }
     );
-    let killed = scenario(&binary, &dir, "killed", None, unpaced)?;
+    let killed = scenario(&binary, &dir, "killed", None, &options)?;
     report.push_str(&killed.render());
     report.push('\n');
-    if !killed_only {
-        let restarted = scenario(&binary, &dir, "restarted", Some(RESTART_AFTER), unpaced)?;
+    if !options.killed_only {
+        let restarted = scenario(&binary, &dir, "restarted", Some(RESTART_AFTER), &options)?;
         report.push_str(&restarted.render());
         report.push('\n');
     }
@@ -204,13 +208,14 @@ fn start_sandbox(
     Ok((child, endpoint))
 }
 
-/// One scenario: sync, kill at [`KILL_AFTER`], restart after `restart` if given.
+/// One scenario: sync, kill at [`KILL_AFTER`] (or `kill_at_leads`), restart after `restart`
+/// if given.
 fn scenario(
     binary: &Path,
     dir: &Path,
     name: &'static str,
     restart: Option<Duration>,
-    unpaced: bool,
+    options: &Options,
 ) -> Result<Measured, String> {
     let port = free_port()?;
     let data = dir.join(format!("{name}.db"));
@@ -236,18 +241,24 @@ fn scenario(
             "--encryption-key",
             mktows_sandbox_key(),
         ])
-        .args(unpaced.then_some("--unpaced"))
+        .args(options.unpaced.then_some("--unpaced"))
         .arg(dir.join("leads.csv"))
         .stdout(create(&out)?)
         .stderr(create(&progress)?)
         .spawn()
         .map_err(|e| format!("cannot start the sync: {e}"))?;
-    std::thread::sleep(KILL_AFTER);
+    match options.kill_at_leads {
+        Some(leads) => wait_for_results(&out, leads, &mut sync)?,
+        None => std::thread::sleep(KILL_AFTER),
+    }
     sandbox
         .kill()
         .map_err(|e| format!("cannot kill the sandbox: {e}"))?;
     let killed = Instant::now();
     let _ = sandbox.wait();
+    let reported_at_kill = std::fs::read(&out)
+        .map(|t| t.iter().filter(|&&b| b == b'\n').count())
+        .unwrap_or(0);
     eprintln!(
         "{name}: sandbox killed (SIGKILL) {:.1} s in",
         started.elapsed().as_secs_f64()
@@ -270,10 +281,33 @@ fn scenario(
         scenario: name,
         kill_to_exit,
         total,
+        reported_at_kill,
         fates: fates(&out)?,
         exit_code: status.code(),
         unreachable_line: first_line_with(&progress, "unreachable since")?,
     })
+}
+
+/// Waits until `results` holds `leads` lines (or the sync ended, or a minute passed).
+fn wait_for_results(results: &Path, leads: usize, sync: &mut Child) -> Result<(), String> {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(60) {
+        let text = std::fs::read(results).map_err(|e| format!("{}: {e}", results.display()))?;
+        if text.iter().filter(|&&b| b == b'\n').count() >= leads {
+            return Ok(());
+        }
+        if sync
+            .try_wait()
+            .map_err(|e| format!("the sync: {e}"))?
+            .is_some()
+        {
+            return Err(format!("the sync ended before reporting {leads} leads"));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Err(format!(
+        "the sync did not report {leads} leads within a minute"
+    ))
 }
 
 /// The sandbox's published default user (`mktows_sandbox::DEFAULT_USER_ID`, what
