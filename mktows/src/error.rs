@@ -391,7 +391,7 @@ pub enum Error {
     /// or gave no usable answer for longer than its budget (see
     /// [`BreakerPolicy`](crate::client::BreakerPolicy)). Nothing was written by this call.
     #[error(
-        "not sent: {endpoint} has been unreachable since {} UTC (circuit breaker open; last failure: {last})",
+        "{endpoint} unreachable since {} UTC: the circuit breaker is open, this attempt was not sent (last failure: {last})",
         since.format("%H:%M:%S")
     )]
     EndpointUnreachable {

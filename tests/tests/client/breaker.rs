@@ -133,6 +133,13 @@ async fn a_probe_closes_the_breaker_when_the_server_comes_back() {
     assert!(started.elapsed() >= Duration::from_millis(300));
     assert!(is_unreachable(&error), "{error}");
     assert_eq!(error.class(), OutcomeClass::NotSent);
+    let text = error.to_string();
+    assert!(
+        text.starts_with(&format!("{url} unreachable since "))
+            && text.contains("the circuit breaker is open, this attempt was not sent")
+            && text.contains("Connection refused"),
+        "{text}"
+    );
 
     // The server comes back on the same port; calls keep failing at once until a probe is due.
     let server = TestServer::start_on(port, marketo).await;
