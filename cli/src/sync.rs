@@ -281,7 +281,8 @@ fn report(summary: &Summary, failed: Option<&Path>) {
 }
 
 /// Progress on standard error: an indicatif bar on a terminal, a plain line every few
-/// seconds elsewhere (logs, CI), nothing with `--quiet`.
+/// seconds elsewhere (logs, CI), nothing with `--quiet`. While the client's circuit breaker
+/// holds the endpoint unreachable, the bar's message and every plain line say since when.
 struct Progress {
     bar: Option<indicatif::ProgressBar>,
     plain: Option<(Instant, Instant)>,
@@ -289,6 +290,8 @@ struct Progress {
     total: Option<u64>,
     done: u64,
     synced: u64,
+    /// `endpoint unreachable since HH:MM:SS UTC` while the breaker is open.
+    unreachable: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl Progress {
@@ -300,6 +303,7 @@ impl Progress {
             total,
             done: 0,
             synced: 0,
+            unreachable: Default::default(),
         };
         if quiet {
             return progress;
@@ -340,38 +344,30 @@ impl Progress {
         if let Some((started, last)) = &mut self.plain {
             if last.elapsed() >= self.every {
                 *last = Instant::now();
-                eprintln!(
-                    "{}",
-                    line(self.done, self.synced, self.total, started.elapsed())
-                );
+                let mut text = line(self.done, self.synced, self.total, started.elapsed());
+                let unreachable = self.unreachable.lock().map(|u| u.clone()).unwrap_or(None);
+                if let Some(unreachable) = unreachable {
+                    text.push_str(&format!(", {unreachable}"));
+                }
+                eprintln!("{text}");
             }
         }
     }
 
     /// A client event hook that shows what the client is doing (waiting for the rate window,
-    /// retrying): in the bar's message on a terminal, as a line elsewhere; `None` when quiet.
+    /// retrying, the endpoint unreachable and back): in the bar's message on a terminal, as a
+    /// line elsewhere; `None` when quiet. While the circuit breaker is open, the bar says
+    /// only `endpoint unreachable since HH:MM:SS UTC`.
     fn state_hook(&self) -> Option<impl Fn(&ClientEvent) + Send + Sync + 'static> {
         if self.bar.is_none() && self.plain.is_none() {
             return None;
         }
         let bar = self.bar.clone();
+        let unreachable = self.unreachable.clone();
         Some(move |event: &ClientEvent| {
-            let text = match event {
-                ClientEvent::WaitingForWindow { wait } => format!(
-                    "waiting {:.1}s for Marketo's rate window",
-                    wait.as_secs_f64()
-                ),
-                ClientEvent::Retrying {
-                    operation,
-                    attempt,
-                    delay,
-                    error,
-                } => format!(
-                    "retrying {operation} in {:.1}s (attempt {attempt}: {error})",
-                    delay.as_secs_f64()
-                ),
-                ClientEvent::Sending { .. } => "sending".to_owned(),
-                _ => return,
+            let mut open = unreachable.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(text) = event_text(event, &mut open) else {
+                return;
             };
             match &bar {
                 Some(bar) => bar.set_message(text),
@@ -394,6 +390,43 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// What the progress display says for a client event, if anything; `unreachable` holds
+/// `endpoint unreachable since HH:MM:SS UTC` while the circuit breaker is open, and then
+/// nothing else is said until the endpoint is back.
+fn event_text(event: &ClientEvent, unreachable: &mut Option<String>) -> Option<String> {
+    let text = match event {
+        ClientEvent::EndpointUnreachable { since } => {
+            let text = format!(
+                "endpoint unreachable since {} UTC",
+                since.format("%H:%M:%S")
+            );
+            *unreachable = Some(text.clone());
+            format!("{text}: calls fail at once as not sent until it answers a probe")
+        }
+        ClientEvent::EndpointBack => {
+            *unreachable = None;
+            "endpoint answers again".to_owned()
+        }
+        _ if unreachable.is_some() => return None,
+        ClientEvent::WaitingForWindow { wait } => format!(
+            "waiting {:.1}s for Marketo's rate window",
+            wait.as_secs_f64()
+        ),
+        ClientEvent::Retrying {
+            operation,
+            attempt,
+            delay,
+            error,
+        } => format!(
+            "retrying {operation} in {:.1}s (attempt {attempt}: {error})",
+            delay.as_secs_f64()
+        ),
+        ClientEvent::Sending { .. } => "sending".to_owned(),
+        _ => return None,
+    };
+    Some(text)
 }
 
 /// `progress: 12000/50000 leads (11800 synced), 2400/s, ETA 16s`.
@@ -469,6 +502,44 @@ fn dry_run(args: &SyncArgs, format: Format) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn while_the_endpoint_is_unreachable_the_progress_says_since_when() {
+        let mut open = None;
+        let retrying = ClientEvent::Retrying {
+            operation: "syncMultipleLeads",
+            attempt: 1,
+            delay: Duration::from_millis(250),
+            error: "refused".into(),
+        };
+        assert_eq!(
+            event_text(&retrying, &mut open).as_deref(),
+            Some("retrying syncMultipleLeads in 0.2s (attempt 1: refused)")
+        );
+        let since = "2026-12-04T17:24:00Z".parse().unwrap();
+        assert_eq!(
+            event_text(&ClientEvent::EndpointUnreachable { since }, &mut open).as_deref(),
+            Some(
+                "endpoint unreachable since 17:24:00 UTC: calls fail at once as not sent until \
+                 it answers a probe"
+            )
+        );
+        assert_eq!(
+            open.as_deref(),
+            Some("endpoint unreachable since 17:24:00 UTC")
+        );
+        // Nothing else replaces it while open.
+        assert_eq!(event_text(&retrying, &mut open), None);
+        assert_eq!(
+            event_text(&ClientEvent::EndpointBack, &mut open).as_deref(),
+            Some("endpoint answers again")
+        );
+        assert_eq!(open, None);
+        assert_eq!(
+            event_text(&ClientEvent::Sending { operation: "x" }, &mut open).as_deref(),
+            Some("sending")
+        );
+    }
 
     #[test]
     fn plain_progress_line_has_total_rate_and_eta() {

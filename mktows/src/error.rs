@@ -3,7 +3,8 @@
 //!
 //! - [`Error`]: one variant per way a call fails (a fault, encoding, decoding, an answer that
 //!   is not SOAP, truncated or too large, a timeout, a connection failure, a redirect, an
-//!   earlier attempt left uncertain, statuses that do not match the leads, configuration).
+//!   endpoint the circuit breaker holds unreachable, an earlier attempt left uncertain,
+//!   statuses that do not match the leads, configuration).
 //!   [`Error::class`] sorts each into an [`OutcomeClass`] (not sent / rejected / may have been
 //!   applied; the rules are in its docs), the class retries and reports go by.
 //! - [`ServiceFault`]: a fault with Marketo's conventions read out (HTTP status, [`ErrorCode`],
@@ -286,7 +287,8 @@ pub enum Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum OutcomeClass {
     /// Provably nothing was written: the request never left (connection refused, DNS, TLS
-    /// before sending, a value that cannot be encoded, missing configuration).
+    /// before sending, a value that cannot be encoded, missing configuration, the circuit
+    /// breaker holding the endpoint unreachable).
     NotSent,
     /// The service answered that it did not apply the request: a SOAP fault that documents
     /// it (anything but an internal error), a redirect, or a 4xx page.
@@ -385,6 +387,21 @@ pub enum Error {
         /// The last attempt's error.
         last: Box<Error>,
     },
+    /// Not sent: the client's circuit breaker is open because the endpoint refused connections
+    /// or gave no usable answer for longer than its budget (see
+    /// [`BreakerPolicy`](crate::client::BreakerPolicy)). Nothing was written by this call.
+    #[error(
+        "{endpoint} unreachable since {} UTC: the circuit breaker is open, this attempt was not sent (last failure: {last})",
+        since.format("%H:%M:%S")
+    )]
+    EndpointUnreachable {
+        /// The endpoint.
+        endpoint: String,
+        /// Since when every attempt failed.
+        since: chrono::DateTime<chrono::Utc>,
+        /// The last failure seen.
+        last: String,
+    },
     /// The response does not match the request (e.g. fewer statuses than leads sent).
     #[error("response does not match the request: {0}")]
     Mismatch(String),
@@ -423,7 +440,9 @@ impl Error {
             },
             Error::Redirected { .. } => OutcomeClass::Rejected,
             Error::NotSoap { status, .. } if (400..500).contains(status) => OutcomeClass::Rejected,
-            Error::Encode(_) | Error::Config(_) => OutcomeClass::NotSent,
+            Error::Encode(_) | Error::Config(_) | Error::EndpointUnreachable { .. } => {
+                OutcomeClass::NotSent
+            }
             Error::Timeout {
                 outcome: Outcome::NotSent,
                 ..

@@ -9,7 +9,11 @@
 //! - "holds every value sent" compares each non-empty field sent with the stored text exactly;
 //!   with deduplication off, a lead found this way may be an older identical one, and the lead
 //!   is still reported found: the store holds what was asked, and re-sending would duplicate;
-//! - a lookup that fails leaves its leads as they were.
+//! - a lookup that fails leaves its leads as they were, "may have been applied", with a
+//!   warning naming the error. Lookups are reads, retried after transient failures, and go
+//!   through the client's circuit breaker like every call: while it is open they fail at
+//!   once, not sent, and their leads stay "may have been applied" (never "not sent": the
+//!   lookup, not the sync, is what was not sent).
 
 use std::collections::HashMap;
 
@@ -150,11 +154,20 @@ impl<T: Transport> Client<T> {
                 stream_position: position.take().map(Nillable::Value),
                 ..Default::default()
             };
-            let result = self
+            let result = match self
                 .call::<GetMultipleLeads>(&Default::default(), &params, Idempotency::Idempotent)
                 .await
-                .ok()?
-                .result;
+            {
+                Ok(success) => success.result,
+                Err(error) => {
+                    tracing::warn!(
+                        keys = keys.len(),
+                        error = %error,
+                        "lookup failed: these leads stay \"may have been applied\""
+                    );
+                    return None;
+                }
+            };
             records.extend(
                 result
                     .lead_record_list

@@ -2,6 +2,7 @@
 //! a handler decides the reply, including broken ones (connection closed, truncated body,
 //! HTML page, no answer).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -93,6 +94,7 @@ pub struct TestServer {
     /// `http://127.0.0.1:PORT/soap/mktows/2_6`.
     pub url: String,
     received: Arc<Mutex<Vec<Received>>>,
+    accepted: Arc<AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -101,7 +103,15 @@ impl TestServer {
     pub async fn start(
         handler: impl Fn(&Received) -> Action + Send + Sync + 'static,
     ) -> TestServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        Self::start_on(0, handler).await
+    }
+
+    /// Starts a server on 127.0.0.1:`port` (0: any free port) answering with `handler`.
+    pub async fn start_on(
+        port: u16,
+        handler: impl Fn(&Received) -> Action + Send + Sync + 'static,
+    ) -> TestServer {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.expect("bind");
         let url = format!(
             "http://{}/soap/mktows/2_6",
             listener.local_addr().expect("addr")
@@ -109,11 +119,14 @@ impl TestServer {
         let received = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
         let log = received.clone();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let connections = accepted.clone();
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     break;
                 };
+                connections.fetch_add(1, Ordering::SeqCst);
                 let handler = handler.clone();
                 let log = log.clone();
                 tokio::spawn(async move {
@@ -124,8 +137,14 @@ impl TestServer {
         TestServer {
             url,
             received,
+            accepted,
             task,
         }
+    }
+
+    /// Connections accepted so far.
+    pub fn accepted(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
     }
 
     /// Requests received so far.
@@ -138,6 +157,15 @@ impl Drop for TestServer {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// A port on 127.0.0.1 nobody listens on (bound, then released): connections are refused
+/// until a server starts on it.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("bind")
+        .port()
 }
 
 async fn serve(

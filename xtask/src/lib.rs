@@ -8,7 +8,9 @@
 //! - [`corpus`]: the generator on a folder of real WSDLs, their bindings compiled and a
 //!   request per operation judged by xmllint;
 //! - [`vendor`](mod@vendor): a WSDL and every document it imports, fetched once into a
-//!   directory with a manifest the generator resolves remote locations through.
+//!   directory with a manifest the generator resolves remote locations through;
+//! - [`outage`]: how long `mktows sync` takes to give up or finish when its sandbox is killed
+//!   mid-sync (a measurement).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -16,6 +18,7 @@ use std::time::Duration;
 use codegen::api::{self, Api};
 
 pub mod corpus;
+pub mod outage;
 pub mod samples;
 pub mod schemas;
 pub mod vendor;

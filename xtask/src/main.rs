@@ -1,6 +1,9 @@
 //! `cargo xtask`: project automation.
 //!
 //! - `cargo xtask bench [--memory]`: mktows next to Python zeep on the same work, on this machine;
+//! - `cargo xtask outage [--killed-only] [--unpaced] [--kill-at-leads N] [--binary PATH]`:
+//!   `mktows sync` of 50,000 leads with its sandbox killed 1 s in (and restarted 10 s later):
+//!   the time to give up or finish;
 //! - `cargo xtask regen --wsdl PATH_OR_URL [--no-check]`: move to a new WSDL version;
 //! - `cargo xtask diff OLD.wsdl NEW.wsdl [--json]`: semantic API diff;
 //! - `cargo xtask codegen WSDL [-o FILE] [--runtime PATH]`: the generated Rust for any WSDL;
@@ -12,6 +15,7 @@ use std::process::{Command, ExitCode};
 
 const USAGE: &str = "usage:
   cargo xtask bench [--memory]
+  cargo xtask outage [--killed-only] [--unpaced] [--kill-at-leads N] [--binary PATH]
   cargo xtask regen --wsdl PATH_OR_URL [--no-check]
   cargo xtask diff OLD.wsdl NEW.wsdl [--json]
   cargo xtask codegen WSDL [-o FILE] [--runtime PATH]
@@ -33,6 +37,7 @@ fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("regen") => regen(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("outage") => outage(&args[1..]),
         Some("diff") => diff(&args[1..]),
         Some("codegen") => codegen(&args[1..]),
         Some("corpus") => corpus(&args[1..]),
@@ -186,6 +191,26 @@ fn output(command: &mut Command, what: &str) -> Result<String, String> {
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn outage(args: &[String]) -> Result<(), String> {
+    let mut options = xtask::outage::Options::default();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--binary" => options.binary = Some(rest.next().ok_or("--binary needs a path")?.into()),
+            "--killed-only" => options.killed_only = true,
+            "--unpaced" => options.unpaced = true,
+            "--kill-at-leads" => {
+                let n = rest.next().ok_or("--kill-at-leads needs a number")?;
+                let n = n.parse().map_err(|e| format!("--kill-at-leads {n}: {e}"))?;
+                options.kill_at_leads = Some(n);
+            }
+            other => return Err(format!("unexpected argument `{other}`\n{USAGE}")),
+        }
+    }
+    print!("{}", xtask::outage::run(&xtask::workspace_root(), options)?);
+    Ok(())
 }
 
 fn bench(args: &[String]) -> Result<(), String> {

@@ -2,13 +2,15 @@
 //! environment variables), retries, limits, batching, reconciliation and progress events.
 //!
 //! [`ClientConfig`] is built with `new` or `from_env` and builder methods; [`RetryPolicy`]
-//! holds the retry rules and back-off; [`ClientEvent`]s reach an [`EventHook`] set with
+//! holds the retry rules and back-off, [`BreakerPolicy`] when the client stops sending to an
+//! endpoint that does not answer; [`ClientEvent`]s reach an [`EventHook`] set with
 //! [`ClientConfig::on_event`].
 
 use std::time::Duration;
 
 use chrono::TimeDelta;
 
+use super::BreakerPolicy;
 use crate::error::Error;
 use crate::pacing::Limits;
 use crate::signing::Credentials;
@@ -35,6 +37,11 @@ pub const ENV_ENCRYPTION_KEY: &str = "MKTOWS_ENCRYPTION_KEY";
 /// 16 s (31 s) after failures, 0.25 s doubling to 16 s (31.75 s) for refused connections.
 /// Interactive tools may prefer fewer connection attempts (the `mktows get-lead` and `list`
 /// commands use 3).
+///
+/// Retries end early when the client's circuit breaker opens ([`BreakerPolicy`]: after 30 s in
+/// which every attempt of every call failed, by default): the next attempt fails at once, not
+/// sent, and the call ends with it (or "may have been applied" if an earlier attempt may have
+/// been).
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     /// Most attempts per call, the first included.
@@ -89,6 +96,8 @@ pub struct ClientConfig {
     pub workspace: Option<String>,
     /// Retries.
     pub retry: RetryPolicy,
+    /// The circuit breaker shared by every call of the client.
+    pub breaker: BreakerPolicy,
     /// Pacing and concurrency.
     pub limits: Limits,
     /// Leads per `syncMultipleLeads` call (Marketo: at most 300).
@@ -129,6 +138,15 @@ pub enum ClientEvent {
         /// The operation.
         operation: &'static str,
     },
+    /// The circuit breaker opened: the endpoint has refused connections or given no usable
+    /// answer since `since`, for longer than [`BreakerPolicy::open_after`]; calls fail at once,
+    /// not sent, until a probe gets an answer.
+    EndpointUnreachable {
+        /// Since when every attempt failed.
+        since: chrono::DateTime<chrono::Utc>,
+    },
+    /// The endpoint answered a probe (or a call in flight): the circuit breaker closed.
+    EndpointBack,
 }
 
 /// A callback for [`ClientEvent`]s; cheap to clone.
@@ -156,6 +174,7 @@ impl ClientConfig {
             clock_offset: TimeDelta::zero(),
             workspace: None,
             retry: RetryPolicy::default(),
+            breaker: BreakerPolicy::default(),
             limits: Limits::default(),
             batch_size: 300,
             reconcile: true,
@@ -213,7 +232,8 @@ impl ClientConfig {
     }
 
     /// Calls `hook` with what the client is doing besides sending (waiting for the rate
-    /// window, retrying), from whichever task makes the call: keep it quick.
+    /// window, retrying, the endpoint found unreachable and back), from whichever task makes
+    /// the call: keep it quick.
     pub fn on_event(mut self, hook: impl Fn(&ClientEvent) + Send + Sync + 'static) -> Self {
         self.events = Some(EventHook(std::sync::Arc::new(hook)));
         self
@@ -222,6 +242,12 @@ impl ClientConfig {
     /// Sets the retry policy.
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Sets the circuit breaker's budget and probe interval.
+    pub fn breaker(mut self, breaker: BreakerPolicy) -> Self {
+        self.breaker = breaker;
         self
     }
 

@@ -10,11 +10,18 @@
 //!   `MktowsContextHeader` (with a configured workspace) when the operation's binding declares
 //!   them (`O::INFO.input_headers`) and the caller did not set them;
 //! - is retried by the rules of [`RetryPolicy`]: throttling and 20016 always, a failure that
-//!   may have been applied only for [`Idempotency::Idempotent`] requests, a connection that
-//!   could not be made on a short schedule of its own;
+//!   may have been applied only for [`Idempotency::Idempotent`] requests (every read of the
+//!   API is: the table is in `idempotency.rs`, and [`Client::api`] goes by it), a connection
+//!   that could not be made on a short schedule of its own;
+//! - goes through the client's circuit breaker (its state machine is in [`breaker`]'s docs):
+//!   once the endpoint has given no usable answer for longer than
+//!   [`BreakerPolicy::open_after`], calls fail at once with [`Error::EndpointUnreachable`]
+//!   (not sent) without touching the network, except a probe every
+//!   [`BreakerPolicy::probe_every`], until the endpoint answers again;
 //! - ends with the most uncertain class of its attempts: a clean last failure after an
 //!   attempt that may have been applied is [`Error::EarlierAttemptUncertain`];
-//! - reports waiting for the window and retrying as [`ClientEvent`]s to
+//! - reports waiting for the window, retrying and the breaker opening and closing as
+//!   [`ClientEvent`]s to
 //!   [`ClientConfig::on_event`], and logs one `tracing` event per call (operation, bytes,
 //!   duration, outcome), a warning per retry and per response read with unknown elements
 //!   skipped (responses are read leniently, so a newer API version still parses).
@@ -22,17 +29,22 @@
 //! [`Client::dry_run`] builds the exact request without sending it; [`Client::api`] is the
 //! generated stub over the client (it implements [`xml::Invoke`]).
 
+pub mod breaker;
 mod config;
+mod idempotency;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 
+pub use self::breaker::BreakerPolicy;
+use self::breaker::{Admission, Breaker, Transition};
 pub use self::config::{
     ClientConfig, ClientEvent, ENV_ENCRYPTION_KEY, ENV_ENDPOINT, ENV_USER_ID, EventHook,
     RetryPolicy,
 };
+pub use self::idempotency::{Idempotency, READ_OPERATIONS};
 pub use crate::pacing::Limits;
 use crate::pacing::Pacer;
 
@@ -42,15 +54,6 @@ use crate::signing::sign;
 use crate::transport::{HttpConfig, HttpRequest, HttpTransport, Transport};
 use crate::types::MktowsContextHeaderInfo;
 use crate::xml::{self, DecodeErrorKind, Headers, Invoke, Operation, Reply, XmlValue, XmlWriter};
-
-/// Whether a request may be sent again after its outcome became unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Idempotency {
-    /// Sending it twice has the effect of sending it once (reads, keyed upserts).
-    Idempotent,
-    /// Sending it twice may create duplicates: never resent once it may have been applied.
-    NotIdempotent,
-}
 
 /// A request as it would be sent, without sending it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +73,7 @@ pub struct Client<T = HttpTransport> {
     transport: T,
     pacer: Pacer,
     in_flight: Semaphore,
+    breaker: Breaker,
 }
 
 impl Client<HttpTransport> {
@@ -92,11 +96,13 @@ impl<T: Transport> Client<T> {
     pub fn with_transport(config: ClientConfig, transport: T) -> Self {
         let pacer = Pacer::new(&config.limits);
         let in_flight = Semaphore::new(config.limits.max_concurrent.max(1));
+        let breaker = Breaker::new(config.breaker.clone());
         Client {
             config,
             transport,
             pacer,
             in_flight,
+            breaker,
         }
     }
 
@@ -161,7 +167,8 @@ impl<T: Transport> Client<T> {
     /// Calls operation `O`: paced, at most `max_concurrent` in flight, freshly signed on every
     /// attempt, retried with backoff on throttling (20023, 20024) and an expired signature
     /// (20016); for [`Idempotency::Idempotent`] requests also on server errors (10001, 20011)
-    /// and when the outcome is unknown (timeout or connection lost after sending).
+    /// and when the outcome is unknown (timeout or connection lost after sending). Fails at
+    /// once, not sent, while the circuit breaker is open (see the module docs).
     pub async fn call<O: Operation>(
         &self,
         headers: &O::InputHeaders,
@@ -206,6 +213,7 @@ impl<T: Transport> Client<T> {
                     attempt < policy.connect_attempts,
                     policy.connect_delay(attempt - 1),
                 ),
+                // The breaker is open (and everything else): not retried.
                 Err(_) => (false, Duration::ZERO),
             };
             if !retry {
@@ -255,6 +263,8 @@ impl<T: Transport> Client<T> {
         input: &O::Input,
     ) -> Result<O::Output, Error> {
         let events = self.config.events.as_ref();
+        // Refused at once while the breaker is open: no pacing slot, no connection.
+        let mut admission = self.breaker.admit(&self.config.endpoint)?;
         let waited = self
             .pacer
             .wait_turn(|wait| {
@@ -275,6 +285,10 @@ impl<T: Transport> Client<T> {
             .acquire()
             .await
             .expect("the semaphore is never closed");
+        // The breaker may have opened while this call waited for its turn.
+        if admission == Admission::Send {
+            admission = self.breaker.admit(&self.config.endpoint)?;
+        }
         let body = self.envelope::<O>(headers, input)?;
         let bytes_out = body.len();
         let started = Instant::now();
@@ -289,6 +303,7 @@ impl<T: Transport> Client<T> {
             Err(e) => Err(e),
         };
         let duration_ms = started.elapsed().as_millis() as u64;
+        self.breaker_recorded(started, &result, admission);
         match &result {
             Ok((_, bytes_in)) => {
                 tracing::info!(
@@ -305,6 +320,43 @@ impl<T: Transport> Client<T> {
             }
         }
         result.map(|(output, _)| output)
+    }
+
+    /// Tells the breaker what an attempt showed, and reports a change of state.
+    fn breaker_recorded<R>(
+        &self,
+        started: Instant,
+        result: &Result<R, Error>,
+        admission: Admission,
+    ) {
+        let endpoint = &self.config.endpoint;
+        let transition = self.breaker.record(started, result);
+        if admission == Admission::Probe {
+            let answered = matches!(breaker::verdict(result), breaker::Verdict::Answer);
+            tracing::info!(endpoint = %endpoint, answered, "circuit breaker probe");
+        }
+        let event = match transition {
+            None => return,
+            Some(Transition::Opened(since)) => {
+                tracing::warn!(
+                    endpoint = %endpoint,
+                    %since,
+                    "endpoint unreachable: circuit breaker open, calls fail at once until a \
+                     probe gets an answer"
+                );
+                ClientEvent::EndpointUnreachable { since }
+            }
+            Some(Transition::Closed) => {
+                tracing::info!(
+                    endpoint = %endpoint,
+                    "endpoint answers again: circuit breaker closed"
+                );
+                ClientEvent::EndpointBack
+            }
+        };
+        if let Some(events) = &self.config.events {
+            events.emit(&event);
+        }
     }
 }
 
@@ -365,13 +417,15 @@ fn decode<O: Operation>(
 impl<T: Transport> Invoke for Client<T> {
     type Error = Error;
 
-    /// Sends as [`Idempotency::NotIdempotent`]: only retries that cannot repeat an effect.
+    /// Sends reads as [`Idempotency::Idempotent`] (retried after any transient failure) and
+    /// writes as [`Idempotency::NotIdempotent`] (only retries that cannot repeat an effect), by
+    /// the table of [`Idempotency::of_operation`].
     async fn invoke<O: Operation>(
         &self,
         headers: O::InputHeaders,
         input: O::Input,
     ) -> Result<O::Output, Error> {
-        self.call::<O>(&headers, &input, Idempotency::NotIdempotent)
+        self.call::<O>(&headers, &input, Idempotency::of_operation(O::INFO.name))
             .await
     }
 }

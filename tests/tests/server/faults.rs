@@ -9,10 +9,16 @@
 //! - a lead classified not sent or rejected is not stored;
 //! - with deduplication on (retried) no lead is stored twice, and with it off (never resent
 //!   after an unknown outcome) no lead is stored twice either.
+//!
+//! And a sandbox that goes away mid-sync (stopped, then started again on the same port and
+//! data): the client's circuit breaker ends the retries after its budget, every lead of the
+//! failed sync is not sent or may have been applied (none stored), and a probe picks the
+//! sandbox up again. And a read (the column check's `describeMObject`) that gets a truncated
+//! answer, an HTML 503 and a dropped connection before the sandbox's answer succeeds.
 
 use std::time::Duration;
 
-use mktows::client::{Limits, RetryPolicy};
+use mktows::client::{BreakerPolicy, ClientEvent, Limits, RetryPolicy};
 use mktows::transport::{HttpConfig, HttpTransport};
 use mktows::types::{LeadKeyRef, LeadRecord};
 use mktows::{Client, ClientConfig, ErrorCode, Lead, LeadOutcome, OutcomeClass};
@@ -213,4 +219,130 @@ async fn an_endpoint_that_refuses_connections_gets_nothing_and_says_not_sent() {
         report.outcomes[0]
     );
     assert_eq!(sandbox.lead_count(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sandbox_that_goes_away_trips_the_breaker_and_is_picked_up_when_it_is_back() {
+    let port = mktows_tests::http::free_port();
+    let data = std::env::temp_dir().join(format!(
+        "mktows-breaker-{}-{}.db",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    let sandbox_config = || SandboxConfig {
+        addr: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        data: Some(data.clone()),
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(sandbox_config()).await.unwrap();
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let config = ClientConfig::new(sandbox.url(), sandbox.credentials().clone())
+        .batch_size(25)
+        .limits(Limits::unlimited(4))
+        // Retries that would last seconds: the breaker (300 ms) ends them.
+        .retry(RetryPolicy {
+            max_attempts: 100,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(20),
+            connect_attempts: 100,
+            connect_delay: Duration::from_millis(10),
+        })
+        .breaker(BreakerPolicy {
+            open_after: Duration::from_millis(300),
+            probe_every: Duration::from_millis(150),
+        })
+        .on_event(move |event| {
+            if matches!(
+                event,
+                ClientEvent::EndpointUnreachable { .. } | ClientEvent::EndpointBack
+            ) {
+                sink.lock().unwrap().push(event.clone());
+            }
+        });
+    let client = Client::new(config).unwrap();
+    let before = client
+        .sync_multiple_leads(leads("up-", 50), Some(true))
+        .await;
+    assert!(before.outcomes.iter().all(LeadOutcome::is_success));
+
+    // Gone: the first calls retry until the budget is spent, the rest fail at once.
+    sandbox.stop().await;
+    let started = std::time::Instant::now();
+    let during = client
+        .sync_multiple_leads(leads("down-", 500), Some(true))
+        .await;
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(3), "gave up after {took:?}");
+    let mut not_sent = 0;
+    for outcome in &during.outcomes {
+        match outcome.class() {
+            Some(OutcomeClass::NotSent) => not_sent += 1,
+            Some(OutcomeClass::MayHaveBeenApplied) => {}
+            other => panic!("{other:?}: {outcome:?}"),
+        }
+    }
+    // 20 chunks, at most 4 of them in flight when it went away.
+    assert!(not_sent >= 400, "{not_sent} not sent");
+    assert!(matches!(
+        events.lock().unwrap().as_slice(),
+        [ClientEvent::EndpointUnreachable { .. }]
+    ));
+
+    // Back on the same port and data: nothing of the failed sync was stored, and once a probe
+    // gets an answer every lead goes through.
+    let sandbox = Sandbox::start(sandbox_config()).await.unwrap();
+    assert_eq!(sandbox.lead_count(), 50);
+    let back = std::time::Instant::now();
+    loop {
+        assert!(back.elapsed() < Duration::from_secs(3), "never closed");
+        match client.get_lead(LeadKeyRef::Email, "up-0@example.com").await {
+            Ok(found) => break assert_eq!(found.len(), 1),
+            Err(e) => assert_eq!(e.class(), OutcomeClass::NotSent, "{e}"),
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let after = client
+        .sync_multiple_leads(leads("down-", 500), Some(true))
+        .await;
+    assert!(after.outcomes.iter().all(LeadOutcome::is_success));
+    assert_eq!(sandbox.lead_count(), 550);
+    assert!(matches!(
+        events.lock().unwrap().as_slice(),
+        [
+            ClientEvent::EndpointUnreachable { .. },
+            ClientEvent::EndpointBack
+        ]
+    ));
+    sandbox.stop().await;
+    let _ = std::fs::remove_file(&data);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_column_check_survives_broken_answers_as_every_read_does() {
+    // describeMObject (the column check of `mktows sync`) through the proxy: a truncated
+    // answer, an HTML 503 and a dropped connection, then the sandbox's answer.
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let proxy = FaultProxy::start(sandbox.url(), |index| match index {
+        0 => Fault::TruncateAfter,
+        1 => Fault::Html503Before,
+        2 => Fault::DropBefore,
+        _ => Fault::Pass,
+    })
+    .await;
+    let client = client_through(&proxy, &sandbox, false, false);
+    let fields = mktows::bulk::lead_fields(&client).await.unwrap();
+    assert!(fields.iter().any(|f| f == "Email"), "{fields:?}");
+    assert_eq!(
+        proxy.faults(),
+        [
+            Fault::TruncateAfter,
+            Fault::Html503Before,
+            Fault::DropBefore,
+            Fault::Pass
+        ]
+    );
 }
