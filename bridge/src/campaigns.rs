@@ -15,10 +15,10 @@ use super::{RestBackend, read_fault, write_fault};
 use mktows::error::ErrorCode;
 use mktows::types::*;
 use mktows::xml::Nillable;
-use mktows_server::marketo::program_tokens;
+use mktows_server::marketo::{MAX_CAMPAIGN_LEADS, first_campaign_leads, program_tokens};
 use mktows_server::{BackendFault, CallContext};
 
-/// Most lead keys a `requestCampaign` uses (SOAP), and most leads per trigger (REST).
+/// Most leads per REST trigger call.
 const MAX_LEADS: usize = 100;
 /// Most campaign pages read for one `getCampaignsForSource`.
 const MAX_PAGES: usize = 100;
@@ -52,7 +52,7 @@ fn campaign_fault(error: &RestError) -> BackendFault {
     }
 }
 
-/// The lead keys a `requestCampaign` acts on: at least one, and the first [`MAX_LEADS`] of
+/// The lead keys a `requestCampaign` acts on: at least one, and the first [`MAX_CAMPAIGN_LEADS`] of
 /// more, as Marketo did ("additional keys will be ignored"), logged with the count.
 fn request_keys(keys: Option<Vec<LeadKey>>) -> Result<Vec<LeadKey>, BackendFault> {
     let mut keys = keys.unwrap_or_default();
@@ -61,15 +61,13 @@ fn request_keys(keys: Option<Vec<LeadKey>>) -> Result<Vec<LeadKey>, BackendFault
             "leadList must hold at least one lead key",
         ));
     }
-    if keys.len() > MAX_LEADS {
+    if let Some(sent) = first_campaign_leads(&mut keys) {
         tracing::warn!(
             target: "mktows::bridge",
-            keys = keys.len(),
-            used = MAX_LEADS,
-            "requestCampaign: {} lead keys, only the first {MAX_LEADS} are used (Marketo ignored the others)",
-            keys.len()
+            keys = sent,
+            used = MAX_CAMPAIGN_LEADS,
+            "requestCampaign: {sent} lead keys, only the first {MAX_CAMPAIGN_LEADS} are used (Marketo ignored the others)",
         );
-        keys.truncate(MAX_LEADS);
     }
     Ok(keys)
 }

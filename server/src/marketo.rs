@@ -41,6 +41,20 @@ pub const ROLE_FIELDS: &[&str] = &[
     "IsPrimary",
 ];
 
+/// Most lead keys a `requestCampaign` acts on: Marketo ignored the keys past them ("additional
+/// keys will be ignored").
+pub const MAX_CAMPAIGN_LEADS: usize = 100;
+
+/// Keeps the first [`MAX_CAMPAIGN_LEADS`] of a `requestCampaign`'s lead keys, as Marketo did;
+/// when some were dropped, how many keys there were (for the caller's log line).
+pub fn first_campaign_leads<T>(keys: &mut Vec<T>) -> Option<usize> {
+    let sent = keys.len();
+    (sent > MAX_CAMPAIGN_LEADS).then(|| {
+        keys.truncate(MAX_CAMPAIGN_LEADS);
+        sent
+    })
+}
+
 /// `{{my.NAME}}` program-token overrides of `requestCampaign` and `scheduleCampaign`, checked:
 /// a name of another form is fault 20103 naming it.
 pub fn program_tokens(list: Option<ArrayOfAttrib>) -> Result<Vec<(String, String)>, BackendFault> {
@@ -84,6 +98,15 @@ mod tests {
         assert_eq!(rest_name("ExpectedRevenue"), "expectedRevenue");
         assert_eq!(soap_name("expectedRevenue"), "ExpectedRevenue");
         assert_eq!(rest_name(""), "");
+    }
+
+    #[test]
+    fn a_campaign_request_keeps_its_first_hundred_lead_keys() {
+        let mut keys: Vec<u32> = (0..101).collect();
+        assert_eq!(first_campaign_leads(&mut keys), Some(101));
+        assert_eq!(keys, (0..100).collect::<Vec<_>>());
+        assert_eq!(first_campaign_leads(&mut keys), None);
+        assert_eq!(keys.len(), 100);
     }
 
     #[test]

@@ -28,10 +28,8 @@ use mktows::error::ErrorCode;
 use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows_server::BackendFault;
-use mktows_server::marketo::program_tokens;
-
-/// Most lead keys a `requestCampaign` uses (the others are ignored).
-pub const MAX_CAMPAIGN_LEADS: usize = 100;
+pub use mktows_server::marketo::MAX_CAMPAIGN_LEADS;
+use mktows_server::marketo::{first_campaign_leads, program_tokens};
 
 fn campaign_not_found(message: &str) -> BackendFault {
     fault(ErrorCode::CampaignNotFound, "Campaign Not Found", message)
@@ -150,15 +148,13 @@ pub(crate) fn request_campaign(
         ));
     }
     let mut keys = keys;
-    if keys.len() > MAX_CAMPAIGN_LEADS {
+    if let Some(sent) = first_campaign_leads(&mut keys) {
         tracing::warn!(
             target: "mktows::sandbox",
-            keys = keys.len(),
+            keys = sent,
             used = MAX_CAMPAIGN_LEADS,
-            "requestCampaign: {} lead keys, only the first {MAX_CAMPAIGN_LEADS} are used (as Marketo ignored the others)",
-            keys.len()
+            "requestCampaign: {sent} lead keys, only the first {MAX_CAMPAIGN_LEADS} are used (as Marketo ignored the others)",
         );
-        keys.truncate(MAX_CAMPAIGN_LEADS);
     }
     let mut store = service.lock_store();
     let mut leads = Vec::new();
