@@ -12,6 +12,7 @@ pub mod tools;
 pub struct ReadmeDoctests;
 
 pub mod bridge;
+pub mod custom_objects;
 pub mod fake_marketo;
 pub mod leads;
 pub mod rest;

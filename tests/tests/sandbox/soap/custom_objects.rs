@@ -8,30 +8,8 @@ use mktows::types::*;
 use mktows::xml::Nillable;
 use mktows::{Client, Lead};
 use mktows_sandbox::{Sandbox, SandboxConfig};
+use mktows_tests::custom_objects::{attrs, road_show};
 use mktows_tests::soap::{Judge, exchange};
-
-fn attrs(pairs: &[(&str, &str)]) -> ArrayOfAttribute {
-    ArrayOfAttribute {
-        attribute: pairs
-            .iter()
-            .map(|(n, v)| Attribute {
-                attr_name: (*n).into(),
-                attr_type: None,
-                attr_value: (*v).into(),
-            })
-            .collect(),
-    }
-}
-
-fn road_show(lead: i32, rid: &str, values: &[(&str, &str)]) -> CustomObj {
-    CustomObj {
-        custom_obj_key_list: Some(Nillable::Value(attrs(&[
-            ("MKTOID", &lead.to_string()),
-            ("rid", rid),
-        ]))),
-        custom_obj_attribute_list: Some(Nillable::Value(attrs(values))),
-    }
-}
 
 fn sync(objects: Vec<CustomObj>, operation: Option<SyncOperationEnum>) -> ParamsSyncCustomObjects {
     ParamsSyncCustomObjects {
